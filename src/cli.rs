@@ -1,0 +1,67 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+/// A fast static linter and lifecycle auditor for feature flags.
+#[derive(Debug, Parser)]
+#[command(name = "flaglint", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the rules and report findings.
+    Check(CheckArgs),
+    /// List every flag: definitions, checks and references.
+    Flags(ScanArgs),
+    /// Print a rule's documentation, or list the rules.
+    Rule {
+        /// A rule id such as `undefined-flag`.
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The repository (or directory) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Configuration file (default: `flaglint.toml` or `pyproject.toml` with `[tool.flaglint]`,
+    /// searched upward from PATH).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// When to color human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Exit with 1 when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Exit with 0 even when there are findings (2 still means flaglint could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,554 @@
+//! Finding and reading the configuration: `flaglint.toml`, or `[tool.flaglint]` in `pyproject.toml`.
+//!
+//! Every error carries the span of the offending TOML so the binary can point at the line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::lang::{CheckMatcher, CheckSpec, KeyArg, Language};
+use crate::rules::{RuleId, Severity};
+
+/// Files larger than this are skipped unless `max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+/// Which half of the product a definitions file belongs to.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Backend,
+    Frontend,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Backend => "backend",
+            Side::Frontend => "frontend",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    definitions: Vec<RawDefinition>,
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    max_file_size: Option<Spanned<RawSize>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefinition {
+    side: Side,
+    path: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    call: Spanned<String>,
+    key: Spanned<RawKey>,
+    keyword: Option<String>,
+    language: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawKey {
+    Position(i64),
+    Keyword(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(i64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProjectTool {
+    flaglint: Option<toml::Value>,
+}
+
+/// A definitions entry: files matching `path` (relative to the config's directory) hold flag
+/// constants for `side`.
+#[derive(Debug, Clone)]
+pub struct DefinitionSource {
+    pub side: Side,
+    pub pattern: String,
+    matcher: GlobMatcher,
+}
+
+impl DefinitionSource {
+    pub fn matches(&self, path_from_base: &str) -> bool {
+        self.matcher.is_match(path_from_base)
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (`None` when no configuration was found).
+    pub file: Option<PathBuf>,
+    /// Paths in the configuration are relative to this directory.
+    pub base_dir: PathBuf,
+    pub definitions: Vec<DefinitionSource>,
+    pub checks: CheckMatcher,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+    pub severities: BTreeMap<RuleId, Option<Severity>>,
+}
+
+impl Config {
+    /// The configuration used when no file is found: nothing is a definition or a check.
+    pub fn empty(base_dir: PathBuf) -> Config {
+        Config {
+            file: None,
+            base_dir,
+            definitions: Vec::new(),
+            checks: CheckMatcher::default(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            severities: BTreeMap::new(),
+        }
+    }
+
+    /// The severity a rule reports with (`None`: turned off).
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.severities
+            .get(&rule)
+            .copied()
+            .unwrap_or(Some(rule.default_severity()))
+    }
+}
+
+/// A configuration that could not be read, with the span of the offending text when known.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub source_text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration in {}", self.path.display())?;
+        if let Some(span) = &self.span {
+            let line = self.source_text[..span.start.min(self.source_text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            write!(f, " (line {line})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Looks for `flaglint.toml`, or a `pyproject.toml` with a `[tool.flaglint]` table, in `start` and
+/// its ancestors, nearest first.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    for dir in start.ancestors() {
+        let candidate = dir.join("flaglint.toml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        let pyproject = dir.join("pyproject.toml");
+        if pyproject.is_file() {
+            let has_section = std::fs::read_to_string(&pyproject)
+                .ok()
+                .and_then(|text| toml::from_str::<PyProject>(&text).ok())
+                .and_then(|p| p.tool)
+                .and_then(|t| t.flaglint)
+                .is_some();
+            if has_section {
+                return Some(pyproject);
+            }
+        }
+    }
+    None
+}
+
+/// Reads and validates a configuration file (`flaglint.toml` or `pyproject.toml`).
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        source_text: String::new(),
+        span: None,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    let base_dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let raw = if is_pyproject {
+        parse_pyproject(&text)
+    } else {
+        toml::from_str::<RawConfig>(&text).map_err(|e| (e.span(), e.message().to_string()))
+    };
+    let error = |span: Option<Range<usize>>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        source_text: text.clone(),
+        span,
+        message,
+    };
+    let raw = raw.map_err(|(span, message)| error(span, message))?;
+    let mut config = build(raw, base_dir).map_err(|(span, message)| error(Some(span), message))?;
+    config.file = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// Reads a configuration from text, as if it were a `flaglint.toml` in `base_dir`.
+pub fn from_toml(text: &str, base_dir: PathBuf) -> Result<Config, (Option<Range<usize>>, String)> {
+    let raw = toml::from_str::<RawConfig>(text).map_err(|e| (e.span(), e.message().to_string()))?;
+    build(raw, base_dir).map_err(|(span, message)| (Some(span), message))
+}
+
+fn parse_pyproject(text: &str) -> Result<RawConfig, (Option<Range<usize>>, String)> {
+    // Deserialize through a wrapper so that errors keep their spans in pyproject.toml.
+    #[derive(Deserialize)]
+    struct Wrapper {
+        tool: Option<WrapperTool>,
+    }
+    #[derive(Deserialize)]
+    struct WrapperTool {
+        flaglint: Option<RawConfig>,
+    }
+    let wrapper: Wrapper = toml::from_str(text).map_err(|e| (e.span(), e.message().to_string()))?;
+    Ok(wrapper.tool.and_then(|t| t.flaglint).unwrap_or_default())
+}
+
+type BuildError = (Range<usize>, String);
+
+fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
+    let definitions = raw
+        .definitions
+        .into_iter()
+        .map(|d| {
+            let pattern = d.path.get_ref().trim_start_matches("./").to_string();
+            let glob = GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| (d.path.span(), format!("invalid path pattern: {e}")))?;
+            Ok(DefinitionSource {
+                side: d.side,
+                pattern,
+                matcher: glob.compile_matcher(),
+            })
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
+
+    let checks = raw
+        .checks
+        .into_iter()
+        .map(build_check)
+        .collect::<Result<Vec<_>, BuildError>>()?;
+
+    for pattern in &raw.exclude {
+        Glob::new(pattern.get_ref())
+            .map_err(|e| (pattern.span(), format!("invalid exclude pattern: {e}")))?;
+    }
+
+    let max_file_size = match raw.max_file_size {
+        None => DEFAULT_MAX_FILE_SIZE,
+        Some(size) => parse_size(size.get_ref()).ok_or_else(|| {
+            (
+                size.span(),
+                "expected a size in bytes, or a string such as \"2MB\" or \"512KB\"".to_string(),
+            )
+        })?,
+    };
+
+    let mut severities = BTreeMap::new();
+    for (rule, level) in raw.rules {
+        let id = RuleId::from_name(rule.get_ref()).ok_or_else(|| {
+            (
+                rule.span(),
+                format!(
+                    "unknown rule `{}`; known rules: {}",
+                    rule.get_ref(),
+                    RuleId::ALL
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        let severity = match level.get_ref().as_str() {
+            "off" => None,
+            other => Some(Severity::from_name(other).ok_or_else(|| {
+                (
+                    level.span(),
+                    format!(
+                        "unknown severity `{other}`; expected \"error\", \"warning\", \"info\" or \"off\""
+                    ),
+                )
+            })?),
+        };
+        severities.insert(id, severity);
+    }
+
+    Ok(Config {
+        file: None,
+        base_dir,
+        definitions,
+        checks: CheckMatcher::new(checks),
+        exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
+        max_file_size,
+        severities,
+    })
+}
+
+fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
+    let call: Vec<String> = raw
+        .call
+        .get_ref()
+        .split(['.', ':'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if call.is_empty() || call.iter().any(|s| !is_identifier(s)) {
+        return Err((
+            raw.call.span(),
+            format!(
+                "`{}` is not a callee name: expected `name`, `a.name` or `a::name`",
+                raw.call.get_ref()
+            ),
+        ));
+    }
+    let key = match raw.key.get_ref() {
+        RawKey::Position(p) if *p >= 0 => KeyArg {
+            position: Some(*p as usize),
+            keyword: raw.keyword,
+        },
+        RawKey::Position(_) => {
+            return Err((
+                raw.key.span(),
+                "the key position is 0-based and cannot be negative".to_string(),
+            ))
+        }
+        RawKey::Keyword(k) if is_identifier(k) => KeyArg {
+            position: None,
+            keyword: Some(k.clone()),
+        },
+        RawKey::Keyword(k) => {
+            return Err((
+                raw.key.span(),
+                format!("`{k}` is not a keyword argument name"),
+            ))
+        }
+    };
+    let language = match &raw.language {
+        None => None,
+        Some(name) => Some(Language::from_config_name(name.get_ref()).ok_or_else(|| {
+            (
+                name.span(),
+                format!(
+                    "unknown language `{}`; expected \"python\", \"typescript\", \"javascript\" or \"rust\"",
+                    name.get_ref()
+                ),
+            )
+        })?),
+    };
+    Ok(CheckSpec {
+        call,
+        key,
+        language,
+    })
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+fn parse_size(size: &RawSize) -> Option<u64> {
+    match size {
+        RawSize::Bytes(n) => u64::try_from(*n).ok(),
+        RawSize::Text(text) => {
+            let text = text.trim();
+            let digits_end = text
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len());
+            let number: u64 = text[..digits_end].parse().ok()?;
+            let unit = text[digits_end..].trim().to_ascii_lowercase();
+            let factor = match unit.as_str() {
+                "" | "b" => 1,
+                "k" | "kb" | "kib" => 1024,
+                "m" | "mb" | "mib" => 1024 * 1024,
+                "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+                _ => return None,
+            };
+            number.checked_mul(factor)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, (Option<Range<usize>>, String)> {
+        from_toml(text, PathBuf::from("/repo"))
+    }
+
+    #[test]
+    fn reads_the_documented_shape() {
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "backend/feature_flags/flags.py"
+
+[[definitions]]
+side = "frontend"
+path = "frontend/**/types.ts"
+
+[[checks]]
+call = "get_flag_for_user"
+key = 1
+
+[[checks]]
+call = "flag_enabled"
+key = "name"
+language = "python"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.definitions.len(), 2);
+        assert!(config.definitions[0].matches("backend/feature_flags/flags.py"));
+        assert!(config.definitions[1].matches("frontend/hooks/useFeatureFlags/types.ts"));
+        assert!(!config.definitions[1].matches("backend/types.ts"));
+        let specs = config.checks.specs();
+        assert_eq!(specs[0].key.position, Some(1));
+        assert_eq!(specs[1].key.keyword.as_deref(), Some("name"));
+        assert_eq!(specs[1].language, Some(Language::Python));
+        assert_eq!(config.max_file_size, DEFAULT_MAX_FILE_SIZE);
+    }
+
+    #[test]
+    fn unknown_keys_point_at_their_line() {
+        let text = "[[checks]]\ncall = \"f\"\nkey = 0\nlanguge = \"python\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        let span = span.unwrap();
+        assert!(text[span].contains("languge"), "{message}");
+        assert!(message.contains("languge"), "{message}");
+    }
+
+    #[test]
+    fn semantic_errors_point_at_the_value() {
+        let text = "[[checks]]\ncall = \"f\"\nkey = 0\nlanguage = \"go\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"go\"");
+        assert!(message.contains("unknown language `go`"));
+
+        let text = "[rules]\nunused-flags = \"off\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "unused-flags");
+        assert!(message.contains("unknown rule"));
+
+        let text = "[[checks]]\ncall = \"f\"\nkey = -1\n";
+        assert!(parse(text).unwrap_err().1.contains("cannot be negative"));
+
+        let text = "[[checks]]\ncall = \"f(x)\"\nkey = 0\n";
+        assert!(parse(text).unwrap_err().1.contains("not a callee name"));
+
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"a/[b\"\n";
+        assert!(parse(text).unwrap_err().1.contains("invalid path pattern"));
+    }
+
+    #[test]
+    fn severities_and_sizes() {
+        let config = parse(
+            "max-file-size = \"512KB\"\n[rules]\nunused-flag = \"off\"\ndynamic-flag-key = \"warning\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.max_file_size, 512 * 1024);
+        assert_eq!(config.severity(RuleId::UnusedFlag), None);
+        assert_eq!(
+            config.severity(RuleId::DynamicFlagKey),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            config.severity(RuleId::UndefinedFlag),
+            Some(Severity::Error)
+        );
+        assert_eq!(parse("max-file-size = 100\n").unwrap().max_file_size, 100);
+        assert!(parse("max-file-size = \"2 parsecs\"\n").is_err());
+        assert!(parse("max-file-size = -3\n").is_err());
+    }
+
+    #[test]
+    fn dotted_and_pathed_call_names_split_into_segments() {
+        let config = parse(
+            "[[checks]]\ncall = \"features.includes\"\nkey = 0\n[[checks]]\ncall = \"flags::is_on\"\nkey = 0\n",
+        )
+        .unwrap();
+        assert_eq!(config.checks.specs()[0].call, ["features", "includes"]);
+        assert_eq!(config.checks.specs()[1].call, ["flags", "is_on"]);
+    }
+
+    #[test]
+    fn pyproject_section_is_read_and_errors_keep_spans() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pyproject.toml");
+        std::fs::write(
+            &path,
+            "[project]\nname = \"x\"\n\n[tool.flaglint]\nexclude = [\"vendor/**\"]\n",
+        )
+        .unwrap();
+        assert_eq!(discover(dir.path()), Some(path.clone()));
+        let config = load(&path).unwrap();
+        assert_eq!(config.exclude, ["vendor/**"]);
+
+        std::fs::write(
+            &path,
+            "[project]\nname = \"x\"\n\n[tool.flaglint]\nbogus = 1\n",
+        )
+        .unwrap();
+        let error = load(&path).unwrap_err();
+        assert!(error.to_string().contains("line 5"), "{error}");
+    }
+
+    #[test]
+    fn discovery_walks_upward_and_skips_pyproject_without_section() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flaglint.toml"), "").unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(nested.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
+        assert_eq!(discover(&nested), Some(dir.path().join("flaglint.toml")));
+    }
+}

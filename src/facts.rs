@@ -1,0 +1,200 @@
+//! Plain data extracted from one source file, before any cross-file resolution.
+//!
+//! Extractors (`crate::lang::*`) turn a parsed file into a [`FileFacts`]; the index
+//! (`crate::index`) joins the facts of every file. Nothing here knows about other files.
+
+use serde::Serialize;
+
+/// A source location: byte range plus 1-based line and (character) column of both ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    #[serde(skip)]
+    pub start: u32,
+    #[serde(skip)]
+    pub end: u32,
+}
+
+/// Maps byte offsets to lines and character columns (and back) for one file.
+pub struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<u32>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(source: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex {
+            source,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the source).
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = self.clamp(offset);
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let column = self.source[start..offset].chars().count() as u32 + 1;
+        (line as u32 + 1, column)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column (as `proc_macro2` reports).
+    pub fn offset(&self, line: usize, char_column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.source.len();
+        };
+        let start = start as usize;
+        let rest = &self.source[start..];
+        let line_text = rest.split('\n').next().unwrap_or("");
+        start
+            + line_text
+                .char_indices()
+                .nth(char_column)
+                .map_or(line_text.len(), |(i, _)| i)
+    }
+
+    /// The span of a byte range.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let start = self.clamp(start);
+        let end = self.clamp(end.max(start));
+        let (line, column) = self.position(start);
+        let (end_line, end_column) = self.position(end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// How a check's flag key argument is spelled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyExpr {
+    /// A string literal: the key itself.
+    Literal(String),
+    /// A name or a static member chain: `X`, `flags.X`, `FeatureFlags.X`, `FLAGS['X']`,
+    /// `crate::flags::X`. Resolved by the index through imports and definitions.
+    Path(Vec<String>),
+    /// Anything else; the text says what it is, e.g. "an f-string", "parameter `name`".
+    Dynamic(String),
+}
+
+/// Where an import points, as written in the importing file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleRef {
+    /// `level` leading dots (0 = absolute), then the dotted path (may be empty: `from . import x`).
+    Python { level: u32, dotted: String },
+    /// A JS/TS module specifier: `'./types'`, `'@/hooks/useFeatureFlags/types'`.
+    Js(String),
+    /// A Rust path as written, including `crate`, `self` and `super` segments.
+    Rust(Vec<String>),
+}
+
+/// One name bound by an import (or re-exported by the file).
+///
+/// - Python `from a.b import c as d`: local `d`, module `a.b`, name `Some("c")`.
+/// - Python `import a.b.c`: local `a`, module `a`, name `None`; `import a.b as z`: local `z`, module `a.b`.
+/// - TS `import { A as B } from 'm'`: local `B`, name `Some("A")`; `import * as ns`: local `ns`, name
+///   `None`; `import D from 'm'`: name `Some("default")`.
+/// - Rust `use a::b::{self, C as D}`: local `b` (module `a::b`, name `None`) and local `D` (module
+///   `a::b`, name `Some("C")`); `use a::C;`: local `C`, module `a`, name `Some("C")`.
+/// - A glob (`from m import *`, `export * from 'm'`, `use m::*`): local `*`, name `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub local: String,
+    pub module: ModuleRef,
+    pub name: Option<String>,
+    /// Other files can reach the binding through this file: Python module-level imports,
+    /// TS `export ... from`, Rust `pub use`.
+    pub reexport: bool,
+    /// Rust: the inline `mod` blocks around the `use` (empty elsewhere).
+    pub scope: Vec<String>,
+    pub span: Span,
+}
+
+/// A constant whose value is a string literal: a flag definition when the file is a definitions
+/// file, otherwise a local constant that a check in the same file may use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringConst {
+    /// `["X"]`, `["FeatureFlags", "X"]` (enum or object member, class attribute), `["inner", "X"]`
+    /// (Rust inline module).
+    pub symbol: Vec<String>,
+    pub value: String,
+    /// TS: exported (`export const`, `export enum`); Python and Rust: module level / `pub`-or-not
+    /// does not matter, always `true`.
+    pub exported: bool,
+    /// The whole definition (statement, enum member, object property).
+    pub span: Span,
+    /// The constant's name.
+    pub name_span: Span,
+}
+
+/// A call of a configured check function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckSite {
+    /// Index of the matching entry in the configured checks.
+    pub spec: usize,
+    pub key: KeyExpr,
+    /// The whole call expression.
+    pub span: Span,
+    /// The key argument.
+    pub key_span: Span,
+    /// Inside Rust test code (`#[cfg(test)]`, `#[test]`); always false for other languages.
+    pub in_test: bool,
+    /// Rust: the inline `mod` blocks around the call.
+    pub scope: Vec<String>,
+}
+
+/// A use of a name or member chain that may denote a flag constant: `X`, `flags.X`,
+/// `FeatureFlags.X`, `FLAGS['X']`, `crate::flags::X`. Key arguments of checks are not repeated here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolUse {
+    pub path: Vec<String>,
+    pub span: Span,
+    pub in_test: bool,
+    pub scope: Vec<String>,
+}
+
+/// A region the parser could not understand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Everything one file contributes to the index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    pub imports: Vec<Import>,
+    pub string_consts: Vec<StringConst>,
+    /// Every top-level name the file binds (functions, classes, variables, consts, enums...).
+    pub module_names: Vec<String>,
+    pub checks: Vec<CheckSite>,
+    pub symbol_uses: Vec<SymbolUse>,
+    pub syntax_errors: Vec<SyntaxError>,
+}

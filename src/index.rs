@@ -1,0 +1,1490 @@
+//! The flag index: every definition, check and reference of every flag, with keys resolved across
+//! files through imports, re-exports and module paths.
+//!
+//! Built once from the facts of all parsed files; rules only read it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::config::Side;
+use crate::facts::{FileFacts, Import, KeyExpr, ModuleRef, Span};
+use crate::lang::Language;
+
+pub type FileId = usize;
+pub type DefId = usize;
+
+/// What a file is for, decided from its path and the configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileRole {
+    Definitions(Side),
+    Test,
+    Migration,
+    Production,
+}
+
+/// One parsed file, as the index receives it.
+#[derive(Debug)]
+pub struct IndexedFile {
+    pub rel: String,
+    pub language: Language,
+    pub role: FileRole,
+    pub facts: FileFacts,
+}
+
+/// How an occurrence of a flag is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefKind {
+    Definition,
+    Check,
+    Test,
+    Migration,
+    Reference,
+}
+
+impl RefKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RefKind::Definition => "definition",
+            RefKind::Check => "check",
+            RefKind::Test => "test",
+            RefKind::Migration => "migration",
+            RefKind::Reference => "reference",
+        }
+    }
+}
+
+/// A flag constant in a definitions file.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub key: String,
+    pub symbol: String,
+    pub side: Side,
+    pub file: FileId,
+    pub span: Span,
+    pub name_span: Span,
+}
+
+/// What a check's key argument turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckKey {
+    /// A known key, spelled as a literal, a local constant or a definition constant.
+    Key { key: String, via: Option<DefId> },
+    /// A constant that does not exist in the definitions file it is looked up in.
+    MissingSymbol { symbol: String, file: FileId },
+    /// Not statically known; the text says why.
+    Dynamic(String),
+}
+
+/// A call of a configured check function.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub file: FileId,
+    /// `Check` in production code, `Test` or `Migration` elsewhere.
+    pub kind: RefKind,
+    pub key: CheckKey,
+    pub span: Span,
+    pub key_span: Span,
+    pub spec: usize,
+}
+
+/// A use of a definition's symbol outside a check call.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub file: FileId,
+    pub kind: RefKind,
+    pub def: DefId,
+    pub span: Span,
+}
+
+/// A use of a constant that the definitions file it points at does not declare.
+#[derive(Clone, Debug)]
+pub struct MissingUse {
+    pub file: FileId,
+    pub kind: RefKind,
+    pub symbol: String,
+    pub defined_in: FileId,
+    pub span: Span,
+}
+
+/// Everything known about one flag key.
+#[derive(Clone, Debug, Default)]
+pub struct Flag {
+    pub definitions: Vec<DefId>,
+    /// Indices into [`Index::checks`], production and otherwise.
+    pub checks: Vec<usize>,
+    /// Indices into [`Index::references`].
+    pub references: Vec<usize>,
+}
+
+/// The whole inventory.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub files: Vec<IndexedFile>,
+    pub definitions: Vec<Definition>,
+    pub checks: Vec<Check>,
+    pub references: Vec<Reference>,
+    pub missing: Vec<MissingUse>,
+    /// Flag key to its occurrences, sorted by key.
+    pub flags: BTreeMap<String, Flag>,
+}
+
+impl Index {
+    /// Resolves every check and symbol use of `files` and groups them by flag key.
+    ///
+    /// `layout` tells where Python import paths start and what Rust crates are called.
+    pub fn build(files: Vec<IndexedFile>, layout: &Layout) -> Index {
+        let mut index = Index {
+            files,
+            ..Index::default()
+        };
+        index.collect_definitions();
+        let resolver = Resolver::new(&index.files, &index.definitions, layout);
+        let mut checks = Vec::new();
+        let mut references = Vec::new();
+        let mut missing = Vec::new();
+        for (file_id, file) in index.files.iter().enumerate() {
+            for site in &file.facts.checks {
+                let key = match &site.key {
+                    KeyExpr::Literal(key) => CheckKey::Key {
+                        key: key.clone(),
+                        via: None,
+                    },
+                    KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
+                    KeyExpr::Path(path) => match resolver.resolve(file_id, &site.scope, path) {
+                        Resolved::Flag(def) => CheckKey::Key {
+                            key: index.definitions[def].key.clone(),
+                            via: Some(def),
+                        },
+                        Resolved::Constant(key) => CheckKey::Key { key, via: None },
+                        Resolved::Missing { symbol, file } => {
+                            CheckKey::MissingSymbol { symbol, file }
+                        }
+                        Resolved::Unresolved => CheckKey::Dynamic(format!(
+                            "`{}`, which is not a known flag constant",
+                            path.join(separator(file.language))
+                        )),
+                    },
+                };
+                checks.push(Check {
+                    file: file_id,
+                    kind: occurrence_kind(file.role, site.in_test, RefKind::Check),
+                    key,
+                    span: site.span,
+                    key_span: site.key_span,
+                    spec: site.spec,
+                });
+            }
+            // A definitions file naming its own constants (lists of all flags and the like) is
+            // part of the definition, not a use.
+            if matches!(file.role, FileRole::Definitions(_)) {
+                continue;
+            }
+            for site in &file.facts.symbol_uses {
+                let kind = occurrence_kind(file.role, site.in_test, RefKind::Reference);
+                match resolver.resolve(file_id, &site.scope, &site.path) {
+                    Resolved::Flag(def) => references.push(Reference {
+                        file: file_id,
+                        kind,
+                        def,
+                        span: site.span,
+                    }),
+                    Resolved::Missing { symbol, file } => missing.push(MissingUse {
+                        file: file_id,
+                        kind,
+                        symbol,
+                        defined_in: file,
+                        span: site.span,
+                    }),
+                    Resolved::Constant(_) | Resolved::Unresolved => {}
+                }
+            }
+        }
+        index.checks = checks;
+        index.references = references;
+        index.missing = missing;
+        index.group_by_key();
+        index
+    }
+
+    fn collect_definitions(&mut self) {
+        for (file_id, file) in self.files.iter().enumerate() {
+            let FileRole::Definitions(side) = file.role else {
+                continue;
+            };
+            for constant in &file.facts.string_consts {
+                if !constant.exported {
+                    continue;
+                }
+                self.definitions.push(Definition {
+                    key: constant.value.clone(),
+                    symbol: constant.symbol.join("."),
+                    side,
+                    file: file_id,
+                    span: constant.span,
+                    name_span: constant.name_span,
+                });
+            }
+        }
+    }
+
+    fn group_by_key(&mut self) {
+        let mut flags: BTreeMap<String, Flag> = BTreeMap::new();
+        for (id, def) in self.definitions.iter().enumerate() {
+            flags
+                .entry(def.key.clone())
+                .or_default()
+                .definitions
+                .push(id);
+        }
+        for (id, check) in self.checks.iter().enumerate() {
+            if let CheckKey::Key { key, .. } = &check.key {
+                flags.entry(key.clone()).or_default().checks.push(id);
+            }
+        }
+        for (id, reference) in self.references.iter().enumerate() {
+            let key = &self.definitions[reference.def].key;
+            flags.entry(key.clone()).or_default().references.push(id);
+        }
+        self.flags = flags;
+    }
+
+    /// The relative path of a file.
+    pub fn path(&self, file: FileId) -> &str {
+        &self.files[file].rel
+    }
+
+    /// Whether any definitions file was found: without one, no key can be called undefined.
+    pub fn has_definitions(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| matches!(f.role, FileRole::Definitions(_)))
+    }
+}
+
+fn separator(language: Language) -> &'static str {
+    if language == Language::Rust {
+        "::"
+    } else {
+        "."
+    }
+}
+
+/// The kind of an occurrence, from where it is.
+fn occurrence_kind(role: FileRole, in_test: bool, production: RefKind) -> RefKind {
+    match role {
+        FileRole::Test => RefKind::Test,
+        FileRole::Migration => RefKind::Migration,
+        _ if in_test => RefKind::Test,
+        FileRole::Definitions(_) | FileRole::Production => production,
+    }
+}
+
+/// The outcome of resolving a name or member chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Resolved {
+    Flag(DefId),
+    Missing {
+        symbol: String,
+        file: FileId,
+    },
+    /// A local string constant of the same file.
+    Constant(String),
+    Unresolved,
+}
+
+/// How sure a module match is: a heuristic match may confirm a flag but never declare one missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Confidence {
+    Exact,
+    Heuristic,
+}
+
+/// Import chains through re-exports are followed at most this deep.
+const MAX_DEPTH: usize = 8;
+
+/// Names every JS object has, which are not members of a flag enum or object.
+const OBJECT_MEMBERS: &[&str] = &[
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+    "prototype",
+    "name",
+    "length",
+];
+
+/// Per definitions file: symbol to definition, and the containers (enums, objects, classes).
+#[derive(Default)]
+struct SymbolTable {
+    symbols: HashMap<String, DefId>,
+    containers: HashSet<String>,
+}
+
+struct Resolver<'a> {
+    files: &'a [IndexedFile],
+    tables: Vec<Option<SymbolTable>>,
+    /// Per file: top-level string constants (`X`, `OBJ.A`) for keys spelled through a local constant.
+    local_constants: Vec<HashMap<String, &'a str>>,
+    module_names: Vec<HashSet<&'a str>>,
+    python_exact: HashMap<String, Vec<FileId>>,
+    python_suffix: HashMap<String, Vec<FileId>>,
+    python_package: Vec<Vec<String>>,
+    js_exact: HashMap<String, Vec<FileId>>,
+    js_suffix: HashMap<String, Vec<FileId>>,
+    rust_modules: HashMap<Vec<String>, FileId>,
+    rust_module_of: Vec<Vec<String>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(files: &'a [IndexedFile], definitions: &[Definition], layout: &Layout) -> Self {
+        let mut tables: Vec<Option<SymbolTable>> = files
+            .iter()
+            .map(|f| matches!(f.role, FileRole::Definitions(_)).then(SymbolTable::default))
+            .collect();
+        for (id, def) in definitions.iter().enumerate() {
+            if let Some(table) = tables[def.file].as_mut() {
+                table.symbols.entry(def.symbol.clone()).or_insert(id);
+                if let Some((container, _)) = def.symbol.rsplit_once('.') {
+                    table.containers.insert(container.to_string());
+                }
+            }
+        }
+        let local_constants = files
+            .iter()
+            .map(|f| {
+                f.facts
+                    .string_consts
+                    .iter()
+                    .map(|c| (c.symbol.join("."), c.value.as_str()))
+                    .collect()
+            })
+            .collect();
+        let module_names = files
+            .iter()
+            .map(|f| f.facts.module_names.iter().map(String::as_str).collect())
+            .collect();
+
+        let mut resolver = Resolver {
+            files,
+            tables,
+            local_constants,
+            module_names,
+            python_exact: HashMap::new(),
+            python_suffix: HashMap::new(),
+            python_package: vec![Vec::new(); files.len()],
+            js_exact: HashMap::new(),
+            js_suffix: HashMap::new(),
+            rust_modules: HashMap::new(),
+            rust_module_of: vec![Vec::new(); files.len()],
+        };
+        for (id, file) in files.iter().enumerate() {
+            match file.language {
+                Language::Python => resolver.add_python_module(id, &file.rel, &layout.package_dirs),
+                Language::TypeScript | Language::JavaScript => {
+                    resolver.add_js_module(id, &file.rel)
+                }
+                Language::Rust => {
+                    let module = rust_module_path(&file.rel, &layout.crate_names);
+                    resolver.rust_modules.entry(module.clone()).or_insert(id);
+                    resolver.rust_module_of[id] = module;
+                }
+            }
+        }
+        // Deterministic preference when several files claim one module name: definitions first,
+        // then the shortest path.
+        for map in [
+            &mut resolver.python_exact,
+            &mut resolver.python_suffix,
+            &mut resolver.js_exact,
+            &mut resolver.js_suffix,
+        ] {
+            for ids in map.values_mut() {
+                ids.sort_by_key(|&id| {
+                    (
+                        !matches!(files[id].role, FileRole::Definitions(_)),
+                        files[id].rel.len(),
+                        id,
+                    )
+                });
+            }
+        }
+        resolver
+    }
+
+    fn add_python_module(&mut self, id: FileId, rel: &str, package_dirs: &HashSet<String>) {
+        let stem = rel.trim_end_matches(".pyi").trim_end_matches(".py");
+        let mut segments: Vec<&str> = stem.split('/').collect();
+        let is_package_init = segments.last() == Some(&"__init__");
+        if is_package_init {
+            segments.pop();
+        }
+        // The package this file's relative imports start from.
+        let package: Vec<String> = if is_package_init {
+            segments.iter().map(|s| s.to_string()).collect()
+        } else {
+            segments[..segments.len().saturating_sub(1)]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        };
+        self.python_package[id] = package;
+        // Exact names: from the scanned root, and from the first directory up that is not a
+        // package (where Python's import path starts for this file).
+        let mut root_len = segments.len().saturating_sub(1);
+        while root_len > 0 && package_dirs.contains(&segments[..root_len].join("/")) {
+            root_len -= 1;
+        }
+        let from_root = segments.join(".");
+        let from_package_root = segments[root_len..].join(".");
+        for name in [from_root, from_package_root] {
+            if !name.is_empty() {
+                push_unique(self.python_exact.entry(name).or_default(), id);
+            }
+        }
+        for start in 0..segments.len() {
+            push_unique(
+                self.python_suffix
+                    .entry(segments[start..].join("."))
+                    .or_default(),
+                id,
+            );
+        }
+    }
+
+    fn add_js_module(&mut self, id: FileId, rel: &str) {
+        let stem = strip_js_extension(rel);
+        let mut names = vec![stem.to_string()];
+        if let Some(dir) = stem.strip_suffix("/index") {
+            names.push(dir.to_string());
+        } else if stem == "index" {
+            names.push(String::new());
+        }
+        for name in names {
+            let segments: Vec<&str> = name.split('/').collect();
+            for start in 0..segments.len() {
+                let suffix = segments[start..].join("/");
+                if !suffix.is_empty() {
+                    push_unique(self.js_suffix.entry(suffix).or_default(), id);
+                }
+            }
+            push_unique(self.js_exact.entry(name).or_default(), id);
+        }
+    }
+
+    /// Resolves a name or member chain used in `file` (inside the Rust inline modules `scope`).
+    fn resolve(&self, file: FileId, scope: &[String], path: &[String]) -> Resolved {
+        if path.is_empty() {
+            return Resolved::Unresolved;
+        }
+        if self.files[file].language == Language::Rust {
+            return self.resolve_rust(file, scope, path, 0);
+        }
+        self.resolve_name(file, path, 0)
+    }
+
+    /// Python and JS/TS: a chain rooted at a name of `file`.
+    fn resolve_name(&self, file: FileId, path: &[String], depth: usize) -> Resolved {
+        if depth > MAX_DEPTH {
+            return Resolved::Unresolved;
+        }
+        // The file's own definitions or local constants come first: they shadow imports.
+        if self.tables[file].is_some() {
+            let own = self.lookup_symbol(file, path, Confidence::Exact, depth);
+            if own != Resolved::Unresolved {
+                return own;
+            }
+        }
+        if let Some(value) = self.local_constant(file, path) {
+            return Resolved::Constant(value.to_string());
+        }
+        let imports = &self.files[file].facts.imports;
+        if let Some(import) = imports.iter().rev().find(|i| i.local == path[0]) {
+            return self.resolve_import(file, import, &path[1..], depth);
+        }
+        for import in imports.iter().filter(|i| i.local == "*") {
+            if let Resolved::Flag(def) = self.resolve_import(file, import, path, depth) {
+                return Resolved::Flag(def);
+            }
+        }
+        Resolved::Unresolved
+    }
+
+    fn local_constant(&self, file: FileId, path: &[String]) -> Option<&'a str> {
+        let constants = &self.local_constants[file];
+        if constants.is_empty() || path.len() > 2 {
+            return None;
+        }
+        constants.get(&path.join(".")).copied()
+    }
+
+    /// Follows one import binding with the rest of the chain after its local name.
+    fn resolve_import(
+        &self,
+        file: FileId,
+        import: &Import,
+        rest: &[String],
+        depth: usize,
+    ) -> Resolved {
+        match &import.module {
+            ModuleRef::Python { level, dotted } => {
+                let Some(mut segments) = self.python_absolute(file, *level, dotted) else {
+                    return Resolved::Unresolved;
+                };
+                let base_len = segments.len();
+                segments.extend(import.name.iter().cloned());
+                segments.extend(rest.iter().cloned());
+                // The longest prefix that is a module; what follows is a symbol in it.
+                for end in (base_len.max(1)..=segments.len()).rev() {
+                    let name = segments[..end].join(".");
+                    if let Some((target, confidence)) = self.python_module(&name, *level > 0) {
+                        return self.lookup_symbol(target, &segments[end..], confidence, depth + 1);
+                    }
+                }
+                Resolved::Unresolved
+            }
+            ModuleRef::Js(specifier) => {
+                let Some((target, confidence)) = self.js_module(file, specifier) else {
+                    return Resolved::Unresolved;
+                };
+                let mut symbol: Vec<String> = Vec::with_capacity(rest.len() + 1);
+                match import.name.as_deref() {
+                    // Which constant a default export is, is not recorded.
+                    Some("default") => return Resolved::Unresolved,
+                    Some(name) => symbol.push(name.to_string()),
+                    None => {}
+                }
+                symbol.extend(rest.iter().cloned());
+                self.lookup_symbol(target, &symbol, confidence, depth + 1)
+            }
+            ModuleRef::Rust(_) => Resolved::Unresolved,
+        }
+    }
+
+    /// A symbol inside a module file: a definition, a missing member of a definitions file, or a
+    /// re-export to follow.
+    fn lookup_symbol(
+        &self,
+        file: FileId,
+        symbol: &[String],
+        confidence: Confidence,
+        depth: usize,
+    ) -> Resolved {
+        if symbol.is_empty() || depth > MAX_DEPTH {
+            return Resolved::Unresolved;
+        }
+        if let Some(table) = &self.tables[file] {
+            if symbol.len() >= 2 {
+                if let Some(&def) = table.symbols.get(&format!("{}.{}", symbol[0], symbol[1])) {
+                    return Resolved::Flag(def);
+                }
+            }
+            if let Some(&def) = table.symbols.get(&symbol[0]) {
+                return Resolved::Flag(def);
+            }
+            if table.containers.contains(&symbol[0]) {
+                return match symbol.get(1) {
+                    Some(member)
+                        if confidence == Confidence::Exact
+                            && !OBJECT_MEMBERS.contains(&member.as_str()) =>
+                    {
+                        Resolved::Missing {
+                            symbol: format!("{}.{}", symbol[0], member),
+                            file,
+                        }
+                    }
+                    _ => Resolved::Unresolved,
+                };
+            }
+        }
+        // A re-export (Python module-level import, TS `export ... from`, Rust `pub use`).
+        let imports = &self.files[file].facts.imports;
+        if let Some(import) = imports
+            .iter()
+            .rev()
+            .find(|i| i.reexport && i.local == symbol[0])
+        {
+            return if self.files[file].language == Language::Rust {
+                self.resolve_rust(file, &import.scope, symbol, depth + 1)
+            } else {
+                self.resolve_import(file, import, &symbol[1..], depth)
+            };
+        }
+        for import in imports.iter().filter(|i| i.reexport && i.local == "*") {
+            let found = if self.files[file].language == Language::Rust {
+                self.resolve_rust(file, &import.scope, symbol, depth + 1)
+            } else {
+                self.resolve_import(file, import, symbol, depth)
+            };
+            if let Resolved::Flag(def) = found {
+                return Resolved::Flag(def);
+            }
+        }
+        let is_definitions = self.tables[file].is_some();
+        if is_definitions
+            && confidence == Confidence::Exact
+            && !self.module_names[file].contains(symbol[0].as_str())
+        {
+            return Resolved::Missing {
+                symbol: symbol[0].clone(),
+                file,
+            };
+        }
+        Resolved::Unresolved
+    }
+
+    /// The absolute dotted path an import names, from the scanned root for relative imports.
+    fn python_absolute(&self, file: FileId, level: u32, dotted: &str) -> Option<Vec<String>> {
+        let mut segments = if level == 0 {
+            Vec::new()
+        } else {
+            let package = &self.python_package[file];
+            let up = level as usize - 1;
+            if up > package.len() {
+                return None;
+            }
+            package[..package.len() - up].to_vec()
+        };
+        segments.extend(
+            dotted
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
+        Some(segments)
+    }
+
+    fn python_module(&self, name: &str, relative: bool) -> Option<(FileId, Confidence)> {
+        if let Some(ids) = self.python_exact.get(name) {
+            return Some((ids[0], Confidence::Exact));
+        }
+        if relative {
+            return None;
+        }
+        self.python_suffix
+            .get(name)
+            .map(|ids| (ids[0], Confidence::Heuristic))
+    }
+
+    fn js_module(&self, file: FileId, specifier: &str) -> Option<(FileId, Confidence)> {
+        if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
+            let dir = self.files[file]
+                .rel
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir);
+            let joined = normalize_path(&format!("{dir}/{specifier}"))?;
+            for name in [joined.clone(), strip_js_extension(&joined).to_string()] {
+                if let Some(ids) = self.js_exact.get(&name) {
+                    return Some((ids[0], Confidence::Exact));
+                }
+            }
+            return None;
+        }
+        // A path alias (`@/x`, `~/x`, `#x`, `src/x`) or a workspace package: match the rest of
+        // the specifier against the end of a file's path.
+        let segments: Vec<&str> = strip_js_extension(specifier).split('/').collect();
+        let alias_len = segments
+            .iter()
+            .take_while(|s| s.starts_with(['@', '~', '#']) || **s == "src")
+            .count();
+        let rest = &segments[alias_len.min(segments.len())..];
+        if rest.is_empty() {
+            return None;
+        }
+        let ids = self.js_suffix.get(&rest.join("/"))?;
+        let confidence = if rest.len() >= 2 || alias_len > 0 {
+            Confidence::Exact
+        } else {
+            Confidence::Heuristic
+        };
+        Some((ids[0], confidence))
+    }
+
+    /// Rust: a path used in `file` inside the inline modules `scope`.
+    fn resolve_rust(
+        &self,
+        file: FileId,
+        scope: &[String],
+        path: &[String],
+        depth: usize,
+    ) -> Resolved {
+        if depth > MAX_DEPTH || path.is_empty() {
+            return Resolved::Unresolved;
+        }
+        if self.tables[file].is_some() && scope.is_empty() {
+            let own = self.lookup_rust_symbol(file, path, Confidence::Exact, depth);
+            if own != Resolved::Unresolved {
+                return own;
+            }
+        }
+        if scope.is_empty() {
+            if let Some(value) = self.local_constant(file, path) {
+                return Resolved::Constant(value.to_string());
+            }
+        }
+        let imports = &self.files[file].facts.imports;
+        let visible = |i: &&Import| scope.starts_with(&i.scope);
+        if !matches!(path[0].as_str(), "crate" | "self" | "super" | "Self") {
+            if let Some(import) = imports
+                .iter()
+                .rev()
+                .filter(visible)
+                .find(|i| i.local == path[0])
+            {
+                let ModuleRef::Rust(module) = &import.module else {
+                    return Resolved::Unresolved;
+                };
+                let mut expanded = module.clone();
+                expanded.extend(import.name.iter().cloned());
+                expanded.extend(path[1..].iter().cloned());
+                return self.resolve_rust(file, &import.scope, &expanded, depth + 1);
+            }
+        }
+        for candidate in self.rust_absolute(file, scope, path) {
+            let found = self.lookup_rust_path(&candidate, depth);
+            if found != Resolved::Unresolved {
+                return found;
+            }
+        }
+        for import in imports.iter().filter(visible).filter(|i| i.local == "*") {
+            let ModuleRef::Rust(module) = &import.module else {
+                continue;
+            };
+            let mut expanded = module.clone();
+            expanded.extend(path.iter().cloned());
+            if let Resolved::Flag(def) =
+                self.resolve_rust(file, &import.scope, &expanded, depth + 1)
+            {
+                return Resolved::Flag(def);
+            }
+        }
+        Resolved::Unresolved
+    }
+
+    /// Absolute module paths (`[crate, mod, ..., name]`) a Rust path may denote, most likely first.
+    fn rust_absolute(&self, file: FileId, scope: &[String], path: &[String]) -> Vec<Vec<String>> {
+        let module = &self.rust_module_of[file];
+        let mut current: Vec<String> = module.clone();
+        current.extend(scope.iter().cloned());
+        match path[0].as_str() {
+            "crate" => {
+                let mut absolute = vec![module[0].clone()];
+                absolute.extend(path[1..].iter().cloned());
+                vec![absolute]
+            }
+            "self" => {
+                current.extend(path[1..].iter().cloned());
+                vec![current]
+            }
+            "super" => {
+                let supers = path.iter().take_while(|s| *s == "super").count();
+                if supers >= current.len() {
+                    return Vec::new();
+                }
+                current.truncate(current.len() - supers);
+                current.extend(path[supers..].iter().cloned());
+                vec![current]
+            }
+            "Self" => Vec::new(),
+            _ => {
+                let mut relative = current;
+                relative.extend(path.iter().cloned());
+                vec![relative, path.to_vec()]
+            }
+        }
+    }
+
+    fn lookup_rust_path(&self, absolute: &[String], depth: usize) -> Resolved {
+        for end in (1..=absolute.len()).rev() {
+            if let Some(&target) = self.rust_modules.get(&absolute[..end]) {
+                return self.lookup_rust_symbol(target, &absolute[end..], Confidence::Exact, depth);
+            }
+        }
+        Resolved::Unresolved
+    }
+
+    fn lookup_rust_symbol(
+        &self,
+        file: FileId,
+        symbol: &[String],
+        confidence: Confidence,
+        depth: usize,
+    ) -> Resolved {
+        // Inline modules of a definitions file are part of its symbols (`inner.X`).
+        let joined = symbol.join(".");
+        if let Some(table) = &self.tables[file] {
+            if let Some(&def) = table.symbols.get(&joined) {
+                return Resolved::Flag(def);
+            }
+        }
+        if symbol.len() > 1 && self.tables[file].is_none() {
+            return Resolved::Unresolved;
+        }
+        self.lookup_symbol(file, symbol, confidence, depth + 1)
+    }
+}
+
+fn push_unique(ids: &mut Vec<FileId>, id: FileId) {
+    if ids.last() != Some(&id) {
+        ids.push(id);
+    }
+}
+
+fn strip_js_extension(path: &str) -> &str {
+    for ext in [
+        ".d.ts", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts",
+    ] {
+        if let Some(stem) = path.strip_suffix(ext) {
+            return stem;
+        }
+    }
+    path
+}
+
+/// Resolves `.` and `..` segments; `None` when the path climbs above the root.
+fn normalize_path(path: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            s => out.push(s),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// Facts about the repository's layout that no single file holds.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// `/`-separated directories holding an `__init__.py`: where Python import paths start.
+    pub package_dirs: HashSet<String>,
+    /// Rust crate directory (`""` for the root) to crate name, from each `Cargo.toml`.
+    pub crate_names: HashMap<String, String>,
+}
+
+impl Layout {
+    /// Reads the layout of the walked files under `root`: one `Cargo.toml` read per Rust crate.
+    pub fn discover(root: &std::path::Path, rels: &[&str]) -> Layout {
+        let mut layout = Layout::default();
+        for rel in rels {
+            if let Some(dir) = rel.strip_suffix("/__init__.py") {
+                layout.package_dirs.insert(dir.to_string());
+            }
+            if let Some((crate_dir, _)) = rust_crate_dir(rel) {
+                if !layout.crate_names.contains_key(crate_dir) {
+                    let name = std::fs::read_to_string(root.join(crate_dir).join("Cargo.toml"))
+                        .ok()
+                        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+                        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
+                    if let Some(name) = name {
+                        layout
+                            .crate_names
+                            .insert(crate_dir.to_string(), name.replace('-', "_"));
+                    }
+                }
+            }
+        }
+        layout
+    }
+}
+
+/// The crate directory of a Rust file under `src/`, and the path below `src/`.
+fn rust_crate_dir(rel: &str) -> Option<(&str, &str)> {
+    let rel = rel.strip_suffix(".rs")?;
+    if let Some(below) = rel.strip_prefix("src/") {
+        return Some(("", below));
+    }
+    let at = rel.rfind("/src/")?;
+    Some((&rel[..at], &rel[at + 5..]))
+}
+
+/// The module path `[crate, mod, ...]` of a Rust file, from its place under `src/`.
+///
+/// Files outside a `src/` directory (integration tests, examples, build scripts) are crate roots
+/// of their own.
+fn rust_module_path(rel: &str, crate_names: &HashMap<String, String>) -> Vec<String> {
+    let Some((crate_dir, below)) = rust_crate_dir(rel) else {
+        return vec![format!("{rel}#")];
+    };
+    let mut modules: Vec<String> = below.split('/').map(str::to_string).collect();
+    if modules.first().is_some_and(|m| m == "bin") {
+        return vec![format!("{rel}#")];
+    }
+    if modules.last().is_some_and(|m| m == "mod") {
+        modules.pop();
+    }
+    if modules.len() == 1 && (modules[0] == "lib" || modules[0] == "main") {
+        modules.clear();
+    }
+    let crate_name = crate_names.get(crate_dir).cloned().unwrap_or_else(|| {
+        crate_dir
+            .rsplit('/')
+            .find(|s| !s.is_empty())
+            .unwrap_or("crate")
+            .replace('-', "_")
+    });
+    let mut path = vec![crate_name];
+    path.extend(modules);
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{CheckSite, StringConst, SymbolUse};
+
+    fn span() -> Span {
+        Span::default()
+    }
+
+    fn constant(symbol: &str, value: &str) -> StringConst {
+        StringConst {
+            symbol: symbol.split('.').map(str::to_string).collect(),
+            value: value.to_string(),
+            exported: true,
+            span: span(),
+            name_span: span(),
+        }
+    }
+
+    fn import(local: &str, module: ModuleRef, name: Option<&str>) -> Import {
+        Import {
+            local: local.to_string(),
+            module,
+            name: name.map(str::to_string),
+            reexport: true,
+            scope: Vec::new(),
+            span: span(),
+        }
+    }
+
+    fn py(dotted: &str) -> ModuleRef {
+        ModuleRef::Python {
+            level: dotted.chars().take_while(|c| *c == '.').count() as u32,
+            dotted: dotted.trim_start_matches('.').to_string(),
+        }
+    }
+
+    fn check(path: &str) -> CheckSite {
+        CheckSite {
+            spec: 0,
+            key: if path.starts_with('"') {
+                KeyExpr::Literal(path.trim_matches('"').to_string())
+            } else {
+                KeyExpr::Path(
+                    path.split(['.', ':'])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                )
+            },
+            span: span(),
+            key_span: span(),
+            in_test: false,
+            scope: Vec::new(),
+        }
+    }
+
+    fn file(rel: &str, role: FileRole, facts: FileFacts) -> IndexedFile {
+        let language = crate::lang::detect(std::path::Path::new(rel)).unwrap().1;
+        IndexedFile {
+            rel: rel.to_string(),
+            language,
+            role,
+            facts,
+        }
+    }
+
+    fn backend_flags() -> IndexedFile {
+        file(
+            "backend/feature_flags/flags.py",
+            FileRole::Definitions(Side::Backend),
+            FileFacts {
+                string_consts: vec![constant("BINARY_INTERFACE", "binary_interface")],
+                module_names: vec!["BINARY_INTERFACE".into(), "all_flags".into()],
+                ..FileFacts::default()
+            },
+        )
+    }
+
+    fn packages() -> Layout {
+        Layout {
+            package_dirs: ["backend/feature_flags", "backend/users"]
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            crate_names: HashMap::new(),
+        }
+    }
+
+    fn keys(index: &Index) -> Vec<String> {
+        index
+            .checks
+            .iter()
+            .map(|c| match &c.key {
+                CheckKey::Key { key, via } => {
+                    format!("{key}{}", if via.is_some() { "*" } else { "" })
+                }
+                CheckKey::MissingSymbol { symbol, .. } => format!("missing {symbol}"),
+                CheckKey::Dynamic(_) => "dynamic".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn python_import_shapes_resolve() {
+        let cases: Vec<(Vec<Import>, &str, &str)> = vec![
+            (
+                vec![import(
+                    "BINARY_INTERFACE",
+                    py("feature_flags.flags"),
+                    Some("BINARY_INTERFACE"),
+                )],
+                "BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import(
+                    "BI",
+                    py("feature_flags.flags"),
+                    Some("BINARY_INTERFACE"),
+                )],
+                "BI",
+                "binary_interface*",
+            ),
+            (
+                vec![import("flags", py("feature_flags"), Some("flags"))],
+                "flags.BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("f", py("feature_flags.flags"), None)],
+                "f.BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("feature_flags", py("feature_flags"), None)],
+                "feature_flags.flags.BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("backend", py("backend"), None)],
+                "backend.feature_flags.flags.BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("flags", py(".."), Some("feature_flags"))],
+                "flags.flags.BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("*", py("feature_flags.flags"), None)],
+                "BINARY_INTERFACE",
+                "binary_interface*",
+            ),
+            (
+                vec![import("flags", py("feature_flags"), Some("flags"))],
+                "flags.MISSING",
+                "missing MISSING",
+            ),
+            (
+                vec![import(
+                    "MISSING",
+                    py("feature_flags.flags"),
+                    Some("MISSING"),
+                )],
+                "MISSING",
+                "missing MISSING",
+            ),
+            // A function of the definitions module is not a missing flag.
+            (
+                vec![import("flags", py("feature_flags"), Some("flags"))],
+                "flags.all_flags",
+                "dynamic",
+            ),
+            // Not imported at all: a parameter or global the index cannot see.
+            (vec![], "BINARY_INTERFACE", "dynamic"),
+            (
+                vec![import("X", py("other.module"), Some("X"))],
+                "X",
+                "dynamic",
+            ),
+        ];
+        for (imports, key, expected) in cases {
+            let user = file(
+                "backend/users/views.py",
+                FileRole::Production,
+                FileFacts {
+                    imports,
+                    checks: vec![check(key)],
+                    ..FileFacts::default()
+                },
+            );
+            let index = Index::build(vec![backend_flags(), user], &packages());
+            assert_eq!(keys(&index), [expected], "{key}");
+        }
+    }
+
+    #[test]
+    fn python_reexport_through_package_init() {
+        let init = file(
+            "backend/feature_flags/__init__.py",
+            FileRole::Production,
+            FileFacts {
+                imports: vec![import("*", py(".flags"), None)],
+                ..FileFacts::default()
+            },
+        );
+        let user = file(
+            "backend/users/views.py",
+            FileRole::Production,
+            FileFacts {
+                imports: vec![import(
+                    "BINARY_INTERFACE",
+                    py("feature_flags"),
+                    Some("BINARY_INTERFACE"),
+                )],
+                checks: vec![check("BINARY_INTERFACE")],
+                ..FileFacts::default()
+            },
+        );
+        let index = Index::build(vec![backend_flags(), init, user], &packages());
+        assert_eq!(keys(&index), ["binary_interface*"]);
+    }
+
+    #[test]
+    fn local_constants_and_literals() {
+        let user = file(
+            "backend/users/views.py",
+            FileRole::Production,
+            FileFacts {
+                string_consts: vec![constant("LOCAL", "local_key")],
+                checks: vec![check("LOCAL"), check("\"literal\"")],
+                ..FileFacts::default()
+            },
+        );
+        let index = Index::build(vec![backend_flags(), user], &packages());
+        assert_eq!(keys(&index), ["local_key", "literal"]);
+        assert_eq!(
+            index.flags.keys().collect::<Vec<_>>(),
+            ["binary_interface", "literal", "local_key"]
+        );
+    }
+
+    fn frontend_types() -> IndexedFile {
+        file(
+            "frontend/hooks/useFeatureFlags/types.ts",
+            FileRole::Definitions(Side::Frontend),
+            FileFacts {
+                string_consts: vec![
+                    constant("FeatureFlags.WORKLET", "worklet"),
+                    constant("NEW_NAV", "new_nav"),
+                ],
+                module_names: vec!["FeatureFlags".into(), "NEW_NAV".into()],
+                ..FileFacts::default()
+            },
+        )
+    }
+
+    #[test]
+    fn typescript_import_shapes_resolve() {
+        let js = |s: &str| ModuleRef::Js(s.to_string());
+        let cases: Vec<(&str, Vec<Import>, &str, &str)> = vec![
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "FeatureFlags",
+                    js("@/hooks/useFeatureFlags/types"),
+                    Some("FeatureFlags"),
+                )],
+                "FeatureFlags.WORKLET",
+                "worklet*",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "FF",
+                    js("../hooks/useFeatureFlags/types"),
+                    Some("FeatureFlags"),
+                )],
+                "FF.WORKLET",
+                "worklet*",
+            ),
+            (
+                "frontend/hooks/useFeatureFlags/b.ts",
+                vec![import("T", js("./types"), None)],
+                "T.FeatureFlags.WORKLET",
+                "worklet*",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "NEW_NAV",
+                    js("../hooks/useFeatureFlags/types.js"),
+                    Some("NEW_NAV"),
+                )],
+                "NEW_NAV",
+                "new_nav*",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "FeatureFlags",
+                    js("@/hooks/useFeatureFlags/types"),
+                    Some("FeatureFlags"),
+                )],
+                "FeatureFlags.MISSING",
+                "missing FeatureFlags.MISSING",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "FeatureFlags",
+                    js("@/hooks/useFeatureFlags/types"),
+                    Some("FeatureFlags"),
+                )],
+                "FeatureFlags.toString",
+                "dynamic",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "FeatureFlags",
+                    js("./elsewhere"),
+                    Some("FeatureFlags"),
+                )],
+                "FeatureFlags.WORKLET",
+                "dynamic",
+            ),
+            (
+                "frontend/pages/a.tsx",
+                vec![import(
+                    "D",
+                    js("../hooks/useFeatureFlags/types"),
+                    Some("default"),
+                )],
+                "D.WORKLET",
+                "dynamic",
+            ),
+        ];
+        for (rel, imports, key, expected) in cases {
+            let user = file(
+                rel,
+                FileRole::Production,
+                FileFacts {
+                    imports,
+                    checks: vec![check(key)],
+                    ..FileFacts::default()
+                },
+            );
+            let index = Index::build(vec![frontend_types(), user], &Layout::default());
+            assert_eq!(keys(&index), [expected], "{key}");
+        }
+    }
+
+    #[test]
+    fn typescript_barrel_reexport() {
+        let js = |s: &str| ModuleRef::Js(s.to_string());
+        let barrel = file(
+            "frontend/hooks/useFeatureFlags/index.ts",
+            FileRole::Production,
+            FileFacts {
+                imports: vec![import("*", js("./types"), None)],
+                ..FileFacts::default()
+            },
+        );
+        let user = file(
+            "frontend/pages/a.tsx",
+            FileRole::Production,
+            FileFacts {
+                imports: vec![import(
+                    "FeatureFlags",
+                    js("@/hooks/useFeatureFlags"),
+                    Some("FeatureFlags"),
+                )],
+                checks: vec![check("FeatureFlags.WORKLET")],
+                ..FileFacts::default()
+            },
+        );
+        let index = Index::build(vec![frontend_types(), barrel, user], &Layout::default());
+        assert_eq!(keys(&index), ["worklet*"]);
+    }
+
+    #[test]
+    fn rust_paths_resolve() {
+        let defs = file(
+            "service/src/flags.rs",
+            FileRole::Definitions(Side::Backend),
+            FileFacts {
+                string_consts: vec![
+                    constant("NEW_ROUTER", "new_router"),
+                    constant("inner.DEEP", "deep"),
+                ],
+                module_names: vec!["NEW_ROUTER".into(), "inner".into()],
+                ..FileFacts::default()
+            },
+        );
+        let rust =
+            |segments: &[&str]| ModuleRef::Rust(segments.iter().map(|s| s.to_string()).collect());
+        let cases: Vec<(&str, Vec<Import>, &str, &str)> = vec![
+            (
+                "service/src/main.rs",
+                vec![],
+                "flags::NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/main.rs",
+                vec![],
+                "crate::flags::NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/api/mod.rs",
+                vec![],
+                "crate::flags::inner::DEEP",
+                "deep*",
+            ),
+            (
+                "service/src/api/mod.rs",
+                vec![],
+                "super::flags::NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/api/mod.rs",
+                vec![import(
+                    "NEW_ROUTER",
+                    rust(&["crate", "flags"]),
+                    Some("NEW_ROUTER"),
+                )],
+                "NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/api/mod.rs",
+                vec![import("f", rust(&["crate"]), Some("flags"))],
+                "f::NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/api/mod.rs",
+                vec![import("*", rust(&["crate", "flags"]), None)],
+                "NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/tests/it.rs",
+                vec![],
+                "service::flags::NEW_ROUTER",
+                "new_router*",
+            ),
+            (
+                "service/src/main.rs",
+                vec![],
+                "flags::MISSING",
+                "missing MISSING",
+            ),
+            ("service/src/main.rs", vec![], "NEW_ROUTER", "dynamic"),
+        ];
+        for (rel, imports, key, expected) in cases {
+            let user = file(
+                rel,
+                FileRole::Production,
+                FileFacts {
+                    imports,
+                    checks: vec![check(key)],
+                    ..FileFacts::default()
+                },
+            );
+            let index = Index::build(vec![defs.clone_for_test(), user], &Layout::default());
+            assert_eq!(keys(&index), [expected], "{rel}: {key}");
+        }
+    }
+
+    impl IndexedFile {
+        fn clone_for_test(&self) -> IndexedFile {
+            IndexedFile {
+                rel: self.rel.clone(),
+                language: self.language,
+                role: self.role,
+                facts: self.facts.clone(),
+            }
+        }
+    }
+
+    #[test]
+    fn references_are_classified_by_file_role() {
+        let use_of = |rel: &str, role: FileRole| {
+            file(
+                rel,
+                role,
+                FileFacts {
+                    imports: vec![import("flags", py("feature_flags"), Some("flags"))],
+                    symbol_uses: vec![
+                        SymbolUse {
+                            path: vec!["flags".into(), "BINARY_INTERFACE".into()],
+                            span: span(),
+                            in_test: false,
+                            scope: Vec::new(),
+                        },
+                        SymbolUse {
+                            path: vec!["flags".into(), "GONE".into()],
+                            span: span(),
+                            in_test: false,
+                            scope: Vec::new(),
+                        },
+                    ],
+                    ..FileFacts::default()
+                },
+            )
+        };
+        let index = Index::build(
+            vec![
+                backend_flags(),
+                use_of("backend/users/services.py", FileRole::Production),
+                use_of("backend/users/tests/test_x.py", FileRole::Test),
+                use_of("backend/users/migrations/0001_x.py", FileRole::Migration),
+            ],
+            &packages(),
+        );
+        let kinds: Vec<RefKind> = index.references.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [RefKind::Reference, RefKind::Test, RefKind::Migration]
+        );
+        assert_eq!(index.missing.len(), 3);
+        assert_eq!(index.flags["binary_interface"].references.len(), 3);
+    }
+
+    #[test]
+    fn module_paths() {
+        let mut crates = HashMap::new();
+        assert_eq!(rust_module_path("svc/src/lib.rs", &crates), ["svc"]);
+        assert_eq!(rust_module_path("svc/src/a/mod.rs", &crates), ["svc", "a"]);
+        assert_eq!(
+            rust_module_path("svc/src/a/b.rs", &crates),
+            ["svc", "a", "b"]
+        );
+        assert_eq!(
+            rust_module_path("svc/src/bin/x.rs", &crates),
+            ["svc/src/bin/x.rs#"]
+        );
+        assert_eq!(rust_module_path("src/main.rs", &crates), ["crate"]);
+        crates.insert("svc".to_string(), "my_service".to_string());
+        assert_eq!(
+            rust_module_path("svc/src/a.rs", &crates),
+            ["my_service", "a"]
+        );
+        assert_eq!(normalize_path("a/b/../c/./d"), Some("a/c/d".to_string()));
+        assert_eq!(normalize_path("../x"), None);
+    }
+}

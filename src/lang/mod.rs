@@ -1,0 +1,206 @@
+//! Per-language extractors: source text in, [`FileFacts`] out.
+//!
+//! Python and TypeScript/JavaScript are parsed with tree-sitter, Rust with `syn`. Every extractor
+//! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
+
+pub mod python;
+pub mod rust;
+pub mod typescript;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::facts::FileFacts;
+
+/// The language a file is written in, as reported to users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    TypeScript,
+    JavaScript,
+    Rust,
+}
+
+impl Language {
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::TypeScript => "typescript",
+            Language::JavaScript => "javascript",
+            Language::Rust => "rust",
+        }
+    }
+
+    /// Parses a `language = "..."` config value. `"typescript"` also covers JavaScript.
+    pub fn from_config_name(name: &str) -> Option<Language> {
+        match name {
+            "python" | "py" => Some(Language::Python),
+            "typescript" | "ts" => Some(Language::TypeScript),
+            "javascript" | "js" => Some(Language::JavaScript),
+            "rust" | "rs" => Some(Language::Rust),
+            _ => None,
+        }
+    }
+}
+
+/// Which parser reads a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Grammar {
+    Python,
+    TypeScript,
+    /// TSX, also used for every JavaScript flavour (JSX is valid there).
+    Tsx,
+    Rust,
+}
+
+/// The grammar and language of a path, from its extension; `None` for files flaglint does not read.
+pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
+    let ext = path.extension()?.to_str()?;
+    Some(match ext {
+        "py" | "pyi" => (Grammar::Python, Language::Python),
+        "ts" | "mts" | "cts" => (Grammar::TypeScript, Language::TypeScript),
+        "tsx" => (Grammar::Tsx, Language::TypeScript),
+        "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
+        "rs" => (Grammar::Rust, Language::Rust),
+        _ => return None,
+    })
+}
+
+/// Where a check call carries its flag key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyArg {
+    /// 0-based position among the positional arguments (the receiver of a method call excluded).
+    pub position: Option<usize>,
+    /// Keyword argument name (Python), tried before the position.
+    pub keyword: Option<String>,
+}
+
+/// One configured check function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckSpec {
+    /// The callee's trailing segments, e.g. `["get_flag_for_user"]` or `["features", "includes"]`.
+    pub call: Vec<String>,
+    pub key: KeyArg,
+    /// Restrict to one language; `TypeScript` also matches JavaScript.
+    pub language: Option<Language>,
+}
+
+/// Finds the configured check, if any, that a call's callee denotes.
+#[derive(Clone, Debug, Default)]
+pub struct CheckMatcher {
+    specs: Vec<CheckSpec>,
+    by_last_segment: HashMap<String, Vec<usize>>,
+}
+
+impl CheckMatcher {
+    pub fn new(specs: Vec<CheckSpec>) -> Self {
+        let mut by_last_segment: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, spec) in specs.iter().enumerate() {
+            if let Some(last) = spec.call.last() {
+                by_last_segment.entry(last.clone()).or_default().push(i);
+            }
+        }
+        CheckMatcher {
+            specs,
+            by_last_segment,
+        }
+    }
+
+    pub fn specs(&self) -> &[CheckSpec] {
+        &self.specs
+    }
+
+    /// Cheap test extractors run on every callee before building anything.
+    pub fn is_candidate(&self, last_segment: &str) -> bool {
+        self.by_last_segment.contains_key(last_segment)
+    }
+
+    /// The matching spec for a callee given as its static member chain (`["obj", "f"]` for
+    /// `obj.f(...)`, `["f"]` for `f(...)` or `g().f(...)`; `["a", "b", "f"]` for `a::b::f(...)`).
+    pub fn find(&self, language: Language, callee: &[&str]) -> Option<(usize, &CheckSpec)> {
+        let last = callee.last()?;
+        let candidates = self.by_last_segment.get(*last)?;
+        candidates.iter().copied().find_map(|i| {
+            let spec = &self.specs[i];
+            let language_ok = match spec.language {
+                None => true,
+                Some(Language::TypeScript) => {
+                    matches!(language, Language::TypeScript | Language::JavaScript)
+                }
+                Some(l) => l == language,
+            };
+            let suffix_ok = spec.call.len() <= callee.len()
+                && spec
+                    .call
+                    .iter()
+                    .rev()
+                    .zip(callee.iter().rev())
+                    .all(|(a, b)| a == b);
+            (language_ok && suffix_ok).then_some((i, spec))
+        })
+    }
+}
+
+/// What an extractor needs to know besides the source.
+pub struct ExtractOptions<'a> {
+    pub language: Language,
+    pub checks: &'a CheckMatcher,
+    /// Names that can denote a flag constant: every segment of every definition symbol
+    /// (`BINARY_INTERFACE`, `FeatureFlags`, `X`). A name or member chain is a [`SymbolUse`] when
+    /// its root is imported in the file or any of its segments is in this set.
+    ///
+    /// [`SymbolUse`]: crate::facts::SymbolUse
+    pub interesting: &'a HashSet<String>,
+}
+
+/// Deepest bracket nesting a Rust file may have before `syn` (which recurses) is not run on it.
+pub const MAX_RUST_NESTING: usize = 200;
+
+/// Extracts the facts of one file.
+pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> FileFacts {
+    match grammar {
+        Grammar::Python => python::extract(source, options),
+        Grammar::TypeScript => typescript::extract(source, false, options),
+        Grammar::Tsx => typescript::extract(source, true, options),
+        Grammar::Rust => rust::extract(source, options),
+    }
+}
+
+/// Test helper: options with the given checks (`"name:position"` or `"name:keyword"`) and
+/// interesting names.
+#[cfg(test)]
+pub(crate) fn test_options(
+    language: Language,
+    checks: &[&str],
+    interesting: &[&str],
+) -> (CheckMatcher, HashSet<String>, Language) {
+    let specs = checks
+        .iter()
+        .map(|c| {
+            let (call, key) = c.split_once(':').expect("name:key");
+            let key = match key.parse::<usize>() {
+                Ok(p) => KeyArg {
+                    position: Some(p),
+                    keyword: None,
+                },
+                Err(_) => KeyArg {
+                    position: None,
+                    keyword: Some(key.to_string()),
+                },
+            };
+            CheckSpec {
+                call: call.split('.').map(str::to_string).collect(),
+                key,
+                language: None,
+            }
+        })
+        .collect();
+    (
+        CheckMatcher::new(specs),
+        interesting.iter().map(|s| s.to_string()).collect(),
+        language,
+    )
+}

@@ -1,0 +1,489 @@
+//! flaglint: a static linter and lifecycle auditor for feature flags.
+//!
+//! The pipeline, one stage per module:
+//! walk ([`walk`]) -> read, prefilter and parse in parallel ([`lang`]) -> facts per file ([`facts`])
+//! -> flag index across files ([`index`]) -> rules ([`rules`]) -> report ([`report`]).
+
+pub mod cli;
+pub mod config;
+pub mod facts;
+pub mod index;
+pub mod lang;
+pub mod report;
+pub mod rules;
+pub mod walk;
+
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::facts::FileFacts;
+use crate::index::{FileRole, Index, IndexedFile, Layout};
+use crate::lang::{ExtractOptions, Language};
+use crate::rules::{Diagnostic, RuleId, Sink};
+use crate::walk::SourceFile;
+
+/// Bytes looked at to decide whether a file is binary.
+const BINARY_SNIFF_LEN: usize = 8192;
+
+/// What a scan is asked to do.
+pub struct ScanOptions {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Worker threads for the walk and the parse (0: one per core).
+    pub threads: usize,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    /// Source files walked (after ignore files, excludes and the size cap).
+    pub files: usize,
+    /// Files that passed the prefilter and were parsed.
+    pub parsed: usize,
+    pub skipped_too_large: usize,
+    pub skipped_binary: usize,
+    pub unreadable: usize,
+}
+
+/// The result of a scan: the index, the diagnostics (sorted) and the counts.
+pub struct Scan {
+    pub root: PathBuf,
+    pub index: Index,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+    /// Things the user should know that are not findings (unreadable files, patterns that matched
+    /// nothing), sorted.
+    pub notes: Vec<String>,
+}
+
+/// Why a scan could not run at all.
+#[derive(Debug)]
+pub enum ScanError {
+    Root(PathBuf, std::io::Error),
+    Walk(ignore::Error),
+    Threads(String),
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::Root(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            ScanError::Walk(e) => write!(f, "cannot walk the repository: {e}"),
+            ScanError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Scans a repository: walk, parse, index, rules.
+pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| ScanError::Root(options.root.clone(), e))?;
+    let config = options.config;
+    let base_dir = config
+        .base_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.base_dir.clone());
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(32 * 1024 * 1024)
+        .thread_name(|i| format!("flaglint-{i}"))
+        .build()
+        .map_err(|e| ScanError::Threads(e.to_string()))?;
+
+    let walked = walk::walk(
+        &root,
+        &base_dir,
+        &config.exclude,
+        config.max_file_size,
+        threads,
+    )
+    .map_err(ScanError::Walk)?;
+    let mut notes: Vec<String> = walked
+        .errors
+        .iter()
+        .map(|e| format!("skipped unreadable entry: {e}"))
+        .collect();
+
+    let roles: Vec<FileRole> = walked
+        .files
+        .iter()
+        .map(|f| classify(f, &root, &base_dir, &config))
+        .collect();
+    for source in &config.definitions {
+        let matched = walked.files.iter().zip(&roles).any(|(f, role)| {
+            matches!(role, FileRole::Definitions(_))
+                && source.matches(&path_from(&base_dir, &f.path))
+        });
+        if !matched {
+            notes.push(format!(
+                "definitions path `{}` matched no source file",
+                source.pattern
+            ));
+        }
+    }
+
+    // Phase 1: definitions files, always parsed; their symbols feed the prefilter.
+    let no_names = HashSet::new();
+    let (definition_files, other_files): (Vec<_>, Vec<_>) = walked
+        .files
+        .iter()
+        .zip(roles.iter().copied())
+        .partition(|(_, role)| matches!(role, FileRole::Definitions(_)));
+    let definitions: Vec<Processed> = pool.install(|| {
+        definition_files
+            .par_iter()
+            .map(|(file, role)| process(file, *role, &config, &no_names, None))
+            .collect()
+    });
+    let interesting: HashSet<String> = definitions
+        .iter()
+        .filter_map(|p| p.file.as_ref())
+        .flat_map(|f| f.facts.string_consts.iter())
+        .flat_map(|c| c.symbol.iter().cloned())
+        .collect();
+    let prefilter = Prefilter::new(&config, &interesting, &definition_files);
+
+    // Phase 2: everything else, read once, prefiltered, parsed only when it can hold a flag fact.
+    let others: Vec<Processed> = pool.install(|| {
+        other_files
+            .par_iter()
+            .map(|(file, role)| process(file, *role, &config, &interesting, Some(&prefilter)))
+            .collect()
+    });
+
+    let mut stats = Stats {
+        files: walked.files.len(),
+        skipped_too_large: walked.too_large.len(),
+        ..Stats::default()
+    };
+    let mut sink = Sink::new(&config);
+    let mut indexed = Vec::new();
+    for processed in definitions.into_iter().chain(others) {
+        match processed.outcome {
+            Outcome::Parsed => stats.parsed += 1,
+            Outcome::Filtered => {}
+            Outcome::Binary => stats.skipped_binary += 1,
+            Outcome::Unreadable(e) => {
+                stats.unreadable += 1;
+                notes.push(format!("skipped unreadable file {}: {e}", processed.rel));
+            }
+            Outcome::Panicked(message) => {
+                sink.report(
+                    RuleId::InternalError,
+                    rules::internal_error(&processed.rel, &message),
+                );
+            }
+        }
+        indexed.extend(processed.file);
+    }
+    // Files were processed in walk order, definitions first; the index wants path order.
+    indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+    let layout = Layout::discover(&root, &rels);
+    let index = Index::build(indexed, &layout);
+    rules::run(&index, &mut sink);
+    let mut diagnostics = sink.into_diagnostics();
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    notes.sort();
+    Ok(Scan {
+        root,
+        index,
+        diagnostics,
+        stats,
+        notes,
+    })
+}
+
+/// Decides what a file is for: definitions (by the configuration), tests, migrations, production.
+pub fn classify(file: &SourceFile, root: &Path, base_dir: &Path, config: &Config) -> FileRole {
+    if !config.definitions.is_empty() {
+        let from_base = path_from(base_dir, &file.path);
+        if let Some(source) = config.definitions.iter().find(|d| d.matches(&from_base)) {
+            return FileRole::Definitions(source.side);
+        }
+    }
+    let rel = walk::relative(root, &file.path);
+    role_from_path(&rel, file.language)
+}
+
+/// Test and migration files, by the conventions of each ecosystem.
+pub fn role_from_path(rel: &str, language: Language) -> FileRole {
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let dirs: Vec<&str> = dirs.split('/').filter(|d| !d.is_empty()).collect();
+    let in_dir = |names: &[&str]| dirs.iter().any(|d| names.contains(d));
+    if in_dir(&["tests", "test", "__tests__", "__mocks__"]) {
+        return FileRole::Test;
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let is_test_name = match language {
+        Language::Python => {
+            stem.starts_with("test_")
+                || stem.ends_with("_test")
+                || stem == "tests"
+                || stem == "conftest"
+        }
+        Language::TypeScript | Language::JavaScript => {
+            name.contains(".test.") || name.contains(".spec.")
+        }
+        Language::Rust => stem.ends_with("_test") || stem == "tests",
+    };
+    if is_test_name {
+        return FileRole::Test;
+    }
+    if language == Language::Python && in_dir(&["migrations"]) {
+        return FileRole::Migration;
+    }
+    FileRole::Production
+}
+
+/// `path` relative to `base`, `/`-separated (the whole path when it is not under `base`).
+fn path_from(base: &Path, path: &Path) -> String {
+    walk::relative(base, path)
+}
+
+/// Decides, from the raw bytes, whether a file can hold a flag fact before it is parsed.
+struct Prefilter {
+    names: Option<AhoCorasick>,
+    /// Re-exporting modules (`__init__.py`, `index.ts`, `mod.rs`) may mention only the definitions
+    /// module's name.
+    barrels: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    fn new(
+        config: &Config,
+        interesting: &HashSet<String>,
+        definition_files: &[(&SourceFile, FileRole)],
+    ) -> Prefilter {
+        let mut names: Vec<&str> = config
+            .checks
+            .specs()
+            .iter()
+            .filter_map(|s| s.call.last().map(String::as_str))
+            .chain(interesting.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let modules: Vec<String> = definition_files
+            .iter()
+            .flat_map(|(f, _)| {
+                let stem = f.path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let dir = f
+                    .path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|s| s.to_string_lossy().into_owned());
+                stem.into_iter().chain(dir)
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        let build = |patterns: &[&str]| {
+            (!patterns.is_empty())
+                .then(|| AhoCorasick::new(patterns).ok())
+                .flatten()
+        };
+        let module_refs: Vec<&str> = modules.iter().map(String::as_str).collect();
+        Prefilter {
+            names: build(&names),
+            barrels: build(&module_refs),
+        }
+    }
+
+    fn may_hold_facts(&self, file: &SourceFile, bytes: &[u8]) -> bool {
+        if self.names.as_ref().is_some_and(|ac| ac.is_match(bytes)) {
+            return true;
+        }
+        let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_barrel = name == "__init__.py"
+            || name == "mod.rs"
+            || name == "lib.rs"
+            || name.starts_with("index.");
+        is_barrel && self.barrels.as_ref().is_some_and(|ac| ac.is_match(bytes))
+    }
+}
+
+enum Outcome {
+    Parsed,
+    Filtered,
+    Binary,
+    Unreadable(String),
+    Panicked(String),
+}
+
+struct Processed {
+    rel: String,
+    outcome: Outcome,
+    file: Option<IndexedFile>,
+}
+
+/// Reads one file, prefilters it and extracts its facts; a panic is contained to this file.
+fn process(
+    file: &SourceFile,
+    role: FileRole,
+    config: &Config,
+    interesting: &HashSet<String>,
+    prefilter: Option<&Prefilter>,
+) -> Processed {
+    let done = |outcome, facts: Option<FileFacts>| Processed {
+        rel: file.rel.clone(),
+        outcome,
+        file: facts.map(|facts| IndexedFile {
+            rel: file.rel.clone(),
+            language: file.language,
+            role,
+            facts,
+        }),
+    };
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return done(Outcome::Unreadable(e.to_string()), None),
+    };
+    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+        return done(Outcome::Binary, None);
+    }
+    if let Some(prefilter) = prefilter {
+        if !prefilter.may_hold_facts(file, &bytes) {
+            return done(Outcome::Filtered, None);
+        }
+    }
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let options = ExtractOptions {
+        language: file.language,
+        checks: &config.checks,
+        interesting,
+    };
+    match contain_panics(|| lang::extract(file.grammar, &source, &options)) {
+        Ok(facts) => done(Outcome::Parsed, Some(facts)),
+        Err(message) => done(Outcome::Panicked(message), None),
+    }
+}
+
+thread_local! {
+    static CONTAINING_PANICS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `work`, turning a panic into an error message instead of unwinding further. The default
+/// panic message is not printed for contained panics: they become `internal-error` findings.
+pub fn contain_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CONTAINING_PANICS.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CONTAINING_PANICS.with(|c| c.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(work));
+    CONTAINING_PANICS.with(|c| c.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_are_contained_with_their_message() {
+        let result: Result<(), String> = contain_panics(|| panic!("boom in file"));
+        assert_eq!(result.unwrap_err(), "boom in file");
+        assert_eq!(contain_panics(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn roles_follow_ecosystem_conventions() {
+        let cases = [
+            (
+                "backend/users/tests/test_views.py",
+                Language::Python,
+                FileRole::Test,
+            ),
+            (
+                "backend/users/test_views.py",
+                Language::Python,
+                FileRole::Test,
+            ),
+            (
+                "backend/users/views_test.py",
+                Language::Python,
+                FileRole::Test,
+            ),
+            ("backend/users/tests.py", Language::Python, FileRole::Test),
+            ("backend/conftest.py", Language::Python, FileRole::Test),
+            (
+                "frontend/a/Button.test.tsx",
+                Language::TypeScript,
+                FileRole::Test,
+            ),
+            (
+                "frontend/a/Button.spec.ts",
+                Language::TypeScript,
+                FileRole::Test,
+            ),
+            (
+                "frontend/__tests__/nav.tsx",
+                Language::TypeScript,
+                FileRole::Test,
+            ),
+            ("service/tests/it.rs", Language::Rust, FileRole::Test),
+            (
+                "backend/users/migrations/0072_flag.py",
+                Language::Python,
+                FileRole::Migration,
+            ),
+            (
+                "backend/users/views.py",
+                Language::Python,
+                FileRole::Production,
+            ),
+            (
+                "backend/testing_utils.py",
+                Language::Python,
+                FileRole::Production,
+            ),
+            ("backend/contest.py", Language::Python, FileRole::Production),
+            (
+                "frontend/latest.ts",
+                Language::TypeScript,
+                FileRole::Production,
+            ),
+            (
+                "db/migrations/001.ts",
+                Language::TypeScript,
+                FileRole::Production,
+            ),
+        ];
+        for (rel, language, role) in cases {
+            assert_eq!(role_from_path(rel, language), role, "{rel}");
+        }
+    }
+}

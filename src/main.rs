@@ -1,0 +1,199 @@
+//! The `flaglint` binary: parse arguments, call the library, map the outcome to an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use flaglint::cli::{Cli, Color, Command, ScanArgs};
+use flaglint::config::{self, Config, ConfigError};
+use flaglint::report::{human, json, Counts, Format};
+use flaglint::rules::RuleId;
+use flaglint::{scan, Scan, ScanOptions};
+
+/// Exit codes: the tool ran and found no errors, found errors, or could not run.
+#[derive(Clone, Copy)]
+enum Exit {
+    Clean = 0,
+    Findings = 1,
+    CouldNotRun = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                Exit::CouldNotRun as u8
+            } else {
+                0
+            });
+        }
+    };
+    let exit = match cli.command {
+        Command::Check(args) => run_scan(&args.scan).map(|scan| {
+            let output = match args.scan.format {
+                Format::Human => human::check(&scan, style(args.scan.color)),
+                Format::Json => json::check(&scan),
+            };
+            print_notes(&scan);
+            write_stdout(&output);
+            let counts = Counts::of(&scan.diagnostics);
+            let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
+            if failed && !args.exit_zero {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            }
+        }),
+        Command::Flags(args) => run_scan(&args).map(|scan| {
+            let output = match args.format {
+                Format::Human => human::flags(&scan),
+                Format::Json => json::flags(&scan),
+            };
+            print_notes(&scan);
+            write_stdout(&output);
+            Exit::Clean
+        }),
+        Command::Rule { name } => Ok(print_rule(name.as_deref())),
+    };
+    ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
+}
+
+fn run_scan(args: &ScanArgs) -> Result<Scan, ()> {
+    if !args.path.exists() {
+        eprintln!("error: {} does not exist", args.path.display());
+        return Err(());
+    }
+    let config_path = args.config.clone().or_else(|| config::discover(&args.path));
+    let config = match &config_path {
+        Some(path) => config::load(path).map_err(|e| print_config_error(&e))?,
+        None => {
+            eprintln!(
+                "note: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}; nothing is configured as a flag definition or check",
+                args.path.display()
+            );
+            let dir = if args.path.is_dir() {
+                args.path.clone()
+            } else {
+                args.path
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default()
+            };
+            Config::empty(dir)
+        }
+    };
+    scan(ScanOptions {
+        root: args.path.clone(),
+        config,
+        threads: args.threads,
+    })
+    .map_err(|e| eprintln!("error: {e}"))
+}
+
+fn style(color: Color) -> human::Style {
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    human::Style { color, width: 100 }
+}
+
+fn print_notes(scan: &Scan) {
+    for note in &scan.notes {
+        eprintln!("note: {note}");
+    }
+}
+
+/// Writes the whole document at once; a closed pipe is not an error worth a panic.
+fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn print_rule(name: Option<&str>) -> Exit {
+    match name {
+        None => {
+            let mut out = String::new();
+            for rule in RuleId::ALL {
+                out.push_str(&format!(
+                    "{:<18} {:<8} {}\n",
+                    rule.name(),
+                    rule.default_severity().name(),
+                    rule.doc().summary
+                ));
+            }
+            write_stdout(&out);
+            Exit::Clean
+        }
+        Some(name) => match RuleId::from_name(name) {
+            Some(rule) => {
+                let doc = rule.doc();
+                write_stdout(&format!(
+                    "# {} ({})\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## How to fix\n{}\n",
+                    rule.name(),
+                    rule.default_severity().name(),
+                    doc.summary,
+                    doc.what_it_does,
+                    doc.why_is_this_bad,
+                    doc.example,
+                    doc.how_to_fix
+                ));
+                Exit::Clean
+            }
+            None => {
+                eprintln!("error: unknown rule `{name}`; run `flaglint rule` to list them");
+                Exit::CouldNotRun
+            }
+        },
+    }
+}
+
+/// Shows a configuration error with the offending line, as miette draws it.
+fn print_config_error(error: &ConfigError) {
+    #[derive(Debug)]
+    struct Rendered<'a> {
+        error: &'a ConfigError,
+        source: NamedSource<String>,
+    }
+    impl std::fmt::Display for Rendered<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{}", self.error)
+        }
+    }
+    impl std::error::Error for Rendered<'_> {}
+    impl miette::Diagnostic for Rendered<'_> {
+        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+            Some(&self.source)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            let span = self.error.span.clone()?;
+            Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+                Some(self.error.message.clone()),
+                SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start)),
+            ))))
+        }
+    }
+    let rendered = Rendered {
+        error,
+        source: NamedSource::new(error.path.display().to_string(), error.source_text.clone()),
+    };
+    let theme = if std::io::stderr().is_terminal() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    if GraphicalReportHandler::new_themed(theme)
+        .render_report(&mut text, &rendered)
+        .is_err()
+    {
+        text = error.to_string();
+    }
+    eprintln!("{}", text.trim_end());
+}

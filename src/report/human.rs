@@ -1,0 +1,206 @@
+//! The human formats: miette's graphical diagnostics for `check`, a listing for `flags`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::{inventory, Counts};
+use crate::rules::{Diagnostic, Severity};
+use crate::Scan;
+
+/// How diagnostics are drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// `flaglint check` in human form: every diagnostic with its source snippet, then a summary.
+pub fn check(scan: &Scan, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
+    let mut out = String::new();
+    for diagnostic in &scan.diagnostics {
+        let source = sources
+            .entry(&diagnostic.path)
+            .or_insert_with(|| read_lossy(&scan.root.join(&diagnostic.path)));
+        let report = Report::new(diagnostic, source.as_deref());
+        let mut text = String::new();
+        if handler.render_report(&mut text, &report).is_err() {
+            text = format!("{}: {}\n", diagnostic.path, diagnostic.message);
+        }
+        out.push_str(text.trim_end());
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(scan));
+    out
+}
+
+fn summary(scan: &Scan) -> String {
+    let counts = Counts::of(&scan.diagnostics);
+    let stats = &scan.stats;
+    let mut line = format!(
+        "{} {}, {} {}, {} {} in {} files ({} parsed), {} flags",
+        counts.errors,
+        plural(counts.errors, "error", "errors"),
+        counts.warnings,
+        plural(counts.warnings, "warning", "warnings"),
+        counts.infos,
+        plural(counts.infos, "info", "infos"),
+        stats.files,
+        stats.parsed,
+        scan.index.flags.len(),
+    );
+    let skipped: Vec<String> = [
+        (stats.skipped_too_large, "too large"),
+        (stats.skipped_binary, "binary"),
+        (stats.unreadable, "unreadable"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, why)| format!("{n} {why}"))
+    .collect();
+    if !skipped.is_empty() {
+        let _ = write!(line, "; skipped {}", skipped.join(", "));
+    }
+    line.push('\n');
+    line
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// `flaglint flags` in human form.
+pub fn flags(scan: &Scan) -> String {
+    let rows = inventory(&scan.index);
+    let mut out = String::new();
+    for row in &rows {
+        let status = if row.definitions.is_empty() {
+            "  (undefined)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{}{status}", row.key);
+        for d in &row.definitions {
+            let _ = writeln!(
+                out,
+                "  definition  {}:{}  {} {} {}",
+                d.location.path, d.location.line, d.side, d.language, d.symbol
+            );
+        }
+        for c in &row.checks {
+            let _ = writeln!(out, "  check       {}:{}:{}", c.path, c.line, c.column);
+        }
+        for (kind, r) in &row.references {
+            let _ = writeln!(
+                out,
+                "  {:<11} {}:{}:{}",
+                kind.name(),
+                r.path,
+                r.line,
+                r.column
+            );
+        }
+    }
+    let defined = rows.iter().filter(|r| !r.definitions.is_empty()).count();
+    let _ = writeln!(
+        out,
+        "{} flags ({} defined, {} undefined) in {} files",
+        rows.len(),
+        defined,
+        rows.len() - defined,
+        scan.stats.files
+    );
+    out
+}
+
+fn read_lossy(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Adapts a [`Diagnostic`] to miette.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+}
+
+impl<'a> Report<'a> {
+    fn new(diagnostic: &'a Diagnostic, text: Option<&str>) -> Self {
+        let source = match (diagnostic.span, text) {
+            (Some(_), Some(text)) => Some(NamedSource::new(&diagnostic.path, text.to_string())),
+            _ => None,
+        };
+        Report { diagnostic, source }
+    }
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.source.is_none() {
+            // No snippet to show: name the place in the message instead.
+            write!(f, "{}: ", self.diagnostic.path)?;
+            if let Some(span) = self.diagnostic.span {
+                write!(f, "{}:{}: ", span.line, span.column)?;
+            }
+        }
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.rule.name()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = self.diagnostic.span?;
+        let len = (span.end - span.start) as usize;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            self.diagnostic.label.clone(),
+            SourceSpan::new((span.start as usize).into(), len),
+        ))))
+    }
+}

@@ -1,0 +1,87 @@
+//! The JSON formats (`--format json`), version 1.
+
+use serde_json::{json, Value};
+
+use super::{inventory, Counts};
+use crate::Scan;
+
+/// `flaglint check --format json`.
+pub fn check(scan: &Scan) -> String {
+    let counts = Counts::of(&scan.diagnostics);
+    let diagnostics: Vec<Value> = scan
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "rule": d.rule.name(),
+                "severity": d.severity.name(),
+                "message": d.message,
+                "help": d.help,
+                "path": d.path,
+                "line": d.span.map(|s| s.line),
+                "column": d.span.map(|s| s.column),
+                "end_line": d.span.map(|s| s.end_line),
+                "end_column": d.span.map(|s| s.end_column),
+                "flag": d.flag,
+            })
+        })
+        .collect();
+    let stats = &scan.stats;
+    let document = json!({
+        "version": 1,
+        "summary": {
+            "files": stats.files,
+            "parsed": stats.parsed,
+            "flags": scan.index.flags.len(),
+            "errors": counts.errors,
+            "warnings": counts.warnings,
+            "infos": counts.infos,
+            "skipped": {
+                "too_large": stats.skipped_too_large,
+                "binary": stats.skipped_binary,
+                "unreadable": stats.unreadable,
+            },
+        },
+        "diagnostics": diagnostics,
+    });
+    to_string(&document)
+}
+
+/// `flaglint flags --format json`.
+pub fn flags(scan: &Scan) -> String {
+    let flags: Vec<Value> = inventory(&scan.index)
+        .into_iter()
+        .map(|row| {
+            json!({
+                "key": row.key,
+                "definitions": row.definitions.iter().map(|d| json!({
+                    "side": d.side,
+                    "language": d.language,
+                    "path": d.location.path,
+                    "line": d.location.line,
+                    "symbol": d.symbol,
+                })).collect::<Vec<_>>(),
+                "checks": row.checks.iter().map(|c| json!({
+                    "path": c.path,
+                    "line": c.line,
+                    "column": c.column,
+                    "language": c.language,
+                })).collect::<Vec<_>>(),
+                "references": row.references.iter().map(|(kind, r)| json!({
+                    "kind": kind.name(),
+                    "path": r.path,
+                    "line": r.line,
+                    "column": r.column,
+                    "language": r.language,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    to_string(&json!({ "version": 1, "flags": flags }))
+}
+
+fn to_string(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}

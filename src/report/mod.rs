@@ -1,0 +1,115 @@
+//! Emitters: one per output format. Every emitter writes whole documents to a `String`, so
+//! nothing is left half-written if the process stops midway.
+
+pub mod human;
+pub mod json;
+
+use crate::index::{CheckKey, Index, RefKind};
+use crate::rules::{Diagnostic, Severity};
+
+/// Output formats of `check` and `flags`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Diagnostic counts by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut counts = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// One row of the inventory, in output order.
+pub struct FlagRow<'a> {
+    pub key: &'a str,
+    pub definitions: Vec<DefinitionRow<'a>>,
+    pub checks: Vec<Location<'a>>,
+    pub references: Vec<(RefKind, Location<'a>)>,
+}
+
+pub struct DefinitionRow<'a> {
+    pub side: &'static str,
+    pub language: &'static str,
+    pub location: Location<'a>,
+    pub symbol: &'a str,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location<'a> {
+    pub path: &'a str,
+    pub line: u32,
+    pub column: u32,
+    pub language: &'static str,
+}
+
+/// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
+/// Checks in tests and migrations are listed among the references, with their kind.
+pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
+    let location = |file: usize, span: crate::facts::Span| Location {
+        path: index.path(file),
+        line: span.line,
+        column: span.column,
+        language: index.files[file].language.name(),
+    };
+    index
+        .flags
+        .iter()
+        .map(|(key, flag)| {
+            let mut definitions: Vec<DefinitionRow> = flag
+                .definitions
+                .iter()
+                .map(|&d| {
+                    let def = &index.definitions[d];
+                    DefinitionRow {
+                        side: def.side.name(),
+                        language: index.files[def.file].language.name(),
+                        location: location(def.file, def.name_span),
+                        symbol: &def.symbol,
+                    }
+                })
+                .collect();
+            definitions.sort_by(|a, b| a.location.cmp(&b.location));
+            let mut checks = Vec::new();
+            let mut references = Vec::new();
+            for &c in &flag.checks {
+                let check = &index.checks[c];
+                debug_assert!(matches!(check.key, CheckKey::Key { .. }));
+                let at = location(check.file, check.span);
+                match check.kind {
+                    RefKind::Check => checks.push(at),
+                    kind => references.push((kind, at)),
+                }
+            }
+            for &r in &flag.references {
+                let reference = &index.references[r];
+                references.push((reference.kind, location(reference.file, reference.span)));
+            }
+            checks.sort();
+            references.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            references.dedup();
+            FlagRow {
+                key,
+                definitions,
+                checks,
+                references,
+            }
+        })
+        .collect()
+}

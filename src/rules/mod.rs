@@ -1,0 +1,219 @@
+//! The rules: one table from id to rule, and the diagnostics they produce.
+//!
+//! Each rule lives in its own file with its documentation first (What it does / Why is this bad? /
+//! Example / How to fix), then the check, then its tests. `flaglint rule NAME` prints the docs.
+
+mod dynamic_flag_key;
+mod internal_error;
+mod parse_error;
+mod undefined_flag;
+mod unused_flag;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::facts::Span;
+use crate::index::Index;
+
+pub use internal_error::internal_error;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        match name {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// Documentation of a rule, in fixed sections.
+pub struct RuleDoc {
+    pub summary: &'static str,
+    pub what_it_does: &'static str,
+    pub why_is_this_bad: &'static str,
+    pub example: &'static str,
+    pub how_to_fix: &'static str,
+}
+
+macro_rules! rule_table {
+    ($($variant:ident => $name:literal, $severity:ident, $module:ident;)*) => {
+        /// Every rule flaglint has. Ids are part of the public contract.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $($variant,)*
+        }
+
+        impl RuleId {
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $name,)*
+                }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(RuleId::$variant => Severity::$severity,)*
+                }
+            }
+
+            pub fn doc(self) -> &'static RuleDoc {
+                match self {
+                    $(RuleId::$variant => &$module::DOC,)*
+                }
+            }
+        }
+    };
+}
+
+rule_table! {
+    UndefinedFlag => "undefined-flag", Error, undefined_flag;
+    UnusedFlag => "unused-flag", Warning, unused_flag;
+    DynamicFlagKey => "dynamic-flag-key", Info, dynamic_flag_key;
+    ParseError => "parse-error", Warning, parse_error;
+    InternalError => "internal-error", Error, internal_error;
+}
+
+impl RuleId {
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.name() == name)
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// What is wrong: lower case, no trailing period.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Short text under the source snippet.
+    pub label: Option<String>,
+    pub path: String,
+    /// `None` for findings about a whole file.
+    pub span: Option<Span>,
+    pub flag: Option<String>,
+}
+
+impl Diagnostic {
+    /// The order diagnostics are reported in: path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &'static str, &str) {
+        let (line, column) = self.span.map_or((0, 0), |s| (s.line, s.column));
+        (&self.path, line, column, self.rule.name(), &self.message)
+    }
+}
+
+/// Collects the diagnostics of the enabled rules, with the configured severities.
+pub struct Sink<'a> {
+    config: &'a Config,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A diagnostic before its severity is applied.
+pub struct Finding {
+    pub message: String,
+    pub help: Option<String>,
+    pub label: Option<String>,
+    pub path: String,
+    pub span: Option<Span>,
+    pub flag: Option<String>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Sink {
+            config,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn enabled(&self, rule: RuleId) -> bool {
+        self.config.severity(rule).is_some()
+    }
+
+    pub fn report(&mut self, rule: RuleId, finding: Finding) {
+        if let Some(severity) = self.config.severity(rule) {
+            self.diagnostics.push(Diagnostic {
+                rule,
+                severity,
+                message: finding.message,
+                help: finding.help,
+                label: finding.label,
+                path: finding.path,
+                span: finding.span,
+                flag: finding.flag,
+            });
+        }
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// Runs every rule over the index.
+pub fn run(index: &Index, sink: &mut Sink) {
+    undefined_flag::check(index, sink);
+    unused_flag::check(index, sink);
+    dynamic_flag_key::check(index, sink);
+    parse_error::check(index, sink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_docs_in_every_section() {
+        for rule in RuleId::ALL {
+            let doc = rule.doc();
+            for (section, text) in [
+                ("summary", doc.summary),
+                ("what it does", doc.what_it_does),
+                ("why is this bad", doc.why_is_this_bad),
+                ("example", doc.example),
+                ("how to fix", doc.how_to_fix),
+            ] {
+                assert!(!text.trim().is_empty(), "{} lacks {section}", rule.name());
+            }
+            assert_eq!(RuleId::from_name(rule.name()), Some(*rule));
+        }
+    }
+
+    #[test]
+    fn rule_names_say_what_they_find() {
+        for rule in RuleId::ALL {
+            let name = rule.name();
+            assert!(!name.starts_with("no-") && !name.starts_with("disallow-"));
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+}

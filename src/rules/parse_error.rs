@@ -1,0 +1,46 @@
+//! `parse-error`: a file the parser could not fully understand.
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::index::Index;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a file could not be fully parsed",
+    what_it_does: "Reports a source file that holds a syntax error (or nesting too deep to parse \
+safely). The parser recovers where it can and the facts it recovered are still used; flags in the \
+broken region may be missed.",
+    why_is_this_bad: "Checks and definitions inside the unparsed region are invisible to flaglint, \
+so undefined and unused flags there can go unreported.",
+    example: "def view(request):\n    if get_flag_for_user(request.user, FLAG)  # missing colon: parse-error",
+    how_to_fix: "Fix the syntax error. If the file uses syntax newer than flaglint's grammars, or is \
+generated, exclude it with `exclude = [...]` in the configuration.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::ParseError) {
+        return;
+    }
+    for file in &index.files {
+        let Some(first) = file.facts.syntax_errors.first() else {
+            continue;
+        };
+        let count = file.facts.syntax_errors.len();
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        sink.report(
+            RuleId::ParseError,
+            Finding {
+                message: format!("file could not be fully parsed: {}{more}", first.message),
+                help: Some(
+                    "fix the syntax error; flags in the unparsed region are not seen, the rest of the file was checked"
+                        .to_string(),
+                ),
+                label: Some(first.message.clone()),
+                path: file.rel.clone(),
+                span: Some(first.span),
+                flag: None,
+            },
+        );
+    }
+}

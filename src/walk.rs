@@ -1,0 +1,171 @@
+//! The file walk: which files flaglint reads, in a sorted, deterministic list.
+//!
+//! `.gitignore`, `.ignore` and the config's `exclude` patterns are honoured (also outside a git
+//! repository); hidden files and `node_modules` are skipped; symbolic links are not followed, so
+//! link loops cannot trap the walk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::lang::{self, Grammar, Language};
+
+/// A source file flaglint will consider.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Relative to the scanned root, `/`-separated.
+    pub rel: String,
+    pub grammar: Grammar,
+    pub language: Language,
+    pub size: u64,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<SourceFile>,
+    /// Source files over the size cap, never read.
+    pub too_large: Vec<String>,
+    /// Directories or entries the walk could not read, with the reason.
+    pub errors: Vec<String>,
+}
+
+/// Directory names never worth scanning, whatever the ignore files say.
+const ALWAYS_SKIPPED: &[&str] = &["node_modules", ".git"];
+
+/// Walks `root` in parallel and returns the source files sorted by relative path.
+pub fn walk(
+    root: &Path,
+    base_dir: &Path,
+    exclude: &[String],
+    max_file_size: u64,
+    threads: usize,
+) -> Result<Walked, ignore::Error> {
+    let mut overrides = OverrideBuilder::new(base_dir);
+    for pattern in exclude {
+        overrides.add(&format!("!{pattern}"))?;
+    }
+    let overrides = overrides.build()?;
+
+    let found = Mutex::new(Walked::default());
+    WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(overrides)
+        .threads(threads)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && ALWAYS_SKIPPED
+                    .iter()
+                    .any(|name| entry.file_name() == std::ffi::OsStr::new(name)))
+        })
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        lock(found).errors.push(error.to_string());
+                        return WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return WalkState::Continue;
+                }
+                let Some((grammar, language)) = lang::detect(entry.path()) else {
+                    return WalkState::Continue;
+                };
+                let rel = relative(root, entry.path());
+                match entry.metadata() {
+                    Ok(meta) if meta.len() > max_file_size => lock(found).too_large.push(rel),
+                    Ok(meta) => lock(found).files.push(SourceFile {
+                        path: entry.path().to_path_buf(),
+                        rel,
+                        grammar,
+                        language,
+                        size: meta.len(),
+                    }),
+                    Err(error) => lock(found).errors.push(format!("{rel}: {error}")),
+                }
+                WalkState::Continue
+            })
+        });
+
+    let mut walked = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walked.too_large.sort();
+    walked.errors.sort();
+    Ok(walked)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `path` relative to `root`, with `/` separators (the file name itself when `root` is the file).
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = if rel.as_os_str().is_empty() {
+        path.file_name().map(Path::new).unwrap_or(path)
+    } else {
+        rel
+    };
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn honours_ignore_files_excludes_and_size_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".gitignore", "generated/\n");
+        write(root, ".ignore", "scratch.py\n");
+        write(root, "app/views.py", "x = 1\n");
+        write(root, "app/ui.tsx", "x\n");
+        write(root, "generated/out.py", "x = 1\n");
+        write(root, "scratch.py", "x = 1\n");
+        write(root, "vendor/lib.py", "x = 1\n");
+        write(root, "node_modules/pkg/index.js", "x\n");
+        write(root, "big.py", &"#".repeat(200));
+        write(root, "README.md", "# readme\n");
+        let walked = walk(root, root, &["vendor/**".to_string()], 100, 2).unwrap();
+        let rels: Vec<_> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["app/ui.tsx", "app/views.py"]);
+        assert_eq!(walked.too_large, ["big.py"]);
+        assert_eq!(walked.files[0].grammar, Grammar::Tsx);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_do_not_trap_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a/x.py", "x = 1\n");
+        std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
+        let walked = walk(root, root, &[], 1 << 20, 2).unwrap();
+        assert_eq!(walked.files.len(), 1);
+    }
+
+    #[test]
+    fn relative_paths_use_forward_slashes() {
+        assert_eq!(relative(Path::new("/r"), Path::new("/r/a/b.py")), "a/b.py");
+        assert_eq!(relative(Path::new("/r/b.py"), Path::new("/r/b.py")), "b.py");
+    }
+}
