@@ -1,6 +1,2087 @@
-use super::ExtractOptions;
-use crate::facts::FileFacts;
+//! Python extractor: parses a file with tree-sitter-python and reads, in one iterative walk,
+//! its imports, module-level names, string constants (module level and module-level class
+//! attributes), configured check calls with their key argument, and uses of imported or
+//! interesting names. Syntax errors are reported and the recovered tree is still read.
 
-pub fn extract(_source: &str, _options: &ExtractOptions) -> FileFacts {
-    FileFacts::default()
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Parser, Tree, TreeCursor};
+
+use super::{CheckSpec, ExtractOptions};
+use crate::facts::{
+    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
+    SyntaxError,
+};
+
+/// At most this many syntax errors are reported per file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Longest offending token quoted in an "unexpected `...`" message.
+const MAX_QUOTED_TOKEN: usize = 30;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses with this thread's parser (created on first use).
+fn parse(source: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(source, None)
+    })
+}
+
+/// Extracts the facts of one Python file.
+pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
+    let lines = LineIndex::new(source);
+    let Some(tree) = parse(source) else {
+        return FileFacts {
+            syntax_errors: vec![SyntaxError {
+                span: lines.span(0, 0),
+                message: "file could not be parsed".to_string(),
+            }],
+            ..FileFacts::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut walker = Walker::new(source, &lines, options, root);
+    walker.facts.syntax_errors = syntax_errors(root, source, &lines);
+    walker.walk(root);
+    walker.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors
+
+/// ERROR and MISSING nodes, in source order, at most [`MAX_SYNTAX_ERRORS`].
+fn syntax_errors(root: Node, source: &str, lines: &LineIndex) -> Vec<SyntaxError> {
+    let mut out = Vec::new();
+    if !root.has_error() {
+        return out;
+    }
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if out.len() >= MAX_SYNTAX_ERRORS {
+            break;
+        }
+        if node.is_error() {
+            out.push(SyntaxError {
+                span: lines.span(node.start_byte(), node.end_byte()),
+                message: error_message(node, source),
+            });
+        } else if node.is_missing() {
+            out.push(SyntaxError {
+                span: lines.span(node.start_byte(), node.end_byte()),
+                message: format!("missing `{}`", node.kind()),
+            });
+        } else if node.has_error() {
+            let start = stack.len();
+            stack.extend(node.children(&mut cursor));
+            stack[start..].reverse();
+        }
+    }
+    out
+}
+
+/// "unexpected `tok`" with the first token of an ERROR node, or "syntax error".
+fn error_message(node: Node, source: &str) -> String {
+    let mut leaf = node;
+    while let Some(child) = leaf.child(0) {
+        leaf = child;
+    }
+    let text = source.get(leaf.byte_range()).unwrap_or("").trim();
+    if text.is_empty() || text.contains('\n') || text.chars().count() > MAX_QUOTED_TOKEN {
+        "syntax error".to_string()
+    } else {
+        format!("unexpected `{text}`")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walk state
+
+/// Where a node sits, as far as definitions are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level<'a> {
+    /// Module level (also inside module-level `if`/`try`/`with`/`for` blocks).
+    Module,
+    /// A class body; the class name when the class itself is at module level.
+    Class(Option<&'a str>),
+    /// Inside a function or lambda.
+    Local,
+}
+
+/// How a node is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// A value: names and chains are uses.
+    Expr,
+    /// A binding target; `bind` when plain names become module names.
+    Target { bind: bool },
+    /// A `case` pattern: dotted names are value uses, bare names are captures.
+    Pattern,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ctx<'a> {
+    scope: usize,
+    level: Level<'a>,
+    mode: Mode,
+}
+
+impl<'a> Ctx<'a> {
+    fn with_mode(self, mode: Mode) -> Self {
+        Ctx { mode, ..self }
+    }
+    fn expr(self) -> Self {
+        self.with_mode(Mode::Expr)
+    }
+    /// A binding target that adds module names when at module level.
+    fn target(self) -> Self {
+        self.with_mode(Mode::Target {
+            bind: self.level == Level::Module,
+        })
+    }
+}
+
+/// A function (or lambda) scope: its name and parameter names.
+struct Scope<'a> {
+    parent: Option<usize>,
+    name: Option<&'a str>,
+    params: Vec<&'a str>,
+}
+
+/// A name chain seen in value position, decided at the end (imports may come later).
+struct PendingUse {
+    start: usize,
+    end: usize,
+    /// Range into `Walker::segments`.
+    segments: (usize, usize),
+    /// A segment is interesting: recorded whatever the imports.
+    keep: bool,
+}
+
+/// Where a call's key argument is.
+enum KeyArgument<'a> {
+    Found(Node<'a>),
+    Unpacked(Node<'a>),
+}
+
+/// How an attribute chain ends on the left.
+enum Chain<'a> {
+    /// Rooted at an identifier: the segment nodes, root first.
+    Rooted(Vec<Node<'a>>),
+    /// Rooted at something else (call, subscript, ...), which is returned.
+    Unrooted(Option<Node<'a>>),
+}
+
+struct Frame<'a> {
+    node: Node<'a>,
+    ctx: Ctx<'a>,
+}
+
+struct Walker<'a, 'o> {
+    source: &'a str,
+    lines: &'o LineIndex<'a>,
+    options: &'o ExtractOptions<'o>,
+    facts: FileFacts,
+    scopes: Vec<Scope<'a>>,
+    stack: Vec<Frame<'a>>,
+    cursor: TreeCursor<'a>,
+    children_buffer: Vec<(Node<'a>, Option<&'static str>)>,
+    seen_names: HashSet<&'a str>,
+    import_locals: HashSet<&'a str>,
+    pending: Vec<PendingUse>,
+    segments: Vec<(usize, usize)>,
+}
+
+impl<'a, 'o> Walker<'a, 'o> {
+    fn new(
+        source: &'a str,
+        lines: &'o LineIndex<'a>,
+        options: &'o ExtractOptions<'o>,
+        root: Node<'a>,
+    ) -> Self {
+        Walker {
+            source,
+            lines,
+            options,
+            facts: FileFacts::default(),
+            scopes: vec![Scope {
+                parent: None,
+                name: None,
+                params: Vec::new(),
+            }],
+            stack: Vec::new(),
+            cursor: root.walk(),
+            children_buffer: Vec::new(),
+            seen_names: HashSet::new(),
+            import_locals: HashSet::new(),
+            pending: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    fn text(&self, node: Node) -> &'a str {
+        self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn span(&self, node: Node) -> Span {
+        self.lines.span(node.start_byte(), node.end_byte())
+    }
+
+    fn push(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        self.stack.push(Frame { node, ctx });
+    }
+
+    /// Named children (comments left out) with their field names, in source order.
+    fn named_children(&mut self, node: Node<'a>) -> Vec<(Node<'a>, Option<&'static str>)> {
+        let mut out = std::mem::take(&mut self.children_buffer);
+        out.clear();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                let child = self.cursor.node();
+                if child.is_named() && child.kind() != "comment" {
+                    out.push((child, self.cursor.field_name()));
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Pushes the named children of `node`, each with the context `choose` gives (or skipped).
+    fn push_children_with(
+        &mut self,
+        node: Node<'a>,
+        mut choose: impl FnMut(&Self, Node<'a>, Option<&'static str>) -> Option<Ctx<'a>>,
+    ) {
+        let children = self.named_children(node);
+        for &(child, field) in children.iter().rev() {
+            if let Some(ctx) = choose(self, child, field) {
+                self.push(child, ctx);
+            }
+        }
+        self.children_buffer = children;
+    }
+
+    fn push_children(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        self.push_children_with(node, |_, _, _| Some(ctx));
+    }
+
+    fn add_module_name(&mut self, name: &'a str) {
+        if !name.is_empty() && self.seen_names.insert(name) {
+            self.facts.module_names.push(name.to_string());
+        }
+    }
+
+    fn walk(&mut self, root: Node<'a>) {
+        let ctx = Ctx {
+            scope: 0,
+            level: Level::Module,
+            mode: Mode::Expr,
+        };
+        self.push(root, ctx);
+        while let Some(Frame { node, ctx }) = self.stack.pop() {
+            match ctx.mode {
+                Mode::Expr => self.visit(node, ctx),
+                Mode::Target { bind } => self.visit_target(node, ctx, bind),
+                Mode::Pattern => self.visit_pattern(node, ctx),
+            }
+        }
+    }
+
+    fn finish(mut self) -> FileFacts {
+        let pending = std::mem::take(&mut self.pending);
+        for use_ in pending {
+            let (from, to) = use_.segments;
+            let Some(&(root_start, root_end)) = self.segments.get(from) else {
+                continue;
+            };
+            let root = self.source.get(root_start..root_end).unwrap_or("");
+            if !use_.keep && !self.import_locals.contains(root) {
+                continue;
+            }
+            let path = self.segments[from..to]
+                .iter()
+                .map(|&(s, e)| self.source.get(s..e).unwrap_or("").to_string())
+                .collect();
+            self.facts.symbol_uses.push(SymbolUse {
+                path,
+                span: self.lines.span(use_.start, use_.end),
+                in_test: false,
+                scope: Vec::new(),
+            });
+        }
+        self.facts
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Value position
+
+    fn visit(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        match node.kind() {
+            "identifier" => self.record_chain(node, &[node]),
+            "attribute" => self.visit_attribute(node, ctx),
+            "dotted_name" => self.visit_dotted_name(node, 1),
+            "call" => self.visit_call(node, ctx),
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                self.visit_import(node, ctx)
+            }
+            "function_definition" => self.visit_function(node, ctx),
+            "lambda" => self.visit_lambda(node, ctx),
+            "class_definition" => self.visit_class(node, ctx),
+            "expression_statement" => {
+                self.string_consts(node, ctx.level);
+                self.push_children(node, ctx);
+            }
+            "assignment" | "for_statement" | "for_in_clause" | "type_alias_statement" => {
+                let bind = if node.kind() == "for_in_clause" {
+                    ctx.with_mode(Mode::Target { bind: false })
+                } else {
+                    ctx.target()
+                };
+                self.push_children_with(node, |_, _, field| {
+                    Some(if field == Some("left") { bind } else { ctx })
+                });
+            }
+            "augmented_assignment" => self.push_children_with(node, |_, _, field| {
+                Some(if field == Some("left") {
+                    ctx.with_mode(Mode::Target { bind: false })
+                } else {
+                    ctx
+                })
+            }),
+            "named_expression" => self.push_children_with(node, |_, _, field| {
+                Some(if field == Some("name") {
+                    ctx.target()
+                } else {
+                    ctx
+                })
+            }),
+            "as_pattern" | "except_clause" => self.push_children_with(node, |_, _, field| {
+                Some(if field == Some("alias") {
+                    ctx.target()
+                } else {
+                    ctx
+                })
+            }),
+            "keyword_argument" => {
+                self.push_children_with(node, |_, _, field| (field == Some("value")).then_some(ctx))
+            }
+            "case_clause" => self.push_children_with(node, |_, child, _| {
+                Some(if child.kind() == "case_pattern" {
+                    ctx.with_mode(Mode::Pattern)
+                } else {
+                    ctx
+                })
+            }),
+            "global_statement" | "nonlocal_statement" => {}
+            _ => self.push_children(node, ctx),
+        }
+    }
+
+    fn visit_attribute(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        match attribute_chain(node) {
+            Chain::Rooted(segments) => self.record_chain(node, &segments),
+            Chain::Unrooted(Some(base)) => self.push(base, ctx.expr()),
+            Chain::Unrooted(None) => self.push_children(node, ctx.expr()),
+        }
+    }
+
+    /// A dotted name in a pattern (`case Color.RED:`) or elsewhere; recorded when it has at
+    /// least `min_segments` parts.
+    fn visit_dotted_name(&mut self, node: Node<'a>, min_segments: usize) {
+        let children = self.named_children(node);
+        let parts: Vec<Node<'a>> = children
+            .iter()
+            .map(|&(child, _)| child)
+            .filter(|child| child.kind() == "identifier")
+            .collect();
+        self.children_buffer = children;
+        if parts.len() >= min_segments {
+            self.record_chain(node, &parts);
+        }
+    }
+
+    /// Remembers a use chain; whether it is kept is decided once all imports are known.
+    fn record_chain(&mut self, node: Node<'a>, segments: &[Node<'a>]) {
+        if segments.is_empty() {
+            return;
+        }
+        let from = self.segments.len();
+        let mut keep = false;
+        for segment in segments {
+            keep = keep || self.options.interesting.contains(self.text(*segment));
+            self.segments
+                .push((segment.start_byte(), segment.end_byte()));
+        }
+        self.pending.push(PendingUse {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            segments: (from, self.segments.len()),
+            keep,
+        });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Binding and pattern positions
+
+    fn visit_target(&mut self, node: Node<'a>, ctx: Ctx<'a>, bind: bool) {
+        match node.kind() {
+            "identifier" => {
+                if bind {
+                    let name = self.text(node);
+                    self.add_module_name(name);
+                }
+            }
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "tuple"
+            | "list"
+            | "parenthesized_expression"
+            | "as_pattern_target"
+            | "list_splat_pattern"
+            | "list_splat"
+            | "type" => self.push_children(node, ctx),
+            "attribute" => {
+                if let Chain::Unrooted(Some(base)) = attribute_chain(node) {
+                    self.push(base, ctx.expr());
+                }
+            }
+            _ => self.visit(node, ctx.expr()),
+        }
+    }
+
+    fn visit_pattern(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        match node.kind() {
+            "identifier" => {}
+            "dotted_name" => self.visit_dotted_name(node, 2),
+            "class_pattern" => {
+                // `case Foo(...)`: the class is a value even when it is a single name.
+                let class_name = node.named_child(0).filter(|n| n.kind() == "dotted_name");
+                self.push_children_with(node, |_, child, _| {
+                    Some(if Some(child) == class_name {
+                        ctx.expr()
+                    } else {
+                        ctx
+                    })
+                });
+            }
+            _ => self.push_children(node, ctx),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Definitions
+
+    fn visit_function(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let name = node.child_by_field_name("name").map(|n| self.text(n));
+        if ctx.level == Level::Module {
+            if let Some(name) = name {
+                self.add_module_name(name);
+            }
+        }
+        let (params, exprs) = match node.child_by_field_name("parameters") {
+            Some(parameters) => self.parameters(parameters),
+            None => (Vec::new(), Vec::new()),
+        };
+        let scope = self.new_scope(ctx.scope, name, params);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.push(
+                body,
+                Ctx {
+                    scope,
+                    level: Level::Local,
+                    mode: Mode::Expr,
+                },
+            );
+        }
+        if let Some(return_type) = node.child_by_field_name("return_type") {
+            self.push(return_type, ctx.expr());
+        }
+        for expr in exprs.into_iter().rev() {
+            self.push(expr, ctx.expr());
+        }
+    }
+
+    fn visit_lambda(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let (params, exprs) = match node.child_by_field_name("parameters") {
+            Some(parameters) => self.parameters(parameters),
+            None => (Vec::new(), Vec::new()),
+        };
+        let scope = self.new_scope(ctx.scope, None, params);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.push(
+                body,
+                Ctx {
+                    scope,
+                    level: Level::Local,
+                    mode: Mode::Expr,
+                },
+            );
+        }
+        for expr in exprs.into_iter().rev() {
+            self.push(expr, ctx.expr());
+        }
+    }
+
+    fn new_scope(&mut self, parent: usize, name: Option<&'a str>, params: Vec<&'a str>) -> usize {
+        self.scopes.push(Scope {
+            parent: Some(parent),
+            name,
+            params,
+        });
+        self.scopes.len() - 1
+    }
+
+    /// Parameter names, and the annotations and default values to visit (in source order).
+    fn parameters(&mut self, parameters: Node<'a>) -> (Vec<&'a str>, Vec<Node<'a>>) {
+        let mut names = Vec::new();
+        let mut exprs = Vec::new();
+        let children = self.named_children(parameters);
+        for &(param, _) in &children {
+            let mut cursor = param.walk();
+            for (child, field) in field_children(param, &mut cursor) {
+                match field {
+                    Some("type") | Some("value") => exprs.push(child),
+                    _ => self.binding_names(child, &mut names),
+                }
+            }
+            if param.named_child_count() == 0 || param.kind() == "identifier" {
+                self.binding_names(param, &mut names);
+            }
+        }
+        self.children_buffer = children;
+        (names, exprs)
+    }
+
+    /// The identifiers a parameter pattern binds (`x`, `*args`, `(a, b)`).
+    fn binding_names(&self, node: Node<'a>, names: &mut Vec<&'a str>) {
+        let mut stack = vec![node];
+        let mut cursor = node.walk();
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" => names.push(self.text(node)),
+                "list_splat_pattern"
+                | "dictionary_splat_pattern"
+                | "tuple_pattern"
+                | "list_pattern"
+                | "parenthesized_expression" => {
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn visit_class(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let name = node.child_by_field_name("name").map(|n| self.text(n));
+        let body_level = match ctx.level {
+            Level::Module => {
+                if let Some(name) = name {
+                    self.add_module_name(name);
+                }
+                Level::Class(name)
+            }
+            _ => Level::Class(None),
+        };
+        if let Some(body) = node.child_by_field_name("body") {
+            self.push(
+                body,
+                Ctx {
+                    level: body_level,
+                    ..ctx.expr()
+                },
+            );
+        }
+        if let Some(superclasses) = node.child_by_field_name("superclasses") {
+            self.push(superclasses, ctx.expr());
+        }
+    }
+
+    /// `NAME = "x"` (also annotated, chained) at module level or in a module-level class body.
+    fn string_consts(&mut self, statement: Node<'a>, level: Level<'a>) {
+        let class = match level {
+            Level::Module => None,
+            Level::Class(Some(class)) => Some(class),
+            _ => return,
+        };
+        let Some(mut assignment) = statement.named_child(0) else {
+            return;
+        };
+        if assignment.kind() != "assignment" || statement.has_error() {
+            return;
+        }
+        let mut targets = Vec::new();
+        let value = loop {
+            if let Some(left) = assignment.child_by_field_name("left") {
+                targets.push(left);
+            }
+            match assignment.child_by_field_name("right") {
+                Some(right) if right.kind() == "assignment" => assignment = right,
+                Some(right) => break right,
+                None => return,
+            }
+        };
+        let Some(value) = self.plain_string(value) else {
+            return;
+        };
+        for target in targets {
+            if target.kind() != "identifier" {
+                continue;
+            }
+            let name = self.text(target);
+            let symbol = match class {
+                Some(class) => vec![class.to_string(), name.to_string()],
+                None => vec![name.to_string()],
+            };
+            self.facts.string_consts.push(StringConst {
+                symbol,
+                value: value.clone(),
+                exported: true,
+                span: self.span(statement),
+                name_span: self.span(target),
+            });
+        }
+    }
+
+    /// The value of a plain (not f-, not bytes) string literal or implicit concatenation of them.
+    fn plain_string(&self, node: Node<'a>) -> Option<String> {
+        let node = unwrap_parens(node);
+        match node.kind() {
+            "string" | "concatenated_string" => {}
+            _ => return None,
+        }
+        if string_parts(node)
+            .iter()
+            .any(|part| prefix_of(self.text(*part)).contains(['f', 'F', 't', 'T']))
+        {
+            return None;
+        }
+        self.string_value(node).ok()
+    }
+
+    /// The decoded value of a string or concatenated string, or what makes it dynamic.
+    fn string_value(&self, node: Node<'a>) -> Result<String, &'static str> {
+        let mut value = String::new();
+        for part in string_parts(node) {
+            value.push_str(&self.one_string_value(part)?);
+        }
+        Ok(value)
+    }
+
+    fn one_string_value(&self, node: Node<'a>) -> Result<String, &'static str> {
+        if node.kind() != "string" {
+            return Err("an expression");
+        }
+        let mut cursor = node.walk();
+        let mut content_start = node.start_byte();
+        let mut content_end = node.end_byte();
+        let mut prefix = "";
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "string_start" => {
+                    prefix = self.text(child);
+                    content_start = child.end_byte();
+                }
+                "string_end" => content_end = child.start_byte(),
+                "interpolation" => return Err("an f-string"),
+                _ => {}
+            }
+        }
+        let prefix = prefix_of(prefix);
+        if prefix.contains(['b', 'B']) {
+            return Err("a bytes literal");
+        }
+        let raw = self
+            .source
+            .get(content_start..content_end.max(content_start))
+            .unwrap_or("");
+        let formatted = prefix.contains(['f', 'F', 't', 'T']);
+        let value = if prefix.contains(['r', 'R']) {
+            raw.to_string()
+        } else {
+            decode_escapes(raw)
+        };
+        Ok(if formatted {
+            value.replace("{{", "{").replace("}}", "}")
+        } else {
+            value
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Imports
+
+    fn visit_import(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let module_level = ctx.level == Level::Module;
+        let (level, dotted, from) = match node.kind() {
+            "import_statement" => (0, String::new(), false),
+            "future_import_statement" => (0, "__future__".to_string(), true),
+            _ => match node.child_by_field_name("module_name") {
+                Some(module) => {
+                    let (level, dotted) = self.module_path(module);
+                    (level, dotted, true)
+                }
+                None => return,
+            },
+        };
+        let children = self.named_children(node);
+        for &(child, field) in &children {
+            let import = match (child.kind(), field) {
+                ("wildcard_import", _) => Some(("*", dotted.clone(), None)),
+                (_, Some("name")) => self.imported_name(child, from, &dotted),
+                _ => None,
+            };
+            let Some((local, module, name)) = import else {
+                continue;
+            };
+            if local != "*" {
+                self.import_locals.insert(local);
+                if module_level {
+                    self.add_module_name(local);
+                }
+            }
+            self.facts.imports.push(Import {
+                local: local.to_string(),
+                module: ModuleRef::Python {
+                    level,
+                    dotted: module,
+                },
+                name,
+                reexport: module_level,
+                scope: Vec::new(),
+                span: self.span(child),
+            });
+        }
+        self.children_buffer = children;
+    }
+
+    /// (local, module, imported name) of one `import` / `from ... import` clause.
+    fn imported_name(
+        &self,
+        clause: Node<'a>,
+        from: bool,
+        from_module: &str,
+    ) -> Option<(&'a str, String, Option<String>)> {
+        let (dotted, alias) = match clause.kind() {
+            "aliased_import" => (
+                clause.child_by_field_name("name")?,
+                clause.child_by_field_name("alias").map(|a| self.text(a)),
+            ),
+            "dotted_name" => (clause, None),
+            _ => return None,
+        };
+        let parts = self.dotted_parts(dotted);
+        let first = *parts.first()?;
+        let joined = parts.join(".");
+        Some(match (from, alias) {
+            (true, alias) => (
+                alias.unwrap_or(first),
+                from_module.to_string(),
+                Some(joined),
+            ),
+            (false, Some(alias)) => (alias, joined, None),
+            (false, None) => (first, first.to_string(), None),
+        })
+    }
+
+    /// Leading dots and dotted path of a `from` module (`..a.b` -> (2, "a.b")).
+    fn module_path(&self, module: Node<'a>) -> (u32, String) {
+        if module.kind() == "dotted_name" {
+            return (0, self.dotted_parts(module).join("."));
+        }
+        let mut level = 0;
+        let mut dotted = String::new();
+        let mut cursor = module.walk();
+        for child in module.named_children(&mut cursor) {
+            match child.kind() {
+                "import_prefix" => {
+                    level = self.text(child).chars().filter(|&c| c == '.').count() as u32
+                }
+                "dotted_name" => dotted = self.dotted_parts(child).join("."),
+                _ => {}
+            }
+        }
+        (level, dotted)
+    }
+
+    fn dotted_parts(&self, dotted: Node<'a>) -> Vec<&'a str> {
+        let mut cursor = dotted.walk();
+        dotted
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| self.text(n))
+            .collect()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Calls
+
+    fn visit_call(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let function = node.child_by_field_name("function");
+        let arguments = node.child_by_field_name("arguments");
+        let mut skip = None;
+        if let (Some(function), Some(arguments)) = (function, arguments) {
+            if let Some((check, key_node)) = self.check_site(node, function, arguments, ctx) {
+                let visit_key = matches!(check.key, KeyExpr::Dynamic(_))
+                    && unwrap_parens(key_node).kind() != "identifier";
+                if !visit_key {
+                    skip = Some(key_node.id());
+                }
+                self.facts.checks.push(check);
+            }
+        }
+        if let Some(arguments) = arguments {
+            if arguments.kind() == "argument_list" {
+                self.push_children_with(arguments, |_, child, _| {
+                    let is_key = Some(child.id()) == skip
+                        || (skip.is_some()
+                            && child.kind() == "keyword_argument"
+                            && child.child_by_field_name("value").map(|v| v.id()) == skip);
+                    (!is_key).then_some(ctx.expr())
+                });
+            } else if Some(arguments.id()) != skip {
+                self.push(arguments, ctx.expr());
+            }
+        }
+        if let Some(function) = function {
+            self.push(function, ctx.expr());
+        }
+    }
+
+    /// The check a call is, with its key argument node.
+    fn check_site(
+        &self,
+        call: Node<'a>,
+        function: Node<'a>,
+        arguments: Node<'a>,
+        ctx: Ctx<'a>,
+    ) -> Option<(CheckSite, Node<'a>)> {
+        let callee = self.callee_chain(function)?;
+        let last = *callee.last()?;
+        let (spec_index, spec) = self.options.checks.find(self.options.language, &callee)?;
+        if self.inside_function_named(ctx.scope, last) {
+            return None;
+        }
+        let (key, key_node) = match key_argument(self, arguments, spec)? {
+            KeyArgument::Found(node) => (self.classify_key(node, ctx.scope), node),
+            KeyArgument::Unpacked(node) => (KeyExpr::Dynamic("an unpacked argument".into()), node),
+        };
+        Some((
+            CheckSite {
+                spec: spec_index,
+                key,
+                span: self.span(call),
+                key_span: self.span(key_node),
+                in_test: false,
+                scope: Vec::new(),
+            },
+            key_node,
+        ))
+    }
+
+    /// `f` -> [f]; `a.b.f` -> [a, b, f]; `g().f` -> [f]; `None` when the last segment is not a
+    /// candidate or the callee has no name.
+    fn callee_chain(&self, function: Node<'a>) -> Option<Vec<&'a str>> {
+        match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                self.options.checks.is_candidate(name).then(|| vec![name])
+            }
+            "attribute" => {
+                let last = self.text(function.child_by_field_name("attribute")?);
+                if !self.options.checks.is_candidate(last) {
+                    return None;
+                }
+                Some(match attribute_chain(function) {
+                    Chain::Rooted(segments) => segments.iter().map(|s| self.text(*s)).collect(),
+                    Chain::Unrooted(_) => vec![last],
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn inside_function_named(&self, scope: usize, name: &str) -> bool {
+        self.scope_chain(scope).any(|s| s.name == Some(name))
+    }
+
+    fn is_parameter(&self, scope: usize, name: &str) -> bool {
+        self.scope_chain(scope).any(|s| s.params.contains(&name))
+    }
+
+    fn scope_chain(&self, scope: usize) -> impl Iterator<Item = &Scope<'a>> {
+        std::iter::successors(self.scopes.get(scope), |s| {
+            s.parent.and_then(|p| self.scopes.get(p))
+        })
+    }
+
+    /// What a key argument is: a literal, a static name chain, or something dynamic.
+    fn classify_key(&self, node: Node<'a>, scope: usize) -> KeyExpr {
+        let node = unwrap_parens(node);
+        let dynamic = |what: &str| KeyExpr::Dynamic(what.to_string());
+        match node.kind() {
+            "string" | "concatenated_string" => match self.string_value(node) {
+                Ok(value) => KeyExpr::Literal(value),
+                Err(what) => dynamic(what),
+            },
+            "identifier" => {
+                let name = self.text(node);
+                if self.is_parameter(scope, name) {
+                    KeyExpr::Dynamic(format!("parameter `{name}`"))
+                } else {
+                    KeyExpr::Path(vec![name.to_string()])
+                }
+            }
+            "attribute" => match attribute_chain(node) {
+                Chain::Rooted(segments) => {
+                    KeyExpr::Path(segments.iter().map(|s| self.text(*s).to_string()).collect())
+                }
+                Chain::Unrooted(_) => dynamic("an attribute of an expression"),
+            },
+            "binary_operator" => match node.child_by_field_name("operator").map(|o| o.kind()) {
+                Some("+") => dynamic("a string concatenation"),
+                Some("%") => dynamic("a % format"),
+                _ => dynamic("an expression"),
+            },
+            "call" => {
+                let is_format = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .is_some_and(|a| self.text(a) == "format");
+                if is_format {
+                    dynamic("a format() call")
+                } else {
+                    dynamic("a function call result")
+                }
+            }
+            "conditional_expression" => dynamic("a conditional expression"),
+            "subscript" => dynamic("a subscript"),
+            _ => dynamic("an expression"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers on nodes and text
+
+/// Finds the key argument of a call for `spec`; `None` when the call has none.
+fn key_argument<'a>(
+    walker: &Walker<'a, '_>,
+    arguments: Node<'a>,
+    spec: &CheckSpec,
+) -> Option<KeyArgument<'a>> {
+    if arguments.kind() != "argument_list" {
+        // `f(x for x in y)`: the generator is the only, positional, argument.
+        return (spec.key.position == Some(0)).then_some(KeyArgument::Found(arguments));
+    }
+    let mut cursor = arguments.walk();
+    let args: Vec<Node<'a>> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    if let Some(keyword) = &spec.key.keyword {
+        let found = args.iter().find_map(|arg| {
+            let name = arg.child_by_field_name("name")?;
+            (arg.kind() == "keyword_argument" && walker.text(name) == keyword)
+                .then(|| arg.child_by_field_name("value"))
+                .flatten()
+        });
+        if let Some(value) = found {
+            return Some(KeyArgument::Found(value));
+        }
+    }
+    let mut index = 0;
+    for &arg in &args {
+        match arg.kind() {
+            "keyword_argument" => continue,
+            "list_splat" | "dictionary_splat" | "parenthesized_list_splat" => {
+                return Some(KeyArgument::Unpacked(arg));
+            }
+            _ => {
+                if spec.key.position == Some(index) {
+                    return Some(KeyArgument::Found(arg));
+                }
+                index += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Walks `a.b.c` down to its root without recursion.
+fn attribute_chain(node: Node) -> Chain {
+    let mut segments = Vec::new();
+    let mut current = node;
+    while current.kind() == "attribute" {
+        let (Some(object), Some(attribute)) = (
+            current.child_by_field_name("object"),
+            current.child_by_field_name("attribute"),
+        ) else {
+            return Chain::Unrooted(None);
+        };
+        segments.push(attribute);
+        current = object;
+    }
+    if current.kind() != "identifier" {
+        return Chain::Unrooted(Some(current));
+    }
+    segments.push(current);
+    segments.reverse();
+    Chain::Rooted(segments)
+}
+
+/// `((x))` -> `x`.
+fn unwrap_parens(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        let mut cursor = node.walk();
+        let inner: Vec<Node> = node
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+        match inner.as_slice() {
+            [only] => node = *only,
+            _ => break,
+        }
+    }
+    node
+}
+
+/// The string pieces of a string or implicit concatenation.
+fn string_parts(node: Node) -> Vec<Node> {
+    if node.kind() != "concatenated_string" {
+        return vec![node];
+    }
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .collect()
+}
+
+/// Children with their field names.
+fn field_children<'a>(
+    node: Node<'a>,
+    cursor: &mut TreeCursor<'a>,
+) -> Vec<(Node<'a>, Option<&'static str>)> {
+    let mut out = Vec::new();
+    cursor.reset(node);
+    if cursor.goto_first_child() {
+        loop {
+            let child = cursor.node();
+            if child.is_named() {
+                out.push((child, cursor.field_name()));
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The letters before the opening quote of a string literal (`rb"` -> `rb`).
+fn prefix_of(text: &str) -> &str {
+    let end = text.find(['\'', '"']).unwrap_or(text.len());
+    &text[..end]
+}
+
+/// Decodes Python escape sequences of a non-raw string body.
+fn decode_escapes(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(next) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        match next {
+            '\n' => {}
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+            }
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            '0'..='7' => {
+                let mut digits = String::from(next);
+                while digits.len() < 3 && chars.peek().is_some_and(|d| ('0'..='7').contains(d)) {
+                    digits.extend(chars.next());
+                }
+                out.extend(
+                    u32::from_str_radix(&digits, 8)
+                        .ok()
+                        .and_then(char::from_u32),
+                );
+            }
+            'x' | 'u' | 'U' => {
+                let len = match next {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let digits: String = chars.clone().take(len).collect();
+                match u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
+                    Some(decoded) if digits.len() == len => {
+                        out.push(decoded);
+                        for _ in 0..len {
+                            chars.next();
+                        }
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                }
+            }
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '\\' | '\'' | '"' => out.push(next),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{test_options, Language};
+
+    fn run(source: &str) -> FileFacts {
+        let (checks, interesting, language) = test_options(
+            Language::Python,
+            &[
+                "get_flag_for_user:1",
+                "flag_is_active:name",
+                "features.includes:0",
+                "is_on:0",
+            ],
+            &["BINARY_INTERFACE", "FeatureFlags", "X"],
+        );
+        let options = ExtractOptions {
+            language,
+            checks: &checks,
+            interesting: &interesting,
+        };
+        extract(source, &options)
+    }
+
+    fn lit(value: &str) -> KeyExpr {
+        KeyExpr::Literal(value.to_string())
+    }
+
+    fn path(segments: &[&str]) -> KeyExpr {
+        KeyExpr::Path(segments.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn dynamic(what: &str) -> KeyExpr {
+        KeyExpr::Dynamic(what.to_string())
+    }
+
+    fn keys(facts: &FileFacts) -> Vec<KeyExpr> {
+        facts.checks.iter().map(|c| c.key.clone()).collect()
+    }
+
+    /// The key of the only check in `source`.
+    fn key(source: &str) -> KeyExpr {
+        let facts = run(source);
+        assert_eq!(facts.checks.len(), 1, "{source}: {:?}", facts.checks);
+        facts.checks[0].key.clone()
+    }
+
+    fn uses(facts: &FileFacts) -> Vec<String> {
+        facts.symbol_uses.iter().map(|u| u.path.join(".")).collect()
+    }
+
+    fn consts(facts: &FileFacts) -> Vec<(String, String)> {
+        facts
+            .string_consts
+            .iter()
+            .map(|c| (c.symbol.join("."), c.value.clone()))
+            .collect()
+    }
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn imports(facts: &FileFacts) -> Vec<(String, u32, String, Option<String>, bool)> {
+        facts
+            .imports
+            .iter()
+            .map(|i| {
+                let ModuleRef::Python { level, dotted } = &i.module else {
+                    panic!("not a python module ref");
+                };
+                (
+                    i.local.clone(),
+                    *level,
+                    dotted.clone(),
+                    i.name.clone(),
+                    i.reexport,
+                )
+            })
+            .collect()
+    }
+
+    fn imp(
+        local: &str,
+        level: u32,
+        dotted: &str,
+        name: Option<&str>,
+        reexport: bool,
+    ) -> (String, u32, String, Option<String>, bool) {
+        (
+            local.to_string(),
+            level,
+            dotted.to_string(),
+            name.map(str::to_string),
+            reexport,
+        )
+    }
+
+    fn text(source: &str, span: Span) -> &str {
+        &source[span.start as usize..span.end as usize]
+    }
+
+    // --- string constants ------------------------------------------------------------------
+
+    #[test]
+    fn module_level_string_constants() {
+        let source = r#"
+A = "a"
+B: str = 'b'
+C: Final = "c"
+D: Final[str] = """d"""
+E = F = "ef"
+G = "g" 'h'
+H = ("long"
+     "-key")
+I = u"i"
+J = r"\d"
+K = "tab\there \"q\" \\ \n \x41 \u00e9"
+L = f"f{x}"
+M = f"m"
+N = b"n"
+O = 1
+P, Q = "p", "q"
+R = "r" + "s"
+S = "s" f"{t}"
+T = name
+"#;
+        let facts = run(source);
+        assert_eq!(
+            consts(&facts),
+            pairs(&[
+                ("A", "a"),
+                ("B", "b"),
+                ("C", "c"),
+                ("D", "d"),
+                ("E", "ef"),
+                ("F", "ef"),
+                ("G", "gh"),
+                ("H", "long-key"),
+                ("I", "i"),
+                ("J", "\\d"),
+                ("K", "tab\there \"q\" \\ \n A \u{e9}"),
+            ])
+        );
+        assert!(facts.string_consts.iter().all(|c| c.exported));
+    }
+
+    #[test]
+    fn string_constant_spans() {
+        let source = "x = 1\nFLAG: str = 'on'  # comment\n";
+        let facts = run(source);
+        let c = &facts.string_consts[0];
+        assert_eq!(text(source, c.span), "FLAG: str = 'on'");
+        assert_eq!(text(source, c.name_span), "FLAG");
+        assert_eq!((c.name_span.line, c.name_span.column), (2, 1));
+    }
+
+    #[test]
+    fn constants_under_module_level_if_and_try() {
+        let source = r#"
+if TYPE_CHECKING:
+    A = "a"
+else:
+    B = "b"
+try:
+    C = "c"
+except ImportError:
+    D = "d"
+"#;
+        assert_eq!(
+            consts(&run(source)),
+            pairs(&[("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")])
+        );
+    }
+
+    #[test]
+    fn no_constants_in_function_bodies() {
+        let source = r#"
+def f():
+    A = "a"
+    class Inner:
+        B = "b"
+lambda: (C := "c")
+"#;
+        assert!(run(source).string_consts.is_empty());
+    }
+
+    #[test]
+    fn class_attribute_constants() {
+        let source = r#"
+class Flags(str, Enum):
+    NEW_UI = "new-ui"
+    BETA: str = "beta"
+    COUNT = 3
+    FANCY = f"{x}"
+
+    def method(self):
+        LOCAL = "local"
+
+    class Nested:
+        INNER = "inner"
+
+@dataclass
+class F:
+    X = "x"
+
+if True:
+    class G:
+        Y = "y"
+"#;
+        let facts = run(source);
+        assert_eq!(
+            consts(&facts),
+            pairs(&[
+                ("Flags.NEW_UI", "new-ui"),
+                ("Flags.BETA", "beta"),
+                ("F.X", "x"),
+                ("G.Y", "y"),
+            ])
+        );
+        let first = &facts.string_consts[0];
+        assert_eq!(text(source, first.span), "NEW_UI = \"new-ui\"");
+        assert_eq!(text(source, first.name_span), "NEW_UI");
+    }
+
+    // --- module names ----------------------------------------------------------------------
+
+    #[test]
+    fn module_names_in_first_occurrence_order() {
+        let source = r#"
+import os, a.b.c, d.e as de
+from m import n, o as p, *
+def func(arg):
+    local = 1
+    from z import inner_import
+class Klass:
+    attr = 1
+    def method(self): pass
+VALUE = 1
+TYPED: int
+ONE, (TWO, THREE) = 1, (2, 3)
+first = second = 0
+for loop_var in []: pass
+with open("f") as handle: pass
+@decorator
+def decorated(): pass
+type Alias = int
+VALUE = 2
+COUNTER += 1
+obj.attr = 1
+items[0] = 1
+[c for comp_var in x]
+"#;
+        assert_eq!(
+            run(source).module_names,
+            vec![
+                "os",
+                "a",
+                "de",
+                "n",
+                "p",
+                "func",
+                "Klass",
+                "VALUE",
+                "TYPED",
+                "ONE",
+                "TWO",
+                "THREE",
+                "first",
+                "second",
+                "loop_var",
+                "handle",
+                "decorated",
+                "Alias",
+            ]
+        );
+    }
+
+    // --- imports ---------------------------------------------------------------------------
+
+    #[test]
+    fn import_forms() {
+        let source = r#"
+import a
+import a.b.c
+import a.b as z, q
+from a.b import c as d, e
+from . import x
+from ..pkg.mod import (y,
+    w as v)
+from .m import *
+from __future__ import annotations
+"#;
+        assert_eq!(
+            imports(&run(source)),
+            vec![
+                imp("a", 0, "a", None, true),
+                imp("a", 0, "a", None, true),
+                imp("z", 0, "a.b", None, true),
+                imp("q", 0, "q", None, true),
+                imp("d", 0, "a.b", Some("c"), true),
+                imp("e", 0, "a.b", Some("e"), true),
+                imp("x", 1, "", Some("x"), true),
+                imp("y", 2, "pkg.mod", Some("y"), true),
+                imp("v", 2, "pkg.mod", Some("w"), true),
+                imp("*", 1, "m", None, true),
+                imp("annotations", 0, "__future__", Some("annotations"), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_inside_functions_and_blocks() {
+        let source = r#"
+if TYPE_CHECKING:
+    from app.flags import Flags
+def view(request):
+    from waffle import flag_is_active
+class C:
+    import json
+"#;
+        assert_eq!(
+            imports(&run(source)),
+            vec![
+                imp("Flags", 0, "app.flags", Some("Flags"), true),
+                imp("flag_is_active", 0, "waffle", Some("flag_is_active"), false),
+                imp("json", 0, "json", None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn import_span_covers_the_clause() {
+        let source = "from m import a, b as c\n";
+        let facts = run(source);
+        assert_eq!(text(source, facts.imports[0].span), "a");
+        assert_eq!(text(source, facts.imports[1].span), "b as c");
+        assert!(facts.imports.iter().all(|i| i.scope.is_empty()));
+    }
+
+    // --- checks: callee forms --------------------------------------------------------------
+
+    #[test]
+    fn callee_forms() {
+        let source = r#"
+get_flag_for_user(user, "bare")
+flags.get_flag_for_user(user, "module")
+self.client.get_flag_for_user(user, "method")
+a.b.c.get_flag_for_user(user, "chained")
+make().get_flag_for_user(user, "on call result")
+items[0].get_flag_for_user(user, "on subscript")
+features.includes("suffix")
+self.features.includes("longer suffix")
+includes("no receiver")
+other.includes("other receiver")
+make().includes("unrooted")
+get_flag_for_user_2(user, "other name")
+"#;
+        let facts = run(source);
+        assert_eq!(
+            keys(&facts),
+            vec![
+                lit("bare"),
+                lit("module"),
+                lit("method"),
+                lit("chained"),
+                lit("on call result"),
+                lit("on subscript"),
+                lit("suffix"),
+                lit("longer suffix"),
+            ]
+        );
+        assert_eq!(facts.checks[0].spec, 0);
+        assert_eq!(facts.checks[6].spec, 2);
+        assert!(facts
+            .checks
+            .iter()
+            .all(|c| !c.in_test && c.scope.is_empty()));
+    }
+
+    #[test]
+    fn check_spans() {
+        let source = "x = 1\nif get_flag_for_user(\n    user,\n    'k',\n):\n    pass\n";
+        let facts = run(source);
+        let check = &facts.checks[0];
+        assert_eq!(
+            text(source, check.span),
+            "get_flag_for_user(\n    user,\n    'k',\n)"
+        );
+        assert_eq!(text(source, check.key_span), "'k'");
+        assert_eq!((check.span.line, check.span.column), (2, 4));
+        assert_eq!((check.span.end_line, check.span.end_column), (5, 2));
+        assert_eq!((check.key_span.line, check.key_span.column), (4, 5));
+    }
+
+    #[test]
+    fn columns_count_characters_after_non_ascii_text() {
+        let source = "s = 'héllo wörld 🎉'; get_flag_for_user(u, 'k')\n";
+        let facts = run(source);
+        let span = facts.checks[0].span;
+        assert_eq!((span.line, span.column), (1, 22));
+        assert_eq!(text(source, span), "get_flag_for_user(u, 'k')");
+    }
+
+    // --- checks: key forms -----------------------------------------------------------------
+
+    #[test]
+    fn literal_keys() {
+        assert_eq!(key("get_flag_for_user(u, 'single')"), lit("single"));
+        assert_eq!(key("get_flag_for_user(u, \"double\")"), lit("double"));
+        assert_eq!(key("get_flag_for_user(u, '''triple''')"), lit("triple"));
+        assert_eq!(key("get_flag_for_user(u, 'a' \"b\")"), lit("ab"));
+        assert_eq!(key("get_flag_for_user(u, ('paren'))"), lit("paren"));
+        assert_eq!(key("get_flag_for_user(u, r'\\raw')"), lit("\\raw"));
+        assert_eq!(key("get_flag_for_user(u, 'esc\\'d')"), lit("esc'd"));
+        assert_eq!(key("get_flag_for_user(u, f'plain{{x}}')"), lit("plain{x}"));
+    }
+
+    #[test]
+    fn path_keys() {
+        assert_eq!(key("get_flag_for_user(u, NEW_UI)"), path(&["NEW_UI"]));
+        assert_eq!(
+            key("get_flag_for_user(u, flags.NEW_UI)"),
+            path(&["flags", "NEW_UI"])
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, a.b.NEW_UI)"),
+            path(&["a", "b", "NEW_UI"])
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, (Flags.A))"),
+            path(&["Flags", "A"])
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, self.FLAG)"),
+            path(&["self", "FLAG"])
+        );
+    }
+
+    #[test]
+    fn parameter_keys_are_dynamic() {
+        let source = r#"
+def check(user, key):
+    return get_flag_for_user(user, key)
+def outer(name):
+    def inner():
+        return get_flag_for_user(u, name)
+    return inner
+handler = lambda user, flag: get_flag_for_user(user, flag)
+def not_a_param(user):
+    return get_flag_for_user(user, key)
+def default(user, key=get_flag_for_user(u, key)):
+    pass
+"#;
+        assert_eq!(
+            keys(&run(source)),
+            vec![
+                dynamic("parameter `key`"),
+                dynamic("parameter `name`"),
+                dynamic("parameter `flag`"),
+                path(&["key"]),
+                path(&["key"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn dynamic_keys() {
+        assert_eq!(
+            key("get_flag_for_user(u, f'x-{y}')"),
+            dynamic("an f-string")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, 'a' f'{y}')"),
+            dynamic("an f-string")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, b'x')"),
+            dynamic("a bytes literal")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, 'a' + y)"),
+            dynamic("a string concatenation")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, 'a-%s' % y)"),
+            dynamic("a % format")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, 'a-{}'.format(y))"),
+            dynamic("a format() call")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, make_key())"),
+            dynamic("a function call result")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, 'a' if c else 'b')"),
+            dynamic("a conditional expression")
+        );
+        assert_eq!(key("get_flag_for_user(u, KEYS[0])"), dynamic("a subscript"));
+        assert_eq!(key("get_flag_for_user(u, 42)"), dynamic("an expression"));
+        assert_eq!(
+            key("get_flag_for_user(u, make().X)"),
+            dynamic("an attribute of an expression")
+        );
+    }
+
+    #[test]
+    fn unpacked_arguments() {
+        assert_eq!(
+            key("get_flag_for_user(*args)"),
+            dynamic("an unpacked argument")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, *rest)"),
+            dynamic("an unpacked argument")
+        );
+        assert_eq!(
+            key("get_flag_for_user(u, **kwargs)"),
+            dynamic("an unpacked argument")
+        );
+        assert_eq!(key("get_flag_for_user(u, 'k', *rest)"), lit("k"));
+        assert_eq!(
+            key("flag_is_active(request, **kwargs)"),
+            dynamic("an unpacked argument")
+        );
+        let facts = run("get_flag_for_user(u, *rest)");
+        assert_eq!(
+            text("get_flag_for_user(u, *rest)", facts.checks[0].key_span),
+            "*rest"
+        );
+    }
+
+    #[test]
+    fn missing_key_argument_is_not_a_check() {
+        let source = r#"
+get_flag_for_user(user)
+get_flag_for_user()
+get_flag_for_user(user, key_is_keyword="x")
+flag_is_active(request, "positional")
+flag_is_active(request)
+get_flag_for_user
+"#;
+        let facts = run(source);
+        assert!(facts.checks.is_empty(), "{:?}", facts.checks);
+    }
+
+    #[test]
+    fn keyword_key_argument() {
+        let source =
+            "flag_is_active(request, name='kw')\nflag_is_active(request, other=1, name=Flags.X)\n";
+        let facts = run(source);
+        assert_eq!(keys(&facts), vec![lit("kw"), path(&["Flags", "X"])]);
+        assert_eq!(text(source, facts.checks[0].key_span), "'kw'");
+        assert!(facts.symbol_uses.is_empty(), "{:?}", facts.symbol_uses);
+    }
+
+    #[test]
+    fn generator_argument_is_positional() {
+        assert_eq!(key("is_on(x for x in y)"), dynamic("an expression"));
+    }
+
+    #[test]
+    fn self_recursion_is_skipped() {
+        let source = r#"
+def get_flag_for_user(user, key):
+    return client.get_flag_for_user(user, key)
+class Client:
+    def get_flag_for_user(self, user, key):
+        def helper():
+            return self.inner.get_flag_for_user(user, key)
+        return helper()
+def other(user):
+    return get_flag_for_user(user, "counted")
+"#;
+        assert_eq!(keys(&run(source)), vec![lit("counted")]);
+    }
+
+    #[test]
+    fn checks_found_in_nested_positions() {
+        let source = r#"
+@decorator(get_flag_for_user(u, "decorator"))
+def f(x=get_flag_for_user(u, "default")):
+    wrapper(get_flag_for_user(u, "argument"))
+    callback = lambda: get_flag_for_user(u, "lambda")
+    return [get_flag_for_user(u, k) for k in ("comprehension",)]
+class C:
+    enabled = get_flag_for_user(u, "class body")
+msg = f"{get_flag_for_user(u, 'interpolation')}"
+get_flag_for_user(u, get_flag_for_user(v, "inner"))
+"#;
+        assert_eq!(
+            keys(&run(source)),
+            vec![
+                lit("decorator"),
+                lit("default"),
+                lit("argument"),
+                lit("lambda"),
+                path(&["k"]),
+                lit("class body"),
+                lit("interpolation"),
+                dynamic("a function call result"),
+                lit("inner"),
+            ]
+        );
+    }
+
+    // --- symbol uses -----------------------------------------------------------------------
+
+    #[test]
+    fn uses_of_imported_roots_and_interesting_names() {
+        let source = r#"
+import settings
+from app import flags
+settings.FOO
+flags.a.b.c
+unrelated.thing
+other.X
+FeatureFlags
+self.X
+self.y
+"#;
+        assert_eq!(
+            uses(&run(source)),
+            vec![
+                "settings.FOO",
+                "flags.a.b.c",
+                "other.X",
+                "FeatureFlags",
+                "self.X"
+            ]
+        );
+    }
+
+    #[test]
+    fn chains_stop_at_calls_and_subscripts() {
+        let source = r#"
+from app import flags
+flags.a().c
+make().X
+flags.items[0].X
+(flags).X
+"#;
+        let facts = run(source);
+        assert_eq!(uses(&facts), vec!["flags.a", "flags.items", "flags"]);
+        assert_eq!(text(source, facts.symbol_uses[0].span), "flags.a");
+    }
+
+    #[test]
+    fn import_later_in_file_still_counts() {
+        let source = "def f():\n    return helpers.thing\nimport helpers\n";
+        assert_eq!(uses(&run(source)), vec!["helpers.thing"]);
+    }
+
+    #[test]
+    fn binding_positions_are_not_uses() {
+        let source = r#"
+import flags
+X = 1
+X: str = "x"
+X += 1
+for X in range(3): pass
+def X(FeatureFlags, *X, BINARY_INTERFACE=1, **flags): pass
+class FeatureFlags: pass
+def g():
+    global X
+    nonlocal_name = 1
+lambda X: 0
+[0 for X in y]
+with a as X: pass
+(X := 1)
+flags.X = 1
+call(X=1)
+try: pass
+except E as X: pass
+match v:
+    case X: pass
+"#;
+        let facts = run(source);
+        assert_eq!(uses(&facts), Vec::<String>::new());
+        assert!(facts.checks.is_empty());
+    }
+
+    #[test]
+    fn value_positions_are_uses() {
+        let source = r#"
+from app import flags
+wrapper(flags.A)
+def f(x=FeatureFlags.B):
+    return flags.C
+if value == flags.D: pass
+d = {"k": flags.E, flags.F: 1}
+l = [flags.G]
+@decorator(flags.H)
+def g(): pass
+s = f"{flags.I}!"
+items[flags.J] = 1
+obj[0].attr = flags.K
+match v:
+    case flags.L: pass
+    case FeatureFlags(M=1): pass
+"#;
+        assert_eq!(
+            uses(&run(source)),
+            vec![
+                "flags.A",
+                "FeatureFlags.B",
+                "flags.C",
+                "flags.D",
+                "flags.E",
+                "flags.F",
+                "flags.G",
+                "flags.H",
+                "flags.I",
+                "flags.J",
+                "flags.K",
+                "flags.L",
+                "FeatureFlags",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_keys_are_not_uses_but_dynamic_key_parts_are() {
+        let source = r#"
+from app import flags
+get_flag_for_user(user, flags.A)
+get_flag_for_user(user, X)
+get_flag_for_user(user, flags.B + "-suffix")
+get_flag_for_user(user, f"{flags.C}")
+flags.get_flag_for_user(user, "k")
+not_a_check(flags.D)
+"#;
+        assert_eq!(
+            uses(&run(source)),
+            vec!["flags.B", "flags.C", "flags.get_flag_for_user", "flags.D"]
+        );
+    }
+
+    #[test]
+    fn symbol_use_fields() {
+        let source = "é = FeatureFlags.X\n";
+        let facts = run(source);
+        let use_ = &facts.symbol_uses[0];
+        assert_eq!(use_.path, vec!["FeatureFlags", "X"]);
+        assert_eq!((use_.span.line, use_.span.column), (1, 5));
+        assert_eq!(text(source, use_.span), "FeatureFlags.X");
+        assert!(!use_.in_test && use_.scope.is_empty());
+    }
+
+    // --- robustness ------------------------------------------------------------------------
+
+    #[test]
+    fn syntax_error_in_the_middle_keeps_other_facts() {
+        let source = r#"
+from app import flags
+BEFORE = "before"
+get_flag_for_user(u, "before")
+def broken(:
+    pass
+x = (1 +
+AFTER = "after"
+get_flag_for_user(u, "after")
+flags.Z
+"#;
+        let facts = run(source);
+        assert!(!facts.syntax_errors.is_empty());
+        assert!(facts.syntax_errors.len() <= MAX_SYNTAX_ERRORS);
+        // The broken assignment `x = (1 + AFTER = "after"` is not a constant.
+        assert_eq!(consts(&facts), pairs(&[("BEFORE", "before")]));
+        let keys = keys(&facts);
+        assert!(keys.contains(&lit("before")), "{keys:?}");
+        assert!(keys.contains(&lit("after")), "{keys:?}");
+        assert!(uses(&facts).contains(&"flags.Z".to_string()));
+        assert_eq!(facts.imports.len(), 1);
+    }
+
+    #[test]
+    fn syntax_error_messages() {
+        let facts = run("x = 1\nfoo(a b)\ny = )\n");
+        assert!(!facts.syntax_errors.is_empty());
+        let messages: Vec<&str> = facts
+            .syntax_errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().all(|m| m.starts_with("unexpected `")
+                || m.starts_with("missing `")
+                || *m == "syntax error"),
+            "{messages:?}"
+        );
+        let missing = run("def broken(:\n    pass\n");
+        assert_eq!(missing.syntax_errors[0].message, "missing `)`");
+        assert_eq!(
+            (
+                missing.syntax_errors[0].span.line,
+                missing.syntax_errors[0].span.column
+            ),
+            (1, 12)
+        );
+        let unexpected = run("foo(a b)\n");
+        assert_eq!(unexpected.syntax_errors[0].message, "unexpected `b`");
+        let many: String = (0..100).map(|_| "def (:\n").collect();
+        assert!(run(&many).syntax_errors.len() <= MAX_SYNTAX_ERRORS);
+        assert!(run("x = 1\n").syntax_errors.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 100_000;
+        let source = format!(
+            "x = {}get_flag_for_user(u, 'deep'){}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let facts = run(&source);
+        assert_eq!(keys(&facts), vec![lit("deep")]);
+        let calls = format!("{}X{}\n", "f(".repeat(depth), ")".repeat(depth));
+        assert_eq!(uses(&run(&calls)), vec!["X"]);
+        let lists = format!("{}{}\n", "[".repeat(depth), "]".repeat(depth));
+        run(&lists);
+        let unclosed = "(".repeat(depth);
+        run(&unclosed);
+    }
+
+    #[test]
+    fn long_member_chain_does_not_overflow() {
+        let length = 100_000;
+        let mut source = String::from("from app import root\nvalue = root");
+        for i in 0..length {
+            source.push_str(&format!(".a{i}"));
+        }
+        source.push_str("\nget_flag_for_user(u, root");
+        source.push_str(&".b".repeat(length));
+        source.push_str(")\nmake()");
+        source.push_str(&".c".repeat(length));
+        source.push_str(".get_flag_for_user(u, 'k')\n");
+        let facts = run(&source);
+        assert_eq!(facts.symbol_uses.len(), 1);
+        assert_eq!(facts.symbol_uses[0].path.len(), length + 1);
+        assert_eq!(facts.checks.len(), 2);
+        let KeyExpr::Path(segments) = &facts.checks[0].key else {
+            panic!("expected a path key");
+        };
+        assert_eq!(segments.len(), length + 1);
+        assert_eq!(facts.checks[1].key, lit("k"));
+    }
+
+    #[test]
+    fn garbage_input_does_not_panic() {
+        let inputs = [
+            "",
+            "\0\0\0\u{1}\u{2}",
+            "\u{feff}def f(:\n\t\t  \x0c",
+            "'''unterminated",
+            "f'{",
+            "get_flag_for_user(u, '",
+            "get_flag_for_user(u, 'é\\",
+            "class (:\n  X = 'x'\n",
+            "from . import",
+            "import",
+            "x = 'a' 'b",
+            "🎉🎉🎉 = get_flag_for_user(ü, 'ö')",
+            "\\\n\\\n\\",
+            "lambda *: get_flag_for_user(u, k)",
+            "match x:\n case Foo(:\n",
+        ];
+        for input in inputs {
+            run(input);
+        }
+        let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+        run(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn decode_escapes_handles_odd_input() {
+        assert_eq!(decode_escapes("a\\"), "a\\");
+        assert_eq!(decode_escapes("\\x4"), "\\x4");
+        assert_eq!(decode_escapes("\\101\\0"), "A\0");
+        assert_eq!(decode_escapes("\\q"), "\\q");
+        assert_eq!(decode_escapes("a\\\nb"), "ab");
+        assert_eq!(decode_escapes("\\U0001F389"), "🎉");
+        assert_eq!(decode_escapes("\\udfff"), "\\udfff");
+    }
+
+    #[test]
+    fn large_file_is_read_quickly() {
+        let mut source = String::from("from app import flags\n");
+        for i in 0..5_000 {
+            source.push_str(&format!(
+                "def f{i}(user):\n    if get_flag_for_user(user, flags.F{i}) and other.x[{i}]:\n        return {{'k': f\"{{user.name}}\"}}\n"
+            ));
+        }
+        let start = std::time::Instant::now();
+        let facts = run(&source);
+        let elapsed = start.elapsed();
+        assert_eq!(facts.checks.len(), 5_000);
+        assert_eq!(facts.symbol_uses.len(), 0);
+        eprintln!("15k lines in {elapsed:?}");
+    }
+
+    #[test]
+    fn parser_is_reused_across_calls() {
+        let first = run("A = 'a'\n");
+        let second = run("A = 'a'\n");
+        assert_eq!(first, second);
+    }
 }

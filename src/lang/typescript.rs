@@ -1,6 +1,2296 @@
-use super::ExtractOptions;
-use crate::facts::FileFacts;
+//! TypeScript / JavaScript extractor (tree-sitter).
+//!
+//! Reads one `.ts`/`.tsx`/`.js`/`.jsx` file and reports, in source order: imports (ES `import`,
+//! `export ... from`, `import x = require()`, and CommonJS `const x = require('m')`), string
+//! constants (`const A = 'a'`, string members of `enum`s and of `const OBJ = { ... }`), the
+//! top-level names the file binds, calls of configured check functions with their key argument,
+//! uses of imported or interesting names and member chains, and syntax errors.
+//!
+//! The tree is walked once with an explicit stack (no recursion), so arbitrarily deep input is safe.
+//! Type positions (annotations, interfaces, type aliases, generics) are only scanned for syntax
+//! errors.
 
-pub fn extract(_source: &str, _tsx: bool, _options: &ExtractOptions) -> FileFacts {
-    FileFacts::default()
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Parser, TreeCursor};
+
+use super::ExtractOptions;
+use crate::facts::{
+    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
+    SyntaxError,
+};
+
+/// At most this many syntax errors are reported per file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+thread_local! {
+    /// One parser per grammar and thread: `(TypeScript, TSX)`.
+    static PARSERS: RefCell<(Option<Parser>, Option<Parser>)> = const { RefCell::new((None, None)) };
+}
+
+/// Extracts the facts of one TypeScript (`tsx = false`) or TSX/JavaScript (`tsx = true`) file.
+pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
+    let tree = PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let slot = if tsx { &mut parsers.1 } else { &mut parsers.0 };
+        if slot.is_none() {
+            *slot = new_parser(tsx);
+        }
+        slot.as_mut().and_then(|parser| parser.parse(source, None))
+    });
+    let Some(tree) = tree else {
+        return FileFacts::default();
+    };
+    let mut walker = Walker::new(source, options, tree.walk());
+    walker.collect_top_level_import_locals(tree.root_node());
+    walker.walk(tree.root_node());
+    walker.finish()
+}
+
+fn new_parser(tsx: bool) -> Option<Parser> {
+    let mut parser = Parser::new();
+    let language = if tsx {
+        tree_sitter_typescript::LANGUAGE_TSX
+    } else {
+        tree_sitter_typescript::LANGUAGE_TYPESCRIPT
+    };
+    parser.set_language(&language.into()).ok()?;
+    Some(parser)
+}
+
+/// How a node is visited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// An expression or statement: checks and symbol uses are recorded.
+    Expr,
+    /// A binding position (declarator names, parameters, assignment targets): names are not uses,
+    /// but default values and computed keys inside are expressions.
+    Pattern,
+    /// Types and other skipped subtrees: only scanned for syntax errors.
+    Quiet,
+}
+
+/// One pending node of the walk.
+#[derive(Clone, Copy)]
+struct Item<'t, 's> {
+    node: Node<'t>,
+    mode: Mode,
+    /// Innermost enclosing function (index into `Walker::frames`).
+    frame: Option<usize>,
+    /// The name a function value would get from its declarator / property / assignment.
+    hint: Option<&'s str>,
+    /// A direct child of the program.
+    top: bool,
+}
+
+/// An enclosing function: its name (for the self-recursion rule) and parameter names.
+struct Frame<'s> {
+    parent: Option<usize>,
+    name: Option<&'s str>,
+    params: Vec<&'s str>,
+}
+
+/// Where a static member chain ends.
+enum ChainEnd<'t> {
+    /// The chain is rooted at an identifier (or `this`); the segments were collected.
+    Root,
+    /// The chain stops at this non-static node (a call, a dynamic subscript, ...).
+    Broken(Node<'t>),
+}
+
+struct Walker<'s, 'o, 't> {
+    src: &'s str,
+    lines: LineIndex<'s>,
+    options: &'o ExtractOptions<'o>,
+    facts: FileFacts,
+    frames: Vec<Frame<'s>>,
+    import_locals: HashSet<&'s str>,
+    /// Local names listed in `export { A, B as C }` clauses (no `from`).
+    export_clause_names: HashSet<&'s str>,
+    module_names_seen: HashSet<&'s str>,
+    cursor: TreeCursor<'t>,
+    /// Reused buffers.
+    children: Vec<(Option<&'static str>, Node<'t>)>,
+    segments: Vec<Cow<'s, str>>,
+}
+
+impl<'s, 'o, 't> Walker<'s, 'o, 't> {
+    fn new(src: &'s str, options: &'o ExtractOptions<'o>, cursor: TreeCursor<'t>) -> Self {
+        Walker {
+            src,
+            lines: LineIndex::new(src),
+            options,
+            facts: FileFacts::default(),
+            frames: Vec::new(),
+            import_locals: HashSet::new(),
+            export_clause_names: HashSet::new(),
+            module_names_seen: HashSet::new(),
+            cursor,
+            children: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    fn finish(mut self) -> FileFacts {
+        for constant in &mut self.facts.string_consts {
+            if !constant.exported {
+                if let Some(first) = constant.symbol.first() {
+                    constant.exported = self.export_clause_names.contains(first.as_str());
+                }
+            }
+        }
+        self.facts
+    }
+
+    // ----- small helpers -------------------------------------------------------------------
+
+    fn text(&self, node: Node) -> &'s str {
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn span(&self, node: Node) -> Span {
+        self.lines.span(node.start_byte(), node.end_byte())
+    }
+
+    /// Fills `self.children` with the children of `node` and their field names.
+    fn load_children(&mut self, node: Node<'t>) {
+        self.children.clear();
+        self.cursor.reset(node);
+        if !self.cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            self.children
+                .push((self.cursor.field_name(), self.cursor.node()));
+            if !self.cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+
+    /// Pushes the children of `node` (in source order) with the mode `classify` picks; a child it
+    /// skips (`None`) is still scanned for syntax errors.
+    fn push_children<F>(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>, classify: F)
+    where
+        F: Fn(&Self, Option<&'static str>, Node<'t>) -> Option<Mode>,
+    {
+        self.load_children(item.node);
+        let children = std::mem::take(&mut self.children);
+        let start = stack.len();
+        for &(field, child) in &children {
+            if !child.is_named() && !child.is_missing() {
+                continue;
+            }
+            let mode = match classify(self, field, child) {
+                Some(mode) => mode,
+                None if child.has_error() => Mode::Quiet,
+                None => continue,
+            };
+            if mode == Mode::Quiet && !child.has_error() {
+                continue;
+            }
+            let hint = match field {
+                Some("value") | Some("right") => self.value_hint(item.node),
+                _ => None,
+            };
+            stack.push(Item {
+                node: child,
+                mode,
+                frame: item.frame,
+                hint,
+                top: false,
+            });
+        }
+        stack[start..].reverse();
+        self.children = children;
+    }
+
+    /// The name a function-valued `value`/`right` child of `parent` is bound to.
+    fn value_hint(&self, parent: Node) -> Option<&'s str> {
+        let target = match parent.kind() {
+            "variable_declarator" | "public_field_definition" => parent.child_by_field_name("name"),
+            "pair" => parent.child_by_field_name("key"),
+            "assignment_expression" => {
+                let left = parent.child_by_field_name("left")?;
+                match left.kind() {
+                    "member_expression" => left.child_by_field_name("property"),
+                    _ => Some(left),
+                }
+            }
+            _ => None,
+        }?;
+        matches!(
+            target.kind(),
+            "identifier" | "property_identifier" | "private_property_identifier"
+        )
+        .then(|| self.text(target))
+    }
+
+    fn add_module_name(&mut self, name: &'s str) {
+        if !name.is_empty() && self.module_names_seen.insert(name) {
+            self.facts.module_names.push(name.to_string());
+        }
+    }
+
+    fn syntax_error(&mut self, node: Node<'t>) {
+        if self.facts.syntax_errors.len() >= MAX_SYNTAX_ERRORS {
+            return;
+        }
+        let message = if node.is_missing() {
+            format!("missing `{}`", node.kind())
+        } else {
+            match self.first_token_text(node) {
+                Some(token) => format!("unexpected `{token}`"),
+                None => "syntax error".to_string(),
+            }
+        };
+        let span = self.span(node);
+        self.facts.syntax_errors.push(SyntaxError { span, message });
+    }
+
+    /// What an ERROR node contains: its whole text when short, else its first token.
+    fn first_token_text(&mut self, node: Node<'t>) -> Option<String> {
+        let whole = self.text(node);
+        let text = if whole.len() <= 24 && !whole.contains('\n') {
+            whole
+        } else {
+            self.cursor.reset(node);
+            while self.cursor.goto_first_child() {}
+            self.text(self.cursor.node())
+        };
+        let line = text.lines().next().unwrap_or("").trim();
+        if line.is_empty() {
+            return None;
+        }
+        Some(line.chars().take(30).collect())
+    }
+
+    fn is_param(&self, name: &str, frame: Option<usize>) -> bool {
+        let mut current = frame;
+        while let Some(index) = current {
+            let Some(frame) = self.frames.get(index) else {
+                break;
+            };
+            if frame.params.contains(&name) {
+                return true;
+            }
+            current = frame.parent;
+        }
+        false
+    }
+
+    fn inside_function_named(&self, name: &str, frame: Option<usize>) -> bool {
+        let mut current = frame;
+        while let Some(index) = current {
+            let Some(frame) = self.frames.get(index) else {
+                break;
+            };
+            if frame.name == Some(name) {
+                return true;
+            }
+            current = frame.parent;
+        }
+        false
+    }
+
+    // ----- the walk ----------------------------------------------------------------------------
+
+    fn walk(&mut self, root: Node<'t>) {
+        let mut stack = vec![Item {
+            node: root,
+            mode: Mode::Expr,
+            frame: None,
+            hint: None,
+            top: false,
+        }];
+        while let Some(item) = stack.pop() {
+            let node = item.node;
+            if node.is_error() || node.is_missing() {
+                self.syntax_error(node);
+            }
+            match item.mode {
+                Mode::Quiet => self.push_children(item, &mut stack, |_, _, _| None),
+                Mode::Pattern => self.visit_pattern(item, &mut stack),
+                Mode::Expr => self.visit_expr(item, &mut stack),
+            }
+        }
+    }
+
+    fn visit_expr(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        if item.top {
+            self.top_level(node);
+        }
+        let kind = node.kind();
+        if is_type_kind(kind) {
+            return self.push_children(item, stack, |_, _, _| None);
+        }
+        match kind {
+            "program" => {
+                let start = stack.len();
+                self.push_children(item, stack, |_, _, child| {
+                    (child.kind() != "comment").then_some(Mode::Expr)
+                });
+                for pending in &mut stack[start..] {
+                    pending.top = true;
+                }
+            }
+            // Leaves and literals: nothing inside but possible syntax errors.
+            "comment" | "string" | "number" | "regex" | "property_identifier" | "jsx_text" => {
+                self.push_children(item, stack, |_, _, _| None)
+            }
+            "import_statement" => {
+                self.import_statement(node, item.top);
+                self.push_children(item, stack, |_, _, _| None);
+            }
+            "export_statement" => self.export_statement(item, stack),
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => self.enter_function(item, stack),
+            "call_expression" => self.call_expression(item, stack),
+            "identifier"
+            | "shorthand_property_identifier"
+            | "member_expression"
+            | "subscript_expression" => self.chain_expression(item, stack, true),
+            "as_expression" | "satisfies_expression" => {
+                let first = first_named(node).map(|n| n.id());
+                self.push_children(item, stack, move |_, _, child| {
+                    (Some(child.id()) == first).then_some(Mode::Expr)
+                });
+            }
+            "jsx_closing_element" => self.push_children(item, stack, |_, _, _| None),
+            "variable_declarator" => {
+                self.require_import(node);
+                self.push_children(item, stack, |_, field, child| {
+                    expr_child_mode("variable_declarator", field, child)
+                });
+            }
+            _ => self.push_children(item, stack, move |_, field, child| {
+                expr_child_mode(kind, field, child)
+            }),
+        }
+    }
+
+    fn visit_pattern(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        match item.node.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" | "this" | "comment" => {
+                self.push_children(item, stack, |_, _, _| None)
+            }
+            "member_expression" | "subscript_expression" => {
+                self.chain_expression(item, stack, false)
+            }
+            "pair_pattern" => self.push_children(item, stack, |_, field, child| match field {
+                Some("key") => (child.kind() == "computed_property_name").then_some(Mode::Expr),
+                _ => Some(Mode::Pattern),
+            }),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                self.push_children(item, stack, |_, field, _| match field {
+                    Some("left") => Some(Mode::Pattern),
+                    _ => Some(Mode::Expr),
+                })
+            }
+            "required_parameter" | "optional_parameter" => {
+                self.push_children(item, stack, |_, field, child| match field {
+                    Some("pattern") => Some(Mode::Pattern),
+                    Some("type") => None,
+                    _ if child.kind() == "accessibility_modifier" => None,
+                    _ => Some(Mode::Expr),
+                })
+            }
+            "object_pattern"
+            | "array_pattern"
+            | "rest_pattern"
+            | "formal_parameters"
+            | "parenthesized_expression"
+            | "non_null_expression" => self.push_children(item, stack, |_, _, child| {
+                (!is_type_kind(child.kind())).then_some(Mode::Pattern)
+            }),
+            kind if is_type_kind(kind) => self.push_children(item, stack, |_, _, _| None),
+            _ => self.visit_expr(item, stack),
+        }
+    }
+
+    /// A function-like node: opens a frame with its name and parameters.
+    fn enter_function(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        let name = node
+            .child_by_field_name("name")
+            .filter(|n| {
+                matches!(
+                    n.kind(),
+                    "identifier" | "property_identifier" | "private_property_identifier"
+                )
+            })
+            .map(|n| self.text(n))
+            .or(item.hint);
+        let mut params = Vec::new();
+        for field in ["parameters", "parameter"] {
+            if let Some(p) = node.child_by_field_name(field) {
+                self.binding_names(p, &mut params);
+            }
+        }
+        self.frames.push(Frame {
+            parent: item.frame,
+            name,
+            params,
+        });
+        let inner = Item {
+            frame: Some(self.frames.len() - 1),
+            ..item
+        };
+        self.push_children(inner, stack, |_, field, child| match field {
+            Some("parameters") | Some("parameter") => Some(Mode::Pattern),
+            Some("body") => Some(Mode::Expr),
+            Some("name") => (child.kind() == "computed_property_name").then_some(Mode::Expr),
+            Some("type_parameters") | Some("return_type") => None,
+            _ if child.kind() == "comment" => None,
+            _ => Some(Mode::Expr),
+        });
+    }
+
+    /// Names bound by a parameter list or pattern (identifiers, shorthand patterns), iteratively.
+    fn binding_names(&self, pattern: Node<'t>, out: &mut Vec<&'s str>) {
+        let mut todo = vec![pattern];
+        let mut cursor = pattern.walk();
+        while let Some(node) = todo.pop() {
+            match node.kind() {
+                "identifier" | "shorthand_property_identifier_pattern" => out.push(self.text(node)),
+                "required_parameter" | "optional_parameter" => {
+                    todo.extend(node.child_by_field_name("pattern"));
+                }
+                "pair_pattern" => todo.extend(node.child_by_field_name("value")),
+                "assignment_pattern" | "object_assignment_pattern" => {
+                    todo.extend(node.child_by_field_name("left"));
+                }
+                "formal_parameters" | "object_pattern" | "array_pattern" | "rest_pattern" => {
+                    let children: Vec<_> = node.named_children(&mut cursor).collect();
+                    todo.extend(children.into_iter().rev());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ----- member chains and symbol uses -----------------------------------------------------
+
+    /// Collects the static member chain of `node` into `segments` (root first).
+    fn static_chain(&self, node: Node<'t>, segments: &mut Vec<Cow<'s, str>>) -> ChainEnd<'t> {
+        segments.clear();
+        let mut current = node;
+        loop {
+            match current.kind() {
+                "identifier" | "shorthand_property_identifier" | "this" => {
+                    segments.push(Cow::Borrowed(self.text(current)));
+                    segments.reverse();
+                    return ChainEnd::Root;
+                }
+                "member_expression" => {
+                    let object = current.child_by_field_name("object");
+                    let property = current.child_by_field_name("property").filter(|p| {
+                        matches!(
+                            p.kind(),
+                            "property_identifier" | "private_property_identifier"
+                        )
+                    });
+                    let (Some(object), Some(property)) = (object, property) else {
+                        return ChainEnd::Broken(current);
+                    };
+                    segments.push(Cow::Borrowed(self.text(property)));
+                    current = object;
+                }
+                "subscript_expression" => {
+                    let object = current.child_by_field_name("object");
+                    let index = current
+                        .child_by_field_name("index")
+                        .and_then(|i| self.string_value(i));
+                    let (Some(object), Some(index)) = (object, index) else {
+                        return ChainEnd::Broken(current);
+                    };
+                    segments.push(Cow::Owned(index));
+                    current = object;
+                }
+                "non_null_expression" => match first_named(current) {
+                    Some(inner) => current = inner,
+                    None => return ChainEnd::Broken(current),
+                },
+                _ => return ChainEnd::Broken(current),
+            }
+        }
+    }
+
+    /// An identifier or member chain in expression (`record`) or assignment-target position.
+    fn chain_expression(
+        &mut self,
+        item: Item<'t, 's>,
+        stack: &mut Vec<Item<'t, 's>>,
+        record: bool,
+    ) {
+        let node = item.node;
+        let mut segments = std::mem::take(&mut self.segments);
+        let end = self.static_chain(node, &mut segments);
+        if record && matches!(end, ChainEnd::Root) {
+            self.record_use(node, &segments);
+        }
+        segments.clear();
+        self.segments = segments;
+        match end {
+            ChainEnd::Root => {
+                if node.has_error() {
+                    self.push_children(item, stack, |_, _, _| None);
+                }
+            }
+            ChainEnd::Broken(breaker) if breaker.id() == node.id() => {
+                // A dynamic subscript or odd member: its object and index are expressions.
+                self.push_children(item, stack, |_, field, child| match field {
+                    Some("property") => None,
+                    _ if child.kind() == "comment" => None,
+                    _ => Some(Mode::Expr),
+                });
+            }
+            ChainEnd::Broken(breaker) => stack.push(Item {
+                node: breaker,
+                mode: Mode::Expr,
+                hint: None,
+                top: false,
+                ..item
+            }),
+        }
+    }
+
+    fn record_use(&mut self, node: Node, segments: &[Cow<'s, str>]) {
+        let Some(root) = segments.first() else {
+            return;
+        };
+        let qualifies = self.import_locals.contains(root.as_ref())
+            || segments
+                .iter()
+                .any(|s| self.options.interesting.contains(s.as_ref()));
+        if qualifies {
+            self.facts.symbol_uses.push(SymbolUse {
+                path: segments.iter().map(|s| s.to_string()).collect(),
+                span: self.span(node),
+                in_test: false,
+                scope: Vec::new(),
+            });
+        }
+    }
+
+    // ----- checks ------------------------------------------------------------------------------
+
+    fn call_expression(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        let excluded = self.check_site(item);
+        let arguments = node
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments");
+        // Arguments go deeper in the stack than the callee, so the callee is visited first.
+        if let Some(arguments) = arguments {
+            let args_item = Item {
+                node: arguments,
+                hint: None,
+                ..item
+            };
+            self.push_children(args_item, stack, |_, _, child| {
+                if Some(child.id()) == excluded || child.kind() == "comment" {
+                    None
+                } else {
+                    Some(Mode::Expr)
+                }
+            });
+        }
+        let arguments_id = arguments.map(|a| a.id());
+        self.push_children(item, stack, |_, field, child| match field {
+            Some("type_arguments") => None,
+            _ if Some(child.id()) == arguments_id => None,
+            _ => Some(Mode::Expr),
+        });
+    }
+
+    /// Records the check at this call, if any; returns the key argument's id when the key is a
+    /// literal or path (it must not be reported again as a symbol use).
+    fn check_site(&mut self, item: Item<'t, 's>) -> Option<usize> {
+        let node = item.node;
+        let function = node.child_by_field_name("function")?;
+        let last = match function.kind() {
+            "identifier" => function,
+            "member_expression" => function.child_by_field_name("property")?,
+            _ => return None,
+        };
+        let last = self.text(last);
+        if !self.options.checks.is_candidate(last) {
+            return None;
+        }
+        let arguments = node
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")?;
+        let mut segments = Vec::new();
+        let chain: Vec<&str> = match self.static_chain(function, &mut segments) {
+            ChainEnd::Root => segments.iter().map(|s| s.as_ref()).collect(),
+            ChainEnd::Broken(_) => vec![last],
+        };
+        let (spec_index, spec) = self.options.checks.find(self.options.language, &chain)?;
+        let position = spec.key.position?;
+        if self.inside_function_named(last, item.frame) {
+            return None;
+        }
+        let mut cursor = arguments.walk();
+        let mut key_node = None;
+        let mut spread = None;
+        for (index, arg) in arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() != "comment")
+            .enumerate()
+        {
+            if arg.kind() == "spread_element" && spread.is_none() {
+                spread = Some(arg);
+            }
+            if index == position {
+                key_node = Some(arg);
+                break;
+            }
+        }
+        let (key, key_node) = match (spread, key_node) {
+            (Some(spread), _) => (dynamic("a spread argument"), spread),
+            (None, Some(arg)) => (self.classify_key(arg, item.frame), arg),
+            (None, None) => return None,
+        };
+        let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
+        self.facts.checks.push(CheckSite {
+            spec: spec_index,
+            key,
+            span: self.span(node),
+            key_span: self.span(key_node),
+            in_test: false,
+            scope: Vec::new(),
+        });
+        excluded
+    }
+
+    fn classify_key(&self, arg: Node<'t>, frame: Option<usize>) -> KeyExpr {
+        let node = unwrap_expression(arg);
+        match node.kind() {
+            "string" | "template_string" => match self.string_value(node) {
+                Some(value) => KeyExpr::Literal(value),
+                None => dynamic("a template literal"),
+            },
+            "identifier" => {
+                let name = self.text(node);
+                if self.is_param(name, frame) {
+                    KeyExpr::Dynamic(format!("parameter `{name}`"))
+                } else {
+                    KeyExpr::Path(vec![name.to_string()])
+                }
+            }
+            "member_expression" | "subscript_expression" => {
+                let mut segments = Vec::new();
+                match self.static_chain(node, &mut segments) {
+                    ChainEnd::Root if segments.first().is_some_and(|s| s == "this") => {
+                        dynamic("a member of `this`")
+                    }
+                    ChainEnd::Root => {
+                        KeyExpr::Path(segments.into_iter().map(Cow::into_owned).collect())
+                    }
+                    ChainEnd::Broken(_) if node.kind() == "subscript_expression" => {
+                        dynamic("a subscript")
+                    }
+                    ChainEnd::Broken(_) => dynamic("an expression"),
+                }
+            }
+            "binary_expression" => {
+                let plus = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "+");
+                dynamic(if plus {
+                    "a string concatenation"
+                } else {
+                    "an expression"
+                })
+            }
+            "call_expression" => dynamic("a function call result"),
+            "ternary_expression" => dynamic("a conditional expression"),
+            _ => dynamic("an expression"),
+        }
+    }
+
+    /// The decoded value of a string literal or a template literal without substitutions.
+    fn string_value(&self, node: Node) -> Option<String> {
+        match node.kind() {
+            "string" => {}
+            "template_string" => {
+                let mut cursor = node.walk();
+                let has_substitution = node
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() == "template_substitution");
+                if has_substitution {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+        decode_quoted(self.text(node))
+    }
+
+    // ----- imports -----------------------------------------------------------------------------
+
+    /// Pre-pass over the program's statements: the locals bound by top-level imports, so uses
+    /// before the import statement are recognised too.
+    fn collect_top_level_import_locals(&mut self, root: Node<'t>) {
+        let mut cursor = root.walk();
+        let statements: Vec<_> = root.named_children(&mut cursor).collect();
+        for statement in statements {
+            match statement.kind() {
+                "import_statement" => self.import_statement(statement, false),
+                "lexical_declaration" | "variable_declaration" => {
+                    let declarators: Vec<_> = statement.named_children(&mut cursor).collect();
+                    for declarator in declarators {
+                        if declarator.kind() == "variable_declarator" {
+                            self.require_import(declarator);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.facts.imports.clear();
+    }
+
+    fn push_import(
+        &mut self,
+        local: &'s str,
+        module: &str,
+        name: Option<String>,
+        reexport: bool,
+        top: bool,
+        span_node: Node,
+    ) {
+        if !reexport {
+            self.import_locals.insert(local);
+            if top {
+                self.add_module_name(local);
+            }
+        }
+        self.facts.imports.push(Import {
+            local: local.to_string(),
+            module: ModuleRef::Js(module.to_string()),
+            name,
+            reexport,
+            scope: Vec::new(),
+            span: self.span(span_node),
+        });
+    }
+
+    /// `import ...` in all its forms. `record = false` only collects the locals.
+    fn import_statement(&mut self, node: Node<'t>, top: bool) {
+        let mut cursor = node.walk();
+        let clauses: Vec<_> = node.named_children(&mut cursor).collect();
+        let source = node
+            .child_by_field_name("source")
+            .and_then(|s| self.string_value(s));
+        for clause in clauses {
+            match clause.kind() {
+                "import_clause" => {
+                    let Some(module) = source.as_deref() else {
+                        continue;
+                    };
+                    let parts: Vec<_> = clause.named_children(&mut cursor).collect();
+                    for part in parts {
+                        self.import_clause_part(part, module, top);
+                    }
+                }
+                "import_require_clause" => {
+                    let module = clause
+                        .child_by_field_name("source")
+                        .and_then(|s| self.string_value(s));
+                    let local = first_named(clause).filter(|n| n.kind() == "identifier");
+                    if let (Some(module), Some(local)) = (module, local) {
+                        let local = self.text(local);
+                        self.push_import(local, &module, None, false, top, clause);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import_clause_part(&mut self, part: Node<'t>, module: &str, top: bool) {
+        match part.kind() {
+            "identifier" => {
+                let local = self.text(part);
+                self.push_import(local, module, Some("default".into()), false, top, part);
+            }
+            "namespace_import" => {
+                if let Some(local) = first_named(part).filter(|n| n.kind() == "identifier") {
+                    let local = self.text(local);
+                    self.push_import(local, module, None, false, top, part);
+                }
+            }
+            "named_imports" => {
+                let mut cursor = part.walk();
+                let specifiers: Vec<_> = part
+                    .named_children(&mut cursor)
+                    .filter(|s| s.kind() == "import_specifier")
+                    .collect();
+                for specifier in specifiers {
+                    if let Some((local, name)) = self.specifier_names(specifier) {
+                        self.push_import(local, module, Some(name), false, top, specifier);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `(local, imported name)` of an import/export specifier `name as alias`.
+    fn specifier_names(&self, specifier: Node) -> Option<(&'s str, String)> {
+        let name = specifier.child_by_field_name("name")?;
+        let name_text = match name.kind() {
+            "string" => self.string_value(name)?,
+            _ => self.text(name).to_string(),
+        };
+        let local = match specifier.child_by_field_name("alias") {
+            Some(alias) if alias.kind() == "string" => {
+                let text = self.text(alias);
+                text.get(1..text.len().saturating_sub(1)).unwrap_or(text)
+            }
+            Some(alias) => self.text(alias),
+            None if name.kind() == "string" => return None,
+            None => self.text(name),
+        };
+        Some((local, name_text))
+    }
+
+    /// CommonJS `const x = require('m')` / `const { A, B: C } = require('m')`.
+    /// Module names of top-level requires come from the declaration itself (`top_level`).
+    fn require_import(&mut self, declarator: Node<'t>) {
+        let Some(value) = declarator.child_by_field_name("value") else {
+            return;
+        };
+        let Some(module) = self.require_source(value) else {
+            return;
+        };
+        let Some(name) = declarator.child_by_field_name("name") else {
+            return;
+        };
+        match name.kind() {
+            "identifier" => {
+                let local = self.text(name);
+                self.push_import(local, &module, None, false, false, declarator);
+            }
+            "object_pattern" => {
+                let mut cursor = name.walk();
+                let properties: Vec<_> = name.named_children(&mut cursor).collect();
+                for property in properties {
+                    if let Some((local, imported)) = self.require_binding(property) {
+                        self.push_import(local, &module, Some(imported), false, false, property);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn require_source(&self, value: Node) -> Option<String> {
+        if value.kind() != "call_expression" {
+            return None;
+        }
+        let function = value.child_by_field_name("function")?;
+        if function.kind() != "identifier" || self.text(function) != "require" {
+            return None;
+        }
+        let arguments = value.child_by_field_name("arguments")?;
+        if arguments.named_child_count() != 1 {
+            return None;
+        }
+        self.string_value(arguments.named_child(0)?)
+    }
+
+    /// `A`, `A = default`, `A: B` in a `require` destructuring: `(local, imported)`.
+    fn require_binding(&self, property: Node) -> Option<(&'s str, String)> {
+        match property.kind() {
+            "shorthand_property_identifier_pattern" => {
+                let name = self.text(property);
+                Some((name, name.to_string()))
+            }
+            "object_assignment_pattern" => {
+                let left = property.child_by_field_name("left")?;
+                (left.kind() == "shorthand_property_identifier_pattern").then(|| {
+                    let name = self.text(left);
+                    (name, name.to_string())
+                })
+            }
+            "pair_pattern" => {
+                let key = property.child_by_field_name("key")?;
+                let value = property.child_by_field_name("value")?;
+                if value.kind() != "identifier" {
+                    return None;
+                }
+                let imported = match key.kind() {
+                    "property_identifier" => self.text(key).to_string(),
+                    "string" => self.string_value(key)?,
+                    _ => return None,
+                };
+                Some((self.text(value), imported))
+            }
+            _ => None,
+        }
+    }
+
+    fn export_statement(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        let source = node
+            .child_by_field_name("source")
+            .and_then(|s| self.string_value(s));
+        let Some(module) = source else {
+            // `export const ...`, `export default x`, `export { A }`: the clause is not a use.
+            self.push_children(item, stack, |_, _, child| match child.kind() {
+                "export_clause" => None,
+                _ => Some(Mode::Expr),
+            });
+            return;
+        };
+        let mut cursor = node.walk();
+        let children: Vec<_> = node.named_children(&mut cursor).collect();
+        let mut bound_any = false;
+        for child in children {
+            match child.kind() {
+                "namespace_export" => {
+                    if let Some(local) = first_named(child).filter(|n| n.kind() != "comment") {
+                        let local = match local.kind() {
+                            "string" => {
+                                let t = self.text(local);
+                                t.get(1..t.len().saturating_sub(1)).unwrap_or(t)
+                            }
+                            _ => self.text(local),
+                        };
+                        self.push_import(local, &module, None, true, false, child);
+                        bound_any = true;
+                    }
+                }
+                "export_clause" => {
+                    bound_any = true;
+                    let specifiers: Vec<_> = child
+                        .named_children(&mut cursor)
+                        .filter(|s| s.kind() == "export_specifier")
+                        .collect();
+                    for specifier in specifiers {
+                        if let Some((local, name)) = self.specifier_names(specifier) {
+                            self.push_import(local, &module, Some(name), true, false, specifier);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !bound_any {
+            self.push_import("*", &module, None, true, false, node);
+        }
+        self.push_children(item, stack, |_, _, _| None);
+    }
+
+    // ----- top-level definitions ---------------------------------------------------------------
+
+    /// Module names, string constants and export clauses of one program-level statement.
+    fn top_level(&mut self, statement: Node<'t>) {
+        let mut declaration = statement;
+        let mut exported = false;
+        loop {
+            match declaration.kind() {
+                "export_statement" => {
+                    exported = true;
+                    if let Some(inner) = declaration.child_by_field_name("declaration") {
+                        declaration = inner;
+                    } else {
+                        self.collect_export_clause(declaration);
+                        return;
+                    }
+                }
+                "ambient_declaration" | "expression_statement" => match first_named(declaration) {
+                    Some(inner) => declaration = inner,
+                    None => return,
+                },
+                _ => break,
+            }
+        }
+        match declaration.kind() {
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_signature"
+            | "class_declaration"
+            | "abstract_class_declaration"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "internal_module"
+            | "module" => {
+                if let Some(name) = declaration.child_by_field_name("name") {
+                    self.declared_name(name);
+                }
+            }
+            "enum_declaration" => {
+                if let Some(name) = declaration.child_by_field_name("name") {
+                    self.declared_name(name);
+                    self.enum_consts(declaration, self.text(name), exported);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                self.variable_declaration(declaration, statement, exported);
+            }
+            "import_alias" => {
+                if let Some(name) = first_named(declaration) {
+                    self.declared_name(name);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A declared name: identifier, type identifier, or the root of `namespace A.B`.
+    fn declared_name(&mut self, name: Node<'t>) {
+        let mut current = name;
+        while current.kind() == "nested_identifier" {
+            match current
+                .child_by_field_name("object")
+                .or_else(|| first_named(current))
+            {
+                Some(object) => current = object,
+                None => return,
+            }
+        }
+        if matches!(current.kind(), "identifier" | "type_identifier") {
+            let text = self.text(current);
+            self.add_module_name(text);
+        }
+    }
+
+    fn collect_export_clause(&mut self, export: Node<'t>) {
+        let mut cursor = export.walk();
+        let clauses: Vec<_> = export
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "export_clause")
+            .collect();
+        for clause in clauses {
+            let specifiers: Vec<_> = clause.named_children(&mut cursor).collect();
+            for specifier in specifiers {
+                if let Some(name) = specifier
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    self.export_clause_names.insert(self.text(name));
+                }
+            }
+        }
+    }
+
+    fn enum_consts(&mut self, declaration: Node<'t>, enum_name: &'s str, exported: bool) {
+        let Some(body) = declaration.child_by_field_name("body") else {
+            return;
+        };
+        let mut cursor = body.walk();
+        let members: Vec<_> = body
+            .named_children(&mut cursor)
+            .filter(|m| m.kind() == "enum_assignment")
+            .collect();
+        for member in members {
+            let (Some(name), Some(value)) = (
+                member.child_by_field_name("name"),
+                member.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            let Some(member_name) = self.property_key(name) else {
+                continue;
+            };
+            let Some(value) = self.string_value(unwrap_expression(value)) else {
+                continue;
+            };
+            self.facts.string_consts.push(StringConst {
+                symbol: vec![enum_name.to_string(), member_name],
+                value,
+                exported,
+                span: self.span(member),
+                name_span: self.span(name),
+            });
+        }
+    }
+
+    /// An object/enum key that names a constant: identifier or string literal.
+    fn property_key(&self, key: Node) -> Option<String> {
+        match key.kind() {
+            "property_identifier" | "identifier" => Some(self.text(key).to_string()),
+            "string" => self.string_value(key),
+            _ => None,
+        }
+    }
+
+    fn variable_declaration(&mut self, declaration: Node<'t>, statement: Node<'t>, exported: bool) {
+        let is_const = declaration
+            .child_by_field_name("kind")
+            .is_some_and(|k| k.kind() == "const");
+        let mut cursor = declaration.walk();
+        let declarators: Vec<_> = declaration
+            .named_children(&mut cursor)
+            .filter(|d| d.kind() == "variable_declarator")
+            .collect();
+        let single = declarators.len() == 1;
+        for declarator in declarators {
+            let Some(name) = declarator.child_by_field_name("name") else {
+                continue;
+            };
+            let mut names = Vec::new();
+            self.binding_names(name, &mut names);
+            for bound in names {
+                self.add_module_name(bound);
+            }
+            if !is_const || name.kind() != "identifier" {
+                continue;
+            }
+            let Some(value) = declarator.child_by_field_name("value") else {
+                continue;
+            };
+            let span_node = if single { statement } else { declarator };
+            self.const_value(name, value, span_node, exported);
+        }
+    }
+
+    /// `const NAME = 'x'` or `const NAME = { A: 'a' }` (with `as const`, `satisfies`,
+    /// `Object.freeze`).
+    fn const_value(&mut self, name: Node<'t>, value: Node<'t>, span_node: Node, exported: bool) {
+        let const_name = self.text(name);
+        let mut value = unwrap_expression(value);
+        if let Some(frozen) = self.object_freeze_argument(value) {
+            value = unwrap_expression(frozen);
+            if value.kind() != "object" {
+                return;
+            }
+        }
+        if value.kind() == "object" {
+            return self.object_consts(const_name, value, exported);
+        }
+        if let Some(string) = self.string_value(value) {
+            self.facts.string_consts.push(StringConst {
+                symbol: vec![const_name.to_string()],
+                value: string,
+                exported,
+                span: self.span(span_node),
+                name_span: self.span(name),
+            });
+        }
+    }
+
+    fn object_freeze_argument(&self, call: Node<'t>) -> Option<Node<'t>> {
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let mut segments = Vec::new();
+        match self.static_chain(function, &mut segments) {
+            ChainEnd::Root if segments == ["Object", "freeze"] => {}
+            _ => return None,
+        }
+        let arguments = call.child_by_field_name("arguments")?;
+        let mut cursor = arguments.walk();
+        let first = arguments
+            .named_children(&mut cursor)
+            .find(|a| a.kind() != "comment");
+        first
+    }
+
+    fn object_consts(&mut self, object_name: &'s str, object: Node<'t>, exported: bool) {
+        let mut cursor = object.walk();
+        let pairs: Vec<_> = object
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "pair")
+            .collect();
+        for pair in pairs {
+            let (Some(key), Some(value)) = (
+                pair.child_by_field_name("key"),
+                pair.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            let Some(key_name) = self.property_key(key) else {
+                continue;
+            };
+            let Some(value) = self.string_value(unwrap_expression(value)) else {
+                continue;
+            };
+            self.facts.string_consts.push(StringConst {
+                symbol: vec![object_name.to_string(), key_name],
+                value,
+                exported,
+                span: self.span(pair),
+                name_span: self.span(key),
+            });
+        }
+    }
+}
+
+/// A `KeyExpr::Dynamic` with a short description.
+fn dynamic(description: &str) -> KeyExpr {
+    KeyExpr::Dynamic(description.to_string())
+}
+
+/// The mode of a child of a generic expression/statement node of kind `parent`.
+fn expr_child_mode(parent: &str, field: Option<&'static str>, child: Node) -> Option<Mode> {
+    let kind = child.kind();
+    if is_type_kind(kind) || kind == "comment" {
+        return None;
+    }
+    match (parent, field) {
+        (_, Some("type" | "return_type" | "type_parameters" | "type_arguments" | "label")) => None,
+        (_, Some("name" | "key")) if kind == "computed_property_name" => Some(Mode::Expr),
+        ("jsx_opening_element" | "jsx_self_closing_element", Some("name")) => Some(Mode::Expr),
+        ("variable_declarator", Some("name")) => Some(Mode::Pattern),
+        (_, Some("name")) => None,
+        ("pair", Some("key")) => None,
+        (
+            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement",
+            Some("left"),
+        ) => Some(Mode::Pattern),
+        ("catch_clause", Some("parameter")) => Some(Mode::Pattern),
+        _ => Some(Mode::Expr),
+    }
+}
+
+/// The first named child that is not a comment.
+fn first_named(node: Node) -> Option<Node> {
+    let mut cursor = node.walk();
+    let first = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment");
+    first
+}
+
+/// Strips `(x)`, `x!`, `x as T`, `<T>x`, `x satisfies T` (iteratively).
+fn unwrap_expression(node: Node) -> Node {
+    let mut current = node;
+    loop {
+        let inner = match current.kind() {
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression" => first_named(current),
+            "type_assertion" => {
+                let mut cursor = current.walk();
+                let last = current
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment" && c.kind() != "type_arguments")
+                    .last();
+                last
+            }
+            _ => None,
+        };
+        match inner {
+            Some(inner) => current = inner,
+            None => return current,
+        }
+    }
+}
+
+/// Node kinds whose whole subtree is a type (or a type-only declaration).
+fn is_type_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "type_annotation"
+            | "type_arguments"
+            | "type_parameters"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "implements_clause"
+            | "function_signature"
+            | "abstract_method_signature"
+            | "method_signature"
+            | "property_signature"
+            | "index_signature"
+            | "call_signature"
+            | "construct_signature"
+            | "opting_type_annotation"
+            | "omitting_type_annotation"
+            | "adding_type_annotation"
+            | "asserts_annotation"
+            | "type_predicate_annotation"
+            | "import_alias"
+    )
+}
+
+/// The content of a quoted JS string or template text, with escapes decoded.
+fn decode_quoted(text: &str) -> Option<String> {
+    let quote = text.chars().next()?;
+    if !matches!(quote, '\'' | '"' | '`') {
+        return None;
+    }
+    let inner = &text[quote.len_utf8()..];
+    let inner = inner.strip_suffix(quote).unwrap_or(inner);
+    Some(unescape(inner))
+}
+
+/// Decodes JS escape sequences; malformed escapes keep their characters.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(escaped) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        match escaped {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '0' => out.push('\0'),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' => {}
+            'x' => {
+                let hex: String = chars.clone().take(2).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(decoded) if hex.len() == 2 => {
+                        out.push(decoded);
+                        chars.nth(1);
+                    }
+                    _ => out.push('x'),
+                }
+            }
+            'u' => {
+                if chars.peek() == Some(&'{') {
+                    let hex: String = chars.clone().skip(1).take_while(|c| *c != '}').collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(decoded) if !hex.is_empty() => {
+                            out.push(decoded);
+                            chars.nth(hex.chars().count() + 1);
+                        }
+                        _ => out.push('u'),
+                    }
+                } else {
+                    let hex: String = chars.clone().take(4).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(decoded) if hex.len() == 4 => {
+                            out.push(decoded);
+                            chars.nth(3);
+                        }
+                        _ => out.push('u'),
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{test_options, Language};
+
+    const ISENABLED: usize = 2;
+
+    fn run(source: &str, tsx: bool) -> FileFacts {
+        let (matcher, interesting, language) = test_options(
+            Language::TypeScript,
+            &[
+                "get_flag_for_user:1",
+                "flag_is_active:name",
+                "isEnabled:0",
+                "features.includes:0",
+                "useFlag:0",
+            ],
+            &["BINARY_INTERFACE", "FeatureFlags", "X"],
+        );
+        let options = ExtractOptions {
+            language,
+            checks: &matcher,
+            interesting: &interesting,
+        };
+        extract(source, tsx, &options)
+    }
+
+    fn ts(source: &str) -> FileFacts {
+        run(source, false)
+    }
+
+    fn tsx(source: &str) -> FileFacts {
+        run(source, true)
+    }
+
+    fn keys(facts: &FileFacts) -> Vec<KeyExpr> {
+        facts.checks.iter().map(|c| c.key.clone()).collect()
+    }
+
+    fn key(source: &str) -> Option<KeyExpr> {
+        let facts = ts(source);
+        assert!(facts.checks.len() <= 1, "{:?}", facts.checks);
+        facts.checks.first().map(|c| c.key.clone())
+    }
+
+    fn uses(facts: &FileFacts) -> Vec<String> {
+        facts.symbol_uses.iter().map(|u| u.path.join(".")).collect()
+    }
+
+    fn consts(facts: &FileFacts) -> Vec<(String, String, bool)> {
+        facts
+            .string_consts
+            .iter()
+            .map(|c| (c.symbol.join("."), c.value.clone(), c.exported))
+            .collect()
+    }
+
+    fn imports(facts: &FileFacts) -> Vec<(String, String, Option<String>, bool)> {
+        facts
+            .imports
+            .iter()
+            .map(|i| {
+                let ModuleRef::Js(module) = &i.module else {
+                    panic!("not a JS module: {:?}", i.module);
+                };
+                (i.local.clone(), module.clone(), i.name.clone(), i.reexport)
+            })
+            .collect()
+    }
+
+    fn c(symbol: &str, value: &str, exported: bool) -> (String, String, bool) {
+        (symbol.into(), value.into(), exported)
+    }
+
+    fn imp(
+        local: &str,
+        module: &str,
+        name: Option<&str>,
+        re: bool,
+    ) -> (String, String, Option<String>, bool) {
+        (local.into(), module.into(), name.map(Into::into), re)
+    }
+
+    fn lit(value: &str) -> KeyExpr {
+        KeyExpr::Literal(value.into())
+    }
+
+    fn path(segments: &[&str]) -> KeyExpr {
+        KeyExpr::Path(segments.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn dynamic(text: &str) -> KeyExpr {
+        KeyExpr::Dynamic(text.into())
+    }
+
+    // ----- string constants ---------------------------------------------------------------
+
+    #[test]
+    fn enum_string_members() {
+        let facts = ts(
+            "export enum E { A = 'a', B = \"b\", N = 1, C, 'D-x' = 'd' }\n\
+                        const enum F { G = 'g' }\n\
+                        declare enum H { I = 'i' }\n\
+                        export const enum J { K = 'k' }\n\
+                        export declare enum L { M = 'm' }",
+        );
+        assert_eq!(
+            consts(&facts),
+            vec![
+                c("E.A", "a", true),
+                c("E.B", "b", true),
+                c("E.D-x", "d", true),
+                c("F.G", "g", false),
+                c("H.I", "i", false),
+                c("J.K", "k", true),
+                c("L.M", "m", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn enum_spans() {
+        let facts = ts("enum E {\n  A = 'a',\n}");
+        let constant = &facts.string_consts[0];
+        assert_eq!((constant.span.line, constant.span.column), (2, 3));
+        assert_eq!((constant.span.end_line, constant.span.end_column), (2, 10));
+        assert_eq!(
+            (constant.name_span.column, constant.name_span.end_column),
+            (3, 4)
+        );
+    }
+
+    #[test]
+    fn enum_with_interpolated_template_is_skipped() {
+        let facts = ts("enum E { A = `a${x}`, B = `b` }");
+        assert_eq!(consts(&facts), vec![c("E.B", "b", false)]);
+    }
+
+    #[test]
+    fn object_constants() {
+        let facts = ts(
+            "export const FLAGS = { A: 'a', 'B-c': \"b\", [k]: 'x', ...s, m() {}, \
+                        n: { a: 'b' }, X, num: 1, 1: 'one', t: `t` } as const;",
+        );
+        assert_eq!(
+            consts(&facts),
+            vec![
+                c("FLAGS.A", "a", true),
+                c("FLAGS.B-c", "b", true),
+                c("FLAGS.t", "t", true)
+            ]
+        );
+        let pair = &facts.string_consts[0];
+        assert_eq!((pair.span.column, pair.span.end_column), (24, 30));
+        assert_eq!((pair.name_span.column, pair.name_span.end_column), (24, 25));
+    }
+
+    #[test]
+    fn object_constant_wrappers() {
+        let facts = ts("const A1 = Object.freeze({ A: 'a' });\n\
+                        const A2: Record<string, string> = { B: 'b' };\n\
+                        const A3 = { C: 'c' } satisfies Record<string, string>;\n\
+                        const A4 = Object.freeze({ D: 'd' } as const);\n\
+                        const A5 = ({ E: 'e' as const });\n\
+                        const A6 = Object.freeze('no');\n\
+                        const A7 = other({ F: 'f' });");
+        assert_eq!(
+            consts(&facts),
+            vec![
+                c("A1.A", "a", false),
+                c("A2.B", "b", false),
+                c("A3.C", "c", false),
+                c("A4.D", "d", false),
+                c("A5.E", "e", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_string_constants() {
+        let facts = ts("export const A = 'a';\n\
+                        const B: string = \"b\\n\\t\\\\\\'\\\"\";\n\
+                        const C = 'c' as const;\n\
+                        let D = 'd';\n\
+                        var E = 'e';\n\
+                        const F = `f${x}`;\n\
+                        const G = 1;\n\
+                        const H = 'h' + 'i';\n\
+                        const I = `i`;\n\
+                        declare const J = 'j';");
+        assert_eq!(
+            consts(&facts),
+            vec![
+                c("A", "a", true),
+                c("B", "b\n\t\\'\"", false),
+                c("C", "c", false),
+                c("I", "i", false),
+                c("J", "j", false),
+            ]
+        );
+        let a = &facts.string_consts[0];
+        assert_eq!((a.span.column, a.span.end_column), (1, 22));
+        assert_eq!((a.name_span.column, a.name_span.end_column), (14, 15));
+    }
+
+    #[test]
+    fn multiple_declarators_use_declarator_spans() {
+        let facts = ts("const A = 'a', B = 'b';");
+        assert_eq!(consts(&facts), vec![c("A", "a", false), c("B", "b", false)]);
+        let b = &facts.string_consts[1];
+        assert_eq!((b.span.column, b.span.end_column), (16, 23));
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let facts = ts(r"const A = '\x41\u0042\u{43}\0\q\
+d';");
+        assert_eq!(consts(&facts), vec![c("A", "ABC\0qd", false)]);
+    }
+
+    #[test]
+    fn nested_constants_are_not_definitions() {
+        let facts = ts("function f() { const A = 'a'; enum E { B = 'b' } }\n\
+                        class K { static C = 'c'; }\n\
+                        if (x) { const D = 'd'; }\n\
+                        namespace N { export const E = 'e'; }");
+        assert!(facts.string_consts.is_empty(), "{:?}", facts.string_consts);
+    }
+
+    #[test]
+    fn export_clause_marks_constants_exported() {
+        let facts = ts(
+            "const A = 'a';\nconst OBJ = { B: 'b' };\nenum E { C = 'c' }\n\
+                        const NOT = 'n';\nexport { A, OBJ as X };\nexport { E };",
+        );
+        assert_eq!(
+            consts(&facts),
+            vec![
+                c("A", "a", true),
+                c("OBJ.B", "b", true),
+                c("E.C", "c", true),
+                c("NOT", "n", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn export_default_object_is_skipped() {
+        let facts = ts("export default { A: 'a' };");
+        assert!(facts.string_consts.is_empty());
+    }
+
+    // ----- module names -------------------------------------------------------------------
+
+    #[test]
+    fn module_names_cover_every_top_level_binding() {
+        let facts = ts("import D, { A as B } from './m';\n\
+                        import * as ns from './ns';\n\
+                        import R = require('r');\n\
+                        export { Q } from './q';\n\
+                        function f() { const inner = 1; }\n\
+                        function* gen() {}\n\
+                        export default function dflt() {}\n\
+                        class K {}\n\
+                        abstract class AK {}\n\
+                        interface I {}\n\
+                        type T = string;\n\
+                        enum E {}\n\
+                        const { x, y: [z], ...rest } = obj;\n\
+                        let l = 1, m;\n\
+                        var v;\n\
+                        export const ex = 1;\n\
+                        declare const amb: string;\n\
+                        namespace N.M {}\n\
+                        module Mod {}\n\
+                        function over(a: string): void;\n\
+                        const f = 2;\n\
+                        window.notBound = 1;");
+        assert_eq!(
+            facts.module_names,
+            vec![
+                "D", "B", "ns", "R", "f", "gen", "dflt", "K", "AK", "I", "T", "E", "x", "z",
+                "rest", "l", "m", "v", "ex", "amb", "N", "Mod", "over"
+            ]
+        );
+    }
+
+    // ----- imports ------------------------------------------------------------------------
+
+    #[test]
+    fn import_forms() {
+        let facts = ts(
+            "import D, { A as B, type T, C, default as Z, \"x-y\" as W } from './m';\n\
+                        import * as ns from \"@/hooks/useFeatureFlags/types\";\n\
+                        import type TT from 'tt';\n\
+                        import 'side-effect';\n\
+                        import R = require('req');",
+        );
+        assert_eq!(
+            imports(&facts),
+            vec![
+                imp("D", "./m", Some("default"), false),
+                imp("B", "./m", Some("A"), false),
+                imp("T", "./m", Some("T"), false),
+                imp("C", "./m", Some("C"), false),
+                imp("Z", "./m", Some("default"), false),
+                imp("W", "./m", Some("x-y"), false),
+                imp("ns", "@/hooks/useFeatureFlags/types", None, false),
+                imp("TT", "tt", Some("default"), false),
+                imp("R", "req", None, false),
+            ]
+        );
+        let b = &facts.imports[1];
+        assert_eq!((b.span.line, b.span.column, b.span.end_column), (1, 13, 19));
+        assert!(facts.imports.iter().all(|i| i.scope.is_empty()));
+    }
+
+    #[test]
+    fn reexports() {
+        let facts = ts("export { A, B as C, default } from './a';\n\
+                        export * from './all';\n\
+                        export * as ns from './ns';\n\
+                        export { D };");
+        assert_eq!(
+            imports(&facts),
+            vec![
+                imp("A", "./a", Some("A"), true),
+                imp("C", "./a", Some("B"), true),
+                imp("default", "./a", Some("default"), true),
+                imp("*", "./all", None, true),
+                imp("ns", "./ns", None, true),
+            ]
+        );
+        assert!(facts.module_names.is_empty(), "{:?}", facts.module_names);
+    }
+
+    #[test]
+    fn commonjs_requires_anywhere() {
+        let facts = ts("const flags = require('./flags');\n\
+                        const { A, B: C, D = 1 } = require('./consts');\n\
+                        function f() { const inner = require('inner'); }\n\
+                        const notRequire = load('./x');\n\
+                        const dynamic = require(path);");
+        assert_eq!(
+            imports(&facts),
+            vec![
+                imp("flags", "./flags", None, false),
+                imp("A", "./consts", Some("A"), false),
+                imp("C", "./consts", Some("B"), false),
+                imp("D", "./consts", Some("D"), false),
+                imp("inner", "inner", None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_inside_ambient_modules() {
+        let facts = ts("declare module 'x' { import { A } from 'a'; }");
+        assert_eq!(imports(&facts), vec![imp("A", "a", Some("A"), false)]);
+        assert!(facts.module_names.is_empty());
+    }
+
+    // ----- checks: keys -------------------------------------------------------------------
+
+    #[test]
+    fn literal_keys() {
+        assert_eq!(key("isEnabled('a-b')"), Some(lit("a-b")));
+        assert_eq!(key("isEnabled(\"a\\tb\")"), Some(lit("a\tb")));
+        assert_eq!(key("isEnabled(`tpl`)"), Some(lit("tpl")));
+    }
+
+    #[test]
+    fn path_keys() {
+        assert_eq!(key("isEnabled(NEW_UI)"), Some(path(&["NEW_UI"])));
+        assert_eq!(
+            key("isEnabled(FeatureFlags.NEW_UI)"),
+            Some(path(&["FeatureFlags", "NEW_UI"]))
+        );
+        assert_eq!(key("isEnabled(a.b.C)"), Some(path(&["a", "b", "C"])));
+        assert_eq!(
+            key("isEnabled(FLAGS['X-y'])"),
+            Some(path(&["FLAGS", "X-y"]))
+        );
+        assert_eq!(key("isEnabled(FLAGS[\"Y\"])"), Some(path(&["FLAGS", "Y"])));
+        assert_eq!(
+            key("isEnabled(FeatureFlags?.X)"),
+            Some(path(&["FeatureFlags", "X"]))
+        );
+        assert_eq!(key("isEnabled(F?.['X'])"), Some(path(&["F", "X"])));
+    }
+
+    #[test]
+    fn wrapped_path_keys_are_unwrapped() {
+        assert_eq!(key("isEnabled(X as Foo)"), Some(path(&["X"])));
+        assert_eq!(key("isEnabled(X!)"), Some(path(&["X"])));
+        assert_eq!(key("isEnabled((X))"), Some(path(&["X"])));
+        assert_eq!(key("isEnabled(<Foo>X)"), Some(path(&["X"])));
+        assert_eq!(key("isEnabled(F.X satisfies T)"), Some(path(&["F", "X"])));
+        assert_eq!(
+            key("isEnabled(((F.X as A)!) as B)"),
+            Some(path(&["F", "X"]))
+        );
+        assert_eq!(key("isEnabled(F!.X)"), Some(path(&["F", "X"])));
+        assert_eq!(key("isEnabled('lit' as const)"), Some(lit("lit")));
+    }
+
+    #[test]
+    fn dynamic_keys() {
+        assert_eq!(
+            key("isEnabled(`a${b}`)"),
+            Some(dynamic("a template literal"))
+        );
+        assert_eq!(
+            key("isEnabled('a' + b)"),
+            Some(dynamic("a string concatenation"))
+        );
+        assert_eq!(key("isEnabled(a || b)"), Some(dynamic("an expression")));
+        assert_eq!(
+            key("isEnabled(f())"),
+            Some(dynamic("a function call result"))
+        );
+        assert_eq!(
+            key("isEnabled(c ? 'a' : 'b')"),
+            Some(dynamic("a conditional expression"))
+        );
+        assert_eq!(key("isEnabled(list[0])"), Some(dynamic("a subscript")));
+        assert_eq!(key("isEnabled(f().X)"), Some(dynamic("an expression")));
+        assert_eq!(
+            key("isEnabled(this.flag)"),
+            Some(dynamic("a member of `this`"))
+        );
+        assert_eq!(key("isEnabled(42)"), Some(dynamic("an expression")));
+        assert_eq!(
+            key("isEnabled(...keys)"),
+            Some(dynamic("a spread argument"))
+        );
+        assert_eq!(
+            key("get_flag_for_user(...args, X)"),
+            Some(dynamic("a spread argument"))
+        );
+    }
+
+    #[test]
+    fn parameters_are_dynamic() {
+        let facts = ts("function f(key: string, { k2, a: k3 }, [k4] = [], ...k5) {\n\
+                          isEnabled(key); isEnabled(k2); isEnabled(k3); isEnabled(k4); isEnabled(k5);\n\
+                          isEnabled(a);\n\
+                        }\n\
+                        const g = k => isEnabled(k);\n\
+                        const h = function (k?: string) { return () => isEnabled(k); };\n\
+                        class C { m(flag) { isEnabled(flag); } constructor(private p: string) { isEnabled(p); } }\n\
+                        isEnabled(key);");
+        assert_eq!(
+            keys(&facts),
+            vec![
+                dynamic("parameter `key`"),
+                dynamic("parameter `k2`"),
+                dynamic("parameter `k3`"),
+                dynamic("parameter `k4`"),
+                dynamic("parameter `k5`"),
+                path(&["a"]),
+                dynamic("parameter `k`"),
+                dynamic("parameter `k`"),
+                dynamic("parameter `flag`"),
+                dynamic("parameter `p`"),
+                path(&["key"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn parameter_member_chain_is_a_path() {
+        assert_eq!(
+            key("function f(o) { isEnabled(o.flag) }"),
+            Some(path(&["o", "flag"]))
+        );
+    }
+
+    #[test]
+    fn missing_key_argument_is_not_a_check() {
+        let facts = ts("isEnabled(); get_flag_for_user(user); useFlag`x`; new isEnabled(X);");
+        assert!(facts.checks.is_empty(), "{:?}", facts.checks);
+    }
+
+    #[test]
+    fn keyword_only_spec_never_matches_in_typescript() {
+        let facts = ts("flag_is_active(request, 'x'); flag_is_active('x');");
+        assert!(facts.checks.is_empty());
+    }
+
+    #[test]
+    fn second_position_and_spans() {
+        let facts = ts("const v = client.get_flag_for_user(user, 'flag');");
+        let check = &facts.checks[0];
+        assert_eq!(check.spec, 0);
+        assert_eq!(check.key, lit("flag"));
+        assert_eq!((check.span.column, check.span.end_column), (11, 49));
+        assert_eq!((check.key_span.column, check.key_span.end_column), (42, 48));
+        assert!(!check.in_test && check.scope.is_empty());
+    }
+
+    #[test]
+    fn multi_line_call() {
+        let facts = ts("isEnabled(\n  FeatureFlags.A,\n)");
+        let check = &facts.checks[0];
+        assert_eq!((check.span.line, check.span.end_line), (1, 3));
+        assert_eq!((check.key_span.line, check.key_span.column), (2, 3));
+    }
+
+    // ----- checks: callees ----------------------------------------------------------------
+
+    #[test]
+    fn callee_forms() {
+        let facts = ts("isEnabled('a');\n\
+                        flags.isEnabled('b');\n\
+                        a.b.c.isEnabled('c');\n\
+                        getClient().isEnabled('d');\n\
+                        x[0].isEnabled('e');\n\
+                        a?.isEnabled('f');\n\
+                        isEnabled?.('g');\n\
+                        this.client.isEnabled('h');\n\
+                        isEnabled<string>('i');");
+        assert_eq!(
+            keys(&facts),
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+                .map(lit)
+                .to_vec()
+        );
+        assert!(facts.checks.iter().all(|c| c.spec == ISENABLED));
+    }
+
+    #[test]
+    fn multi_segment_specs_match_by_suffix() {
+        let facts = ts("features.includes('a');\n\
+                        this.features.includes('b');\n\
+                        app.features.includes('c');\n\
+                        includes('no');\n\
+                        list.includes('no');\n\
+                        getFeatures().includes('no');\n\
+                        features['x'].includes('no');");
+        assert_eq!(keys(&facts), vec![lit("a"), lit("b"), lit("c")]);
+        assert!(facts.checks.iter().all(|c| c.spec == 3));
+    }
+
+    #[test]
+    fn nested_calls_are_found() {
+        let facts = tsx("export const C = () => (\n\
+                           <div hidden={!useFlag('jsx')} onClick={() => isEnabled(`cb`)}>\n\
+                             {wrap(isEnabled(FeatureFlags.A), [isEnabled('arr')], { k: isEnabled('obj') })}\n\
+                           </div>\n\
+                         );\n\
+                         @dec(isEnabled('deco')) class K { f = isEnabled('field'); m(a = isEnabled('default')) {} }\n\
+                         if (isEnabled('if') && !get_flag_for_user(u, 'neg')) {}");
+        assert_eq!(
+            keys(&facts),
+            vec![
+                lit("jsx"),
+                lit("cb"),
+                path(&["FeatureFlags", "A"]),
+                lit("arr"),
+                lit("obj"),
+                lit("deco"),
+                lit("field"),
+                lit("default"),
+                lit("if"),
+                lit("neg"),
+            ]
+        );
+    }
+
+    #[test]
+    fn self_recursion_is_skipped() {
+        let facts = ts(
+            "function isEnabled(key) { return isEnabled(key) || other(isEnabled); }\n\
+                        export const useFlag = (k) => { const f = () => useFlag(k); return f; };\n\
+                        class S { isEnabled(k) { return this.inner.isEnabled(k); } }\n\
+                        const o = { isEnabled: function (k) { return client.isEnabled(k); } };\n\
+                        function caller() { return isEnabled('kept'); }",
+        );
+        assert_eq!(keys(&facts), vec![lit("kept")]);
+    }
+
+    // ----- symbol uses --------------------------------------------------------------------
+
+    #[test]
+    fn uses_of_imports_and_interesting_names() {
+        let facts = ts("import { Flags } from './flags';\n\
+                        import * as ns from './ns';\n\
+                        wrap(Flags.A.b, ns.c, X, other.X, other.Y, FeatureFlags);\n\
+                        return Flags;");
+        assert_eq!(
+            uses(&facts),
+            vec!["Flags.A.b", "ns.c", "X", "other.X", "FeatureFlags", "Flags"]
+        );
+        let first = &facts.symbol_uses[0];
+        assert_eq!(
+            (first.span.line, first.span.column, first.span.end_column),
+            (3, 6, 15)
+        );
+        assert!(facts
+            .symbol_uses
+            .iter()
+            .all(|u| !u.in_test && u.scope.is_empty()));
+    }
+
+    #[test]
+    fn use_before_import_statement() {
+        let facts = ts("const v = Flags.A;\nimport { Flags } from './flags';");
+        assert_eq!(uses(&facts), vec!["Flags.A"]);
+    }
+
+    #[test]
+    fn subscript_and_optional_chains() {
+        let facts = ts("import { F } from './f';\n\
+                        a(F['x-y'], F?.A?.['b'], F.A[i].B, F[i], F!.C);");
+        assert_eq!(uses(&facts), vec!["F.x-y", "F.A.b", "F.A", "F", "F.C"]);
+    }
+
+    #[test]
+    fn chains_stop_at_calls() {
+        let facts = ts("import { F } from './f';\n\
+                        F.a().b; F.get(X).c; foo().X; foo().FeatureFlags.Y;");
+        assert_eq!(uses(&facts), vec!["F.a", "F.get", "X"]);
+    }
+
+    #[test]
+    fn check_keys_are_not_uses_but_dynamic_keys_are_visited() {
+        let facts = ts("import { F } from './f';\n\
+                        isEnabled(F.A);\n\
+                        isEnabled(FeatureFlags['B']);\n\
+                        isEnabled(c ? F.C : X);\n\
+                        other(F.D);");
+        assert_eq!(uses(&facts), vec!["F.C", "X", "F.D"]);
+    }
+
+    #[test]
+    fn callee_chains_are_uses() {
+        let facts = ts("import * as flags from './flags';\nflags.isEnabled('x');");
+        assert_eq!(uses(&facts), vec!["flags.isEnabled"]);
+    }
+
+    #[test]
+    fn binding_positions_are_not_uses() {
+        let facts = ts("import { X as Y } from './x';\n\
+                        const X = 1;\n\
+                        let { X: a, b = X, ...FeatureFlags } = o;\n\
+                        enum E { X = 'x', Z = X }\n\
+                        const o2 = { X: 1, FeatureFlags: X, [X]: 2 };\n\
+                        function X2(X, { FeatureFlags }, q = X) {}\n\
+                        class FeatureFlags { X = 1; X2() {} }\n\
+                        interface I { X: string }\n\
+                        type T = typeof X;\n\
+                        namespace X {}\n\
+                        for (const X of list) {}\n\
+                        try {} catch (X) {}\n\
+                        X = 2;\n\
+                        FeatureFlags.X = 3;\n\
+                        export { X };");
+        // `b = X` (default), `Z = X` (enum value), `FeatureFlags: X` (property value),
+        // `[X]` (computed key) and `q = X` (parameter default) are expressions.
+        assert_eq!(uses(&facts), vec!["X", "X", "X", "X", "X"]);
+        let columns: Vec<_> = facts.symbol_uses.iter().map(|u| u.span.line).collect();
+        assert_eq!(columns, vec![3, 4, 5, 5, 6]);
+    }
+
+    #[test]
+    fn type_positions_are_skipped() {
+        let facts = ts("import { F } from './f';\n\
+                        let a: F.X = b as F.Y;\n\
+                        function f<T extends F>(p: F): F { return p satisfies F; }\n\
+                        type A = F;\n\
+                        interface B extends F { x: F }\n\
+                        call<F>(1);\n\
+                        class K implements F {}\n\
+                        let z = <F>y;");
+        assert!(facts.symbol_uses.is_empty(), "{:?}", uses(&facts));
+    }
+
+    #[test]
+    fn class_heritage_is_an_expression() {
+        let facts = ts("import { Base } from './b';\nclass K extends Base.Inner {}");
+        assert_eq!(uses(&facts), vec!["Base.Inner"]);
+    }
+
+    #[test]
+    fn import_and_export_statements_are_not_uses() {
+        let facts =
+            ts("import { X } from './x';\nexport { X };\nexport { FeatureFlags } from './f';");
+        assert!(facts.symbol_uses.is_empty(), "{:?}", uses(&facts));
+    }
+
+    #[test]
+    fn jsx_and_default_values_and_shorthand() {
+        let facts = tsx("import { Gate } from './gate';\n\
+                         const C = ({ v = FeatureFlags.A }) => <Gate.Item flag={FeatureFlags.B}>{X}</Gate.Item>;\n\
+                         const o = { X };\n\
+                         export default X;");
+        assert_eq!(
+            uses(&facts),
+            vec![
+                "FeatureFlags.A",
+                "Gate.Item",
+                "FeatureFlags.B",
+                "X",
+                "X",
+                "X"
+            ]
+        );
+    }
+
+    #[test]
+    fn this_chains_need_an_interesting_segment() {
+        let facts = ts("this.FeatureFlags.A; this.other.B;");
+        assert_eq!(uses(&facts), vec!["this.FeatureFlags.A"]);
+    }
+
+    // ----- robustness ---------------------------------------------------------------------
+
+    #[test]
+    fn syntax_error_recovery() {
+        let facts = ts("import { F } from './f';\n\
+                        const A = 'a';\n\
+                        const b = ) ;\n\
+                        isEnabled(F.B);\n\
+                        const C = 'c';");
+        assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
+        let error = &facts.syntax_errors[0];
+        assert_eq!(error.span.line, 3);
+        assert!(
+            error.message.starts_with("unexpected `"),
+            "{}",
+            error.message
+        );
+        assert_eq!(consts(&facts), vec![c("A", "a", false), c("C", "c", false)]);
+        assert_eq!(keys(&facts), vec![path(&["F", "B"])]);
+        assert_eq!(facts.imports.len(), 1);
+    }
+
+    #[test]
+    fn missing_nodes_are_reported() {
+        let facts = ts("if (isEnabled('a') { b }");
+        assert_eq!(keys(&facts), vec![lit("a")]);
+        assert!(
+            facts
+                .syntax_errors
+                .iter()
+                .any(|e| e.message == "missing `)`"),
+            "{:?}",
+            facts.syntax_errors
+        );
+    }
+
+    #[test]
+    fn at_most_twenty_syntax_errors() {
+        let source = "const = ;\nisEnabled('x');\n".repeat(50);
+        let facts = ts(&source);
+        assert_eq!(facts.syntax_errors.len(), MAX_SYNTAX_ERRORS);
+        assert_eq!(facts.checks.len(), 50);
+    }
+
+    #[test]
+    fn errors_inside_types_are_reported() {
+        let facts = ts("let a: Map<string, = 1;\nconst B = 'b';");
+        assert!(!facts.syntax_errors.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 100_000;
+        let source = format!("isEnabled({}X{});", "(".repeat(depth), ")".repeat(depth));
+        let facts = ts(&source);
+        assert_eq!(keys(&facts), vec![path(&["X"])]);
+        let arrays = format!(
+            "f({}FeatureFlags.A{});",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        assert_eq!(uses(&ts(&arrays)), vec!["FeatureFlags.A"]);
+        let calls = format!("isEnabled({}1{});", "f(".repeat(depth), ")".repeat(depth));
+        assert_eq!(keys(&ts(&calls)), vec![dynamic("a function call result")]);
+    }
+
+    #[test]
+    fn long_member_chain_does_not_overflow() {
+        let length = 100_000;
+        let source = format!(
+            "FeatureFlags{};\nisEnabled(a{});",
+            ".b".repeat(length),
+            ".c".repeat(length)
+        );
+        let facts = ts(&source);
+        assert_eq!(facts.symbol_uses.len(), 1);
+        assert_eq!(facts.symbol_uses[0].path.len(), length + 1);
+        match &keys(&facts)[0] {
+            KeyExpr::Path(segments) => assert_eq!(segments.len(), length + 1),
+            other => panic!("{other:?}"),
+        }
+        let calls = format!("x{}.isEnabled('k');", ".f()".repeat(length));
+        assert_eq!(keys(&ts(&calls)), vec![lit("k")]);
+    }
+
+    #[test]
+    fn non_ascii_columns_are_characters() {
+        let facts = ts("const s = 'héllo wörld'; isEnabled('é');");
+        let check = &facts.checks[0];
+        assert_eq!(check.span.column, 26);
+        assert_eq!(check.key_span.column, 36);
+        assert_eq!(check.key, lit("é"));
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        let inputs = [
+            "",
+            "\0\u{1}\u{2}\u{fffd}",
+            "'unterminated",
+            "`unterminated ${",
+            "import { from",
+            "export {",
+            "enum E { A = ",
+            "const O = { A: ",
+            "isEnabled(FLAGS[",
+            "}}}}))))]]]]",
+            "<<<<>>>>",
+            "😀 isEnabled('😀') 😀",
+            "\\u{",
+            "const A = '\\u{110000}\\x\\u12';",
+        ];
+        for input in inputs {
+            ts(input);
+            tsx(input);
+        }
+        let weird = ts("const A = '\\u{110000}\\x\\u12';");
+        assert_eq!(consts(&weird), vec![c("A", "u{110000}xu12", false)]);
+    }
+
+    #[test]
+    fn every_prefix_of_a_rich_file_is_handled() {
+        let source = "import D, { A as B } from './m';\nexport * from 'x';\n\
+                      export enum E { A = 'a\\u{41}' }\nconst O = Object.freeze({ K: `k` } as const);\n\
+                      function f(key, { k } = {}) { return isEnabled(key) && isEnabled(B.C['d']); }\n\
+                      const el = <Foo a={FeatureFlags.X}>{useFlag(`t${x}`)}</Foo>;\n\
+                      class K extends B.Base<T> { m(x: T = X): void { get_flag_for_user(u, 'é'); } }\n";
+        for (end, _) in source.char_indices() {
+            ts(&source[..end]);
+            tsx(&source[..end]);
+        }
+        assert_eq!(tsx(source).checks.len(), 4);
+    }
+
+    #[test]
+    fn tsx_and_typescript_grammars() {
+        // `<T>x` is a type assertion in .ts but JSX in .tsx.
+        assert_eq!(key("isEnabled(<Foo>X)"), Some(path(&["X"])));
+        let facts = tsx("const e = <Foo x={isEnabled('a')} />;");
+        assert_eq!(keys(&facts), vec![lit("a")]);
+        assert!(facts.syntax_errors.is_empty());
+        assert!(!ts("const e = <Foo x={isEnabled('a')} />;")
+            .syntax_errors
+            .is_empty());
+    }
+
+    #[test]
+    fn javascript_via_tsx() {
+        let facts = tsx("const { isEnabled } = require('./flags');\n\
+                         module.exports = function check(user) { return isEnabled(FLAGS.A) && isEnabled(user); };");
+        assert_eq!(
+            keys(&facts),
+            vec![path(&["FLAGS", "A"]), dynamic("parameter `user`")]
+        );
+        assert_eq!(
+            imports(&facts),
+            vec![imp("isEnabled", "./flags", Some("isEnabled"), false)]
+        );
+    }
+
+    #[test]
+    fn facts_are_in_source_order() {
+        let facts = ts("isEnabled('a'); wrap(isEnabled('b'), isEnabled('c')); isEnabled(isEnabled('d') ? 'x' : 'y');\n\
+                        isEnabled('e');");
+        assert_eq!(
+            keys(&facts),
+            vec![
+                lit("a"),
+                lit("b"),
+                lit("c"),
+                dynamic("a conditional expression"),
+                lit("d"),
+                lit("e")
+            ]
+        );
+    }
+
+    #[test]
+    fn parser_is_reused_across_calls() {
+        for _ in 0..3 {
+            assert_eq!(ts("isEnabled('a')").checks.len(), 1);
+            assert_eq!(tsx("isEnabled('a')").checks.len(), 1);
+        }
+    }
 }

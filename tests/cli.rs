@@ -1,0 +1,301 @@
+//! Integration tests: the `flaglint` binary on the fixtures, with snapshots of its output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn flaglint(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flaglint runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn run(args: &[&str], fixture_name: &str) -> (String, i32) {
+    let output = flaglint(args, &fixture(fixture_name));
+    (stdout(&output), output.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn demo_check_human() {
+    let (out, code) = run(&["check", "."], "demo");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn demo_check_json() {
+    let (out, code) = run(&["check", ".", "--format", "json"], "demo");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn demo_flags_json() {
+    let (out, code) = run(&["flags", ".", "--format", "json"], "demo");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn demo_flags_human() {
+    let (out, code) = run(&["flags", "."], "demo");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn demo_scanned_from_outside_gives_the_same_paths() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let inside = run(&["check", ".", "--format", "json"], "demo").0;
+    let outside = stdout(&flaglint(
+        &["check", "fixtures/demo", "--format", "json"],
+        root,
+    ));
+    assert_eq!(inside, outside);
+}
+
+#[test]
+fn output_is_deterministic_across_thread_counts() {
+    let one = run(
+        &["check", ".", "--format", "json", "--threads", "1"],
+        "demo",
+    )
+    .0;
+    for _ in 0..3 {
+        let many = run(
+            &["check", ".", "--format", "json", "--threads", "8"],
+            "demo",
+        )
+        .0;
+        assert_eq!(one, many);
+    }
+}
+
+#[test]
+fn python_imports() {
+    let (out, _) = run(&["check", ".", "--format", "json"], "python-imports");
+    insta::assert_snapshot!("python_imports_check", out);
+    let (out, _) = run(&["flags", ".", "--format", "json"], "python-imports");
+    insta::assert_snapshot!("python_imports_flags", out);
+}
+
+#[test]
+fn typescript_imports() {
+    let (out, _) = run(&["check", ".", "--format", "json"], "typescript-imports");
+    insta::assert_snapshot!("typescript_imports_check", out);
+    let (out, _) = run(&["flags", ".", "--format", "json"], "typescript-imports");
+    insta::assert_snapshot!("typescript_imports_flags", out);
+}
+
+#[test]
+fn rust_paths() {
+    let (out, _) = run(&["check", ".", "--format", "json"], "rust-paths");
+    insta::assert_snapshot!("rust_paths_check", out);
+    let (out, _) = run(&["flags", ".", "--format", "json"], "rust-paths");
+    insta::assert_snapshot!("rust_paths_flags", out);
+}
+
+#[test]
+fn robustness_fixture() {
+    let (out, code) = run(&["check", ".", "--format", "json"], "robustness");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn exit_zero_and_deny_warnings() {
+    assert_eq!(run(&["check", ".", "--exit-zero"], "demo").1, 0);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flaglint.toml"),
+        "[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("flags.py"), "A = \"a\"\nB = \"b\"\n").unwrap();
+    std::fs::write(dir.path().join("app.py"), "from flags import A\non(A)\n").unwrap();
+    let warn_only = |args: &[&str]| flaglint(args, dir.path()).status.code();
+    assert_eq!(warn_only(&["check"]), Some(0));
+    assert_eq!(warn_only(&["check", "--deny-warnings"]), Some(1));
+    assert_eq!(
+        warn_only(&["check", "--deny-warnings", "--exit-zero"]),
+        Some(0)
+    );
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flags import A, B\non(A)\non(B)\n",
+    )
+    .unwrap();
+    assert_eq!(warn_only(&["check", "--deny-warnings"]), Some(0));
+}
+
+#[test]
+fn bad_config_points_at_the_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flaglint.toml"),
+        "[[checks]]\ncall = \"on\"\nkey = 0\nlangauge = \"python\"\n",
+    )
+    .unwrap();
+    let output = flaglint(&["check"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("line 4"), "{err}");
+    assert!(err.contains("langauge"), "{err}");
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn cannot_run_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        flaglint(&["check", "does/not/exist"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        flaglint(&["check", "--format", "xml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        flaglint(&["rule", "no-such-rule"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        flaglint(&["check", "--config", "missing.toml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn rule_docs_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = flaglint(&["rule", "undefined-flag"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## How to fix",
+    ] {
+        assert!(text.contains(section), "{text}");
+    }
+    let list = stdout(&flaglint(&["rule"], dir.path()));
+    assert!(list.contains("unused-flag") && list.contains("parse-error"));
+}
+
+/// A repository of hostile files: the run finishes, reports what it can, and counts the rest.
+#[test]
+fn hostile_files_never_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("flaglint.toml"),
+        "max-file-size = 100000\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("flags.py"), "A = \"a\"\n").unwrap();
+    let deep = 100_000;
+    std::fs::write(
+        root.join("deep.py"),
+        format!("on(\"x\")\n{}{}\n", "(".repeat(deep), ")".repeat(deep)),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("deep.ts"),
+        format!("on('x');\n{}{};\n", "[".repeat(deep), "]".repeat(deep)),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("deep.rs"),
+        format!(
+            "fn f() {{ on(\"x\"); {}{} }}\n",
+            "(".repeat(deep),
+            ")".repeat(deep)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("chain.py"),
+        format!("on(\"x\")\nv = a{}\n", ".b".repeat(deep / 2)),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("huge.py"),
+        format!("on(\"big\")\n{}", "#\n".repeat(100_000)),
+    )
+    .unwrap();
+    std::fs::write(root.join("nul.ts"), b"on('a');\0\0\0").unwrap();
+    std::fs::write(
+        root.join("garbage.rs"),
+        "on(\"a\") }}}} fn ((( \"unterminated",
+    )
+    .unwrap();
+    std::fs::write(root.join("latin.py"), b"on(\"caf\xe9\")\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+
+    let output = flaglint(&["check", "--format", "json"], root);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let summary = &report["summary"];
+    assert_eq!(summary["skipped"]["too_large"], 1);
+    assert_eq!(summary["skipped"]["binary"], 1);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let has = |path: &str, rule: &str| {
+        diagnostics
+            .iter()
+            .any(|d| d["path"] == path && d["rule"] == rule)
+    };
+    // The check before the deep nesting is still found where the parser can go that far.
+    assert!(has("deep.py", "undefined-flag"));
+    assert!(has("deep.ts", "undefined-flag"));
+    assert!(has("chain.py", "undefined-flag"));
+    assert!(has("deep.rs", "parse-error"));
+    assert!(has("garbage.rs", "parse-error"));
+    // Decoded lossily: the key is still seen.
+    assert!(diagnostics
+        .iter()
+        .any(|d| d["path"] == "latin.py" && d["flag"] == "caf\u{fffd}"));
+    assert!(!diagnostics.iter().any(|d| d["rule"] == "internal-error"));
+}
+
+#[test]
+fn pyproject_and_upward_config_discovery() {
+    // Scanning a subdirectory still finds the configuration above it.
+    let root = fixture("python-imports");
+    let output = flaglint(&["flags", "app", "--format", "json"], &root);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn missing_config_is_a_note_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let output = flaglint(&["check"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr(&output).contains("no flaglint.toml"));
+}
