@@ -214,7 +214,7 @@ fn hostile_files_never_stop_the_run() {
     let root = dir.path();
     std::fs::write(
         root.join("flaglint.toml"),
-        "max-file-size = 100000\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+        "max-file-size = 1000000\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
     )
     .unwrap();
     std::fs::write(root.join("flags.py"), "A = \"a\"\n").unwrap();
@@ -245,7 +245,7 @@ fn hostile_files_never_stop_the_run() {
     .unwrap();
     std::fs::write(
         root.join("huge.py"),
-        format!("on(\"big\")\n{}", "#\n".repeat(100_000)),
+        format!("on(\"big\")\n{}", "#\n".repeat(600_000)),
     )
     .unwrap();
     std::fs::write(root.join("nul.ts"), b"on('a');\0\0\0").unwrap();

@@ -1,6 +1,2196 @@
-use super::ExtractOptions;
-use crate::facts::FileFacts;
+//! Rust extractor: reads one `.rs` file of the scanned repository with `syn` 2 and reports its
+//! `use` imports, string constants, top-level names, check calls and symbol uses.
+//!
+//! The file is lexed once into a `proc_macro2::TokenStream` (with span locations) and parsed with
+//! `syn`. When the whole file does not parse, the top-level token trees are split into item chunks
+//! that are parsed one by one, so a broken item loses only itself. Macro bodies in expression and
+//! statement position are parsed as comma-separated expressions when possible.
+//!
+//! `syn` parses, visits and drops its trees recursively, so before parsing a cheap text scan bounds
+//! both the bracket nesting ([`MAX_RUST_NESTING`]) and the length of operator/member chains; files
+//! beyond either bound are reported as one syntax error and not parsed. Files with unusually long
+//! chains below that bound are parsed on a short-lived thread with a large stack.
 
-pub fn extract(_source: &str, _options: &ExtractOptions) -> FileFacts {
-    FileFacts::default()
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{
+    Attribute, BinOp, Block, Expr, ExprCall, ExprClosure, ExprMacro, ExprMethodCall, ExprPath,
+    FnArg, ForeignItem, ImplItem, Item, ItemUse, Lit, Macro, Member, Meta, Pat, Path, Signature,
+    StmtMacro, Token, TraitItem, UnOp, UseTree, Visibility,
+};
+
+use super::{ExtractOptions, MAX_RUST_NESTING};
+use crate::facts::{
+    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
+    SyntaxError,
+};
+
+/// At most this many syntax errors are kept per file.
+const MAX_ERRORS: usize = 20;
+
+/// Files whose longest token run (see [`scan_depth`]) is at most this are parsed on the calling
+/// thread: every construct (nested closures, generics, blocks...) fits in a 2 MB stack.
+/// Real code stays far below (99.9% of crates.io files are under 300).
+const INLINE_TOKEN_RUN: usize = 400;
+
+/// Files with a longer token run are not parsed at all.
+const MAX_TOKEN_RUN: usize = 40_000;
+
+/// Stack of the thread that parses files between the two limits (virtual memory; only the pages
+/// the recursion touches are committed).
+const DEEP_STACK_BYTES: usize = 256 << 20;
+
+/// Extracts the facts of one Rust file.
+pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
+    let index = LineIndex::new(source);
+    let scan = scan_depth(source.as_bytes());
+    if scan.nesting > MAX_RUST_NESTING {
+        return single_error(
+            &index,
+            scan.nesting_at,
+            format!("nesting deeper than {MAX_RUST_NESTING} levels; file not parsed"),
+        );
+    }
+    if scan.run > MAX_TOKEN_RUN {
+        return single_error(
+            &index,
+            scan.run_at,
+            format!("expression longer than {MAX_TOKEN_RUN} tokens; file not parsed"),
+        );
+    }
+    let base = preamble_len(source);
+    let parse = || {
+        let facts = parse_and_walk(&source[base..], base, &index, options);
+        // proc-macro2 keeps every lexed source in a thread-local map; nothing refers to it now.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        facts
+    };
+    if scan.run <= INLINE_TOKEN_RUN {
+        return parse();
+    }
+    on_deep_stack(parse).unwrap_or_else(|| {
+        single_error(
+            &index,
+            scan.run_at,
+            "expression too long to parse; file not parsed".to_string(),
+        )
+    })
+}
+
+/// Runs `f` on a scoped thread with a [`DEEP_STACK_BYTES`] stack.
+fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("flaglint-rust-deep".to_string())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+fn single_error(index: &LineIndex, at: usize, message: String) -> FileFacts {
+    FileFacts {
+        syntax_errors: vec![SyntaxError {
+            span: index.span(at, at + 1),
+            message,
+        }],
+        ..FileFacts::default()
+    }
+}
+
+/// Bytes before the Rust tokens: a byte-order mark and a `#!` shebang line (as `syn::parse_file`).
+fn preamble_len(source: &str) -> usize {
+    let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &source[base..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        return base + rest.find('\n').unwrap_or(rest.len());
+    }
+    base
+}
+
+fn parse_and_walk(
+    content: &str,
+    base: usize,
+    index: &LineIndex,
+    options: &ExtractOptions,
+) -> FileFacts {
+    let mut walker = Walker::new(index, base, options);
+    let index_len = base + content.len();
+    let tokens: TokenStream = match content.parse() {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let span = walker.span_or(err.span(), index.span(index_len, index_len));
+            walker.push_error(
+                span,
+                "cannot tokenize file (unbalanced delimiter or unterminated literal)".to_string(),
+            );
+            // Recover what we can: lex and parse each top-level item on its own, so that one
+            // unbalanced brace loses one item, not the file.
+            for segment in item_segments(content) {
+                let Ok(tokens) = content[segment.clone()].parse::<TokenStream>() else {
+                    continue;
+                };
+                walker.base = base + segment.start;
+                let items = match syn::parse2::<syn::File>(tokens.clone()) {
+                    Ok(file) => file.items,
+                    Err(_) => walker.recover_items(tokens),
+                };
+                walker.walk_items(&items);
+            }
+            walker.base = base;
+            return walker.facts;
+        }
+    };
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => walker.walk_items(&file.items),
+        Err(err) => {
+            let end = match tokens.clone().into_iter().last() {
+                Some(last) => walker.span(last.span()),
+                None => index.span(index_len, index_len),
+            };
+            for e in &err {
+                let span = walker.span_or(e.span(), end);
+                walker.push_error(span, e.to_string());
+            }
+            let items = walker.recover_items(tokens);
+            walker.walk_items(&items);
+        }
+    }
+    walker.facts
+}
+
+/// Byte ranges of `content` that each start with a top-level item: split before every line that
+/// starts (in column 0) with an item keyword, or before the attributes and doc comments right above
+/// it. Only used when the whole file cannot be lexed.
+fn item_segments(content: &str) -> Vec<std::ops::Range<usize>> {
+    const ITEM_STARTS: &[&str] = &[
+        "fn ",
+        "pub ",
+        "pub(",
+        "const ",
+        "static ",
+        "impl",
+        "mod ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "use ",
+        "type ",
+        "async ",
+        "unsafe ",
+        "extern ",
+        "macro_rules!",
+    ];
+    let mut starts = vec![0];
+    let mut offset = 0;
+    let mut attributes_start: Option<usize> = None;
+    for line in content.split_inclusive('\n') {
+        if line.starts_with("#[") || line.starts_with("///") {
+            attributes_start.get_or_insert(offset);
+        } else if ITEM_STARTS.iter().any(|k| line.starts_with(k)) {
+            let start = attributes_start.take().unwrap_or(offset);
+            if start > 0 {
+                starts.push(start);
+            }
+        } else if !line.trim().is_empty() {
+            attributes_start = None;
+        }
+        offset += line.len();
+    }
+    starts.push(content.len());
+    starts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Depth scan
+
+/// Result of the pre-parse text scan.
+#[derive(Debug, Default)]
+struct DepthScan {
+    /// Deepest bracket nesting and where it was first reached.
+    nesting: usize,
+    nesting_at: usize,
+    /// Longest token run and where it was first reached.
+    run: usize,
+    run_at: usize,
+}
+
+/// What kind of token the scan met.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScanToken {
+    Open,
+    Close(u8),
+    Separator,
+    /// A punctuation byte that can continue an expression after a `}` (`.`, `?`, operators).
+    Continuation,
+    /// `else` or `as`.
+    ContinuationWord,
+    Other,
+}
+
+/// Bracket nesting and "token run" of a file, skipping comments and string/char literals.
+///
+/// The token run approximates how deep `syn`'s tree can get: every token of an expression can add
+/// a level (`a.b.c`, `a + b + c`, `!!x`, `Vec<Vec<T>>`), brackets add to the run of their contents,
+/// and `;`, `,` and the end of a `{}` block that ends a statement or item reset it.
+fn scan_depth(src: &[u8]) -> DepthScan {
+    let mut out = DepthScan::default();
+    let mut bases: Vec<usize> = Vec::new();
+    let mut run = 0usize;
+    let mut after_brace = false;
+    let mut i = 0;
+    while i < src.len() {
+        let b = src[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if b == b'/' && matches!(src.get(i + 1), Some(b'/') | Some(b'*')) {
+            i = skip_comment(src, i);
+            continue;
+        }
+        let start = i;
+        let (end, token) = scan_token(src, i);
+        i = end.max(i + 1);
+        let base = bases.last().copied().unwrap_or(0);
+        if after_brace {
+            after_brace = false;
+            if !matches!(token, ScanToken::Continuation | ScanToken::ContinuationWord) {
+                run = base;
+            }
+        }
+        match token {
+            ScanToken::Open => {
+                run += 1;
+                bases.push(run);
+                if bases.len() > out.nesting {
+                    out.nesting = bases.len();
+                    out.nesting_at = start;
+                }
+            }
+            ScanToken::Close(c) => {
+                if let Some(b) = bases.pop() {
+                    run = b;
+                }
+                after_brace = c == b'}';
+            }
+            ScanToken::Separator => run = base,
+            _ => run += 1,
+        }
+        if run > out.run {
+            out.run = run;
+            out.run_at = start;
+        }
+    }
+    out
+}
+
+/// End of the comment starting at `i` (`//` or nested `/* */`).
+fn skip_comment(src: &[u8], i: usize) -> usize {
+    if src.get(i + 1) == Some(&b'/') {
+        return src[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(src.len(), |p| i + p + 1);
+    }
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < src.len() {
+        match (src[j], src.get(j + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                j += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                j += 2;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    src.len()
+}
+
+/// The token starting at `i`: its end and kind.
+fn scan_token(src: &[u8], i: usize) -> (usize, ScanToken) {
+    let b = src[i];
+    match b {
+        b'"' => (skip_quoted(src, i + 1, b'"'), ScanToken::Other),
+        b'\'' => (skip_char_or_lifetime(src, i), ScanToken::Other),
+        b'(' | b'[' | b'{' => (i + 1, ScanToken::Open),
+        b')' | b']' | b'}' => (i + 1, ScanToken::Close(b)),
+        b';' | b',' => (i + 1, ScanToken::Separator),
+        b'.' | b'?' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'&' | b'|' | b'=' | b'<'
+        | b'>' => (i + 1, ScanToken::Continuation),
+        b'0'..=b'9' => (skip_word(src, i), ScanToken::Other),
+        _ if is_word_byte(b) => scan_word(src, i),
+        _ => (i + 1, ScanToken::Other),
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+fn skip_word(src: &[u8], i: usize) -> usize {
+    src[i..]
+        .iter()
+        .position(|&b| !is_word_byte(b))
+        .map_or(src.len(), |p| i + p)
+}
+
+/// An identifier or keyword, or a prefixed string literal (`b"..."`, `r#"..."#`, `c"..."`).
+fn scan_word(src: &[u8], i: usize) -> (usize, ScanToken) {
+    let end = skip_word(src, i);
+    let word = &src[i..end];
+    let next = src.get(end).copied();
+    if matches!(word, b"r" | b"br" | b"cr") && matches!(next, Some(b'"') | Some(b'#')) {
+        let hashes = src[end..].iter().take_while(|&&b| b == b'#').count();
+        if src.get(end + hashes) == Some(&b'"') {
+            return (skip_raw(src, end + hashes + 1, hashes), ScanToken::Other);
+        }
+    }
+    if matches!(word, b"b" | b"c") && next == Some(b'"') {
+        return (skip_quoted(src, end + 1, b'"'), ScanToken::Other);
+    }
+    if word == b"else" || word == b"as" {
+        return (end, ScanToken::ContinuationWord);
+    }
+    (end, ScanToken::Other)
+}
+
+/// End of a quoted literal whose body starts at `i` (backslash escapes honoured).
+fn skip_quoted(src: &[u8], mut i: usize, quote: u8) -> usize {
+    while i < src.len() {
+        match src[i] {
+            b'\\' => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    src.len()
+}
+
+/// End of a raw string body starting at `i`, closed by `"` and `hashes` `#`.
+fn skip_raw(src: &[u8], mut i: usize, hashes: usize) -> usize {
+    while i < src.len() {
+        if src[i] == b'"'
+            && src[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&b| b == b'#')
+                .count()
+                == hashes
+        {
+            return i + 1 + hashes;
+        }
+        i += 1;
+    }
+    src.len()
+}
+
+/// End of a char literal (`'a'`, `'\n'`, `'é'`) or of the quote of a lifetime / label.
+fn skip_char_or_lifetime(src: &[u8], i: usize) -> usize {
+    match src.get(i + 1) {
+        Some(b'\\') => {
+            let limit = (i + 16).min(src.len());
+            src[i + 2..limit]
+                .iter()
+                .position(|&b| b == b'\'')
+                .map_or(i + 1, |p| i + 2 + p + 1)
+        }
+        Some(&b) => {
+            let width = utf8_width(b);
+            if src.get(i + 1 + width) == Some(&b'\'') {
+                i + 2 + width
+            } else {
+                i + 1
+            }
+        }
+        None => i + 1,
+    }
+}
+
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walker
+
+/// Parameter names of one enclosing fn (`is_fn`) or closure.
+struct ParamFrame {
+    names: Vec<String>,
+    is_fn: bool,
+}
+
+/// One flattened `use` tree leaf: local name, module path, imported name.
+type UseLeaf = (String, Vec<String>, Option<String>);
+
+/// Walks the parsed items and collects the facts.
+struct Walker<'a> {
+    index: &'a LineIndex<'a>,
+    /// Byte offset of the lexed text in the file (BOM / shebang skipped).
+    base: usize,
+    options: &'a ExtractOptions<'a>,
+    facts: FileFacts,
+    module_names: HashSet<String>,
+    import_locals: HashSet<String>,
+    /// Inline `mod` blocks around the current node.
+    scope: Vec<String>,
+    /// Enclosing `#[cfg(test)]` / `#[test]` items.
+    test_depth: usize,
+    /// Enclosing blocks, impls and traits (0 = module level).
+    body_depth: usize,
+    /// Enclosing inline modules (0 and `body_depth == 0` = file top level).
+    mod_depth: usize,
+    fn_names: Vec<String>,
+    params: Vec<ParamFrame>,
+    /// Scratch buffer for identifier text.
+    buf: String,
+}
+
+impl<'a> Walker<'a> {
+    fn new(index: &'a LineIndex<'a>, base: usize, options: &'a ExtractOptions<'a>) -> Self {
+        Walker {
+            index,
+            base,
+            options,
+            facts: FileFacts::default(),
+            module_names: HashSet::new(),
+            import_locals: HashSet::new(),
+            scope: Vec::new(),
+            test_depth: 0,
+            body_depth: 0,
+            mod_depth: 0,
+            fn_names: Vec::new(),
+            params: Vec::new(),
+            buf: String::new(),
+        }
+    }
+
+    // --- spans and errors
+
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        let range = span.byte_range();
+        self.index
+            .span(self.base + range.start, self.base + range.end)
+    }
+
+    /// Like [`Self::span`], but `fallback` for the call-site span syn uses at end of input.
+    fn span_or(&self, span: proc_macro2::Span, fallback: Span) -> Span {
+        if span.byte_range().is_empty() {
+            fallback
+        } else {
+            self.span(span)
+        }
+    }
+
+    fn push_error(&mut self, span: Span, message: String) {
+        let errors = &mut self.facts.syntax_errors;
+        if errors.len() < MAX_ERRORS
+            && !errors
+                .iter()
+                .any(|e| e.span == span && e.message == message)
+        {
+            errors.push(SyntaxError { span, message });
+        }
+    }
+
+    // --- recovery
+
+    /// Splits the top-level token trees into items and parses them one by one.
+    fn recover_items(&mut self, tokens: TokenStream) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut chunk: Vec<TokenTree> = Vec::new();
+        for tree in tokens {
+            let is_semi = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ';');
+            let delimiter = match &tree {
+                TokenTree::Group(g) => Some(g.delimiter()),
+                _ => None,
+            };
+            chunk.push(tree);
+            if delimiter == Some(Delimiter::Bracket) && is_inner_attribute(&chunk) {
+                chunk.clear();
+                continue;
+            }
+            let is_brace = delimiter == Some(Delimiter::Brace);
+            if !is_semi && !is_brace {
+                continue;
+            }
+            match syn::parse2::<Item>(chunk.iter().cloned().collect()) {
+                Ok(item) => {
+                    items.push(item);
+                    chunk.clear();
+                }
+                Err(err) if is_brace && is_end_of_input(&err) => {}
+                Err(err) => {
+                    self.chunk_error(&chunk, &err);
+                    chunk.clear();
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            match syn::parse2::<Item>(chunk.iter().cloned().collect()) {
+                Ok(item) => items.push(item),
+                Err(err) => self.chunk_error(&chunk, &err),
+            }
+        }
+        items
+    }
+
+    fn chunk_error(&mut self, chunk: &[TokenTree], err: &syn::Error) {
+        let Some(last) = chunk.last() else {
+            return;
+        };
+        // At end of input syn reports the call site: point at the chunk's last token instead.
+        let fallback = self.span(last.span());
+        let span = self.span_or(err.span(), fallback);
+        self.push_error(span, err.to_string());
+    }
+
+    // --- items
+
+    fn walk_items(&mut self, items: &[Item]) {
+        self.collect_import_locals(items);
+        for item in items {
+            self.visit_item(item);
+        }
+    }
+
+    /// Local names of the `use` items at module level (through inline modules), so that uses
+    /// written before the `use` still count as rooted at an import.
+    fn collect_import_locals(&mut self, items: &[Item]) {
+        let mut stack: Vec<&[Item]> = vec![items];
+        while let Some(items) = stack.pop() {
+            for item in items {
+                match item {
+                    Item::Use(u) => {
+                        for (local, _, _) in flatten_use(&u.tree) {
+                            if local != "*" {
+                                self.import_locals.insert(local);
+                            }
+                        }
+                    }
+                    Item::Mod(m) => {
+                        if let Some((_, content)) = &m.content {
+                            stack.push(content);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn at_top_level(&self) -> bool {
+        self.mod_depth == 0 && self.body_depth == 0
+    }
+
+    fn add_module_name(&mut self, name: String) {
+        if name != "_" && name != "*" && self.module_names.insert(name.clone()) {
+            self.facts.module_names.push(name);
+        }
+    }
+
+    fn add_item_names(&mut self, item: &Item) {
+        let ident = match item {
+            Item::Fn(f) => Some(&f.sig.ident),
+            Item::Struct(s) => Some(&s.ident),
+            Item::Enum(e) => Some(&e.ident),
+            Item::Union(u) => Some(&u.ident),
+            Item::Trait(t) => Some(&t.ident),
+            Item::TraitAlias(t) => Some(&t.ident),
+            Item::Type(t) => Some(&t.ident),
+            Item::Const(c) => Some(&c.ident),
+            Item::Static(s) => Some(&s.ident),
+            Item::Mod(m) => Some(&m.ident),
+            Item::Macro(m) => m.ident.as_ref(),
+            Item::ExternCrate(e) => Some(e.rename.as_ref().map_or(&e.ident, |(_, r)| r)),
+            Item::ForeignMod(f) => {
+                for foreign in &f.items {
+                    let ident = match foreign {
+                        ForeignItem::Fn(f) => &f.sig.ident,
+                        ForeignItem::Static(s) => &s.ident,
+                        ForeignItem::Type(t) => &t.ident,
+                        _ => continue,
+                    };
+                    self.add_module_name(ident_string(ident));
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(ident) = ident {
+            self.add_module_name(ident_string(ident));
+        }
+    }
+
+    fn walk_mod(&mut self, item: &syn::ItemMod) {
+        let Some((_, content)) = &item.content else {
+            return;
+        };
+        self.scope.push(ident_string(&item.ident));
+        self.mod_depth += 1;
+        for item in content {
+            self.visit_item(item);
+        }
+        self.mod_depth -= 1;
+        self.scope.pop();
+    }
+
+    fn walk_fn(&mut self, sig: &Signature, block: &Block) {
+        let names = sig
+            .inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                FnArg::Typed(t) => pat_ident(&t.pat),
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        self.fn_names.push(ident_string(&sig.ident));
+        self.params.push(ParamFrame { names, is_fn: true });
+        self.visit_block(block);
+        self.params.pop();
+        self.fn_names.pop();
+    }
+
+    fn record_use(&mut self, item: &ItemUse) {
+        let reexport = !matches!(item.vis, Visibility::Inherited) && self.body_depth == 0;
+        let span = self.span(item.span());
+        let top = self.at_top_level();
+        for (local, module, name) in flatten_use(&item.tree) {
+            if local != "*" {
+                self.import_locals.insert(local.clone());
+                if top {
+                    self.add_module_name(local.clone());
+                }
+            }
+            self.facts.imports.push(Import {
+                local,
+                module: ModuleRef::Rust(module),
+                name,
+                reexport,
+                scope: self.scope.clone(),
+                span,
+            });
+        }
+    }
+
+    fn record_extern_crate(&mut self, item: &syn::ItemExternCrate) {
+        let name = ident_string(&item.ident);
+        let local = item
+            .rename
+            .as_ref()
+            .map_or_else(|| name.clone(), |(_, r)| ident_string(r));
+        self.import_locals.insert(local.clone());
+        let span = self.span(item.span());
+        self.facts.imports.push(Import {
+            local,
+            module: ModuleRef::Rust(Vec::new()),
+            name: Some(name),
+            reexport: !matches!(item.vis, Visibility::Inherited) && self.body_depth == 0,
+            scope: self.scope.clone(),
+            span,
+        });
+    }
+
+    /// `const X: &str = "x";` / `static X: &str = "x";` at module level, outside test code.
+    fn string_const(&mut self, ident: &Ident, value: &Expr, item: &Item) {
+        if self.body_depth > 0 || self.test_depth > 0 || ident == "_" {
+            return;
+        }
+        let Expr::Lit(lit) = unwrap_parens(value) else {
+            return;
+        };
+        let Lit::Str(s) = &lit.lit else {
+            return;
+        };
+        let mut symbol = self.scope.clone();
+        symbol.push(ident_string(ident));
+        let span = self.span(item.span());
+        let name_span = self.span(ident.span());
+        self.facts.string_consts.push(StringConst {
+            symbol,
+            value: s.value(),
+            exported: true,
+            span,
+            name_span,
+        });
+    }
+
+    // --- calls
+
+    fn walk_call(&mut self, call: &ExprCall) {
+        let mut skip = None;
+        if let Expr::Path(p) = &*call.func {
+            if p.qself.is_none() && self.last_is_candidate(&p.path) {
+                let chain: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| ident_string(&s.ident))
+                    .collect();
+                skip = self.check(&chain, &call.args, call.span());
+            }
+        }
+        self.visit_expr(&call.func);
+        self.visit_args(&call.args, skip);
+    }
+
+    fn walk_method_call(&mut self, call: &ExprMethodCall) {
+        let mut skip = None;
+        if self.is_candidate(&call.method) {
+            let mut chain = static_chain(&call.receiver).unwrap_or_default();
+            chain.push(ident_string(&call.method));
+            skip = self.check(&chain, &call.args, call.span());
+        }
+        self.visit_expr(&call.receiver);
+        self.visit_args(&call.args, skip);
+    }
+
+    fn visit_args(&mut self, args: &Punctuated<Expr, Token![,]>, skip: Option<usize>) {
+        for (i, arg) in args.iter().enumerate() {
+            if skip != Some(i) {
+                self.visit_expr(arg);
+            }
+        }
+    }
+
+    fn last_is_candidate(&mut self, path: &Path) -> bool {
+        path.segments
+            .last()
+            .is_some_and(|s| self.is_candidate(&s.ident))
+    }
+
+    fn is_candidate(&mut self, ident: &Ident) -> bool {
+        let name = ident_str(&mut self.buf, ident);
+        self.options.checks.is_candidate(name)
+    }
+
+    /// Records a check site if `chain` matches a configured check; returns the index of the key
+    /// argument when it must not be visited again (it is the check's key).
+    fn check(
+        &mut self,
+        chain: &[String],
+        args: &Punctuated<Expr, Token![,]>,
+        call_span: proc_macro2::Span,
+    ) -> Option<usize> {
+        let callee: Vec<&str> = chain.iter().map(String::as_str).collect();
+        let (spec_index, spec) = self.options.checks.find(self.options.language, &callee)?;
+        let position = spec.key.position?;
+        let arg = args.iter().nth(position)?;
+        let last = chain.last()?;
+        if self.fn_names.iter().any(|name| name == last) {
+            return None;
+        }
+        let (key, is_static) = self.classify_key(arg);
+        let site = CheckSite {
+            spec: spec_index,
+            key,
+            span: self.span(call_span),
+            key_span: self.span(arg.span()),
+            in_test: self.test_depth > 0,
+            scope: self.scope.clone(),
+        };
+        self.facts.checks.push(site);
+        is_static.then_some(position)
+    }
+
+    /// The key argument as a [`KeyExpr`], and whether it is a plain name/path/literal (whose
+    /// expression is then not visited for symbol uses).
+    fn classify_key(&self, arg: &Expr) -> (KeyExpr, bool) {
+        let expr = unwrap_key(arg);
+        let dynamic = |text: &str| (KeyExpr::Dynamic(text.to_string()), false);
+        match expr {
+            Expr::Lit(lit) => match &lit.lit {
+                Lit::Str(s) => (KeyExpr::Literal(s.value()), true),
+                _ => (KeyExpr::Dynamic("a non-string literal".to_string()), true),
+            },
+            Expr::Path(p) if p.qself.is_none() => {
+                let segments: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| ident_string(&s.ident))
+                    .collect();
+                match segments.as_slice() {
+                    [name] if p.path.leading_colon.is_none() && self.is_param(name) => {
+                        (KeyExpr::Dynamic(format!("parameter `{name}`")), true)
+                    }
+                    _ => (KeyExpr::Path(segments), true),
+                }
+            }
+            Expr::Field(_) => match static_chain(expr) {
+                Some(chain) => (KeyExpr::Path(chain), true),
+                None => dynamic("a field of an expression"),
+            },
+            Expr::Macro(m) if m.mac.path.is_ident("format") => dynamic("a format!() call"),
+            Expr::Macro(_) => dynamic("a macro call"),
+            Expr::Call(_) => dynamic("a function call result"),
+            Expr::MethodCall(_) => dynamic("a method call result"),
+            Expr::Binary(b) if matches!(b.op, BinOp::Add(_)) => dynamic("a string concatenation"),
+            Expr::If(_) | Expr::Match(_) => dynamic("a conditional expression"),
+            Expr::Index(_) => dynamic("a subscript"),
+            _ => dynamic("an expression"),
+        }
+    }
+
+    fn is_param(&self, name: &str) -> bool {
+        for frame in self.params.iter().rev() {
+            if frame.names.iter().any(|n| n == name) {
+                return true;
+            }
+            if frame.is_fn {
+                break;
+            }
+        }
+        false
+    }
+
+    // --- symbol uses
+
+    /// Records `a.b.c` (rooted at a path) if it qualifies; other chains are visited below the
+    /// first non-name link.
+    fn walk_field_chain(&mut self, expr: &Expr) {
+        let mut members: Vec<&Ident> = Vec::new();
+        let mut root = expr;
+        while let Expr::Field(f) = root {
+            let Member::Named(ident) = &f.member else {
+                break;
+            };
+            members.push(ident);
+            root = &f.base;
+        }
+        if members.is_empty() {
+            visit::visit_expr(self, expr);
+            return;
+        }
+        match root {
+            Expr::Path(p) if p.qself.is_none() => {
+                if self.qualifies(&p.path, &members) {
+                    let mut path: Vec<String> = p
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| ident_string(&s.ident))
+                        .collect();
+                    path.extend(members.iter().rev().map(|i| ident_string(i)));
+                    self.record_symbol(path, expr.span());
+                }
+            }
+            _ => self.visit_expr(root),
+        }
+    }
+
+    /// Whether a chain (path segments, then `members` in reverse) is rooted at an import or
+    /// mentions an interesting name.
+    fn qualifies(&mut self, path: &Path, members: &[&Ident]) -> bool {
+        let segments = path.segments.iter().map(|s| &s.ident);
+        for (i, ident) in segments.chain(members.iter().rev().copied()).enumerate() {
+            let name = ident_str(&mut self.buf, ident);
+            if (i == 0 && self.import_locals.contains(name))
+                || self.options.interesting.contains(name)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn record_symbol(&mut self, path: Vec<String>, span: proc_macro2::Span) {
+        let span = self.span(span);
+        self.facts.symbol_uses.push(SymbolUse {
+            path,
+            span,
+            in_test: self.test_depth > 0,
+            scope: self.scope.clone(),
+        });
+    }
+
+    /// Visits the comma-separated expressions of a macro body, if it has that shape.
+    fn walk_macro(&mut self, mac: &Macro) {
+        if let Ok(exprs) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            for expr in &exprs {
+                self.visit_expr(expr);
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        let test = is_test_code(item_attrs(item));
+        self.test_depth += usize::from(test);
+        if self.at_top_level() {
+            self.add_item_names(item);
+        }
+        match item {
+            Item::Fn(f) => self.walk_fn(&f.sig, &f.block),
+            Item::Mod(m) => self.walk_mod(m),
+            Item::Use(u) => self.record_use(u),
+            Item::ExternCrate(e) => self.record_extern_crate(e),
+            Item::Const(c) => {
+                self.string_const(&c.ident, &c.expr, item);
+                self.visit_expr(&c.expr);
+            }
+            Item::Static(s) => {
+                self.string_const(&s.ident, &s.expr, item);
+                self.visit_expr(&s.expr);
+            }
+            Item::Impl(i) => {
+                self.body_depth += 1;
+                for impl_item in &i.items {
+                    self.visit_impl_item(impl_item);
+                }
+                self.body_depth -= 1;
+            }
+            Item::Trait(t) => {
+                self.body_depth += 1;
+                for trait_item in &t.items {
+                    self.visit_trait_item(trait_item);
+                }
+                self.body_depth -= 1;
+            }
+            Item::Macro(_) => {}
+            _ => visit::visit_item(self, item),
+        }
+        self.test_depth -= usize::from(test);
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast ImplItem) {
+        let attrs: &[Attribute] = match item {
+            ImplItem::Const(c) => &c.attrs,
+            ImplItem::Fn(f) => &f.attrs,
+            ImplItem::Type(t) => &t.attrs,
+            ImplItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        let test = is_test_code(attrs);
+        self.test_depth += usize::from(test);
+        match item {
+            ImplItem::Fn(f) => self.walk_fn(&f.sig, &f.block),
+            ImplItem::Const(c) => self.visit_expr(&c.expr),
+            _ => {}
+        }
+        self.test_depth -= usize::from(test);
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast TraitItem) {
+        let attrs: &[Attribute] = match item {
+            TraitItem::Const(c) => &c.attrs,
+            TraitItem::Fn(f) => &f.attrs,
+            TraitItem::Type(t) => &t.attrs,
+            TraitItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        let test = is_test_code(attrs);
+        self.test_depth += usize::from(test);
+        match item {
+            TraitItem::Fn(f) => {
+                if let Some(block) = &f.default {
+                    self.walk_fn(&f.sig, block);
+                }
+            }
+            TraitItem::Const(c) => {
+                if let Some((_, expr)) = &c.default {
+                    self.visit_expr(expr);
+                }
+            }
+            _ => {}
+        }
+        self.test_depth -= usize::from(test);
+    }
+
+    fn visit_block(&mut self, block: &'ast Block) {
+        self.body_depth += 1;
+        visit::visit_block(self, block);
+        self.body_depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Call(call) => self.walk_call(call),
+            Expr::MethodCall(call) => self.walk_method_call(call),
+            Expr::Field(_) => self.walk_field_chain(expr),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast ExprPath) {
+        if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
+            let path = expr
+                .path
+                .segments
+                .iter()
+                .map(|s| ident_string(&s.ident))
+                .collect();
+            self.record_symbol(path, expr.span());
+        }
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
+        let names = closure.inputs.iter().filter_map(pat_ident).collect();
+        self.params.push(ParamFrame {
+            names,
+            is_fn: false,
+        });
+        self.body_depth += 1;
+        self.visit_expr(&closure.body);
+        self.body_depth -= 1;
+        self.params.pop();
+    }
+
+    fn visit_expr_macro(&mut self, expr: &'ast ExprMacro) {
+        self.walk_macro(&expr.mac);
+    }
+
+    fn visit_stmt_macro(&mut self, stmt: &'ast StmtMacro) {
+        self.walk_macro(&stmt.mac);
+    }
+
+    // Types, generics and attributes hold no flag uses; skipping them keeps the walk short.
+    fn visit_type(&mut self, _: &'ast syn::Type) {}
+    fn visit_generics(&mut self, _: &'ast syn::Generics) {}
+    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// The text of an identifier without the `r#` of raw identifiers, written into `buf`.
+fn ident_str<'b>(buf: &'b mut String, ident: &Ident) -> &'b str {
+    buf.clear();
+    let _ = write!(buf, "{ident}");
+    buf.strip_prefix("r#").unwrap_or(buf)
+}
+
+fn ident_string(ident: &Ident) -> String {
+    let mut text = ident.to_string();
+    if text.starts_with("r#") {
+        text.drain(..2);
+    }
+    text
+}
+
+/// `name` of a simple `name` / `mut name` / `name: T` pattern.
+fn pat_ident(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) if p.subpat.is_none() => Some(ident_string(&p.ident)),
+        Pat::Type(t) => pat_ident(&t.pat),
+        _ => None,
+    }
+}
+
+fn unwrap_parens(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::Paren(p) => expr = &p.expr,
+            Expr::Group(g) => expr = &g.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// A key argument without `&`, `*` and parentheses.
+fn unwrap_key(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::Paren(p) => expr = &p.expr,
+            Expr::Group(g) => expr = &g.expr,
+            Expr::Reference(r) => expr = &r.expr,
+            Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => expr = &u.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// `a::b.c.d` as `["a", "b", "c", "d"]` when the expression is a plain path/field chain.
+fn static_chain(expr: &Expr) -> Option<Vec<String>> {
+    let mut reversed = Vec::new();
+    let mut cur = expr;
+    loop {
+        match cur {
+            Expr::Field(f) => {
+                let Member::Named(ident) = &f.member else {
+                    return None;
+                };
+                reversed.push(ident_string(ident));
+                cur = &f.base;
+            }
+            Expr::Path(p) if p.qself.is_none() => {
+                let segments = p.path.segments.iter().rev();
+                reversed.extend(segments.map(|s| ident_string(&s.ident)));
+                reversed.reverse();
+                return Some(reversed);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Flattens a use tree into `(local, module, name)` leaves, in source order.
+fn flatten_use(tree: &UseTree) -> Vec<UseLeaf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&UseTree, Vec<String>)> = vec![(tree, Vec::new())];
+    while let Some((tree, prefix)) = stack.pop() {
+        match tree {
+            UseTree::Path(p) => {
+                let mut prefix = prefix;
+                prefix.push(ident_string(&p.ident));
+                stack.push((&p.tree, prefix));
+            }
+            UseTree::Name(n) if n.ident == "self" => {
+                if let Some(last) = prefix.last() {
+                    out.push((last.clone(), prefix, None));
+                }
+            }
+            UseTree::Name(n) => {
+                let name = ident_string(&n.ident);
+                out.push((name.clone(), prefix, Some(name)));
+            }
+            UseTree::Rename(r) => {
+                let name = (r.ident != "self").then(|| ident_string(&r.ident));
+                out.push((ident_string(&r.rename), prefix, name));
+            }
+            UseTree::Glob(_) => out.push(("*".to_string(), prefix, None)),
+            UseTree::Group(g) => {
+                for item in g.items.iter().rev() {
+                    stack.push((item, prefix.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// `#[test]`, `#[tokio::test]` (any attribute whose last segment is `test`), `#[cfg(test)]` and
+/// `#[cfg(all(test, ...))]`.
+fn is_test_code(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.segments.last().is_some_and(|s| s.ident == "test") {
+            return true;
+        }
+        match &attr.meta {
+            Meta::List(list) if path.is_ident("cfg") => cfg_requires_test(list.tokens.clone()),
+            _ => false,
+        }
+    })
+}
+
+/// Whether a `cfg(...)` predicate requires `test`: `test` itself or inside `all(...)`.
+fn cfg_requires_test(tokens: TokenStream) -> bool {
+    let mut stack = vec![tokens];
+    while let Some(tokens) = stack.pop() {
+        let mut iter = tokens.into_iter().peekable();
+        while let Some(tree) = iter.next() {
+            let TokenTree::Ident(ident) = tree else {
+                continue;
+            };
+            let next = iter.peek();
+            if ident == "test" && !matches!(next, Some(TokenTree::Punct(p)) if p.as_char() == '=') {
+                return true;
+            }
+            if ident == "all" {
+                if let Some(TokenTree::Group(g)) = next {
+                    stack.push(g.stream());
+                }
+            }
+        }
+    }
+    false
+}
+
+/// `#` `!` `[...]` at the start of a chunk.
+fn is_inner_attribute(chunk: &[TokenTree]) -> bool {
+    matches!(
+        chunk,
+        [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(_)]
+            if hash.as_char() == '#' && bang.as_char() == '!'
+    )
+}
+
+/// Whether syn stopped because the tokens ran out (it then reports the call-site span).
+fn is_end_of_input(err: &syn::Error) -> bool {
+    err.span().byte_range().is_empty() || err.to_string().starts_with("unexpected end of input")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{test_options, Language};
+
+    fn run(source: &str) -> FileFacts {
+        let (checks, interesting, language) = test_options(
+            Language::Rust,
+            &[
+                "get_flag_for_user:1",
+                "flag_is_active:name",
+                "is_enabled:0",
+                "features.includes:0",
+            ],
+            &["BINARY_INTERFACE", "FeatureFlags", "X"],
+        );
+        let options = ExtractOptions {
+            language,
+            checks: &checks,
+            interesting: &interesting,
+        };
+        extract(source, &options)
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn lit(s: &str) -> KeyExpr {
+        KeyExpr::Literal(s.to_string())
+    }
+
+    fn path(items: &[&str]) -> KeyExpr {
+        KeyExpr::Path(strings(items))
+    }
+
+    fn dynamic(s: &str) -> KeyExpr {
+        KeyExpr::Dynamic(s.to_string())
+    }
+
+    fn keys(facts: &FileFacts) -> Vec<KeyExpr> {
+        facts.checks.iter().map(|c| c.key.clone()).collect()
+    }
+
+    fn uses(facts: &FileFacts) -> Vec<Vec<String>> {
+        facts.symbol_uses.iter().map(|u| u.path.clone()).collect()
+    }
+
+    fn consts(facts: &FileFacts) -> Vec<(Vec<String>, String)> {
+        facts
+            .string_consts
+            .iter()
+            .map(|c| (c.symbol.clone(), c.value.clone()))
+            .collect()
+    }
+
+    fn imports(facts: &FileFacts) -> Vec<(String, Vec<String>, Option<String>, bool)> {
+        facts
+            .imports
+            .iter()
+            .map(|i| {
+                let ModuleRef::Rust(module) = &i.module else {
+                    panic!("not a Rust module ref");
+                };
+                (i.local.clone(), module.clone(), i.name.clone(), i.reexport)
+            })
+            .collect()
+    }
+
+    fn text(source: &str, span: Span) -> &str {
+        &source[span.start as usize..span.end as usize]
+    }
+
+    fn key_of(call: &str) -> Vec<KeyExpr> {
+        keys(&run(&format!("fn f(user: U, name: &str) {{ {call}; }}")))
+    }
+
+    // --- string constants
+
+    #[test]
+    fn string_const_forms() {
+        let facts = run(r#"
+const A: &str = "a";
+pub const B: &'static str = "b";
+static C: &str = "c";
+pub(crate) static D: &'static str = r"d\n";
+const E: &str = "e\t\"q\"\\";
+const F: &str = ("f");
+"#);
+        assert_eq!(
+            consts(&facts),
+            vec![
+                (strings(&["A"]), "a".to_string()),
+                (strings(&["B"]), "b".to_string()),
+                (strings(&["C"]), "c".to_string()),
+                (strings(&["D"]), "d\\n".to_string()),
+                (strings(&["E"]), "e\t\"q\"\\".to_string()),
+                (strings(&["F"]), "f".to_string()),
+            ]
+        );
+        assert!(facts.string_consts.iter().all(|c| c.exported));
+    }
+
+    #[test]
+    fn string_const_spans() {
+        let source = "// x\npub const ALPHA: &str = \"alpha\";\n";
+        let facts = run(source);
+        let c = &facts.string_consts[0];
+        assert_eq!(text(source, c.span), "pub const ALPHA: &str = \"alpha\";");
+        assert_eq!(text(source, c.name_span), "ALPHA");
+        assert_eq!((c.name_span.line, c.name_span.column), (2, 11));
+        assert_eq!((c.span.line, c.span.column), (2, 1));
+    }
+
+    #[test]
+    fn string_consts_in_inline_modules() {
+        let facts = run(r#"
+mod flags {
+    pub const A: &str = "a";
+    pub mod inner { pub const B: &str = "b"; }
+}
+"#);
+        assert_eq!(
+            consts(&facts),
+            vec![
+                (strings(&["flags", "A"]), "a".to_string()),
+                (strings(&["flags", "inner", "B"]), "b".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn string_consts_not_recorded() {
+        let facts = run(r#"
+const N: u32 = 1;
+const BYTES: &[u8] = b"x";
+const CAT: &str = concat!("a", "b");
+const _: &str = "underscore";
+fn f() { const LOCAL: &str = "l"; }
+impl S { const ASSOC: &str = "a"; }
+trait T { const TC: &str = "t"; }
+#[cfg(test)]
+mod tests { const T: &str = "t"; }
+#[cfg(test)]
+const TEST_ONLY: &str = "t";
+static S: Lazy<String> = Lazy::new(|| { const INNER: &str = "i"; INNER.into() });
+"#);
+        assert!(consts(&facts).is_empty(), "{:?}", consts(&facts));
+    }
+
+    // --- module names
+
+    #[test]
+    fn module_names_cover_items_in_order() {
+        let facts = run(r#"
+use crate::flags::{self, X as Y, other::*};
+extern crate serde as sd;
+fn f() { fn nested() {} }
+struct S;
+enum E { A }
+union U { a: u32 }
+trait T {}
+type Alias = u32;
+const C: u32 = 1;
+static ST: u32 = 1;
+mod m { pub fn inner() {} }
+macro_rules! mac { () => {} }
+extern "C" { fn ext(); static EXT: u32; }
+fn f() {}
+const _: () = ();
+use a::Trait as _;
+impl S { fn method() {} }
+"#);
+        assert_eq!(
+            facts.module_names,
+            strings(&[
+                "flags", "Y", "sd", "f", "S", "E", "U", "T", "Alias", "C", "ST", "m", "mac", "ext",
+                "EXT"
+            ])
+        );
+    }
+
+    // --- imports
+
+    #[test]
+    fn use_tree_is_flattened() {
+        let facts = run("use a::b::{self, C as D, e::*};");
+        assert_eq!(
+            imports(&facts),
+            vec![
+                ("b".into(), strings(&["a", "b"]), None, false),
+                ("D".into(), strings(&["a", "b"]), Some("C".into()), false),
+                ("*".into(), strings(&["a", "b", "e"]), None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn simple_use_forms() {
+        let facts = run(
+            "use a::C;\nuse crate::flags;\nuse a;\nuse ::std::fmt;\nuse self::x::Y as Z;\n\
+             use super::*;\nuse {p, q::r};\nuse m::{self as alias};",
+        );
+        assert_eq!(
+            imports(&facts),
+            vec![
+                ("C".into(), strings(&["a"]), Some("C".into()), false),
+                (
+                    "flags".into(),
+                    strings(&["crate"]),
+                    Some("flags".into()),
+                    false
+                ),
+                ("a".into(), vec![], Some("a".into()), false),
+                ("fmt".into(), strings(&["std"]), Some("fmt".into()), false),
+                ("Z".into(), strings(&["self", "x"]), Some("Y".into()), false),
+                ("*".into(), strings(&["super"]), None, false),
+                ("p".into(), vec![], Some("p".into()), false),
+                ("r".into(), strings(&["q"]), Some("r".into()), false),
+                ("alias".into(), strings(&["m"]), None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn pub_use_is_reexport_and_span_covers_item() {
+        let source = "pub use crate::flags::X;\npub(crate) use a::B;\nuse a::C;";
+        let facts = run(source);
+        let flags: Vec<bool> = facts.imports.iter().map(|i| i.reexport).collect();
+        assert_eq!(flags, vec![true, true, false]);
+        assert_eq!(
+            text(source, facts.imports[0].span),
+            "pub use crate::flags::X;"
+        );
+    }
+
+    #[test]
+    fn imports_inside_functions_and_modules() {
+        let facts = run(
+            "mod outer { pub use a::A; mod inner { use b::B; } fn f() { pub use c::C; use d::D; } }",
+        );
+        let got: Vec<(String, Vec<String>, bool)> = facts
+            .imports
+            .iter()
+            .map(|i| (i.local.clone(), i.scope.clone(), i.reexport))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A".into(), strings(&["outer"]), true),
+                ("B".into(), strings(&["outer", "inner"]), false),
+                ("C".into(), strings(&["outer"]), false),
+                ("D".into(), strings(&["outer"]), false),
+            ]
+        );
+        assert_eq!(facts.module_names, strings(&["outer"]));
+    }
+
+    #[test]
+    fn extern_crate_is_an_import() {
+        let facts = run("extern crate foo as bar;\npub extern crate baz;");
+        assert_eq!(
+            imports(&facts),
+            vec![
+                ("bar".into(), vec![], Some("foo".into()), false),
+                ("baz".into(), vec![], Some("baz".into()), true),
+            ]
+        );
+    }
+
+    // --- checks: keys
+
+    #[test]
+    fn literal_keys() {
+        assert_eq!(
+            key_of(r#"get_flag_for_user(user, "beta")"#),
+            vec![lit("beta")]
+        );
+        assert_eq!(
+            key_of(r#"get_flag_for_user(user, &"beta")"#),
+            vec![lit("beta")]
+        );
+        assert_eq!(
+            key_of(r##"get_flag_for_user(user, r#"raw"#)"##),
+            vec![lit("raw")]
+        );
+        assert_eq!(key_of(r#"is_enabled("a\nb")"#), vec![lit("a\nb")]);
+    }
+
+    #[test]
+    fn path_keys() {
+        assert_eq!(key_of("get_flag_for_user(user, X)"), vec![path(&["X"])]);
+        assert_eq!(
+            key_of("get_flag_for_user(user, flags::X)"),
+            vec![path(&["flags", "X"])]
+        );
+        assert_eq!(
+            key_of("get_flag_for_user(user, crate::flags::X)"),
+            vec![path(&["crate", "flags", "X"])]
+        );
+        assert_eq!(
+            key_of("get_flag_for_user(user, Self::X)"),
+            vec![path(&["Self", "X"])]
+        );
+        assert_eq!(key_of("get_flag_for_user(user, &X)"), vec![path(&["X"])]);
+        assert_eq!(key_of("get_flag_for_user(user, *X)"), vec![path(&["X"])]);
+        assert_eq!(
+            key_of("get_flag_for_user(user, (&(X)))"),
+            vec![path(&["X"])]
+        );
+        assert_eq!(
+            key_of("get_flag_for_user(user, ::flags::X)"),
+            vec![path(&["flags", "X"])]
+        );
+        assert_eq!(
+            key_of("get_flag_for_user(user, cfg.flags.X)"),
+            vec![path(&["cfg", "flags", "X"])]
+        );
+    }
+
+    #[test]
+    fn parameter_keys_are_dynamic() {
+        assert_eq!(
+            key_of("get_flag_for_user(user, name)"),
+            vec![dynamic("parameter `name`")]
+        );
+        assert_eq!(
+            key_of("get_flag_for_user(user, &name)"),
+            vec![dynamic("parameter `name`")]
+        );
+        let facts =
+            run("fn f() { let c = |key: &str| is_enabled(key); let d = |mut k| is_enabled(k); }");
+        assert_eq!(
+            keys(&facts),
+            vec![dynamic("parameter `key`"), dynamic("parameter `k`")]
+        );
+        // A closure inside a fn sees the fn's parameters too.
+        let facts = run("fn f(name: &str) { run(|| is_enabled(name)); }");
+        assert_eq!(keys(&facts), vec![dynamic("parameter `name`")]);
+        // A nested fn does not see the outer parameters.
+        let facts = run("fn f(name: &str) { fn g() { is_enabled(name); } }");
+        assert_eq!(keys(&facts), vec![path(&["name"])]);
+        // A parameter-named path with more segments is a path.
+        assert_eq!(
+            key_of("get_flag_for_user(user, name::X)"),
+            vec![path(&["name", "X"])]
+        );
+        // Method parameters.
+        let facts = run("impl S { fn f(&self, flag: &str) { self.client.is_enabled(flag); } }");
+        assert_eq!(keys(&facts), vec![dynamic("parameter `flag`")]);
+    }
+
+    #[test]
+    fn dynamic_keys() {
+        let cases = [
+            (r#"is_enabled(format!("{}", x))"#, "a format!() call"),
+            (r#"is_enabled(concat!("a", "b"))"#, "a macro call"),
+            (r#"is_enabled(PREFIX + "x")"#, "a string concatenation"),
+            ("is_enabled(key())", "a function call result"),
+            ("is_enabled(X.into())", "a method call result"),
+            ("is_enabled(&X.to_string())", "a method call result"),
+            (
+                "is_enabled(if a { X } else { Y })",
+                "a conditional expression",
+            ),
+            ("is_enabled(match a { _ => X })", "a conditional expression"),
+            ("is_enabled(KEYS[0])", "a subscript"),
+            ("is_enabled(1)", "a non-string literal"),
+            ("is_enabled(foo().x)", "a field of an expression"),
+            ("is_enabled({ X })", "an expression"),
+        ];
+        for (call, want) in cases {
+            assert_eq!(key_of(call), vec![dynamic(want)], "{call}");
+        }
+    }
+
+    #[test]
+    fn missing_key_argument_is_not_a_check() {
+        assert!(key_of("get_flag_for_user(user)").is_empty());
+        assert!(key_of("is_enabled()").is_empty());
+        // Keyword-only specs never match Rust calls.
+        assert!(key_of(r#"flag_is_active(request, "x")"#).is_empty());
+    }
+
+    // --- checks: callees
+
+    #[test]
+    fn callee_forms() {
+        let facts = run(r#"
+fn f(client: C) {
+    get_flag_for_user(u, "bare");
+    flags::get_flag_for_user(u, "module");
+    crate::a::b::get_flag_for_user(u, "path");
+    client.get_flag_for_user(u, "method");
+    self.inner.client.get_flag_for_user(u, "field chain");
+    make().get_flag_for_user(u, "call receiver");
+    get_flag_for_user::<T>(u, "turbofish");
+    other(u, "not a check");
+}
+"#);
+        assert_eq!(
+            keys(&facts),
+            vec![
+                lit("bare"),
+                lit("module"),
+                lit("path"),
+                lit("method"),
+                lit("field chain"),
+                lit("call receiver"),
+                lit("turbofish"),
+            ]
+        );
+    }
+
+    #[test]
+    fn multi_segment_specs_match_by_suffix() {
+        let facts = run(r#"
+fn f() {
+    features::includes("a");
+    crate::features::includes("b");
+    self.features.includes("c");
+    features.includes("d");
+    other.includes("no");
+    includes("no");
+    make().includes("no");
+    features().includes("no");
+}
+"#);
+        assert_eq!(keys(&facts), vec![lit("a"), lit("b"), lit("c"), lit("d")]);
+    }
+
+    #[test]
+    fn self_recursion_is_skipped() {
+        let facts = run(r#"
+pub fn get_flag_for_user(user: U, key: &str) -> bool {
+    if x { return get_flag_for_user(user, "inner"); }
+    inner::get_flag_for_user(user, key)
+}
+impl Client {
+    fn is_enabled(&self, key: &str) -> bool { self.inner.is_enabled(key) }
+    fn other(&self) -> bool { self.is_enabled("kept") }
+}
+"#);
+        assert_eq!(keys(&facts), vec![lit("kept")]);
+    }
+
+    #[test]
+    fn nested_calls_are_found() {
+        let facts = run(r#"
+static ON: Lazy<bool> = Lazy::new(|| is_enabled("lazy"));
+fn f() {
+    wrapper(get_flag_for_user(u, "arg"));
+    let v = vec![is_enabled("vec")];
+    assert!(is_enabled("assert"), "message {}", 1);
+    println!("{}", is_enabled("println"));
+    if is_enabled(if is_enabled("cond") { A } else { B }) {}
+    let c = move || { get_flag_for_user(u, "closure") };
+    S { field: is_enabled("struct") };
+    match x { _ if is_enabled("guard") => {} _ => {} }
+}
+"#);
+        assert_eq!(
+            keys(&facts),
+            vec![
+                lit("lazy"),
+                lit("arg"),
+                lit("vec"),
+                lit("assert"),
+                lit("println"),
+                dynamic("a conditional expression"),
+                lit("cond"),
+                lit("closure"),
+                lit("struct"),
+                lit("guard"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unparsable_macro_bodies_are_ignored() {
+        let facts = run(
+            r#"fn f() { vec![is_enabled("x"); 3]; json!({ "a": is_enabled("y") }); is_enabled("z"); }"#,
+        );
+        assert_eq!(keys(&facts), vec![lit("z")]);
+    }
+
+    #[test]
+    fn check_spans() {
+        let source =
+            "fn f() {\n    let a = get_flag_for_user(\n        user,\n        \"k\",\n    );\n}\n";
+        let facts = run(source);
+        let check = &facts.checks[0];
+        assert_eq!(
+            text(source, check.span),
+            "get_flag_for_user(\n        user,\n        \"k\",\n    )"
+        );
+        assert_eq!((check.span.line, check.span.column), (2, 13));
+        assert_eq!((check.span.end_line, check.span.end_column), (5, 6));
+        assert_eq!(text(source, check.key_span), "\"k\"");
+        assert_eq!(check.spec, 0);
+
+        let source = "fn f() { client.is_enabled(&X) }";
+        let check = &run(source).checks[0];
+        assert_eq!(text(source, check.span), "client.is_enabled(&X)");
+        assert_eq!(text(source, check.key_span), "&X");
+        assert_eq!(check.spec, 2);
+    }
+
+    #[test]
+    fn non_ascii_columns_are_characters() {
+        let source = "fn f() { let s = \"héllo wörld\"; is_enabled(\"k\"); }";
+        let check = &run(source).checks[0];
+        let byte_column = source.find("is_enabled").unwrap() + 1;
+        assert_eq!(check.span.column as usize, byte_column - 2);
+        assert_eq!(text(source, check.span), "is_enabled(\"k\")");
+    }
+
+    #[test]
+    fn bom_and_shebang_keep_spans() {
+        let source = "\u{feff}const A: &str = \"a\"; fn f() { is_enabled(\"k\"); }";
+        let facts = run(source);
+        assert_eq!(text(source, facts.string_consts[0].name_span), "A");
+        assert_eq!(facts.string_consts[0].name_span.column, 8);
+        assert_eq!(text(source, facts.checks[0].span), "is_enabled(\"k\")");
+
+        let source = "#!/usr/bin/env run-cargo-script\nfn main() { is_enabled(\"k\"); }";
+        let facts = run(source);
+        assert_eq!(facts.checks[0].span.line, 2);
+        assert_eq!(text(source, facts.checks[0].span), "is_enabled(\"k\")");
+    }
+
+    // --- tests and scopes
+
+    #[test]
+    fn in_test_detection() {
+        let facts = run(r#"
+fn prod() { is_enabled("prod"); }
+#[test]
+fn t() { is_enabled("test attr"); }
+#[tokio::test]
+async fn t2() { is_enabled("tokio"); }
+#[cfg(test)]
+mod tests { fn helper() { is_enabled("cfg test mod"); } }
+#[cfg(all(test, feature = "x"))]
+fn both() { is_enabled("all"); }
+#[cfg(not(test))]
+fn not_test() { is_enabled("not"); }
+#[cfg(feature = "test")]
+fn feature() { is_enabled("feature"); }
+#[cfg(test)]
+impl S { fn m(&self) { is_enabled("impl"); } }
+impl S { #[test] fn m2() { is_enabled("method"); } }
+"#);
+        let got: Vec<(KeyExpr, bool)> = facts
+            .checks
+            .iter()
+            .map(|c| (c.key.clone(), c.in_test))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (lit("prod"), false),
+                (lit("test attr"), true),
+                (lit("tokio"), true),
+                (lit("cfg test mod"), true),
+                (lit("all"), true),
+                (lit("not"), false),
+                (lit("feature"), false),
+                (lit("impl"), true),
+                (lit("method"), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn scopes_are_inline_modules() {
+        let facts = run(r#"
+use a::X;
+mod outer {
+    fn f() { is_enabled(X); let y = X; }
+    mod inner { fn g() { is_enabled("i"); } }
+}
+fn top() { is_enabled("t"); }
+"#);
+        let scopes: Vec<Vec<String>> = facts.checks.iter().map(|c| c.scope.clone()).collect();
+        assert_eq!(
+            scopes,
+            vec![strings(&["outer"]), strings(&["outer", "inner"]), vec![]]
+        );
+        assert_eq!(facts.symbol_uses.len(), 1);
+        assert_eq!(facts.symbol_uses[0].scope, strings(&["outer"]));
+        assert!(!facts.symbol_uses[0].in_test);
+    }
+
+    // --- symbol uses
+
+    #[test]
+    fn uses_rooted_at_imports() {
+        let facts = run(r#"
+use crate::flags;
+use crate::other::Thing as T;
+fn f() {
+    let a = flags::BETA;
+    let b = T::NEW;
+    let c = unrelated::BETA;
+    let d = flags;
+    wrapper(flags::GAMMA);
+}
+"#);
+        assert_eq!(
+            uses(&facts),
+            vec![
+                strings(&["flags", "BETA"]),
+                strings(&["T", "NEW"]),
+                strings(&["flags"]),
+                strings(&["flags", "GAMMA"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_after_use_sites_still_count() {
+        let facts = run("fn f() { let a = late::A; }\nuse crate::late;");
+        assert_eq!(uses(&facts), vec![strings(&["late", "A"])]);
+    }
+
+    #[test]
+    fn uses_with_interesting_segments() {
+        let source = r#"
+fn f() {
+    let a = FeatureFlags::BETA;
+    let b = Self::X;
+    let c = crate::defs::BINARY_INTERFACE;
+    let d = cfg.flags.X;
+    let e = FeatureFlags::BETA.as_str();
+    let f = other::Y;
+    match k { FeatureFlags::GAMMA => {} _ => {} }
+    println!("{}", X);
+    return X;
+}
+"#;
+        let facts = run(source);
+        assert_eq!(
+            uses(&facts),
+            vec![
+                strings(&["FeatureFlags", "BETA"]),
+                strings(&["Self", "X"]),
+                strings(&["crate", "defs", "BINARY_INTERFACE"]),
+                strings(&["cfg", "flags", "X"]),
+                strings(&["FeatureFlags", "BETA"]),
+                strings(&["FeatureFlags", "GAMMA"]),
+                strings(&["X"]),
+                strings(&["X"]),
+            ]
+        );
+        assert_eq!(text(source, facts.symbol_uses[3].span), "cfg.flags.X");
+    }
+
+    #[test]
+    fn uses_not_recorded() {
+        let facts = run(r#"
+use crate::flags::X;
+const X: &str = "x";
+fn X() {}
+struct FeatureFlags { X: u32 }
+fn f(X: u32) {
+    let X = 1;
+    let s = S { X: 1 };
+    let t: FeatureFlags = make();
+    let u = make().X;
+    let v = foo().bar.X;
+    get_flag_for_user(user, X);
+    get_flag_for_user(user, &FeatureFlags::X);
+    if let Some(X) = o {}
+}
+"#);
+        assert!(uses(&facts).is_empty(), "{:?}", uses(&facts));
+        assert_eq!(facts.checks.len(), 2);
+    }
+
+    #[test]
+    fn uses_around_checks() {
+        let facts = run(r#"
+use crate::flags;
+fn f() {
+    flags::get_flag_for_user(user, flags::KEY);
+    is_enabled(format!("{}", FeatureFlags::PREFIX));
+    FeatureFlags::CLIENT.is_enabled("k");
+    get_flag_for_user(FeatureFlags::USER, "k");
+}
+"#);
+        assert_eq!(
+            uses(&facts),
+            vec![
+                strings(&["flags", "get_flag_for_user"]),
+                strings(&["FeatureFlags", "PREFIX"]),
+                strings(&["FeatureFlags", "CLIENT"]),
+                strings(&["FeatureFlags", "USER"]),
+            ]
+        );
+        assert_eq!(facts.checks.len(), 4);
+    }
+
+    #[test]
+    fn uses_in_tests_are_marked() {
+        let facts = run("#[cfg(test)]\nmod tests { #[test] fn t() { assert_eq!(X, \"x\"); } }");
+        assert_eq!(facts.symbol_uses.len(), 1);
+        assert!(facts.symbol_uses[0].in_test);
+        assert_eq!(facts.symbol_uses[0].scope, strings(&["tests"]));
+    }
+
+    #[test]
+    fn facts_are_in_source_order() {
+        let facts = run(r#"
+fn a() { is_enabled("1"); let x = X; }
+fn b() { is_enabled(if X == 1 { "a" } else { "b" }); is_enabled("3"); }
+"#);
+        let lines: Vec<u32> = facts.checks.iter().map(|c| c.span.start).collect();
+        let mut sorted = lines.clone();
+        sorted.sort();
+        assert_eq!(lines, sorted);
+        let use_starts: Vec<u32> = facts.symbol_uses.iter().map(|u| u.span.start).collect();
+        assert_eq!(use_starts.len(), 2);
+        assert!(use_starts[0] < use_starts[1]);
+    }
+
+    // --- syntax errors and recovery
+
+    #[test]
+    fn broken_item_in_the_middle_keeps_the_rest() {
+        let source = r#"
+use crate::flags;
+const A: &str = "a";
+fn broken() { let x = ; }
+const B: &str = "b";
+const S: Thing = Thing { a: 1 };
+fn ok() { get_flag_for_user(u, flags::X); }
+"#;
+        let facts = run(source);
+        assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
+        assert_eq!(facts.syntax_errors[0].span.line, 4);
+        assert_eq!(
+            consts(&facts),
+            vec![
+                (strings(&["A"]), "a".to_string()),
+                (strings(&["B"]), "b".to_string())
+            ]
+        );
+        assert_eq!(keys(&facts), vec![path(&["flags", "X"])]);
+        assert_eq!(facts.imports.len(), 1);
+        assert_eq!(facts.module_names, strings(&["flags", "A", "B", "S", "ok"]));
+    }
+
+    #[test]
+    fn broken_statement_item_and_inner_attributes() {
+        let source = "#![allow(dead_code)]\n//! doc\nconst A: &str = \"a\";\nlet x = 1;\nconst B: &str = \"b\";\n";
+        let facts = run(source);
+        assert!(!facts.syntax_errors.is_empty());
+        assert!(
+            facts.syntax_errors.iter().all(|e| e.span.line == 4),
+            "{:?}",
+            facts.syntax_errors
+        );
+        assert_eq!(facts.string_consts.len(), 2);
+    }
+
+    #[test]
+    fn truncated_file() {
+        let source = "const A: &str = \"a\";\nfn f() { is_enabled(\"k\"); }\nfn g(";
+        let facts = run(source);
+        assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
+        // Unbalanced: the lexing error, and the items before the broken one still count.
+        assert_eq!(facts.string_consts.len(), 1);
+        assert_eq!(facts.checks.len(), 1);
+
+        let source = "const A: &str = \"a\";\nfn f() { is_enabled(\"k\"); }\nconst B: &str";
+        let facts = run(source);
+        assert_eq!(facts.string_consts.len(), 1);
+        assert_eq!(facts.checks.len(), 1);
+        assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
+        assert_eq!(facts.syntax_errors[0].span.line, 3);
+    }
+
+    #[test]
+    fn unbalanced_delimiters_give_one_error() {
+        let facts = run("fn f() { is_enabled(\"k\"); ");
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.checks.is_empty());
+        let facts = run("fn f() { ) }");
+        assert_eq!(facts.syntax_errors.len(), 1);
+    }
+
+    #[test]
+    fn unbalanced_item_loses_only_itself() {
+        let source = "const A: &str = \"a\";\n\n/// Docs.\nfn broken( {\n    is_enabled(\"lost\");\n}\n\n#[inline]\nfn after() {\n    is_enabled(\"after\");\n}\n";
+        let facts = run(source);
+        assert_eq!(
+            facts.syntax_errors[0].message,
+            "cannot tokenize file (unbalanced delimiter or unterminated literal)"
+        );
+        assert_eq!(consts(&facts).len(), 1);
+        assert_eq!(keys(&facts), [KeyExpr::Literal("after".into())]);
+        assert_eq!(facts.checks[0].span.line, 10);
+    }
+
+    #[test]
+    fn syntax_errors_are_capped() {
+        let source = "let x = 1;\n".repeat(100);
+        let facts = run(&source);
+        assert_eq!(facts.syntax_errors.len(), MAX_ERRORS);
+    }
+
+    #[test]
+    fn garbage_and_prefixes_never_panic() {
+        let sample = r##"#![allow(x)]
+//! Module doc é ü 漢字
+use crate::flags::{self, X as Y, z::*};
+pub const A: &'static str = "a\"b";
+static B: &str = r#"raw "quoted""#;
+/* nested /* comment */ */
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn t<'a>(x: &'a str) -> char { let c = 'x'; let l = '\''; is_enabled(&X); c }
+}
+impl<T: Clone> S<T> where T: Send {
+    fn m(&self) -> Vec<Vec<u8>> { self.c.get_flag_for_user(u, flags::Y).then(|| vec![b'a']) }
+}
+"##;
+        for (i, _) in sample.char_indices() {
+            let _ = run(&sample[..i]);
+            let _ = run(&sample[i..]);
+        }
+        let garbage = [
+            "\u{0}\u{1}\u{fffd}\u{7f}",
+            "'''''",
+            "r#\"",
+            "/* unterminated",
+            "b'",
+            "#!",
+            "#![",
+            "\u{feff}",
+            "}}}}{{{{",
+            "fn fn fn ; ; {}",
+            "'\\u{1F600}' 'a 'ab'",
+            "\u{202e}fn f() {}",
+        ];
+        for g in garbage {
+            let _ = run(g);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_without_overflow() {
+        let depth = 100_000;
+        let source = format!("fn f() {{ {}1{} }}", "(".repeat(depth), ")".repeat(depth));
+        let facts = run(&source);
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0]
+            .message
+            .contains("nesting deeper than 200"));
+        assert!(facts.checks.is_empty() && facts.string_consts.is_empty());
+        // Brackets in strings and comments do not count.
+        let source = format!(
+            "const A: &str = \"{}\"; // {}\nfn f() {{ is_enabled(\"k\"); }}",
+            "(".repeat(500),
+            "[".repeat(500)
+        );
+        let facts = run(&source);
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(facts.checks.len(), 1);
+    }
+
+    #[test]
+    fn nesting_at_the_limit_is_parsed() {
+        // 199 nested parentheses inside the fn body braces: 200 levels.
+        let source = format!(
+            "fn f() {{ {}is_enabled(X){} }}",
+            "(".repeat(198),
+            ")".repeat(198)
+        );
+        let facts = run(&source);
+        assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+        assert_eq!(keys(&facts), vec![path(&["X"])]);
+        // Nested closures with blocks are parsed on the deep stack.
+        let source = format!(
+            "fn f() {{ {}is_enabled(X){} }}",
+            "|| { ".repeat(190),
+            " }".repeat(190)
+        );
+        let facts = run(&source);
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(keys(&facts), vec![path(&["X"])]);
+    }
+
+    #[test]
+    fn very_long_member_chain_is_rejected_without_overflow() {
+        let source = format!("fn f() {{ let a = FeatureFlags{}; }}", ".b".repeat(100_000));
+        let facts = run(&source);
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.symbol_uses.is_empty());
+        let source = format!("fn f() {{ let a = 1{}; }}", " + 1".repeat(100_000));
+        assert_eq!(run(&source).syntax_errors.len(), 1);
+        let source = format!("fn f() {{ let a = {}x; }}", "!".repeat(100_000));
+        assert_eq!(run(&source).syntax_errors.len(), 1);
+    }
+
+    #[test]
+    fn long_chains_are_parsed_on_a_deep_stack() {
+        let source = format!(
+            "fn f() {{ let a = FeatureFlags{}; is_enabled(X); }}",
+            ".b".repeat(5_000)
+        );
+        let facts = run(&source);
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(facts.symbol_uses.len(), 1);
+        assert_eq!(facts.symbol_uses[0].path.len(), 5_001);
+        assert_eq!(keys(&facts), vec![path(&["X"])]);
+        let source = format!(
+            "fn f() {{ let v: {}u8{} = is_enabled(X); }}",
+            "Vec<".repeat(2_000),
+            ">".repeat(2_000)
+        );
+        assert_eq!(keys(&run(&source)), vec![path(&["X"])]);
+    }
+
+    #[test]
+    fn depth_scan_handles_literals_and_comments() {
+        let scan = scan_depth(
+            br##"fn f() { let a = '{'; let b = "}}}"; /* { /* { */ */ let c = r#"{"#; }"##,
+        );
+        assert_eq!(scan.nesting, 1);
+        let scan = scan_depth(b"fn f<'a>(x: &'a str) { 'outer: loop { break 'outer; } }");
+        assert_eq!(scan.nesting, 2);
+        let scan = scan_depth(b"a; b; c; d; e; f;");
+        assert_eq!(scan.run, 1);
+        let scan = scan_depth(b"fn a() {} fn b() {} fn c() {}");
+        assert_eq!(scan.run, 4);
+        let scan = scan_depth(b"if a {} else if b {} else {}");
+        assert!(scan.run >= 8);
+    }
 }
