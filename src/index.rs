@@ -1039,6 +1039,26 @@ mod tests {
             .collect()
     }
 
+    /// The keys of one check `key` in a production file `rel` with `imports`, next to `defs`.
+    fn resolve_one(
+        defs: IndexedFile,
+        rel: &str,
+        imports: Vec<Import>,
+        key: &str,
+        layout: &Layout,
+    ) -> Vec<String> {
+        let user = file(
+            rel,
+            FileRole::Production,
+            FileFacts {
+                imports,
+                checks: vec![check(key)],
+                ..FileFacts::default()
+            },
+        );
+        keys(&Index::build(vec![defs, user], layout))
+    }
+
     #[test]
     fn python_import_shapes_resolve() {
         let cases: Vec<(Vec<Import>, &str, &str)> = vec![
@@ -1119,17 +1139,14 @@ mod tests {
             ),
         ];
         for (imports, key, expected) in cases {
-            let user = file(
+            let keys = resolve_one(
+                backend_flags(),
                 "backend/users/views.py",
-                FileRole::Production,
-                FileFacts {
-                    imports,
-                    checks: vec![check(key)],
-                    ..FileFacts::default()
-                },
+                imports,
+                key,
+                &packages(),
             );
-            let index = Index::build(vec![backend_flags(), user], &packages());
-            assert_eq!(keys(&index), [expected], "{key}");
+            assert_eq!(keys, [expected], "{key}");
         }
     }
 
@@ -1276,17 +1293,8 @@ mod tests {
             ),
         ];
         for (rel, imports, key, expected) in cases {
-            let user = file(
-                rel,
-                FileRole::Production,
-                FileFacts {
-                    imports,
-                    checks: vec![check(key)],
-                    ..FileFacts::default()
-                },
-            );
-            let index = Index::build(vec![frontend_types(), user], &Layout::default());
-            assert_eq!(keys(&index), [expected], "{key}");
+            let keys = resolve_one(frontend_types(), rel, imports, key, &Layout::default());
+            assert_eq!(keys, [expected], "{key}");
         }
     }
 
@@ -1396,17 +1404,8 @@ mod tests {
             ("service/src/main.rs", vec![], "NEW_ROUTER", "dynamic"),
         ];
         for (rel, imports, key, expected) in cases {
-            let user = file(
-                rel,
-                FileRole::Production,
-                FileFacts {
-                    imports,
-                    checks: vec![check(key)],
-                    ..FileFacts::default()
-                },
-            );
-            let index = Index::build(vec![defs.clone_for_test(), user], &Layout::default());
-            assert_eq!(keys(&index), [expected], "{rel}: {key}");
+            let keys = resolve_one(defs.clone_for_test(), rel, imports, key, &Layout::default());
+            assert_eq!(keys, [expected], "{rel}: {key}");
         }
     }
 

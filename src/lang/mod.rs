@@ -169,14 +169,16 @@ pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> File
     }
 }
 
-/// Test helper: options with the given checks (`"name:position"` or `"name:keyword"`) and
-/// interesting names.
+/// Test helper: extracts `source` with the given checks (`"name:position"` or `"name:keyword"`,
+/// dotted names for multi-segment callees) and interesting names.
 #[cfg(test)]
-pub(crate) fn test_options(
+pub(crate) fn test_extract(
+    grammar: Grammar,
     language: Language,
     checks: &[&str],
     interesting: &[&str],
-) -> (CheckMatcher, HashSet<String>, Language) {
+    source: &str,
+) -> FileFacts {
     let specs = checks
         .iter()
         .map(|c| {
@@ -198,9 +200,12 @@ pub(crate) fn test_options(
             }
         })
         .collect();
-    (
-        CheckMatcher::new(specs),
-        interesting.iter().map(|s| s.to_string()).collect(),
+    let matcher = CheckMatcher::new(specs);
+    let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
+    let options = ExtractOptions {
         language,
-    )
+        checks: &matcher,
+        interesting: &interesting,
+    };
+    extract(grammar, source, &options)
 }

@@ -495,6 +495,16 @@ impl<'a, 'o> Walker<'a, 'o> {
                 self.add_module_name(name);
             }
         }
+        self.visit_callable(node, name, ctx);
+    }
+
+    fn visit_lambda(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        self.visit_callable(node, None, ctx);
+    }
+
+    /// A `def` or `lambda`: its body in a new scope holding its parameters; annotations and
+    /// default values in the enclosing scope.
+    fn visit_callable(&mut self, node: Node<'a>, name: Option<&'a str>, ctx: Ctx<'a>) {
         let (params, exprs) = match node.child_by_field_name("parameters") {
             Some(parameters) => self.parameters(parameters),
             None => (Vec::new(), Vec::new()),
@@ -512,27 +522,6 @@ impl<'a, 'o> Walker<'a, 'o> {
         }
         if let Some(return_type) = node.child_by_field_name("return_type") {
             self.push(return_type, ctx.expr());
-        }
-        for expr in exprs.into_iter().rev() {
-            self.push(expr, ctx.expr());
-        }
-    }
-
-    fn visit_lambda(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
-        let (params, exprs) = match node.child_by_field_name("parameters") {
-            Some(parameters) => self.parameters(parameters),
-            None => (Vec::new(), Vec::new()),
-        };
-        let scope = self.new_scope(ctx.scope, None, params);
-        if let Some(body) = node.child_by_field_name("body") {
-            self.push(
-                body,
-                Ctx {
-                    scope,
-                    level: Level::Local,
-                    mode: Mode::Expr,
-                },
-            );
         }
         for expr in exprs.into_iter().rev() {
             self.push(expr, ctx.expr());
@@ -1175,10 +1164,11 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_options, Language};
+    use crate::lang::{test_extract, Grammar, Language};
 
     fn run(source: &str) -> FileFacts {
-        let (checks, interesting, language) = test_options(
+        test_extract(
+            Grammar::Python,
             Language::Python,
             &[
                 "get_flag_for_user:1",
@@ -1187,13 +1177,8 @@ mod tests {
                 "is_on:0",
             ],
             &["BINARY_INTERFACE", "FeatureFlags", "X"],
-        );
-        let options = ExtractOptions {
-            language,
-            checks: &checks,
-            interesting: &interesting,
-        };
-        extract(source, &options)
+            source,
+        )
     }
 
     fn lit(value: &str) -> KeyExpr {

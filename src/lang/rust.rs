@@ -1255,10 +1255,11 @@ fn is_end_of_input(err: &syn::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_options, Language};
+    use crate::lang::{test_extract, Grammar, Language};
 
     fn run(source: &str) -> FileFacts {
-        let (checks, interesting, language) = test_options(
+        test_extract(
+            Grammar::Rust,
             Language::Rust,
             &[
                 "get_flag_for_user:1",
@@ -1267,13 +1268,8 @@ mod tests {
                 "features.includes:0",
             ],
             &["BINARY_INTERFACE", "FeatureFlags", "X"],
-        );
-        let options = ExtractOptions {
-            language,
-            checks: &checks,
-            interesting: &interesting,
-        };
-        extract(source, &options)
+            source,
+        )
     }
 
     fn strings(items: &[&str]) -> Vec<String> {

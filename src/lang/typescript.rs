@@ -1396,12 +1396,17 @@ fn unescape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_options, Language};
+    use crate::lang::{test_extract, Grammar, Language};
 
     const ISENABLED: usize = 2;
 
     fn run(source: &str, tsx: bool) -> FileFacts {
-        let (matcher, interesting, language) = test_options(
+        test_extract(
+            if tsx {
+                Grammar::Tsx
+            } else {
+                Grammar::TypeScript
+            },
             Language::TypeScript,
             &[
                 "get_flag_for_user:1",
@@ -1411,13 +1416,8 @@ mod tests {
                 "useFlag:0",
             ],
             &["BINARY_INTERFACE", "FeatureFlags", "X"],
-        );
-        let options = ExtractOptions {
-            language,
-            checks: &matcher,
-            interesting: &interesting,
-        };
-        extract(source, tsx, &options)
+            source,
+        )
     }
 
     fn ts(source: &str) -> FileFacts {
