@@ -305,6 +305,10 @@ enum Confidence {
 /// Import chains through re-exports are followed at most this deep.
 const MAX_DEPTH: usize = 8;
 
+/// Resolution steps one name may take: glob imports and re-exports branch, and a crate full of
+/// `pub use self::x::*` would otherwise make resolution exponential.
+const MAX_STEPS: usize = 256;
+
 /// Names every JS object has, which are not members of a flag enum or object.
 const OBJECT_MEMBERS: &[&str] = &[
     "constructor",
@@ -328,6 +332,13 @@ struct SymbolTable {
 
 struct Resolver<'a> {
     files: &'a [IndexedFile],
+    /// Every segment of every definition symbol: a bare name outside this set can only reach a
+    /// definition through an import that binds it.
+    symbol_segments: HashSet<String>,
+    /// Every segment of the module path of every Rust definitions file (`flags`, crate names).
+    rust_def_segments: HashSet<String>,
+    /// Steps left for the name being resolved (see [`MAX_STEPS`]).
+    steps: std::cell::Cell<usize>,
     tables: Vec<Option<SymbolTable>>,
     /// Per file: top-level string constants (`X`, `OBJ.A`) for keys spelled through a local constant.
     local_constants: Vec<HashMap<String, &'a str>>,
@@ -370,8 +381,15 @@ impl<'a> Resolver<'a> {
             .map(|f| f.facts.module_names.iter().map(String::as_str).collect())
             .collect();
 
+        let symbol_segments = definitions
+            .iter()
+            .flat_map(|d| d.symbol.split('.').map(str::to_string))
+            .collect();
         let mut resolver = Resolver {
             files,
+            symbol_segments,
+            rust_def_segments: HashSet::new(),
+            steps: std::cell::Cell::new(MAX_STEPS),
             tables,
             local_constants,
             module_names,
@@ -391,6 +409,9 @@ impl<'a> Resolver<'a> {
                 }
                 Language::Rust => {
                     let module = rust_module_path(&file.rel, &layout.crate_names);
+                    if matches!(file.role, FileRole::Definitions(_)) {
+                        resolver.rust_def_segments.extend(module.iter().cloned());
+                    }
                     resolver.rust_modules.entry(module.clone()).or_insert(id);
                     resolver.rust_module_of[id] = module;
                 }
@@ -482,15 +503,40 @@ impl<'a> Resolver<'a> {
         if path.is_empty() {
             return Resolved::Unresolved;
         }
+        self.steps.set(MAX_STEPS);
         if self.files[file].language == Language::Rust {
+            // Most Rust paths (locals, std items, other crates) cannot reach a definitions file:
+            // skip the search unless the path, or the import that binds its first segment,
+            // names a definition symbol or a definitions module.
+            let relevant = |segment: &String| {
+                self.symbol_segments.contains(segment) || self.rust_def_segments.contains(segment)
+            };
+            let bare_local = self.tables[file].is_none()
+                && !path.iter().any(relevant)
+                && !(path.len() == 1 && self.local_constants[file].contains_key(&path[0]))
+                && !self.files[file].facts.imports.iter().any(|i| {
+                    i.local == path[0]
+                        && (i.name.iter().any(relevant)
+                            || matches!(&i.module, ModuleRef::Rust(m) if m.iter().any(relevant)))
+                });
+            if bare_local {
+                return Resolved::Unresolved;
+            }
             return self.resolve_rust(file, scope, path, 0);
         }
         self.resolve_name(file, path, 0)
     }
 
+    /// Takes one resolution step; false when the budget for this name is spent.
+    fn step(&self) -> bool {
+        let left = self.steps.get();
+        self.steps.set(left.saturating_sub(1));
+        left > 0
+    }
+
     /// Python and JS/TS: a chain rooted at a name of `file`.
     fn resolve_name(&self, file: FileId, path: &[String], depth: usize) -> Resolved {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.step() {
             return Resolved::Unresolved;
         }
         // The file's own definitions or local constants come first: they shadow imports.
@@ -575,7 +621,7 @@ impl<'a> Resolver<'a> {
         confidence: Confidence,
         depth: usize,
     ) -> Resolved {
-        if symbol.is_empty() || depth > MAX_DEPTH {
+        if symbol.is_empty() || depth > MAX_DEPTH || !self.step() {
             return Resolved::Unresolved;
         }
         if let Some(table) = &self.tables[file] {
@@ -713,7 +759,7 @@ impl<'a> Resolver<'a> {
         path: &[String],
         depth: usize,
     ) -> Resolved {
-        if depth > MAX_DEPTH || path.is_empty() {
+        if depth > MAX_DEPTH || path.is_empty() || !self.step() {
             return Resolved::Unresolved;
         }
         if self.tables[file].is_some() && scope.is_empty() {
@@ -1462,6 +1508,37 @@ mod tests {
         );
         assert_eq!(index.missing.len(), 3);
         assert_eq!(index.flags["binary_interface"].references.len(), 3);
+    }
+
+    #[test]
+    fn glob_cycles_resolve_in_bounded_time() {
+        // Every module glob-imports every other: unbounded, this branches exponentially.
+        let rust =
+            |segments: &[&str]| ModuleRef::Rust(segments.iter().map(|s| s.to_string()).collect());
+        let modules: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
+        let files: Vec<IndexedFile> = modules
+            .iter()
+            .map(|m| {
+                let mut imports: Vec<Import> = modules
+                    .iter()
+                    .map(|other| import("*", rust(&["crate", other]), None))
+                    .collect();
+                imports.push(import("*", rust(&["super"]), None));
+                file(
+                    &format!("svc/src/{m}.rs"),
+                    FileRole::Production,
+                    FileFacts {
+                        imports,
+                        checks: vec![check("NOT_ANYWHERE"), check("self::x::y::Z")],
+                        ..FileFacts::default()
+                    },
+                )
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let index = Index::build(files, &Layout::default());
+        assert_eq!(index.checks.len(), 60);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -283,6 +283,8 @@ impl Prefilter {
             .collect();
         names.sort_unstable();
         names.dedup();
+        // How a re-exporting module names a definitions module (or its directory): `./types'`,
+        // `from .flags import`, `import flags`, `flags::`.
         let modules: Vec<String> = definition_files
             .iter()
             .flat_map(|(f, _)| {
@@ -294,7 +296,17 @@ impl Prefilter {
                     .map(|s| s.to_string_lossy().into_owned());
                 stem.into_iter().chain(dir)
             })
-            .filter(|s| !s.is_empty())
+            .filter(|name| !name.is_empty())
+            .flat_map(|name| {
+                [
+                    format!("/{name}'"),
+                    format!("/{name}\""),
+                    format!("/{name}."),
+                    format!(".{name} import"),
+                    format!("import {name}"),
+                    format!("{name}::"),
+                ]
+            })
             .collect();
         let build = |patterns: &[&str]| {
             (!patterns.is_empty())
