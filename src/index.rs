@@ -511,15 +511,16 @@ impl<'a> Resolver<'a> {
             let relevant = |segment: &String| {
                 self.symbol_segments.contains(segment) || self.rust_def_segments.contains(segment)
             };
-            let bare_local = self.tables[file].is_none()
-                && !path.iter().any(relevant)
-                && !(path.len() == 1 && self.local_constants[file].contains_key(&path[0]))
-                && !self.files[file].facts.imports.iter().any(|i| {
-                    i.local == path[0]
-                        && (i.name.iter().any(relevant)
-                            || matches!(&i.module, ModuleRef::Rust(m) if m.iter().any(relevant)))
-                });
-            if bare_local {
+            let bound_to_definitions = self.files[file].facts.imports.iter().any(|i| {
+                i.local == path[0]
+                    && (i.name.iter().any(relevant)
+                        || matches!(&i.module, ModuleRef::Rust(m) if m.iter().any(relevant)))
+            });
+            let may_reach_definitions = self.tables[file].is_some()
+                || path.iter().any(relevant)
+                || (path.len() == 1 && self.local_constants[file].contains_key(&path[0]))
+                || bound_to_definitions;
+            if !may_reach_definitions {
                 return Resolved::Unresolved;
             }
             return self.resolve_rust(file, scope, path, 0);
