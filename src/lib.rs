@@ -355,6 +355,18 @@ fn process(
     interesting: &HashSet<String>,
     prefilter: Option<&Prefilter>,
 ) -> Processed {
+    process_with(file, role, config, interesting, prefilter, lang::extract)
+}
+
+/// [`process`] with the extractor as a parameter.
+fn process_with(
+    file: &SourceFile,
+    role: FileRole,
+    config: &Config,
+    interesting: &HashSet<String>,
+    prefilter: Option<&Prefilter>,
+    extract: impl Fn(lang::Grammar, &str, &ExtractOptions) -> FileFacts,
+) -> Processed {
     let done = |outcome, facts: Option<FileFacts>| Processed {
         rel: file.rel.clone(),
         outcome,
@@ -386,7 +398,7 @@ fn process(
         checks: &config.checks,
         interesting,
     };
-    match contain_panics(|| lang::extract(file.grammar, &source, &options)) {
+    match contain_panics(|| extract(file.grammar, &source, &options)) {
         Ok(facts) => done(Outcome::Parsed, Some(facts)),
         Err(message) => done(Outcome::Panicked(message), None),
     }
@@ -429,6 +441,34 @@ mod tests {
         let result: Result<(), String> = contain_panics(|| panic!("boom in file"));
         assert_eq!(result.unwrap_err(), "boom in file");
         assert_eq!(contain_panics(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn a_panicking_extractor_costs_one_file_not_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let file = SourceFile {
+            path,
+            rel: "a.py".to_string(),
+            grammar: lang::Grammar::Python,
+            language: Language::Python,
+            size: 6,
+        };
+        let config = Config::empty(dir.path().to_path_buf());
+        let names = HashSet::new();
+        let processed = process_with(
+            &file,
+            FileRole::Production,
+            &config,
+            &names,
+            None,
+            |_, _, _| panic!("extractor bug"),
+        );
+        assert!(matches!(processed.outcome, Outcome::Panicked(ref m) if m == "extractor bug"));
+        assert!(processed.file.is_none());
+        let processed = process(&file, FileRole::Production, &config, &names, None);
+        assert!(matches!(processed.outcome, Outcome::Parsed));
     }
 
     #[test]
