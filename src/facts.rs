@@ -180,6 +180,47 @@ pub struct SymbolUse {
     pub scope: Vec<String>,
 }
 
+/// What kind of branch a [`Fork`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForkKind {
+    /// `if` statement or Rust `if` expression (the head of a chain).
+    If,
+    /// `elif` / `else if` inside a chain.
+    ElseIf,
+    /// `c ? a : b`, Python `a if c else b`.
+    Ternary,
+}
+
+/// A branch whose condition tests a flag: an `if`, `elif`/`else if` or ternary whose condition
+/// contains a flag check, directly or through a local variable assigned once from a check in the
+/// same function (`use_binary = get_flag_for_user(...)` then `if use_binary:`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fork {
+    pub kind: ForkKind,
+    /// From the `if`/`elif`/`else if` keyword (a ternary: from its start) to the end of the
+    /// condition. Diagnostics about the fork point here.
+    pub span: Span,
+    /// The checks the condition tests, as indices into [`FileFacts::checks`], in source order.
+    pub checks: Vec<usize>,
+    /// The whole condition is a negated flag test: `not c`, `!c`, `c == False`, `c is False`,
+    /// `c != True`, `c is not True`, `c === false`, `c !== true` (and mirrored operands), where `c`
+    /// is a check or a local bound to one, possibly parenthesised; a double negation is positive.
+    pub negated: bool,
+    /// The condition combines a flag test with other operands by `and`/`or`/`&&`/`||`, at any depth.
+    pub compound: bool,
+    /// An `else`, `elif` or `else if` follows the then-branch (always true for a ternary).
+    pub has_else: bool,
+    /// No else, and the then-branch ends by leaving: `return`, `raise`/`throw`, `continue`,
+    /// `break` (Rust: also `panic!`/`unreachable!`/`bail!`).
+    pub exits_early: bool,
+    /// For [`ForkKind::ElseIf`]: whether the first condition of its chain tests a flag.
+    pub chain_head_is_flag: bool,
+    /// The innermost enclosing fork (an index into [`FileFacts::forks`]) whose then- or
+    /// else-branch contains this one, within the same named function. An `elif`/`else if` is not
+    /// inside its own chain: its parent is the chain head's parent.
+    pub parent: Option<usize>,
+}
+
 /// A region the parser could not understand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -196,5 +237,7 @@ pub struct FileFacts {
     pub module_names: Vec<String>,
     pub checks: Vec<CheckSite>,
     pub symbol_uses: Vec<SymbolUse>,
+    /// Flag forks, in source order (a parent before its children).
+    pub forks: Vec<Fork>,
     pub syntax_errors: Vec<SyntaxError>,
 }
