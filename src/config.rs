@@ -48,6 +48,99 @@ struct RawConfig {
     max_file_size: Option<Spanned<RawSize>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    parity: RawParity,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawParity {
+    frontend_key: Option<Spanned<String>>,
+}
+
+/// How the frontend spells a backend flag key (`[parity] frontend-key`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum KeyMapping {
+    /// The same key on both sides.
+    #[default]
+    Same,
+    /// `secret_rotation` -> `secretRotation`.
+    CamelCase,
+    /// `secret_rotation` -> `secret-rotation`.
+    KebabCase,
+    /// `organizations:new_nav` -> `new_nav` with prefix `organizations:`.
+    StripPrefix(String),
+}
+
+impl KeyMapping {
+    fn parse(text: &str) -> Option<KeyMapping> {
+        match text {
+            "same" => Some(KeyMapping::Same),
+            "camelCase" => Some(KeyMapping::CamelCase),
+            "kebab-case" => Some(KeyMapping::KebabCase),
+            _ => text
+                .strip_prefix("strip-prefix:")
+                .filter(|p| !p.is_empty())
+                .map(|p| KeyMapping::StripPrefix(p.to_string())),
+        }
+    }
+
+    /// The frontend spelling of a backend key.
+    pub fn to_frontend(&self, backend_key: &str) -> String {
+        match self {
+            KeyMapping::Same => backend_key.to_string(),
+            KeyMapping::CamelCase => {
+                let mut out = String::with_capacity(backend_key.len());
+                for (i, word) in words(backend_key).iter().enumerate() {
+                    if i == 0 {
+                        out.push_str(&word.to_lowercase());
+                    } else {
+                        let mut chars = word.chars();
+                        if let Some(first) = chars.next() {
+                            out.extend(first.to_uppercase());
+                            out.push_str(&chars.as_str().to_lowercase());
+                        }
+                    }
+                }
+                out
+            }
+            KeyMapping::KebabCase => words(backend_key)
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect::<Vec<_>>()
+                .join("-"),
+            KeyMapping::StripPrefix(prefix) => backend_key
+                .strip_prefix(prefix.as_str())
+                .unwrap_or(backend_key)
+                .to_string(),
+        }
+    }
+}
+
+/// The words of a key: split at `_`, `-`, spaces and lower-to-upper case changes.
+fn words(key: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut previous_lower = false;
+    for (i, c) in key.char_indices() {
+        if c == '_' || c == '-' || c == ' ' {
+            if start < i {
+                words.push(&key[start..i]);
+            }
+            start = i + c.len_utf8();
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && start < i {
+            words.push(&key[start..i]);
+            start = i;
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if start < key.len() {
+        words.push(&key[start..]);
+    }
+    words
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +210,7 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub max_file_size: u64,
     pub severities: BTreeMap<RuleId, Option<Severity>>,
+    pub frontend_key: KeyMapping,
 }
 
 impl Config {
@@ -130,6 +224,7 @@ impl Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severities: BTreeMap::new(),
+            frontend_key: KeyMapping::Same,
         }
     }
 
@@ -317,6 +412,19 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         severities.insert(id, severity);
     }
 
+    let frontend_key = match &raw.parity.frontend_key {
+        None => KeyMapping::Same,
+        Some(text) => KeyMapping::parse(text.get_ref()).ok_or_else(|| {
+            (
+                text.span(),
+                format!(
+                    "unknown key mapping `{}`; expected \"same\", \"camelCase\", \"kebab-case\" or \"strip-prefix:<prefix>\"",
+                    text.get_ref()
+                ),
+            )
+        })?,
+    };
+
     Ok(Config {
         file: None,
         base_dir,
@@ -325,6 +433,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
         max_file_size,
         severities,
+        frontend_key,
     })
 }
 
@@ -508,6 +617,40 @@ language = "python"
         assert_eq!(parse("max-file-size = 100\n").unwrap().max_file_size, 100);
         assert!(parse("max-file-size = \"2 parsecs\"\n").is_err());
         assert!(parse("max-file-size = -3\n").is_err());
+    }
+
+    #[test]
+    fn key_mappings() {
+        let mapping = |text: &str| {
+            parse(&format!("[parity]\nfrontend-key = \"{text}\"\n"))
+                .unwrap()
+                .frontend_key
+        };
+        assert_eq!(
+            mapping("same").to_frontend("secret_rotation"),
+            "secret_rotation"
+        );
+        assert_eq!(
+            mapping("camelCase").to_frontend("secret_rotation"),
+            "secretRotation"
+        );
+        assert_eq!(mapping("camelCase").to_frontend("new-nav-v2"), "newNavV2");
+        assert_eq!(
+            mapping("kebab-case").to_frontend("secret_rotation"),
+            "secret-rotation"
+        );
+        assert_eq!(
+            mapping("kebab-case").to_frontend("secretRotation"),
+            "secret-rotation"
+        );
+        assert_eq!(
+            mapping("strip-prefix:organizations:").to_frontend("organizations:new_nav"),
+            "new_nav"
+        );
+        let text = "[parity]\nfrontend-key = \"snake\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"snake\"");
+        assert!(message.contains("unknown key mapping"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::config::Side;
 use crate::facts::{FileFacts, Import, KeyExpr, ModuleRef, Span};
 use crate::lang::Language;
+use crate::suppress::Suppression;
 
 pub type FileId = usize;
 pub type DefId = usize;
@@ -31,6 +32,7 @@ pub struct IndexedFile {
     pub language: Language,
     pub role: FileRole,
     pub facts: FileFacts,
+    pub suppressions: Vec<Suppression>,
 }
 
 /// How an occurrence of a flag is used.
@@ -71,11 +73,20 @@ pub struct Definition {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckKey {
     /// A known key, spelled as a literal, a local constant or a definition constant.
-    Key { key: String, via: Option<DefId> },
+    Key { key: String, source: KeySource },
     /// A constant that does not exist in the definitions file it is looked up in.
     MissingSymbol { symbol: String, file: FileId },
     /// Not statically known; the text says why.
     Dynamic(String),
+}
+
+/// How a check spells a known key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    Literal,
+    /// A string constant of the same file that is not a definition.
+    LocalConstant,
+    Definition(DefId),
 }
 
 /// A call of a configured check function.
@@ -127,6 +138,9 @@ pub struct Index {
     pub checks: Vec<Check>,
     pub references: Vec<Reference>,
     pub missing: Vec<MissingUse>,
+    /// Per file: the index in [`Index::checks`] of the file's first check (the file's checks follow
+    /// in their `FileFacts::checks` order).
+    pub check_offsets: Vec<usize>,
     /// Flag key to its occurrences, sorted by key.
     pub flags: BTreeMap<String, Flag>,
 }
@@ -145,20 +159,25 @@ impl Index {
         let mut checks = Vec::new();
         let mut references = Vec::new();
         let mut missing = Vec::new();
+        let mut check_offsets = Vec::with_capacity(index.files.len());
         for (file_id, file) in index.files.iter().enumerate() {
+            check_offsets.push(checks.len());
             for site in &file.facts.checks {
                 let key = match &site.key {
                     KeyExpr::Literal(key) => CheckKey::Key {
                         key: key.clone(),
-                        via: None,
+                        source: KeySource::Literal,
                     },
                     KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
                     KeyExpr::Path(path) => match resolver.resolve(file_id, &site.scope, path) {
                         Resolved::Flag(def) => CheckKey::Key {
                             key: index.definitions[def].key.clone(),
-                            via: Some(def),
+                            source: KeySource::Definition(def),
                         },
-                        Resolved::Constant(key) => CheckKey::Key { key, via: None },
+                        Resolved::Constant(key) => CheckKey::Key {
+                            key,
+                            source: KeySource::LocalConstant,
+                        },
                         Resolved::Missing { symbol, file } => {
                             CheckKey::MissingSymbol { symbol, file }
                         }
@@ -203,6 +222,7 @@ impl Index {
             }
         }
         index.checks = checks;
+        index.check_offsets = check_offsets;
         index.references = references;
         index.missing = missing;
         index.group_by_key();
@@ -251,6 +271,11 @@ impl Index {
         self.flags = flags;
     }
 
+    /// The check a file's `FileFacts::checks[local]` became.
+    pub fn check_of(&self, file: FileId, local: usize) -> &Check {
+        &self.checks[self.check_offsets[file] + local]
+    }
+
     /// The relative path of a file.
     pub fn path(&self, file: FileId) -> &str {
         &self.files[file].rel
@@ -261,6 +286,15 @@ impl Index {
         self.files
             .iter()
             .any(|f| matches!(f.role, FileRole::Definitions(_)))
+    }
+}
+
+/// Which half of the product code in `language` belongs to: Python and Rust are backend code,
+/// TypeScript and JavaScript frontend code.
+pub fn code_side(language: Language) -> Side {
+    match language {
+        Language::Python | Language::Rust => Side::Backend,
+        Language::TypeScript | Language::JavaScript => Side::Frontend,
     }
 }
 
@@ -1047,6 +1081,7 @@ mod tests {
             language,
             role,
             facts,
+            suppressions: Vec::new(),
         }
     }
 
@@ -1077,8 +1112,9 @@ mod tests {
             .checks
             .iter()
             .map(|c| match &c.key {
-                CheckKey::Key { key, via } => {
-                    format!("{key}{}", if via.is_some() { "*" } else { "" })
+                CheckKey::Key { key, source } => {
+                    let via_definition = matches!(source, KeySource::Definition(_));
+                    format!("{key}{}", if via_definition { "*" } else { "" })
                 }
                 CheckKey::MissingSymbol { symbol, .. } => format!("missing {symbol}"),
                 CheckKey::Dynamic(_) => "dynamic".to_string(),
@@ -1463,6 +1499,7 @@ mod tests {
                 language: self.language,
                 role: self.role,
                 facts: self.facts.clone(),
+                suppressions: self.suppressions.clone(),
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod index;
 pub mod lang;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod walk;
 
 use std::cell::Cell;
@@ -51,6 +52,8 @@ pub struct Stats {
     pub skipped_too_large: usize,
     pub skipped_binary: usize,
     pub unreadable: usize,
+    /// Diagnostics hidden by suppression comments.
+    pub suppressed: usize,
 }
 
 /// The result of a scan: the index, the diagnostics (sorted) and the counts.
@@ -200,7 +203,14 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let layout = Layout::discover(&root, &rels);
     let index = Index::build(indexed, &layout);
     rules::run(&index, &mut sink);
-    let mut diagnostics = sink.into_diagnostics();
+    let mut diagnostics = sink.take_diagnostics();
+    let files: Vec<(&str, &[suppress::Suppression])> = index
+        .files
+        .iter()
+        .map(|f| (f.rel.as_str(), f.suppressions.as_slice()))
+        .collect();
+    stats.suppressed = suppress::apply(&mut diagnostics, &files, &mut sink);
+    diagnostics.extend(sink.into_diagnostics());
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     notes.sort();
@@ -367,14 +377,15 @@ fn process_with(
     prefilter: Option<&Prefilter>,
     extract: impl Fn(lang::Grammar, &str, &ExtractOptions) -> FileFacts,
 ) -> Processed {
-    let done = |outcome, facts: Option<FileFacts>| Processed {
+    let done = |outcome, facts: Option<(FileFacts, Vec<suppress::Suppression>)>| Processed {
         rel: file.rel.clone(),
         outcome,
-        file: facts.map(|facts| IndexedFile {
+        file: facts.map(|(facts, suppressions)| IndexedFile {
             rel: file.rel.clone(),
             language: file.language,
             role,
             facts,
+            suppressions,
         }),
     };
     let bytes = match std::fs::read(&file.path) {
@@ -399,7 +410,10 @@ fn process_with(
         interesting,
     };
     match contain_panics(|| extract(file.grammar, &source, &options)) {
-        Ok(facts) => done(Outcome::Parsed, Some(facts)),
+        Ok(facts) => {
+            let suppressions = suppress::scan(&source, file.language);
+            done(Outcome::Parsed, Some((facts, suppressions)))
+        }
         Err(message) => done(Outcome::Panicked(message), None),
     }
 }

@@ -6,28 +6,34 @@
 //! that are parsed one by one, so a broken item loses only itself. Macro bodies in expression and
 //! statement position are parsed as comma-separated expressions when possible.
 //!
+//! Flag forks (`if` / `else if` whose condition contains a check, or a local bound once to a
+//! check) are collected as slots during the same walk and resolved at the end: whether a local is
+//! bound only once is known only when its whole fn has been walked.
+//!
 //! `syn` parses, visits and drops its trees recursively, so before parsing a cheap text scan bounds
 //! both the bracket nesting ([`MAX_RUST_NESTING`]) and the length of operator/member chains; files
 //! beyond either bound are reported as one syntax error and not parsed. Files with unusually long
 //! chains below that bound are parsed on a short-lived thread with a large stack.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{
-    Attribute, BinOp, Block, Expr, ExprCall, ExprClosure, ExprMacro, ExprMethodCall, ExprPath,
-    FnArg, ForeignItem, ImplItem, Item, ItemUse, Lit, Macro, Member, Meta, Pat, Path, Signature,
-    StmtMacro, Token, TraitItem, UnOp, UseTree, Visibility,
+    Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary, ExprCall, ExprClosure, ExprIf,
+    ExprMacro, ExprMethodCall, ExprPath, FnArg, ForeignItem, ImplItem, Item, ItemUse, Lit, Local,
+    Macro, Member, Meta, Pat, PatIdent, Path, Signature, Stmt, StmtMacro, Token, TraitItem, UnOp,
+    UseTree, Visibility,
 };
 
 use super::{ExtractOptions, MAX_RUST_NESTING};
 use crate::facts::{
-    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
-    SyntaxError,
+    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
+    SymbolUse, SyntaxError,
 };
 
 /// At most this many syntax errors are kept per file.
@@ -145,7 +151,7 @@ fn parse_and_walk(
                 walker.walk_items(&items);
             }
             walker.base = base;
-            return walker.facts;
+            return walker.finish();
         }
     };
     match syn::parse2::<syn::File>(tokens.clone()) {
@@ -163,7 +169,7 @@ fn parse_and_walk(
             walker.walk_items(&items);
         }
     }
-    walker.facts
+    walker.finish()
 }
 
 /// Byte ranges of `content` that each start with a top-level item: split before every line that
@@ -442,6 +448,51 @@ struct ParamFrame {
 /// One flattened `use` tree leaf: local name, module path, imported name.
 type UseLeaf = (String, Vec<String>, Option<String>);
 
+/// Names are tracked by a hash of their text (no `String` per binding); a collision could only
+/// make a check local look assigned twice.
+type NameHash = u64;
+
+/// Local bindings of one `fn` (closures share their fn's frame; code outside any fn has the
+/// file's frame).
+#[derive(Default)]
+struct LocalFrame {
+    /// How many times each name is bound or assigned: parameters, `let`/`for`/`match` pattern
+    /// bindings, `x = ...`, `x += ...`.
+    bindings: HashMap<NameHash, u32>,
+    /// Names bound by `let name = check(...)`, with the check's index.
+    check_lets: HashMap<NameHash, usize>,
+    /// Conditions (fork slot, name) that mention a name of `check_lets`.
+    refs: Vec<(usize, NameHash)>,
+    /// Conditions (fork slot, name) whose negated/plain flag term is that name.
+    terms: Vec<(usize, NameHash)>,
+}
+
+/// An `if` / `else if` met during the walk; it becomes a [`Fork`] when its condition turns out to
+/// test a flag (check-local status is only known when its fn has been walked).
+struct ForkSlot {
+    kind: ForkKind,
+    span: Span,
+    /// Checks in the condition, then those of check locals it uses (unsorted).
+    checks: Vec<usize>,
+    /// Condition references to possible check locals, still to be resolved.
+    refs: usize,
+    /// The condition, unwrapped of negations, is a flag term; `negation` is the parity of the
+    /// negations removed.
+    term_is_flag: bool,
+    negation: bool,
+    /// The unwrapped condition is `&&` / `||`.
+    boolean_top: bool,
+    has_else: bool,
+    exits_early: bool,
+    /// ElseIf: the chain head's slot (`None` if the head could not be a fork).
+    head: Option<usize>,
+    /// The slot whose resolved context is this fork's parent.
+    parent_of: Option<usize>,
+    /// The slot whose resolved context holds forks in this branch's bodies if this one is not a
+    /// fork (If: the enclosing slot; ElseIf: the previous link of the chain).
+    outer: Option<usize>,
+}
+
 /// Walks the parsed items and collects the facts.
 struct Walker<'a> {
     index: &'a LineIndex<'a>,
@@ -463,6 +514,17 @@ struct Walker<'a> {
     params: Vec<ParamFrame>,
     /// Scratch buffer for identifier text.
     buf: String,
+    /// Every `if` that may be a fork, in source order of its keyword.
+    fork_slots: Vec<ForkSlot>,
+    /// The slot whose then/else body holds the current node (reset at `fn` boundaries).
+    fork_ctx: Option<usize>,
+    /// Slots whose condition is being walked.
+    cond_stack: Vec<usize>,
+    /// Local bindings of the enclosing fns, innermost last (the first is the file's).
+    frames: Vec<LocalFrame>,
+    /// Popped frames kept for their allocations.
+    spare_frames: Vec<LocalFrame>,
+    hasher: BuildHasherDefault<DefaultHasher>,
 }
 
 impl<'a> Walker<'a> {
@@ -481,6 +543,12 @@ impl<'a> Walker<'a> {
             fn_names: Vec::new(),
             params: Vec::new(),
             buf: String::new(),
+            fork_slots: Vec::new(),
+            fork_ctx: None,
+            cond_stack: Vec::new(),
+            frames: vec![LocalFrame::default()],
+            spare_frames: Vec::new(),
+            hasher: BuildHasherDefault::default(),
         }
     }
 
@@ -665,7 +733,18 @@ impl<'a> Walker<'a> {
             .collect();
         self.fn_names.push(ident_string(&sig.ident));
         self.params.push(ParamFrame { names, is_fn: true });
+        let frame = self.spare_frames.pop().unwrap_or_default();
+        self.frames.push(frame);
+        for arg in &sig.inputs {
+            if let FnArg::Typed(t) = arg {
+                self.bind_pattern(&t.pat);
+            }
+        }
+        // A named fn is a boundary: forks inside it have no parent outside.
+        let ctx = self.fork_ctx.take();
         self.visit_block(block);
+        self.fork_ctx = ctx;
+        self.close_frame();
         self.params.pop();
         self.fn_names.pop();
     }
@@ -923,6 +1002,189 @@ impl<'a> Walker<'a> {
         });
     }
 
+    // --- forks
+
+    fn name_hash(&mut self, ident: &Ident) -> NameHash {
+        let name = ident_str(&mut self.buf, ident);
+        self.hasher.hash_one(name)
+    }
+
+    /// Counts one binding or assignment of `ident` in the current fn.
+    fn bind_ident(&mut self, ident: &Ident) {
+        let hash = self.name_hash(ident);
+        if let Some(frame) = self.frames.last_mut() {
+            let count = frame.bindings.entry(hash).or_insert(0);
+            *count = count.saturating_add(1);
+        }
+    }
+
+    /// Counts the names a parameter pattern binds.
+    fn bind_pattern(&mut self, pat: &Pat) {
+        let mut stack = vec![pat];
+        while let Some(pat) = stack.pop() {
+            match pat {
+                Pat::Ident(p) => {
+                    self.bind_ident(&p.ident);
+                    if let Some((_, sub)) = &p.subpat {
+                        stack.push(sub);
+                    }
+                }
+                Pat::Or(p) => stack.extend(p.cases.iter()),
+                Pat::Paren(p) => stack.push(&p.pat),
+                Pat::Reference(p) => stack.push(&p.pat),
+                Pat::Slice(p) => stack.extend(p.elems.iter()),
+                Pat::Struct(p) => stack.extend(p.fields.iter().map(|f| &*f.pat)),
+                Pat::Tuple(p) => stack.extend(p.elems.iter()),
+                Pat::TupleStruct(p) => stack.extend(p.elems.iter()),
+                Pat::Type(p) => stack.push(&p.pat),
+                _ => {}
+            }
+        }
+    }
+
+    /// The index of the check recorded (at or after `from`) for exactly this call expression.
+    fn check_at(&self, expr: &Expr, from: usize) -> Option<usize> {
+        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+            return None;
+        }
+        let span = self.span(expr.span());
+        let checks = self.facts.checks.get(from..)?;
+        checks.iter().position(|c| c.span == span).map(|i| from + i)
+    }
+
+    /// The frame's bindings are complete: resolves the conditions that use its check locals.
+    fn close_frame(&mut self) {
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        let check_local = |hash: &NameHash| {
+            (frame.bindings.get(hash) == Some(&1))
+                .then(|| frame.check_lets.get(hash).copied())
+                .flatten()
+        };
+        for (slot, hash) in &frame.refs {
+            if let (Some(check), Some(slot)) = (check_local(hash), self.fork_slots.get_mut(*slot)) {
+                slot.checks.push(check);
+            }
+        }
+        for (slot, hash) in &frame.terms {
+            if let (Some(_), Some(slot)) = (check_local(hash), self.fork_slots.get_mut(*slot)) {
+                slot.term_is_flag = true;
+            }
+        }
+        frame.bindings.clear();
+        frame.check_lets.clear();
+        frame.refs.clear();
+        frame.terms.clear();
+        self.spare_frames.push(frame);
+    }
+
+    /// Opens the slot of one `if` / `else if` link and walks its condition. Returns `None` (and
+    /// keeps no slot) when the condition cannot test a flag.
+    fn open_fork(
+        &mut self,
+        expr: &ExprIf,
+        kind: ForkKind,
+        head: Option<usize>,
+        parent_of: Option<usize>,
+        outer: Option<usize>,
+    ) -> Option<usize> {
+        let index = self.fork_slots.len();
+        let start = expr.if_token.span.byte_range().start;
+        let end = expr.cond.span().byte_range().end.max(start);
+        let has_else = expr.else_branch.is_some();
+        self.fork_slots.push(ForkSlot {
+            kind,
+            span: self.index.span(self.base + start, self.base + end),
+            checks: Vec::new(),
+            refs: 0,
+            term_is_flag: false,
+            negation: false,
+            boolean_top: false,
+            has_else,
+            exits_early: !has_else && block_exits(&expr.then_branch),
+            head,
+            parent_of,
+            outer,
+        });
+        let before = self.facts.checks.len();
+        // Forks inside the condition belong to the enclosing context, not to this branch.
+        self.fork_ctx = outer;
+        self.cond_stack.push(index);
+        self.visit_expr(&expr.cond);
+        self.cond_stack.pop();
+        let after = self.facts.checks.len();
+        if before == after && self.fork_slots[index].refs == 0 && self.fork_slots.len() == index + 1
+        {
+            self.fork_slots.pop();
+            return None;
+        }
+        let (negation, term) = strip_negations(&expr.cond);
+        let boolean_top =
+            matches!(term, Expr::Binary(b) if matches!(b.op, BinOp::And(_) | BinOp::Or(_)));
+        let term = unwrap_check_value(term);
+        let term_is_flag = self.check_at(term, before).is_some();
+        if !term_is_flag {
+            if let Expr::Path(p) = term {
+                if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
+                    let hash = self.name_hash(ident);
+                    if let Some(frame) = self.frames.last_mut() {
+                        if frame.check_lets.contains_key(&hash) {
+                            frame.terms.push((index, hash));
+                        }
+                    }
+                }
+            }
+        }
+        let slot = &mut self.fork_slots[index];
+        slot.checks.extend(before..after);
+        slot.negation = negation;
+        slot.term_is_flag = term_is_flag;
+        slot.boolean_top = boolean_top;
+        Some(index)
+    }
+
+    /// Resolves the fork slots into [`FileFacts::forks`] and returns the facts.
+    fn finish(mut self) -> FileFacts {
+        while !self.frames.is_empty() {
+            self.close_frame();
+        }
+        let slots = std::mem::take(&mut self.fork_slots);
+        // Per slot: the fork holding nodes inside its bodies, and whether it is a fork itself.
+        let mut holder: Vec<Option<usize>> = Vec::with_capacity(slots.len());
+        let mut is_fork: Vec<bool> = Vec::with_capacity(slots.len());
+        for mut slot in slots {
+            let resolve = |s: Option<usize>| s.and_then(|s| holder.get(s).copied().flatten());
+            slot.checks.sort_unstable();
+            slot.checks.dedup();
+            let parent = resolve(slot.parent_of);
+            let outer = resolve(slot.outer);
+            let fork = if slot.checks.is_empty() {
+                None
+            } else {
+                let chain_head_is_flag = slot.kind == ForkKind::ElseIf
+                    && slot
+                        .head
+                        .is_some_and(|h| is_fork.get(h).copied().unwrap_or(false));
+                self.facts.forks.push(Fork {
+                    kind: slot.kind,
+                    span: slot.span,
+                    checks: slot.checks,
+                    negated: slot.negation && slot.term_is_flag,
+                    compound: slot.boolean_top,
+                    has_else: slot.has_else,
+                    exits_early: slot.exits_early,
+                    chain_head_is_flag,
+                    parent,
+                });
+                Some(self.facts.forks.len() - 1)
+            };
+            is_fork.push(fork.is_some());
+            holder.push(fork.or(outer));
+        }
+        self.facts
+    }
+
     /// Visits the comma-separated expressions of a macro body, if it has that shape.
     fn walk_macro(&mut self, mac: &Macro) {
         if let Ok(exprs) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
@@ -1033,6 +1295,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_path(&mut self, expr: &'ast ExprPath) {
+        if !self.cond_stack.is_empty() && expr.qself.is_none() {
+            if let Some(ident) = expr.path.get_ident() {
+                let hash = self.name_hash(ident);
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.check_lets.contains_key(&hash) {
+                        for &slot in &self.cond_stack {
+                            frame.refs.push((slot, hash));
+                            if let Some(slot) = self.fork_slots.get_mut(slot) {
+                                slot.refs += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
         if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
             let path = expr
                 .path
@@ -1046,6 +1323,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
         let names = closure.inputs.iter().filter_map(pat_ident).collect();
+        for input in &closure.inputs {
+            self.bind_pattern(input);
+        }
         self.params.push(ParamFrame {
             names,
             is_fn: false,
@@ -1054,6 +1334,80 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&closure.body);
         self.body_depth -= 1;
         self.params.pop();
+    }
+
+    /// An `if` chain, walked link by link (a long `else if` chain does not recurse).
+    fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
+        let saved = self.fork_ctx;
+        let mut link_ctx = saved;
+        let mut head = None;
+        let mut kind = ForkKind::If;
+        let mut cur = expr;
+        loop {
+            let slot = self.open_fork(cur, kind, head, saved, link_ctx);
+            if kind == ForkKind::If {
+                head = slot;
+            }
+            link_ctx = slot.or(link_ctx);
+            self.fork_ctx = link_ctx;
+            self.visit_block(&cur.then_branch);
+            let Some((_, else_branch)) = &cur.else_branch else {
+                break;
+            };
+            match &**else_branch {
+                Expr::If(next) => {
+                    cur = next;
+                    kind = ForkKind::ElseIf;
+                }
+                other => {
+                    self.fork_ctx = link_ctx;
+                    self.visit_expr(other);
+                    break;
+                }
+            }
+        }
+        self.fork_ctx = saved;
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        let before = self.facts.checks.len();
+        visit::visit_local(self, local);
+        let Some(init) = &local.init else {
+            return;
+        };
+        if init.diverge.is_some() {
+            return;
+        }
+        let Some(ident) = simple_binding(&local.pat) else {
+            return;
+        };
+        if let Some(check) = self.check_at(unwrap_check_value(&init.expr), before) {
+            let hash = self.name_hash(ident);
+            if let Some(frame) = self.frames.last_mut() {
+                frame.check_lets.insert(hash, check);
+            }
+        }
+    }
+
+    fn visit_pat_ident(&mut self, pat: &'ast PatIdent) {
+        self.bind_ident(&pat.ident);
+        visit::visit_pat_ident(self, pat);
+    }
+
+    fn visit_expr_assign(&mut self, expr: &'ast ExprAssign) {
+        if let Some(ident) = plain_ident(&expr.left) {
+            self.bind_ident(ident);
+        }
+        visit::visit_expr_assign(self, expr);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast ExprBinary) {
+        if is_compound_assign(&expr.op) {
+            if let Some(ident) = plain_ident(&expr.left) {
+                self.bind_ident(ident);
+            }
+        }
+        visit::visit_expr_binary(self, expr);
     }
 
     fn visit_expr_macro(&mut self, expr: &'ast ExprMacro) {
@@ -1105,6 +1459,110 @@ fn unwrap_parens(mut expr: &Expr) -> &Expr {
             _ => return expr,
         }
     }
+}
+
+/// A `let` value without parentheses and `.await`.
+fn unwrap_check_value(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::Paren(p) => expr = &p.expr,
+            Expr::Group(g) => expr = &g.expr,
+            Expr::Await(a) => expr = &a.base,
+            _ => return expr,
+        }
+    }
+}
+
+/// `name` / `mut name` / `name: T` of a `let` binding one name.
+fn simple_binding(mut pat: &Pat) -> Option<&Ident> {
+    loop {
+        match pat {
+            Pat::Ident(p) if p.subpat.is_none() => return Some(&p.ident),
+            Pat::Type(t) => pat = &t.pat,
+            Pat::Paren(p) => pat = &p.pat,
+            _ => return None,
+        }
+    }
+}
+
+/// A plain local name (`x`, `(x)`), not `self.x` or `a::x`.
+fn plain_ident(expr: &Expr) -> Option<&Ident> {
+    match unwrap_parens(expr) {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
+        _ => None,
+    }
+}
+
+fn is_compound_assign(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+/// A condition without parentheses and negations (`!c`, `c == false`, `c != true`, mirrored; `c ==
+/// true` and `c != false` are kept positive), and whether an odd number of negations was removed.
+fn strip_negations(mut expr: &Expr) -> (bool, &Expr) {
+    let mut negated = false;
+    loop {
+        expr = unwrap_parens(expr);
+        match expr {
+            Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) => {
+                negated = !negated;
+                expr = &u.expr;
+            }
+            Expr::Binary(b) if matches!(b.op, BinOp::Eq(_) | BinOp::Ne(_)) => {
+                let (value, other) = match (bool_lit(&b.left), bool_lit(&b.right)) {
+                    (None, Some(v)) => (v, &*b.left),
+                    (Some(v), None) => (v, &*b.right),
+                    _ => return (negated, expr),
+                };
+                if matches!(b.op, BinOp::Eq(_)) != value {
+                    negated = !negated;
+                }
+                expr = other;
+            }
+            _ => return (negated, expr),
+        }
+    }
+}
+
+fn bool_lit(expr: &Expr) -> Option<bool> {
+    match unwrap_parens(expr) {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Bool(b) => Some(b.value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The block's last statement leaves: `return`, `break`, `continue` or a diverging macro.
+fn block_exits(block: &Block) -> bool {
+    match block.stmts.last() {
+        Some(Stmt::Expr(expr, _)) => match expr {
+            Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+            Expr::Macro(m) => is_exit_macro(&m.mac),
+            _ => false,
+        },
+        Some(Stmt::Macro(m)) => is_exit_macro(&m.mac),
+        _ => false,
+    }
+}
+
+fn is_exit_macro(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        s.ident == "panic" || s.ident == "unreachable" || s.ident == "bail" || s.ident == "todo"
+    })
 }
 
 /// A key argument without `&`, `*` and parentheses.
@@ -2188,5 +2646,635 @@ impl<T: Clone> S<T> where T: Send {
         assert_eq!(scan.run, 4);
         let scan = scan_depth(b"if a {} else if b {} else {}");
         assert!(scan.run >= 8);
+    }
+
+    // --- forks
+
+    /// (kind, checks, negated, compound, has_else, exits_early, chain_head_is_flag, parent)
+    type ForkRow = (
+        ForkKind,
+        Vec<usize>,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        Option<usize>,
+    );
+
+    fn fork_rows(facts: &FileFacts) -> Vec<ForkRow> {
+        facts
+            .forks
+            .iter()
+            .map(|f| {
+                (
+                    f.kind,
+                    f.checks.clone(),
+                    f.negated,
+                    f.compound,
+                    f.has_else,
+                    f.exits_early,
+                    f.chain_head_is_flag,
+                    f.parent,
+                )
+            })
+            .collect()
+    }
+
+    fn in_fn(body: &str) -> FileFacts {
+        run(&format!("fn f(u: U, p: bool) {{\n{body}\n}}"))
+    }
+
+    fn fork_count(body: &str) -> usize {
+        in_fn(body).forks.len()
+    }
+
+    fn negated(cond: &str) -> bool {
+        let facts = in_fn(&format!(
+            "let on = flags.is_enabled(\"k\");\nif {cond} {{ a(); }}"
+        ));
+        assert_eq!(facts.forks.len(), 1, "{cond}");
+        facts.forks[0].negated
+    }
+
+    fn compound(cond: &str) -> bool {
+        let facts = in_fn(&format!(
+            "let on = flags.is_enabled(\"k\");\nif {cond} {{ a(); }}"
+        ));
+        assert_eq!(facts.forks.len(), 1, "{cond}");
+        facts.forks[0].compound
+    }
+
+    fn exits(body: &str) -> bool {
+        let facts = in_fn(&format!("loop {{ if is_enabled(X) {{ {body} }} }}"));
+        assert_eq!(facts.forks.len(), 1, "{body}");
+        facts.forks[0].exits_early
+    }
+
+    #[test]
+    fn fork_if_else_with_a_direct_check() {
+        let source =
+            "fn f() {\n    if is_enabled(X) {\n        a();\n    } else {\n        b();\n    }\n}";
+        let facts = run(source);
+        assert_eq!(
+            fork_rows(&facts),
+            vec![(
+                ForkKind::If,
+                vec![0],
+                false,
+                false,
+                true,
+                false,
+                false,
+                None
+            )]
+        );
+        let span = facts.forks[0].span;
+        assert_eq!(text(source, span), "if is_enabled(X)");
+        assert_eq!((span.line, span.column), (2, 5));
+        assert_eq!((span.end_line, span.end_column), (2, 21));
+    }
+
+    #[test]
+    fn fork_spans_cover_keyword_to_condition_end() {
+        let source = "fn f() {\n    let x = 1;\n    if a {\n    } else if flags.is_enabled(\n        X,\n    ) && b {\n    }\n}";
+        let facts = run(source);
+        assert_eq!(facts.forks.len(), 1);
+        let span = facts.forks[0].span;
+        assert_eq!(
+            text(source, span),
+            "if flags.is_enabled(\n        X,\n    ) && b"
+        );
+        assert_eq!((span.line, span.column), (4, 12));
+        assert_eq!((span.end_line, span.end_column), (6, 11));
+
+        let source = "fn f() { let on = is_enabled(X);\n  if !on { a() } }";
+        let facts = run(source);
+        assert_eq!(text(source, facts.forks[0].span), "if !on");
+        assert_eq!(
+            (facts.forks[0].span.line, facts.forks[0].span.column),
+            (2, 3)
+        );
+    }
+
+    #[test]
+    fn fork_via_check_local() {
+        let facts = in_fn("let on = flags.is_enabled(X);\nif on { a(); }");
+        assert_eq!(
+            fork_rows(&facts),
+            vec![(
+                ForkKind::If,
+                vec![0],
+                false,
+                false,
+                false,
+                false,
+                false,
+                None
+            )]
+        );
+        // Typed, mutable but assigned once, parenthesised and awaited values.
+        assert_eq!(
+            fork_count("let mut on: bool = (is_enabled(X));\nif on {}"),
+            1
+        );
+        assert_eq!(
+            fork_count("let on = client.is_enabled(X).await;\nif on {}"),
+            1
+        );
+        assert_eq!(fork_count("let on = (is_enabled(X).await);\nif (on) {}"), 1);
+        // Used inside a closure of the same fn.
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nrun(|| if on { a() });"),
+            1
+        );
+        // Used deeper in the condition.
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nif a(b(on), 1) > 2 {}"),
+            1
+        );
+    }
+
+    #[test]
+    fn no_fork_via_locals_that_are_not_check_locals() {
+        // Assigned twice: reassignment (before or after the if), compound assignment, shadowing.
+        assert_eq!(
+            fork_count("let mut on = is_enabled(X);\non = false;\nif on {}"),
+            0
+        );
+        assert_eq!(
+            fork_count("let mut on = is_enabled(X);\nif on {}\non = false;"),
+            0
+        );
+        assert_eq!(
+            fork_count("let mut on = is_enabled(X);\non |= p;\nif on {}"),
+            0
+        );
+        assert_eq!(
+            fork_count("let on = 1;\nlet on = is_enabled(X);\nif on {}"),
+            0
+        );
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nlet on = !on;\nif on {}"),
+            0
+        );
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nif on {}\nfor on in xs {}"),
+            0
+        );
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nif on {}\nmatch x { Some(on) => {} _ => {} }"),
+            0
+        );
+        assert_eq!(
+            fork_count("let on = is_enabled(X);\nif on {}\nlet g = |on: bool| on;"),
+            0
+        );
+        // A parameter, also when re-bound from a check.
+        assert_eq!(fork_count("if p {}"), 0);
+        assert_eq!(fork_count("let p = is_enabled(X);\nif p {}"), 0);
+        // Not directly a check call.
+        assert_eq!(fork_count("let on = wrap(is_enabled(X));\nif on {}"), 0);
+        assert_eq!(fork_count("let on = other(X);\nif on {}"), 0);
+        assert_eq!(fork_count("let (on, b) = (is_enabled(X), 1);\nif on {}"), 0);
+        // Not a plain identifier.
+        assert_eq!(fork_count("let on = is_enabled(X);\nif self.on {}"), 0);
+        assert_eq!(fork_count("let on = is_enabled(X);\nif m::on {}"), 0);
+        // Bound in another fn.
+        let facts = run("fn a() { let on = is_enabled(X); }\nfn b() { if on {} }");
+        assert!(facts.forks.is_empty());
+        let facts = run("fn a() { let on = is_enabled(X); fn b() { if on {} } }");
+        assert!(facts.forks.is_empty());
+    }
+
+    #[test]
+    fn ordinary_ifs_produce_no_fork() {
+        let facts = in_fn(
+            "if a {} else if b == 1 { c() } else {}\nif x && y {}\nif let Some(v) = o {}\nwhile is_enabled(X) {}\nmatch is_enabled(Y) { _ => {} }\nif p { is_enabled(Z); }",
+        );
+        assert_eq!(facts.checks.len(), 3);
+        assert!(facts.forks.is_empty(), "{:?}", facts.forks);
+    }
+
+    #[test]
+    fn fork_negations() {
+        for cond in [
+            "!is_enabled(X)",
+            "!(is_enabled(X))",
+            "(!flags.is_enabled(X))",
+            "is_enabled(X) == false",
+            "false == is_enabled(X)",
+            "is_enabled(X) != true",
+            "true != is_enabled(X)",
+            "(is_enabled(X)) == false",
+            "!on",
+            "!(on)",
+            "on == false",
+            "false == on",
+            "on != true",
+            "true != (on)",
+            "!!!on",
+            "!is_enabled(X).await",
+        ] {
+            assert!(negated(cond), "{cond}");
+        }
+        for cond in [
+            "is_enabled(X)",
+            "on",
+            "!!on",
+            "!!is_enabled(X)",
+            "!(!is_enabled(X))",
+            "on == true",
+            "is_enabled(X) != false",
+            "!(on && x)",
+            "!x && on",
+            "get_flag_for_user(u, X) == \"on\"",
+            "!wrap(is_enabled(X))",
+            "on == p",
+        ] {
+            assert!(!negated(cond), "{cond}");
+        }
+    }
+
+    #[test]
+    fn fork_compound_conditions() {
+        for cond in [
+            "is_enabled(X) && a",
+            "a || on",
+            "a && (b || (c && is_enabled(X)))",
+            "!(a && on)",
+            "(a || on) == false",
+            "a && b && wrap(on)",
+        ] {
+            assert!(compound(cond), "{cond}");
+        }
+        for cond in [
+            "is_enabled(X)",
+            "!on",
+            "on == (a && b)",
+            "wrap(a && on)",
+            "get_flag_for_user(u, X) == \"on\"",
+        ] {
+            assert!(!compound(cond), "{cond}");
+        }
+    }
+
+    #[test]
+    fn fork_has_else_and_chains() {
+        let facts = in_fn(
+            "if is_enabled(A) { a() } else if is_enabled(B) { b() } else if is_enabled(C) { c() } else { d() }",
+        );
+        assert_eq!(
+            fork_rows(&facts),
+            vec![
+                (
+                    ForkKind::If,
+                    vec![0],
+                    false,
+                    false,
+                    true,
+                    false,
+                    false,
+                    None
+                ),
+                (
+                    ForkKind::ElseIf,
+                    vec![1],
+                    false,
+                    false,
+                    true,
+                    false,
+                    true,
+                    None
+                ),
+                (
+                    ForkKind::ElseIf,
+                    vec![2],
+                    false,
+                    false,
+                    true,
+                    false,
+                    true,
+                    None
+                ),
+            ]
+        );
+        // An ElseIf with nothing after it.
+        let facts = in_fn("if is_enabled(A) { a() } else if is_enabled(B) { return; }");
+        assert_eq!(
+            fork_rows(&facts),
+            vec![
+                (
+                    ForkKind::If,
+                    vec![0],
+                    false,
+                    false,
+                    true,
+                    false,
+                    false,
+                    None
+                ),
+                (
+                    ForkKind::ElseIf,
+                    vec![1],
+                    false,
+                    false,
+                    false,
+                    true,
+                    true,
+                    None
+                ),
+            ]
+        );
+        // Chain head not a flag.
+        let facts = in_fn("if a { } else if b { } else if !is_enabled(B) { } else { }");
+        assert_eq!(
+            fork_rows(&facts),
+            vec![(
+                ForkKind::ElseIf,
+                vec![0],
+                true,
+                false,
+                true,
+                false,
+                false,
+                None
+            )]
+        );
+        let facts = in_fn("if is_enabled(A) { } else if b { } else if on() || is_enabled(C) { }");
+        assert_eq!(
+            fork_rows(&facts),
+            vec![
+                (
+                    ForkKind::If,
+                    vec![0],
+                    false,
+                    false,
+                    true,
+                    false,
+                    false,
+                    None
+                ),
+                (
+                    ForkKind::ElseIf,
+                    vec![1],
+                    false,
+                    true,
+                    false,
+                    false,
+                    true,
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn fork_exits_early() {
+        for body in [
+            "return;",
+            "return",
+            "return 1;",
+            "break;",
+            "break 'outer",
+            "continue;",
+            "continue",
+            "a(); return;",
+            "panic!(\"no\");",
+            "panic!(\"no\")",
+            "std::panic!()",
+            "unreachable!()",
+            "bail!(\"x\");",
+            "anyhow::bail!(\"x\")",
+            "todo!();",
+        ] {
+            assert!(exits(body), "{body}");
+        }
+        for body in [
+            "",
+            "a();",
+            "return; a();",
+            "if x { return; }",
+            "println!(\"x\");",
+            "let x = 1;",
+            "{ return; }",
+        ] {
+            assert!(!exits(body), "{body}");
+        }
+        // Not when an else follows.
+        let facts = in_fn("if is_enabled(X) { return; } else { a(); }");
+        assert!(!facts.forks[0].exits_early);
+        let facts = in_fn("if is_enabled(X) { return; } else if is_enabled(Y) { return; }");
+        assert!(!facts.forks[0].exits_early);
+        assert!(facts.forks[1].exits_early);
+    }
+
+    #[test]
+    fn fork_parents() {
+        // Nested in the then-branch and in the else-branch.
+        let facts = in_fn(
+            "if is_enabled(A) {\n if is_enabled(B) {}\n} else {\n if is_enabled(C) {}\n}\nif is_enabled(D) {}",
+        );
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, Some(0), Some(0), None]);
+
+        // Through a non-flag if, and a flag if inside an if expression.
+        let facts =
+            in_fn("if is_enabled(A) { if plain { let v = if is_enabled(B) { 1 } else { 2 }; } }");
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, Some(0)]);
+
+        // Inside an ElseIf body; an ElseIf's parent is its head's parent.
+        let facts = in_fn(
+            "if is_enabled(A) {\n if is_enabled(B) {} else if is_enabled(C) { if is_enabled(D) {} } else { if is_enabled(E) {} }\n}",
+        );
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        let kinds: Vec<ForkKind> = facts.forks.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ForkKind::If,
+                ForkKind::If,
+                ForkKind::ElseIf,
+                ForkKind::If,
+                ForkKind::If
+            ]
+        );
+        assert_eq!(parents, vec![None, Some(0), Some(0), Some(2), Some(2)]);
+
+        // Non-flag links of a chain: forks in their bodies belong to the previous flag link.
+        let facts = in_fn(
+            "if is_enabled(A) {} else if b { if is_enabled(B) {} } else { if is_enabled(C) {} }",
+        );
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, Some(0), Some(0)]);
+        let facts = in_fn("if a {} else if is_enabled(B) { if is_enabled(C) {} }");
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, Some(0)]);
+        assert!(!facts.forks[0].chain_head_is_flag);
+    }
+
+    #[test]
+    fn fork_parent_boundaries() {
+        // Not inside the condition.
+        let facts = in_fn(
+            "if run(|| if is_enabled(B) { 1 } else { 2 }) && is_enabled(A) { if is_enabled(C) {} }",
+        );
+        assert_eq!(facts.checks.len(), 3);
+        assert_eq!(
+            fork_rows(&facts),
+            vec![
+                (
+                    ForkKind::If,
+                    vec![0, 1],
+                    false,
+                    true,
+                    false,
+                    false,
+                    false,
+                    None
+                ),
+                (
+                    ForkKind::If,
+                    vec![0],
+                    false,
+                    false,
+                    true,
+                    false,
+                    false,
+                    None
+                ),
+                (
+                    ForkKind::If,
+                    vec![2],
+                    false,
+                    false,
+                    false,
+                    false,
+                    false,
+                    Some(0)
+                ),
+            ]
+        );
+        // Not in an else-if condition either: its context is the previous link's else branch.
+        let facts = in_fn("if is_enabled(A) {} else if run(|| if is_enabled(B) {}) {}");
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, None, Some(0)]);
+        // Closures are not boundaries, named fns are.
+        let facts = in_fn(
+            "if is_enabled(A) {\n run(|x| { if is_enabled(B) {} });\n fn inner() { if is_enabled(C) {} }\n}",
+        );
+        let parents: Vec<Option<usize>> = facts.forks.iter().map(|f| f.parent).collect();
+        assert_eq!(parents, vec![None, Some(0), None]);
+        // Forks in an fn after a nested fn still see their parent.
+        let facts = in_fn("if is_enabled(A) { fn inner() {} if is_enabled(B) {} }");
+        assert_eq!(facts.forks[1].parent, Some(0));
+    }
+
+    #[test]
+    fn fork_checks_reference_the_right_sites() {
+        let facts = in_fn(
+            "is_enabled(\"before\");\nlet on = get_flag_for_user(u, A);\nlet off = is_enabled(B);\nif is_enabled(C) && on && off && on {}\nif wrap(is_enabled(D), on) {}",
+        );
+        let keys = keys(&facts);
+        assert_eq!(keys[1], path(&["A"]));
+        assert_eq!(keys[2], path(&["B"]));
+        assert_eq!(keys[3], path(&["C"]));
+        assert_eq!(keys[4], path(&["D"]));
+        assert_eq!(facts.forks.len(), 2);
+        assert_eq!(facts.forks[0].checks, vec![1, 2, 3]);
+        assert_eq!(facts.forks[1].checks, vec![1, 4]);
+    }
+
+    #[test]
+    fn fork_other_condition_shapes() {
+        // if let, checks inside macro arguments, ifs inside macro arguments and closures.
+        let facts = in_fn("if let Some(v) = get_flag_for_user(u, X) { a(v) }");
+        assert_eq!(fork_rows(&facts)[0].1, vec![0]);
+        let facts = in_fn("if matches!(get_flag_for_user(u, X), Some(_)) {}");
+        assert_eq!(facts.forks.len(), 1);
+        let facts = in_fn("assert!(if is_enabled(X) { true } else { false });");
+        assert_eq!(facts.forks.len(), 1);
+        // Outside fns: const initialisers and impl methods.
+        let facts = run(
+            "const C: u8 = if is_enabled(X) { 1 } else { 2 };\nimpl S { fn m(&self) { let on = self.c.is_enabled(Y); if !on { return; } } }",
+        );
+        assert_eq!(
+            fork_rows(&facts),
+            vec![
+                (
+                    ForkKind::If,
+                    vec![0],
+                    false,
+                    false,
+                    true,
+                    false,
+                    false,
+                    None
+                ),
+                (ForkKind::If, vec![1], true, false, false, true, false, None),
+            ]
+        );
+        // Recovered items (the file does not parse) still report forks.
+        let facts = run("fn broken() { let x = ; }\nfn ok() { if is_enabled(X) {} }");
+        assert!(!facts.syntax_errors.is_empty());
+        assert_eq!(facts.forks.len(), 1);
+        let facts = run("fn broken( {\n\nfn ok() { let on = is_enabled(X); if on {} }\n");
+        assert_eq!(facts.forks.len(), 1);
+    }
+
+    #[test]
+    fn deep_if_nesting_is_rejected_without_overflow() {
+        let depth = 10_000;
+        let source = format!(
+            "fn f() {{ {}a(); {} }}",
+            "if is_enabled(X) { ".repeat(depth),
+            "}".repeat(depth)
+        );
+        let facts = run(&source);
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0]
+            .message
+            .contains("nesting deeper than 200"));
+        assert!(facts.forks.is_empty() && facts.checks.is_empty());
+        // At the limit it is parsed and every level is the child of the previous one.
+        let depth = 190;
+        let source = format!(
+            "fn f() {{ {}a(); {} }}",
+            "if is_enabled(X) { ".repeat(depth),
+            "}".repeat(depth)
+        );
+        let facts = run(&source);
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(facts.forks.len(), depth);
+        assert!(facts
+            .forks
+            .iter()
+            .enumerate()
+            .all(|(i, f)| f.parent == i.checked_sub(1)));
+    }
+
+    #[test]
+    fn long_else_if_chain_without_overflow() {
+        let chain = |n: usize| {
+            format!(
+                "fn f() {{ if is_enabled(X) {{ }}{} else {{ }} }}",
+                " else if is_enabled(X) { }".repeat(n)
+            )
+        };
+        // 10 000 links exceed the caller's expression limit: one error, nothing else.
+        let facts = run(&chain(10_000));
+        assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
+        assert!(facts.forks.is_empty());
+        // A long chain below the limit is parsed (on the deep stack) and walked link by link.
+        let n = 5_000;
+        let facts = run(&chain(n));
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(facts.forks.len(), n + 1);
+        assert!(facts.forks[1..].iter().all(|f| f.kind == ForkKind::ElseIf
+            && f.parent.is_none()
+            && f.chain_head_is_flag
+            && f.has_else));
+        assert_eq!(facts.forks[n].checks, vec![n]);
     }
 }

@@ -4,7 +4,10 @@
 //! `export ... from`, `import x = require()`, and CommonJS `const x = require('m')`), string
 //! constants (`const A = 'a'`, string members of `enum`s and of `const OBJ = { ... }`), the
 //! top-level names the file binds, calls of configured check functions with their key argument,
-//! uses of imported or interesting names and member chains, and syntax errors.
+//! uses of imported or interesting names and member chains, flag forks (`if`, `else if` and
+//! ternaries whose condition contains a check or reads a local assigned once from a check), and
+//! syntax errors. Forks are collected as candidates during the walk and resolved at the end, when
+//! every check and every write of a local is known.
 //!
 //! The tree is walked once with an explicit stack (no recursion), so arbitrarily deep input is safe.
 //! Type positions (annotations, interfaces, type aliases, generics) are only scanned for syntax
@@ -12,14 +15,14 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
 use super::ExtractOptions;
 use crate::facts::{
-    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
-    SyntaxError,
+    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
+    SymbolUse, SyntaxError,
 };
 
 /// At most this many syntax errors are reported per file.
@@ -83,6 +86,37 @@ struct Item<'t, 's> {
     hint: Option<&'s str>,
     /// A direct child of the program.
     top: bool,
+    /// Innermost fork candidate (index into `Walker::fork_candidates`) whose then- or else-branch
+    /// contains the node, within the same named function.
+    branch: Option<usize>,
+    /// Inside the condition of an `if` or ternary.
+    cond: bool,
+}
+
+/// An `if`, `else if` or ternary; it becomes a [`Fork`] when its condition tests a flag.
+struct ForkCandidate<'t> {
+    kind: ForkKind,
+    /// Where the span starts: the `if` keyword, or the ternary's start.
+    start: usize,
+    condition: Node<'t>,
+    has_else: bool,
+    exits_early: bool,
+    /// If/Ternary: the enclosing candidate (`Item::branch`). ElseIf: the previous link of its
+    /// chain, whose else-branch contains it.
+    up: Option<usize>,
+    /// The first `if` of the chain (the candidate itself for If/Ternary).
+    head: usize,
+}
+
+/// Writes to one variable: how many, and the check the last one assigned (if a check call).
+type Binding = (u32, Option<usize>);
+
+/// A write to a plain identifier: a declarator with a value, an assignment, `x++`, a `for` target.
+struct Write<'s> {
+    frame: Option<usize>,
+    name: &'s str,
+    /// The assigned value when it is (after parentheses/`await`) a call: its node id.
+    call: Option<usize>,
 }
 
 /// An enclosing function: its name (for the self-recursion rule) and parameter names.
@@ -114,6 +148,19 @@ struct Walker<'s, 'o, 't> {
     /// Reused buffers.
     children: Vec<(Option<&'static str>, Node<'t>)>,
     segments: Vec<Cow<'s, str>>,
+    // ----- fork bookkeeping (resolved in `finish`) -----
+    fork_candidates: Vec<ForkCandidate<'t>>,
+    /// `if` statements that are the `else if` of a candidate: node id -> that candidate.
+    pending_else_if: HashMap<usize, usize>,
+    /// Call node id -> index of the check recorded there.
+    check_calls: HashMap<usize, usize>,
+    /// Byte range of each recorded check call.
+    check_ranges: Vec<(usize, usize)>,
+    /// Names declared (`let`/`const`/`var`, `for` heads, `catch`) per function frame.
+    declared: HashSet<(Option<usize>, &'s str)>,
+    writes: Vec<Write<'s>>,
+    /// Plain identifiers read inside conditions: `(start, end, frame, name)`.
+    condition_idents: Vec<(usize, usize, Option<usize>, &'s str)>,
 }
 
 impl<'s, 'o, 't> Walker<'s, 'o, 't> {
@@ -130,6 +177,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             cursor,
             children: Vec::new(),
             segments: Vec::new(),
+            fork_candidates: Vec::new(),
+            pending_else_if: HashMap::new(),
+            check_calls: HashMap::new(),
+            check_ranges: Vec::new(),
+            declared: HashSet::new(),
+            writes: Vec::new(),
+            condition_idents: Vec::new(),
         }
     }
 
@@ -141,6 +195,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 }
             }
         }
+        self.resolve_forks();
         self.facts
     }
 
@@ -201,6 +256,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 frame: item.frame,
                 hint,
                 top: false,
+                branch: item.branch,
+                cond: item.cond,
             });
         }
         stack[start..].reverse();
@@ -304,6 +361,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             frame: None,
             hint: None,
             top: false,
+            branch: None,
+            cond: false,
         }];
         while let Some(item) = stack.pop() {
             let node = item.node;
@@ -327,7 +386,36 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if is_type_kind(kind) {
             return self.push_children(item, stack, |_, _, _| None);
         }
+        if item.cond && kind == "identifier" {
+            self.condition_idents.push((
+                node.start_byte(),
+                node.end_byte(),
+                item.frame,
+                self.text(node),
+            ));
+        }
         match kind {
+            "if_statement" => self.if_statement(item, stack),
+            "ternary_expression" => self.ternary_expression(item, stack),
+            "class_body" => {
+                let inner = Item {
+                    branch: None,
+                    ..item
+                };
+                self.push_children(inner, stack, |_, field, child| {
+                    expr_child_mode("class_body", field, child)
+                });
+            }
+            "assignment_expression"
+            | "augmented_assignment_expression"
+            | "update_expression"
+            | "for_in_statement"
+            | "catch_clause" => {
+                self.record_writes(node, item.frame);
+                self.push_children(item, stack, move |_, field, child| {
+                    expr_child_mode(kind, field, child)
+                });
+            }
             "program" => {
                 let start = stack.len();
                 self.push_children(item, stack, |_, _, child| {
@@ -367,6 +455,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             "jsx_closing_element" => self.push_children(item, stack, |_, _, _| None),
             "variable_declarator" => {
                 self.require_import(node);
+                self.record_writes(node, item.frame);
                 self.push_children(item, stack, |_, field, child| {
                     expr_child_mode("variable_declarator", field, child)
                 });
@@ -440,8 +529,16 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             name,
             params,
         });
+        // Functions written with the `function` keyword and methods end the search for a parent
+        // fork; arrow functions do not.
+        let branch = if node.kind() == "arrow_function" {
+            item.branch
+        } else {
+            None
+        };
         let inner = Item {
             frame: Some(self.frames.len() - 1),
+            branch,
             ..item
         };
         self.push_children(inner, stack, |_, field, child| match field {
@@ -474,6 +571,288 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    // ----- forks ---------------------------------------------------------------------------------
+
+    /// An `if` statement: a fork candidate (`If`, or `ElseIf` when it is the `else if` of one).
+    fn if_statement(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        let condition = node.child_by_field_name("condition");
+        let alternative = node.child_by_field_name("alternative");
+        let previous = self.pending_else_if.remove(&node.id());
+        let mut candidate = None;
+        if let Some(condition) = condition {
+            let index = self.fork_candidates.len();
+            let (kind, up, head) =
+                match previous.and_then(|p| Some((p, self.fork_candidates.get(p)?.head))) {
+                    Some((previous, head)) => (ForkKind::ElseIf, Some(previous), head),
+                    None => (ForkKind::If, item.branch, index),
+                };
+            let has_else = alternative.is_some();
+            let exits_early = !has_else
+                && node
+                    .child_by_field_name("consequence")
+                    .is_some_and(ends_by_leaving);
+            self.fork_candidates.push(ForkCandidate {
+                kind,
+                start: node.start_byte(),
+                condition,
+                has_else,
+                exits_early,
+                up,
+                head,
+            });
+            if let Some(else_if) = alternative
+                .and_then(first_named)
+                .filter(|n| n.kind() == "if_statement")
+            {
+                self.pending_else_if.insert(else_if.id(), index);
+            }
+            candidate = Some(index);
+        }
+        let start = stack.len();
+        self.push_children(item, stack, |_, field, child| {
+            expr_child_mode("if_statement", field, child)
+        });
+        if let Some(index) = candidate {
+            let condition_id = condition.map(|c| c.id());
+            for pending in &mut stack[start..] {
+                if Some(pending.node.id()) == condition_id {
+                    pending.cond = true;
+                } else {
+                    pending.branch = Some(index);
+                }
+            }
+        }
+    }
+
+    /// `c ? a : b`: a fork candidate whose two results are its branches.
+    fn ternary_expression(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
+        let node = item.node;
+        let condition = node.child_by_field_name("condition");
+        let mut candidate = None;
+        if let Some(condition) = condition {
+            let index = self.fork_candidates.len();
+            self.fork_candidates.push(ForkCandidate {
+                kind: ForkKind::Ternary,
+                start: node.start_byte(),
+                condition,
+                has_else: true,
+                exits_early: false,
+                up: item.branch,
+                head: index,
+            });
+            candidate = Some(index);
+        }
+        let start = stack.len();
+        self.push_children(item, stack, |_, field, child| {
+            expr_child_mode("ternary_expression", field, child)
+        });
+        if let Some(index) = candidate {
+            let condition_id = condition.map(|c| c.id());
+            for pending in &mut stack[start..] {
+                if Some(pending.node.id()) == condition_id {
+                    pending.cond = true;
+                } else {
+                    pending.branch = Some(index);
+                }
+            }
+        }
+    }
+
+    /// Declarations and writes of plain identifiers made by `node` (a declarator, an assignment,
+    /// an update, a `for ... in/of` head or a `catch` clause), for the check-local rule.
+    fn record_writes(&mut self, node: Node<'t>, frame: Option<usize>) {
+        let mut names = Vec::new();
+        match node.kind() {
+            "variable_declarator" => {
+                let Some(name) = node.child_by_field_name("name") else {
+                    return;
+                };
+                let value = node.child_by_field_name("value");
+                if name.kind() == "identifier" {
+                    let name = self.text(name);
+                    self.declared.insert((frame, name));
+                    if let Some(value) = value {
+                        let call = Some(unwrap_test_operand(value))
+                            .filter(|v| v.kind() == "call_expression")
+                            .map(|v| v.id());
+                        self.writes.push(Write { frame, name, call });
+                    }
+                    return;
+                }
+                self.binding_names(name, &mut names);
+                for name in names {
+                    self.declared.insert((frame, name));
+                    self.writes.push(Write {
+                        frame,
+                        name,
+                        call: None,
+                    });
+                }
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                let Some(left) = node.child_by_field_name("left") else {
+                    return;
+                };
+                let left = unwrap_parentheses(left);
+                if left.kind() == "identifier" {
+                    let call = if node.kind() == "assignment_expression" {
+                        node.child_by_field_name("right")
+                            .map(unwrap_test_operand)
+                            .filter(|v| v.kind() == "call_expression")
+                            .map(|v| v.id())
+                    } else {
+                        None
+                    };
+                    let name = self.text(left);
+                    self.writes.push(Write { frame, name, call });
+                    return;
+                }
+                self.binding_names(left, &mut names);
+                for name in names {
+                    self.writes.push(Write {
+                        frame,
+                        name,
+                        call: None,
+                    });
+                }
+            }
+            "update_expression" => {
+                if let Some(argument) = node.child_by_field_name("argument") {
+                    let argument = unwrap_parentheses(argument);
+                    if argument.kind() == "identifier" {
+                        let name = self.text(argument);
+                        self.writes.push(Write {
+                            frame,
+                            name,
+                            call: None,
+                        });
+                    }
+                }
+            }
+            "for_in_statement" => {
+                let Some(left) = node.child_by_field_name("left") else {
+                    return;
+                };
+                let declares = node.child_by_field_name("kind").is_some();
+                self.binding_names(unwrap_parentheses(left), &mut names);
+                for name in names {
+                    if declares {
+                        self.declared.insert((frame, name));
+                    }
+                    self.writes.push(Write {
+                        frame,
+                        name,
+                        call: None,
+                    });
+                }
+            }
+            "catch_clause" => {
+                if let Some(parameter) = node.child_by_field_name("parameter") {
+                    self.binding_names(parameter, &mut names);
+                    for name in names {
+                        self.declared.insert((frame, name));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The function frame (`None`: module) whose variable `name` denotes when read in `frame`;
+    /// `Err(())` when it is a parameter.
+    fn binding_scope(&self, name: &str, frame: Option<usize>) -> Result<Option<usize>, ()> {
+        let mut current = frame;
+        while let Some(index) = current {
+            let Some(f) = self.frames.get(index) else {
+                break;
+            };
+            if f.params.contains(&name) {
+                return Err(());
+            }
+            if self.declared.contains(&(Some(index), name)) {
+                return Ok(Some(index));
+            }
+            current = f.parent;
+        }
+        Ok(None)
+    }
+
+    /// Turns the fork candidates into `facts.forks`, now that every check and write is known.
+    fn resolve_forks(&mut self) {
+        if self.fork_candidates.is_empty() || self.check_ranges.is_empty() {
+            return;
+        }
+        // Check locals: variables written exactly once, from a recorded check call.
+        // (function frame, name) -> (number of writes, check of the last write).
+        let mut bindings: HashMap<(Option<usize>, &str), Binding> = HashMap::new();
+        for write in &self.writes {
+            let Ok(scope) = self.binding_scope(write.name, write.frame) else {
+                continue;
+            };
+            let entry = bindings.entry((scope, write.name)).or_insert((0, None));
+            entry.0 = entry.0.saturating_add(1);
+            entry.1 = write.call.and_then(|id| self.check_calls.get(&id).copied());
+        }
+        // Flag tests: `(start, end, check)` of check calls and of check-local reads in conditions.
+        let mut tests: Vec<(usize, usize, usize)> = self
+            .check_ranges
+            .iter()
+            .enumerate()
+            .map(|(check, &(start, end))| (start, end, check))
+            .collect();
+        for &(start, end, frame, name) in &self.condition_idents {
+            let Ok(scope) = self.binding_scope(name, frame) else {
+                continue;
+            };
+            if let Some(&(1, Some(check))) = bindings.get(&(scope, name)) {
+                tests.push((start, end, check));
+            }
+        }
+        tests.sort_unstable();
+        let tests = FlagTests(tests);
+
+        let candidates = std::mem::take(&mut self.fork_candidates);
+        let mut fork_of: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
+        // The nearest recorded fork above each candidate (following `up`).
+        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
+        let mut checks = Vec::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            let above = match candidate.up.filter(|&u| u < index) {
+                Some(up) => fork_of[up].or(nearest[up]),
+                None => None,
+            };
+            nearest.push(above);
+            let condition = candidate.condition;
+            checks.clear();
+            tests.within(condition.start_byte(), condition.end_byte(), &mut checks);
+            if checks.is_empty() {
+                fork_of.push(None);
+                continue;
+            }
+            checks.sort_unstable();
+            checks.dedup();
+            let (parent, chain_head_is_flag) = match candidate.kind {
+                ForkKind::ElseIf if candidate.head < index => {
+                    (nearest[candidate.head], fork_of[candidate.head].is_some())
+                }
+                _ => (above, false),
+            };
+            fork_of.push(Some(self.facts.forks.len()));
+            self.facts.forks.push(Fork {
+                kind: candidate.kind,
+                span: self.lines.span(candidate.start, condition.end_byte()),
+                checks: checks.clone(),
+                negated: tests.negated(condition),
+                compound: tests.compound(condition),
+                has_else: candidate.has_else,
+                exits_early: candidate.exits_early,
+                chain_head_is_flag,
+                parent,
+            });
         }
     }
 
@@ -661,6 +1040,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             (None, None) => return None,
         };
         let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
+        self.check_calls.insert(node.id(), self.facts.checks.len());
+        self.check_ranges.push((node.start_byte(), node.end_byte()));
         self.facts.checks.push(CheckSite {
             spec: spec_index,
             key,
@@ -1255,6 +1636,160 @@ fn expr_child_mode(parent: &str, field: Option<&'static str>, child: Node) -> Op
         ("catch_clause", Some("parameter")) => Some(Mode::Pattern),
         _ => Some(Mode::Expr),
     }
+}
+
+/// The flag tests of a file (check calls, reads of check locals in conditions) as
+/// `(start, end, check index)`, sorted.
+struct FlagTests(Vec<(usize, usize, usize)>);
+
+impl FlagTests {
+    /// Pushes the checks of the tests inside `start..end`.
+    fn within(&self, start: usize, end: usize, out: &mut Vec<usize>) {
+        let first = self.0.partition_point(|t| t.0 < start);
+        for &(s, e, check) in &self.0[first..] {
+            if s >= end {
+                break;
+            }
+            if e <= end {
+                out.push(check);
+            }
+        }
+    }
+
+    fn contains(&self, node: Node) -> bool {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.0.partition_point(|t| t.0 < start);
+        self.0[first..]
+            .iter()
+            .take_while(|t| t.0 < end)
+            .any(|t| t.1 <= end)
+    }
+
+    /// `node` itself (unwrapped) is a check call or a check-local read.
+    fn is_test(&self, node: Node) -> bool {
+        let node = unwrap_test_operand(node);
+        if !matches!(node.kind(), "call_expression" | "identifier") {
+            return false;
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.0.partition_point(|t| t.0 < start);
+        self.0[first..]
+            .iter()
+            .take_while(|t| t.0 == start)
+            .any(|t| t.1 == end)
+    }
+
+    /// The whole condition is a negated flag test: `!T`, `T === false`, `T !== true`, ...
+    /// (an even number of negations is positive).
+    fn negated(&self, condition: Node) -> bool {
+        let mut node = unwrap_parentheses(condition);
+        let mut negated = false;
+        loop {
+            match node.kind() {
+                "unary_expression" if operator(node) == Some("!") => {
+                    let Some(argument) = node.child_by_field_name("argument") else {
+                        return false;
+                    };
+                    negated = !negated;
+                    node = unwrap_parentheses(argument);
+                }
+                "binary_expression" => {
+                    let (Some(left), Some(right)) = (
+                        node.child_by_field_name("left").map(unwrap_parentheses),
+                        node.child_by_field_name("right").map(unwrap_parentheses),
+                    ) else {
+                        return false;
+                    };
+                    let (operand, literal) = match (left.kind(), right.kind()) {
+                        (_, "true" | "false") => (left, right.kind()),
+                        ("true" | "false", _) => (right, left.kind()),
+                        _ => return false,
+                    };
+                    let flips = match (operator(node), literal) {
+                        (Some("===" | "=="), "false") | (Some("!==" | "!="), "true") => true,
+                        (Some("===" | "=="), "true") | (Some("!==" | "!="), "false") => false,
+                        _ => return false,
+                    };
+                    negated ^= flips;
+                    node = operand;
+                }
+                _ => return negated && self.is_test(node),
+            }
+        }
+    }
+
+    /// The condition (without parentheses and negations) is an `&&`/`||` combining a flag test.
+    fn compound(&self, condition: Node) -> bool {
+        let mut node = unwrap_parentheses(condition);
+        while node.kind() == "unary_expression" && operator(node) == Some("!") {
+            match node.child_by_field_name("argument") {
+                Some(argument) => node = unwrap_parentheses(argument),
+                None => return false,
+            }
+        }
+        node.kind() == "binary_expression"
+            && matches!(operator(node), Some("&&" | "||"))
+            && self.contains(node)
+    }
+}
+
+/// The operator token of a unary/binary expression.
+fn operator(node: Node) -> Option<&'static str> {
+    node.child_by_field_name("operator").map(|o| o.kind())
+}
+
+/// Strips parentheses (iteratively).
+fn unwrap_parentheses(node: Node) -> Node {
+    let mut current = node;
+    while current.kind() == "parenthesized_expression" {
+        match first_named(current) {
+            Some(inner) => current = inner,
+            None => break,
+        }
+    }
+    current
+}
+
+/// Strips parentheses, `await` and type-only wrappers (`x!`, `x as T`, `<T>x`, `x satisfies T`).
+fn unwrap_test_operand(node: Node) -> Node {
+    let mut current = node;
+    loop {
+        current = unwrap_expression(current);
+        if current.kind() != "await_expression" {
+            return current;
+        }
+        match first_named(current) {
+            Some(inner) => current = inner,
+            None => return current,
+        }
+    }
+}
+
+/// A then-branch whose last statement (or itself, without braces) leaves: `return`, `throw`,
+/// `continue`, `break`.
+fn ends_by_leaving(consequence: Node) -> bool {
+    let last = if consequence.kind() == "statement_block" {
+        let count = consequence.named_child_count();
+        let mut found = None;
+        for i in (0..count).rev() {
+            match consequence.named_child(i) {
+                Some(child) if child.kind() == "comment" => continue,
+                child => {
+                    found = child;
+                    break;
+                }
+            }
+        }
+        found
+    } else {
+        Some(consequence)
+    };
+    last.is_some_and(|statement| {
+        matches!(
+            statement.kind(),
+            "return_statement" | "throw_statement" | "continue_statement" | "break_statement"
+        )
+    })
 }
 
 /// The first named child that is not a comment.
@@ -2292,5 +2827,493 @@ d';");
             assert_eq!(ts("isEnabled('a')").checks.len(), 1);
             assert_eq!(tsx("isEnabled('a')").checks.len(), 1);
         }
+    }
+
+    // ----- forks ---------------------------------------------------------------------------
+
+    fn forks(source: &str) -> Vec<Fork> {
+        ts(source).forks
+    }
+
+    fn kinds(forks: &[Fork]) -> Vec<ForkKind> {
+        forks.iter().map(|f| f.kind).collect()
+    }
+
+    fn parents(forks: &[Fork]) -> Vec<Option<usize>> {
+        forks.iter().map(|f| f.parent).collect()
+    }
+
+    fn negated(condition: &str) -> bool {
+        let source = format!("const on = isEnabled('on');\nif ({condition}) {{ go(); }}");
+        let forks = forks(&source);
+        assert_eq!(forks.len(), 1, "{condition}: {forks:?}");
+        forks[0].negated
+    }
+
+    fn compound(condition: &str) -> bool {
+        let source = format!("const on = isEnabled('on');\nif ({condition}) {{ go(); }}");
+        let forks = forks(&source);
+        assert_eq!(forks.len(), 1, "{condition}: {forks:?}");
+        forks[0].compound
+    }
+
+    fn exits(body: &str) -> bool {
+        let source = format!("function f() {{ for (;;) {{ if (isEnabled('a')) {body} }} }}");
+        let forks = forks(&source);
+        assert_eq!(forks.len(), 1, "{body}: {forks:?}");
+        forks[0].exits_early
+    }
+
+    #[test]
+    fn fork_if_else_with_direct_check() {
+        let facts = ts("if (isEnabled('a')) { a(); } else { b(); }");
+        assert_eq!(facts.forks.len(), 1);
+        let fork = &facts.forks[0];
+        assert_eq!(fork.kind, ForkKind::If);
+        assert_eq!(fork.checks, vec![0]);
+        assert!(fork.has_else);
+        assert!(!fork.negated && !fork.compound && !fork.exits_early);
+        assert!(!fork.chain_head_is_flag);
+        assert_eq!(fork.parent, None);
+    }
+
+    #[test]
+    fn ordinary_ifs_produce_no_fork() {
+        let facts = ts("if (x) { isEnabled('a'); } else if (y && z) { b(); }\n\
+                        const v = a ? isEnabled('b') : c;\n\
+                        if (FeatureFlags.X) {}\n\
+                        if (isEnabled) {}\n\
+                        while (isEnabled('w')) {}");
+        assert_eq!(facts.checks.len(), 3);
+        assert!(facts.forks.is_empty(), "{:?}", facts.forks);
+    }
+
+    #[test]
+    fn fork_via_check_local() {
+        let facts = ts("const isOn = isEnabled(F.X);\nif (isOn) { a(); }\nconst v = isOn ? 1 : 2;");
+        assert_eq!(kinds(&facts.forks), vec![ForkKind::If, ForkKind::Ternary]);
+        assert_eq!(facts.forks[0].checks, vec![0]);
+        assert_eq!(facts.forks[1].checks, vec![0]);
+        // `let`, `await`, parentheses and type wrappers around the check call.
+        let wrapped = forks(
+            "async function f() {\n\
+               let a = await isEnabled('a');\n\
+               const b = (isEnabled('b'));\n\
+               const c = (await (isEnabled('c'))) as boolean;\n\
+               if (a) {} if (b) {} if (c) {}\n\
+             }",
+        );
+        assert_eq!(wrapped.len(), 3);
+        // Declared without a value, assigned once.
+        assert_eq!(forks("let on;\non = isEnabled('a');\nif (on) {}").len(), 1);
+    }
+
+    #[test]
+    fn local_assigned_twice_is_not_a_check_local() {
+        let cases = [
+            "let on = isEnabled('a');\non = false;\nif (on) {}",
+            "let on = isEnabled('a');\nif (on) {}\non = other();",
+            "let on = isEnabled('a');\non ||= x;\nif (on) {}",
+            "let on = isEnabled('a');\non++;\nif (on) {}",
+            "let on = isEnabled('a');\n[on] = xs;\nif (on) {}",
+            "let on = isEnabled('a');\nfor (on of xs) {}\nif (on) {}",
+            "const on = isEnabled('a');\n{ const on = other(); }\nif (on) {}",
+            "let on = isEnabled('a');\nfunction g() { on = false; }\nif (on) {}",
+            "var on = isEnabled('a');\nvar on = isEnabled('b');\nif (on) {}",
+            "const on = other(isEnabled('a'));\nif (on) {}",
+            "const on = isEnabled;\nif (on) {}",
+            "const on = isEnabled('a') && x;\nif (on) {}",
+            "const { on } = isEnabled('a');\nif (on) {}",
+        ];
+        for case in cases {
+            assert!(forks(case).is_empty(), "{case}");
+        }
+    }
+
+    #[test]
+    fn parameter_is_not_a_check_local() {
+        assert!(forks("function f(on) { on = isEnabled('a'); if (on) {} }").is_empty());
+        assert!(forks("const f = (on) => { on = isEnabled('a'); if (on) {} };").is_empty());
+        // A parameter shadows an outer check local.
+        assert!(forks("const on = isEnabled('a');\nfunction f(on) { if (on) {} }").is_empty());
+        assert!(forks("const on = isEnabled('a');\nconst f = ({ on }) => on ? 1 : 2;").is_empty());
+        // A local of another function with the same name does not count.
+        assert!(forks("function f() { const on = isEnabled('a'); }\nif (on) {}").is_empty());
+    }
+
+    #[test]
+    fn check_local_read_from_a_nested_function() {
+        let forks = forks(
+            "function f() {\n\
+               const on = isEnabled('a');\n\
+               return items.map((x) => (on ? x : null));\n\
+             }",
+        );
+        assert_eq!(kinds(&forks), vec![ForkKind::Ternary]);
+        assert_eq!(forks[0].checks, vec![0]);
+    }
+
+    #[test]
+    fn fork_checks_reference_the_right_checks() {
+        let facts = ts("isEnabled('zero');\n\
+                        const b = isEnabled('one');\n\
+                        if (isEnabled('two') || b || isEnabled('three') || b) {}\n\
+                        if (x && wrap(isEnabled('four'))) {}");
+        assert_eq!(facts.forks.len(), 2);
+        assert_eq!(facts.forks[0].checks, vec![1, 2, 3]);
+        assert_eq!(facts.forks[1].checks, vec![4]);
+        assert_eq!(facts.checks[4].key, lit("four"));
+        // Other configured checks count too.
+        let facts = ts("if (features.includes('x')) {} if (useFlag('y')) {}");
+        assert_eq!(facts.forks.len(), 2);
+        assert_eq!(facts.forks[1].checks, vec![1]);
+    }
+
+    #[test]
+    fn negated_forms() {
+        for condition in [
+            "!on",
+            "!isEnabled('a')",
+            "!(on)",
+            "(!(isEnabled('a')))",
+            "on === false",
+            "on == false",
+            "on !== true",
+            "on != true",
+            "false === on",
+            "false == isEnabled('a')",
+            "true !== on",
+            "true != (on)",
+            "!!!on",
+            "!(on === true)",
+            "!(await isEnabled('a'))",
+        ] {
+            assert!(negated(condition), "{condition}");
+        }
+    }
+
+    #[test]
+    fn not_negated_forms() {
+        for condition in [
+            "on",
+            "!!on",
+            "!!isEnabled('a')",
+            "on === true",
+            "on == true",
+            "on !== false",
+            "true === on",
+            "!(on === false)",
+            "!(on && x)",
+            "!on && x",
+            "on === 'on'",
+            "on == \"on\"",
+            "!wrap(on)",
+            "on === null",
+        ] {
+            assert!(!negated(condition), "{condition}");
+        }
+    }
+
+    #[test]
+    fn compound_forms() {
+        for condition in [
+            "on && x",
+            "x || on",
+            "(x && (y || !isEnabled('a')))",
+            "!(on && x)",
+            "!!(x || on)",
+            "a && (b || (c && on))",
+        ] {
+            assert!(compound(condition), "{condition}");
+        }
+        for condition in [
+            "on",
+            "!on",
+            "on === false",
+            "wrap(on && x)",
+            "on ?? x",
+            "(on ?? x) === true",
+            "on === (a && b)",
+        ] {
+            assert!(!compound(condition), "{condition}");
+        }
+        // A boolean condition without any flag test is no fork at all.
+        assert!(forks("if (x && y) {}").is_empty());
+    }
+
+    #[test]
+    fn has_else_on_chains() {
+        let facts = ts("if (isEnabled('a')) {} else {}\n\
+                        if (isEnabled('b')) {}\n\
+                        if (isEnabled('c')) {} else if (isEnabled('d')) {} else {}\n\
+                        if (isEnabled('e')) {} else if (isEnabled('f')) {}");
+        let summary: Vec<(ForkKind, bool)> =
+            facts.forks.iter().map(|f| (f.kind, f.has_else)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (ForkKind::If, true),
+                (ForkKind::If, false),
+                (ForkKind::If, true),
+                (ForkKind::ElseIf, true),
+                (ForkKind::If, true),
+                (ForkKind::ElseIf, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn exits_early_statements() {
+        assert!(exits("{ return; }"));
+        assert!(exits("{ a(); return 1; }"));
+        assert!(exits("{ throw new Error('x'); }"));
+        assert!(exits("{ continue; }"));
+        assert!(exits("{ break; }"));
+        assert!(exits("{ a(); break; // done\n }"));
+        assert!(exits("return;"));
+        assert!(exits("throw e;"));
+        assert!(exits("continue;"));
+        assert!(exits("break;"));
+        assert!(!exits("{ return; a(); }"));
+        assert!(!exits("{ a(); }"));
+        assert!(!exits("{ }"));
+        assert!(!exits("a();"));
+        assert!(!exits("{ if (x) return; }"));
+        assert!(!exits("{ return; } else { a(); }"));
+        assert!(!exits("return; else a();"));
+        assert!(!exits("{ return; } else if (x) { return; }"));
+        // The last link of a chain may exit early; a ternary never does.
+        let facts = ts(
+            "function f() { if (x) {} else if (isEnabled('a')) { return; } }\n\
+                        const v = isEnabled('b') ? 1 : 2;",
+        );
+        assert_eq!(
+            kinds(&facts.forks),
+            vec![ForkKind::ElseIf, ForkKind::Ternary]
+        );
+        assert!(facts.forks[0].exits_early);
+        assert!(!facts.forks[1].exits_early);
+    }
+
+    #[test]
+    fn chain_head_is_flag() {
+        let facts = ts("if (isEnabled('a')) {} else if (isEnabled('b')) {} else if (x) {} else if (isEnabled('c')) {}\n\
+                        if (x) {} else if (isEnabled('d')) {}");
+        assert_eq!(
+            kinds(&facts.forks),
+            vec![
+                ForkKind::If,
+                ForkKind::ElseIf,
+                ForkKind::ElseIf,
+                ForkKind::ElseIf
+            ]
+        );
+        let heads: Vec<bool> = facts.forks.iter().map(|f| f.chain_head_is_flag).collect();
+        assert_eq!(heads, vec![false, true, true, false]);
+        assert_eq!(parents(&facts.forks), vec![None, None, None, None]);
+    }
+
+    #[test]
+    fn parent_then_and_else_branches() {
+        let facts = ts("if (isEnabled('a')) {\n\
+                          if (isEnabled('b')) {}\n\
+                        } else {\n\
+                          if (isEnabled('c')) {}\n\
+                          if (x) { if (isEnabled('d')) {} }\n\
+                        }\n\
+                        if (isEnabled('e')) g(); else if (isEnabled('f')) h();");
+        assert_eq!(
+            parents(&facts.forks),
+            vec![None, Some(0), Some(0), Some(0), None, None]
+        );
+    }
+
+    #[test]
+    fn parent_of_else_if_is_the_head_parent() {
+        let facts = ts("if (isEnabled('a')) {\n\
+                          if (isEnabled('b')) {} else if (isEnabled('c')) {} else if (isEnabled('d')) {}\n\
+                          if (x) {} else if (isEnabled('e')) {}\n\
+                        }");
+        assert_eq!(
+            kinds(&facts.forks),
+            vec![
+                ForkKind::If,
+                ForkKind::If,
+                ForkKind::ElseIf,
+                ForkKind::ElseIf,
+                ForkKind::ElseIf
+            ]
+        );
+        assert_eq!(
+            parents(&facts.forks),
+            vec![None, Some(0), Some(0), Some(0), Some(0)]
+        );
+    }
+
+    #[test]
+    fn parent_inside_else_if_body() {
+        let facts = ts("if (isEnabled('a')) {\n\
+                        } else if (isEnabled('b')) {\n\
+                          if (isEnabled('c')) {}\n\
+                        } else {\n\
+                          if (isEnabled('d')) {}\n\
+                        }");
+        assert_eq!(parents(&facts.forks), vec![None, None, Some(1), Some(1)]);
+        // An else-if that is not a fork: the previous link's else-branch holds the body.
+        let facts = ts("if (isEnabled('a')) {\n\
+                        } else if (x) {\n\
+                          if (isEnabled('c')) {}\n\
+                        }\n\
+                        if (y) {} else if (z) { if (isEnabled('d')) {} }");
+        assert_eq!(parents(&facts.forks), vec![None, Some(0), None]);
+    }
+
+    #[test]
+    fn parent_of_ternary_in_branch_and_ternary_branches() {
+        let facts = ts("if (isEnabled('a')) {\n\
+                          const v = isEnabled('b') ? (isEnabled('c') ? 1 : 2) : isEnabled('d') ? 3 : 4;\n\
+                        }");
+        assert_eq!(
+            kinds(&facts.forks),
+            vec![
+                ForkKind::If,
+                ForkKind::Ternary,
+                ForkKind::Ternary,
+                ForkKind::Ternary
+            ]
+        );
+        assert_eq!(parents(&facts.forks), vec![None, Some(0), Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn parent_not_from_condition() {
+        let facts = ts(
+            "if (isEnabled('a') ? x : y) {\n\
+                          if (isEnabled('b')) {}\n\
+                        }\n\
+                        if (isEnabled('c') && ((() => { if (isEnabled('d')) {} return 1; })())) {}",
+        );
+        assert_eq!(
+            kinds(&facts.forks),
+            vec![
+                ForkKind::If,
+                ForkKind::Ternary,
+                ForkKind::If,
+                ForkKind::If,
+                ForkKind::If
+            ]
+        );
+        assert_eq!(parents(&facts.forks), vec![None, None, Some(0), None, None]);
+        assert!(facts.forks[3].compound);
+    }
+
+    #[test]
+    fn parent_stops_at_named_functions_not_arrows() {
+        let facts = ts("if (isEnabled('a')) {\n\
+                          function inner() { if (isEnabled('b')) {} }\n\
+                          const g = function () { if (isEnabled('c')) {} };\n\
+                          class K { m() { if (isEnabled('d')) {} } p = isEnabled('e') ? 1 : 2; }\n\
+                          const o = { m() { if (isEnabled('f')) {} } };\n\
+                          const h = () => { if (isEnabled('g')) {} };\n\
+                          items.forEach((x) => isEnabled('h') ? x : null);\n\
+                        }");
+        assert_eq!(
+            parents(&facts.forks),
+            vec![None, None, None, None, None, None, Some(0), Some(0)]
+        );
+    }
+
+    #[test]
+    fn ternaries_in_both_grammars() {
+        for facts in [
+            ts("const on = useFlag('a');\nconst v = on ? 1 : 2;"),
+            tsx("const on = useFlag('a');\nconst v = <div>{on ? <A /> : <B />}</div>;"),
+            tsx("const v = <div>{!useFlag('a') ? <A /> : null}</div>;"),
+        ] {
+            assert_eq!(facts.forks.len(), 1, "{:?}", facts.forks);
+            let fork = &facts.forks[0];
+            assert_eq!(fork.kind, ForkKind::Ternary);
+            assert_eq!(fork.checks, vec![0]);
+            assert!(fork.has_else && !fork.exits_early && !fork.chain_head_is_flag);
+        }
+        assert!(tsx("const v = <div>{!useFlag('a') ? <A /> : null}</div>;").forks[0].negated);
+        // JavaScript is parsed as TSX.
+        let facts = tsx("if (useFlag('a')) { render(<A />); } else { x(); }");
+        assert_eq!(kinds(&facts.forks), vec![ForkKind::If]);
+    }
+
+    #[test]
+    fn fork_spans() {
+        let facts = ts("function f() {\n  if (isEnabled('a')) {\n    x();\n  } else if (\n    isEnabled('b')\n  ) {}\n  const v = héé || isEnabled('c') ? 1 : 2;\n}");
+        let spans: Vec<(u32, u32, u32, u32)> = facts
+            .forks
+            .iter()
+            .map(|f| {
+                (
+                    f.span.line,
+                    f.span.column,
+                    f.span.end_line,
+                    f.span.end_column,
+                )
+            })
+            .collect();
+        assert_eq!(spans, vec![(2, 3, 2, 22), (4, 10, 6, 4), (7, 13, 7, 34)]);
+        let source = "x; if (isEnabled('a')) {}";
+        let fork = &ts(source).forks[0];
+        assert_eq!(
+            &source[fork.span.start as usize..fork.span.end as usize],
+            "if (isEnabled('a'))"
+        );
+    }
+
+    #[test]
+    fn forks_survive_syntax_errors() {
+        let facts = ts("if (isEnabled('a')) { x( }\nconst = ;\nif (isEnabled('b')) {}");
+        assert!(!facts.syntax_errors.is_empty());
+        assert!(facts
+            .forks
+            .iter()
+            .any(|f| f.checks.contains(&(facts.checks.len() - 1))));
+        // No condition at all: no panic.
+        let _ = ts("if");
+        let _ = ts("if () {} else if");
+        let _ = ts("x ? : ;");
+    }
+
+    #[test]
+    fn deep_nested_if_chain_does_not_overflow() {
+        let depth = 10_000;
+        let source = format!(
+            "{}{}",
+            "if (isEnabled('a')) {\n".repeat(depth),
+            "}\n".repeat(depth)
+        );
+        let facts = ts(&source);
+        assert_eq!(facts.forks.len(), depth);
+        assert_eq!(facts.forks[0].parent, None);
+        assert_eq!(facts.forks[depth - 1].parent, Some(depth - 2));
+        assert!(facts.forks.iter().all(|f| f.kind == ForkKind::If));
+    }
+
+    #[test]
+    fn long_else_if_chain_does_not_overflow() {
+        let length = 10_000;
+        let source = format!(
+            "if (isEnabled('a')) {{}}{} else {{ if (isEnabled('z')) {{}} }}",
+            " else if (isEnabled('b')) {}".repeat(length)
+        );
+        let facts = ts(&source);
+        assert_eq!(facts.forks.len(), length + 2);
+        assert!(facts.forks[1..=length]
+            .iter()
+            .all(|f| f.kind == ForkKind::ElseIf
+                && f.chain_head_is_flag
+                && f.parent.is_none()
+                && f.has_else));
+        assert_eq!(facts.forks[length + 1].parent, Some(length));
+        let ternaries = format!("const v = {}0;", "isEnabled('a') ? 1 : ".repeat(length));
+        let facts = ts(&ternaries);
+        assert_eq!(facts.forks.len(), length);
+        assert_eq!(facts.forks[length - 1].parent, Some(length - 2));
     }
 }

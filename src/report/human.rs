@@ -72,6 +72,9 @@ fn summary(scan: &Scan) -> String {
     if !skipped.is_empty() {
         let _ = write!(line, "; skipped {}", skipped.join(", "));
     }
+    if stats.suppressed > 0 {
+        let _ = write!(line, "; {} suppressed", stats.suppressed);
+    }
     line.push('\n');
     line
 }

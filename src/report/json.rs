@@ -36,6 +36,7 @@ pub fn check(scan: &Scan) -> String {
             "errors": counts.errors,
             "warnings": counts.warnings,
             "infos": counts.infos,
+            "suppressed": stats.suppressed,
             "skipped": {
                 "too_large": stats.skipped_too_large,
                 "binary": stats.skipped_binary,

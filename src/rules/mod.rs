@@ -3,17 +3,27 @@
 //! Each rule lives in its own file with its documentation first (What it does / Why is this bad? /
 //! Example / How to fix), then the check, then its tests. `flaglint rule NAME` prints the docs.
 
+mod chained_fork;
+mod compound_fork;
+mod duplicate_flag;
 mod dynamic_flag_key;
+mod flag_value_mismatch;
+mod frontend_only_gate;
 mod internal_error;
+mod literal_flag_key;
+mod missing_backend_flag;
+mod negated_fork;
+mod nested_fork;
 mod parse_error;
 mod undefined_flag;
 mod unused_flag;
+mod unused_suppression;
 
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::facts::Span;
-use crate::index::Index;
+use crate::facts::{Fork, Span};
+use crate::index::{CheckKey, FileId, Index, RefKind};
 
 pub use internal_error::internal_error;
 
@@ -92,6 +102,16 @@ rule_table! {
     DynamicFlagKey => "dynamic-flag-key", Info, dynamic_flag_key;
     ParseError => "parse-error", Warning, parse_error;
     InternalError => "internal-error", Error, internal_error;
+    DuplicateFlag => "duplicate-flag", Error, duplicate_flag;
+    FlagValueMismatch => "flag-value-mismatch", Error, flag_value_mismatch;
+    MissingBackendFlag => "missing-backend-flag", Error, missing_backend_flag;
+    FrontendOnlyGate => "frontend-only-gate", Warning, frontend_only_gate;
+    LiteralFlagKey => "literal-flag-key", Warning, literal_flag_key;
+    NegatedFork => "negated-fork", Warning, negated_fork;
+    CompoundFork => "compound-fork", Warning, compound_fork;
+    NestedFork => "nested-fork", Warning, nested_fork;
+    ChainedFork => "chained-fork", Warning, chained_fork;
+    UnusedSuppression => "unused-suppression", Warning, unused_suppression;
 }
 
 impl RuleId {
@@ -155,6 +175,11 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// The configuration the rules run under.
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
     pub fn enabled(&self, rule: RuleId) -> bool {
         self.config.severity(rule).is_some()
     }
@@ -174,17 +199,87 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// The diagnostics collected so far, leaving the sink empty for more.
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
 }
 
-/// Runs every rule over the index.
+/// Runs every rule over the index (`unused-suppression` runs after, in `crate::suppress`).
 pub fn run(index: &Index, sink: &mut Sink) {
     undefined_flag::check(index, sink);
     unused_flag::check(index, sink);
     dynamic_flag_key::check(index, sink);
     parse_error::check(index, sink);
+    duplicate_flag::check(index, sink);
+    flag_value_mismatch::check(index, sink);
+    missing_backend_flag::check(index, sink);
+    frontend_only_gate::check(index, sink);
+    literal_flag_key::check(index, sink);
+    negated_fork::check(index, sink);
+    compound_fork::check(index, sink);
+    nested_fork::check(index, sink);
+    chained_fork::check(index, sink);
+}
+
+/// The README's rule table, generated from the rule table (a test keeps the README in sync).
+pub fn markdown_table() -> String {
+    let mut table = String::from("| rule | default | finds |\n|---|---|---|\n");
+    for rule in RuleId::ALL {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            rule.name(),
+            rule.default_severity().name(),
+            rule.doc().summary
+        ));
+    }
+    table
+}
+
+/// The flag forks of production code: (file, fork index, fork). Forks in tests and migrations are
+/// not held to the cleanup shapes.
+fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, usize, &Fork)> {
+    index
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(move |(file, indexed)| {
+            indexed
+                .facts
+                .forks
+                .iter()
+                .enumerate()
+                .filter(move |(_, fork)| {
+                    fork.checks
+                        .first()
+                        .is_some_and(|&c| index.check_of(file, c).kind == RefKind::Check)
+                })
+                .map(move |(i, fork)| (file, i, fork))
+        })
+}
+
+/// The keys a fork tests (`None` for a dynamic key).
+fn fork_keys(index: &Index, file: FileId, fork: &Fork) -> Vec<Option<String>> {
+    fork.checks
+        .iter()
+        .map(|&c| match &index.check_of(file, c).key {
+            CheckKey::Key { key, .. } => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The flag of a fork when it tests exactly one known key.
+fn fork_flag(index: &Index, file: FileId, fork: &Fork) -> Option<String> {
+    let keys = fork_keys(index, file, fork);
+    match keys.as_slice() {
+        [Some(key)] => Some(key.clone()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

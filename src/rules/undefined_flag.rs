@@ -2,7 +2,7 @@
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::facts::Span;
-use crate::index::{CheckKey, FileId, Index, RefKind};
+use crate::index::{CheckKey, FileId, Index, KeySource, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a check or constant names a flag that no definition declares",
@@ -26,7 +26,11 @@ pub fn check(index: &Index, sink: &mut Sink) {
     for check in &index.checks {
         match &check.key {
             // Tests and migrations legitimately use made-up or historical literal keys.
-            CheckKey::Key { key, via: None } if check.kind == RefKind::Check && has_definitions => {
+            CheckKey::Key { key, source }
+                if !matches!(source, KeySource::Definition(_))
+                    && check.kind == RefKind::Check
+                    && has_definitions =>
+            {
                 let defined = index
                     .flags
                     .get(key)

@@ -1,0 +1,44 @@
+//! `chained-fork`: a flag check in an `elif`/`else if` of a chain that is not about the flag.
+
+use super::{production_forks, Finding, RuleDoc, RuleId, Sink};
+use crate::facts::ForkKind;
+use crate::index::Index;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a flag check sits in an elif / else if of a chain whose first condition is not a flag",
+    what_it_does: "Reports a flag check in an `elif` or `else if` whose chain starts with a \
+condition that does not test a flag.",
+    why_is_this_bad: "The flag then only matters when the earlier conditions are false: the new \
+path is reachable for some inputs only, and removing the flag means restructuring the chain rather \
+than deleting a branch.",
+    example: "if user.is_anonymous:\n    return login()\nelif get_flag_for_user(user, NEW_DASHBOARD):  # chained-fork\n\
+    return new_dashboard()\nelse:\n    return old_dashboard()",
+    how_to_fix: "Fork on the flag outside the chain (`if flag: <chain with new code> else: <chain \
+with old code>`), or give the flag its own `if` inside the branch where it applies.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::ChainedFork) {
+        return;
+    }
+    for (file, _, fork) in production_forks(index) {
+        if fork.kind != ForkKind::ElseIf || fork.chain_head_is_flag {
+            continue;
+        }
+        sink.report(
+            RuleId::ChainedFork,
+            Finding {
+                message: "flag check in an else-if of a chain that does not start with a flag"
+                    .to_string(),
+                help: Some(
+                    "fork on the flag outside the chain, or give it its own `if` in the branch where it applies"
+                        .to_string(),
+                ),
+                label: Some("flag check in a chain".to_string()),
+                path: index.path(file).to_string(),
+                span: Some(fork.span),
+                flag: super::fork_flag(index, file, fork),
+            },
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! `flag-value-mismatch`: the backend and frontend constants of one name hold different keys.
+
+use std::collections::HashMap;
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::config::{KeyMapping, Side};
+use crate::index::{DefId, Definition, Index};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a backend and a frontend constant with the same name hold different keys",
+    what_it_does: "Pairs backend and frontend definitions by constant name (the last segment of \
+the symbol: `SECRET_ROTATION` and `FeatureFlags.SECRET_ROTATION`) and reports the frontend one \
+when its key differs from the backend key (after the `[parity] frontend-key` mapping).",
+    why_is_this_bad: "The frontend mirror is meant to be the same flag. With a different value the \
+frontend asks the backend for a flag that does not exist (or a different one): the UI and the API \
+disagree about whether the feature is on.",
+    example: "# backend/feature_flags/flags.py\nSECRET_ROTATION = \"secret_rotation\"\n\n\
+// frontend/hooks/useFeatureFlags/types.ts\nSECRET_ROTATION = 'secret-rotation',  // flag-value-mismatch",
+    how_to_fix: "Copy the backend value into the frontend constant, or configure \
+`[parity] frontend-key` if the frontend spells every key differently on purpose.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::FlagValueMismatch) {
+        return;
+    }
+    for (frontend, backend) in mismatches(index, &sink.config().frontend_key) {
+        let (frontend, backend) = (&index.definitions[frontend], &index.definitions[backend]);
+        sink.report(
+            RuleId::FlagValueMismatch,
+            Finding {
+                message: format!(
+                    "`{}` is `{}` here but `{}` on the backend",
+                    frontend.symbol, frontend.key, backend.key
+                ),
+                help: Some(format!(
+                    "use the backend value (see {}:{}), or configure `[parity] frontend-key`",
+                    index.path(backend.file),
+                    backend.span.line
+                )),
+                label: Some("differs from the backend".to_string()),
+                path: index.path(frontend.file).to_string(),
+                span: Some(frontend.span),
+                flag: Some(frontend.key.clone()),
+            },
+        );
+    }
+}
+
+/// Frontend definitions paired with the first backend definition of the same constant name, when
+/// no backend definition of that name holds the frontend's key.
+pub fn mismatches(index: &Index, mapping: &KeyMapping) -> Vec<(DefId, DefId)> {
+    let name = |d: &Definition| d.symbol.rsplit('.').next().unwrap_or(&d.symbol).to_string();
+    let mut backend_by_name: HashMap<String, Vec<DefId>> = HashMap::new();
+    for (id, def) in index.definitions.iter().enumerate() {
+        if def.side == Side::Backend {
+            backend_by_name.entry(name(def)).or_default().push(id);
+        }
+    }
+    let mut pairs = Vec::new();
+    for (id, frontend) in index.definitions.iter().enumerate() {
+        if frontend.side != Side::Frontend {
+            continue;
+        }
+        let Some(same_name) = backend_by_name.get(&name(frontend)) else {
+            continue;
+        };
+        let matched = same_name
+            .iter()
+            .any(|&b| mapping.to_frontend(&index.definitions[b].key) == frontend.key);
+        if !matched {
+            pairs.push((id, same_name[0]));
+        }
+    }
+    pairs
+}

@@ -1,0 +1,87 @@
+//! `frontend-only-gate`: a backend flag that only the frontend checks.
+
+use std::collections::HashMap;
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::config::Side;
+use crate::index::{code_side, CheckKey, Index, RefKind};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a backend flag is checked in frontend code but never in backend code",
+    what_it_does: "Reports a flag that has a backend definition and production checks in frontend \
+code (TypeScript, JavaScript) but no production check or reference in backend code (Python, Rust). \
+Reported at the first frontend check. Frontend keys are matched through `[parity] frontend-key`.",
+    why_is_this_bad: "Hiding a button does not hide the feature: the API behind it is reachable by \
+anyone who calls it directly. GitLab's rule: when a feature flag gates UI, gate the backend code \
+too, so there is no way to use the feature until the flag is on.",
+    example: "// frontend: the only gate\nif (checkFeatureFlag(FeatureFlags.BULK_EXPORT)) { showExportButton(); }\n\n\
+# backend: the export endpoint is not gated  -> frontend-only-gate",
+    how_to_fix: "Check the same flag in the backend code path the UI calls (view, API handler, \
+task). Then both sides switch together.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::FrontendOnlyGate) {
+        return;
+    }
+    let mapping = &sink.config().frontend_key;
+    // Frontend spelling -> backend key, for keys the backend defines.
+    let backend_keys: HashMap<String, &str> = index
+        .definitions
+        .iter()
+        .filter(|d| d.side == Side::Backend)
+        .map(|d| (mapping.to_frontend(&d.key), d.key.as_str()))
+        .collect();
+    let in_backend_code = |key: &str| -> bool {
+        let Some(flag) = index.flags.get(key) else {
+            return false;
+        };
+        let checked = flag.checks.iter().any(|&c| {
+            let check = &index.checks[c];
+            check.kind == RefKind::Check
+                && code_side(index.files[check.file].language) == Side::Backend
+        });
+        let referenced = flag.references.iter().any(|&r| {
+            let reference = &index.references[r];
+            reference.kind == RefKind::Reference
+                && code_side(index.files[reference.file].language) == Side::Backend
+        });
+        checked || referenced
+    };
+    // Checks are in path order, then source order: the first one met is the first frontend check.
+    let mut first_frontend_check: HashMap<&str, usize> = HashMap::new();
+    for (id, check) in index.checks.iter().enumerate() {
+        let CheckKey::Key { key, .. } = &check.key else {
+            continue;
+        };
+        let in_frontend_code = check.kind == RefKind::Check
+            && code_side(index.files[check.file].language) == Side::Frontend;
+        if let (true, Some(backend_key)) = (in_frontend_code, backend_keys.get(key)) {
+            first_frontend_check.entry(backend_key).or_insert(id);
+        }
+    }
+    let mut gates: Vec<(&str, usize)> = first_frontend_check.into_iter().collect();
+    gates.sort();
+    for (backend_key, check_id) in gates {
+        if in_backend_code(backend_key) {
+            continue;
+        }
+        let check = &index.checks[check_id];
+        sink.report(
+            RuleId::FrontendOnlyGate,
+            Finding {
+                message: format!(
+                    "flag `{backend_key}` gates frontend code but no backend code checks it"
+                ),
+                help: Some(
+                    "check the flag in the backend code path this UI calls, so the feature cannot be used before the flag is on"
+                        .to_string(),
+                ),
+                label: Some("only gate of this flag".to_string()),
+                path: index.path(check.file).to_string(),
+                span: Some(check.span),
+                flag: Some(backend_key.to_string()),
+            },
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! `missing-backend-flag`: a frontend flag the backend does not declare.
+
+use std::collections::HashSet;
+
+use super::{flag_value_mismatch, Finding, RuleDoc, RuleId, Sink};
+use crate::config::Side;
+use crate::index::{DefId, Index};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a frontend definition's key is not declared by any backend definition",
+    what_it_does: "Reports a frontend flag constant whose key (after the `[parity] frontend-key` \
+mapping) matches no backend definition. A constant already reported by `flag-value-mismatch` is \
+not reported again. Runs only when the configuration has backend definitions.",
+    why_is_this_bad:
+        "Frontend flags are evaluated by the backend: a key the backend does not know \
+is never on (or, where unknown flags default to on, always on), and nobody can toggle it.",
+    example: "# backend/feature_flags/flags.py\nBINARY_INTERFACE = \"binary_interface\"\n\n\
+// frontend/hooks/useFeatureFlags/types.ts\nDARK_MODE = 'dark_mode',  // missing-backend-flag",
+    how_to_fix: "Define the flag on the backend (and create it with a migration), or delete the \
+frontend constant if the flag is gone.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::MissingBackendFlag) {
+        return;
+    }
+    let mapping = &sink.config().frontend_key;
+    let backend_keys: HashSet<String> = index
+        .definitions
+        .iter()
+        .filter(|d| d.side == Side::Backend)
+        .map(|d| mapping.to_frontend(&d.key))
+        .collect();
+    if backend_keys.is_empty() {
+        return;
+    }
+    let mismatched: HashSet<DefId> = flag_value_mismatch::mismatches(index, mapping)
+        .into_iter()
+        .map(|(frontend, _)| frontend)
+        .collect();
+    for (id, def) in index.definitions.iter().enumerate() {
+        if def.side != Side::Frontend || backend_keys.contains(&def.key) || mismatched.contains(&id)
+        {
+            continue;
+        }
+        sink.report(
+            RuleId::MissingBackendFlag,
+            Finding {
+                message: format!("frontend flag `{}` is not defined on the backend", def.key),
+                help: Some(format!(
+                    "define `{}` in the backend definitions (and create the flag), or delete `{}`",
+                    def.key, def.symbol
+                )),
+                label: Some("no backend definition".to_string()),
+                path: index.path(def.file).to_string(),
+                span: Some(def.span),
+                flag: Some(def.key.clone()),
+            },
+        );
+    }
+}

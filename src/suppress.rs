@@ -1,0 +1,388 @@
+//! Suppression comments: `flaglint: ignore[rule-id, ...]` on a line or the line above, and
+//! `flaglint: ignore-file[rule-id, ...]` in a comment before the first statement of a file.
+//!
+//! Comments are found by a small per-language line lexer (strings and block comments are tracked),
+//! so a `flaglint:` inside a string literal is not a suppression.
+
+use std::collections::HashSet;
+
+use crate::facts::{LineIndex, Span};
+use crate::lang::Language;
+use crate::rules::{Diagnostic, Finding, RuleId, Sink};
+
+const MARKER: &str = "flaglint:";
+
+/// Where a suppression applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Diagnostics starting on this line or the next (1-based).
+    Line(u32),
+    File,
+}
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub scope: Scope,
+    /// The rule ids as written (possibly unknown, possibly none).
+    pub rules: Vec<String>,
+    /// The `flaglint: ...` text.
+    pub span: Span,
+}
+
+/// Finds the suppression comments of a file.
+pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
+    if !source.contains(MARKER) {
+        return Vec::new();
+    }
+    let index = LineIndex::new(source);
+    let mut lexer = CommentLexer::new(language);
+    let mut found = Vec::new();
+    let mut before_first_statement = true;
+    let mut offset = 0;
+    for (line_number, line) in source.split_inclusive('\n').enumerate() {
+        let comments = lexer.comments(line);
+        let has_code = lexer.line_has_code;
+        for range in comments {
+            let comment = &line[range.clone()];
+            let Some(at) = comment.find(MARKER) else {
+                continue;
+            };
+            let start = offset + range.start + at;
+            let Some((kind, rules, len)) = parse(&comment[at + MARKER.len()..]) else {
+                continue;
+            };
+            let scope = match kind {
+                Kind::Line => Scope::Line(line_number as u32 + 1),
+                // A file-level suppression after the first statement is not honoured: it is
+                // reported as unused, which tells the user to move it.
+                Kind::File if before_first_statement => Scope::File,
+                Kind::File => Scope::Line(0),
+            };
+            found.push(Suppression {
+                scope,
+                rules,
+                span: index.span(start, start + MARKER.len() + len),
+            });
+        }
+        let shebang = line_number == 0 && line.starts_with("#!");
+        if has_code && !shebang {
+            before_first_statement = false;
+        }
+        offset += line.len();
+    }
+    found
+}
+
+enum Kind {
+    Line,
+    File,
+}
+
+/// Parses what follows `flaglint:`: `ignore[a, b]` or `ignore-file[a]`; the length consumed.
+/// Anything else after the marker (e.g. flag metadata) is not a suppression.
+fn parse(text: &str) -> Option<(Kind, Vec<String>, usize)> {
+    let trimmed = text.trim_start();
+    let lead = text.len() - trimmed.len();
+    let (kind, rest) = if let Some(rest) = trimmed.strip_prefix("ignore-file") {
+        (Kind::File, rest)
+    } else if let Some(rest) = trimmed.strip_prefix("ignore") {
+        (Kind::Line, rest)
+    } else {
+        return None;
+    };
+    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_') {
+        return None;
+    }
+    let used = lead + (trimmed.len() - rest.len());
+    let Some(list) = rest.strip_prefix('[') else {
+        return Some((kind, Vec::new(), used));
+    };
+    let Some(close) = list.find(']') else {
+        return Some((kind, Vec::new(), used));
+    };
+    let rules = list[..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .collect();
+    Some((kind, rules, used + close + 2))
+}
+
+/// Tracks strings and block comments across lines, and yields the comment ranges of each line.
+struct CommentLexer {
+    language: Language,
+    in_block_comment: bool,
+    /// Python triple-quoted string delimiter, when inside one.
+    in_long_string: Option<&'static str>,
+    /// Whether the last line had anything outside comments and blanks.
+    line_has_code: bool,
+}
+
+impl CommentLexer {
+    fn new(language: Language) -> Self {
+        CommentLexer {
+            language,
+            in_block_comment: false,
+            in_long_string: None,
+            line_has_code: false,
+        }
+    }
+
+    fn comments(&mut self, line: &str) -> Vec<std::ops::Range<usize>> {
+        let bytes = line.as_bytes();
+        let mut out = Vec::new();
+        let mut code = false;
+        let mut i = 0;
+        let python = self.language == Language::Python;
+        while i < bytes.len() {
+            if self.in_block_comment {
+                let start = i;
+                match line[i..].find("*/") {
+                    Some(end) => {
+                        out.push(start..i + end);
+                        i += end + 2;
+                        self.in_block_comment = false;
+                    }
+                    None => {
+                        out.push(start..line.len());
+                        i = bytes.len();
+                    }
+                }
+                continue;
+            }
+            if let Some(delimiter) = self.in_long_string {
+                code = true;
+                match line[i..].find(delimiter) {
+                    Some(end) => {
+                        i += end + 3;
+                        self.in_long_string = None;
+                    }
+                    None => i = bytes.len(),
+                }
+                continue;
+            }
+            let rest = &line[i..];
+            match bytes[i] {
+                b'#' if python => {
+                    out.push(i..line.trim_end().len().max(i));
+                    break;
+                }
+                b'/' if !python && rest.starts_with("//") => {
+                    out.push(i..line.trim_end().len().max(i));
+                    break;
+                }
+                b'/' if !python && rest.starts_with("/*") => {
+                    self.in_block_comment = true;
+                    i += 2;
+                }
+                b'"' | b'\''
+                    if python && (rest.starts_with("\"\"\"") || rest.starts_with("'''")) =>
+                {
+                    code = true;
+                    let delimiter = if bytes[i] == b'"' { "\"\"\"" } else { "'''" };
+                    self.in_long_string = Some(delimiter);
+                    i += 3;
+                }
+                quote @ (b'"' | b'\'' | b'`') => {
+                    code = true;
+                    // Rust `'` is also a lifetime or char: a char literal closes within 4 bytes.
+                    if quote == b'\'' && self.language == Language::Rust {
+                        i += 1;
+                        continue;
+                    }
+                    if quote == b'`' && python {
+                        i += 1;
+                        continue;
+                    }
+                    i = skip_string(bytes, i + 1, quote);
+                }
+                b if b.is_ascii_whitespace() => i += 1,
+                _ => {
+                    code = true;
+                    i += 1;
+                }
+            }
+        }
+        self.line_has_code = code;
+        out
+    }
+}
+
+/// The index after a string closed by `quote` that starts at `i` (or the line end).
+fn skip_string(bytes: &[u8], mut i: usize, quote: u8) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Applies the suppressions to `diagnostics` and reports the suppressions that suppressed nothing.
+/// Returns how many diagnostics were suppressed.
+pub fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    files: &[(&str, &[Suppression])],
+    sink: &mut Sink,
+) -> usize {
+    let by_path: std::collections::HashMap<&str, &[Suppression]> = files
+        .iter()
+        .copied()
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    // (path, suppression index, rule) for every suppression that hid something.
+    let mut used: HashSet<(&str, usize, &'static str)> = HashSet::new();
+    let before = diagnostics.len();
+    diagnostics.retain(|diagnostic| {
+        let Some((&path, suppressions)) = by_path.get_key_value(diagnostic.path.as_str()) else {
+            return true;
+        };
+        let line = diagnostic.span.map_or(0, |s| s.line);
+        let rule = diagnostic.rule.name();
+        let mut keep = true;
+        for (i, suppression) in suppressions.iter().enumerate() {
+            let covers = match suppression.scope {
+                Scope::File => true,
+                Scope::Line(at) => at != 0 && (line == at || line == at + 1),
+            };
+            if covers && suppression.rules.iter().any(|r| r == rule) {
+                used.insert((path, i, rule));
+                keep = false;
+            }
+        }
+        keep
+    });
+    let suppressed = before - diagnostics.len();
+
+    for (path, suppressions) in files {
+        for (i, suppression) in suppressions.iter().enumerate() {
+            let report = |sink: &mut Sink, message: String, help: &str| {
+                sink.report(
+                    RuleId::UnusedSuppression,
+                    Finding {
+                        message,
+                        help: Some(help.to_string()),
+                        label: Some("suppression".to_string()),
+                        path: path.to_string(),
+                        span: Some(suppression.span),
+                        flag: None,
+                    },
+                )
+            };
+            if suppression.scope == Scope::Line(0) {
+                report(
+                    sink,
+                    "file-level suppression after the first statement".to_string(),
+                    "move `flaglint: ignore-file[...]` into a comment at the top of the file",
+                );
+                continue;
+            }
+            if suppression.rules.is_empty() {
+                report(
+                    sink,
+                    "suppression names no rule".to_string(),
+                    "name the rules to ignore: `flaglint: ignore[rule-id]`",
+                );
+                continue;
+            }
+            for rule in &suppression.rules {
+                match RuleId::from_name(rule) {
+                    None => report(
+                        sink,
+                        format!("suppression names an unknown rule `{rule}`"),
+                        "run `flaglint rule` to list the rule ids",
+                    ),
+                    // A rule that is turned off found nothing to suppress; that is not news.
+                    Some(id) if !sink.enabled(id) => {}
+                    Some(_) if used.contains(&(*path, i, rule.as_str())) => {}
+                    Some(_) => report(
+                        sink,
+                        format!("unused suppression of `{rule}`"),
+                        "remove it: nothing here triggers the rule any more",
+                    ),
+                }
+            }
+        }
+    }
+    suppressed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules_at(source: &str, language: Language) -> Vec<(Scope, Vec<String>)> {
+        scan(source, language)
+            .into_iter()
+            .map(|s| (s.scope, s.rules))
+            .collect()
+    }
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn python_line_and_file_suppressions() {
+        let source = "#!/usr/bin/env python\n# flaglint: ignore-file[unused-flag]\nX = 1  # flaglint: ignore[undefined-flag, literal-flag-key]\n# flaglint: ignore\ns = \"# flaglint: ignore[undefined-flag]\"\n";
+        assert_eq!(
+            rules_at(source, Language::Python),
+            [
+                (Scope::File, ids(&["unused-flag"])),
+                (Scope::Line(3), ids(&["undefined-flag", "literal-flag-key"])),
+                (Scope::Line(4), ids(&[])),
+            ]
+        );
+    }
+
+    #[test]
+    fn file_suppression_after_code_is_not_file_level() {
+        let source = "import os\n# flaglint: ignore-file[unused-flag]\n";
+        assert_eq!(
+            rules_at(source, Language::Python),
+            [(Scope::Line(0), ids(&["unused-flag"]))]
+        );
+        // Docstrings are statements too.
+        let source = "\"\"\"Doc.\n\"\"\"\n# flaglint: ignore-file[unused-flag]\n";
+        assert_eq!(rules_at(source, Language::Python)[0].0, Scope::Line(0));
+    }
+
+    #[test]
+    fn typescript_and_rust_comments() {
+        let source = "// flaglint: ignore-file[missing-backend-flag]\n/* header\n * flaglint: ignore[nested-fork]\n */\nconst a = '// flaglint: ignore[x]'; /* flaglint: ignore[compound-fork] */\nconst t = `flaglint: ignore[y]`;\n";
+        assert_eq!(
+            rules_at(source, Language::TypeScript),
+            [
+                (Scope::File, ids(&["missing-backend-flag"])),
+                (Scope::Line(3), ids(&["nested-fork"])),
+                (Scope::Line(5), ids(&["compound-fork"])),
+            ]
+        );
+        let source = "fn f<'a>(x: &'a str) { g(\"flaglint: ignore[a]\"); } // flaglint: ignore[negated-fork]\n";
+        assert_eq!(
+            rules_at(source, Language::Rust),
+            [(Scope::Line(1), ids(&["negated-fork"]))]
+        );
+    }
+
+    #[test]
+    fn metadata_comments_are_not_suppressions() {
+        let source = "X = \"x\"  # flaglint: type=release owner=@billing\nY = 1  # flaglint: ignored-thing\n";
+        assert!(scan(source, Language::Python).is_empty());
+    }
+
+    #[test]
+    fn suppression_span_covers_the_directive() {
+        let source = "x = 1  # flaglint: ignore[unused-flag] because reasons\n";
+        let found = scan(source, Language::Python);
+        let span = found[0].span;
+        assert_eq!(
+            &source[span.start as usize..span.end as usize],
+            "flaglint: ignore[unused-flag]"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Meta-tests over the rule table: every rule has docs, a README row and a fixture, and each
+//! fixture is flagged exactly where its `flaglint-expect: <rule-id>` markers say: on the marked
+//! lines and nowhere else (unmarked cases in a fixture are near misses that must stay quiet).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use flaglint::rules::RuleId;
+
+const MARKER: &str = "flaglint-expect:";
+
+/// Rules no fixture can trigger, with the test that covers them instead.
+const WITHOUT_FIXTURE: &[(RuleId, &str)] = &[(
+    RuleId::InternalError,
+    "a panic inside flaglint: covered by lib.rs `a_panicking_extractor_costs_one_file_not_the_run`",
+)];
+
+fn fixture_dir(rule: RuleId) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules")
+        .join(rule.name())
+}
+
+fn check(dir: &Path, format: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["check", ".", "--format", format, "--exit-zero"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flaglint runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// `(path, line)` of every `flaglint-expect: <rule>` marker under `dir`.
+fn expected_lines(dir: &Path, rule: RuleId) -> BTreeSet<(String, u64)> {
+    let mut expected = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find(MARKER) else {
+                continue;
+            };
+            let names = line[at + MARKER.len()..]
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            if names.into_iter().any(|n| n == rule.name()) {
+                expected.insert((rel.clone(), i as u64 + 1));
+            }
+        }
+    }
+    expected
+}
+
+#[test]
+fn every_rule_is_flagged_exactly_where_its_fixture_says() {
+    let mut failures = Vec::new();
+    for &rule in RuleId::ALL {
+        if WITHOUT_FIXTURE.iter().any(|(r, _)| *r == rule) {
+            continue;
+        }
+        let dir = fixture_dir(rule);
+        if !dir.is_dir() {
+            failures.push(format!("{}: no fixture at {}", rule.name(), dir.display()));
+            continue;
+        }
+        let expected = expected_lines(&dir, rule);
+        if expected.is_empty() {
+            failures.push(format!(
+                "{}: the fixture marks no expected finding",
+                rule.name()
+            ));
+        }
+        let report: serde_json::Value = serde_json::from_str(&check(&dir, "json")).unwrap();
+        let found: BTreeSet<(String, u64)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == rule.name())
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        for missed in expected.difference(&found) {
+            failures.push(format!(
+                "{}: missed at {}:{}",
+                rule.name(),
+                missed.0,
+                missed.1
+            ));
+        }
+        for noisy in found.difference(&expected) {
+            failures.push(format!(
+                "{}: unexpected at {}:{}",
+                rule.name(),
+                noisy.0,
+                noisy.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_fixture_has_a_human_snapshot() {
+    for &rule in RuleId::ALL {
+        let dir = fixture_dir(rule);
+        if dir.is_dir() {
+            insta::assert_snapshot!(format!("rule_{}", rule.name()), check(&dir, "human"));
+        }
+    }
+}
+
+#[test]
+fn readme_rule_table_matches_the_rule_table() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = flaglint::rules::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's rule table is out of date; replace it with:\n\n{table}"
+    );
+}
