@@ -1,17 +1,19 @@
 //! Python extractor: parses a file with tree-sitter-python and reads, in one iterative walk,
 //! its imports, module-level names, string constants (module level and module-level class
 //! attributes), configured check calls with their key argument, and uses of imported or
-//! interesting names. Syntax errors are reported and the recovered tree is still read.
+//! interesting names, and the flag forks: `if`/`elif`/ternary branches whose condition tests a
+//! flag, directly or through a local assigned once from a check. Syntax errors are reported and
+//! the recovered tree is still read.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::{CheckSpec, ExtractOptions};
 use crate::facts::{
-    CheckSite, FileFacts, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst, SymbolUse,
-    SyntaxError,
+    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
+    SymbolUse, SyntaxError,
 };
 
 /// At most this many syntax errors are reported per file.
@@ -39,9 +41,25 @@ fn parse(source: &str) -> Option<Tree> {
     })
 }
 
+/// Most indentation levels tree-sitter-python's scanner can hold safely. Its state serializer
+/// writes two bytes per level into a 1024-byte buffer after up to 257 bytes of string
+/// delimiters, and overruns it (a C assertion failure that aborts the process) from 384 levels.
+const MAX_INDENT_LEVELS: usize = 383;
+
 /// Extracts the facts of one Python file.
 pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
     let lines = LineIndex::new(source);
+    if let Some(offset) = too_many_indent_levels(source) {
+        return FileFacts {
+            syntax_errors: vec![SyntaxError {
+                span: lines.span(offset, offset),
+                message: format!(
+                    "more than {MAX_INDENT_LEVELS} indentation levels; file not parsed"
+                ),
+            }],
+            ..FileFacts::default()
+        };
+    }
     let Some(tree) = parse(source) else {
         return FileFacts {
             syntax_errors: vec![SyntaxError {
@@ -56,6 +74,54 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
     walker.facts.syntax_errors = syntax_errors(root, source, &lines);
     walker.walk(root);
     walker.finish()
+}
+
+/// Where the source could make the scanner hold more than [`MAX_INDENT_LEVELS`] indentation
+/// levels, if it can. The scanner's indent stack holds distinct, increasing widths, each measured
+/// as it does (spaces 1, tabs 8, `u16` arithmetic, reset by a newline not escaped by a backslash,
+/// `\r` and `\f`), so counting the distinct widths that start a non-blank run bounds it.
+fn too_many_indent_levels(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut seen = vec![0u64; 1 << 10];
+    let mut distinct = 0;
+    let mut width: u16 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' | b'\r' | b'\x0c' => width = 0,
+            b' ' => width = width.wrapping_add(1),
+            b'\t' => width = width.wrapping_add(8),
+            b'\\'
+                if matches!(
+                    bytes.get(i + 1..),
+                    Some([b'\n', ..] | [b'\r', b'\n', ..] | [b'\r'] | [])
+                ) =>
+            {
+                // An escaped newline continues the indentation.
+                i += if bytes.get(i + 1) == Some(&b'\r') {
+                    3
+                } else {
+                    2
+                };
+                continue;
+            }
+            _ => {
+                if width > 0 {
+                    let (word, bit) = (usize::from(width) / 64, usize::from(width) % 64);
+                    if seen[word] & (1 << bit) == 0 {
+                        seen[word] |= 1 << bit;
+                        distinct += 1;
+                        if distinct > MAX_INDENT_LEVELS {
+                            return Some(i);
+                        }
+                    }
+                }
+                width = 0;
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,6 +202,13 @@ struct Ctx<'a> {
     scope: usize,
     level: Level<'a>,
     mode: Mode,
+    /// The innermost branch candidate (index into `Walker::candidates`) whose then- or
+    /// else-branch holds the node, within the same named function.
+    fork: Option<usize>,
+    /// Inside the condition of an `if`/`elif`/ternary: identifiers read are remembered.
+    in_cond: bool,
+    /// Set on the `elif`/`else` clauses of an `if`: the candidate of the chain head.
+    chain: Option<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -158,6 +231,27 @@ struct Scope<'a> {
     parent: Option<usize>,
     name: Option<&'a str>,
     params: Vec<&'a str>,
+}
+
+/// An `if`, `elif` or ternary; it becomes a [`Fork`] in `finish` when its condition tests a
+/// flag (check locals are only known once the whole file is read).
+struct Candidate<'a> {
+    kind: ForkKind,
+    /// Byte offset of the `if`/`elif` keyword or of the ternary.
+    start: usize,
+    condition: Node<'a>,
+    scope: usize,
+    /// The candidate whose branch holds this one (an elif: its chain head's).
+    enclosing: Option<usize>,
+    /// Where the search for the fork around this candidate's branches continues when this one
+    /// is not a fork: `enclosing`, or for an elif the previous clause of its chain.
+    outer: Option<usize>,
+    /// An elif's chain head.
+    head: Option<usize>,
+    /// A chain head: the last clause of its chain seen so far (itself or an elif).
+    last_clause: usize,
+    has_else: bool,
+    exits_early: bool,
 }
 
 /// A name chain seen in value position, decided at the end (imports may come later).
@@ -202,6 +296,18 @@ struct Walker<'a, 'o> {
     import_locals: HashSet<&'a str>,
     pending: Vec<PendingUse>,
     segments: Vec<(usize, usize)>,
+    /// Every `if`/`elif`/ternary, in source order of its keyword.
+    candidates: Vec<Candidate<'a>>,
+    /// Identifiers read inside conditions: (start byte, scope, name).
+    cond_idents: Vec<(usize, usize, &'a str)>,
+    /// How many times each (scope, name) is bound (assignments, loops, imports, defs...).
+    bindings: HashMap<(usize, &'a str), u32>,
+    /// `name = call(...)`: the call's node id -> (scope, name).
+    local_calls: HashMap<usize, (usize, &'a str)>,
+    /// (scope, name) -> index of the check the name was assigned from.
+    local_checks: HashMap<(usize, &'a str), usize>,
+    /// Node id of a recorded check call -> its index in `facts.checks`.
+    check_nodes: HashMap<usize, usize>,
 }
 
 impl<'a, 'o> Walker<'a, 'o> {
@@ -228,6 +334,12 @@ impl<'a, 'o> Walker<'a, 'o> {
             import_locals: HashSet::new(),
             pending: Vec::new(),
             segments: Vec::new(),
+            candidates: Vec::new(),
+            cond_idents: Vec::new(),
+            bindings: HashMap::new(),
+            local_calls: HashMap::new(),
+            local_checks: HashMap::new(),
+            check_nodes: HashMap::new(),
         }
     }
 
@@ -292,6 +404,9 @@ impl<'a, 'o> Walker<'a, 'o> {
             scope: 0,
             level: Level::Module,
             mode: Mode::Expr,
+            fork: None,
+            in_cond: false,
+            chain: None,
         };
         self.push(root, ctx);
         while let Some(Frame { node, ctx }) = self.stack.pop() {
@@ -304,6 +419,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn finish(mut self) -> FileFacts {
+        self.resolve_forks();
         let pending = std::mem::take(&mut self.pending);
         for use_ in pending {
             let (from, to) = use_.segments;
@@ -333,8 +449,15 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn visit(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         match node.kind() {
-            "identifier" => self.record_chain(node, &[node]),
+            "identifier" => {
+                self.note_cond_ident(node, ctx);
+                self.record_chain(node, &[node]);
+            }
             "attribute" => self.visit_attribute(node, ctx),
+            "if_statement" => self.visit_if(node, ctx),
+            "elif_clause" => self.visit_elif(node, ctx),
+            "else_clause" if ctx.chain.is_some() => self.visit_else(node, ctx),
+            "conditional_expression" => self.visit_conditional(node, ctx),
             "dotted_name" => self.visit_dotted_name(node, 1),
             "call" => self.visit_call(node, ctx),
             "import_statement" | "import_from_statement" | "future_import_statement" => {
@@ -347,7 +470,13 @@ impl<'a, 'o> Walker<'a, 'o> {
                 self.string_consts(node, ctx.level);
                 self.push_children(node, ctx);
             }
+            "assignment" if node.child_by_field_name("right").is_none() => {
+                self.visit_bare_annotation(node, ctx)
+            }
             "assignment" | "for_statement" | "for_in_clause" | "type_alias_statement" => {
+                if node.kind() == "assignment" {
+                    self.note_local_call(node, "left", "right", ctx.scope);
+                }
                 let bind = if node.kind() == "for_in_clause" {
                     ctx.with_mode(Mode::Target { bind: false })
                 } else {
@@ -364,13 +493,16 @@ impl<'a, 'o> Walker<'a, 'o> {
                     ctx
                 })
             }),
-            "named_expression" => self.push_children_with(node, |_, _, field| {
-                Some(if field == Some("name") {
-                    ctx.target()
-                } else {
-                    ctx
+            "named_expression" => {
+                self.note_local_call(node, "name", "value", ctx.scope);
+                self.push_children_with(node, |_, _, field| {
+                    Some(if field == Some("name") {
+                        ctx.target()
+                    } else {
+                        ctx
+                    })
                 })
-            }),
+            }
             "as_pattern" | "except_clause" => self.push_children_with(node, |_, _, field| {
                 Some(if field == Some("alias") {
                     ctx.target()
@@ -388,14 +520,19 @@ impl<'a, 'o> Walker<'a, 'o> {
                     ctx
                 })
             }),
-            "global_statement" | "nonlocal_statement" => {}
+            "global_statement" | "nonlocal_statement" => self.bind_declared(node, ctx.scope),
             _ => self.push_children(node, ctx),
         }
     }
 
     fn visit_attribute(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         match attribute_chain(node) {
-            Chain::Rooted(segments) => self.record_chain(node, &segments),
+            Chain::Rooted(segments) => {
+                if let Some(&root) = segments.first() {
+                    self.note_cond_ident(root, ctx);
+                }
+                self.record_chain(node, &segments)
+            }
             Chain::Unrooted(Some(base)) => self.push(base, ctx.expr()),
             Chain::Unrooted(None) => self.push_children(node, ctx.expr()),
         }
@@ -437,11 +574,333 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     // -----------------------------------------------------------------------------------------
+    // Forks: branches and the names they test
+
+    /// `if c: ... elif d: ... else: ...`: the head is a candidate; its clauses are visited
+    /// later (in source order) knowing their chain.
+    fn visit_if(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let Some(condition) = node.child_by_field_name("condition") else {
+            return self.push_children(node, ctx);
+        };
+        let has_else = node.child_by_field_name("alternative").is_some();
+        let index = self.candidates.len();
+        self.candidates.push(Candidate {
+            kind: ForkKind::If,
+            start: node.start_byte(),
+            condition,
+            scope: ctx.scope,
+            enclosing: ctx.fork,
+            outer: ctx.fork,
+            head: None,
+            last_clause: index,
+            has_else,
+            exits_early: !has_else && ends_by_leaving(node.child_by_field_name("consequence")),
+        });
+        let ctx = ctx.expr();
+        self.push_children_with(node, |_, child, field| {
+            Some(match field {
+                Some("condition") => Ctx {
+                    in_cond: true,
+                    ..ctx
+                },
+                Some("alternative") if matches!(child.kind(), "elif_clause" | "else_clause") => {
+                    Ctx {
+                        chain: Some(index),
+                        ..ctx
+                    }
+                }
+                _ => Ctx {
+                    fork: Some(index),
+                    ..ctx
+                },
+            })
+        });
+    }
+
+    fn visit_elif(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let head = ctx.chain.and_then(|head| {
+            let candidate = self.candidates.get(head)?;
+            Some((head, candidate.last_clause, candidate.enclosing))
+        });
+        let ctx = Ctx { chain: None, ..ctx };
+        let (Some((head, previous, enclosing)), Some(condition)) =
+            (head, node.child_by_field_name("condition"))
+        else {
+            return self.push_children(node, ctx);
+        };
+        let has_else = followed_by_clause(node);
+        let index = self.candidates.len();
+        self.candidates.push(Candidate {
+            kind: ForkKind::ElseIf,
+            start: node.start_byte(),
+            condition,
+            scope: ctx.scope,
+            enclosing,
+            outer: Some(previous),
+            head: Some(head),
+            last_clause: index,
+            has_else,
+            exits_early: !has_else && ends_by_leaving(node.child_by_field_name("consequence")),
+        });
+        if let Some(head) = self.candidates.get_mut(head) {
+            head.last_clause = index;
+        }
+        self.push_children_with(node, |_, _, field| {
+            Some(if field == Some("condition") {
+                Ctx {
+                    in_cond: true,
+                    fork: enclosing,
+                    ..ctx
+                }
+            } else {
+                Ctx {
+                    fork: Some(index),
+                    ..ctx
+                }
+            })
+        });
+    }
+
+    /// The `else:` of an `if` chain: its body is in the else-branch of the chain's last clause.
+    fn visit_else(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let last = ctx
+            .chain
+            .and_then(|head| self.candidates.get(head))
+            .map(|head| head.last_clause);
+        let ctx = Ctx {
+            chain: None,
+            fork: last.or(ctx.fork),
+            ..ctx
+        };
+        self.push_children(node, ctx);
+    }
+
+    /// `a if c else b`.
+    fn visit_conditional(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let children = self.named_children(node);
+        let parts: Vec<Node<'a>> = children.iter().map(|&(child, _)| child).collect();
+        self.children_buffer = children;
+        let [then, condition, otherwise] = parts[..] else {
+            return self.push_children(node, ctx);
+        };
+        let index = self.candidates.len();
+        self.candidates.push(Candidate {
+            kind: ForkKind::Ternary,
+            start: node.start_byte(),
+            condition,
+            scope: ctx.scope,
+            enclosing: ctx.fork,
+            outer: ctx.fork,
+            head: None,
+            last_clause: index,
+            has_else: true,
+            exits_early: false,
+        });
+        let branch = Ctx {
+            fork: Some(index),
+            ..ctx.expr()
+        };
+        self.push(otherwise, branch);
+        self.push(
+            condition,
+            Ctx {
+                in_cond: true,
+                ..ctx.expr()
+            },
+        );
+        self.push(then, branch);
+    }
+
+    /// Remembers an identifier read inside a condition (it may be a check local).
+    fn note_cond_ident(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        if ctx.in_cond {
+            self.cond_idents
+                .push((node.start_byte(), ctx.scope, self.text(node)));
+        }
+    }
+
+    /// `name = check(...)` / `name := check(...)` (also parenthesised or awaited): remembers the
+    /// call so that the name becomes a check local if the call is a check.
+    fn note_local_call(&mut self, node: Node<'a>, target: &str, value: &str, scope: usize) {
+        let (Some(target), Some(value)) = (
+            node.child_by_field_name(target),
+            node.child_by_field_name(value),
+        ) else {
+            return;
+        };
+        let value = unwrap_value(value);
+        if target.kind() == "identifier" && value.kind() == "call" {
+            self.local_calls
+                .insert(value.id(), (scope, self.text(target)));
+        }
+    }
+
+    fn bind_local(&mut self, scope: usize, name: &'a str) {
+        *self.bindings.entry((scope, name)).or_insert(0) += 1;
+    }
+
+    /// `global x` / `nonlocal x`: `x` is not a local of this scope.
+    fn bind_declared(&mut self, node: Node<'a>, scope: usize) {
+        let children = self.named_children(node);
+        for &(child, _) in &children {
+            if child.kind() == "identifier" {
+                let name = self.text(child);
+                *self.bindings.entry((scope, name)).or_insert(0) += 2;
+            }
+        }
+        self.children_buffer = children;
+    }
+
+    /// `x: int` without a value declares `x` but does not bind it.
+    fn visit_bare_annotation(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let left = node.child_by_field_name("left");
+        if let Some(left) = left.filter(|l| l.kind() == "identifier") {
+            if ctx.level == Level::Module {
+                let name = self.text(left);
+                self.add_module_name(name);
+            }
+        }
+        let target = ctx.target();
+        self.push_children_with(node, |_, child, field| {
+            if field == Some("left") {
+                (child.kind() != "identifier").then_some(target)
+            } else {
+                Some(ctx)
+            }
+        });
+    }
+
+    /// The check a name is bound to, when it is a check local of `scope`: assigned exactly once
+    /// there, from a check, and not a parameter.
+    fn check_local(&self, scope: usize, name: &str) -> Option<usize> {
+        let check = *self.local_checks.get(&(scope, name))?;
+        let once = self.bindings.get(&(scope, name)) == Some(&1);
+        let param = self
+            .scopes
+            .get(scope)
+            .is_some_and(|s| s.params.contains(&name));
+        (once && !param).then_some(check)
+    }
+
+    /// Turns the candidates whose condition tests a flag into forks.
+    fn resolve_forks(&mut self) {
+        let candidates = std::mem::take(&mut self.candidates);
+        let mut checks_by_start: Vec<(usize, usize)> = self
+            .facts
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.span.start as usize, i))
+            .collect();
+        checks_by_start.sort_unstable();
+        self.cond_idents.sort_by_key(|&(start, _, _)| start);
+        // Per candidate: its fork index, and the nearest fork along its `outer` chain.
+        let mut fork_of: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
+        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
+        for candidate in &candidates {
+            let checks = self.condition_checks(candidate, &checks_by_start);
+            let fork = if checks.is_empty() {
+                None
+            } else {
+                let (negated, compound) = self.condition_shape(candidate);
+                let index = self.facts.forks.len();
+                self.facts.forks.push(Fork {
+                    kind: candidate.kind,
+                    span: self
+                        .lines
+                        .span(candidate.start, candidate.condition.end_byte()),
+                    checks,
+                    negated,
+                    compound,
+                    has_else: candidate.has_else,
+                    exits_early: candidate.exits_early,
+                    chain_head_is_flag: candidate
+                        .head
+                        .is_some_and(|h| fork_of.get(h).copied().flatten().is_some()),
+                    parent: candidate
+                        .enclosing
+                        .and_then(|e| nearest.get(e).copied().flatten()),
+                });
+                Some(index)
+            };
+            fork_of.push(fork);
+            nearest.push(fork.or_else(|| {
+                candidate
+                    .outer
+                    .and_then(|o| nearest.get(o).copied().flatten())
+            }));
+        }
+    }
+
+    /// Indices of the checks a condition tests: calls inside it and the checks its check
+    /// locals were assigned from, in source order, deduplicated.
+    fn condition_checks(
+        &self,
+        candidate: &Candidate<'a>,
+        checks_by_start: &[(usize, usize)],
+    ) -> Vec<usize> {
+        let range = candidate.condition.byte_range();
+        let mut checks = Vec::new();
+        let first = checks_by_start.partition_point(|&(start, _)| start < range.start);
+        for &(start, index) in &checks_by_start[first..] {
+            if start >= range.end {
+                break;
+            }
+            checks.push(index);
+        }
+        let first = self
+            .cond_idents
+            .partition_point(|&(start, _, _)| start < range.start);
+        for &(start, scope, name) in &self.cond_idents[first..] {
+            if start >= range.end {
+                break;
+            }
+            checks.extend(self.check_local(scope, name));
+        }
+        checks.sort_unstable();
+        checks.dedup();
+        checks
+    }
+
+    /// (negated, compound) of a flag condition.
+    fn condition_shape(&self, candidate: &Candidate<'a>) -> (bool, bool) {
+        let mut node = candidate.condition;
+        let mut negated = false;
+        loop {
+            node = unwrap_parens(node);
+            let next = match node.kind() {
+                "not_operator" => node.child_by_field_name("argument").map(|n| (n, true)),
+                "comparison_operator" => bool_comparison(node),
+                _ => None,
+            };
+            let Some((inner, flips)) = next else {
+                break;
+            };
+            negated ^= flips;
+            node = inner;
+        }
+        let compound = node.kind() == "boolean_operator";
+        let negated = negated && self.is_flag_test(node, candidate.scope);
+        (negated, compound)
+    }
+
+    /// A check call or a check local, possibly parenthesised or awaited.
+    fn is_flag_test(&self, node: Node<'a>, scope: usize) -> bool {
+        let node = unwrap_value(node);
+        match node.kind() {
+            "call" => self.check_nodes.contains_key(&node.id()),
+            "identifier" => self.check_local(scope, self.text(node)).is_some(),
+            _ => false,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
     // Binding and pattern positions
 
     fn visit_target(&mut self, node: Node<'a>, ctx: Ctx<'a>, bind: bool) {
         match node.kind() {
             "identifier" => {
+                self.bind_local(ctx.scope, self.text(node));
                 if bind {
                     let name = self.text(node);
                     self.add_module_name(name);
@@ -468,7 +927,7 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn visit_pattern(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         match node.kind() {
-            "identifier" => {}
+            "identifier" => self.bind_local(ctx.scope, self.text(node)),
             "dotted_name" => self.visit_dotted_name(node, 2),
             "class_pattern" => {
                 // `case Foo(...)`: the class is a value even when it is a single name.
@@ -490,6 +949,9 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn visit_function(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         let name = node.child_by_field_name("name").map(|n| self.text(n));
+        if let Some(name) = name {
+            self.bind_local(ctx.scope, name);
+        }
         if ctx.level == Level::Module {
             if let Some(name) = name {
                 self.add_module_name(name);
@@ -510,6 +972,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             None => (Vec::new(), Vec::new()),
         };
         let scope = self.new_scope(ctx.scope, name, params);
+        // A `def` is a fork boundary; a lambda is not.
+        let is_def = node.kind() == "function_definition";
         if let Some(body) = node.child_by_field_name("body") {
             self.push(
                 body,
@@ -517,6 +981,9 @@ impl<'a, 'o> Walker<'a, 'o> {
                     scope,
                     level: Level::Local,
                     mode: Mode::Expr,
+                    fork: if is_def { None } else { ctx.fork },
+                    in_cond: !is_def && ctx.in_cond,
+                    chain: None,
                 },
             );
         }
@@ -579,6 +1046,9 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn visit_class(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         let name = node.child_by_field_name("name").map(|n| self.text(n));
+        if let Some(name) = name {
+            self.bind_local(ctx.scope, name);
+        }
         let body_level = match ctx.level {
             Level::Module => {
                 if let Some(name) = name {
@@ -589,10 +1059,16 @@ impl<'a, 'o> Walker<'a, 'o> {
             _ => Level::Class(None),
         };
         if let Some(body) = node.child_by_field_name("body") {
+            // The class body is its own namespace for check locals, and a fork boundary.
+            let scope = self.new_scope(ctx.scope, None, Vec::new());
             self.push(
                 body,
                 Ctx {
+                    scope,
                     level: body_level,
+                    fork: None,
+                    in_cond: false,
+                    chain: None,
                     ..ctx.expr()
                 },
             );
@@ -740,6 +1216,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 continue;
             };
             if local != "*" {
+                self.bind_local(ctx.scope, local);
                 self.import_locals.insert(local);
                 if module_level {
                     self.add_module_name(local);
@@ -832,7 +1309,12 @@ impl<'a, 'o> Walker<'a, 'o> {
                 if !visit_key {
                     skip = Some(key_node.id());
                 }
+                let index = self.facts.checks.len();
                 self.facts.checks.push(check);
+                self.check_nodes.insert(node.id(), index);
+                if let Some(&local) = self.local_calls.get(&node.id()) {
+                    self.local_checks.insert(local, index);
+                }
             }
         }
         if let Some(arguments) = arguments {
@@ -1034,6 +1516,87 @@ fn attribute_chain(node: Node) -> Chain {
     segments.push(current);
     segments.reverse();
     Chain::Rooted(segments)
+}
+
+/// Unwraps parentheses and `await`: `(await check(...))` -> `check(...)`.
+fn unwrap_value(mut node: Node) -> Node {
+    loop {
+        node = unwrap_parens(node);
+        if node.kind() != "await" {
+            return node;
+        }
+        let mut cursor = node.walk();
+        let inner = node
+            .named_children(&mut cursor)
+            .find(|n| n.kind() != "comment");
+        match inner {
+            Some(inner) => node = inner,
+            None => return node,
+        }
+    }
+}
+
+/// `x == False`, `True != x`, `x is not True`...: the other operand, and whether the comparison
+/// negates it; `None` for any other comparison.
+fn bool_comparison(node: Node) -> Option<(Node, bool)> {
+    let mut cursor = node.walk();
+    let mut operands = Vec::new();
+    let mut operators = Vec::new();
+    for child in node.children(&mut cursor) {
+        if child.kind() == "comment" {
+            continue;
+        }
+        if child.is_named() {
+            operands.push(child);
+        } else {
+            operators.push(child.kind());
+        }
+    }
+    let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
+        return None;
+    };
+    let is_bool = |n: Node| matches!(n.kind(), "true" | "false");
+    let (operand, literal) = if is_bool(*right) {
+        (*left, *right)
+    } else if is_bool(*left) {
+        (*right, *left)
+    } else {
+        return None;
+    };
+    let literal_true = literal.kind() == "true";
+    match *operator {
+        "==" | "is" => Some((operand, !literal_true)),
+        "!=" | "<>" | "is not" => Some((operand, literal_true)),
+        _ => None,
+    }
+}
+
+/// The then-branch block ends with `return`, `raise`, `continue` or `break`.
+fn ends_by_leaving(block: Option<Node>) -> bool {
+    let Some(block) = block else {
+        return false;
+    };
+    let mut cursor = block.walk();
+    let last = block
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .last();
+    matches!(
+        last.map(|n| n.kind()),
+        Some("return_statement" | "raise_statement" | "continue_statement" | "break_statement")
+    )
+}
+
+/// An `elif` or `else` clause follows this clause of its chain.
+fn followed_by_clause(node: Node) -> bool {
+    let mut next = node.next_named_sibling();
+    while let Some(sibling) = next {
+        match sibling.kind() {
+            "comment" => next = sibling.next_named_sibling(),
+            kind => return matches!(kind, "elif_clause" | "else_clause"),
+        }
+    }
+    false
 }
 
 /// `((x))` -> `x`.
@@ -1909,6 +2472,689 @@ not_a_check(flags.D)
         assert_eq!((use_.span.line, use_.span.column), (1, 5));
         assert_eq!(text(source, use_.span), "FeatureFlags.X");
         assert!(!use_.in_test && use_.scope.is_empty());
+    }
+
+    // --- forks -----------------------------------------------------------------------------
+
+    /// The forks of `source` as (kind, condition text after the keyword, checks).
+    fn fork_summary(source: &str) -> Vec<(ForkKind, String, Vec<usize>)> {
+        run(source)
+            .forks
+            .iter()
+            .map(|f| (f.kind, text(source, f.span).to_string(), f.checks.clone()))
+            .collect()
+    }
+
+    /// The only fork of `source`.
+    fn fork(source: &str) -> Fork {
+        let facts = run(source);
+        assert_eq!(facts.forks.len(), 1, "{source}: {:?}", facts.forks);
+        facts.forks[0].clone()
+    }
+
+    fn negated(condition: &str) -> bool {
+        fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n")).negated
+    }
+
+    fn compound(condition: &str) -> bool {
+        fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n")).compound
+    }
+
+    fn parents(source: &str) -> Vec<Option<usize>> {
+        run(source).forks.iter().map(|f| f.parent).collect()
+    }
+
+    #[test]
+    fn if_else_with_a_direct_check() {
+        let source = "if get_flag_for_user(u, 'k'):\n    a()\nelse:\n    b()\n";
+        let facts = run(source);
+        assert_eq!(
+            facts.forks,
+            vec![Fork {
+                kind: ForkKind::If,
+                span: facts.forks[0].span,
+                checks: vec![0],
+                negated: false,
+                compound: false,
+                has_else: true,
+                exits_early: false,
+                chain_head_is_flag: false,
+                parent: None,
+            }]
+        );
+        assert_eq!(
+            text(source, facts.forks[0].span),
+            "if get_flag_for_user(u, 'k')"
+        );
+    }
+
+    #[test]
+    fn ordinary_ifs_are_not_forks() {
+        let source = r#"
+if x:
+    pass
+elif y and z:
+    pass
+value = a if b else c
+if helper(u, 'k'):
+    pass
+if get_flag_for_user(u):
+    pass
+while is_on('k'):
+    pass
+[v for v in items if is_on(v)]
+"#;
+        assert!(run(source).forks.is_empty());
+    }
+
+    #[test]
+    fn check_locals() {
+        let source = r#"
+def view(user):
+    use_binary = get_flag_for_user(user, X)
+    if use_binary:
+        pass
+    wrapped = (await is_on('w'))
+    if wrapped:
+        pass
+    if (walrus := is_on('walrus')):
+        pass
+    if walrus:
+        pass
+"#;
+        assert_eq!(
+            fork_summary(source),
+            vec![
+                (ForkKind::If, "if use_binary".to_string(), vec![0]),
+                (ForkKind::If, "if wrapped".to_string(), vec![1]),
+                (
+                    ForkKind::If,
+                    "if (walrus := is_on('walrus'))".to_string(),
+                    vec![2]
+                ),
+                (ForkKind::If, "if walrus".to_string(), vec![2]),
+            ]
+        );
+    }
+
+    #[test]
+    fn module_scope_check_local() {
+        let source = "ON = is_on('k')\nif ON:\n    pass\nx = 1 if ON else 2\n";
+        assert_eq!(
+            fork_summary(source),
+            vec![
+                (ForkKind::If, "if ON".to_string(), vec![0]),
+                (ForkKind::Ternary, "1 if ON".to_string(), vec![0]),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_check_locals() {
+        let source = r#"
+def twice(user):
+    on = is_on('a')
+    on = is_on('b')
+    if on:
+        pass
+def augmented(user):
+    on = is_on('a')
+    on += 1
+    if on:
+        pass
+def looped(user):
+    on = is_on('a')
+    for on in items:
+        pass
+    if on:
+        pass
+def param(on):
+    if on:
+        pass
+def param_reassigned(on):
+    on = is_on('a')
+    if on:
+        pass
+def not_a_check(user):
+    on = compute(user)
+    if on:
+        pass
+def wrapped_call(user):
+    on = bool(is_on('a'))
+    if on:
+        pass
+def other_scope(user):
+    if outer_on:
+        pass
+outer_on = is_on('outer')
+def globals_(user):
+    global outer_on
+    outer_on = is_on('g')
+    if outer_on:
+        pass
+def attribute(self):
+    self.on = is_on('a')
+    if self.on:
+        pass
+def tuple_target(user):
+    on, off = is_on('a'), 1
+    if on:
+        pass
+def imported(user):
+    on = is_on('a')
+    from m import on
+    if on:
+        pass
+class Body:
+    on = is_on('class')
+    def method(self):
+        if on:
+            pass
+"#;
+        assert!(run(source).forks.is_empty(), "{:?}", run(source).forks);
+    }
+
+    #[test]
+    fn bare_annotation_does_not_count_as_an_assignment() {
+        let source = "def f():\n    on: bool\n    on = is_on('k')\n    if on:\n        pass\n";
+        assert_eq!(fork(source).checks, vec![0]);
+    }
+
+    #[test]
+    fn check_local_in_a_class_body() {
+        let source = "class C:\n    on = is_on('k')\n    if on:\n        x = 1\n";
+        assert_eq!(fork(source).checks, vec![0]);
+    }
+
+    #[test]
+    fn negations() {
+        for condition in [
+            "not on",
+            "not is_on('x')",
+            "not (on)",
+            "(not on)",
+            "on == False",
+            "on is False",
+            "on != True",
+            "on is not True",
+            "False == on",
+            "True != on",
+            "False is (on)",
+            "is_on('x') == False",
+            "not not not on",
+            "not (on == True)",
+        ] {
+            assert!(negated(condition), "{condition}");
+        }
+        for condition in [
+            "on",
+            "not not on",
+            "on == True",
+            "on is True",
+            "on != False",
+            "on is not False",
+            "not (on and x)",
+            "not (x or on)",
+            "on == 'on'",
+            "on == None",
+            "not (on == False)",
+            "on < False",
+            "on in False",
+            "not on.attr",
+            "not f(on)",
+        ] {
+            assert!(!negated(condition), "{condition}");
+        }
+    }
+
+    #[test]
+    fn compound_conditions() {
+        for condition in [
+            "on and x",
+            "x or on",
+            "(x and (y or on))",
+            "not (on and x)",
+            "x and not on",
+            "(a or b) and on",
+            "(on and x) == False",
+        ] {
+            assert!(compound(condition), "{condition}");
+        }
+        for condition in [
+            "on",
+            "not on",
+            "f(a and b, on)",
+            "on == (a or b)",
+            "[a or b][0] == on",
+        ] {
+            assert!(!compound(condition), "{condition}");
+        }
+        let source = "def f():\n    if is_on('a') and is_on('b') or x:\n        pass\n";
+        assert_eq!(fork(source).checks, vec![0, 1]);
+    }
+
+    #[test]
+    fn has_else() {
+        let source = r#"
+if is_on('a'):
+    pass
+else:
+    pass
+if is_on('b'):
+    pass
+elif is_on('c'):
+    pass
+elif is_on('d'):
+    pass
+else:
+    pass
+if is_on('e'):
+    pass
+elif is_on('f'):
+    pass
+# a comment after the chain
+if is_on('g'):
+    pass
+"#;
+        let facts = run(source);
+        let got: Vec<(ForkKind, bool)> = facts.forks.iter().map(|f| (f.kind, f.has_else)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ForkKind::If, true),
+                (ForkKind::If, true),
+                (ForkKind::ElseIf, true),
+                (ForkKind::ElseIf, true),
+                (ForkKind::If, true),
+                (ForkKind::ElseIf, false),
+                (ForkKind::If, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn exits_early() {
+        let exits = |body: &str| {
+            fork(&format!(
+                "def f():\n    for x in y:\n        if is_on('k'):\n{body}\n        more()\n"
+            ))
+            .exits_early
+        };
+        assert!(exits("            return"));
+        assert!(exits("            log()\n            return None"));
+        assert!(exits("            raise Error()"));
+        assert!(exits("            continue"));
+        assert!(exits("            break"));
+        assert!(exits("            x = 1\n            return  # why"));
+        assert!(!exits("            return\n            log()"));
+        assert!(!exits("            pass"));
+        assert!(!exits("            if y:\n                return"));
+        assert!(!exits(
+            "            return\n        else:\n            pass"
+        ));
+        assert!(!exits(
+            "            return\n        elif x:\n            pass"
+        ));
+        let one_line = fork("def f():\n    if is_on('k'): return\n    more()\n");
+        assert!(one_line.exits_early);
+        // An elif without a following clause may exit early; the head (followed by it) may not.
+        let chain = run(
+            "def f():\n    if is_on('a'):\n        return\n    elif is_on('b'):\n        raise E\n",
+        );
+        let got: Vec<bool> = chain.forks.iter().map(|f| f.exits_early).collect();
+        assert_eq!(got, vec![false, true]);
+        let ternary = fork("def f():\n    return 1 if is_on('k') else 2\n");
+        assert!(!ternary.exits_early && ternary.has_else);
+    }
+
+    #[test]
+    fn chain_head_is_flag() {
+        let source = r#"
+if is_on('a'):
+    pass
+elif is_on('b'):
+    pass
+if x:
+    pass
+elif is_on('c'):
+    pass
+elif y:
+    pass
+elif is_on('d'):
+    pass
+"#;
+        let facts = run(source);
+        let got: Vec<(ForkKind, bool)> = facts
+            .forks
+            .iter()
+            .map(|f| (f.kind, f.chain_head_is_flag))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (ForkKind::If, false),
+                (ForkKind::ElseIf, true),
+                (ForkKind::ElseIf, false),
+                (ForkKind::ElseIf, false),
+            ]
+        );
+        assert!(!run("x = 1 if is_on('k') else 2").forks[0].chain_head_is_flag);
+    }
+
+    #[test]
+    fn parent_in_then_and_else_branches() {
+        let source = r#"
+if is_on('a'):
+    if is_on('b'):
+        pass
+    if x:
+        if is_on('c'):
+            pass
+else:
+    if is_on('d'):
+        pass
+if is_on('e'):
+    pass
+"#;
+        assert_eq!(parents(source), vec![None, Some(0), Some(0), Some(0), None]);
+    }
+
+    #[test]
+    fn parent_inside_elif_bodies() {
+        let source = r#"
+if is_on('head'):
+    if x:
+        pass
+    elif is_on('elif in head'):
+        pass
+elif is_on('elif'):
+    if is_on('in elif'):
+        pass
+elif y:
+    if is_on('in plain elif'):
+        pass
+else:
+    if is_on('in else'):
+        pass
+"#;
+        // 0 head, 1 elif in head (chain head `if x` is not a fork: parent is 0), 2 elif,
+        // 3 in elif, 4 in plain elif (nearest fork around: the elif at 2), 5 in else.
+        assert_eq!(
+            parents(source),
+            vec![None, Some(0), None, Some(2), Some(2), Some(2)]
+        );
+        let plain_head = r#"
+def f():
+    if is_on('outer'):
+        if x:
+            pass
+        elif y:
+            if is_on('inside'):
+                pass
+        else:
+            if is_on('else'):
+                pass
+"#;
+        assert_eq!(parents(plain_head), vec![None, Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn elif_parent_is_its_heads_parent() {
+        let source = r#"
+if is_on('outer'):
+    if is_on('head'):
+        pass
+    elif is_on('elif'):
+        pass
+"#;
+        let facts = run(source);
+        assert_eq!(
+            parents(source),
+            vec![None, Some(0), Some(0)],
+            "{:?}",
+            facts.forks
+        );
+        assert_eq!(facts.forks[2].kind, ForkKind::ElseIf);
+    }
+
+    #[test]
+    fn ternary_forks() {
+        let source = "def f():\n    x = first() if is_on('k') else second()\n";
+        let f = fork(source);
+        assert_eq!(f.kind, ForkKind::Ternary);
+        assert_eq!(text(source, f.span), "first() if is_on('k')");
+        assert_eq!((f.span.line, f.span.column), (2, 9));
+        assert!(f.has_else && !f.exits_early && !f.negated && !f.compound);
+        let nested = r#"
+if is_on('a'):
+    x = 1 if is_on('b') else 2
+else:
+    y = (3 if is_on('c') else 4) if z else (5 if is_on('d') else 6)
+v = (1 if is_on('e') else 2) if is_on('f') else (3 if is_on('g') else 4)
+"#;
+        let facts = run(nested);
+        let got: Vec<(ForkKind, Option<usize>)> =
+            facts.forks.iter().map(|f| (f.kind, f.parent)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ForkKind::If, None),
+                (ForkKind::Ternary, Some(0)),
+                (ForkKind::Ternary, Some(0)),
+                (ForkKind::Ternary, Some(0)),
+                (ForkKind::Ternary, None),
+                (ForkKind::Ternary, Some(4)),
+                (ForkKind::Ternary, Some(4)),
+            ]
+        );
+        assert_eq!(
+            text(nested, facts.forks[4].span),
+            "(1 if is_on('e') else 2) if is_on('f')"
+        );
+        assert_eq!(facts.forks[4].checks, vec![5]);
+        assert_eq!(facts.forks[5].checks, vec![4]);
+    }
+
+    #[test]
+    fn forks_inside_conditions_are_not_children() {
+        let source = r#"
+if is_on('outer'):
+    if (1 if is_on('inner') else 0):
+        pass
+"#;
+        let facts = run(source);
+        let got: Vec<(ForkKind, Option<usize>, Vec<usize>)> = facts
+            .forks
+            .iter()
+            .map(|f| (f.kind, f.parent, f.checks.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (ForkKind::If, None, vec![0]),
+                (ForkKind::If, Some(0), vec![1]),
+                (ForkKind::Ternary, Some(0), vec![1]),
+            ]
+        );
+    }
+
+    #[test]
+    fn parent_stops_at_def_and_class_but_not_lambda() {
+        let source = r#"
+if is_on('a'):
+    def inner():
+        if is_on('b'):
+            pass
+    class Inner:
+        x = 1 if is_on('c') else 2
+    callback = lambda: 1 if is_on('d') else 2
+    @decorate(1 if is_on('e') else 2)
+    def g(arg=1 if is_on('f') else 2):
+        pass
+"#;
+        assert_eq!(
+            parents(source),
+            vec![None, None, None, Some(0), Some(0), Some(0)]
+        );
+    }
+
+    #[test]
+    fn fork_checks_reference_the_right_checks() {
+        let source = r#"
+get_flag_for_user(u, 'zero')
+def f(user):
+    early = is_on('one')
+    unrelated(is_on('two'))
+    if is_on('three') or (early and get_flag_for_user(user, 'four')):
+        is_on('five')
+    elif early or early:
+        pass
+"#;
+        let facts = run(source);
+        let got: Vec<Vec<usize>> = facts.forks.iter().map(|f| f.checks.clone()).collect();
+        assert_eq!(got, vec![vec![1, 3, 4], vec![1]]);
+        assert_eq!(facts.checks[3].key, lit("three"));
+        assert!(facts.forks[0].compound && !facts.forks[1].negated);
+    }
+
+    #[test]
+    fn fork_spans() {
+        let source = "def f():\n    é = 1\n    if (é and\n            is_on('k')):  # c\n        pass\n    elif not is_on('m'):\n        pass\n";
+        let facts = run(source);
+        let head = facts.forks[0].span;
+        assert_eq!((head.line, head.column), (3, 5));
+        assert_eq!((head.end_line, head.end_column), (4, 24));
+        assert_eq!(text(source, head), "if (é and\n            is_on('k'))");
+        let elif = facts.forks[1].span;
+        assert_eq!((elif.line, elif.column), (6, 5));
+        assert_eq!(text(source, elif), "elif not is_on('m')");
+        assert!(facts.forks[1].negated && facts.forks[1].chain_head_is_flag);
+        assert!(facts.forks[0].compound);
+    }
+
+    #[test]
+    fn forks_in_broken_files() {
+        let source = "if is_on('a'):\n    x = (\nif is_on('b'):\n    pass\ndef g(:\n    pass\nif is_on('c'):\n    pass\n";
+        let facts = run(source);
+        assert!(!facts.syntax_errors.is_empty());
+        assert!(!facts.forks.is_empty());
+        for fork in &facts.forks {
+            assert!(fork.checks.iter().all(|&c| c < facts.checks.len()));
+            assert!(fork.parent.is_none_or(|p| p < facts.forks.len()));
+        }
+        for input in [
+            "elif x:\n  pass",
+            "else:\n  pass",
+            "if:\n",
+            "x = 1 if",
+            "if is_on('k')",
+        ] {
+            run(input);
+        }
+    }
+
+    /// `depth` nested `if is_on('k'):` statements, one space of indentation per level.
+    fn nested_ifs(depth: usize) -> String {
+        let mut source = String::new();
+        for level in 0..depth {
+            source.push_str(&" ".repeat(level));
+            source.push_str("if is_on('k'):\n");
+        }
+        source.push_str(&" ".repeat(depth));
+        source.push_str("pass\n");
+        source
+    }
+
+    #[test]
+    fn deep_nested_if_chain_does_not_overflow() {
+        // The grammar's scanner cannot hold 10 000 indentation levels (it would abort the
+        // process): the file is refused with a syntax error instead.
+        let facts = run(&nested_ifs(10_000));
+        assert!(facts.forks.is_empty() && facts.checks.is_empty());
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert_eq!(
+            facts.syntax_errors[0].message,
+            "more than 383 indentation levels; file not parsed"
+        );
+        assert_eq!(facts.syntax_errors[0].span.line, 385);
+        // As deep as the scanner allows, every `if` is the parent of the next.
+        let depth = MAX_INDENT_LEVELS;
+        let facts = run(&nested_ifs(depth));
+        assert!(facts.syntax_errors.is_empty());
+        assert_eq!(facts.forks.len(), depth);
+        for (i, fork) in facts.forks.iter().enumerate() {
+            assert_eq!(fork.parent, i.checked_sub(1));
+            assert_eq!(fork.checks, vec![i]);
+        }
+    }
+
+    #[test]
+    fn indentation_guard_counts_distinct_scanner_widths() {
+        assert_eq!(too_many_indent_levels("x = 1\n    y\n"), None);
+        // Deep but few distinct widths (a long line inside a string) is fine.
+        let wide = format!(
+            "x = '''\n{}text\n'''\nif is_on('k'):\n    pass\n",
+            " ".repeat(5_000)
+        );
+        assert_eq!(too_many_indent_levels(&wide), None);
+        assert_eq!(run(&wide).forks.len(), 1);
+        // Tabs count 8, an escaped newline continues the indentation, \r and \x0c reset it.
+        let mut tabs = String::new();
+        for level in 1..=MAX_INDENT_LEVELS + 1 {
+            tabs.push_str(&"\t".repeat(level));
+            tabs.push_str("x\n");
+        }
+        assert!(too_many_indent_levels(&tabs).is_some());
+        let mut resets = String::new();
+        for level in 1..=1_000 {
+            resets.push_str(&" ".repeat(level));
+            resets.push_str("\x0cx\n\r");
+        }
+        assert_eq!(too_many_indent_levels(&resets), None);
+        let mut continued = String::new();
+        for level in 1..=MAX_INDENT_LEVELS + 1 {
+            continued.push_str(&format!(
+                "\n{}\\\r\n{}x",
+                " ".repeat(level),
+                " ".repeat(level)
+            ));
+        }
+        assert!(too_many_indent_levels(&continued).is_some());
+        // Many levels with strings open would abort inside tree-sitter without the guard.
+        let mut odd = String::new();
+        for level in 0..600 {
+            odd.push_str(&" ".repeat(level));
+            odd.push_str("if f'{x}' and '''\n''':\n");
+        }
+        assert_eq!(run(&odd).syntax_errors.len(), 1);
+        for input in ["\\", "\\\r", " \\\r\n x", "\u{feff}  \u{a0}x"] {
+            too_many_indent_levels(input);
+            run(input);
+        }
+    }
+
+    #[test]
+    fn long_elif_chain_does_not_overflow() {
+        let length = 10_000;
+        let mut source = String::from("def f():\n    if is_on('head'):\n        pass\n");
+        for i in 0..length {
+            source.push_str(&format!(
+                "    elif is_on('k{i}'):\n        if is_on('in{i}'):\n            pass\n"
+            ));
+        }
+        source.push_str("    else:\n        pass\n");
+        let facts = run(&source);
+        assert_eq!(facts.forks.len(), 1 + 2 * length);
+        let last_elif = &facts.forks[facts.forks.len() - 2];
+        assert_eq!(last_elif.kind, ForkKind::ElseIf);
+        assert!(last_elif.has_else && last_elif.chain_head_is_flag);
+        assert_eq!(last_elif.parent, None);
+        let last_inner = &facts.forks[facts.forks.len() - 1];
+        assert_eq!(last_inner.parent, Some(facts.forks.len() - 2));
+        let ternaries = format!("x = {}0\n", "1 if is_on('k') else ".repeat(length));
+        let facts = run(&ternaries);
+        assert_eq!(facts.forks.len(), length);
+        assert_eq!(facts.forks[length - 1].parent, Some(length - 2));
     }
 
     // --- robustness ------------------------------------------------------------------------
