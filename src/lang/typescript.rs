@@ -617,14 +617,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             expr_child_mode("if_statement", field, child)
         });
         if let Some(index) = candidate {
-            let condition_id = condition.map(|c| c.id());
-            for pending in &mut stack[start..] {
-                if Some(pending.node.id()) == condition_id {
-                    pending.cond = true;
-                } else {
-                    pending.branch = Some(index);
-                }
-            }
+            mark_branches(&mut stack[start..], condition, index);
         }
     }
 
@@ -651,14 +644,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             expr_child_mode("ternary_expression", field, child)
         });
         if let Some(index) = candidate {
-            let condition_id = condition.map(|c| c.id());
-            for pending in &mut stack[start..] {
-                if Some(pending.node.id()) == condition_id {
-                    pending.cond = true;
-                } else {
-                    pending.branch = Some(index);
-                }
-            }
+            mark_branches(&mut stack[start..], condition, index);
         }
     }
 
@@ -1926,6 +1912,19 @@ fn unescape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Marks the children just pushed for a fork candidate: its condition as a condition, everything
+/// else (the branches) as inside the fork `index`.
+fn mark_branches(pushed: &mut [Item<'_, '_>], condition: Option<Node<'_>>, index: usize) {
+    let condition_id = condition.map(|c| c.id());
+    for pending in pushed {
+        if Some(pending.node.id()) == condition_id {
+            pending.cond = true;
+        } else {
+            pending.branch = Some(index);
+        }
+    }
 }
 
 #[cfg(test)]
