@@ -31,10 +31,12 @@ pub fn check(index: &Index, sink: &mut Sink) {
         };
         let inner_keys = fork_keys(index, file, fork);
         let outer_keys = fork_keys(index, file, outer);
+        // The same flag: a shared known key, or the very same check (a local tested twice).
         let same_flag = inner_keys
             .iter()
             .flatten()
-            .any(|k| outer_keys.iter().flatten().any(|o| o == k));
+            .any(|k| outer_keys.iter().flatten().any(|o| o == k))
+            || fork.checks.iter().any(|c| outer.checks.contains(c));
         if same_flag {
             continue;
         }
