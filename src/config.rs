@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lang::{CheckMatcher, CheckSpec, KeyArg, Language};
+use crate::packs::{self, Pack};
 use crate::rules::{RuleId, Severity};
 
 /// Files larger than this are skipped unless `max-file-size` says otherwise.
@@ -50,6 +51,7 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     parity: RawParity,
+    packs: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,11 +154,16 @@ struct RawDefinition {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCheck {
+pub(crate) struct RawCheck {
     call: Spanned<String>,
     key: Spanned<RawKey>,
     keyword: Option<String>,
     language: Option<Spanned<String>>,
+    #[serde(default)]
+    receiver: Vec<String>,
+    #[serde(rename = "negation-prefix")]
+    negation_prefix: Option<String>,
+    kind: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +218,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub severities: BTreeMap<RuleId, Option<Severity>>,
     pub frontend_key: KeyMapping,
+    /// The enabled flag-system packs; their checks are in `checks` after the user's own.
+    pub packs: Vec<Pack>,
 }
 
 impl Config {
@@ -225,6 +234,7 @@ impl Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severities: BTreeMap::new(),
             frontend_key: KeyMapping::Same,
+            packs: Vec::new(),
         }
     }
 
@@ -341,7 +351,7 @@ fn parse_pyproject(text: &str) -> Result<RawConfig, (Option<Range<usize>>, Strin
     Ok(wrapper.tool.and_then(|t| t.flaglint).unwrap_or_default())
 }
 
-type BuildError = (Range<usize>, String);
+pub(crate) type BuildError = (Range<usize>, String);
 
 fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
     let definitions = raw
@@ -361,11 +371,25 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
 
-    let checks = raw
+    let mut checks = raw
         .checks
         .into_iter()
         .map(build_check)
         .collect::<Result<Vec<_>, BuildError>>()?;
+    let mut packs = Vec::new();
+    if let Some(value) = &raw.packs {
+        for (name, options) in pack_entries(value)? {
+            let (mut pack, specs) = packs::load(&name, &base_dir)
+                .map_err(|message| (value.span(), format!("pack `{name}`: {message}")))?;
+            pack.require_definitions = options.require_definitions;
+            let index = packs.len();
+            checks.extend(specs.into_iter().map(|mut spec| {
+                spec.pack = Some(index);
+                spec
+            }));
+            packs.push(pack);
+        }
+    }
 
     for pattern in &raw.exclude {
         Glob::new(pattern.get_ref())
@@ -434,10 +458,11 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         max_file_size,
         severities,
         frontend_key,
+        packs,
     })
 }
 
-fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
+pub(crate) fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
     let call: Vec<String> = raw
         .call
         .get_ref()
@@ -492,7 +517,51 @@ fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
         call,
         key,
         language,
+        receiver: raw.receiver,
+        negation_prefix: raw.negation_prefix.filter(|p| !p.is_empty()),
+        kind: raw.kind,
+        ..CheckSpec::default()
     })
+}
+
+/// Options of one enabled pack (`[packs.NAME]`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PackOptions {
+    /// Report undefined keys even for a pack whose flags may live only in a database.
+    #[serde(default)]
+    require_definitions: bool,
+}
+
+/// `packs = ["a", "./b.toml"]`, or a table `[packs.a]` with options per pack.
+fn pack_entries(value: &Spanned<toml::Value>) -> Result<Vec<(String, PackOptions)>, BuildError> {
+    let wrong = || {
+        (
+            value.span(),
+            "expected `packs = [\"name\", \"./path.toml\"]` or a `[packs.NAME]` table".to_string(),
+        )
+    };
+    match value.get_ref() {
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(|name| (name.to_string(), PackOptions::default()))
+                    .ok_or_else(wrong)
+            })
+            .collect(),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(name, options)| {
+                let options = options
+                    .clone()
+                    .try_into::<PackOptions>()
+                    .map_err(|e| (value.span(), format!("[packs.{name}]: {}", e.message())))?;
+                Ok((name.clone(), options))
+            })
+            .collect(),
+        _ => Err(wrong()),
+    }
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Side;
 use crate::facts::{FileFacts, Import, KeyExpr, ModuleRef, Span};
-use crate::lang::Language;
+use crate::lang::{CheckSpec, Language};
 use crate::suppress::Suppression;
 
 pub type FileId = usize;
@@ -148,8 +148,9 @@ pub struct Index {
 impl Index {
     /// Resolves every check and symbol use of `files` and groups them by flag key.
     ///
-    /// `layout` tells where Python import paths start and what Rust crates are called.
-    pub fn build(files: Vec<IndexedFile>, layout: &Layout) -> Index {
+    /// `layout` tells where Python import paths start and what Rust crates are called; `specs`
+    /// are the configured checks that `CheckSite::spec` points into.
+    pub fn build(files: Vec<IndexedFile>, layout: &Layout, specs: &[CheckSpec]) -> Index {
         let mut index = Index {
             files,
             ..Index::default()
@@ -163,9 +164,10 @@ impl Index {
         for (file_id, file) in index.files.iter().enumerate() {
             check_offsets.push(checks.len());
             for site in &file.facts.checks {
+                let spec = specs.get(site.spec);
                 let key = match &site.key {
                     KeyExpr::Literal(key) => CheckKey::Key {
-                        key: key.clone(),
+                        key: strip_negation(key, spec).to_string(),
                         source: KeySource::Literal,
                     },
                     KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
@@ -187,9 +189,14 @@ impl Index {
                         )),
                     },
                 };
+                let kind = if spec.is_some_and(|s| s.test_helper) {
+                    RefKind::Test
+                } else {
+                    occurrence_kind(file.role, site.in_test, RefKind::Check)
+                };
                 checks.push(Check {
                     file: file_id,
-                    kind: occurrence_kind(file.role, site.in_test, RefKind::Check),
+                    kind,
                     key,
                     span: site.span,
                     key_span: site.key_span,
@@ -304,6 +311,13 @@ fn separator(language: Language) -> &'static str {
     } else {
         "."
     }
+}
+
+/// A literal key without the spec's negation prefix (`"!new_nav"` -> `new_nav`).
+fn strip_negation<'k>(key: &'k str, spec: Option<&CheckSpec>) -> &'k str {
+    spec.and_then(|s| s.negation_prefix.as_deref())
+        .and_then(|prefix| key.strip_prefix(prefix))
+        .unwrap_or(key)
 }
 
 /// The kind of an occurrence, from where it is.
@@ -1139,7 +1153,7 @@ mod tests {
                 ..FileFacts::default()
             },
         );
-        keys(&Index::build(vec![defs, user], layout))
+        keys(&Index::build(vec![defs, user], layout, &[]))
     }
 
     #[test]
@@ -1256,7 +1270,7 @@ mod tests {
                 ..FileFacts::default()
             },
         );
-        let index = Index::build(vec![backend_flags(), init, user], &packages());
+        let index = Index::build(vec![backend_flags(), init, user], &packages(), &[]);
         assert_eq!(keys(&index), ["binary_interface*"]);
     }
 
@@ -1271,7 +1285,7 @@ mod tests {
                 ..FileFacts::default()
             },
         );
-        let index = Index::build(vec![backend_flags(), user], &packages());
+        let index = Index::build(vec![backend_flags(), user], &packages(), &[]);
         assert_eq!(keys(&index), ["local_key", "literal"]);
         assert_eq!(
             index.flags.keys().collect::<Vec<_>>(),
@@ -1405,7 +1419,11 @@ mod tests {
                 ..FileFacts::default()
             },
         );
-        let index = Index::build(vec![frontend_types(), barrel, user], &Layout::default());
+        let index = Index::build(
+            vec![frontend_types(), barrel, user],
+            &Layout::default(),
+            &[],
+        );
         assert_eq!(keys(&index), ["worklet*"]);
     }
 
@@ -1538,6 +1556,7 @@ mod tests {
                 use_of("backend/users/migrations/0001_x.py", FileRole::Migration),
             ],
             &packages(),
+            &[],
         );
         let kinds: Vec<RefKind> = index.references.iter().map(|r| r.kind).collect();
         assert_eq!(
@@ -1574,7 +1593,7 @@ mod tests {
             })
             .collect();
         let started = std::time::Instant::now();
-        let index = Index::build(files, &Layout::default());
+        let index = Index::build(files, &Layout::default(), &[]);
         assert_eq!(index.checks.len(), 60);
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }

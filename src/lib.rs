@@ -9,6 +9,7 @@ pub mod config;
 pub mod facts;
 pub mod index;
 pub mod lang;
+pub mod packs;
 pub mod report;
 pub mod rules;
 pub mod suppress;
@@ -201,7 +202,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
 
     let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
     let layout = Layout::discover(&root, &rels);
-    let index = Index::build(indexed, &layout);
+    let index = Index::build(indexed, &layout, config.checks.specs());
     rules::run(&index, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[suppress::Suppression])> = index

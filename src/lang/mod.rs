@@ -70,7 +70,7 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
 }
 
 /// Where a check call carries its flag key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KeyArg {
     /// 0-based position among the positional arguments (the receiver of a method call excluded).
     pub position: Option<usize>,
@@ -79,13 +79,41 @@ pub struct KeyArg {
 }
 
 /// One configured check function.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckSpec {
     /// The callee's trailing segments, e.g. `["get_flag_for_user"]` or `["features", "includes"]`.
     pub call: Vec<String>,
     pub key: KeyArg,
     /// Restrict to one language; `TypeScript` also matches JavaScript.
     pub language: Option<Language>,
+    /// For SDK methods with generic names (`client.variation(...)`): the call matches only when a
+    /// segment of its receiver chain contains one of these words (case-insensitive). Empty: any
+    /// callee with the right name matches.
+    pub receiver: Vec<String>,
+    /// A prefix that negates a literal key (`@waffle_flag("!x")` checks `x`, negated).
+    pub negation_prefix: Option<String>,
+    /// Calls are test helpers (`override_flag(...)`): their occurrences are test references.
+    pub test_helper: bool,
+    /// What the key names in its flag system: `flag`, `switch`, `sample`, `gate`...
+    pub kind: Option<String>,
+    /// The pack that declared the check (an index into the configuration's packs).
+    pub pack: Option<usize>,
+}
+
+impl CheckSpec {
+    /// Whether the receiver chain before the method name satisfies [`CheckSpec::receiver`].
+    fn receiver_matches(&self, callee: &[&str]) -> bool {
+        if self.receiver.is_empty() {
+            return true;
+        }
+        let receiver = &callee[..callee.len().saturating_sub(1)];
+        receiver.iter().any(|segment| {
+            let segment = segment.to_ascii_lowercase();
+            self.receiver
+                .iter()
+                .any(|word| segment.contains(&word.to_ascii_lowercase()))
+        })
+    }
 }
 
 /// Finds the configured check, if any, that a call's callee denotes.
@@ -139,7 +167,7 @@ impl CheckMatcher {
                     .rev()
                     .zip(callee.iter().rev())
                     .all(|(a, b)| a == b);
-            (language_ok && suffix_ok).then_some((i, spec))
+            (language_ok && suffix_ok && spec.receiver_matches(callee)).then_some((i, spec))
         })
     }
 }
@@ -196,7 +224,7 @@ pub(crate) fn test_extract(
             CheckSpec {
                 call: call.split('.').map(str::to_string).collect(),
                 key,
-                language: None,
+                ..CheckSpec::default()
             }
         })
         .collect();
@@ -208,4 +236,52 @@ pub(crate) fn test_extract(
         interesting: &interesting,
     };
     extract(grammar, source, &options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(call: &str, receiver: &[&str], language: Option<Language>) -> CheckSpec {
+        CheckSpec {
+            call: call.split('.').map(str::to_string).collect(),
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            language,
+            receiver: receiver.iter().map(|s| s.to_string()).collect(),
+            ..CheckSpec::default()
+        }
+    }
+
+    #[test]
+    fn matching_by_name_suffix_language_and_receiver() {
+        let matcher = CheckMatcher::new(vec![
+            spec("get_flag_for_user", &[], None),
+            spec("features.includes", &[], None),
+            spec("variation", &["client", "ld"], None),
+            spec("useFlag", &[], Some(Language::TypeScript)),
+        ]);
+        let find = |language, callee: &[&str]| matcher.find(language, callee).map(|(i, _)| i);
+        assert_eq!(find(Language::Python, &["get_flag_for_user"]), Some(0));
+        assert_eq!(
+            find(Language::Python, &["services", "get_flag_for_user"]),
+            Some(0)
+        );
+        assert_eq!(
+            find(Language::TypeScript, &["org", "features", "includes"]),
+            Some(1)
+        );
+        assert_eq!(find(Language::TypeScript, &["list", "includes"]), None);
+        assert_eq!(
+            find(Language::Python, &["self", "ld_client", "variation"]),
+            Some(2)
+        );
+        assert_eq!(find(Language::Python, &["LDClient", "variation"]), Some(2));
+        assert_eq!(find(Language::Python, &["color", "variation"]), None);
+        assert_eq!(find(Language::Python, &["variation"]), None);
+        assert_eq!(find(Language::JavaScript, &["useFlag"]), Some(3));
+        assert_eq!(find(Language::Python, &["useFlag"]), None);
+    }
 }

@@ -8,7 +8,9 @@ pub const DOC: RuleDoc = RuleDoc {
     summary: "a check or constant names a flag that no definition declares",
     what_it_does: "Reports a flag check whose key is not declared by any definitions file, and any \
 use of a constant that does not exist in the definitions module it is looked up in \
-(`FeatureFlags.MISSING`, `flags.MISSING`, `from feature_flags.flags import MISSING`).",
+(`FeatureFlags.MISSING`, `flags.MISSING`, `from feature_flags.flags import MISSING`). Checks \
+through a pack whose flags may live only in a database or a vendor's dashboard (django-waffle, \
+LaunchDarkly, ...) are exempt unless `[packs.NAME] require-definitions = true`.",
     why_is_this_bad: "A misspelt key checks a flag nobody can switch. Some systems (GitLab's among \
 them) treat an unknown flag as ON, so a typo silently ships the new code path to everyone; others \
 treat it as OFF and the feature never launches. A missing constant crashes at import or run time.",
@@ -23,13 +25,26 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     let has_definitions = index.has_definitions();
+    let config = sink.config();
+    // Keys of systems whose flags may live only in a database or a vendor's dashboard are not
+    // required to have a definition in code, unless the user asks for it.
+    let definition_optional = |spec: usize| {
+        config
+            .checks
+            .specs()
+            .get(spec)
+            .and_then(|s| s.pack)
+            .and_then(|p| config.packs.get(p))
+            .is_some_and(|pack| pack.database_defined && !pack.require_definitions)
+    };
     for check in &index.checks {
         match &check.key {
             // Tests and migrations legitimately use made-up or historical literal keys.
             CheckKey::Key { key, source }
                 if !matches!(source, KeySource::Definition(_))
                     && check.kind == RefKind::Check
-                    && has_definitions =>
+                    && has_definitions
+                    && !definition_optional(check.spec) =>
             {
                 let defined = index
                     .flags
