@@ -20,6 +20,18 @@ pub enum Command {
     Check(CheckArgs),
     /// List every flag: definitions, checks and references.
     Flags(ScanArgs),
+    /// Propose a `flaglint.toml` for a repository: packs, definitions files, check functions.
+    Init {
+        /// The repository root.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Overwrite an existing flaglint.toml.
+        #[arg(long)]
+        force: bool,
+        /// Print the proposal instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+    },
     /// Print a rule's documentation, or list the rules.
     Rule {
         /// A rule id such as `undefined-flag`.

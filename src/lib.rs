@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod facts;
 pub mod index;
+pub mod init;
 pub mod lang;
 pub mod packs;
 pub mod report;

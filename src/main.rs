@@ -1,6 +1,7 @@
 //! The `flaglint` binary: parse arguments, call the library, map the outcome to an exit code.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,7 +11,7 @@ use flaglint::cli::{Cli, Color, Command, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::report::{human, json, Counts, Format};
 use flaglint::rules::RuleId;
-use flaglint::{scan, Scan, ScanOptions};
+use flaglint::{init, scan, Scan, ScanOptions};
 
 /// Exit codes: the tool ran and found no errors, found errors, or could not run.
 #[derive(Clone, Copy)]
@@ -57,6 +58,11 @@ fn main() -> ExitCode {
             write_stdout(&output);
             Exit::Clean
         }),
+        Command::Init {
+            path,
+            force,
+            stdout,
+        } => Ok(run_init(&path, force, stdout)),
         Command::Rule { name } => Ok(print_rule(name.as_deref())),
     };
     ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
@@ -70,21 +76,7 @@ fn run_scan(args: &ScanArgs) -> Result<Scan, ()> {
     let config_path = args.config.clone().or_else(|| config::discover(&args.path));
     let config = match &config_path {
         Some(path) => config::load(path).map_err(|e| print_config_error(&e))?,
-        None => {
-            eprintln!(
-                "note: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}; nothing is configured as a flag definition or check",
-                args.path.display()
-            );
-            let dir = if args.path.is_dir() {
-                args.path.clone()
-            } else {
-                args.path
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default()
-            };
-            Config::empty(dir)
-        }
+        None => unconfigured(&args.path)?,
     };
     scan(ScanOptions {
         root: args.path.clone(),
@@ -92,6 +84,66 @@ fn run_scan(args: &ScanArgs) -> Result<Scan, ()> {
         threads: args.threads,
     })
     .map_err(|e| eprintln!("error: {e}"))
+}
+
+/// Without a configuration: the packs the repository's manifests name, and a note saying so.
+fn unconfigured(path: &Path) -> Result<Config, ()> {
+    let dir = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(|p| p.to_path_buf()).unwrap_or_default()
+    };
+    let detected = init::detect(&dir, init::Depth::Manifests);
+    if detected.packs.is_empty() {
+        eprintln!(
+            "note: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}, and no known flag system in its manifests; nothing is configured as a flag definition or check (run `flaglint init`)",
+            path.display()
+        );
+        return Ok(Config::empty(dir));
+    }
+    let names: Vec<&str> = detected.packs.keys().map(String::as_str).collect();
+    eprintln!(
+        "note: no flaglint.toml found from {}; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
+        path.display(),
+        names.join(", ")
+    );
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    config::from_toml(&format!("packs = [{}]\n", quoted.join(", ")), dir).map_err(|(_, e)| {
+        eprintln!("error: {e}");
+    })
+}
+
+fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
+    if !path.is_dir() {
+        eprintln!("error: {} is not a directory", path.display());
+        return Exit::CouldNotRun;
+    }
+    let text = init::render(&init::detect(path, init::Depth::Full));
+    if stdout {
+        write_stdout(&text);
+        return Exit::Clean;
+    }
+    let target = path.join("flaglint.toml");
+    if target.exists() && !force {
+        eprintln!(
+            "error: {} already exists; use --force to overwrite it, or --stdout to see the proposal",
+            target.display()
+        );
+        return Exit::CouldNotRun;
+    }
+    match init::write_atomically(&target, &text) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {}; review it, then run `flaglint check`",
+                target.display()
+            );
+            Exit::Clean
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", target.display());
+            Exit::CouldNotRun
+        }
+    }
 }
 
 fn style(color: Color) -> human::Style {

@@ -299,3 +299,64 @@ fn missing_config_is_a_note_not_a_failure() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stderr(&output).contains("no flaglint.toml"));
 }
+
+#[test]
+fn init_proposes_the_demo_config() {
+    let demo = fixture("demo");
+    let output = flaglint(&["init", ".", "--stdout"], &demo);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let proposed: toml::Value = toml::from_str(&stdout(&output)).unwrap();
+    let written: toml::Value =
+        toml::from_str(&std::fs::read_to_string(demo.join("flaglint.toml")).unwrap()).unwrap();
+    assert_eq!(proposed, written);
+}
+
+#[test]
+fn init_writes_once_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "django-waffle==4.1\n").unwrap();
+    std::fs::write(
+        dir.path().join("views.py"),
+        "from waffle import flag_is_active\n\ndef view(request):\n    return flag_is_active(request, \"beta\")\n",
+    )
+    .unwrap();
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("flaglint.toml")).unwrap();
+    assert!(written.contains("packs = [\"django-waffle\"]"), "{written}");
+    assert!(
+        written.contains("requirements.txt: django-waffle"),
+        "{written}"
+    );
+    std::fs::write(dir.path().join("flaglint.toml"), "# mine\n").unwrap();
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("flaglint.toml")).unwrap(),
+        "# mine\n"
+    );
+    assert_eq!(
+        flaglint(&["init", "--force"], dir.path()).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("flaglint.toml")).unwrap(),
+        written
+    );
+}
+
+#[test]
+fn without_config_the_detected_packs_are_used_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "django-waffle==4.1\n").unwrap();
+    std::fs::write(
+        dir.path().join("views.py"),
+        "from waffle import flag_is_active\n\ndef view(request):\n    return flag_is_active(request, \"beta\")\n",
+    )
+    .unwrap();
+    let output = flaglint(&["flags", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr(&output).contains("using the packs its manifests name: django-waffle"));
+    let inventory: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(inventory["flags"][0]["key"], "beta");
+    // Waffle flags may live only in the database: no definition in code is not an error.
+    assert_eq!(flaglint(&["check"], dir.path()).status.code(), Some(0));
+}
