@@ -300,7 +300,7 @@ impl Index {
 /// TypeScript and JavaScript frontend code.
 pub fn code_side(language: Language) -> Side {
     match language {
-        Language::Python | Language::Rust => Side::Backend,
+        Language::Python | Language::Rust | Language::Template => Side::Backend,
         Language::TypeScript | Language::JavaScript => Side::Frontend,
     }
 }
@@ -463,6 +463,8 @@ impl<'a> Resolver<'a> {
                     resolver.rust_modules.entry(module.clone()).or_insert(id);
                     resolver.rust_module_of[id] = module;
                 }
+                // Templates import nothing another file can name.
+                Language::Template => {}
             }
         }
         // Deterministic preference when several files claim one module name: definitions first,

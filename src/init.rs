@@ -356,6 +356,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                     }
                 }
             }
+            Language::Template => {}
             Language::TypeScript | Language::JavaScript => {
                 // `const checkFeatureFlag = useCheckFeatureFlag();`
                 let Some(rest) = trimmed

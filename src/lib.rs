@@ -257,6 +257,7 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
             name.contains(".test.") || name.contains(".spec.")
         }
         Language::Rust => stem.ends_with("_test") || stem == "tests",
+        Language::Template => false,
     };
     if is_test_name {
         return FileRole::Test;

@@ -136,10 +136,12 @@ impl CommentLexer {
         let mut code = false;
         let mut i = 0;
         let python = self.language == Language::Python;
+        let template = self.language == Language::Template;
+        let (block_open, block_close) = if template { ("{#", "#}") } else { ("/*", "*/") };
         while i < bytes.len() {
             if self.in_block_comment {
                 let start = i;
-                match line[i..].find("*/") {
+                match line[i..].find(block_close) {
                     Some(end) => {
                         out.push(start..i + end);
                         i += end + 2;
@@ -164,6 +166,17 @@ impl CommentLexer {
                 continue;
             }
             let rest = &line[i..];
+            if template {
+                // Templates: only `{# ... #}` comments; quotes in markup are not strings.
+                if rest.starts_with(block_open) {
+                    self.in_block_comment = true;
+                    i += 2;
+                } else {
+                    code |= !bytes[i].is_ascii_whitespace();
+                    i += rest.chars().next().map_or(1, char::len_utf8);
+                }
+                continue;
+            }
             match bytes[i] {
                 b'#' if python => {
                     out.push(i..line.trim_end().len().max(i));
@@ -366,6 +379,18 @@ mod tests {
         assert_eq!(
             rules_at(source, Language::Rust),
             [(Scope::Line(1), ids(&["negated-fork"]))]
+        );
+    }
+
+    #[test]
+    fn template_comments() {
+        let source = "{# flaglint: ignore-file[undefined-flag] #}\n<p>don't</p>{# flaglint: ignore[literal-flag-key] #}\n{% flag \"x\" %}\n";
+        assert_eq!(
+            rules_at(source, Language::Template),
+            [
+                (Scope::File, ids(&["undefined-flag"])),
+                (Scope::Line(2), ids(&["literal-flag-key"])),
+            ]
         );
     }
 

@@ -5,6 +5,7 @@
 
 pub mod python;
 pub mod rust;
+pub mod template;
 pub mod typescript;
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,8 @@ pub enum Language {
     TypeScript,
     JavaScript,
     Rust,
+    /// Django and Jinja templates.
+    Template,
 }
 
 impl Language {
@@ -31,6 +34,7 @@ impl Language {
             Language::TypeScript => "typescript",
             Language::JavaScript => "javascript",
             Language::Rust => "rust",
+            Language::Template => "template",
         }
     }
 
@@ -41,6 +45,7 @@ impl Language {
             "typescript" | "ts" => Some(Language::TypeScript),
             "javascript" | "js" => Some(Language::JavaScript),
             "rust" | "rs" => Some(Language::Rust),
+            "template" => Some(Language::Template),
             _ => None,
         }
     }
@@ -54,12 +59,23 @@ pub enum Grammar {
     /// TSX, also used for every JavaScript flavour (JSX is valid there).
     Tsx,
     Rust,
+    /// Django / Jinja templates (a text scan of tags and expressions).
+    Template,
 }
 
-/// The grammar and language of a path, from its extension; `None` for files flaglint does not read.
+/// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
+/// `.jinja2`, `.j2` and `.txt` files under a `templates/` directory); `None` for files flaglint
+/// does not read.
 pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
     let ext = path.extension()?.to_str()?;
     Some(match ext {
+        "html" | "jinja" | "jinja2" | "j2" | "txt"
+            if path
+                .parent()
+                .is_some_and(|dir| dir.components().any(|c| c.as_os_str() == "templates")) =>
+        {
+            (Grammar::Template, Language::Template)
+        }
         "py" | "pyi" => (Grammar::Python, Language::Python),
         "ts" | "mts" | "cts" => (Grammar::TypeScript, Language::TypeScript),
         "tsx" => (Grammar::Tsx, Language::TypeScript),
@@ -149,6 +165,16 @@ impl CheckMatcher {
     /// The matching spec for a callee given as its static member chain (`["obj", "f"]` for
     /// `obj.f(...)`, `["f"]` for `f(...)` or `g().f(...)`; `["a", "b", "f"]` for `a::b::f(...)`).
     pub fn find(&self, language: Language, callee: &[&str]) -> Option<(usize, &CheckSpec)> {
+        self.find_with(language, callee, |_| true)
+    }
+
+    /// Like [`CheckMatcher::find`], among the specs `accept` allows.
+    pub fn find_with(
+        &self,
+        language: Language,
+        callee: &[&str],
+        accept: impl Fn(&CheckSpec) -> bool,
+    ) -> Option<(usize, &CheckSpec)> {
         let last = callee.last()?;
         let candidates = self.by_last_segment.get(*last)?;
         candidates.iter().copied().find_map(|i| {
@@ -167,7 +193,8 @@ impl CheckMatcher {
                     .rev()
                     .zip(callee.iter().rev())
                     .all(|(a, b)| a == b);
-            (language_ok && suffix_ok && spec.receiver_matches(callee)).then_some((i, spec))
+            (language_ok && suffix_ok && spec.receiver_matches(callee) && accept(spec))
+                .then_some((i, spec))
         })
     }
 }
@@ -194,6 +221,7 @@ pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> File
         Grammar::TypeScript => typescript::extract(source, false, options),
         Grammar::Tsx => typescript::extract(source, true, options),
         Grammar::Rust => rust::extract(source, options),
+        Grammar::Template => template::extract(source, options),
     }
 }
 
