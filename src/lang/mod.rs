@@ -103,8 +103,9 @@ pub struct CheckSpec {
     /// Restrict to one language; `TypeScript` also matches JavaScript.
     pub language: Option<Language>,
     /// For SDK methods with generic names (`client.variation(...)`): the call matches only when a
-    /// segment of its receiver chain contains one of these words (case-insensitive). Empty: any
-    /// callee with the right name matches.
+    /// segment of its receiver chain has one of these words among its words (case-insensitive;
+    /// `ld_client`, `ldClient` and `LDClient` hold `ld` and `client`, `field` holds neither).
+    /// Empty: any callee with the right name matches.
     pub receiver: Vec<String>,
     /// A prefix that negates a literal key (`@waffle_flag("!x")` checks `x`, negated).
     pub negation_prefix: Option<String>,
@@ -124,12 +125,40 @@ impl CheckSpec {
         }
         let receiver = &callee[..callee.len().saturating_sub(1)];
         receiver.iter().any(|segment| {
-            let segment = segment.to_ascii_lowercase();
-            self.receiver
-                .iter()
-                .any(|word| segment.contains(&word.to_ascii_lowercase()))
+            identifier_words(segment).any(|word| {
+                self.receiver
+                    .iter()
+                    .any(|wanted| wanted.eq_ignore_ascii_case(word))
+            })
         })
     }
+}
+
+/// The words of an identifier: split at `_`, `-`, `$`, digits-to-letters, lower-to-upper case
+/// changes and the end of an acronym (`LDClient` -> `LD`, `Client`).
+fn identifier_words(identifier: &str) -> impl Iterator<Item = &str> {
+    let chars: Vec<(usize, char)> = identifier.char_indices().collect();
+    let mut bounds = vec![0];
+    for i in 1..chars.len() {
+        let (at, c) = chars[i];
+        let previous = chars[i - 1].1;
+        let next_is_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
+        let boundary = matches!(c, '_' | '-' | '$')
+            || matches!(previous, '_' | '-' | '$')
+            || (previous.is_lowercase() && c.is_uppercase())
+            || (previous.is_uppercase() && c.is_uppercase() && next_is_lower)
+            || (previous.is_ascii_digit() != c.is_ascii_digit());
+        if boundary {
+            bounds.push(at);
+        }
+    }
+    bounds.push(identifier.len());
+    bounds
+        .windows(2)
+        .map(move |w| identifier[w[0]..w[1]].trim_matches(|c| matches!(c, '_' | '-' | '$')))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// Finds the configured check, if any, that a call's callee denotes.
@@ -284,6 +313,16 @@ mod tests {
     }
 
     #[test]
+    fn identifier_words_split_like_people_read_them() {
+        let words = |s| identifier_words(s).collect::<Vec<_>>();
+        assert_eq!(words("ld_client"), ["ld", "client"]);
+        assert_eq!(words("LDClient"), ["LD", "Client"]);
+        assert_eq!(words("growthBookClient2"), ["growth", "Book", "Client", "2"]);
+        assert_eq!(words("$gb"), ["gb"]);
+        assert_eq!(words("rgb"), ["rgb"]);
+    }
+
+    #[test]
     fn matching_by_name_suffix_language_and_receiver() {
         let matcher = CheckMatcher::new(vec![
             spec("get_flag_for_user", &[], None),
@@ -307,6 +346,9 @@ mod tests {
             Some(2)
         );
         assert_eq!(find(Language::Python, &["LDClient", "variation"]), Some(2));
+        assert_eq!(find(Language::TypeScript, &["ldClient", "variation"]), Some(2));
+        assert_eq!(find(Language::Python, &["field", "variation"]), None);
+        assert_eq!(find(Language::Python, &["clients", "variation"]), None);
         assert_eq!(find(Language::Python, &["color", "variation"]), None);
         assert_eq!(find(Language::Python, &["variation"]), None);
         assert_eq!(find(Language::JavaScript, &["useFlag"]), Some(3));
