@@ -311,8 +311,8 @@ fn init_proposes_the_demo_config() {
     assert_eq!(proposed, written);
 }
 
-#[test]
-fn init_writes_once_and_refuses_to_overwrite() {
+/// A repository that uses django-waffle, with no flaglint configuration.
+fn waffle_repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "django-waffle==4.1\n").unwrap();
     std::fs::write(
@@ -320,6 +320,12 @@ fn init_writes_once_and_refuses_to_overwrite() {
         "from waffle import flag_is_active\n\ndef view(request):\n    return flag_is_active(request, \"beta\")\n",
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn init_writes_once_and_refuses_to_overwrite() {
+    let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("flaglint.toml")).unwrap();
     assert!(written.contains("packs = [\"django-waffle\"]"), "{written}");
@@ -345,13 +351,7 @@ fn init_writes_once_and_refuses_to_overwrite() {
 
 #[test]
 fn without_config_the_detected_packs_are_used_and_said() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("requirements.txt"), "django-waffle==4.1\n").unwrap();
-    std::fs::write(
-        dir.path().join("views.py"),
-        "from waffle import flag_is_active\n\ndef view(request):\n    return flag_is_active(request, \"beta\")\n",
-    )
-    .unwrap();
+    let dir = waffle_repository();
     let output = flaglint(&["flags", "--format", "json"], dir.path());
     assert_eq!(output.status.code(), Some(0));
     assert!(stderr(&output).contains("using the packs its manifests name: django-waffle"));

@@ -317,7 +317,10 @@ mod tests {
         let words = |s| identifier_words(s).collect::<Vec<_>>();
         assert_eq!(words("ld_client"), ["ld", "client"]);
         assert_eq!(words("LDClient"), ["LD", "Client"]);
-        assert_eq!(words("growthBookClient2"), ["growth", "Book", "Client", "2"]);
+        assert_eq!(
+            words("growthBookClient2"),
+            ["growth", "Book", "Client", "2"]
+        );
         assert_eq!(words("$gb"), ["gb"]);
         assert_eq!(words("rgb"), ["rgb"]);
     }
@@ -346,7 +349,10 @@ mod tests {
             Some(2)
         );
         assert_eq!(find(Language::Python, &["LDClient", "variation"]), Some(2));
-        assert_eq!(find(Language::TypeScript, &["ldClient", "variation"]), Some(2));
+        assert_eq!(
+            find(Language::TypeScript, &["ldClient", "variation"]),
+            Some(2)
+        );
         assert_eq!(find(Language::Python, &["field", "variation"]), None);
         assert_eq!(find(Language::Python, &["clients", "variation"]), None);
         assert_eq!(find(Language::Python, &["color", "variation"]), None);
