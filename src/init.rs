@@ -416,12 +416,20 @@ fn signature(rest: &str) -> Option<(&str, Vec<&str>)> {
     Some((name, params))
 }
 
-/// A function that speaks of flags and takes a flag key: the key's position.
+/// A function that asks whether a feature flag is on and takes its key: the key's position.
+/// `get_flag_for_user(user, flag_name)`, `is_feature_on(feature)`, `is_enabled(&self, flag)`; not
+/// `flag(&mut self, flag)` or `env_flag(key)` (compiler and CLI flags).
 fn key_parameter(name: &str, params: &[&str]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
-    let about_flags = lower.contains("flag") || lower.contains("feature") || lower == "is_enabled";
-    if !about_flags || lower.starts_with("test") || lower.starts_with('_') && lower != "is_enabled"
-    {
+    let asks = ["is_", "has_", "get_", "check", "use"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        || ["enabled", "active", "_on"]
+            .iter()
+            .any(|s| lower.contains(s));
+    let about_flags =
+        lower.contains("feature") || (lower.contains("flag") && asks) || lower == "is_enabled";
+    if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
     }
     params.iter().position(|p| {
@@ -561,6 +569,12 @@ mod tests {
         );
         let calls: Vec<(&str, usize)> = found.iter().map(|c| (c.call.as_str(), c.key)).collect();
         assert_eq!(calls, [("get_flag_for_user", 1), ("is_feature_on", 0)]);
+        let found = check_functions(
+            "build.rs",
+            Language::Rust,
+            "fn flag(&mut self, flag: &str) {}\nfn env_flag(key: &str) {}\nfn flag_if_supported(&mut self, flag: &str) {}\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
         let found = check_functions(
             "src/client.rs",
             Language::Rust,

@@ -275,7 +275,8 @@ fn path_from(base: &Path, path: &Path) -> String {
 
 /// Decides, from the raw bytes, whether a file can hold a flag fact before it is parsed.
 struct Prefilter {
-    names: Option<AhoCorasick>,
+    /// Per language: the check names that apply to it, and the definitions' symbols.
+    names: Vec<(Language, Option<AhoCorasick>)>,
     /// Re-exporting modules (`__init__.py`, `index.ts`, `mod.rs`) may mention only the definitions
     /// module's name.
     barrels: Option<AhoCorasick>,
@@ -287,15 +288,25 @@ impl Prefilter {
         interesting: &HashSet<String>,
         definition_files: &[(&SourceFile, FileRole)],
     ) -> Prefilter {
-        let mut names: Vec<&str> = config
-            .checks
-            .specs()
-            .iter()
-            .filter_map(|s| s.call.last().map(String::as_str))
-            .chain(interesting.iter().map(String::as_str))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
+        let names_for = |language: Language| {
+            let mut names: Vec<&str> = config
+                .checks
+                .specs()
+                .iter()
+                .filter(|s| match s.language {
+                    None => true,
+                    Some(Language::TypeScript) => {
+                        matches!(language, Language::TypeScript | Language::JavaScript)
+                    }
+                    Some(l) => l == language,
+                })
+                .filter_map(|s| s.call.last().map(String::as_str))
+                .chain(interesting.iter().map(String::as_str))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        };
         // How a re-exporting module names a definitions module (or its directory): `./types'`,
         // `from .flags import`, `import flags`, `flags::`.
         let modules: Vec<String> = definition_files
@@ -327,14 +338,29 @@ impl Prefilter {
                 .flatten()
         };
         let module_refs: Vec<&str> = modules.iter().map(String::as_str).collect();
+        let languages = [
+            Language::Python,
+            Language::TypeScript,
+            Language::JavaScript,
+            Language::Rust,
+            Language::Template,
+        ];
         Prefilter {
-            names: build(&names),
+            names: languages
+                .into_iter()
+                .map(|language| (language, build(&names_for(language))))
+                .collect(),
             barrels: build(&module_refs),
         }
     }
 
     fn may_hold_facts(&self, file: &SourceFile, bytes: &[u8]) -> bool {
-        if self.names.as_ref().is_some_and(|ac| ac.is_match(bytes)) {
+        let names = self
+            .names
+            .iter()
+            .find(|(language, _)| *language == file.language)
+            .and_then(|(_, names)| names.as_ref());
+        if names.is_some_and(|ac| ac.is_match(bytes)) {
             return true;
         }
         let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
