@@ -94,11 +94,74 @@ pub struct KeyArg {
     pub keyword: Option<String>,
 }
 
+/// What a check looks like in the source; [`CheckSpec::call`] names the part that is matched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// A call: `f(k)`, `obj.f(k)`, `a::f(k)`, a decorator `@f(k)`; `call` is the callee's trailing
+    /// segments.
+    #[default]
+    Call,
+    /// A class attribute assigned the key (Python `waffle_flag = "k"` in a class body); `call` is
+    /// the attribute name.
+    Attribute,
+    /// A member chain whose next member is the key: `config.featureToggles.newNav`,
+    /// `featureToggles['new-nav']`; `call` is the trailing segments of the chain before the key.
+    Property,
+    /// A JSX element with the key in a prop: `<Feature flag="k">`, `<Feature flags={["a", "b"]}>`
+    /// (one check per array element); `call` is the component name's trailing segments.
+    Jsx { prop: String },
+    /// Names destructured from a hook call: `const { newNav, darkMode: dm } = useFlags()` checks
+    /// the property names `newNav` and `darkMode`; `call` is the callee's trailing segments.
+    Destructure,
+    /// A Rust turbofish: `cx.has_flag::<NewRouterFlag>()` checks `NewRouterFlag::NAME` (the key
+    /// is `KeyExpr::Path(["NewRouterFlag", constant])`); `call` is the callee's trailing segments.
+    Generic { constant: String },
+}
+
+impl Shape {
+    /// The variant without its data, for lookups.
+    pub fn kind(&self) -> ShapeKind {
+        match self {
+            Shape::Call => ShapeKind::Call,
+            Shape::Attribute => ShapeKind::Attribute,
+            Shape::Property => ShapeKind::Property,
+            Shape::Jsx { .. } => ShapeKind::Jsx,
+            Shape::Destructure => ShapeKind::Destructure,
+            Shape::Generic { .. } => ShapeKind::Generic,
+        }
+    }
+}
+
+/// [`Shape`] without data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ShapeKind {
+    Call,
+    Attribute,
+    Property,
+    Jsx,
+    Destructure,
+    Generic,
+}
+
+/// A rewrite of a key found in the source into the flag's key (`transform = "snake_case"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyTransform {
+    #[default]
+    None,
+    SnakeCase,
+    KebabCase,
+    CamelCase,
+}
+
 /// One configured check function.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckSpec {
-    /// The callee's trailing segments, e.g. `["get_flag_for_user"]` or `["features", "includes"]`.
+    /// The matched segments: for a call, the callee's trailing segments, e.g.
+    /// `["get_flag_for_user"]` or `["features", "includes"]` (see [`Shape`] for the others).
     pub call: Vec<String>,
+    pub shape: Shape,
+    /// Applied to literal keys (and destructured names, property names) before lookup.
+    pub transform: KeyTransform,
     pub key: KeyArg,
     /// Restrict to one language; `TypeScript` also matches JavaScript.
     pub language: Option<Language>,
@@ -165,15 +228,21 @@ fn identifier_words(identifier: &str) -> impl Iterator<Item = &str> {
 #[derive(Clone, Debug, Default)]
 pub struct CheckMatcher {
     specs: Vec<CheckSpec>,
-    by_last_segment: HashMap<String, Vec<usize>>,
+    /// Per shape: the specs by the last of their `call` segments.
+    by_last_segment: HashMap<ShapeKind, HashMap<String, Vec<usize>>>,
 }
 
 impl CheckMatcher {
     pub fn new(specs: Vec<CheckSpec>) -> Self {
-        let mut by_last_segment: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_last_segment: HashMap<ShapeKind, HashMap<String, Vec<usize>>> = HashMap::new();
         for (i, spec) in specs.iter().enumerate() {
             if let Some(last) = spec.call.last() {
-                by_last_segment.entry(last.clone()).or_default().push(i);
+                by_last_segment
+                    .entry(spec.shape.kind())
+                    .or_default()
+                    .entry(last.clone())
+                    .or_default()
+                    .push(i);
             }
         }
         CheckMatcher {
@@ -188,7 +257,30 @@ impl CheckMatcher {
 
     /// Cheap test extractors run on every callee before building anything.
     pub fn is_candidate(&self, last_segment: &str) -> bool {
-        self.by_last_segment.contains_key(last_segment)
+        self.is_shape_candidate(ShapeKind::Call, last_segment)
+    }
+
+    /// [`CheckMatcher::is_candidate`] for another shape (attribute name, property chain end,
+    /// component name, hook name).
+    pub fn is_shape_candidate(&self, shape: ShapeKind, last_segment: &str) -> bool {
+        self.by_last_segment
+            .get(&shape)
+            .is_some_and(|names| names.contains_key(last_segment))
+    }
+
+    /// Whether any spec has this shape (extractors skip the shape's work entirely otherwise).
+    pub fn has_shape(&self, shape: ShapeKind) -> bool {
+        self.specs.iter().any(|s| s.shape.kind() == shape)
+    }
+
+    /// The matching spec of a shape for the given segments (see [`Shape`] for what they are).
+    pub fn find_shape(
+        &self,
+        language: Language,
+        shape: ShapeKind,
+        segments: &[&str],
+    ) -> Option<(usize, &CheckSpec)> {
+        self.find_in(language, shape, segments, |_| true)
     }
 
     /// The matching spec for a callee given as its static member chain (`["obj", "f"]` for
@@ -204,8 +296,18 @@ impl CheckMatcher {
         callee: &[&str],
         accept: impl Fn(&CheckSpec) -> bool,
     ) -> Option<(usize, &CheckSpec)> {
+        self.find_in(language, ShapeKind::Call, callee, accept)
+    }
+
+    fn find_in(
+        &self,
+        language: Language,
+        shape: ShapeKind,
+        callee: &[&str],
+        accept: impl Fn(&CheckSpec) -> bool,
+    ) -> Option<(usize, &CheckSpec)> {
         let last = callee.last()?;
-        let candidates = self.by_last_segment.get(*last)?;
+        let candidates = self.by_last_segment.get(&shape)?.get(*last)?;
         candidates.iter().copied().find_map(|i| {
             let spec = &self.specs[i];
             let language_ok = match spec.language {
@@ -285,6 +387,18 @@ pub(crate) fn test_extract(
             }
         })
         .collect();
+    test_extract_specs(grammar, language, specs, interesting, source)
+}
+
+/// Test helper: extracts `source` with the given check specs (any shape) and interesting names.
+#[cfg(test)]
+pub(crate) fn test_extract_specs(
+    grammar: Grammar,
+    language: Language,
+    specs: Vec<CheckSpec>,
+    interesting: &[&str],
+    source: &str,
+) -> FileFacts {
     let matcher = CheckMatcher::new(specs);
     let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
     let options = ExtractOptions {
