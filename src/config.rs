@@ -11,7 +11,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::lang::{CheckMatcher, CheckSpec, KeyArg, Language};
+use crate::lang::{CheckMatcher, CheckSpec, KeyArg, KeyTransform, Language, Shape};
 use crate::packs::{self, Pack};
 use crate::rules::{RuleId, Severity};
 
@@ -43,7 +43,7 @@ struct RawConfig {
     #[serde(default)]
     definitions: Vec<RawDefinition>,
     #[serde(default)]
-    checks: Vec<RawCheck>,
+    checks: Vec<Spanned<RawCheck>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     max_file_size: Option<Spanned<RawSize>>,
@@ -91,30 +91,50 @@ impl KeyMapping {
     pub fn to_frontend(&self, backend_key: &str) -> String {
         match self {
             KeyMapping::Same => backend_key.to_string(),
-            KeyMapping::CamelCase => {
-                let mut out = String::with_capacity(backend_key.len());
-                for (i, word) in words(backend_key).iter().enumerate() {
+            KeyMapping::CamelCase => KeyTransform::CamelCase.apply(backend_key),
+            KeyMapping::KebabCase => KeyTransform::KebabCase.apply(backend_key),
+            KeyMapping::StripPrefix(prefix) => backend_key
+                .strip_prefix(prefix.as_str())
+                .unwrap_or(backend_key)
+                .to_string(),
+        }
+    }
+}
+
+impl KeyTransform {
+    fn parse(text: &str) -> Option<KeyTransform> {
+        match text {
+            "none" => Some(KeyTransform::None),
+            "snake_case" => Some(KeyTransform::SnakeCase),
+            "kebab-case" => Some(KeyTransform::KebabCase),
+            "camelCase" => Some(KeyTransform::CamelCase),
+            _ => None,
+        }
+    }
+
+    /// The key rewritten: `newNav` -> `new_nav` (snake_case), `new-nav` (kebab-case); `new_nav`
+    /// -> `newNav` (camelCase).
+    pub fn apply(&self, key: &str) -> String {
+        let lower_words = || words(key).into_iter().map(str::to_lowercase);
+        match self {
+            KeyTransform::None => key.to_string(),
+            KeyTransform::SnakeCase => lower_words().collect::<Vec<_>>().join("_"),
+            KeyTransform::KebabCase => lower_words().collect::<Vec<_>>().join("-"),
+            KeyTransform::CamelCase => {
+                let mut out = String::with_capacity(key.len());
+                for (i, word) in lower_words().enumerate() {
                     if i == 0 {
-                        out.push_str(&word.to_lowercase());
+                        out.push_str(&word);
                     } else {
                         let mut chars = word.chars();
                         if let Some(first) = chars.next() {
                             out.extend(first.to_uppercase());
-                            out.push_str(&chars.as_str().to_lowercase());
+                            out.push_str(chars.as_str());
                         }
                     }
                 }
                 out
             }
-            KeyMapping::KebabCase => words(backend_key)
-                .iter()
-                .map(|w| w.to_lowercase())
-                .collect::<Vec<_>>()
-                .join("-"),
-            KeyMapping::StripPrefix(prefix) => backend_key
-                .strip_prefix(prefix.as_str())
-                .unwrap_or(backend_key)
-                .to_string(),
         }
     }
 }
@@ -155,8 +175,18 @@ struct RawDefinition {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheck {
-    call: Spanned<String>,
-    key: Spanned<RawKey>,
+    /// What the check looks like: exactly one of `call`, `attribute`, `property`, `jsx`,
+    /// `destructure`.
+    call: Option<Spanned<String>>,
+    attribute: Option<Spanned<String>>,
+    property: Option<Spanned<String>>,
+    jsx: Option<Spanned<String>>,
+    destructure: Option<Spanned<String>>,
+    /// With `jsx`: the prop holding the key.
+    prop: Option<String>,
+    /// With `call` (Rust): the key is this associated const of the turbofish type.
+    generic: Option<String>,
+    key: Option<Spanned<RawKey>>,
     keyword: Option<String>,
     language: Option<Spanned<String>>,
     #[serde(default)]
@@ -164,6 +194,7 @@ pub(crate) struct RawCheck {
     #[serde(rename = "negation-prefix")]
     negation_prefix: Option<String>,
     kind: Option<String>,
+    transform: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -462,9 +493,37 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
     })
 }
 
-pub(crate) fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
-    let call: Vec<String> = raw
-        .call
+pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildError> {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let forms = [
+        ("call", &raw.call),
+        ("attribute", &raw.attribute),
+        ("property", &raw.property),
+        ("jsx", &raw.jsx),
+        ("destructure", &raw.destructure),
+    ];
+    let given: Vec<(&str, &Spanned<String>)> = forms
+        .iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| (*name, v)))
+        .collect();
+    let (form, text) = match given.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err((
+                span,
+                "a check needs one of `call`, `attribute`, `property`, `jsx` or `destructure`"
+                    .to_string(),
+            ))
+        }
+        [_, (second, value), ..] => {
+            return Err((
+                value.span(),
+                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`"),
+            ))
+        }
+    };
+    let call: Vec<String> = text
         .get_ref()
         .split(['.', ':'])
         .filter(|s| !s.is_empty())
@@ -472,21 +531,63 @@ pub(crate) fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
         .collect();
     if call.is_empty() || call.iter().any(|s| !is_identifier(s)) {
         return Err((
-            raw.call.span(),
+            text.span(),
             format!(
-                "`{}` is not a callee name: expected `name`, `a.name` or `a::name`",
-                raw.call.get_ref()
+                "`{}` is not a name: expected `name`, `a.name` or `a::name`",
+                text.get_ref()
             ),
         ));
     }
-    let key = match raw.key.get_ref() {
+    let shape = match (form, &raw.prop, &raw.generic) {
+        ("call", None, None) => Shape::Call,
+        ("call", None, Some(constant)) => Shape::Generic {
+            constant: constant.clone(),
+        },
+        ("jsx", Some(prop), None) => Shape::Jsx { prop: prop.clone() },
+        ("jsx", None, _) => {
+            return Err((
+                text.span(),
+                "a `jsx` check needs `prop`, the attribute holding the key".to_string(),
+            ))
+        }
+        (_, Some(_), _) => return Err((span, "`prop` goes with `jsx` only".to_string())),
+        (_, _, Some(_)) => return Err((span, "`generic` goes with `call` only".to_string())),
+        ("attribute", ..) => Shape::Attribute,
+        ("property", ..) => Shape::Property,
+        _ => Shape::Destructure,
+    };
+    let transform = match &raw.transform {
+        None => KeyTransform::None,
+        Some(text) => KeyTransform::parse(text.get_ref()).ok_or_else(|| {
+            (
+                text.span(),
+                format!(
+                    "unknown transform `{}`; expected \"snake_case\", \"kebab-case\", \"camelCase\" or \"none\"",
+                    text.get_ref()
+                ),
+            )
+        })?,
+    };
+    let key = match (&raw.key, &shape) {
+        (Some(key), _) => key,
+        (None, Shape::Call) => {
+            return Err((
+                span,
+                "a `call` check needs `key`: the key's position or keyword".to_string(),
+            ))
+        }
+        (None, _) => {
+            return finish_check(call, shape, transform, KeyArg::default(), raw);
+        }
+    };
+    let key = match key.get_ref() {
         RawKey::Position(p) if *p >= 0 => KeyArg {
             position: Some(*p as usize),
-            keyword: raw.keyword,
+            keyword: raw.keyword.clone(),
         },
         RawKey::Position(_) => {
             return Err((
-                raw.key.span(),
+                key.span(),
                 "the key position is 0-based and cannot be negative".to_string(),
             ))
         }
@@ -495,19 +596,27 @@ pub(crate) fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
             keyword: Some(k.clone()),
         },
         RawKey::Keyword(k) => {
-            return Err((
-                raw.key.span(),
-                format!("`{k}` is not a keyword argument name"),
-            ))
+            return Err((key.span(), format!("`{k}` is not a keyword argument name")))
         }
     };
+    finish_check(call, shape, transform, key, raw)
+}
+
+/// The parts of a check spec every shape shares.
+fn finish_check(
+    call: Vec<String>,
+    shape: Shape,
+    transform: KeyTransform,
+    key: KeyArg,
+    raw: RawCheck,
+) -> Result<CheckSpec, BuildError> {
     let language = match &raw.language {
         None => None,
         Some(name) => Some(Language::from_config_name(name.get_ref()).ok_or_else(|| {
             (
                 name.span(),
                 format!(
-                    "unknown language `{}`; expected \"python\", \"typescript\", \"javascript\" or \"rust\"",
+                    "unknown language `{}`; expected \"python\", \"typescript\", \"javascript\", \"rust\" or \"template\"",
                     name.get_ref()
                 ),
             )
@@ -515,6 +624,8 @@ pub(crate) fn build_check(raw: RawCheck) -> Result<CheckSpec, BuildError> {
     };
     Ok(CheckSpec {
         call,
+        shape,
+        transform,
         key,
         language,
         receiver: raw.receiver,
@@ -661,7 +772,7 @@ language = "python"
         assert!(parse(text).unwrap_err().1.contains("cannot be negative"));
 
         let text = "[[checks]]\ncall = \"f(x)\"\nkey = 0\n";
-        assert!(parse(text).unwrap_err().1.contains("not a callee name"));
+        assert!(parse(text).unwrap_err().1.contains("is not a name"));
 
         let text = "[[definitions]]\nside = \"backend\"\npath = \"a/[b\"\n";
         assert!(parse(text).unwrap_err().1.contains("invalid path pattern"));
@@ -686,6 +797,55 @@ language = "python"
         assert_eq!(parse("max-file-size = 100\n").unwrap().max_file_size, 100);
         assert!(parse("max-file-size = \"2 parsecs\"\n").is_err());
         assert!(parse("max-file-size = -3\n").is_err());
+    }
+
+    #[test]
+    fn check_shapes_and_transforms() {
+        let config = parse(
+            "[[checks]]\nattribute = \"waffle_flag\"\n[[checks]]\nproperty = \"config.featureToggles\"\ntransform = \"snake_case\"\n[[checks]]\njsx = \"Feature\"\nprop = \"flag\"\n[[checks]]\ndestructure = \"useFlags\"\ntransform = \"kebab-case\"\n[[checks]]\ncall = \"has_flag\"\ngeneric = \"NAME\"\n",
+        )
+        .unwrap();
+        let shapes: Vec<&Shape> = config.checks.specs().iter().map(|s| &s.shape).collect();
+        assert_eq!(
+            shapes,
+            [
+                &Shape::Attribute,
+                &Shape::Property,
+                &Shape::Jsx {
+                    prop: "flag".to_string()
+                },
+                &Shape::Destructure,
+                &Shape::Generic {
+                    constant: "NAME".to_string()
+                },
+            ]
+        );
+        assert_eq!(config.checks.specs()[1].call, ["config", "featureToggles"]);
+        assert_eq!(config.checks.specs()[1].transform, KeyTransform::SnakeCase);
+        for (text, message) in [
+            ("[[checks]]\nkey = 0\n", "needs one of"),
+            ("[[checks]]\ncall = \"f\"\n", "needs `key`"),
+            ("[[checks]]\njsx = \"Feature\"\n", "needs `prop`"),
+            (
+                "[[checks]]\ncall = \"f\"\nattribute = \"g\"\nkey = 0\n",
+                "cannot be combined",
+            ),
+            (
+                "[[checks]]\ncall = \"f\"\nkey = 0\nprop = \"p\"\n",
+                "`prop` goes with `jsx`",
+            ),
+            (
+                "[[checks]]\ncall = \"f\"\nkey = 0\ntransform = \"UPPER\"\n",
+                "unknown transform",
+            ),
+        ] {
+            let (span, error) = parse(text).unwrap_err();
+            assert!(error.contains(message), "{text}: {error}");
+            assert!(span.is_some());
+        }
+        assert_eq!(KeyTransform::SnakeCase.apply("newNavV2"), "new_nav_v2");
+        assert_eq!(KeyTransform::KebabCase.apply("newNav"), "new-nav");
+        assert_eq!(KeyTransform::CamelCase.apply("new-nav"), "newNav");
     }
 
     #[test]

@@ -167,7 +167,7 @@ impl Index {
                 let spec = specs.get(site.spec);
                 let key = match &site.key {
                     KeyExpr::Literal(key) => CheckKey::Key {
-                        key: strip_negation(key, spec).to_string(),
+                        key: literal_key(key, spec),
                         source: KeySource::Literal,
                     },
                     KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
@@ -313,11 +313,18 @@ fn separator(language: Language) -> &'static str {
     }
 }
 
-/// A literal key without the spec's negation prefix (`"!new_nav"` -> `new_nav`).
-fn strip_negation<'k>(key: &'k str, spec: Option<&CheckSpec>) -> &'k str {
-    spec.and_then(|s| s.negation_prefix.as_deref())
+/// The flag key a literal spells, through the spec's negation prefix (`"!new_nav"` -> `new_nav`)
+/// and key transform (`newNav` -> `new_nav`).
+fn literal_key(key: &str, spec: Option<&CheckSpec>) -> String {
+    let Some(spec) = spec else {
+        return key.to_string();
+    };
+    let key = spec
+        .negation_prefix
+        .as_deref()
         .and_then(|prefix| key.strip_prefix(prefix))
-        .unwrap_or(key)
+        .unwrap_or(key);
+    spec.transform.apply(key)
 }
 
 /// The kind of an occurrence, from where it is.

@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::config::{build_check, RawCheck};
 use crate::lang::CheckSpec;
@@ -54,9 +55,9 @@ struct RawPack {
     #[serde(default)]
     detect: Detect,
     #[serde(default)]
-    checks: Vec<RawCheck>,
+    checks: Vec<Spanned<RawCheck>>,
     #[serde(default)]
-    tests: Vec<RawCheck>,
+    tests: Vec<Spanned<RawCheck>>,
 }
 
 /// An enabled pack.
