@@ -24,13 +24,14 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{
-    Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary, ExprCall, ExprClosure, ExprIf,
-    ExprMacro, ExprMethodCall, ExprPath, FnArg, ForeignItem, ImplItem, Item, ItemUse, Lit, Local,
-    Macro, Member, Meta, Pat, PatIdent, Path, Signature, Stmt, StmtMacro, Token, TraitItem, UnOp,
-    UseTree, Visibility,
+    AngleBracketedGenericArguments, Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary,
+    ExprCall, ExprClosure, ExprIf, ExprMacro, ExprMethodCall, ExprPath, FnArg, ForeignItem,
+    GenericArgument, GenericParam, Generics, ImplItem, ImplItemConst, Item, ItemImpl, ItemUse, Lit,
+    Local, Macro, Member, Meta, Pat, PatIdent, Path, PathArguments, Signature, Stmt, StmtMacro,
+    Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::{ExtractOptions, MAX_RUST_NESTING};
+use super::{ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -525,6 +526,14 @@ struct Walker<'a> {
     /// Popped frames kept for their allocations.
     spare_frames: Vec<LocalFrame>,
     hasher: BuildHasherDefault<DefaultHasher>,
+    /// Some check spec has [`Shape::Generic`] (turbofish checks are looked for).
+    generic_shape: bool,
+    /// Generic type parameter names visible at the current node (the enclosing impl's or trait's
+    /// and fn's); only collected when [`Self::generic_shape`].
+    type_params: Vec<String>,
+    /// The self type name of the enclosing module-level, non-generic, non-test `impl` whose string
+    /// consts are definitions (`impl Flag for NewRouter { const NAME: &str = "x"; }`).
+    impl_owner: Option<String>,
 }
 
 impl<'a> Walker<'a> {
@@ -549,6 +558,9 @@ impl<'a> Walker<'a> {
             frames: vec![LocalFrame::default()],
             spare_frames: Vec::new(),
             hasher: BuildHasherDefault::default(),
+            generic_shape: options.checks.has_shape(ShapeKind::Generic),
+            type_params: Vec::new(),
+            impl_owner: None,
         }
     }
 
@@ -731,6 +743,10 @@ impl<'a> Walker<'a> {
                 FnArg::Receiver(_) => None,
             })
             .collect();
+        let type_params_len = self.type_params.len();
+        if self.generic_shape {
+            self.type_params.extend(type_param_names(&sig.generics));
+        }
         self.fn_names.push(ident_string(&sig.ident));
         self.params.push(ParamFrame { names, is_fn: true });
         let frame = self.spare_frames.pop().unwrap_or_default();
@@ -747,6 +763,7 @@ impl<'a> Walker<'a> {
         self.close_frame();
         self.params.pop();
         self.fn_names.pop();
+        self.type_params.truncate(type_params_len);
     }
 
     fn record_use(&mut self, item: &ItemUse) {
@@ -791,7 +808,43 @@ impl<'a> Walker<'a> {
 
     /// `const X: &str = "x";` / `static X: &str = "x";` at module level, outside test code.
     fn string_const(&mut self, ident: &Ident, value: &Expr, item: &Item) {
-        if self.body_depth > 0 || self.test_depth > 0 || ident == "_" {
+        if self.body_depth > 0 || self.test_depth > 0 {
+            return;
+        }
+        self.push_string_const(None, ident, value, item.span());
+    }
+
+    /// `const NAME: &str = "x";` in the body of the module-level `impl` [`Self::impl_owner`]
+    /// (outside test code): symbol `[.., Owner, NAME]`.
+    fn impl_string_const(&mut self, item: &ImplItemConst) {
+        if self.test_depth > 0 {
+            return;
+        }
+        let Some(owner) = self.impl_owner.clone() else {
+            return;
+        };
+        self.push_string_const(Some(owner), &item.ident, &item.expr, item.span());
+    }
+
+    /// The self type name of an `impl` whose string consts are definitions: at module level (or
+    /// in inline modules), outside test code, without generic parameters, for a plain path type
+    /// (`NewRouterFlag`, `flags::NewRouterFlag`).
+    fn const_owner(&self, item: &ItemImpl) -> Option<String> {
+        if self.body_depth > 0 || self.test_depth > 0 || !item.generics.params.is_empty() {
+            return None;
+        }
+        let path = simple_type_path(&item.self_ty)?;
+        path.segments.last().map(|s| ident_string(&s.ident))
+    }
+
+    fn push_string_const(
+        &mut self,
+        owner: Option<String>,
+        ident: &Ident,
+        value: &Expr,
+        span: proc_macro2::Span,
+    ) {
+        if ident == "_" {
             return;
         }
         let Expr::Lit(lit) = unwrap_parens(value) else {
@@ -801,8 +854,9 @@ impl<'a> Walker<'a> {
             return;
         };
         let mut symbol = self.scope.clone();
+        symbol.extend(owner);
         symbol.push(ident_string(ident));
-        let span = self.span(item.span());
+        let span = self.span(span);
         let name_span = self.span(ident.span());
         self.facts.string_consts.push(StringConst {
             symbol,
@@ -819,13 +873,18 @@ impl<'a> Walker<'a> {
         let mut skip = None;
         if let Expr::Path(p) = &*call.func {
             if p.qself.is_none() && self.last_is_candidate(&p.path) {
-                let chain: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| ident_string(&s.ident))
-                    .collect();
+                let chain = path_chain(&p.path);
                 skip = self.check(&chain, &call.args, call.span());
+            }
+            if self.generic_shape && p.qself.is_none() {
+                if let Some(last) = p.path.segments.last() {
+                    if let PathArguments::AngleBracketed(generics) = &last.arguments {
+                        if self.is_generic_candidate(&last.ident) {
+                            let chain = path_chain(&p.path);
+                            self.generic_check(&chain, generics, call.span());
+                        }
+                    }
+                }
             }
         }
         self.visit_expr(&call.func);
@@ -839,8 +898,77 @@ impl<'a> Walker<'a> {
             chain.push(ident_string(&call.method));
             skip = self.check(&chain, &call.args, call.span());
         }
+        if let Some(generics) = &call.turbofish {
+            if self.generic_shape && self.is_generic_candidate(&call.method) {
+                let mut chain = static_chain(&call.receiver).unwrap_or_default();
+                chain.push(ident_string(&call.method));
+                self.generic_check(&chain, generics, call.span());
+            }
+        }
         self.visit_expr(&call.receiver);
         self.visit_args(&call.args, skip);
+    }
+
+    fn is_generic_candidate(&mut self, ident: &Ident) -> bool {
+        let name = ident_str(&mut self.buf, ident);
+        self.options
+            .checks
+            .is_shape_candidate(ShapeKind::Generic, name)
+    }
+
+    /// Records a [`Shape::Generic`] check site if `chain` (the callee) matches one and the first
+    /// generic argument is a plain type path: the key is that path plus the spec's constant
+    /// (`has_flag::<NewRouterFlag>()` checks `NewRouterFlag::NAME`).
+    fn generic_check(
+        &mut self,
+        chain: &[String],
+        generics: &AngleBracketedGenericArguments,
+        call_span: proc_macro2::Span,
+    ) {
+        let callee: Vec<&str> = chain.iter().map(String::as_str).collect();
+        let checks = self.options.checks;
+        let Some((spec_index, spec)) =
+            checks.find_shape(self.options.language, ShapeKind::Generic, &callee)
+        else {
+            return;
+        };
+        let Shape::Generic { constant } = &spec.shape else {
+            return;
+        };
+        let Some(GenericArgument::Type(ty)) = generics.args.first() else {
+            return;
+        };
+        let Some(type_path) = simple_type_path(ty) else {
+            return;
+        };
+        if chain
+            .last()
+            .is_some_and(|last| self.fn_names.iter().any(|name| name == last))
+        {
+            return;
+        }
+        let mut segments = path_chain(type_path);
+        let key = match segments.as_slice() {
+            [name]
+                if type_path.leading_colon.is_none()
+                    && self.type_params.iter().any(|t| t == name) =>
+            {
+                KeyExpr::Dynamic(format!("type parameter `{name}`"))
+            }
+            _ => {
+                segments.push(constant.clone());
+                KeyExpr::Path(segments)
+            }
+        };
+        let site = CheckSite {
+            spec: spec_index,
+            key,
+            span: self.span(call_span),
+            key_span: self.span(ty.span()),
+            in_test: self.test_depth > 0,
+            scope: self.scope.clone(),
+        };
+        self.facts.checks.push(site);
     }
 
     fn visit_args(&mut self, args: &Punctuated<Expr, Token![,]>, skip: Option<usize>) {
@@ -1202,6 +1330,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.at_top_level() {
             self.add_item_names(item);
         }
+        // An item sees none of the generics around it, only its own.
+        let outer_type_params = std::mem::take(&mut self.type_params);
         match item {
             Item::Fn(f) => self.walk_fn(&f.sig, &f.block),
             Item::Mod(m) => self.walk_mod(m),
@@ -1216,13 +1346,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_expr(&s.expr);
             }
             Item::Impl(i) => {
+                if self.generic_shape {
+                    self.type_params.extend(type_param_names(&i.generics));
+                }
+                let owner = self.const_owner(i);
+                let outer_owner = std::mem::replace(&mut self.impl_owner, owner);
                 self.body_depth += 1;
                 for impl_item in &i.items {
                     self.visit_impl_item(impl_item);
                 }
                 self.body_depth -= 1;
+                self.impl_owner = outer_owner;
             }
             Item::Trait(t) => {
+                if self.generic_shape {
+                    self.type_params.extend(type_param_names(&t.generics));
+                }
                 self.body_depth += 1;
                 for trait_item in &t.items {
                     self.visit_trait_item(trait_item);
@@ -1232,6 +1371,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Item::Macro(_) => {}
             _ => visit::visit_item(self, item),
         }
+        self.type_params = outer_type_params;
         self.test_depth -= usize::from(test);
     }
 
@@ -1247,7 +1387,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.test_depth += usize::from(test);
         match item {
             ImplItem::Fn(f) => self.walk_fn(&f.sig, &f.block),
-            ImplItem::Const(c) => self.visit_expr(&c.expr),
+            ImplItem::Const(c) => {
+                self.impl_string_const(c);
+                self.visit_expr(&c.expr);
+            }
             _ => {}
         }
         self.test_depth -= usize::from(test);
@@ -1449,6 +1592,42 @@ fn pat_ident(pat: &Pat) -> Option<String> {
         Pat::Type(t) => pat_ident(&t.pat),
         _ => None,
     }
+}
+
+/// The segment names of a path (`a::b::C` -> `["a", "b", "C"]`; a leading `::` dropped).
+fn path_chain(path: &Path) -> Vec<String> {
+    path.segments
+        .iter()
+        .map(|s| ident_string(&s.ident))
+        .collect()
+}
+
+/// The path of a type that is a plain path without generic arguments or a qualified self
+/// (`NewRouterFlag`, `flags::NewRouterFlag`, `crate::flags::NewRouterFlag`).
+fn simple_type_path(mut ty: &Type) -> Option<&Path> {
+    loop {
+        match ty {
+            Type::Paren(p) => ty = &p.elem,
+            Type::Group(g) => ty = &g.elem,
+            Type::Path(p) if p.qself.is_none() => {
+                let plain = p
+                    .path
+                    .segments
+                    .iter()
+                    .all(|s| matches!(s.arguments, PathArguments::None));
+                return (plain && !p.path.segments.is_empty()).then_some(&p.path);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Names of the generic type parameters (not lifetimes or consts).
+fn type_param_names(generics: &Generics) -> impl Iterator<Item = String> + '_ {
+    generics.params.iter().filter_map(|param| match param {
+        GenericParam::Type(t) => Some(ident_string(&t.ident)),
+        _ => None,
+    })
 }
 
 fn unwrap_parens(mut expr: &Expr) -> &Expr {
@@ -1713,7 +1892,7 @@ fn is_end_of_input(err: &syn::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, Grammar, Language};
+    use crate::lang::{test_extract, test_extract_specs, CheckSpec, Grammar, KeyArg, Language};
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -1845,13 +2024,81 @@ const BYTES: &[u8] = b"x";
 const CAT: &str = concat!("a", "b");
 const _: &str = "underscore";
 fn f() { const LOCAL: &str = "l"; }
-impl S { const ASSOC: &str = "a"; }
+impl S { const NUM: u32 = 1; const BYTES: &[u8] = b"a"; const _: &str = "u"; }
 trait T { const TC: &str = "t"; }
 #[cfg(test)]
 mod tests { const T: &str = "t"; }
 #[cfg(test)]
 const TEST_ONLY: &str = "t";
 static S: Lazy<String> = Lazy::new(|| { const INNER: &str = "i"; INNER.into() });
+"#);
+        assert!(consts(&facts).is_empty(), "{:?}", consts(&facts));
+    }
+
+    #[test]
+    fn impl_string_consts() {
+        let source = r#"
+pub struct NewRouterFlag;
+impl FeatureFlag for NewRouterFlag {
+    const NAME: &'static str = "new-router";
+    const DEFAULT: bool = false;
+    fn describe() -> &'static str { "x" }
+}
+impl NewRouterFlag { pub const LABEL: &str = ("label"); }
+const TOP: &str = "top";
+impl flags::Dark for crate::flags::DarkMode { const NAME: &str = "dark"; }
+impl r#Raw { const r#NAME: &str = "raw"; }
+mod m {
+    impl Flag for Inner { const NAME: &str = "inner"; }
+    mod deeper { impl Flag for Deep { const KEY: &str = "deep"; } }
+}
+"#;
+        let facts = run(source);
+        assert_eq!(
+            consts(&facts),
+            vec![
+                (
+                    strings(&["NewRouterFlag", "NAME"]),
+                    "new-router".to_string()
+                ),
+                (strings(&["NewRouterFlag", "LABEL"]), "label".to_string()),
+                (strings(&["TOP"]), "top".to_string()),
+                (strings(&["DarkMode", "NAME"]), "dark".to_string()),
+                (strings(&["Raw", "NAME"]), "raw".to_string()),
+                (strings(&["m", "Inner", "NAME"]), "inner".to_string()),
+                (strings(&["m", "deeper", "Deep", "KEY"]), "deep".to_string()),
+            ]
+        );
+        assert!(facts.string_consts.iter().all(|c| c.exported));
+        let c = &facts.string_consts[0];
+        assert_eq!(
+            text(source, c.span),
+            "const NAME: &'static str = \"new-router\";"
+        );
+        assert_eq!(text(source, c.name_span), "NAME");
+        assert_eq!((c.name_span.line, c.name_span.column), (4, 11));
+        // The impl adds no module name of its own (the struct does).
+        assert_eq!(facts.module_names, strings(&["NewRouterFlag", "TOP", "m"]));
+    }
+
+    #[test]
+    fn impl_string_consts_not_recorded() {
+        let facts = run(r#"
+impl<T> FeatureFlag for Wrapper<T> { const NAME: &str = "generic"; }
+impl<'a> Flag for Borrowed<'a> { const NAME: &str = "lifetime"; }
+impl Flag for Vec<u8> { const NAME: &str = "args"; }
+impl Flag for &Ref { const NAME: &str = "ref"; }
+impl Flag for (A, B) { const NAME: &str = "tuple"; }
+impl Flag for <A as B>::C { const NAME: &str = "qself"; }
+fn f() { impl Flag for InFn { const NAME: &str = "in fn"; } }
+const C: () = { impl Flag for InConst { const NAME: &str = "in const"; } };
+impl Outer { fn m() { impl Flag for InMethod { const NAME: &str = "in method"; } } }
+#[cfg(test)]
+impl Flag for TestOnly { const NAME: &str = "cfg test"; }
+#[cfg(test)]
+mod tests { impl Flag for InTests { const NAME: &str = "test mod"; } }
+impl Flag for Mixed { #[cfg(test)] const NAME: &str = "test const"; }
+trait Flag { const NAME: &str = "trait default"; }
 "#);
         assert!(consts(&facts).is_empty(), "{:?}", consts(&facts));
     }
@@ -2235,6 +2482,256 @@ fn f() {
         let facts = run(source);
         assert_eq!(facts.checks[0].span.line, 2);
         assert_eq!(text(source, facts.checks[0].span), "is_enabled(\"k\")");
+    }
+
+    // --- checks: generic (turbofish) shape
+
+    fn generic_spec(call: &str, constant: &str) -> CheckSpec {
+        CheckSpec {
+            call: call.split('.').map(str::to_string).collect(),
+            shape: Shape::Generic {
+                constant: constant.to_string(),
+            },
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            ..CheckSpec::default()
+        }
+    }
+
+    fn run_generic(specs: Vec<CheckSpec>, source: &str) -> FileFacts {
+        test_extract_specs(
+            Grammar::Rust,
+            Language::Rust,
+            specs,
+            &["NewRouterFlag"],
+            source,
+        )
+    }
+
+    fn generic_keys(source: &str) -> Vec<KeyExpr> {
+        keys(&run_generic(vec![generic_spec("has_flag", "NAME")], source))
+    }
+
+    #[test]
+    fn generic_checks_key_forms() {
+        let facts = run_generic(
+            vec![generic_spec("has_flag", "NAME")],
+            r#"
+fn f(cx: &Cx) {
+    cx.has_flag::<NewRouterFlag>();
+    cx.has_flag::<flags::NewRouterFlag>();
+    has_flag::<crate::flags::NewRouterFlag>(cx);
+    Flags::has_flag::<::flags::Dark>(cx, "ignored");
+    self.flags.has_flag::<Self>();
+    g().has_flag::<(Paren)>();
+    cx.has_flag::<r#Raw>();
+}
+"#,
+        );
+        assert_eq!(
+            keys(&facts),
+            vec![
+                path(&["NewRouterFlag", "NAME"]),
+                path(&["flags", "NewRouterFlag", "NAME"]),
+                path(&["crate", "flags", "NewRouterFlag", "NAME"]),
+                path(&["flags", "Dark", "NAME"]),
+                path(&["Self", "NAME"]),
+                path(&["Paren", "NAME"]),
+                path(&["Raw", "NAME"]),
+            ]
+        );
+        assert!(facts.checks.iter().all(|c| c.spec == 0));
+        // The constant comes from the spec.
+        let facts = run_generic(
+            vec![generic_spec("is_on", "KEY")],
+            "fn f() { cx.is_on::<Beta>(); }",
+        );
+        assert_eq!(keys(&facts), vec![path(&["Beta", "KEY"])]);
+    }
+
+    #[test]
+    fn generic_checks_spans() {
+        let source = "fn f(cx: &Cx) {\n    let on = cx.has_flag::<flags::NewRouterFlag>();\n    has_flag::<A>();\n}";
+        let facts = run_generic(vec![generic_spec("has_flag", "NAME")], source);
+        assert_eq!(facts.checks.len(), 2);
+        let c = &facts.checks[0];
+        assert_eq!(
+            text(source, c.span),
+            "cx.has_flag::<flags::NewRouterFlag>()"
+        );
+        assert_eq!(text(source, c.key_span), "flags::NewRouterFlag");
+        assert_eq!((c.key_span.line, c.key_span.column), (2, 28));
+        let c = &facts.checks[1];
+        assert_eq!(text(source, c.span), "has_flag::<A>()");
+        assert_eq!(text(source, c.key_span), "A");
+        // The generic type is the key, not a symbol use; other uses still are.
+        assert!(facts.symbol_uses.is_empty(), "{:?}", uses(&facts));
+    }
+
+    #[test]
+    fn generic_checks_type_parameters_are_dynamic() {
+        let facts = run_generic(
+            vec![generic_spec("has_flag", "NAME")],
+            r#"
+fn free<F: FeatureFlag>(cx: &Cx) { cx.has_flag::<F>(); cx.has_flag::<flags::F>(); }
+impl<G: FeatureFlag> Gate<G> {
+    fn m<H>(&self) { self.cx.has_flag::<G>(); self.cx.has_flag::<H>(); run(|| has_flag::<H>()); }
+    fn n(&self) { fn inner() { has_flag::<G>(); } }
+}
+trait Checks<T> { fn c(&self) { has_flag::<T>(); } }
+fn plain(cx: &Cx) { cx.has_flag::<F>(); }
+"#,
+        );
+        assert_eq!(
+            keys(&facts),
+            vec![
+                dynamic("type parameter `F`"),
+                path(&["flags", "F", "NAME"]),
+                dynamic("type parameter `G`"),
+                dynamic("type parameter `H`"),
+                dynamic("type parameter `H`"),
+                path(&["G", "NAME"]),
+                dynamic("type parameter `T`"),
+                path(&["F", "NAME"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn generic_checks_callee_matching() {
+        let specs = vec![generic_spec("flags.has_flag", "NAME")];
+        let facts = run_generic(
+            specs,
+            r#"
+fn f() {
+    self.flags.has_flag::<A>();
+    flags::has_flag::<B>();
+    other.has_flag::<C>();
+    has_flag::<D>();
+    g().has_flag::<E>();
+}
+"#,
+        );
+        assert_eq!(
+            keys(&facts),
+            vec![path(&["A", "NAME"]), path(&["B", "NAME"])]
+        );
+        // A receiver restriction applies as for calls.
+        let mut spec = generic_spec("has_flag", "NAME");
+        spec.receiver = vec!["flags".to_string()];
+        let facts = run_generic(
+            vec![spec],
+            "fn f() { self.flags.has_flag::<A>(); cx.has_flag::<B>(); }",
+        );
+        assert_eq!(keys(&facts), vec![path(&["A", "NAME"])]);
+    }
+
+    #[test]
+    fn generic_checks_not_recorded() {
+        let source = r#"
+fn f<'a>(cx: &Cx) {
+    cx.has_flag();
+    has_flag(NewRouterFlag);
+    cx.has_flag::<&NewRouterFlag>();
+    cx.has_flag::<Vec<NewRouterFlag>>();
+    cx.has_flag::<[u8; 2]>();
+    cx.has_flag::<(A, B)>();
+    cx.has_flag::<<A as B>::C>();
+    cx.has_flag::<'a, NewRouterFlag>();
+    cx.has_flag::<3>();
+    cx.has_flags::<NewRouterFlag>();
+    cx.is_flag::<NewRouterFlag>();
+    Flags::<NewRouterFlag>::has_flag();
+    cx.has_flag;
+    // cx.has_flag::<NewRouterFlag>();
+    let s = "cx.has_flag::<NewRouterFlag>()";
+}
+/// has_flag::<NewRouterFlag>()
+fn g() {}
+"#;
+        assert_eq!(generic_keys(source), Vec::<KeyExpr>::new());
+        // A call-shaped spec of the same name does not see turbofish generics; a generic spec
+        // is not a call spec.
+        let facts = run("fn f() { cx.is_enabled::<NewRouterFlag>(); }");
+        assert!(facts.checks.is_empty());
+        let facts = run_generic(
+            vec![generic_spec("is_enabled", "NAME")],
+            r#"fn f() { is_enabled("k"); is_enabled(X); }"#,
+        );
+        assert!(facts.checks.is_empty());
+    }
+
+    #[test]
+    fn generic_checks_with_call_checks_and_nesting() {
+        let call = CheckSpec {
+            call: vec!["is_enabled".to_string()],
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            ..CheckSpec::default()
+        };
+        let facts = run_generic(
+            vec![call, generic_spec("has_flag", "NAME")],
+            r#"
+mod web {
+    fn f(cx: &Cx) {
+        assert!(cx.has_flag::<A>());
+        is_enabled(if cx.has_flag::<B>() { "x" } else { "y" });
+        wrap(has_flag::<C>(), is_enabled("lit"));
+    }
+    #[cfg(test)]
+    mod tests { #[test] fn t() { cx.has_flag::<T>(); } }
+}
+"#,
+        );
+        let got: Vec<(usize, KeyExpr, bool, Vec<String>)> = facts
+            .checks
+            .iter()
+            .map(|c| (c.spec, c.key.clone(), c.in_test, c.scope.clone()))
+            .collect();
+        let web = strings(&["web"]);
+        let web_tests = strings(&["web", "tests"]);
+        assert_eq!(
+            got,
+            vec![
+                (1, path(&["A", "NAME"]), false, web.clone()),
+                (0, dynamic("a conditional expression"), false, web.clone()),
+                (1, path(&["B", "NAME"]), false, web.clone()),
+                (1, path(&["C", "NAME"]), false, web.clone()),
+                (0, lit("lit"), false, web.clone()),
+                (1, path(&["T", "NAME"]), true, web_tests),
+            ]
+        );
+    }
+
+    #[test]
+    fn generic_checks_skip_own_definition_and_make_forks() {
+        let facts = run_generic(
+            vec![generic_spec("has_flag", "NAME")],
+            r#"
+impl Cx {
+    fn has_flag<F: FeatureFlag>(&self) -> bool { self.inner.has_flag::<F>() }
+}
+fn f(cx: &Cx) {
+    if !cx.has_flag::<NewRouterFlag>() { return; }
+    let dark = cx.has_flag::<Dark>();
+    if dark { draw(); }
+}
+"#,
+        );
+        assert_eq!(
+            keys(&facts),
+            vec![path(&["NewRouterFlag", "NAME"]), path(&["Dark", "NAME"])]
+        );
+        let forks: Vec<(Vec<usize>, bool, bool)> = facts
+            .forks
+            .iter()
+            .map(|f| (f.checks.clone(), f.negated, f.exits_early))
+            .collect();
+        assert_eq!(forks, vec![(vec![0], true, true), (vec![1], false, false)]);
     }
 
     // --- tests and scopes
