@@ -2,15 +2,17 @@
 //! its imports, module-level names, string constants (module level and module-level class
 //! attributes), configured check calls with their key argument, and uses of imported or
 //! interesting names, and the flag forks: `if`/`elif`/ternary branches whose condition tests a
-//! flag, directly or through a local assigned once from a check. Syntax errors are reported and
-//! the recovered tree is still read.
+//! flag, directly or through a local assigned once from a check. Besides calls, checks can be
+//! class attributes (`waffle_flag = "k"` in a class body) and property chains
+//! (`settings.FEATURES.k`, `settings.FEATURES["k"]`) when specs have those shapes. Syntax errors
+//! are reported and the recovered tree is still read.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
-use super::{CheckSpec, ExtractOptions};
+use super::{CheckSpec, ExtractOptions, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -306,8 +308,17 @@ struct Walker<'a, 'o> {
     local_calls: HashMap<usize, (usize, &'a str)>,
     /// (scope, name) -> index of the check the name was assigned from.
     local_checks: HashMap<(usize, &'a str), usize>,
-    /// Node id of a recorded check call -> its index in `facts.checks`.
+    /// Node id of a recorded check call (or property chain) -> its index in `facts.checks`.
     check_nodes: HashMap<usize, usize>,
+    /// Some spec has [`ShapeKind::Attribute`]: class attributes are looked at.
+    attribute_shape: bool,
+    /// Some spec has [`ShapeKind::Property`]: member chains and subscripts are looked at.
+    property_shape: bool,
+    /// Ids of nodes already read as a check's key: not walked again.
+    skipped: HashSet<usize>,
+    /// Ids of attribute/subscript nodes that are part of a longer chain, a callee or a target:
+    /// not property checks themselves.
+    not_maximal: HashSet<usize>,
 }
 
 impl<'a, 'o> Walker<'a, 'o> {
@@ -340,6 +351,10 @@ impl<'a, 'o> Walker<'a, 'o> {
             local_calls: HashMap::new(),
             local_checks: HashMap::new(),
             check_nodes: HashMap::new(),
+            attribute_shape: options.checks.has_shape(ShapeKind::Attribute),
+            property_shape: options.checks.has_shape(ShapeKind::Property),
+            skipped: HashSet::new(),
+            not_maximal: HashSet::new(),
         }
     }
 
@@ -410,6 +425,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         };
         self.push(root, ctx);
         while let Some(Frame { node, ctx }) = self.stack.pop() {
+            if !self.skipped.is_empty() && self.skipped.remove(&node.id()) {
+                continue;
+            }
             match ctx.mode {
                 Mode::Expr => self.visit(node, ctx),
                 Mode::Target { bind } => self.visit_target(node, ctx, bind),
@@ -468,6 +486,25 @@ impl<'a, 'o> Walker<'a, 'o> {
             "class_definition" => self.visit_class(node, ctx),
             "expression_statement" => {
                 self.string_consts(node, ctx.level);
+                if self.attribute_shape && matches!(ctx.level, Level::Class(_)) {
+                    self.attribute_checks(node, ctx);
+                }
+                self.push_children(node, ctx);
+            }
+            "subscript" if self.property_shape => self.visit_subscript(node, ctx),
+            "delete_statement" if self.property_shape => {
+                // `del a.b.KEY` removes the member; it does not read it.
+                let children = self.named_children(node);
+                for &(child, _) in &children {
+                    self.mark_chain_part(child);
+                    if child.kind() == "expression_list" {
+                        let mut cursor = child.walk();
+                        for item in child.named_children(&mut cursor) {
+                            self.mark_chain_part(item);
+                        }
+                    }
+                }
+                self.children_buffer = children;
                 self.push_children(node, ctx);
             }
             "assignment" if node.child_by_field_name("right").is_none() => {
@@ -526,14 +563,26 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn visit_attribute(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let property = self.property_shape && self.is_property_candidate(node);
         match attribute_chain(node) {
             Chain::Rooted(segments) => {
                 if let Some(&root) = segments.first() {
                     self.note_cond_ident(root, ctx);
                 }
+                if property && self.attribute_property_check(node, &segments) {
+                    // The chain is the check; it is not repeated as a use.
+                    return;
+                }
                 self.record_chain(node, &segments)
             }
-            Chain::Unrooted(Some(base)) => self.push(base, ctx.expr()),
+            Chain::Unrooted(Some(base)) => {
+                if property {
+                    let (segments, _) = member_chain(node);
+                    self.attribute_property_check(node, &segments);
+                }
+                self.mark_chain_part(base);
+                self.push(base, ctx.expr())
+            }
             Chain::Unrooted(None) => self.push_children(node, ctx.expr()),
         }
     }
@@ -720,7 +769,8 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     /// `name = check(...)` / `name := check(...)` (also parenthesised or awaited): remembers the
-    /// call so that the name becomes a check local if the call is a check.
+    /// call so that the name becomes a check local if the call is a check. With property specs,
+    /// member chains and subscripts are remembered too (they may be property checks).
     fn note_local_call(&mut self, node: Node<'a>, target: &str, value: &str, scope: usize) {
         let (Some(target), Some(value)) = (
             node.child_by_field_name(target),
@@ -729,7 +779,12 @@ impl<'a, 'o> Walker<'a, 'o> {
             return;
         };
         let value = unwrap_value(value);
-        if target.kind() == "identifier" && value.kind() == "call" {
+        let remembered = match value.kind() {
+            "call" => true,
+            "attribute" | "subscript" => self.property_shape,
+            _ => false,
+        };
+        if target.kind() == "identifier" && remembered {
             self.local_calls
                 .insert(value.id(), (scope, self.text(target)));
         }
@@ -884,11 +939,11 @@ impl<'a, 'o> Walker<'a, 'o> {
         (negated, compound)
     }
 
-    /// A check call or a check local, possibly parenthesised or awaited.
+    /// A check call (or property check) or a check local, possibly parenthesised or awaited.
     fn is_flag_test(&self, node: Node<'a>, scope: usize) -> bool {
         let node = unwrap_value(node);
         match node.kind() {
-            "call" => self.check_nodes.contains_key(&node.id()),
+            "call" | "attribute" | "subscript" => self.check_nodes.contains_key(&node.id()),
             "identifier" => self.check_local(scope, self.text(node)).is_some(),
             _ => false,
         }
@@ -918,8 +973,16 @@ impl<'a, 'o> Walker<'a, 'o> {
             | "type" => self.push_children(node, ctx),
             "attribute" => {
                 if let Chain::Unrooted(Some(base)) = attribute_chain(node) {
+                    self.mark_chain_part(base);
                     self.push(base, ctx.expr());
                 }
+            }
+            "subscript" => {
+                // `a.b["KEY"] = ...` writes the member: its parts are read, it is not a check.
+                if let Some(value) = node.child_by_field_name("value") {
+                    self.mark_chain_part(value);
+                }
+                self.push_children(node, ctx.expr());
             }
             _ => self.visit(node, ctx.expr()),
         }
@@ -1331,6 +1394,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             }
         }
         if let Some(function) = function {
+            // `settings.FEATURES.get(...)` calls a method; it is not a property check.
+            self.mark_chain_part(function);
             self.push(function, ctx.expr());
         }
     }
@@ -1400,6 +1465,191 @@ impl<'a, 'o> Walker<'a, 'o> {
         std::iter::successors(self.scopes.get(scope), |s| {
             s.parent.and_then(|p| self.scopes.get(p))
         })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Check shapes: class attributes and property chains
+
+    /// `NAME = value` (also annotated or chained) in a class body where `NAME` is an attribute
+    /// check: one check per matching target; the value is the key and is not walked again
+    /// unless it is dynamic.
+    fn attribute_checks(&mut self, statement: Node<'a>, ctx: Ctx<'a>) {
+        let Some(mut assignment) = statement.named_child(0) else {
+            return;
+        };
+        if assignment.kind() != "assignment" {
+            return;
+        }
+        let mut targets = Vec::new();
+        let value = loop {
+            if let Some(left) = assignment.child_by_field_name("left") {
+                targets.push(left);
+            }
+            match assignment.child_by_field_name("right") {
+                Some(right) if right.kind() == "assignment" => assignment = right,
+                Some(right) => break right,
+                None => return,
+            }
+        };
+        let mut recorded = None;
+        for target in targets {
+            if target.kind() != "identifier" {
+                continue;
+            }
+            let name = self.text(target);
+            if !self
+                .options
+                .checks
+                .is_shape_candidate(ShapeKind::Attribute, name)
+            {
+                continue;
+            }
+            let Some((spec, _)) = self.options.checks.find_shape(
+                self.options.language,
+                ShapeKind::Attribute,
+                &[name],
+            ) else {
+                continue;
+            };
+            let key = self.classify_key(value, ctx.scope);
+            recorded = Some(matches!(key, KeyExpr::Dynamic(_)));
+            self.facts.checks.push(CheckSite {
+                spec,
+                key,
+                span: self.span(statement),
+                key_span: self.span(value),
+                in_test: false,
+                scope: Vec::new(),
+            });
+        }
+        if let Some(dynamic) = recorded {
+            if !dynamic || unwrap_parens(value).kind() == "identifier" {
+                self.skipped.insert(value.id());
+            }
+        }
+    }
+
+    /// Notes that `node` (when an attribute or subscript) is part of something larger - the
+    /// object of a member, a callee, a written target - so it is not a property check itself.
+    fn mark_chain_part(&mut self, node: Node<'a>) {
+        if self.property_shape && matches!(node.kind(), "attribute" | "subscript") {
+            self.not_maximal.insert(node.id());
+        }
+    }
+
+    /// An attribute or subscript that may be a property check: not part of something larger,
+    /// and the member before its key is the last segment of a property spec.
+    fn is_property_candidate(&mut self, node: Node<'a>) -> bool {
+        if self.not_maximal.remove(&node.id()) {
+            return false;
+        }
+        let object = match node.kind() {
+            "attribute" => node.child_by_field_name("object"),
+            "subscript" => node.child_by_field_name("value"),
+            _ => None,
+        };
+        let last = object.and_then(|object| match object.kind() {
+            "identifier" => Some(self.text(object)),
+            "attribute" => object
+                .child_by_field_name("attribute")
+                .map(|a| self.text(a)),
+            _ => None,
+        });
+        last.is_some_and(|last| {
+            self.options
+                .checks
+                .is_shape_candidate(ShapeKind::Property, last)
+        })
+    }
+
+    /// `a.b.c.KEY`: a property check when `a.b.c` ends with a property spec's segments.
+    /// `segments` are the chain's member names (the root identifier first when it has one).
+    fn attribute_property_check(&mut self, node: Node<'a>, segments: &[Node<'a>]) -> bool {
+        let Some((&key_node, prefix)) = segments.split_last() else {
+            return false;
+        };
+        let key = KeyExpr::Literal(self.text(key_node).to_string());
+        self.property_check(node, prefix, key, key_node).is_some()
+    }
+
+    /// `a.b.c["KEY"]` (or `a.b.c[expr]`, a dynamic key): a property check when `a.b.c` ends
+    /// with a property spec's segments. Otherwise walked like any subscript.
+    fn visit_subscript(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
+        let candidate = self.is_property_candidate(node);
+        let value = node.child_by_field_name("value");
+        if let Some(value) = value {
+            self.mark_chain_part(value);
+        }
+        let (Some(value), Some(index), true) = (value, single_index(node), candidate) else {
+            return self.push_children(node, ctx);
+        };
+        let (segments, base) = member_chain(value);
+        let key = self.classify_index(index, ctx.scope);
+        let visit_index = match &key {
+            KeyExpr::Literal(_) => false,
+            _ => {
+                let index = unwrap_parens(index);
+                index.kind() != "identifier" || !self.is_parameter(ctx.scope, self.text(index))
+            }
+        };
+        if self.property_check(node, &segments, key, index).is_none() {
+            return self.push_children(node, ctx);
+        }
+        if visit_index {
+            self.push(index, ctx.expr());
+        }
+        if let Some(base) = base {
+            self.mark_chain_part(base);
+            self.push(base, ctx.expr());
+        }
+    }
+
+    /// The key of a subscript property: a string literal, else dynamic.
+    fn classify_index(&self, index: Node<'a>, scope: usize) -> KeyExpr {
+        let index = unwrap_parens(index);
+        if matches!(index.kind(), "string" | "concatenated_string") {
+            return match self.string_value(index) {
+                Ok(value) => KeyExpr::Literal(value),
+                Err(what) => KeyExpr::Dynamic(what.to_string()),
+            };
+        }
+        match self.classify_key(index, scope) {
+            KeyExpr::Dynamic(what) => KeyExpr::Dynamic(what),
+            _ => KeyExpr::Dynamic("a non-literal index".to_string()),
+        }
+    }
+
+    /// Records a property check when the members before the key (`prefix`) end with a
+    /// property spec's segments; the check's index.
+    fn property_check(
+        &mut self,
+        node: Node<'a>,
+        prefix: &[Node<'a>],
+        key: KeyExpr,
+        key_node: Node<'a>,
+    ) -> Option<usize> {
+        if prefix.is_empty() {
+            return None;
+        }
+        let names: Vec<&'a str> = prefix.iter().map(|s| self.text(*s)).collect();
+        let (spec, _) =
+            self.options
+                .checks
+                .find_shape(self.options.language, ShapeKind::Property, &names)?;
+        let index = self.facts.checks.len();
+        self.facts.checks.push(CheckSite {
+            spec,
+            key,
+            span: self.span(node),
+            key_span: self.span(key_node),
+            in_test: false,
+            scope: Vec::new(),
+        });
+        self.check_nodes.insert(node.id(), index);
+        if let Some(&local) = self.local_calls.get(&node.id()) {
+            self.local_checks.insert(local, index);
+        }
+        Some(index)
     }
 
     /// What a key argument is: a literal, a static name chain, or something dynamic.
@@ -1516,6 +1766,45 @@ fn attribute_chain(node: Node) -> Chain {
     segments.push(current);
     segments.reverse();
     Chain::Rooted(segments)
+}
+
+/// The member names of `a.b.c` (the root identifier first when there is one), and the
+/// expression the chain starts from when it is not an identifier (`g().b.c` -> `[b, c]`, `g()`).
+fn member_chain(node: Node) -> (Vec<Node>, Option<Node>) {
+    let mut segments = Vec::new();
+    let mut current = node;
+    let base = loop {
+        match current.kind() {
+            "attribute" => {
+                let (Some(object), Some(attribute)) = (
+                    current.child_by_field_name("object"),
+                    current.child_by_field_name("attribute"),
+                ) else {
+                    return (Vec::new(), None);
+                };
+                segments.push(attribute);
+                current = object;
+            }
+            "identifier" => {
+                segments.push(current);
+                break None;
+            }
+            _ => break Some(current),
+        }
+    };
+    segments.reverse();
+    (segments, base)
+}
+
+/// The index of `x[i]` when there is exactly one (not `x[a, b]`).
+fn single_index(node: Node) -> Option<Node> {
+    let mut cursor = node.walk();
+    let mut indices = field_children(node, &mut cursor)
+        .into_iter()
+        .filter(|&(_, field)| field == Some("subscript"))
+        .map(|(child, _)| child);
+    let first = indices.next()?;
+    indices.next().is_none().then_some(first)
 }
 
 /// Unwraps parentheses and `await`: `(await check(...))` -> `check(...)`.
@@ -3314,5 +3603,426 @@ flags.Z
         let first = run("A = 'a'\n");
         let second = run("A = 'a'\n");
         assert_eq!(first, second);
+    }
+
+    // --- check shapes: class attributes and property chains -------------------------------
+
+    use crate::lang::{test_extract_specs, CheckSpec, KeyArg, Shape};
+
+    fn shape_spec(call: &str, shape: Shape) -> CheckSpec {
+        CheckSpec {
+            call: call.split('.').map(str::to_string).collect(),
+            shape,
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            ..CheckSpec::default()
+        }
+    }
+
+    /// Specs: 0 = attribute `waffle_flag`, 1 = property `settings.FEATURES`, 2 = call
+    /// `waffle_flag` (same name, other shape), 3 = call `get_flag_for_user` (key 1).
+    fn run_shapes(source: &str) -> FileFacts {
+        let mut call = shape_spec("get_flag_for_user", Shape::Call);
+        call.key.position = Some(1);
+        test_extract_specs(
+            Grammar::Python,
+            Language::Python,
+            vec![
+                shape_spec("waffle_flag", Shape::Attribute),
+                shape_spec("settings.FEATURES", Shape::Property),
+                shape_spec("waffle_flag", Shape::Call),
+                call,
+            ],
+            &["BINARY_INTERFACE", "FeatureFlags", "X"],
+            source,
+        )
+    }
+
+    /// (spec, key, span text, key span text) of every check.
+    fn shape_checks(source: &str) -> Vec<(usize, KeyExpr, String, String)> {
+        run_shapes(source)
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.spec,
+                    c.key.clone(),
+                    text(source, c.span).to_string(),
+                    text(source, c.key_span).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn shape_keys(source: &str) -> Vec<(usize, KeyExpr)> {
+        run_shapes(source)
+            .checks
+            .iter()
+            .map(|c| (c.spec, c.key.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn attribute_checks_in_class_bodies() {
+        let source = "\
+class NewNavView(WaffleFlagMixin, View):
+    waffle_flag = \"new_nav\"
+
+class Outer:
+    class Inner:
+        waffle_flag: str = 'inner-flag'
+
+def make():
+    class Local:
+        other = waffle_flag = \"chained\"
+    return Local
+
+class Guarded:
+    if DEBUG:
+        waffle_flag = \"debug-only\"
+";
+        assert_eq!(
+            shape_keys(source),
+            vec![
+                (0, lit("new_nav")),
+                (0, lit("inner-flag")),
+                (0, lit("chained")),
+                (0, lit("debug-only")),
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_key_forms() {
+        let source = "\
+from app import flags
+
+class A:
+    waffle_flag = flags.NEW_NAV
+class B:
+    waffle_flag = NEW_NAV
+class C:
+    waffle_flag = \"new\" \"_nav\"
+class D:
+    waffle_flag = f\"nav-{REGION}\"
+class E:
+    waffle_flag = pick_flag()
+class F:
+    waffle_flag = \"a\" + suffix
+
+def view_for(flag):
+    class G:
+        waffle_flag = flag
+    return G
+";
+        assert_eq!(
+            shape_keys(source),
+            vec![
+                (0, path(&["flags", "NEW_NAV"])),
+                (0, path(&["NEW_NAV"])),
+                (0, lit("new_nav")),
+                (0, dynamic("an f-string")),
+                (0, dynamic("a function call result")),
+                (0, dynamic("a string concatenation")),
+                (0, dynamic("parameter `flag`")),
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_spans() {
+        let source = "class V(View):\n    waffle_flag: str = \"new_nav\"  # the flag\n";
+        assert_eq!(
+            shape_checks(source),
+            vec![(
+                0,
+                lit("new_nav"),
+                "waffle_flag: str = \"new_nav\"".to_string(),
+                "\"new_nav\"".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn attribute_look_alikes_are_not_checks() {
+        let source = "\
+waffle_flag = \"module-level\"
+
+def f():
+    waffle_flag = \"local\"
+
+class V:
+    waffle_switch = \"other-name\"
+    waffle_flag, other = \"a\", \"b\"
+    waffle_flag: str
+    # waffle_flag = \"comment\"
+    doc = \"waffle_flag = 'string'\"
+    waffle_flag += \"augmented\"
+    self_flag = dict(waffle_flag=\"keyword\")
+
+    def get(self):
+        waffle_flag = \"in a method\"
+        self.waffle_flag = \"attribute target\"
+";
+        assert_eq!(shape_keys(source), vec![]);
+    }
+
+    #[test]
+    fn attribute_shape_and_call_shape_keep_their_specs() {
+        let source = "\
+class V:
+    waffle_flag = \"attr\"
+
+@waffle_flag(\"decorated\")
+def view(request):
+    pass
+";
+        assert_eq!(
+            shape_keys(source),
+            vec![(0, lit("attr")), (2, lit("decorated"))]
+        );
+    }
+
+    #[test]
+    fn attribute_keys_are_not_uses_but_dynamic_parts_are() {
+        let source = "\
+from app.flags import FeatureFlags
+
+class A:
+    waffle_flag = FeatureFlags.X
+class B:
+    waffle_flag = f\"{FeatureFlags.BINARY_INTERFACE}-x\"
+";
+        let facts = run_shapes(source);
+        assert_eq!(facts.checks.len(), 2);
+        assert_eq!(uses(&facts), vec!["FeatureFlags.BINARY_INTERFACE"]);
+        // The class attribute is still a string constant, and a target binding as before.
+        let facts = run_shapes("class View:\n    waffle_flag = \"new_nav\"\n");
+        assert_eq!(consts(&facts), pairs(&[("View.waffle_flag", "new_nav")]));
+        assert_eq!(facts.module_names, vec!["View"]);
+    }
+
+    #[test]
+    fn attribute_key_with_a_check_call_inside() {
+        let source = "class V:\n    waffle_flag = get_flag_for_user(u, \"k\")\n";
+        assert_eq!(
+            shape_keys(source),
+            vec![(0, dynamic("a function call result")), (3, lit("k")),]
+        );
+    }
+
+    #[test]
+    fn property_chains_and_subscripts() {
+        let source = "\
+from django.conf import settings
+import django_settings
+
+a = django_settings.settings.FEATURES.new_nav
+b = settings.FEATURES[\"new-nav\"]
+c = settings.FEATURES['dark' 'mode']
+d = settings.FEATURES.beta
+e = self.settings.FEATURES.gamma
+f = load().settings.FEATURES.delta
+";
+        assert_eq!(
+            shape_keys(source),
+            vec![
+                (1, lit("new_nav")),
+                (1, lit("new-nav")),
+                (1, lit("darkmode")),
+                (1, lit("beta")),
+                (1, lit("gamma")),
+                (1, lit("delta")),
+            ]
+        );
+    }
+
+    #[test]
+    fn property_dynamic_subscripts() {
+        let source = "\
+x = settings.FEATURES[NEW_NAV]
+y = settings.FEATURES[flags.NEW_NAV]
+z = settings.FEATURES[f\"nav-{region}\"]
+w = settings.FEATURES[prefix + \"nav\"]
+
+def enabled(name):
+    return settings.FEATURES[name]
+";
+        assert_eq!(
+            shape_keys(source),
+            vec![
+                (1, dynamic("a non-literal index")),
+                (1, dynamic("a non-literal index")),
+                (1, dynamic("an f-string")),
+                (1, dynamic("a string concatenation")),
+                (1, dynamic("parameter `name`")),
+            ]
+        );
+    }
+
+    #[test]
+    fn property_spans() {
+        let source =
+            "if é and settings.FEATURES.new_nav or settings.FEATURES[\"dark\"]:\n    pass\n";
+        let checks = run_shapes(source).checks;
+        assert_eq!(checks.len(), 2);
+        assert_eq!(text(source, checks[0].span), "settings.FEATURES.new_nav");
+        assert_eq!(text(source, checks[0].key_span), "new_nav");
+        assert_eq!(text(source, checks[1].span), "settings.FEATURES[\"dark\"]");
+        assert_eq!(text(source, checks[1].key_span), "\"dark\"");
+        // Columns count characters: `é` is one column.
+        assert_eq!(checks[0].span.column, 10);
+        assert_eq!(checks[0].key_span.column, 28);
+    }
+
+    #[test]
+    fn property_look_alikes_are_not_checks() {
+        let source = "\
+settings.FEATURES
+x = settings.FEATURES
+FEATURES.new_nav
+other.FEATURES.new_nav
+settings.OTHER.new_nav
+settings.FEATURES.new_nav.enabled
+settings.FEATURES[\"a\"][\"b\"]
+settings.FEATURES[\"a\"].b
+settings.FEATURES.get(\"new_nav\")
+settings.FEATURES[\"a\"](1)
+settings.FEATURES[\"a\", \"b\"]
+settings.FEATURES.new_nav = True
+settings.FEATURES[\"new-nav\"] = True
+settings.FEATURES[\"new-nav\"] += 1
+settings.FEATURES.new_nav += 1
+del settings.FEATURES[\"new-nav\"], settings.FEATURES.old
+for settings.FEATURES.x in items:
+    pass
+# settings.FEATURES.in_comment
+s = \"settings.FEATURES.in_string\"
+";
+        assert_eq!(shape_keys(source), vec![]);
+    }
+
+    #[test]
+    fn property_targets_still_read_their_parts() {
+        // Writing a member is not a check, but checks inside the target are found.
+        let source = "settings.FEATURES[get_flag_for_user(u, \"k\")] = settings.FEATURES.on\n";
+        assert_eq!(shape_keys(source), vec![(3, lit("k")), (1, lit("on"))]);
+    }
+
+    #[test]
+    fn property_checks_are_not_uses_but_dynamic_indices_are() {
+        let source = "\
+from django.conf import settings
+from app.flags import FeatureFlags
+
+a = settings.FEATURES.new_nav
+b = settings.FEATURES[FeatureFlags.X]
+c = settings.DEBUG
+";
+        let facts = run_shapes(source);
+        assert_eq!(facts.checks.len(), 2);
+        assert_eq!(uses(&facts), vec!["FeatureFlags.X", "settings.DEBUG"]);
+    }
+
+    #[test]
+    fn property_checks_found_in_nested_positions() {
+        let source = "\
+@decorate(settings.FEATURES.a)
+def view(request, flag=settings.FEATURES.b):
+    items = [settings.FEATURES.c for _ in range(2)]
+    return render(request, {\"on\": settings.FEATURES[\"d\"]}, f\"{settings.FEATURES.e}\")
+
+handler = lambda: settings.FEATURES.f
+";
+        let keys: Vec<KeyExpr> = run_shapes(source)
+            .checks
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
+        assert_eq!(
+            keys,
+            vec![lit("a"), lit("b"), lit("c"), lit("d"), lit("e"), lit("f")]
+        );
+    }
+
+    #[test]
+    fn property_checks_make_forks() {
+        let source = "\
+def view(request):
+    if settings.FEATURES.new_nav:
+        return a()
+    if not settings.FEATURES[\"dark\"]:
+        pass
+    beta = settings.FEATURES.beta
+    if beta:
+        pass
+";
+        let facts = run_shapes(source);
+        assert_eq!(facts.checks.len(), 3);
+        let summary: Vec<(Vec<usize>, bool, bool)> = facts
+            .forks
+            .iter()
+            .map(|f| (f.checks.clone(), f.negated, f.exits_early))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (vec![0], false, true),
+                (vec![1], true, false),
+                (vec![2], false, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn single_segment_property_spec() {
+        let facts = test_extract_specs(
+            Grammar::Python,
+            Language::Python,
+            vec![shape_spec("FEATURE_FLAGS", Shape::Property)],
+            &[],
+            "a = FEATURE_FLAGS[\"x\"]\nb = config.FEATURE_FLAGS.y\nc = FEATURE_FLAGS\n",
+        );
+        assert_eq!(keys(&facts), vec![lit("x"), lit("y")]);
+    }
+
+    #[test]
+    fn shapes_cost_nothing_without_specs() {
+        // Only call specs: property chains and class attributes stay plain code.
+        let source = "\
+from django.conf import settings
+
+class V:
+    waffle_flag = \"new_nav\"
+
+x = settings.FEATURES.new_nav
+settings.FEATURES[\"a\"] = 1
+";
+        let facts = run(source);
+        assert!(facts.checks.is_empty());
+        assert_eq!(
+            uses(&facts),
+            vec!["settings.FEATURES.new_nav", "settings.FEATURES"]
+        );
+    }
+
+    #[test]
+    fn long_property_chains_do_not_overflow() {
+        let length = 100_000;
+        let mut source = String::from("x = root");
+        source.push_str(&".a".repeat(length));
+        source.push_str(".settings.FEATURES.on\ny = settings");
+        source.push_str(&"[\"FEATURES\"]".repeat(length));
+        source.push_str("\nz = settings.FEATURES");
+        source.push_str(&"[\"a\"]".repeat(length));
+        source.push_str("\nclass V:\n    waffle_flag = a");
+        source.push_str(&".b".repeat(length));
+        source.push('\n');
+        let keys = shape_keys(&source);
+        assert_eq!(keys.len(), 2, "{:?}", &keys[..keys.len().min(3)]);
+        assert_eq!(keys[0], (1, lit("on")));
+        assert_eq!(keys[1].0, 0);
     }
 }
