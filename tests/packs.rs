@@ -93,10 +93,16 @@ fn found_checks(dir: &Path) -> Occurrences {
 
 fn compare(name: &str, expected: &Occurrences, found: &Occurrences, failures: &mut Vec<String>) {
     for missed in expected.difference(found) {
-        failures.push(format!("{name}: missed `{}` at {}:{}", missed.2, missed.0, missed.1));
+        failures.push(format!(
+            "{name}: missed `{}` at {}:{}",
+            missed.2, missed.0, missed.1
+        ));
     }
     for noisy in found.difference(expected) {
-        failures.push(format!("{name}: unexpected `{}` at {}:{}", noisy.2, noisy.0, noisy.1));
+        failures.push(format!(
+            "{name}: unexpected `{}` at {}:{}",
+            noisy.2, noisy.0, noisy.1
+        ));
     }
 }
 

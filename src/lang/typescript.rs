@@ -4,6 +4,8 @@
 //! `export ... from`, `import x = require()`, and CommonJS `const x = require('m')`), string
 //! constants (`const A = 'a'`, string members of `enum`s and of `const OBJ = { ... }`), the
 //! top-level names the file binds, calls of configured check functions with their key argument,
+//! checks of the other shapes (property chains `config.featureToggles.KEY`, JSX props
+//! `<Feature flag="KEY">`, names destructured from a hook `const { KEY } = useFlags()`),
 //! uses of imported or interesting names and member chains, flag forks (`if`, `else if` and
 //! ternaries whose condition contains a check or reads a local assigned once from a check), and
 //! syntax errors. Forks are collected as candidates during the walk and resolved at the end, when
@@ -19,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
-use super::ExtractOptions;
+use super::{ExtractOptions, Shape, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -161,6 +163,16 @@ struct Walker<'s, 'o, 't> {
     writes: Vec<Write<'s>>,
     /// Plain identifiers read inside conditions: `(start, end, frame, name)`.
     condition_idents: Vec<(usize, usize, Option<usize>, &'s str)>,
+    // ----- check shapes besides calls -----
+    /// Whether any spec has the shape (nothing below is done otherwise).
+    property_shape: bool,
+    jsx_shape: bool,
+    destructure_shape: bool,
+    /// Member chains that are not maximal (callees, objects of a broken chain): not property
+    /// checks.
+    chain_parts: HashSet<usize>,
+    /// Literal or path keys of JSX checks: not visited again (they are no symbol uses).
+    shape_keys: HashSet<usize>,
 }
 
 impl<'s, 'o, 't> Walker<'s, 'o, 't> {
@@ -184,6 +196,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             declared: HashSet::new(),
             writes: Vec::new(),
             condition_idents: Vec::new(),
+            property_shape: options.checks.has_shape(ShapeKind::Property),
+            jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
+            destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
+            chain_parts: HashSet::new(),
+            shape_keys: HashSet::new(),
         }
     }
 
@@ -382,6 +399,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if item.top {
             self.top_level(node);
         }
+        if !self.shape_keys.is_empty() && self.shape_keys.remove(&node.id()) {
+            // The key of a JSX check: already recorded, not a symbol use.
+            return self.push_children(item, stack, |_, _, _| None);
+        }
         let kind = node.kind();
         if is_type_kind(kind) {
             return self.push_children(item, stack, |_, _, _| None);
@@ -412,6 +433,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             | "for_in_statement"
             | "catch_clause" => {
                 self.record_writes(node, item.frame);
+                if self.property_shape && kind == "update_expression" {
+                    // `a.b.c++` writes the chain: not a property check.
+                    self.mark_chain_part(node.child_by_field_name("argument"));
+                }
                 self.push_children(item, stack, move |_, field, child| {
                     expr_child_mode(kind, field, child)
                 });
@@ -453,9 +478,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 });
             }
             "jsx_closing_element" => self.push_children(item, stack, |_, _, _| None),
+            "jsx_opening_element" | "jsx_self_closing_element" => {
+                if self.jsx_shape {
+                    self.jsx_checks(item);
+                }
+                self.push_children(item, stack, move |_, field, child| {
+                    expr_child_mode(kind, field, child)
+                });
+            }
             "variable_declarator" => {
                 self.require_import(node);
                 self.record_writes(node, item.frame);
+                if self.destructure_shape {
+                    self.destructure_checks(node);
+                }
                 self.push_children(item, stack, |_, field, child| {
                     expr_child_mode("variable_declarator", field, child)
                 });
@@ -902,6 +938,12 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if record && matches!(end, ChainEnd::Root) {
             self.record_use(node, &segments);
         }
+        if self.property_shape {
+            let part = self.chain_parts.remove(&node.id());
+            if record && !part {
+                self.property_check(node, &end, &segments);
+            }
+        }
         segments.clear();
         self.segments = segments;
         match end {
@@ -912,19 +954,27 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
             ChainEnd::Broken(breaker) if breaker.id() == node.id() => {
                 // A dynamic subscript or odd member: its object and index are expressions.
+                if self.property_shape {
+                    self.mark_chain_part(node.child_by_field_name("object"));
+                }
                 self.push_children(item, stack, |_, field, child| match field {
                     Some("property") => None,
                     _ if child.kind() == "comment" => None,
                     _ => Some(Mode::Expr),
                 });
             }
-            ChainEnd::Broken(breaker) => stack.push(Item {
-                node: breaker,
-                mode: Mode::Expr,
-                hint: None,
-                top: false,
-                ..item
-            }),
+            ChainEnd::Broken(breaker) => {
+                if self.property_shape {
+                    self.mark_chain_part(Some(breaker));
+                }
+                stack.push(Item {
+                    node: breaker,
+                    mode: Mode::Expr,
+                    hint: None,
+                    top: false,
+                    ..item
+                })
+            }
         }
     }
 
@@ -970,6 +1020,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             });
         }
         let arguments_id = arguments.map(|a| a.id());
+        if self.property_shape {
+            self.mark_chain_part(node.child_by_field_name("function"));
+        }
         self.push_children(item, stack, |_, field, child| match field {
             Some("type_arguments") => None,
             _ if Some(child.id()) == arguments_id => None,
@@ -1101,6 +1154,276 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             _ => return None,
         }
         decode_quoted(self.text(node))
+    }
+
+    // ----- check shapes besides calls ----------------------------------------------------------
+
+    /// Records a check found in another shape than a call.
+    fn push_shape_check(&mut self, spec: usize, key: KeyExpr, span: Node<'t>, key_node: Node<'t>) {
+        self.check_ranges.push((span.start_byte(), span.end_byte()));
+        self.facts.checks.push(CheckSite {
+            spec,
+            key,
+            span: self.span(span),
+            key_span: self.span(key_node),
+            in_test: false,
+            scope: Vec::new(),
+        });
+    }
+
+    /// Remembers that a member chain (under parentheses and `!`) is part of a larger expression
+    /// (a callee, the object of a broken chain), so it is not taken for a property check.
+    fn mark_chain_part(&mut self, node: Option<Node<'t>>) {
+        let Some(mut current) = node else {
+            return;
+        };
+        while matches!(
+            current.kind(),
+            "parenthesized_expression" | "non_null_expression"
+        ) {
+            match first_named(current) {
+                Some(inner) => current = inner,
+                None => return,
+            }
+        }
+        if matches!(current.kind(), "member_expression" | "subscript_expression") {
+            self.chain_parts.insert(current.id());
+        }
+    }
+
+    /// `Shape::Property`: a maximal member chain `a.b.KEY` / `a.b['KEY']` / `a.b[expr]` whose
+    /// members before the key end with a spec's segments. `segments` and `end` are the chain's
+    /// `static_chain`.
+    fn property_check(&mut self, node: Node<'t>, end: &ChainEnd<'t>, segments: &[Cow<'s, str>]) {
+        let key_field = match node.kind() {
+            "member_expression" => "property",
+            "subscript_expression" => "index",
+            _ => return,
+        };
+        let Some(key_node) = node.child_by_field_name(key_field) else {
+            return;
+        };
+        let checks = self.options.checks;
+        let (prefix, key): (Vec<&str>, KeyExpr) = match end {
+            ChainEnd::Root => {
+                let Some((key, prefix)) = segments.split_last() else {
+                    return;
+                };
+                if !prefix
+                    .last()
+                    .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
+                {
+                    return;
+                }
+                let prefix = prefix.iter().map(|s| s.as_ref()).collect();
+                (prefix, KeyExpr::Literal(key.to_string()))
+            }
+            ChainEnd::Broken(breaker) if breaker.id() == node.id() => {
+                // `a.b[expr]`: a computed key.
+                if key_field != "index" {
+                    return;
+                }
+                let Some(object) = node.child_by_field_name("object") else {
+                    return;
+                };
+                let mut object_segments = Vec::new();
+                let prefix: Vec<&str> = match self.static_chain(object, &mut object_segments) {
+                    ChainEnd::Root => object_segments.iter().map(|s| s.as_ref()).collect(),
+                    ChainEnd::Broken(b) if b.id() == object.id() => return,
+                    ChainEnd::Broken(_) => {
+                        object_segments.iter().rev().map(|s| s.as_ref()).collect()
+                    }
+                };
+                if !prefix
+                    .last()
+                    .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
+                {
+                    return;
+                }
+                let found = checks.find_shape(self.options.language, ShapeKind::Property, &prefix);
+                if let Some((spec, _)) = found {
+                    self.push_shape_check(spec, dynamic("a computed property"), node, key_node);
+                }
+                return;
+            }
+            ChainEnd::Broken(_) => {
+                // `f().b.KEY`: the static members after the break, last first.
+                let Some((key, prefix)) = segments.split_first() else {
+                    return;
+                };
+                if !prefix
+                    .first()
+                    .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
+                {
+                    return;
+                }
+                let prefix = prefix.iter().rev().map(|s| s.as_ref()).collect();
+                (prefix, KeyExpr::Literal(key.to_string()))
+            }
+        };
+        if let Some((spec, _)) =
+            checks.find_shape(self.options.language, ShapeKind::Property, &prefix)
+        {
+            self.push_shape_check(spec, key, node, key_node);
+        }
+    }
+
+    /// `Shape::Jsx`: an opening / self-closing element of a configured component with the spec's
+    /// prop; one check per element of an array value.
+    fn jsx_checks(&mut self, item: Item<'t, 's>) {
+        let element = item.node;
+        let Some(name) = element.child_by_field_name("name") else {
+            return;
+        };
+        let last = match name.kind() {
+            "identifier" => Some(name),
+            "member_expression" => name.child_by_field_name("property"),
+            _ => None,
+        };
+        let Some(last) = last else {
+            return;
+        };
+        let checks = self.options.checks;
+        if !checks.is_shape_candidate(ShapeKind::Jsx, self.text(last)) {
+            return;
+        }
+        let mut segments = Vec::new();
+        if !matches!(self.static_chain(name, &mut segments), ChainEnd::Root) {
+            return;
+        }
+        let chain: Vec<&str> = segments.iter().map(|s| s.as_ref()).collect();
+        let Some((spec, found)) = checks.find_shape(self.options.language, ShapeKind::Jsx, &chain)
+        else {
+            return;
+        };
+        let Shape::Jsx { prop } = &found.shape else {
+            return;
+        };
+        let mut cursor = element.walk();
+        let attribute = element
+            .children_by_field_name("attribute", &mut cursor)
+            .find(|a| {
+                a.kind() == "jsx_attribute"
+                    && first_named(*a).is_some_and(|n| self.text(n) == prop.as_str())
+            });
+        let Some(attribute) = attribute else {
+            return;
+        };
+        let value = attribute
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .nth(1);
+        let Some(value) = value else {
+            let key = dynamic("an attribute without a value");
+            return self.push_shape_check(spec, key, element, attribute);
+        };
+        match value.kind() {
+            "string" => {
+                let text = self.text(value);
+                let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+                let key = KeyExpr::Literal(inner.to_string());
+                self.push_shape_check(spec, key, element, value);
+            }
+            "jsx_expression" => {
+                let Some(inner) = first_named(value) else {
+                    let key = dynamic("an empty expression");
+                    return self.push_shape_check(spec, key, element, value);
+                };
+                let array = unwrap_expression(inner);
+                if array.kind() == "array" {
+                    let elements: Vec<_> = array
+                        .named_children(&mut cursor)
+                        .filter(|e| !matches!(e.kind(), "comment" | "spread_element"))
+                        .collect();
+                    for key_node in elements {
+                        self.jsx_key(spec, element, key_node, item.frame);
+                    }
+                } else {
+                    self.jsx_key(spec, element, inner, item.frame);
+                }
+            }
+            _ => self.push_shape_check(spec, dynamic("an expression"), element, value),
+        }
+    }
+
+    /// One key expression of a JSX check; literal and path keys are not visited again.
+    fn jsx_key(
+        &mut self,
+        spec: usize,
+        element: Node<'t>,
+        key_node: Node<'t>,
+        frame: Option<usize>,
+    ) {
+        let key = self.classify_key(key_node, frame);
+        if !matches!(key, KeyExpr::Dynamic(_)) {
+            self.shape_keys.insert(key_node.id());
+        }
+        self.push_shape_check(spec, key, element, key_node);
+    }
+
+    /// `Shape::Destructure`: `const { a, b: c, 'd-e': f } = useFlags()` checks `a`, `b`, `d-e`.
+    fn destructure_checks(&mut self, declarator: Node<'t>) {
+        let Some(pattern) = declarator
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "object_pattern")
+        else {
+            return;
+        };
+        let Some(call) = declarator
+            .child_by_field_name("value")
+            .map(unwrap_test_operand)
+            .filter(|v| v.kind() == "call_expression")
+        else {
+            return;
+        };
+        let Some(function) = call.child_by_field_name("function") else {
+            return;
+        };
+        let last = match function.kind() {
+            "identifier" => Some(function),
+            "member_expression" => function.child_by_field_name("property"),
+            _ => None,
+        };
+        let Some(last) = last.map(|l| self.text(l)) else {
+            return;
+        };
+        let checks = self.options.checks;
+        if !checks.is_shape_candidate(ShapeKind::Destructure, last) {
+            return;
+        }
+        let mut segments = Vec::new();
+        let chain: Vec<&str> = match self.static_chain(function, &mut segments) {
+            ChainEnd::Root => segments.iter().map(|s| s.as_ref()).collect(),
+            ChainEnd::Broken(_) => vec![last],
+        };
+        let language = self.options.language;
+        let Some((spec, _)) = checks.find_shape(language, ShapeKind::Destructure, &chain) else {
+            return;
+        };
+        let mut cursor = pattern.walk();
+        let properties: Vec<_> = pattern.named_children(&mut cursor).collect();
+        for property in properties {
+            let key_node = match property.kind() {
+                "shorthand_property_identifier_pattern" => Some(property),
+                "object_assignment_pattern" => property
+                    .child_by_field_name("left")
+                    .filter(|l| l.kind() == "shorthand_property_identifier_pattern"),
+                "pair_pattern" => property
+                    .child_by_field_name("key")
+                    .filter(|k| matches!(k.kind(), "property_identifier" | "string")),
+                _ => None,
+            };
+            let Some(key_node) = key_node else {
+                continue;
+            };
+            let name = match key_node.kind() {
+                "string" => self.string_value(key_node),
+                _ => Some(self.text(key_node).to_string()),
+            };
+            if let Some(name) = name {
+                self.push_shape_check(spec, KeyExpr::Literal(name), property, key_node);
+            }
+        }
     }
 
     // ----- imports -----------------------------------------------------------------------------
@@ -1654,7 +1977,10 @@ impl FlagTests {
     /// `node` itself (unwrapped) is a check call or a check-local read.
     fn is_test(&self, node: Node) -> bool {
         let node = unwrap_test_operand(node);
-        if !matches!(node.kind(), "call_expression" | "identifier") {
+        if !matches!(
+            node.kind(),
+            "call_expression" | "identifier" | "member_expression" | "subscript_expression"
+        ) {
             return false;
         }
         let (start, end) = (node.start_byte(), node.end_byte());
@@ -1930,7 +2256,7 @@ fn mark_branches(pushed: &mut [Item<'_, '_>], condition: Option<Node<'_>>, index
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, Grammar, Language};
+    use crate::lang::{test_extract, CheckSpec, Grammar, Language};
 
     const ISENABLED: usize = 2;
 
@@ -3314,5 +3640,584 @@ d';");
         let facts = ts(&ternaries);
         assert_eq!(facts.forks.len(), length);
         assert_eq!(facts.forks[length - 1].parent, Some(length - 2));
+    }
+
+    // ----- check shapes besides calls --------------------------------------------------------
+
+    const PROPERTY: usize = 0;
+    const FEATURE: usize = 1;
+    const GATE: usize = 2;
+    const HOOK: usize = 3;
+    const CALL: usize = 4;
+    const SHORT_PROPERTY: usize = 5;
+
+    fn shape_spec(call: &str, shape: Shape) -> CheckSpec {
+        CheckSpec {
+            call: call.split('.').map(str::to_string).collect(),
+            shape,
+            key: crate::lang::KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            ..CheckSpec::default()
+        }
+    }
+
+    fn shape_specs() -> Vec<CheckSpec> {
+        vec![
+            shape_spec("config.featureToggles", Shape::Property),
+            shape_spec(
+                "Feature",
+                Shape::Jsx {
+                    prop: "flag".into(),
+                },
+            ),
+            shape_spec(
+                "FeatureGate",
+                Shape::Jsx {
+                    prop: "features".into(),
+                },
+            ),
+            shape_spec("useFlags", Shape::Destructure),
+            shape_spec("isEnabled", Shape::Call),
+            shape_spec("flags", Shape::Property),
+        ]
+    }
+
+    fn shaped_with(grammar: Grammar, source: &str) -> FileFacts {
+        crate::lang::test_extract_specs(
+            grammar,
+            Language::TypeScript,
+            shape_specs(),
+            &["X", "FeatureFlags"],
+            source,
+        )
+    }
+
+    fn shaped(source: &str) -> FileFacts {
+        shaped_with(Grammar::Tsx, source)
+    }
+
+    /// `(spec, key, span text, key span text)` of every check.
+    fn sites(source: &str, facts: &FileFacts) -> Vec<(usize, KeyExpr, String, String)> {
+        let text = |span: &Span| source[span.start as usize..span.end as usize].to_string();
+        facts
+            .checks
+            .iter()
+            .map(|c| (c.spec, c.key.clone(), text(&c.span), text(&c.key_span)))
+            .collect()
+    }
+
+    fn site(
+        spec: usize,
+        key: KeyExpr,
+        span: &str,
+        key_span: &str,
+    ) -> (usize, KeyExpr, String, String) {
+        (spec, key, span.to_string(), key_span.to_string())
+    }
+
+    fn shape_sites(source: &str) -> Vec<(usize, KeyExpr, String, String)> {
+        sites(source, &shaped(source))
+    }
+
+    #[test]
+    fn property_chains_with_literal_keys() {
+        let source = "const a = config.featureToggles.newNav;\n\
+                      const b = window.config.featureToggles?.darkMode;\n\
+                      const c = config.featureToggles['new-nav'];\n\
+                      const d = config?.featureToggles?.[\"e\"];\n\
+                      const e = config.featureToggles!.f;\n\
+                      const g = config.featureToggles[`tpl`];\n\
+                      use(config.featureToggles.arg, { v: config.featureToggles.value });";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(
+                    PROPERTY,
+                    lit("newNav"),
+                    "config.featureToggles.newNav",
+                    "newNav"
+                ),
+                site(
+                    PROPERTY,
+                    lit("darkMode"),
+                    "window.config.featureToggles?.darkMode",
+                    "darkMode"
+                ),
+                site(
+                    PROPERTY,
+                    lit("new-nav"),
+                    "config.featureToggles['new-nav']",
+                    "'new-nav'"
+                ),
+                site(
+                    PROPERTY,
+                    lit("e"),
+                    "config?.featureToggles?.[\"e\"]",
+                    "\"e\""
+                ),
+                site(PROPERTY, lit("f"), "config.featureToggles!.f", "f"),
+                site(
+                    PROPERTY,
+                    lit("tpl"),
+                    "config.featureToggles[`tpl`]",
+                    "`tpl`"
+                ),
+                site(PROPERTY, lit("arg"), "config.featureToggles.arg", "arg"),
+                site(
+                    PROPERTY,
+                    lit("value"),
+                    "config.featureToggles.value",
+                    "value"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn property_spans_are_positions() {
+        let facts = shaped("x;\n  const on = config.featureToggles['a'];");
+        let check = &facts.checks[0];
+        assert_eq!((check.span.line, check.span.column), (2, 14));
+        assert_eq!((check.span.end_line, check.span.end_column), (2, 40));
+        assert_eq!((check.key_span.column, check.key_span.end_column), (36, 39));
+        assert!(!check.in_test && check.scope.is_empty());
+    }
+
+    #[test]
+    fn property_computed_keys_are_dynamic() {
+        let source = "a = config.featureToggles[name];\n\
+                      b = config.featureToggles[FLAGS.X];\n\
+                      c = config.featureToggles[`x${y}`];\n\
+                      d = config.featureToggles[0];";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(
+                    PROPERTY,
+                    dynamic("a computed property"),
+                    "config.featureToggles[name]",
+                    "name"
+                ),
+                site(
+                    PROPERTY,
+                    dynamic("a computed property"),
+                    "config.featureToggles[FLAGS.X]",
+                    "FLAGS.X"
+                ),
+                site(
+                    PROPERTY,
+                    dynamic("a computed property"),
+                    "config.featureToggles[`x${y}`]",
+                    "`x${y}`"
+                ),
+                site(
+                    PROPERTY,
+                    dynamic("a computed property"),
+                    "config.featureToggles[0]",
+                    "0"
+                ),
+            ]
+        );
+        // The computed index is still an expression: its chains are symbol uses.
+        let facts = shaped("a = config.featureToggles[FeatureFlags.A];");
+        assert_eq!(uses(&facts), vec!["FeatureFlags.A"]);
+    }
+
+    #[test]
+    fn property_chains_after_a_call_or_this_match_by_their_static_members() {
+        let source = "a = getConfig().flags.beta;\n\
+                      b = this.flags.gamma;\n\
+                      c = getConfig().featureToggles.delta;\n\
+                      d = list[0].flags['eps'];";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(
+                    SHORT_PROPERTY,
+                    lit("beta"),
+                    "getConfig().flags.beta",
+                    "beta"
+                ),
+                site(SHORT_PROPERTY, lit("gamma"), "this.flags.gamma", "gamma"),
+                site(SHORT_PROPERTY, lit("eps"), "list[0].flags['eps']", "'eps'"),
+            ]
+        );
+    }
+
+    #[test]
+    fn property_look_alikes_are_not_checks() {
+        let source = "const t = config.featureToggles;\n\
+                      const u = config.featureToggles.newNav.enabled;\n\
+                      config.featureToggles.has('x');\n\
+                      config.featureToggles['get']('y');\n\
+                      config.featureToggles.newNav = true;\n\
+                      config.featureToggles['other'] += 1;\n\
+                      config.featureToggles.count++;\n\
+                      --config.featureToggles['n'];\n\
+                      [config.featureToggles.z] = values;\n\
+                      settings.featureToggles.a;\n\
+                      featureToggles.b;\n\
+                      config.featureTogglesX.c;\n\
+                      featureToggles.config.d;\n\
+                      config.featureToggles[name].enabled;\n\
+                      // config.featureToggles.e\n\
+                      const s = 'config.featureToggles.f';\n\
+                      const tpl = `config.featureToggles.g`;\n\
+                      let typed: typeof config.featureToggles.h;\n\
+                      const { config: { featureToggles: i } } = all;\n\
+                      const obj = { config: { featureToggles: { j: 1 } } };";
+        assert_eq!(shape_sites(source), vec![]);
+        assert_eq!(
+            sites(source, &shaped_with(Grammar::TypeScript, source)),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn property_checks_in_conditions_are_forks() {
+        let facts = shaped("if (!config.featureToggles.newNav) { a(); } else { b(); }");
+        assert_eq!(facts.checks.len(), 1);
+        assert_eq!(facts.forks.len(), 1);
+        assert_eq!(facts.forks[0].checks, vec![0]);
+        assert!(facts.forks[0].negated);
+        let facts = shaped("const v = config.featureToggles['x'] && ok ? 1 : 2;");
+        assert_eq!(facts.forks.len(), 1);
+        assert!(facts.forks[0].compound);
+    }
+
+    #[test]
+    fn property_checks_keep_symbol_uses() {
+        let source = "import { config } from './config';\nconfig.featureToggles.a;";
+        let facts = shaped(source);
+        assert_eq!(facts.checks.len(), 1);
+        assert_eq!(uses(&facts), vec!["config.featureToggles.a"]);
+    }
+
+    #[test]
+    fn jsx_literal_keys_and_spans() {
+        let source = "const v = (\n  <main>\n    <Feature flag=\"new_checkout\">\n      <Checkout />\n    </Feature>\n\
+                      <Flags.Feature flag={'quoted'} />\n\
+                      <Feature flag={`tpl`} other=\"x\"></Feature>\n\
+                      <Feature other=\"x\" flag='single' />\n\
+                      </main>\n);";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(
+                    FEATURE,
+                    lit("new_checkout"),
+                    "<Feature flag=\"new_checkout\">",
+                    "\"new_checkout\""
+                ),
+                site(
+                    FEATURE,
+                    lit("quoted"),
+                    "<Flags.Feature flag={'quoted'} />",
+                    "'quoted'"
+                ),
+                site(
+                    FEATURE,
+                    lit("tpl"),
+                    "<Feature flag={`tpl`} other=\"x\">",
+                    "`tpl`"
+                ),
+                site(
+                    FEATURE,
+                    lit("single"),
+                    "<Feature other=\"x\" flag='single' />",
+                    "'single'"
+                ),
+            ]
+        );
+        let facts = shaped(source);
+        let check = &facts.checks[0];
+        assert_eq!((check.span.line, check.span.column), (3, 5));
+        assert_eq!((check.key_span.line, check.key_span.column), (3, 19));
+    }
+
+    #[test]
+    fn jsx_path_keys_are_not_symbol_uses() {
+        let source = "x = <Feature flag={FeatureFlags.NEW_NAV}>{FeatureFlags.SHOWN}</Feature>;\n\
+                      y = <Feature flag={X} />;\n\
+                      z = <Feature flag={FLAGS['dark-mode'] as string} />;";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(
+                    FEATURE,
+                    path(&["FeatureFlags", "NEW_NAV"]),
+                    "<Feature flag={FeatureFlags.NEW_NAV}>",
+                    "FeatureFlags.NEW_NAV"
+                ),
+                site(FEATURE, path(&["X"]), "<Feature flag={X} />", "X"),
+                site(
+                    FEATURE,
+                    path(&["FLAGS", "dark-mode"]),
+                    "<Feature flag={FLAGS['dark-mode'] as string} />",
+                    "FLAGS['dark-mode'] as string"
+                ),
+            ]
+        );
+        assert_eq!(uses(&shaped(source)), vec!["FeatureFlags.SHOWN"]);
+        // Without the shape, the same expressions are ordinary uses.
+        assert_eq!(
+            uses(&tsx(source)),
+            vec!["FeatureFlags.NEW_NAV", "FeatureFlags.SHOWN", "X"]
+        );
+    }
+
+    #[test]
+    fn jsx_arrays_give_one_check_per_element() {
+        let source =
+            "<FeatureGate features={[\"reports_v2\", ...more, FeatureFlags.B, pick(), 'c']} />";
+        let span = source;
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(GATE, lit("reports_v2"), span, "\"reports_v2\""),
+                site(GATE, path(&["FeatureFlags", "B"]), span, "FeatureFlags.B"),
+                site(GATE, dynamic("a function call result"), span, "pick()"),
+                site(GATE, lit("c"), span, "'c'"),
+            ]
+        );
+        assert!(uses(&shaped(source)).is_empty());
+        assert_eq!(shape_sites("<FeatureGate features={[]} />"), vec![]);
+        let with_const = "<FeatureGate features={['a'] as const} />";
+        assert_eq!(
+            shape_sites(with_const),
+            vec![site(GATE, lit("a"), with_const, "'a'")]
+        );
+    }
+
+    #[test]
+    fn jsx_dynamic_keys() {
+        let source = "function Gate({ flag }) {\n\
+                      return <>\n\
+                      <Feature flag={flag} />\n\
+                      <Feature flag={on ? 'a' : 'b'} />\n\
+                      <Feature flag={`x-${y}`} />\n\
+                      <Feature flag={'a' + b} />\n\
+                      <Feature flag={{}} />\n\
+                      <Feature flag={flags} />\n\
+                      <Feature flag={FeatureFlags.all[i]} />\n\
+                      <Feature flag={} />\n\
+                      <Feature flag />\n\
+                      <Feature flag=<b /> />\n\
+                      </>;\n}";
+        let found: Vec<(KeyExpr, String)> = shape_sites(source)
+            .into_iter()
+            .map(|(_, key, _, key_span)| (key, key_span))
+            .collect();
+        let expected = [
+            (dynamic("parameter `flag`"), "flag"),
+            (dynamic("a conditional expression"), "on ? 'a' : 'b'"),
+            (dynamic("a template literal"), "`x-${y}`"),
+            (dynamic("a string concatenation"), "'a' + b"),
+            (dynamic("an expression"), "{}"),
+            (path(&["flags"]), "flags"),
+            (dynamic("a subscript"), "FeatureFlags.all[i]"),
+            (dynamic("an empty expression"), "{}"),
+            (dynamic("an attribute without a value"), "flag"),
+            (dynamic("an expression"), "<b />"),
+        ];
+        let expected: Vec<(KeyExpr, String)> = expected
+            .into_iter()
+            .map(|(k, s)| (k, s.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+        // Dynamic keys are visited: their chains are uses.
+        assert_eq!(uses(&shaped(source)), vec!["FeatureFlags.all"]);
+    }
+
+    #[test]
+    fn jsx_look_alikes_are_not_checks() {
+        let source = "const v = <div>\n\
+                      <Other flag=\"a\" />\n\
+                      <Feature name=\"b\" />\n\
+                      <Feature {...props} />\n\
+                      <FeatureX flag=\"c\" />\n\
+                      <Feature.Other flag=\"d\" />\n\
+                      <Feature><Child flag=\"e\" /></Feature>\n\
+                      {/* <Feature flag=\"f\" /> */}\n\
+                      {\"<Feature flag='g' />\"}\n\
+                      <FeatureGate flag=\"h\" />\n\
+                      <Feature data-flag=\"i\" />\n\
+                      </div>;\n\
+                      // <Feature flag=\"j\" />\n\
+                      Feature.flag = 'k';\n\
+                      Feature({ flag: 'l' });";
+        assert_eq!(shape_sites(source), vec![]);
+    }
+
+    #[test]
+    fn jsx_in_javascript() {
+        let source = "export default () => <Feature flag=\"js\">x</Feature>;";
+        let facts = crate::lang::test_extract_specs(
+            Grammar::Tsx,
+            Language::JavaScript,
+            shape_specs(),
+            &[],
+            source,
+        );
+        assert_eq!(keys(&facts), vec![lit("js")]);
+    }
+
+    #[test]
+    fn destructured_hook_properties() {
+        let source = "const { newNav, darkMode: dm, 'kebab-key': k, nested: { inner }, \
+                      withDefault = true, renamed: r = false, [computed]: c, 0: zero, ...rest } = useFlags();";
+        assert_eq!(
+            shape_sites(source),
+            vec![
+                site(HOOK, lit("newNav"), "newNav", "newNav"),
+                site(HOOK, lit("darkMode"), "darkMode: dm", "darkMode"),
+                site(HOOK, lit("kebab-key"), "'kebab-key': k", "'kebab-key'"),
+                site(HOOK, lit("nested"), "nested: { inner }", "nested"),
+                site(
+                    HOOK,
+                    lit("withDefault"),
+                    "withDefault = true",
+                    "withDefault"
+                ),
+                site(HOOK, lit("renamed"), "renamed: r = false", "renamed"),
+            ]
+        );
+        let facts = shaped(source);
+        assert_eq!(
+            (facts.checks[1].span.column, facts.checks[1].span.end_column),
+            (17, 29)
+        );
+        assert!(facts.symbol_uses.is_empty());
+    }
+
+    #[test]
+    fn destructure_declarations_and_initializers() {
+        let source = "function App() {\n\
+                      let { a } = await client.useFlags();\n\
+                      var { b } = (useFlags() as Flags);\n\
+                      const { c } = useFlags<Flags>()!;\n\
+                      const { d } = hooks.flags.useFlags({ user });\n\
+                      const { e } = make().useFlags();\n\
+                      }";
+        let found: Vec<KeyExpr> = shape_sites(source).into_iter().map(|s| s.1).collect();
+        assert_eq!(
+            found,
+            vec![lit("a"), lit("b"), lit("c"), lit("d"), lit("e")]
+        );
+        let ts_source = "const { f } = <Flags>useFlags();";
+        assert_eq!(
+            keys(&shaped_with(Grammar::TypeScript, ts_source)),
+            vec![lit("f")]
+        );
+    }
+
+    #[test]
+    fn destructure_look_alikes_are_not_checks() {
+        let source = "const { a } = useSession();\n\
+                      const flags = useFlags();\n\
+                      const [b] = useFlags();\n\
+                      ({ c } = useFlags());\n\
+                      const { d } = useFlags;\n\
+                      const { e } = useFlags().nested;\n\
+                      const { f } = useFlagsX();\n\
+                      const { g } = useFlags.other();\n\
+                      for (const { h } of useFlags()) {}\n\
+                      // const { i } = useFlags();\n\
+                      const s = 'const { j } = useFlags()';\n\
+                      function k({ l } = useFlags()) {}\n\
+                      const { ...m } = useFlags();";
+        assert_eq!(shape_sites(source), vec![]);
+    }
+
+    #[test]
+    fn shapes_and_calls_together_in_source_order() {
+        let source = "function App() {\n\
+                      const { a } = useFlags();\n\
+                      return <Feature flag=\"b\">{isEnabled('c') && config.featureToggles.d}</Feature>;\n\
+                      }";
+        let found: Vec<(usize, KeyExpr)> = shape_sites(source)
+            .into_iter()
+            .map(|s| (s.0, s.1))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (HOOK, lit("a")),
+                (FEATURE, lit("b")),
+                (CALL, lit("c")),
+                (PROPERTY, lit("d")),
+            ]
+        );
+    }
+
+    #[test]
+    fn shapes_need_a_spec_of_their_kind() {
+        let source = "const { a } = useFlags();\n\
+                      const b = config.featureToggles.b;\n\
+                      const c = <Feature flag=\"c\" />;";
+        // The default test specs are calls only.
+        assert!(tsx(source).checks.is_empty());
+        // A call spec of the same name is not a shape spec.
+        let facts = crate::lang::test_extract(
+            Grammar::Tsx,
+            Language::TypeScript,
+            &["useFlags:0", "featureToggles:0", "Feature:0"],
+            &[],
+            source,
+        );
+        assert!(facts.checks.is_empty());
+        // Another language's spec does not apply.
+        let mut specs = shape_specs();
+        for spec in &mut specs {
+            spec.language = Some(Language::Python);
+        }
+        let facts =
+            crate::lang::test_extract_specs(Grammar::Tsx, Language::TypeScript, specs, &[], source);
+        assert!(facts.checks.is_empty());
+    }
+
+    #[test]
+    fn shapes_on_long_and_deep_input_do_not_overflow() {
+        let length = 100_000;
+        let chain = format!("x = config.featureToggles{};", ".a".repeat(length));
+        assert!(shaped(&chain).checks.is_empty());
+        let chain = format!("x = config.featureToggles{}.last;", "[k]".repeat(length));
+        assert!(shaped(&chain).checks.is_empty());
+        let chain = format!("x = f(){}.flags.k;", "().a".repeat(length));
+        assert_eq!(keys(&shaped(&chain)), vec![lit("k")]);
+        let depth = 100_000;
+        let nested = format!(
+            "x = {}<Feature flag=\"deep\" />{};",
+            "<Feature flag=\"a\">".repeat(depth),
+            "</Feature>".repeat(depth)
+        );
+        assert_eq!(shaped(&nested).checks.len(), depth + 1);
+        let patterns = format!(
+            "const {{ a: {}b{} }} = useFlags();",
+            "{ x: ".repeat(depth),
+            " }".repeat(depth)
+        );
+        assert_eq!(keys(&shaped(&patterns)), vec![lit("a")]);
+    }
+
+    #[test]
+    fn garbage_with_shapes_does_not_panic() {
+        let inputs = [
+            "config.featureToggles[",
+            "config.featureToggles.",
+            "<Feature flag=",
+            "<Feature flag={[",
+            "<Feature flag={",
+            "const { a: } = useFlags(",
+            "const { 'unterminated } = useFlags()",
+            "<Feature flag=\"é\u{0}\" />",
+            "<FeatureGate features={[,,'a',,]} />",
+        ];
+        for input in inputs {
+            let _ = shaped(input);
+            let _ = shaped_with(Grammar::TypeScript, input);
+        }
     }
 }
