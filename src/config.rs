@@ -11,7 +11,9 @@ use globset::{Glob, GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::lang::{CheckMatcher, CheckSpec, KeyArg, KeyTransform, Language, Shape};
+use crate::lang::{
+    CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, Shape,
+};
 use crate::packs::{self, Pack};
 use crate::rules::{RuleId, Severity};
 
@@ -170,6 +172,16 @@ fn words(key: &str) -> Vec<&str> {
 struct RawDefinition {
     side: Side,
     path: Spanned<String>,
+    registry: Option<String>,
+    list: Option<String>,
+    register: Option<Spanned<String>>,
+    key: Option<Spanned<RawKey>>,
+    union: Option<String>,
+    #[serde(rename = "enum")]
+    enumeration: Option<String>,
+    #[serde(rename = "struct")]
+    structure: Option<String>,
+    transform: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +239,10 @@ struct PyProjectTool {
 pub struct DefinitionSource {
     pub side: Side,
     pub pattern: String,
+    /// Where the file declares flags besides string constants.
+    pub shapes: DefinitionShapes,
+    /// Applied to every key the file declares.
+    pub transform: KeyTransform,
     matcher: GlobMatcher,
 }
 
@@ -394,9 +410,63 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| (d.path.span(), format!("invalid path pattern: {e}")))?;
+            let transform = match &d.transform {
+                None => KeyTransform::None,
+                Some(text) => KeyTransform::parse(text.get_ref()).ok_or_else(|| {
+                    (
+                        text.span(),
+                        format!("unknown transform `{}`; expected \"snake_case\", \"kebab-case\", \"camelCase\" or \"none\"", text.get_ref()),
+                    )
+                })?,
+            };
+            let registrations = match (&d.register, &d.key) {
+                (None, None) => Vec::new(),
+                (Some(call), Some(key)) => {
+                    let position = match key.get_ref() {
+                        RawKey::Position(p) if *p >= 0 => *p as usize,
+                        _ => {
+                            return Err((
+                                key.span(),
+                                "`key` of a `register` definition is a 0-based position".to_string(),
+                            ))
+                        }
+                    };
+                    let segments = call
+                        .get_ref()
+                        .split(['.', ':'])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>();
+                    if segments.is_empty() || segments.iter().any(|s| !is_identifier(s)) {
+                        return Err((call.span(), format!("`{}` is not a callee name", call.get_ref())));
+                    }
+                    vec![(
+                        segments,
+                        KeyArg {
+                            position: Some(position),
+                            keyword: None,
+                        },
+                    )]
+                }
+                (Some(call), None) => {
+                    return Err((call.span(), "`register` needs `key`, the key's position".to_string()))
+                }
+                (None, Some(key)) => {
+                    return Err((key.span(), "`key` goes with `register`".to_string()))
+                }
+            };
             Ok(DefinitionSource {
                 side: d.side,
                 pattern,
+                shapes: DefinitionShapes {
+                    registries: d.registry.into_iter().collect(),
+                    lists: d.list.into_iter().collect(),
+                    registrations,
+                    unions: d.union.into_iter().collect(),
+                    enums: d.enumeration.into_iter().collect(),
+                    structs: d.structure.into_iter().collect(),
+                },
+                transform,
                 matcher: glob.compile_matcher(),
             })
         })

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Side;
 use crate::facts::{FileFacts, Import, KeyExpr, ModuleRef, Span};
-use crate::lang::{CheckSpec, Language};
+use crate::lang::{CheckSpec, KeyTransform, Language};
 use crate::suppress::Suppression;
 
 pub type FileId = usize;
@@ -33,6 +33,8 @@ pub struct IndexedFile {
     pub role: FileRole,
     pub facts: FileFacts,
     pub suppressions: Vec<Suppression>,
+    /// For a definitions file: the rewrite from its declared names to flag keys.
+    pub key_transform: KeyTransform,
 }
 
 /// How an occurrence of a flag is used.
@@ -246,7 +248,7 @@ impl Index {
                     continue;
                 }
                 self.definitions.push(Definition {
-                    key: constant.value.clone(),
+                    key: file.key_transform.apply(&constant.value),
                     symbol: constant.symbol.join("."),
                     side,
                     file: file_id,
@@ -1105,6 +1107,7 @@ mod tests {
             role,
             facts,
             suppressions: Vec::new(),
+            key_transform: KeyTransform::None,
         }
     }
 
@@ -1527,6 +1530,7 @@ mod tests {
                 role: self.role,
                 facts: self.facts.clone(),
                 suppressions: self.suppressions.clone(),
+                key_transform: self.key_transform,
             }
         }
     }

@@ -127,10 +127,12 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             }
         }
         if looks_like_definitions(rel) {
+            let no_shapes = lang::DefinitionShapes::default();
             let options = ExtractOptions {
                 language,
                 checks: &no_checks,
                 interesting: &no_names,
+                definitions: &no_shapes,
             };
             let facts = lang::extract(grammar, &text, &options);
             let flags = facts.string_consts.iter().filter(|c| c.exported).count();

@@ -26,10 +26,10 @@ use std::sync::Once;
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, DefinitionSource};
 use crate::facts::FileFacts;
 use crate::index::{FileRole, Index, IndexedFile, Layout};
-use crate::lang::{ExtractOptions, Language};
+use crate::lang::{DefinitionShapes, ExtractOptions, Language};
 use crate::rules::{Diagnostic, RuleId, Sink};
 use crate::walk::SourceFile;
 
@@ -154,7 +154,10 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let definitions: Vec<Processed> = pool.install(|| {
         definition_files
             .par_iter()
-            .map(|(file, role)| process(file, *role, &config, &no_names, None))
+            .map(|(file, role)| {
+                let source = definition_source(file, &base_dir, &config);
+                process(file, *role, source, &config, &no_names, None)
+            })
             .collect()
     });
     let interesting: HashSet<String> = definitions
@@ -169,7 +172,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let others: Vec<Processed> = pool.install(|| {
         other_files
             .par_iter()
-            .map(|(file, role)| process(file, *role, &config, &interesting, Some(&prefilter)))
+            .map(|(file, role)| process(file, *role, None, &config, &interesting, Some(&prefilter)))
             .collect()
     });
 
@@ -227,14 +230,24 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
 
 /// Decides what a file is for: definitions (by the configuration), tests, migrations, production.
 pub fn classify(file: &SourceFile, root: &Path, base_dir: &Path, config: &Config) -> FileRole {
-    if !config.definitions.is_empty() {
-        let from_base = path_from(base_dir, &file.path);
-        if let Some(source) = config.definitions.iter().find(|d| d.matches(&from_base)) {
-            return FileRole::Definitions(source.side);
-        }
+    if let Some(source) = definition_source(file, base_dir, config) {
+        return FileRole::Definitions(source.side);
     }
     let rel = walk::relative(root, &file.path);
     role_from_path(&rel, file.language)
+}
+
+/// The first `[[definitions]]` entry that matches a file.
+fn definition_source<'c>(
+    file: &SourceFile,
+    base_dir: &Path,
+    config: &'c Config,
+) -> Option<&'c DefinitionSource> {
+    if config.definitions.is_empty() {
+        return None;
+    }
+    let from_base = path_from(base_dir, &file.path);
+    config.definitions.iter().find(|d| d.matches(&from_base))
 }
 
 /// Test and migration files, by the conventions of each ecosystem.
@@ -390,17 +403,28 @@ struct Processed {
 fn process(
     file: &SourceFile,
     role: FileRole,
+    source: Option<&DefinitionSource>,
     config: &Config,
     interesting: &HashSet<String>,
     prefilter: Option<&Prefilter>,
 ) -> Processed {
-    process_with(file, role, config, interesting, prefilter, lang::extract)
+    process_with(
+        file,
+        role,
+        source,
+        config,
+        interesting,
+        prefilter,
+        lang::extract,
+    )
 }
 
 /// [`process`] with the extractor as a parameter.
+#[allow(clippy::too_many_arguments)]
 fn process_with(
     file: &SourceFile,
     role: FileRole,
+    definitions: Option<&DefinitionSource>,
     config: &Config,
     interesting: &HashSet<String>,
     prefilter: Option<&Prefilter>,
@@ -415,6 +439,7 @@ fn process_with(
             role,
             facts,
             suppressions,
+            key_transform: definitions.map(|d| d.transform).unwrap_or_default(),
         }),
     };
     let bytes = match std::fs::read(&file.path) {
@@ -433,10 +458,12 @@ fn process_with(
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
+    let no_shapes = DefinitionShapes::default();
     let options = ExtractOptions {
         language: file.language,
         checks: &config.checks,
         interesting,
+        definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
     };
     match contain_panics(|| extract(file.grammar, &source, &options)) {
         Ok(facts) => {
@@ -503,6 +530,7 @@ mod tests {
         let processed = process_with(
             &file,
             FileRole::Production,
+            None,
             &config,
             &names,
             None,
@@ -510,7 +538,7 @@ mod tests {
         );
         assert!(matches!(processed.outcome, Outcome::Panicked(ref m) if m == "extractor bug"));
         assert!(processed.file.is_none());
-        let processed = process(&file, FileRole::Production, &config, &names, None);
+        let processed = process(&file, FileRole::Production, None, &config, &names, None);
         assert!(matches!(processed.outcome, Outcome::Parsed));
     }
 

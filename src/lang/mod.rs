@@ -330,6 +330,38 @@ impl CheckMatcher {
     }
 }
 
+/// Where a definitions file declares flags besides string constants (`[[definitions]]` keys).
+/// Each found key becomes a `StringConst` (see each field for its symbol); keys are recorded as
+/// written, the index applies the entry's transform.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DefinitionShapes {
+    /// `registry = "FEATURES"`: the keys of a dict / object literal assigned to this top-level
+    /// name (`FEATURES = {"x": "doc"}`, `export const FEATURES = { 'x': true }`). Symbol
+    /// `[name, key]`.
+    pub registries: Vec<String>,
+    /// `list = "FLAGS"`: the string elements of a list / tuple / array literal assigned to this
+    /// top-level name, or the first element of each `[name, default]` pair. Symbol `[name, key]`.
+    pub lists: Vec<String>,
+    /// `register = "manager.add"` with `key`: calls anywhere in the file whose callee matches
+    /// (trailing segments, as for checks), the key a string literal at `key`. Symbol `[key]`.
+    pub registrations: Vec<(Vec<String>, KeyArg)>,
+    /// `union = "FeatureName"`: the string members of a TS type alias
+    /// `type FeatureName = 'a' | 'b'`. Symbol `[name, key]`.
+    pub unions: Vec<String>,
+    /// `enum = "Feature"`: the variants of a Rust enum (unit variants; a `#[serde(rename = "x")]`
+    /// renames one). Symbol `[enum, variant]`, value the variant name (or the rename).
+    pub enums: Vec<String>,
+    /// `struct = "FeatureFlags"`: the `bool` fields of a Rust struct. Symbol `[struct, field]`,
+    /// value the field name.
+    pub structs: Vec<String>,
+}
+
+impl DefinitionShapes {
+    pub fn is_empty(&self) -> bool {
+        self == &DefinitionShapes::default()
+    }
+}
+
 /// What an extractor needs to know besides the source.
 pub struct ExtractOptions<'a> {
     pub language: Language,
@@ -340,6 +372,8 @@ pub struct ExtractOptions<'a> {
     ///
     /// [`SymbolUse`]: crate::facts::SymbolUse
     pub interesting: &'a HashSet<String>,
+    /// For a definitions file: where it declares flags besides string constants.
+    pub definitions: &'a DefinitionShapes,
 }
 
 /// Deepest bracket nesting a Rust file may have before `syn` (which recurses) is not run on it.
@@ -390,6 +424,25 @@ pub(crate) fn test_extract(
     test_extract_specs(grammar, language, specs, interesting, source)
 }
 
+/// Test helper: extracts a definitions file with the given definition shapes.
+#[cfg(test)]
+pub(crate) fn test_extract_definitions(
+    grammar: Grammar,
+    language: Language,
+    definitions: DefinitionShapes,
+    source: &str,
+) -> FileFacts {
+    let matcher = CheckMatcher::default();
+    let interesting = HashSet::new();
+    let options = ExtractOptions {
+        language,
+        checks: &matcher,
+        interesting: &interesting,
+        definitions: &definitions,
+    };
+    extract(grammar, source, &options)
+}
+
 /// Test helper: extracts `source` with the given check specs (any shape) and interesting names.
 #[cfg(test)]
 pub(crate) fn test_extract_specs(
@@ -401,10 +454,12 @@ pub(crate) fn test_extract_specs(
 ) -> FileFacts {
     let matcher = CheckMatcher::new(specs);
     let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
+    let definitions = DefinitionShapes::default();
     let options = ExtractOptions {
         language,
         checks: &matcher,
         interesting: &interesting,
+        definitions: &definitions,
     };
     extract(grammar, source, &options)
 }
