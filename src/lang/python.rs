@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
-use super::{CheckSpec, ExtractOptions, ShapeKind};
+use super::{ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -319,6 +319,8 @@ struct Walker<'a, 'o> {
     /// Ids of attribute/subscript nodes that are part of a longer chain, a callee or a target:
     /// not property checks themselves.
     not_maximal: HashSet<usize>,
+    /// Definition shapes are configured: registries, lists and registrations are looked at.
+    definitions: bool,
 }
 
 impl<'a, 'o> Walker<'a, 'o> {
@@ -355,6 +357,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             property_shape: options.checks.has_shape(ShapeKind::Property),
             skipped: HashSet::new(),
             not_maximal: HashSet::new(),
+            definitions: !options.definitions.is_empty(),
         }
     }
 
@@ -438,6 +441,11 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn finish(mut self) -> FileFacts {
         self.resolve_forks();
+        if self.definitions {
+            // A registration call nested in a list or dict literal is met after the literal's
+            // own keys; a stable sort puts every definition back in source order.
+            self.facts.string_consts.sort_by_key(|c| c.span.start);
+        }
         let pending = std::mem::take(&mut self.pending);
         for use_ in pending {
             let (from, to) = use_.segments;
@@ -486,6 +494,9 @@ impl<'a, 'o> Walker<'a, 'o> {
             "class_definition" => self.visit_class(node, ctx),
             "expression_statement" => {
                 self.string_consts(node, ctx.level);
+                if self.definitions && ctx.level == Level::Module {
+                    self.definition_literals(node);
+                }
                 if self.attribute_shape && matches!(ctx.level, Level::Class(_)) {
                     self.attribute_checks(node, ctx);
                 }
@@ -1203,6 +1214,139 @@ impl<'a, 'o> Walker<'a, 'o> {
         self.string_value(node).ok()
     }
 
+    // -----------------------------------------------------------------------------------------
+    // Definition shapes (definitions files only)
+
+    /// `NAME = {...}` for a registry name, `NAME = [...]` / `(...)` / `{...}` (a set) for a list
+    /// name, at module level (also annotated, chained): one constant per string key / element.
+    fn definition_literals(&mut self, statement: Node<'a>) {
+        let Some(mut assignment) = statement.named_child(0) else {
+            return;
+        };
+        if assignment.kind() != "assignment" {
+            return;
+        }
+        let mut targets = Vec::new();
+        let value = loop {
+            if let Some(left) = assignment.child_by_field_name("left") {
+                targets.push(left);
+            }
+            match assignment.child_by_field_name("right") {
+                Some(right) if right.kind() == "assignment" => assignment = right,
+                Some(right) => break unwrap_parens(right),
+                None => return,
+            }
+        };
+        let definitions = self.options.definitions;
+        for target in targets {
+            if target.kind() != "identifier" {
+                continue;
+            }
+            let name = self.text(target);
+            match value.kind() {
+                "dictionary" if definitions.registries.iter().any(|r| r == name) => {
+                    self.registry_keys(name, value)
+                }
+                "list" | "tuple" | "set" if definitions.lists.iter().any(|l| l == name) => {
+                    self.list_elements(name, value)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The plain string keys of a dict literal (`**spread` and other keys skipped).
+    fn registry_keys(&mut self, name: &str, dictionary: Node<'a>) {
+        let mut cursor = dictionary.walk();
+        for pair in dictionary.named_children(&mut cursor) {
+            if pair.kind() != "pair" {
+                continue;
+            }
+            if let Some(key) = pair.child_by_field_name("key") {
+                self.push_definition(vec![name.to_string()], pair, key);
+            }
+        }
+    }
+
+    /// The string elements of a list / tuple / set literal, and the first element of each
+    /// `("key", default)` pair.
+    fn list_elements(&mut self, name: &str, literal: Node<'a>) {
+        let mut cursor = literal.walk();
+        for element in literal.named_children(&mut cursor) {
+            let inner = unwrap_parens(element);
+            let key = match inner.kind() {
+                "list" | "tuple" => {
+                    let mut inner_cursor = inner.walk();
+                    let first = inner
+                        .named_children(&mut inner_cursor)
+                        .find(|n| n.kind() != "comment");
+                    match first {
+                        Some(first) => first,
+                        None => continue,
+                    }
+                }
+                "comment" => continue,
+                _ => element,
+            };
+            self.push_definition(vec![name.to_string()], element, key);
+        }
+    }
+
+    /// `manager.add("key", ...)` for a configured registration: the literal key argument.
+    fn registration(&mut self, call: Node<'a>, function: Node<'a>, arguments: Node<'a>) {
+        let last = match function.kind() {
+            "identifier" => function,
+            "attribute" => match function.child_by_field_name("attribute") {
+                Some(attribute) => attribute,
+                None => return,
+            },
+            _ => return,
+        };
+        let last = self.text(last);
+        let registrations = &self.options.definitions.registrations;
+        if !registrations
+            .iter()
+            .any(|(segments, _)| segments.last().is_some_and(|s| s == last))
+        {
+            return;
+        }
+        let callee: Vec<&str> = match attribute_chain(function) {
+            Chain::Rooted(segments) => segments.iter().map(|s| self.text(*s)).collect(),
+            Chain::Unrooted(_) => vec![last],
+        };
+        let matching = registrations.iter().find(|(segments, _)| {
+            !segments.is_empty()
+                && segments.len() <= callee.len()
+                && segments
+                    .iter()
+                    .rev()
+                    .zip(callee.iter().rev())
+                    .all(|(a, b)| a == b)
+        });
+        let Some((_, key)) = matching else {
+            return;
+        };
+        if let Some(KeyArgument::Found(key_node)) = key_argument(self, arguments, key) {
+            self.push_definition(Vec::new(), call, key_node);
+        }
+    }
+
+    /// Records a definition when `key` is a plain string literal: symbol `prefix + [value]`.
+    fn push_definition(&mut self, mut symbol: Vec<String>, whole: Node<'a>, key: Node<'a>) {
+        let key = unwrap_parens(key);
+        let Some(value) = self.plain_string(key) else {
+            return;
+        };
+        symbol.push(value.clone());
+        self.facts.string_consts.push(StringConst {
+            symbol,
+            value,
+            exported: true,
+            span: self.span(whole),
+            name_span: self.span(key),
+        });
+    }
+
     /// The decoded value of a string or concatenated string, or what makes it dynamic.
     fn string_value(&self, node: Node<'a>) -> Result<String, &'static str> {
         let mut value = String::new();
@@ -1366,6 +1510,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         let arguments = node.child_by_field_name("arguments");
         let mut skip = None;
         if let (Some(function), Some(arguments)) = (function, arguments) {
+            if self.definitions {
+                self.registration(node, function, arguments);
+            }
             if let Some((check, key_node)) = self.check_site(node, function, arguments, ctx) {
                 let visit_key = matches!(check.key, KeyExpr::Dynamic(_))
                     && unwrap_parens(key_node).kind() != "identifier";
@@ -1414,7 +1561,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         if self.inside_function_named(ctx.scope, last) {
             return None;
         }
-        let (key, key_node) = match key_argument(self, arguments, spec)? {
+        let (key, key_node) = match key_argument(self, arguments, &spec.key)? {
             KeyArgument::Found(node) => (self.classify_key(node, ctx.scope), node),
             KeyArgument::Unpacked(node) => (KeyExpr::Dynamic("an unpacked argument".into()), node),
         };
@@ -1702,22 +1849,22 @@ impl<'a, 'o> Walker<'a, 'o> {
 // ---------------------------------------------------------------------------------------------
 // Helpers on nodes and text
 
-/// Finds the key argument of a call for `spec`; `None` when the call has none.
+/// Finds the argument of a call at `key`; `None` when the call has none.
 fn key_argument<'a>(
     walker: &Walker<'a, '_>,
     arguments: Node<'a>,
-    spec: &CheckSpec,
+    key: &KeyArg,
 ) -> Option<KeyArgument<'a>> {
     if arguments.kind() != "argument_list" {
         // `f(x for x in y)`: the generator is the only, positional, argument.
-        return (spec.key.position == Some(0)).then_some(KeyArgument::Found(arguments));
+        return (key.position == Some(0)).then_some(KeyArgument::Found(arguments));
     }
     let mut cursor = arguments.walk();
     let args: Vec<Node<'a>> = arguments
         .named_children(&mut cursor)
         .filter(|a| a.kind() != "comment")
         .collect();
-    if let Some(keyword) = &spec.key.keyword {
+    if let Some(keyword) = &key.keyword {
         let found = args.iter().find_map(|arg| {
             let name = arg.child_by_field_name("name")?;
             (arg.kind() == "keyword_argument" && walker.text(name) == keyword)
@@ -1736,7 +1883,7 @@ fn key_argument<'a>(
                 return Some(KeyArgument::Unpacked(arg));
             }
             _ => {
-                if spec.key.position == Some(index) {
+                if key.position == Some(index) {
                     return Some(KeyArgument::Found(arg));
                 }
                 index += 1;
@@ -4024,5 +4171,356 @@ settings.FEATURES[\"a\"] = 1
         assert_eq!(keys.len(), 2, "{:?}", &keys[..keys.len().min(3)]);
         assert_eq!(keys[0], (1, lit("on")));
         assert_eq!(keys[1].0, 0);
+    }
+
+    // --- definition shapes: registries, lists, registrations ------------------------------
+
+    use crate::lang::{test_extract_definitions, DefinitionShapes};
+
+    fn definitions() -> DefinitionShapes {
+        DefinitionShapes {
+            registries: vec!["FEATURES".into(), "FLAGS".into()],
+            lists: vec!["FLAG_LIST".into(), "DEFAULTS".into()],
+            registrations: vec![
+                (
+                    vec!["manager".into(), "add".into()],
+                    KeyArg {
+                        position: Some(0),
+                        keyword: None,
+                    },
+                ),
+                (
+                    vec!["register_flag".into()],
+                    KeyArg {
+                        position: Some(1),
+                        keyword: Some("name".into()),
+                    },
+                ),
+            ],
+            ..DefinitionShapes::default()
+        }
+    }
+
+    fn run_definitions(source: &str) -> FileFacts {
+        test_extract_definitions(Grammar::Python, Language::Python, definitions(), source)
+    }
+
+    /// (symbol joined by `.`, value) of every string constant.
+    fn defs(source: &str) -> Vec<(String, String)> {
+        run_definitions(source)
+            .string_consts
+            .iter()
+            .map(|c| (c.symbol.join("."), c.value.clone()))
+            .collect()
+    }
+
+    /// (span text, name span text) of every string constant.
+    fn def_spans(source: &str) -> Vec<(String, String)> {
+        let facts = run_definitions(source);
+        facts
+            .string_consts
+            .iter()
+            .map(|c| {
+                assert!(c.exported);
+                (
+                    text(source, c.span).to_string(),
+                    text(source, c.name_span).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn registry_dict_keys() {
+        let source = "\
+FEATURES = {
+    \"organizations:new-nav\": \"New navigation\",
+    'projects:beta': True,  # comment
+    \"a\" \"b\": 1,
+    (\"paren\"): 2,
+    \"esc\\tx\": 3,
+    r\"raw\\d\": 4,
+}
+FLAGS = {\"MY_FLAG\": [{\"condition\": \"boolean\", \"value\": True}]}
+";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("FEATURES.organizations:new-nav", "organizations:new-nav"),
+                ("FEATURES.projects:beta", "projects:beta"),
+                ("FEATURES.ab", "ab"),
+                ("FEATURES.paren", "paren"),
+                ("FEATURES.esc\tx", "esc\tx"),
+                ("FEATURES.raw\\d", "raw\\d"),
+                ("FLAGS.MY_FLAG", "MY_FLAG"),
+            ])
+        );
+    }
+
+    #[test]
+    fn registry_forms() {
+        let source = "\
+FEATURES: dict[str, str] = {\"annotated\": \"x\"}
+if TYPE_CHECKING:
+    FLAGS = {\"under_if\": 1}
+try:
+    FEATURES = {\"under_try\": 1}
+except ImportError:
+    FEATURES = {\"under_except\": 1}
+OTHER = FEATURES = {\"chained\": 1}
+FEATURES = ({\"parenthesized\": 1})
+";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("FEATURES.annotated", "annotated"),
+                ("FLAGS.under_if", "under_if"),
+                ("FEATURES.under_try", "under_try"),
+                ("FEATURES.under_except", "under_except"),
+                ("FEATURES.chained", "chained"),
+                ("FEATURES.parenthesized", "parenthesized"),
+            ])
+        );
+    }
+
+    #[test]
+    fn registry_spans() {
+        let source = "FEATURES = {\n    \"a\": \"doc\",\n    'b' 'c': 1,\n}\n";
+        assert_eq!(
+            def_spans(source),
+            pairs(&[("\"a\": \"doc\"", "\"a\""), ("'b' 'c': 1", "'b' 'c'")])
+        );
+        let facts = run_definitions(source);
+        let span = facts.string_consts[0].name_span;
+        assert_eq!((span.line, span.column, span.end_column), (2, 5, 8));
+    }
+
+    #[test]
+    fn registry_look_alikes_are_not_recorded() {
+        let source = "\
+OTHER = {\"other_name\": 1}
+FEATURES = dict(via_call=1)
+FEATURES = {1: \"int key\", NAME: 2, f\"x{y}\": 3, b\"bytes\": 4, **BASE, (\"a\", \"b\"): 5}
+FEATURES = {k: 1 for k in KEYS}
+FEATURES = [\"a list\"]
+FEATURES[\"subscript\"] = 1
+FEATURES.attr = {\"attribute\": 1}
+a, FEATURES = 1, {\"tuple_target\": 1}
+FEATURES += {\"augmented\": 1}
+def f():
+    FEATURES = {\"in_function\": 1}
+class C:
+    FEATURES = {\"in_class\": 1}
+# FEATURES = {\"comment\": 1}
+print(\"FEATURES = {'in_string': 1}\")
+";
+        assert_eq!(defs(source), pairs(&[]));
+    }
+
+    #[test]
+    fn list_elements() {
+        let source = "\
+FLAG_LIST = [\"new_nav\", 'beta', \"a\" \"b\", 1, NAME, f\"x{y}\", *MORE, [\"nested\", 1]]
+DEFAULTS = [(\"new_nav\", False), (\"beta\", True), [\"list_pair\", 1], (1, \"x\"), (), (NAME, \"y\")]
+FLAG_LIST = (\"tuple\", \"elements\")
+FLAG_LIST = {\"set\", \"elements\"}
+FLAG_LIST: list[str] = [\"annotated\"]
+if DEBUG:
+    FLAG_LIST = [\"under_if\"]
+";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("FLAG_LIST.new_nav", "new_nav"),
+                ("FLAG_LIST.beta", "beta"),
+                ("FLAG_LIST.ab", "ab"),
+                ("FLAG_LIST.nested", "nested"),
+                ("DEFAULTS.new_nav", "new_nav"),
+                ("DEFAULTS.beta", "beta"),
+                ("DEFAULTS.list_pair", "list_pair"),
+                ("FLAG_LIST.tuple", "tuple"),
+                ("FLAG_LIST.elements", "elements"),
+                ("FLAG_LIST.set", "set"),
+                ("FLAG_LIST.elements", "elements"),
+                ("FLAG_LIST.annotated", "annotated"),
+                ("FLAG_LIST.under_if", "under_if"),
+            ])
+        );
+    }
+
+    #[test]
+    fn list_spans() {
+        let source = "DEFAULTS = [\n    (\"new_nav\", False),\n    \"plain\",\n]\n";
+        assert_eq!(
+            def_spans(source),
+            pairs(&[
+                ("(\"new_nav\", False)", "\"new_nav\""),
+                ("\"plain\"", "\"plain\""),
+            ])
+        );
+    }
+
+    #[test]
+    fn list_look_alikes_are_not_recorded() {
+        let source = "\
+OTHER = [\"other\"]
+FLAG_LIST = {\"dict\": 1}
+FLAG_LIST = [x for x in \"abc\"]
+FLAG_LIST = list(\"call\")
+FLAG_LIST.extend([\"method\"])
+def f():
+    FLAG_LIST = [\"in_function\"]
+class C:
+    DEFAULTS = [(\"in_class\", 1)]
+# FLAG_LIST = [\"comment\"]
+";
+        assert_eq!(defs(source), pairs(&[]));
+    }
+
+    #[test]
+    fn registration_calls() {
+        let source = "\
+from sentry import features
+from sentry.features.base import OrganizationFeature
+
+manager.add(\"organizations:new-nav\", OrganizationFeature, FeatureHandlerStrategy.FLAGPOLE, api_expose=True)
+features.manager.add(\"organizations:\" \"concat\", OrganizationFeature)
+def register_all():
+    default_manager.add(\"in_function\")
+    wrap(manager.add(\"nested_call\"))
+register_flag(app, \"positional\")
+register_flag(app, name=\"keyword\")
+register_flag(name=\"keyword_only\")
+mod.register_flag(app, \"module_callee\")
+";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("organizations:new-nav", "organizations:new-nav"),
+                ("organizations:concat", "organizations:concat"),
+                ("nested_call", "nested_call"),
+                ("positional", "positional"),
+                ("keyword", "keyword"),
+                ("keyword_only", "keyword_only"),
+                ("module_callee", "module_callee"),
+            ])
+        );
+    }
+
+    #[test]
+    fn registration_spans() {
+        let source = "manager.add(\n    \"organizations:x\",\n    OrganizationFeature,\n)\n";
+        assert_eq!(
+            def_spans(source),
+            pairs(&[(source.trim_end(), "\"organizations:x\"")])
+        );
+        let facts = run_definitions(source);
+        assert_eq!(facts.string_consts[0].symbol, vec!["organizations:x"]);
+    }
+
+    #[test]
+    fn registration_look_alikes_are_not_recorded() {
+        let source = "\
+manager.add(NAME, OrganizationFeature)
+manager.add(f\"organizations:{x}\")
+manager.add(\"a\" + \"b\")
+manager.add(*args)
+manager.add()
+manager.add(key=\"keyword_not_configured\")
+manager.remove(\"other_method\")
+manager.add_all(\"other_name\")
+add(\"bare\")
+other.add(\"other_receiver\")
+get().add(\"unrooted\")
+manager.add.extra(\"longer\")
+register_flag(\"position_zero\")
+# manager.add(\"comment\")
+print('manager.add(\"string\")')
+";
+        assert_eq!(defs(source), pairs(&[]));
+    }
+
+    #[test]
+    fn bare_add_registration_matches_any_receiver() {
+        let shapes = DefinitionShapes {
+            registrations: vec![(
+                vec!["add".into()],
+                KeyArg {
+                    position: Some(0),
+                    keyword: None,
+                },
+            )],
+            ..DefinitionShapes::default()
+        };
+        let source = "x.add(\"a\")\nget().add(\"b\")\nadd(\"c\")\nx.added(\"d\")\n";
+        let facts = test_extract_definitions(Grammar::Python, Language::Python, shapes, source);
+        let values: Vec<&str> = facts
+            .string_consts
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(values, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn definitions_mix_with_string_constants_in_source_order() {
+        let source = "\
+FIRST = \"first\"
+FLAG_LIST = [manager.add(\"registered\"), \"listed\"]
+class Flags:
+    X = \"x\"
+FEATURES = {\"key\": manager.add(\"in_value\")}
+";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("FIRST", "first"),
+                ("registered", "registered"),
+                ("FLAG_LIST.listed", "listed"),
+                ("Flags.X", "x"),
+                ("FEATURES.key", "key"),
+                ("in_value", "in_value"),
+            ])
+        );
+    }
+
+    #[test]
+    fn no_definitions_without_shapes() {
+        let source = "\
+FEATURES = {\"a\": 1}
+FLAG_LIST = [\"b\"]
+manager.add(\"c\")
+X = \"x\"
+";
+        let facts = run(source);
+        assert_eq!(consts(&facts), pairs(&[("X", "x")]));
+    }
+
+    #[test]
+    fn definitions_survive_syntax_errors_and_deep_input() {
+        let source =
+            "FEATURES = {\"before\": 1}\nx = = 1\nFLAG_LIST = [\"after\"]\nmanager.add(\"call\")\n";
+        let facts = run_definitions(source);
+        assert!(!facts.syntax_errors.is_empty());
+        let values: Vec<&str> = facts
+            .string_consts
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(values, ["before", "after", "call"]);
+        let deep = format!(
+            "FEATURES = {{\"a\": {}1{}}}\nmanager.add(\"z\"){}\n",
+            "(".repeat(100_000),
+            ")".repeat(100_000),
+            ".add(\"y\")".repeat(1000)
+        );
+        let values: Vec<String> = run_definitions(&deep)
+            .string_consts
+            .iter()
+            .map(|c| c.value.clone())
+            .collect();
+        assert_eq!(values.first().map(String::as_str), Some("a"));
+        let long = format!("x = a{}.manager.add(\"long\")\n", ".b".repeat(100_000));
+        assert_eq!(defs(&long), pairs(&[("long", "long")]));
     }
 }

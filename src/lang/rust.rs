@@ -6,6 +6,9 @@
 //! that are parsed one by one, so a broken item loses only itself. Macro bodies in expression and
 //! statement position are parsed as comma-separated expressions when possible.
 //!
+//! In a definitions file, the configured [`DefinitionShapes`] add string constants: the variants
+//! of listed enums, the `bool` fields of listed structs and the literal keys of registration calls.
+//!
 //! Flag forks (`if` / `else if` whose condition contains a check, or a local bound once to a
 //! check) are collected as slots during the same walk and resolved at the end: whether a local is
 //! bound only once is known only when its whole fn has been walked.
@@ -25,13 +28,13 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{
     AngleBracketedGenericArguments, Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary,
-    ExprCall, ExprClosure, ExprIf, ExprMacro, ExprMethodCall, ExprPath, FnArg, ForeignItem,
-    GenericArgument, GenericParam, Generics, ImplItem, ImplItemConst, Item, ItemImpl, ItemUse, Lit,
-    Local, Macro, Member, Meta, Pat, PatIdent, Path, PathArguments, Signature, Stmt, StmtMacro,
-    Token, TraitItem, Type, UnOp, UseTree, Visibility,
+    ExprCall, ExprClosure, ExprIf, ExprMacro, ExprMethodCall, ExprPath, Fields, FnArg, ForeignItem,
+    GenericArgument, GenericParam, Generics, ImplItem, ImplItemConst, Item, ItemEnum, ItemImpl,
+    ItemStruct, ItemUse, Lit, Local, Macro, Member, Meta, Pat, PatIdent, Path, PathArguments,
+    Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::{ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING};
+use super::{DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -867,11 +870,146 @@ impl<'a> Walker<'a> {
         });
     }
 
+    // --- definition shapes
+
+    fn definitions(&self) -> &'a DefinitionShapes {
+        self.options.definitions
+    }
+
+    /// A listed enum or struct (by its own name) at module level, outside test code.
+    fn is_definition_type(&self, names: &[String], ident: &Ident) -> bool {
+        !names.is_empty()
+            && self.body_depth == 0
+            && self.test_depth == 0
+            && names.iter().any(|name| ident == name.as_str())
+    }
+
+    /// `enum Feature { NewRouter, #[serde(rename = "x")] Other }` named in
+    /// [`DefinitionShapes::enums`]: one constant `[.., Feature, Variant]` per variant.
+    fn enum_definitions(&mut self, item: &ItemEnum) {
+        if !self.is_definition_type(&self.definitions().enums, &item.ident) {
+            return;
+        }
+        let owner = ident_string(&item.ident);
+        for variant in &item.variants {
+            if is_test_code(&variant.attrs) {
+                continue;
+            }
+            self.push_definition(&owner, &variant.ident, &variant.attrs, variant.span());
+        }
+    }
+
+    /// `struct FeatureSettings { shadow: bool, canary: Option<bool>, .. }` named in
+    /// [`DefinitionShapes::structs`]: one constant `[.., FeatureSettings, field]` per `bool` field.
+    fn struct_definitions(&mut self, item: &ItemStruct) {
+        if !self.is_definition_type(&self.definitions().structs, &item.ident) {
+            return;
+        }
+        let Fields::Named(fields) = &item.fields else {
+            return;
+        };
+        let owner = ident_string(&item.ident);
+        for field in &fields.named {
+            let Some(ident) = &field.ident else {
+                continue;
+            };
+            if is_bool_type(&field.ty) && !is_test_code(&field.attrs) {
+                self.push_definition(&owner, ident, &field.attrs, field.span());
+            }
+        }
+    }
+
+    /// A variant or field key: its name, or the `#[serde(rename = "x")]` on it.
+    fn push_definition(
+        &mut self,
+        owner: &str,
+        ident: &Ident,
+        attrs: &[Attribute],
+        span: proc_macro2::Span,
+    ) {
+        let name = ident_string(ident);
+        let value = serde_rename(attrs).unwrap_or_else(|| name.clone());
+        let mut symbol = self.scope.clone();
+        symbol.push(owner.to_string());
+        symbol.push(name);
+        let span = self.span(span);
+        let name_span = self.span(ident.span());
+        self.facts.string_consts.push(StringConst {
+            symbol,
+            value,
+            exported: true,
+            span,
+            name_span,
+        });
+    }
+
+    /// Whether a callee ending in `last` may be a registration (none configured: never).
+    fn is_registration_candidate(&mut self, last: Option<&Ident>) -> bool {
+        let registrations = &self.options.definitions.registrations;
+        if registrations.is_empty() || self.test_depth > 0 {
+            return false;
+        }
+        let Some(last) = last else {
+            return false;
+        };
+        let name = ident_str(&mut self.buf, last);
+        registrations
+            .iter()
+            .any(|(call, _)| call.last().is_some_and(|c| c == name))
+    }
+
+    /// `manager.add("x", ...)` matching a [`DefinitionShapes::registrations`] entry (trailing
+    /// segments, as for checks) with a string literal at the key position: constant `["x"]`.
+    fn registration(
+        &mut self,
+        chain: &[String],
+        args: &Punctuated<Expr, Token![,]>,
+        call_span: proc_macro2::Span,
+    ) {
+        let registrations = &self.options.definitions.registrations;
+        let Some(position) = registrations.iter().find_map(|(call, key)| {
+            let matches = call.len() <= chain.len()
+                && call
+                    .iter()
+                    .rev()
+                    .zip(chain.iter().rev())
+                    .all(|(a, b)| a == b);
+            matches.then_some(key.position).flatten()
+        }) else {
+            return;
+        };
+        let Some(arg) = args.iter().nth(position) else {
+            return;
+        };
+        let Expr::Lit(lit) = unwrap_key(arg) else {
+            return;
+        };
+        let Lit::Str(key) = &lit.lit else {
+            return;
+        };
+        let value = key.value();
+        let span = self.span(call_span);
+        let name_span = self.span(key.span());
+        self.facts.string_consts.push(StringConst {
+            symbol: vec![value.clone()],
+            value,
+            exported: true,
+            span,
+            name_span,
+        });
+    }
+
     // --- calls
 
     fn walk_call(&mut self, call: &ExprCall) {
         let mut skip = None;
         if let Expr::Path(p) = &*call.func {
+            if p.qself.is_none()
+                && self.is_registration_candidate(p.path.segments.last().map(|s| &s.ident))
+            {
+                let chain = path_chain(&p.path);
+                self.registration(&chain, &call.args, call.span());
+            }
             if p.qself.is_none() && self.last_is_candidate(&p.path) {
                 let chain = path_chain(&p.path);
                 skip = self.check(&chain, &call.args, call.span());
@@ -906,6 +1044,12 @@ impl<'a> Walker<'a> {
             }
         }
         self.visit_expr(&call.receiver);
+        // After the receiver: `m.add("a").add("b")` registers `a` before `b`.
+        if self.is_registration_candidate(Some(&call.method)) {
+            let mut chain = static_chain(&call.receiver).unwrap_or_default();
+            chain.push(ident_string(&call.method));
+            self.registration(&chain, &call.args, call.span());
+        }
         self.visit_args(&call.args, skip);
     }
 
@@ -1369,6 +1513,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.body_depth -= 1;
             }
             Item::Macro(_) => {}
+            Item::Enum(e) => {
+                self.enum_definitions(e);
+                visit::visit_item(self, item);
+            }
+            Item::Struct(s) => {
+                self.struct_definitions(s);
+                visit::visit_item(self, item);
+            }
             _ => visit::visit_item(self, item),
         }
         self.type_params = outer_type_params;
@@ -1814,6 +1966,89 @@ fn flatten_use(tree: &UseTree) -> Vec<UseLeaf> {
         }
     }
     out
+}
+
+/// `bool` or `Option<bool>` (any path ending in `bool` / `Option`, e.g. `std::option::Option`).
+fn is_bool_type(ty: &Type) -> bool {
+    let Some(last) = type_last_segment(ty) else {
+        return false;
+    };
+    match &last.arguments {
+        PathArguments::None => last.ident == "bool",
+        PathArguments::AngleBracketed(args) if last.ident == "Option" && args.args.len() == 1 => {
+            match args.args.first() {
+                Some(GenericArgument::Type(inner)) => type_last_segment(inner)
+                    .is_some_and(|s| s.ident == "bool" && s.arguments.is_none()),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The last segment of a plain type path (parentheses unwrapped).
+fn type_last_segment(mut ty: &Type) -> Option<&syn::PathSegment> {
+    loop {
+        match ty {
+            Type::Paren(p) => ty = &p.elem,
+            Type::Group(g) => ty = &g.elem,
+            Type::Path(p) if p.qself.is_none() => return p.path.segments.last(),
+            _ => return None,
+        }
+    }
+}
+
+/// The string of a `#[serde(rename = "x")]` (or `#[serde(rename(serialize = "x"))]`) attribute.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        Meta::List(list) if attr.path().is_ident("serde") => rename_in(list.tokens.clone()),
+        _ => None,
+    })
+}
+
+/// `rename = "x"` / `rename(serialize = "x", deserialize = "y")` among serde's arguments.
+fn rename_in(tokens: TokenStream) -> Option<String> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tree) in trees.iter().enumerate() {
+        let TokenTree::Ident(ident) = tree else {
+            continue;
+        };
+        if ident != "rename" {
+            continue;
+        }
+        match trees.get(i + 1) {
+            Some(TokenTree::Punct(p)) if p.as_char() == '=' => {
+                return trees.get(i + 2).and_then(literal_string);
+            }
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let value_of = |key: &str| {
+                    inner.windows(3).find_map(|w| match w {
+                        [TokenTree::Ident(k), TokenTree::Punct(eq), value]
+                            if k == key && eq.as_char() == '=' =>
+                        {
+                            literal_string(value)
+                        }
+                        _ => None,
+                    })
+                };
+                return value_of("serialize").or_else(|| value_of("deserialize"));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The decoded value of a string literal token.
+fn literal_string(tree: &TokenTree) -> Option<String> {
+    let TokenTree::Literal(lit) = tree else {
+        return None;
+    };
+    match Lit::new(lit.clone()) {
+        Lit::Str(s) => Some(s.value()),
+        _ => None,
+    }
 }
 
 fn item_attrs(item: &Item) -> &[Attribute] {
@@ -3773,5 +4008,408 @@ impl<T: Clone> S<T> where T: Send {
             && f.chain_head_is_flag
             && f.has_else));
         assert_eq!(facts.forks[n].checks, vec![n]);
+    }
+
+    // --- definition shapes
+
+    fn defs(shapes: DefinitionShapes, source: &str) -> FileFacts {
+        crate::lang::test_extract_definitions(Grammar::Rust, Language::Rust, shapes, source)
+    }
+
+    fn enums(names: &[&str]) -> DefinitionShapes {
+        DefinitionShapes {
+            enums: strings(names),
+            ..Default::default()
+        }
+    }
+
+    fn structs(names: &[&str]) -> DefinitionShapes {
+        DefinitionShapes {
+            structs: strings(names),
+            ..Default::default()
+        }
+    }
+
+    fn registrations(specs: &[(&str, usize)]) -> DefinitionShapes {
+        DefinitionShapes {
+            registrations: specs
+                .iter()
+                .map(|(call, position)| {
+                    let key = KeyArg {
+                        position: Some(*position),
+                        keyword: None,
+                    };
+                    (call.split('.').map(str::to_string).collect(), key)
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn symbol_values(facts: &FileFacts) -> Vec<(String, String)> {
+        facts
+            .string_consts
+            .iter()
+            .map(|c| (c.symbol.join("::"), c.value.clone()))
+            .collect()
+    }
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn enum_variants_are_definitions() {
+        let source = r#"
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Feature {
+    NewRouter,
+    #[serde(rename = "async_drain")]
+    AsyncDrain,
+    Tuple(u32),
+    Record { on: bool },
+    Numbered = 3,
+    #[serde(rename(serialize = "ser", deserialize = "de"))]
+    Both,
+    #[serde(rename(deserialize = "de_only"))]
+    DeOnly,
+    #[serde(alias = "x", rename = r"raw\n")]
+    Raw,
+    r#Type,
+}
+"#;
+        let facts = defs(enums(&["Feature"]), source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[
+                ("Feature::NewRouter", "NewRouter"),
+                ("Feature::AsyncDrain", "async_drain"),
+                ("Feature::Tuple", "Tuple"),
+                ("Feature::Record", "Record"),
+                ("Feature::Numbered", "Numbered"),
+                ("Feature::Both", "ser"),
+                ("Feature::DeOnly", "de_only"),
+                ("Feature::Raw", "raw\\n"),
+                ("Feature::Type", "Type"),
+            ])
+        );
+        assert!(facts.string_consts.iter().all(|c| c.exported));
+        let drain = &facts.string_consts[1];
+        assert_eq!(text(source, drain.name_span), "AsyncDrain");
+        assert_eq!(
+            text(source, drain.span),
+            "#[serde(rename = \"async_drain\")]\n    AsyncDrain"
+        );
+        assert_eq!(drain.name_span.line, 9);
+        assert_eq!(
+            text(source, facts.string_consts[3].span),
+            "Record { on: bool }"
+        );
+        assert_eq!(text(source, facts.string_consts[8].name_span), "r#Type");
+        // The enum's other facts are unchanged.
+        assert_eq!(facts.module_names, strings(&["Deserialize", "Feature"]));
+    }
+
+    #[test]
+    fn enum_variants_in_inline_modules() {
+        let source = r#"
+pub mod flags {
+    pub enum Feature { A }
+    mod inner { enum Feature { #[serde(rename = "b-key")] B } }
+}
+enum Feature { C }
+"#;
+        let facts = defs(enums(&["Feature"]), source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[
+                ("flags::Feature::A", "A"),
+                ("flags::inner::Feature::B", "b-key"),
+                ("Feature::C", "C"),
+            ])
+        );
+    }
+
+    #[test]
+    fn enum_look_alikes_are_not_definitions() {
+        let source = r#"
+enum Other { NotAFlag }
+struct Feature { on: bool }
+fn f() { enum Feature { InFn } }
+impl S { fn g() { enum Feature { InMethod } } }
+const C: () = { enum Feature { InConst } };
+#[cfg(test)]
+enum Feature { TestOnly }
+#[cfg(test)]
+mod tests { enum Feature { InTests } }
+enum Feature {
+    Kept,
+    #[cfg(test)]
+    TestVariant,
+}
+// enum Feature { Comment }
+const S: &str = "enum Feature { InString }";
+"#;
+        let facts = defs(enums(&["Feature"]), source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[
+                ("Feature::Kept", "Kept"),
+                ("S", "enum Feature { InString }")
+            ])
+        );
+        // Without the shape the enum adds nothing.
+        let plain = run(source);
+        assert_eq!(
+            consts(&plain),
+            vec![(strings(&["S"]), "enum Feature { InString }".into())]
+        );
+    }
+
+    #[test]
+    fn struct_bool_fields_are_definitions() {
+        let source = r#"
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureSettings {
+    pub shadow_traffic: bool,
+    pub canary: Option<bool>,
+    pub region: String,
+    #[serde(rename = "dark-mode")]
+    dark: bool,
+    full: std::option::Option<bool>,
+    qualified: core::primitive::bool,
+    r#async: bool,
+    list: Vec<bool>,
+    maybe: Option<String>,
+    reference: &'static bool,
+    nested: Option<Option<bool>>,
+    #[cfg(test)]
+    test_only: bool,
+}
+mod inner { pub struct FeatureSettings { pub beta: bool } }
+"#;
+        let facts = defs(structs(&["FeatureSettings"]), source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[
+                ("FeatureSettings::shadow_traffic", "shadow_traffic"),
+                ("FeatureSettings::canary", "canary"),
+                ("FeatureSettings::dark", "dark-mode"),
+                ("FeatureSettings::full", "full"),
+                ("FeatureSettings::qualified", "qualified"),
+                ("FeatureSettings::async", "async"),
+                ("inner::FeatureSettings::beta", "beta"),
+            ])
+        );
+        let canary = &facts.string_consts[1];
+        assert_eq!(text(source, canary.span), "pub canary: Option<bool>");
+        assert_eq!(text(source, canary.name_span), "canary");
+        assert_eq!(canary.name_span.line, 6);
+        assert!(facts.string_consts.iter().all(|c| c.exported));
+    }
+
+    #[test]
+    fn struct_look_alikes_are_not_definitions() {
+        let source = r#"
+struct Other { on: bool }
+struct FeatureSettings(bool, Option<bool>);
+enum FeatureSettings { A }
+fn f() { struct FeatureSettings { in_fn: bool } }
+#[cfg(test)]
+struct FeatureSettings { test_only: bool }
+#[cfg(test)]
+mod tests { struct FeatureSettings { in_tests: bool } }
+// struct FeatureSettings { comment: bool }
+"#;
+        let facts = defs(structs(&["FeatureSettings"]), source);
+        assert!(facts.string_consts.is_empty(), "{:?}", facts.string_consts);
+        // Listing the struct name as an enum does not make its fields variants.
+        let facts = defs(enums(&["Other"]), "struct Other { on: bool }");
+        assert!(facts.string_consts.is_empty());
+    }
+
+    #[test]
+    fn registration_calls_are_definitions() {
+        let source = r##"
+static MANAGER: Lazy<M> = Lazy::new(|| { let m = M::new(); m.manager.add("in-static", F); m });
+fn setup(manager: &mut Manager) {
+    manager.add("organizations:a", OrganizationFeature);
+    self.manager.add("b", F);
+    features::manager::add("c");
+    manager.add(&"d");
+    manager.add(("e"));
+    assert!(manager.add("in-macro", F));
+    let f = |x| manager.add("in-closure", x);
+    manager.add("esc\"aped\t", F);
+    manager.add(r#"raw"#, F);
+    register(F, "positional");
+}
+"##;
+        let shapes = registrations(&[("manager.add", 0), ("register", 1)]);
+        let facts = defs(shapes, source);
+        let keys: Vec<String> = facts
+            .string_consts
+            .iter()
+            .map(|c| c.value.clone())
+            .collect();
+        assert_eq!(
+            keys,
+            strings(&[
+                "in-static",
+                "organizations:a",
+                "b",
+                "c",
+                "d",
+                "e",
+                "in-macro",
+                "in-closure",
+                "esc\"aped\t",
+                "raw",
+                "positional",
+            ])
+        );
+        assert!(facts
+            .string_consts
+            .iter()
+            .all(|c| c.symbol == vec![c.value.clone()] && c.exported));
+        let first = &facts.string_consts[1];
+        assert_eq!(
+            text(source, first.span),
+            "manager.add(\"organizations:a\", OrganizationFeature)"
+        );
+        assert_eq!(text(source, first.name_span), "\"organizations:a\"");
+        assert_eq!(
+            text(source, facts.string_consts[3].span),
+            "features::manager::add(\"c\")"
+        );
+        assert_eq!(text(source, facts.string_consts[4].name_span), "\"d\"");
+        // Other facts are unchanged: the call is no check, `setup` is a module name.
+        assert!(facts.checks.is_empty());
+        assert_eq!(facts.module_names, strings(&["MANAGER", "setup"]));
+    }
+
+    #[test]
+    fn registration_look_alikes_are_not_definitions() {
+        let source = r#"
+const NAME: &str = "const";
+fn f(manager: M, other: O) {
+    add("bare");
+    other.add("other receiver");
+    manager.remove("other method");
+    manager.add(NAME, F);
+    manager.add(format!("x{}", 1));
+    manager.add("a".to_string());
+    manager.add(1);
+    manager.add();
+    make().add("not a static receiver");
+    manager.add::<T>;
+    // manager.add("comment");
+    let s = "manager.add(\"string\")";
+    register("key at 0", F);
+    register(F);
+}
+#[cfg(test)]
+mod tests { fn t(manager: M) { manager.add("test"); } }
+#[test]
+fn t(manager: M) { manager.add("test fn"); }
+"#;
+        let shapes = registrations(&[("manager.add", 0), ("register", 1)]);
+        let facts = defs(shapes, source);
+        assert_eq!(symbol_values(&facts), pairs(&[("NAME", "const")]));
+    }
+
+    #[test]
+    fn registration_chains_and_order() {
+        let source = r#"
+const BEFORE: &str = "before";
+enum Feature { Variant }
+fn f(m: M) {
+    m.add("a").add("b").add(m.add("nested").len());
+}
+struct Settings { on: bool }
+const AFTER: &str = "after";
+"#;
+        let shapes = DefinitionShapes {
+            enums: strings(&["Feature"]),
+            structs: strings(&["Settings"]),
+            ..registrations(&[("add", 0)])
+        };
+        let facts = defs(shapes, source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[
+                ("BEFORE", "before"),
+                ("Feature::Variant", "Variant"),
+                ("a", "a"),
+                ("b", "b"),
+                ("nested", "nested"),
+                ("Settings::on", "on"),
+                ("AFTER", "after"),
+            ])
+        );
+        let starts: Vec<u32> = facts
+            .string_consts
+            .iter()
+            .map(|c| c.name_span.start)
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        // A receiver chain is part of the callee: `m.add` does not match `manager.add`.
+        let facts = defs(registrations(&[("manager.add", 0)]), source);
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[("BEFORE", "before"), ("AFTER", "after")])
+        );
+    }
+
+    #[test]
+    fn definitions_survive_syntax_errors() {
+        let source = r#"
+enum Feature { A }
+fn broken( { }
+fn g(manager: M) { manager.add("after"); }
+struct S { on: bool }
+"#;
+        let shapes = DefinitionShapes {
+            enums: strings(&["Feature"]),
+            structs: strings(&["S"]),
+            ..registrations(&[("manager.add", 0)])
+        };
+        let facts = defs(shapes, source);
+        assert!(!facts.syntax_errors.is_empty());
+        assert_eq!(
+            symbol_values(&facts),
+            pairs(&[("Feature::A", "A"), ("after", "after"), ("S::on", "on")])
+        );
+    }
+
+    #[test]
+    fn registrations_with_checks_of_the_same_call() {
+        let source = r#"fn f(manager: M) { manager.add("k"); manager.is_enabled("k"); }"#;
+        let matcher = crate::lang::CheckMatcher::new(vec![CheckSpec {
+            call: strings(&["is_enabled"]),
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            ..CheckSpec::default()
+        }]);
+        let interesting = HashSet::new();
+        let definitions = registrations(&[("add", 0)]);
+        let options = ExtractOptions {
+            language: Language::Rust,
+            checks: &matcher,
+            interesting: &interesting,
+            definitions: &definitions,
+        };
+        let facts = extract(source, &options);
+        assert_eq!(symbol_values(&facts), pairs(&[("k", "k")]));
+        assert_eq!(keys(&facts), vec![lit("k")]);
     }
 }

@@ -8,7 +8,9 @@
 //! `<Feature flag="KEY">`, names destructured from a hook `const { KEY } = useFlags()`),
 //! uses of imported or interesting names and member chains, flag forks (`if`, `else if` and
 //! ternaries whose condition contains a check or reads a local assigned once from a check), and
-//! syntax errors. Forks are collected as candidates during the walk and resolved at the end, when
+//! syntax errors. For a definitions file, the configured definition shapes add string constants:
+//! registry object keys, list array elements, registration call keys and string union members.
+//! Forks are collected as candidates during the walk and resolved at the end, when
 //! every check and every write of a local is known.
 //!
 //! The tree is walked once with an explicit stack (no recursion), so arbitrarily deep input is safe.
@@ -173,6 +175,20 @@ struct Walker<'s, 'o, 't> {
     chain_parts: HashSet<usize>,
     /// Literal or path keys of JSX checks: not visited again (they are no symbol uses).
     shape_keys: HashSet<usize>,
+    /// Whether `options.definitions` lists any shape (nothing definition-related is done
+    /// otherwise).
+    definitions: bool,
+}
+
+/// What a top-level variable's value declares.
+#[derive(Clone, Copy)]
+struct ValueRoles {
+    /// String constants (`const` only): `const A = 'a'`, `const OBJ = { A: 'a' }`.
+    consts: bool,
+    /// The name is a configured registry: every key of its object literal.
+    registry: bool,
+    /// The name is a configured list: the string elements of its array literal.
+    list: bool,
 }
 
 impl<'s, 'o, 't> Walker<'s, 'o, 't> {
@@ -201,6 +217,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
             shape_keys: HashSet::new(),
+            definitions: !options.definitions.is_empty(),
         }
     }
 
@@ -1000,6 +1017,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
 
     fn call_expression(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
         let node = item.node;
+        if self.definitions && !self.options.definitions.registrations.is_empty() {
+            self.registration(node);
+        }
         let excluded = self.check_site(item);
         let arguments = node
             .child_by_field_name("arguments")
@@ -1719,6 +1739,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             | "module" => {
                 if let Some(name) = declaration.child_by_field_name("name") {
                     self.declared_name(name);
+                    if self.definitions && declaration.kind() == "type_alias_declaration" {
+                        self.union_keys(declaration, name);
+                    }
                 }
             }
             "enum_declaration" => {
@@ -1836,30 +1859,53 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             for bound in names {
                 self.add_module_name(bound);
             }
-            if !is_const || name.kind() != "identifier" {
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let mut roles = ValueRoles {
+                consts: is_const,
+                registry: false,
+                list: false,
+            };
+            if self.definitions {
+                let definitions = self.options.definitions;
+                let text = self.text(name);
+                roles.registry = definitions.registries.iter().any(|r| r == text);
+                roles.list = is_const && definitions.lists.iter().any(|l| l == text);
+            }
+            if !(roles.consts || roles.registry) {
                 continue;
             }
             let Some(value) = declarator.child_by_field_name("value") else {
                 continue;
             };
             let span_node = if single { statement } else { declarator };
-            self.const_value(name, value, span_node, exported);
+            self.const_value(name, value, span_node, exported, roles);
         }
     }
 
     /// `const NAME = 'x'` or `const NAME = { A: 'a' }` (with `as const`, `satisfies`,
-    /// `Object.freeze`).
-    fn const_value(&mut self, name: Node<'t>, value: Node<'t>, span_node: Node, exported: bool) {
+    /// `Object.freeze`); for a registry or list name also its keys / elements.
+    fn const_value(
+        &mut self,
+        name: Node<'t>,
+        value: Node<'t>,
+        span_node: Node,
+        exported: bool,
+        roles: ValueRoles,
+    ) {
         let const_name = self.text(name);
         let mut value = unwrap_expression(value);
-        if let Some(frozen) = self.object_freeze_argument(value) {
-            value = unwrap_expression(frozen);
-            if value.kind() != "object" {
-                return;
-            }
+        let mut frozen = false;
+        if let Some(argument) = self.object_freeze_argument(value) {
+            value = unwrap_expression(argument);
+            frozen = true;
         }
-        if value.kind() == "object" {
-            return self.object_consts(const_name, value, exported);
+        match value.kind() {
+            "object" => return self.object_consts(const_name, value, exported, roles),
+            "array" if roles.list => return self.list_keys(const_name, value),
+            _ if frozen || !roles.consts => return,
+            _ => {}
         }
         if let Some(string) = self.string_value(value) {
             self.facts.string_consts.push(StringConst {
@@ -1890,32 +1936,219 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         first
     }
 
-    fn object_consts(&mut self, object_name: &'s str, object: Node<'t>, exported: bool) {
+    /// The string-valued properties of `const OBJ = { ... }` (`roles.consts`) and, for a registry,
+    /// every key (`roles.registry`), in source order.
+    fn object_consts(
+        &mut self,
+        object_name: &'s str,
+        object: Node<'t>,
+        exported: bool,
+        roles: ValueRoles,
+    ) {
         let mut cursor = object.walk();
-        let pairs: Vec<_> = object
+        let entries: Vec<_> = object
             .named_children(&mut cursor)
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| {
+                p.kind() == "pair"
+                    || (roles.registry && p.kind() == "shorthand_property_identifier")
+            })
             .collect();
-        for pair in pairs {
-            let (Some(key), Some(value)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+        for entry in entries {
+            if entry.kind() == "shorthand_property_identifier" {
+                // `{ newNav }`: a registry key (its value is a variable).
+                self.push_definition(
+                    vec![object_name],
+                    self.text(entry).to_string(),
+                    entry,
+                    entry,
+                );
+                continue;
+            }
+            let Some(key) = entry.child_by_field_name("key") else {
                 continue;
             };
             let Some(key_name) = self.property_key(key) else {
                 continue;
             };
-            let Some(value) = self.string_value(unwrap_expression(value)) else {
+            if roles.consts {
+                let value = entry
+                    .child_by_field_name("value")
+                    .and_then(|v| self.string_value(unwrap_expression(v)));
+                if let Some(value) = value {
+                    self.facts.string_consts.push(StringConst {
+                        symbol: vec![object_name.to_string(), key_name.clone()],
+                        value,
+                        exported,
+                        span: self.span(entry),
+                        name_span: self.span(key),
+                    });
+                }
+            }
+            if roles.registry {
+                self.push_definition(vec![object_name], key_name, entry, key);
+            }
+        }
+    }
+
+    // ----- definition shapes -------------------------------------------------------------------
+
+    /// Records a key declared by a definition shape: symbol `prefix + [key]`, value the key.
+    fn push_definition(&mut self, prefix: Vec<&str>, key: String, span: Node, name_span: Node) {
+        let mut symbol: Vec<String> = prefix.into_iter().map(str::to_string).collect();
+        symbol.push(key.clone());
+        self.facts.string_consts.push(StringConst {
+            symbol,
+            value: key,
+            exported: true,
+            span: self.span(span),
+            name_span: self.span(name_span),
+        });
+    }
+
+    /// `const FLAGS = ['a', `b`, ['c', false]]`: string elements and the string first element of
+    /// array elements.
+    fn list_keys(&mut self, list_name: &'s str, array: Node<'t>) {
+        let mut cursor = array.walk();
+        let elements: Vec<_> = array
+            .named_children(&mut cursor)
+            .filter(|e| e.kind() != "comment")
+            .collect();
+        for element in elements {
+            let inner = unwrap_expression(element);
+            let literal = if inner.kind() == "array" {
+                first_named(inner).map(unwrap_expression)
+            } else {
+                Some(inner)
+            };
+            let Some(literal) = literal else {
                 continue;
             };
-            self.facts.string_consts.push(StringConst {
-                symbol: vec![object_name.to_string(), key_name],
-                value,
-                exported,
-                span: self.span(pair),
-                name_span: self.span(key),
-            });
+            if let Some(value) = self.string_value(literal) {
+                self.push_definition(vec![list_name], value, element, literal);
+            }
+        }
+    }
+
+    /// `type NAME = 'a' | 'b'` for a configured union name: its string literal members.
+    fn union_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
+        let union_name = self.text(name);
+        if !self
+            .options
+            .definitions
+            .unions
+            .iter()
+            .any(|u| u == union_name)
+        {
+            return;
+        }
+        let Some(value) = declaration.child_by_field_name("value") else {
+            return;
+        };
+        let mut stack = vec![value];
+        let mut members = Vec::new();
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "union_type" | "parenthesized_type" => {
+                    let mut cursor = node.walk();
+                    members.clear();
+                    members.extend(
+                        node.named_children(&mut cursor)
+                            .filter(|c| c.kind() != "comment"),
+                    );
+                    stack.extend(members.drain(..).rev());
+                }
+                "literal_type" => {
+                    let Some(literal) = first_named(node).filter(|l| l.kind() == "string") else {
+                        continue;
+                    };
+                    if let Some(value) = self.string_value(literal) {
+                        self.push_definition(vec![union_name], value, node, literal);
+                    }
+                }
+                "template_literal_type" => {
+                    let mut cursor = node.walk();
+                    let plain = node
+                        .named_children(&mut cursor)
+                        .all(|c| c.kind() == "string_fragment" || c.kind() == "escape_sequence");
+                    if plain {
+                        if let Some(value) = decode_quoted(self.text(node)) {
+                            self.push_definition(vec![union_name], value, node, node);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A call matching a configured registration with a string literal key.
+    fn registration(&mut self, call: Node<'t>) {
+        let Some(function) = call.child_by_field_name("function") else {
+            return;
+        };
+        let last = match function.kind() {
+            "identifier" => function,
+            "member_expression" => match function.child_by_field_name("property") {
+                Some(property) => property,
+                None => return,
+            },
+            _ => return,
+        };
+        let last = self.text(last);
+        let registrations = &self.options.definitions.registrations;
+        if !registrations
+            .iter()
+            .any(|(segments, _)| segments.last().is_some_and(|s| s == last))
+        {
+            return;
+        }
+        let Some(arguments) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+        else {
+            return;
+        };
+        let mut segments = Vec::new();
+        let chain: Vec<&str> = match self.static_chain(function, &mut segments) {
+            ChainEnd::Root => segments.iter().map(|s| s.as_ref()).collect(),
+            ChainEnd::Broken(_) => vec![last],
+        };
+        let Some(position) = registrations.iter().find_map(|(wanted, key)| {
+            let matches = !wanted.is_empty()
+                && wanted.len() <= chain.len()
+                && wanted
+                    .iter()
+                    .rev()
+                    .zip(chain.iter().rev())
+                    .all(|(a, b)| a == b);
+            if matches {
+                key.position
+            } else {
+                None
+            }
+        }) else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        let mut key = None;
+        for (index, arg) in arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() != "comment")
+            .enumerate()
+        {
+            if arg.kind() == "spread_element" {
+                break;
+            }
+            if index == position {
+                key = Some(arg);
+                break;
+            }
+        }
+        let Some(literal) = key.map(unwrap_expression) else {
+            return;
+        };
+        if let Some(value) = self.string_value(literal) {
+            self.push_definition(Vec::new(), value, call, literal);
         }
     }
 }
@@ -4218,6 +4451,471 @@ d';");
         for input in inputs {
             let _ = shaped(input);
             let _ = shaped_with(Grammar::TypeScript, input);
+        }
+    }
+
+    // ----- definition shapes ------------------------------------------------------------------
+
+    mod definitions {
+        use super::super::extract;
+        use crate::facts::{FileFacts, Span};
+        use crate::lang::{
+            test_extract_definitions, CheckMatcher, DefinitionShapes, ExtractOptions, Grammar,
+            KeyArg, Language,
+        };
+        use std::collections::HashSet;
+
+        fn shapes() -> DefinitionShapes {
+            DefinitionShapes {
+                registries: vec!["FEATURES".into()],
+                lists: vec!["FLAGS".into()],
+                registrations: vec![
+                    (
+                        vec!["manager".into(), "add".into()],
+                        KeyArg {
+                            position: Some(0),
+                            keyword: None,
+                        },
+                    ),
+                    (
+                        vec!["defineFlag".into()],
+                        KeyArg {
+                            position: Some(1),
+                            keyword: None,
+                        },
+                    ),
+                ],
+                unions: vec!["FeatureName".into()],
+                ..Default::default()
+            }
+        }
+
+        fn run_with(grammar: Grammar, source: &str) -> FileFacts {
+            test_extract_definitions(grammar, Language::TypeScript, shapes(), source)
+        }
+
+        fn defs(source: &str) -> Vec<(String, String)> {
+            let ts = run_with(Grammar::TypeScript, source);
+            let tsx = run_with(Grammar::Tsx, source);
+            let pairs = |f: &FileFacts| {
+                f.string_consts
+                    .iter()
+                    .map(|c| (c.symbol.join("."), c.value.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(pairs(&ts), pairs(&tsx), "grammars disagree on {source}");
+            pairs(&ts)
+        }
+
+        fn d(symbol: &str, value: &str) -> (String, String) {
+            (symbol.into(), value.into())
+        }
+
+        fn cols(span: &Span) -> (u32, u32, u32) {
+            (span.line, span.column, span.end_column)
+        }
+
+        #[test]
+        fn registry_keys_of_every_form() {
+            assert_eq!(
+                defs(
+                    "export const FEATURES = { newNav: true, 'dark-mode': false, \"b\\u0041\": 1, \
+                      [k]: 1, ...rest, m() {}, get g() { return 1 }, 2: 'x', shorthand, \
+                      fn: () => 1 };"
+                ),
+                vec![
+                    d("FEATURES.newNav", "newNav"),
+                    d("FEATURES.dark-mode", "dark-mode"),
+                    d("FEATURES.bA", "bA"),
+                    d("FEATURES.shorthand", "shorthand"),
+                    d("FEATURES.fn", "fn"),
+                ]
+            );
+        }
+
+        #[test]
+        fn registry_through_wrappers_and_declaration_kinds() {
+            for source in [
+                "const FEATURES = { a: 1 } as const;",
+                "let FEATURES = { a: 1 };",
+                "var FEATURES = { a: 1 };",
+                "export let FEATURES = { a: 1 };",
+                "const FEATURES = { a: 1 } satisfies Record<string, number>;",
+                "const FEATURES: Record<string, boolean> = { a: true };",
+                "export const FEATURES = Object.freeze({ a: 1 });",
+                "const FEATURES = Object.freeze({ a: 1 } as const);",
+                "const FEATURES = ({ a: 1 });",
+                "declare const FEATURES = { a: 1 };",
+            ] {
+                assert_eq!(defs(source), vec![d("FEATURES.a", "a")], "{source}");
+            }
+        }
+
+        #[test]
+        fn registry_spans_and_exported() {
+            let facts = run_with(
+                Grammar::TypeScript,
+                "const FEATURES = {\n  newNav: true,\n  'dark-mode': { on: false },\n};",
+            );
+            let got: Vec<_> = facts
+                .string_consts
+                .iter()
+                .map(|c| (cols(&c.span), cols(&c.name_span), c.exported))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    ((2, 3, 15), (2, 3, 9), true),
+                    ((3, 3, 29), (3, 3, 14), true)
+                ]
+            );
+        }
+
+        #[test]
+        fn registry_keeps_object_constants_too() {
+            let facts = run_with(
+                Grammar::TypeScript,
+                "const FEATURES = { A: 'a', B: true, C: `c` };",
+            );
+            let got: Vec<_> = facts
+                .string_consts
+                .iter()
+                .map(|c| (c.symbol.join("."), c.value.clone(), c.exported))
+                .collect();
+            let t = |s: &str, v: &str, e| (s.to_string(), v.to_string(), e);
+            assert_eq!(
+                got,
+                vec![
+                    t("FEATURES.A", "a", false),
+                    t("FEATURES.A", "A", true),
+                    t("FEATURES.B", "B", true),
+                    t("FEATURES.C", "c", false),
+                    t("FEATURES.C", "C", true),
+                ]
+            );
+            // Non-registry objects only give their string constants.
+            assert_eq!(
+                defs("const OTHER = { A: 'a', B: true };"),
+                vec![d("OTHER.A", "a")]
+            );
+        }
+
+        #[test]
+        fn registry_look_alikes_are_not_recorded() {
+            for source in [
+                "const OTHER = { a: 1 };",
+                "const features = { a: 1 };",
+                "function f() { const FEATURES = { a: 1 }; }",
+                "if (x) { var FEATURES = { a: 1 }; }",
+                "FEATURES = { a: 1 };",
+                "const FEATURES = make({ a: 1 });",
+                "const FEATURES = [{ a: 1 }];",
+                "const { FEATURES } = { FEATURES: { a: 1 } };",
+                "// const FEATURES = { a: 1 };",
+                "const s = 'const FEATURES = { a: 1 }';",
+                "class C { FEATURES = { a: 1 }; }",
+                "export default { FEATURES: { a: 1 } };",
+            ] {
+                let got = defs(source);
+                assert!(
+                    got.iter().all(|(s, _)| !s.starts_with("FEATURES.")),
+                    "{source}: {got:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn list_elements_of_every_form() {
+            assert_eq!(
+                defs(
+                    "export const FLAGS = ['a', \"b\\n\", `c`, `d${x}`, 1, x, ['new_nav', false], \
+                      [1, 'no'], [], [`t`, true], ...more, 'e' as const, , 'f'] as const;"
+                ),
+                vec![
+                    d("FLAGS.a", "a"),
+                    d("FLAGS.b\n", "b\n"),
+                    d("FLAGS.c", "c"),
+                    d("FLAGS.new_nav", "new_nav"),
+                    d("FLAGS.t", "t"),
+                    d("FLAGS.e", "e"),
+                    d("FLAGS.f", "f"),
+                ]
+            );
+        }
+
+        #[test]
+        fn list_wrappers_and_spans() {
+            for source in [
+                "const FLAGS = ['a'];",
+                "const FLAGS: string[] = ['a'];",
+                "const FLAGS = ['a'] satisfies readonly string[];",
+                "const FLAGS = <const>['a'];",
+                "const FLAGS = Object.freeze(['a']);",
+                "export const FLAGS = ['a'] as const;",
+            ] {
+                assert_eq!(defs(source), vec![d("FLAGS.a", "a")], "{source}");
+            }
+            let facts = run_with(
+                Grammar::TypeScript,
+                "const FLAGS = [\n  'a',\n  ['new_nav', false],\n];",
+            );
+            let got: Vec<_> = facts
+                .string_consts
+                .iter()
+                .map(|c| (cols(&c.span), cols(&c.name_span), c.exported))
+                .collect();
+            assert_eq!(
+                got,
+                vec![((2, 3, 6), (2, 3, 6), true), ((3, 3, 21), (3, 4, 13), true)]
+            );
+        }
+
+        #[test]
+        fn list_look_alikes_are_not_recorded() {
+            for source in [
+                "const OTHER = ['a'];",
+                "let FLAGS = ['a'];",
+                "function f() { const FLAGS = ['a']; }",
+                "FLAGS = ['a'];",
+                "FLAGS.push('a');",
+                "const FLAGS = get(['a']);",
+                "const FLAGS = 'a';",
+                "const FLAGS = { a: 1 };",
+                "/* const FLAGS = ['a']; */",
+                "const FLAGS = [[['a']], [x, 'b'], { k: 'c' }];",
+            ] {
+                let got = defs(source);
+                assert!(
+                    got.iter().all(|(s, _)| !s.starts_with("FLAGS.")),
+                    "{source}: {got:?}"
+                );
+            }
+            // A list name that is also a plain string constant stays a string constant.
+            assert_eq!(defs("const FLAGS = 'a';"), vec![d("FLAGS", "a")]);
+            assert_eq!(
+                defs("export const FLAGS = ['a']; const X = 'x';"),
+                vec![d("FLAGS.a", "a"), d("X", "x")]
+            );
+        }
+
+        #[test]
+        fn registrations_anywhere() {
+            assert_eq!(
+                defs("manager.add('top');\n\
+                      app.manager.add(\"deep\\t\", { default: false });\n\
+                      function setup() { manager.add(`inner`); if (x) { defineFlag(ctx, 'second'); } }\n\
+                      const f = () => this.manager.add('arrow');\n\
+                      wrap(manager.add('nested'));\n\
+                      class C { init() { manager?.add('optional'); } }\n\
+                      manager.add('cast' as const);"),
+                vec![
+                    d("top", "top"),
+                    d("deep\t", "deep\t"),
+                    d("inner", "inner"),
+                    d("second", "second"),
+                    d("arrow", "arrow"),
+                    d("nested", "nested"),
+                    d("optional", "optional"),
+                    d("cast", "cast"),
+                ]
+            );
+        }
+
+        #[test]
+        fn registration_spans() {
+            let facts = run_with(Grammar::TypeScript, "x;\n  manager.add('k', 1);");
+            let c = &facts.string_consts[0];
+            assert_eq!(
+                (c.symbol.clone(), c.value.as_str()),
+                (vec!["k".to_string()], "k")
+            );
+            assert!(c.exported);
+            assert_eq!(cols(&c.span), (2, 3, 22));
+            assert_eq!(cols(&c.name_span), (2, 15, 18));
+        }
+
+        #[test]
+        fn registration_look_alikes_are_not_recorded() {
+            for source in [
+                "add('k');",
+                "other.add('k');",
+                "manager.remove('k');",
+                "manager.add(key);",
+                "manager.add(`k${x}`);",
+                "manager.add('a' + 'b');",
+                "manager.add();",
+                "manager.add(...args, 'k');",
+                "defineFlag('k');",
+                "manager.add[0]('k');",
+                "new manager.add('k');",
+                "// manager.add('k');",
+                "let s = \"manager.add('k')\";",
+                "type T = typeof manager.add;",
+                "manager.add(1);",
+            ] {
+                assert_eq!(defs(source), vec![], "{source}");
+            }
+            // Broken chains match by the last segment, as for checks.
+            assert_eq!(defs("get().add('k');"), vec![]);
+            assert_eq!(defs("get().defineFlag(x, 'k');"), vec![d("k", "k")]);
+        }
+
+        #[test]
+        fn union_members_of_every_form() {
+            assert_eq!(
+                defs(
+                    "export type FeatureName = 'a' | \"b\" | `c` | `d${string}` | 1 | string \
+                      | ('e' | ('f')) | null;"
+                ),
+                vec![
+                    d("FeatureName.a", "a"),
+                    d("FeatureName.b", "b"),
+                    d("FeatureName.c", "c"),
+                    d("FeatureName.e", "e"),
+                    d("FeatureName.f", "f"),
+                ]
+            );
+            assert_eq!(
+                defs("type FeatureName =\n  | 'new-nav'\n  | 'dark\\'mode';"),
+                vec![
+                    d("FeatureName.new-nav", "new-nav"),
+                    d("FeatureName.dark'mode", "dark'mode")
+                ]
+            );
+            assert_eq!(
+                defs("type FeatureName = 'only';"),
+                vec![d("FeatureName.only", "only")]
+            );
+            assert_eq!(
+                defs("declare type FeatureName = ('x');"),
+                vec![d("FeatureName.x", "x")]
+            );
+            assert_eq!(
+                defs("type FeatureName<T> = 'g' | T;"),
+                vec![d("FeatureName.g", "g")]
+            );
+        }
+
+        #[test]
+        fn union_spans() {
+            let facts = run_with(
+                Grammar::TypeScript,
+                "type FeatureName =\n  | 'a'\n  | \"bc\";",
+            );
+            let got: Vec<_> = facts
+                .string_consts
+                .iter()
+                .map(|c| (cols(&c.span), cols(&c.name_span), c.exported))
+                .collect();
+            assert_eq!(
+                got,
+                vec![((2, 5, 8), (2, 5, 8), true), ((3, 5, 9), (3, 5, 9), true)]
+            );
+        }
+
+        #[test]
+        fn union_look_alikes_are_not_recorded() {
+            for source in [
+                "type Other = 'a' | 'b';",
+                "function f() { type FeatureName = 'a' | 'b'; }",
+                "namespace N { export type FeatureName = 'a'; }",
+                "interface FeatureName { a: 'a' }",
+                "type FeatureName = { a: 'a' } | Array<'b'> | ['c'] | keyof X | (() => 'd');",
+                "let x: FeatureName = 'a';",
+                "// type FeatureName = 'a';",
+                "const FeatureName = 'a' || 'b';",
+            ] {
+                let got = defs(source);
+                assert!(
+                    got.iter().all(|(s, _)| !s.starts_with("FeatureName.")),
+                    "{source}: {got:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn all_shapes_in_source_order() {
+            assert_eq!(
+                defs(
+                    "type FeatureName = 'u';\n\
+                      manager.add('r1');\n\
+                      const FEATURES = { k: manager.add('r2') };\n\
+                      const FLAGS = ['l'];\n\
+                      const C = 'c';"
+                ),
+                vec![
+                    d("FeatureName.u", "u"),
+                    d("r1", "r1"),
+                    d("FEATURES.k", "k"),
+                    d("r2", "r2"),
+                    d("FLAGS.l", "l"),
+                    d("C", "c"),
+                ]
+            );
+        }
+
+        #[test]
+        fn no_shapes_means_no_definitions() {
+            let source = "const FEATURES = { a: 1 }; const FLAGS = ['a']; manager.add('k');\n\
+                          type FeatureName = 'x';";
+            let facts = test_extract_definitions(
+                Grammar::TypeScript,
+                Language::TypeScript,
+                DefinitionShapes::default(),
+                source,
+            );
+            assert!(facts.string_consts.is_empty(), "{:?}", facts.string_consts);
+        }
+
+        #[test]
+        fn other_facts_unchanged_by_shapes() {
+            let source = "import { x } from './m';\nexport const FEATURES = { a: x, B: 'b' };\n\
+                          const FLAGS = ['f']; manager.add('k'); type FeatureName = 'n';\n\
+                          function g(p) { return x.y; }";
+            let with = run_with(Grammar::Tsx, source);
+            let without = test_extract_definitions(
+                Grammar::Tsx,
+                Language::TypeScript,
+                DefinitionShapes::default(),
+                source,
+            );
+            assert_eq!(with.imports, without.imports);
+            assert_eq!(with.module_names, without.module_names);
+            assert_eq!(with.symbol_uses, without.symbol_uses);
+            assert_eq!(with.checks, without.checks);
+            assert_eq!(with.syntax_errors, without.syntax_errors);
+        }
+
+        #[test]
+        fn garbage_and_prefixes_do_not_panic() {
+            let source =
+                "const FEATURES = { a: 1, 'b': [ , ] } as const;\nconst FLAGS = [['x', 1], `y`];\n\
+                          manager.add('k', ...r); type FeatureName = | ('a' | 'b';\n";
+            let matcher = CheckMatcher::default();
+            let interesting = HashSet::new();
+            let definitions = shapes();
+            let options = ExtractOptions {
+                language: Language::TypeScript,
+                checks: &matcher,
+                interesting: &interesting,
+                definitions: &definitions,
+            };
+            for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {
+                let _ = extract(&source[..end], false, &options);
+                let _ = extract(&source[..end], true, &options);
+            }
+            let deep = format!(
+                "type FeatureName = {}'a'{};",
+                "(".repeat(50_000),
+                ")".repeat(50_000)
+            );
+            let _ = extract(&deep, false, &options);
+            let long = format!(
+                "const FLAGS = {}'a'{};",
+                "[".repeat(50_000),
+                "]".repeat(50_000)
+            );
+            let _ = extract(&long, false, &options);
         }
     }
 }
