@@ -17,7 +17,12 @@ fn every_definition_source_declares_exactly_the_marked_flags() {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = std::fs::read_to_string(entry.path()).unwrap();
         for (i, line) in text.lines().enumerate() {
             if let Some(at) = line.find(MARKER) {
@@ -32,7 +37,12 @@ fn every_definition_source_declares_exactly_the_marked_flags() {
         .current_dir(&dir)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let inventory: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let mut found = BTreeSet::new();
     for flag in inventory["flags"].as_array().unwrap() {
