@@ -182,6 +182,9 @@ struct RawDefinition {
     #[serde(rename = "struct")]
     structure: Option<String>,
     transform: Option<Spanned<String>>,
+    /// YAML definitions: the field holding the key (default: the file name).
+    #[serde(rename = "key-field")]
+    key_field: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,6 +246,8 @@ pub struct DefinitionSource {
     pub shapes: DefinitionShapes,
     /// Applied to every key the file declares.
     pub transform: KeyTransform,
+    /// YAML definitions: the field holding the key (`None`: the file name).
+    pub key_field: Option<String>,
     matcher: GlobMatcher,
 }
 
@@ -467,6 +472,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     structs: d.structure.into_iter().collect(),
                 },
                 transform,
+                key_field: d.key_field,
                 matcher: glob.compile_matcher(),
             })
         })

@@ -239,5 +239,7 @@ pub struct FileFacts {
     pub symbol_uses: Vec<SymbolUse>,
     /// Flag forks, in source order (a parent before its children).
     pub forks: Vec<Fork>,
+    /// Fields describing the file's flag (YAML definitions: type, milestone, group...).
+    pub metadata: Vec<(String, String)>,
     pub syntax_errors: Vec<SyntaxError>,
 }

@@ -69,6 +69,8 @@ pub struct Definition {
     pub file: FileId,
     pub span: Span,
     pub name_span: Span,
+    /// Fields describing the flag where its definition has them (YAML definitions).
+    pub metadata: Vec<(String, String)>,
 }
 
 /// What a check's key argument turned out to be.
@@ -254,6 +256,7 @@ impl Index {
                     file: file_id,
                     span: constant.span,
                     name_span: constant.name_span,
+                    metadata: file.facts.metadata.clone(),
                 });
             }
         }
@@ -302,7 +305,7 @@ impl Index {
 /// TypeScript and JavaScript frontend code.
 pub fn code_side(language: Language) -> Side {
     match language {
-        Language::Python | Language::Rust | Language::Template => Side::Backend,
+        Language::Python | Language::Rust | Language::Template | Language::Yaml => Side::Backend,
         Language::TypeScript | Language::JavaScript => Side::Frontend,
     }
 }
@@ -472,8 +475,8 @@ impl<'a> Resolver<'a> {
                     resolver.rust_modules.entry(module.clone()).or_insert(id);
                     resolver.rust_module_of[id] = module;
                 }
-                // Templates import nothing another file can name.
-                Language::Template => {}
+                // Templates and YAML import nothing another file can name.
+                Language::Template | Language::Yaml => {}
             }
         }
         // Deterministic preference when several files claim one module name: definitions first,

@@ -358,7 +358,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                     }
                 }
             }
-            Language::Template => {}
+            Language::Template | Language::Yaml => {}
             Language::TypeScript | Language::JavaScript => {
                 // `const checkFeatureFlag = useCheckFeatureFlag();`
                 let Some(rest) = trimmed

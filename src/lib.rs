@@ -146,11 +146,13 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
 
     // Phase 1: definitions files, always parsed; their symbols feed the prefilter.
     let no_names = HashSet::new();
-    let (definition_files, other_files): (Vec<_>, Vec<_>) = walked
+    let (definition_files, mut other_files): (Vec<_>, Vec<_>) = walked
         .files
         .iter()
         .zip(roles.iter().copied())
         .partition(|(_, role)| matches!(role, FileRole::Definitions(_)));
+    // YAML is read only as definitions files.
+    other_files.retain(|(file, _)| file.language != Language::Yaml);
     let definitions: Vec<Processed> = pool.install(|| {
         definition_files
             .par_iter()
@@ -177,7 +179,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     });
 
     let mut stats = Stats {
-        files: walked.files.len(),
+        files: definition_files.len() + other_files.len(),
         skipped_too_large: walked.too_large.len(),
         ..Stats::default()
     };
@@ -270,7 +272,7 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
             name.contains(".test.") || name.contains(".spec.")
         }
         Language::Rust => stem.ends_with("_test") || stem == "tests",
-        Language::Template => false,
+        Language::Template | Language::Yaml => false,
     };
     if is_test_name {
         return FileRole::Test;
@@ -465,7 +467,14 @@ fn process_with(
         interesting,
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
     };
-    match contain_panics(|| extract(file.grammar, &source, &options)) {
+    let work = || match (file.grammar, definitions) {
+        (lang::Grammar::Yaml, Some(entry)) => {
+            let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            lang::yaml::extract(&source, stem, entry.key_field.as_deref())
+        }
+        _ => extract(file.grammar, &source, &options),
+    };
+    match contain_panics(work) {
         Ok(facts) => {
             let suppressions = suppress::scan(&source, file.language);
             done(Outcome::Parsed, Some((facts, suppressions)))

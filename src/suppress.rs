@@ -135,7 +135,8 @@ impl CommentLexer {
         let mut out = Vec::new();
         let mut code = false;
         let mut i = 0;
-        let python = self.language == Language::Python;
+        // YAML comments are `#` comments too.
+        let python = matches!(self.language, Language::Python | Language::Yaml);
         let template = self.language == Language::Template;
         let (block_open, block_close) = if template { ("{#", "#}") } else { ("/*", "*/") };
         while i < bytes.len() {

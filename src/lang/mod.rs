@@ -7,6 +7,7 @@ pub mod python;
 pub mod rust;
 pub mod template;
 pub mod typescript;
+pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -25,6 +26,8 @@ pub enum Language {
     Rust,
     /// Django and Jinja templates.
     Template,
+    /// YAML definitions files.
+    Yaml,
 }
 
 impl Language {
@@ -35,6 +38,7 @@ impl Language {
             Language::JavaScript => "javascript",
             Language::Rust => "rust",
             Language::Template => "template",
+            Language::Yaml => "yaml",
         }
     }
 
@@ -61,6 +65,8 @@ pub enum Grammar {
     Rust,
     /// Django / Jinja templates (a text scan of tags and expressions).
     Template,
+    /// YAML, read only as definitions files.
+    Yaml,
 }
 
 /// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
@@ -81,6 +87,7 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
         "tsx" => (Grammar::Tsx, Language::TypeScript),
         "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
         "rs" => (Grammar::Rust, Language::Rust),
+        "yml" | "yaml" => (Grammar::Yaml, Language::Yaml),
         _ => return None,
     })
 }
@@ -387,6 +394,8 @@ pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> File
         Grammar::Tsx => typescript::extract(source, true, options),
         Grammar::Rust => rust::extract(source, options),
         Grammar::Template => template::extract(source, options),
+        // YAML files are definitions only; `yaml::extract` needs the file name and key field.
+        Grammar::Yaml => FileFacts::default(),
     }
 }
 

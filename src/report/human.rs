@@ -99,11 +99,17 @@ pub fn flags(scan: &Scan) -> String {
         };
         let _ = writeln!(out, "{}{status}", row.key);
         for d in &row.definitions {
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "  definition  {}:{}  {} {} {}",
                 d.location.path, d.location.line, d.side, d.language, d.symbol
             );
+            if !d.metadata.is_empty() {
+                let fields: Vec<String> =
+                    d.metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let _ = write!(out, "  ({})", fields.join(", "));
+            }
+            out.push('\n');
         }
         for c in &row.checks {
             let _ = writeln!(out, "  check       {}:{}:{}", c.path, c.line, c.column);

@@ -55,13 +55,24 @@ pub fn flags(scan: &Scan) -> String {
         .map(|row| {
             json!({
                 "key": row.key,
-                "definitions": row.definitions.iter().map(|d| json!({
-                    "side": d.side,
-                    "language": d.language,
-                    "path": d.location.path,
-                    "line": d.location.line,
-                    "symbol": d.symbol,
-                })).collect::<Vec<_>>(),
+                "definitions": row.definitions.iter().map(|d| {
+                    let mut definition = json!({
+                        "side": d.side,
+                        "language": d.language,
+                        "path": d.location.path,
+                        "line": d.location.line,
+                        "symbol": d.symbol,
+                    });
+                    if !d.metadata.is_empty() {
+                        let metadata: serde_json::Map<String, Value> = d
+                            .metadata
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                            .collect();
+                        definition["metadata"] = Value::Object(metadata);
+                    }
+                    definition
+                }).collect::<Vec<_>>(),
                 "checks": row.checks.iter().map(|c| json!({
                     "path": c.path,
                     "line": c.line,

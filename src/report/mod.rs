@@ -49,6 +49,7 @@ pub struct DefinitionRow<'a> {
     pub language: &'static str,
     pub location: Location<'a>,
     pub symbol: &'a str,
+    pub metadata: &'a [(String, String)],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +83,7 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
                         language: index.files[def.file].language.name(),
                         location: location(def.file, def.name_span),
                         symbol: &def.symbol,
+                        metadata: &def.metadata,
                     }
                 })
                 .collect();
