@@ -210,6 +210,8 @@ pub(crate) struct RawCheck {
     negation_prefix: Option<String>,
     kind: Option<String>,
     transform: Option<Spanned<String>>,
+    /// A keyword argument whose boolean literal is the state the call sets.
+    state: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -707,6 +709,7 @@ fn finish_check(
         receiver: raw.receiver,
         negation_prefix: raw.negation_prefix.filter(|p| !p.is_empty()),
         kind: raw.kind,
+        state: raw.state,
         ..CheckSpec::default()
     })
 }

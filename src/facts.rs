@@ -241,5 +241,8 @@ pub struct FileFacts {
     pub forks: Vec<Fork>,
     /// Fields describing the file's flag (YAML definitions: type, milestone, group...).
     pub metadata: Vec<(String, String)>,
+    /// The state a check call sets, for specs with a `state` keyword (`override_flag(x,
+    /// active=False)`): (index into `checks`, the boolean literal passed).
+    pub check_states: Vec<(usize, bool)>,
     pub syntax_errors: Vec<SyntaxError>,
 }

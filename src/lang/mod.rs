@@ -185,6 +185,10 @@ pub struct CheckSpec {
     pub kind: Option<String>,
     /// The pack that declared the check (an index into the configuration's packs).
     pub pack: Option<usize>,
+    /// A keyword argument whose boolean literal is the state the call sets (test helpers:
+    /// `override_flag("x", active=False)` with `state = "active"`); recorded in
+    /// `FileFacts::check_states`.
+    pub state: Option<String>,
 }
 
 impl CheckSpec {
