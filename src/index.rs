@@ -103,6 +103,8 @@ pub struct Check {
     pub span: Span,
     pub key_span: Span,
     pub spec: usize,
+    /// The state the call sets, where its spec records one (`override_flag(x, active=False)`).
+    pub state: Option<bool>,
 }
 
 /// A use of a definition's symbol outside a check call.
@@ -167,7 +169,7 @@ impl Index {
         let mut check_offsets = Vec::with_capacity(index.files.len());
         for (file_id, file) in index.files.iter().enumerate() {
             check_offsets.push(checks.len());
-            for site in &file.facts.checks {
+            for (local, site) in file.facts.checks.iter().enumerate() {
                 let spec = specs.get(site.spec);
                 let key = match &site.key {
                     KeyExpr::Literal(key) => CheckKey::Key {
@@ -205,6 +207,12 @@ impl Index {
                     span: site.span,
                     key_span: site.key_span,
                     spec: site.spec,
+                    state: file
+                        .facts
+                        .check_states
+                        .iter()
+                        .find(|(check, _)| *check == local)
+                        .map(|(_, state)| *state),
                 });
             }
             // A definitions file naming its own constants (lists of all flags and the like) is

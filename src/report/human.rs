@@ -114,8 +114,8 @@ pub fn flags(scan: &Scan) -> String {
         for c in &row.checks {
             let _ = writeln!(out, "  check       {}:{}:{}", c.path, c.line, c.column);
         }
-        for (kind, r) in &row.references {
-            let _ = writeln!(
+        for (kind, r, state) in &row.references {
+            let _ = write!(
                 out,
                 "  {:<11} {}:{}:{}",
                 kind.name(),
@@ -123,6 +123,10 @@ pub fn flags(scan: &Scan) -> String {
                 r.line,
                 r.column
             );
+            if let Some(on) = state {
+                let _ = write!(out, "  (sets {})", if *on { "on" } else { "off" });
+            }
+            out.push('\n');
         }
     }
     let defined = rows.iter().filter(|r| !r.definitions.is_empty()).count();

@@ -79,13 +79,19 @@ pub fn flags(scan: &Scan) -> String {
                     "column": c.column,
                     "language": c.language,
                 })).collect::<Vec<_>>(),
-                "references": row.references.iter().map(|(kind, r)| json!({
-                    "kind": kind.name(),
-                    "path": r.path,
-                    "line": r.line,
-                    "column": r.column,
-                    "language": r.language,
-                })).collect::<Vec<_>>(),
+                "references": row.references.iter().map(|(kind, r, state)| {
+                    let mut reference = json!({
+                        "kind": kind.name(),
+                        "path": r.path,
+                        "line": r.line,
+                        "column": r.column,
+                        "language": r.language,
+                    });
+                    if let Some(on) = state {
+                        reference["state"] = Value::from(if *on { "on" } else { "off" });
+                    }
+                    reference
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

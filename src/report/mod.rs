@@ -41,7 +41,8 @@ pub struct FlagRow<'a> {
     pub key: &'a str,
     pub definitions: Vec<DefinitionRow<'a>>,
     pub checks: Vec<Location<'a>>,
-    pub references: Vec<(RefKind, Location<'a>)>,
+    /// Kind, place, and the state a test helper sets (`Some(false)` for `active=False`).
+    pub references: Vec<(RefKind, Location<'a>, Option<bool>)>,
 }
 
 pub struct DefinitionRow<'a> {
@@ -96,12 +97,16 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
                 let at = location(check.file, check.span);
                 match check.kind {
                     RefKind::Check => checks.push(at),
-                    kind => references.push((kind, at)),
+                    kind => references.push((kind, at, check.state)),
                 }
             }
             for &r in &flag.references {
                 let reference = &index.references[r];
-                references.push((reference.kind, location(reference.file, reference.span)));
+                references.push((
+                    reference.kind,
+                    location(reference.file, reference.span),
+                    None,
+                ));
             }
             checks.sort();
             references.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
