@@ -360,3 +360,25 @@ fn without_config_the_detected_packs_are_used_and_said() {
     // Waffle flags may live only in the database: no definition in code is not an error.
     assert_eq!(flaglint(&["check"], dir.path()).status.code(), Some(0));
 }
+
+#[test]
+fn test_helpers_record_the_state_they_set() {
+    let output = flaglint(
+        &["flags", ".", "--format", "json"],
+        &fixture("packs/django-waffle"),
+    );
+    let inventory: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let state_of = |key: &str| -> Vec<String> {
+        inventory["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["key"] == key)
+            .flat_map(|f| f["references"].as_array().unwrap().iter())
+            .filter_map(|r| r["state"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(state_of("new_dashboard"), ["on"]);
+    assert_eq!(state_of("reports_v2"), ["off"]);
+    assert_eq!(state_of("sampled_logging"), ["on"]);
+}

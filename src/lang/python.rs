@@ -1520,7 +1520,14 @@ impl<'a, 'o> Walker<'a, 'o> {
                     skip = Some(key_node.id());
                 }
                 let index = self.facts.checks.len();
+                let state = self.options.checks.specs()[check.spec]
+                    .state
+                    .as_deref()
+                    .and_then(|keyword| self.state_argument(arguments, keyword));
                 self.facts.checks.push(check);
+                if let Some(state) = state {
+                    self.facts.check_states.push((index, state));
+                }
                 self.check_nodes.insert(node.id(), index);
                 if let Some(&local) = self.local_calls.get(&node.id()) {
                     self.local_checks.insert(local, index);
@@ -1576,6 +1583,26 @@ impl<'a, 'o> Walker<'a, 'o> {
             },
             key_node,
         ))
+    }
+
+    /// The boolean literal (`True` / `False`, possibly parenthesised) passed to a call as the
+    /// keyword argument `keyword`; `None` when absent or not a literal.
+    fn state_argument(&self, arguments: Node<'a>, keyword: &str) -> Option<bool> {
+        if arguments.kind() != "argument_list" {
+            return None;
+        }
+        let mut cursor = arguments.walk();
+        let value = arguments.named_children(&mut cursor).find_map(|arg| {
+            let name = arg.child_by_field_name("name")?;
+            (arg.kind() == "keyword_argument" && self.text(name) == keyword)
+                .then(|| arg.child_by_field_name("value"))
+                .flatten()
+        })?;
+        match unwrap_parens(value).kind() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
     }
 
     /// `f` -> [f]; `a.b.f` -> [a, b, f]; `g().f` -> [f]; `None` when the last segment is not a
@@ -4522,5 +4549,107 @@ X = \"x\"
         assert_eq!(values.first().map(String::as_str), Some("a"));
         let long = format!("x = a{}.manager.add(\"long\")\n", ".b".repeat(100_000));
         assert_eq!(defs(&long), pairs(&[("long", "long")]));
+    }
+
+    // --- check states: the boolean a test helper sets ----------------------------------------
+
+    fn state_spec(call: &str, state: Option<&str>) -> CheckSpec {
+        CheckSpec {
+            call: vec![call.to_string()],
+            key: KeyArg {
+                position: Some(0),
+                keyword: None,
+            },
+            state: state.map(str::to_string),
+            ..CheckSpec::default()
+        }
+    }
+
+    /// Specs: 0 = `override_flag`, 1 = `override_switch`, 2 = `override_sample` (all with state
+    /// `active`), 3 = `flag_is_active` (no state).
+    fn run_states(source: &str) -> FileFacts {
+        test_extract_specs(
+            Grammar::Python,
+            Language::Python,
+            vec![
+                state_spec("override_flag", Some("active")),
+                state_spec("override_switch", Some("active")),
+                state_spec("override_sample", Some("active")),
+                state_spec("flag_is_active", None),
+            ],
+            &[],
+            source,
+        )
+    }
+
+    #[test]
+    fn check_state_true_and_false_literals() {
+        let facts = run_states(
+            "@override_flag(\"new_nav\", active=True)\n\
+             def test_a():\n\
+             \x20   with override_switch(SWITCH, active=False):\n\
+             \x20       override_sample(\"s\", active=True)\n",
+        );
+        assert_eq!(facts.checks.len(), 3);
+        // Each state points at its own call, whatever order the calls were recorded in.
+        let mut by_spec: Vec<(usize, bool)> = facts
+            .check_states
+            .iter()
+            .map(|&(i, state)| (facts.checks[i].spec, state))
+            .collect();
+        by_spec.sort();
+        assert_eq!(by_spec, vec![(0, true), (1, false), (2, true)]);
+    }
+
+    #[test]
+    fn check_state_parenthesised_literal() {
+        let facts = run_states(
+            "override_flag(\"x\", active=(False))\noverride_flag(\"y\", active=((True)))\n",
+        );
+        assert_eq!(facts.check_states, vec![(0, false), (1, true)]);
+    }
+
+    #[test]
+    fn check_state_non_literal_records_nothing() {
+        let facts = run_states(
+            "override_flag(\"x\", active=some_var)\n\
+             override_flag(\"y\", active=not True)\n\
+             override_flag(\"z\", active=1)\n\
+             override_flag(\"w\", active=\"True\")\n",
+        );
+        assert_eq!(facts.checks.len(), 4);
+        assert_eq!(facts.check_states, vec![]);
+    }
+
+    #[test]
+    fn check_state_missing_keyword_records_nothing() {
+        let facts = run_states(
+            "override_flag(\"x\")\noverride_flag(\"y\", enabled=True)\noverride_flag(\"z\", True)\n",
+        );
+        assert_eq!(facts.checks.len(), 3);
+        assert_eq!(facts.check_states, vec![]);
+    }
+
+    #[test]
+    fn check_state_needs_a_state_in_the_spec() {
+        let facts = run_states("flag_is_active(\"x\", active=True)\n");
+        assert_eq!(facts.checks.len(), 1);
+        assert_eq!(facts.check_states, vec![]);
+    }
+
+    #[test]
+    fn check_state_indices_follow_earlier_checks() {
+        let facts = run_states(
+            "flag_is_active(\"a\", active=True)\n\
+             flag_is_active(\"b\")\n\
+             override_flag(\"c\", active=some_var)\n\
+             override_switch(\"d\", active=False)\n\
+             flag_is_active(\"e\")\n\
+             override_flag(\"f\", active=True)\n",
+        );
+        assert_eq!(facts.checks.len(), 6);
+        assert_eq!(facts.check_states, vec![(3, false), (5, true)]);
+        assert_eq!(facts.checks[3].spec, 1);
+        assert_eq!(facts.checks[5].spec, 0);
     }
 }
