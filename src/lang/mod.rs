@@ -445,15 +445,7 @@ pub(crate) fn test_extract_definitions(
     definitions: DefinitionShapes,
     source: &str,
 ) -> FileFacts {
-    let matcher = CheckMatcher::default();
-    let interesting = HashSet::new();
-    let options = ExtractOptions {
-        language,
-        checks: &matcher,
-        interesting: &interesting,
-        definitions: &definitions,
-    };
-    extract(grammar, source, &options)
+    test_extract_with(grammar, language, Vec::new(), &[], definitions, source)
 }
 
 /// Test helper: extracts `source` with the given check specs (any shape) and interesting names.
@@ -465,9 +457,27 @@ pub(crate) fn test_extract_specs(
     interesting: &[&str],
     source: &str,
 ) -> FileFacts {
+    test_extract_with(
+        grammar,
+        language,
+        specs,
+        interesting,
+        DefinitionShapes::default(),
+        source,
+    )
+}
+
+#[cfg(test)]
+fn test_extract_with(
+    grammar: Grammar,
+    language: Language,
+    specs: Vec<CheckSpec>,
+    interesting: &[&str],
+    definitions: DefinitionShapes,
+    source: &str,
+) -> FileFacts {
     let matcher = CheckMatcher::new(specs);
     let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
-    let definitions = DefinitionShapes::default();
     let options = ExtractOptions {
         language,
         checks: &matcher,
@@ -475,6 +485,15 @@ pub(crate) fn test_extract_specs(
         definitions: &definitions,
     };
     extract(grammar, source, &options)
+}
+
+/// Test helper: `[("a", "b")]` as owned pairs.
+#[cfg(test)]
+pub(crate) fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[cfg(test)]

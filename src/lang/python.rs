@@ -2190,7 +2190,7 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, Grammar, Language};
+    use crate::lang::{pairs, test_extract, Grammar, Language};
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -2239,13 +2239,6 @@ mod tests {
             .string_consts
             .iter()
             .map(|c| (c.symbol.join("."), c.value.clone()))
-            .collect()
-    }
-
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
     }
 

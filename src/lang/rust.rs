@@ -2127,7 +2127,9 @@ fn is_end_of_input(err: &syn::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, test_extract_specs, CheckSpec, Grammar, KeyArg, Language};
+    use crate::lang::{
+        pairs, test_extract, test_extract_specs, CheckSpec, Grammar, KeyArg, Language,
+    };
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -4051,13 +4053,6 @@ impl<T: Clone> S<T> where T: Send {
             .string_consts
             .iter()
             .map(|c| (c.symbol.join("::"), c.value.clone()))
-            .collect()
-    }
-
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
     }
 
