@@ -417,15 +417,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| (d.path.span(), format!("invalid path pattern: {e}")))?;
-            let transform = match &d.transform {
-                None => KeyTransform::None,
-                Some(text) => KeyTransform::parse(text.get_ref()).ok_or_else(|| {
-                    (
-                        text.span(),
-                        format!("unknown transform `{}`; expected \"snake_case\", \"kebab-case\", \"camelCase\" or \"none\"", text.get_ref()),
-                    )
-                })?,
-            };
+            let transform = parse_transform(d.transform.as_ref())?;
             let registrations = match (&d.register, &d.key) {
                 (None, None) => Vec::new(),
                 (Some(call), Some(key)) => {
@@ -434,19 +426,12 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                         _ => {
                             return Err((
                                 key.span(),
-                                "`key` of a `register` definition is a 0-based position".to_string(),
+                                "`key` of a `register` definition is a 0-based position"
+                                    .to_string(),
                             ))
                         }
                     };
-                    let segments = call
-                        .get_ref()
-                        .split(['.', ':'])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect::<Vec<_>>();
-                    if segments.is_empty() || segments.iter().any(|s| !is_identifier(s)) {
-                        return Err((call.span(), format!("`{}` is not a callee name", call.get_ref())));
-                    }
+                    let segments = parse_name(call)?;
                     vec![(
                         segments,
                         KeyArg {
@@ -456,7 +441,10 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     )]
                 }
                 (Some(call), None) => {
-                    return Err((call.span(), "`register` needs `key`, the key's position".to_string()))
+                    return Err((
+                        call.span(),
+                        "`register` needs `key`, the key's position".to_string(),
+                    ))
                 }
                 (None, Some(key)) => {
                     return Err((key.span(), "`key` goes with `register`".to_string()))
@@ -601,21 +589,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
             ))
         }
     };
-    let call: Vec<String> = text
-        .get_ref()
-        .split(['.', ':'])
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    if call.is_empty() || call.iter().any(|s| !is_identifier(s)) {
-        return Err((
-            text.span(),
-            format!(
-                "`{}` is not a name: expected `name`, `a.name` or `a::name`",
-                text.get_ref()
-            ),
-        ));
-    }
+    let call = parse_name(text)?;
     let shape = match (form, &raw.prop, &raw.generic) {
         ("call", None, None) => Shape::Call,
         ("call", None, Some(constant)) => Shape::Generic {
@@ -634,18 +608,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         ("property", ..) => Shape::Property,
         _ => Shape::Destructure,
     };
-    let transform = match &raw.transform {
-        None => KeyTransform::None,
-        Some(text) => KeyTransform::parse(text.get_ref()).ok_or_else(|| {
-            (
-                text.span(),
-                format!(
-                    "unknown transform `{}`; expected \"snake_case\", \"kebab-case\", \"camelCase\" or \"none\"",
-                    text.get_ref()
-                ),
-            )
-        })?,
-    };
+    let transform = parse_transform(raw.transform.as_ref())?;
     let key = match (&raw.key, &shape) {
         (Some(key), _) => key,
         (None, Shape::Call) => {
@@ -752,6 +715,42 @@ fn pack_entries(value: &Spanned<toml::Value>) -> Result<Vec<(String, PackOptions
             .collect(),
         _ => Err(wrong()),
     }
+}
+
+/// `name`, `a.name` or `a::name` as its segments.
+fn parse_name(text: &Spanned<String>) -> Result<Vec<String>, BuildError> {
+    let segments: Vec<String> = text
+        .get_ref()
+        .split(['.', ':'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if segments.is_empty() || segments.iter().any(|s| !is_identifier(s)) {
+        return Err((
+            text.span(),
+            format!(
+                "`{}` is not a name: expected `name`, `a.name` or `a::name`",
+                text.get_ref()
+            ),
+        ));
+    }
+    Ok(segments)
+}
+
+/// A `transform = "..."` value (absent: no transform).
+fn parse_transform(text: Option<&Spanned<String>>) -> Result<KeyTransform, BuildError> {
+    let Some(text) = text else {
+        return Ok(KeyTransform::None);
+    };
+    KeyTransform::parse(text.get_ref()).ok_or_else(|| {
+        (
+            text.span(),
+            format!(
+                "unknown transform `{}`; expected \"snake_case\", \"kebab-case\", \"camelCase\" or \"none\"",
+                text.get_ref()
+            ),
+        )
+    })
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -1593,7 +1593,8 @@ mod tests {
 
     #[test]
     fn glob_cycles_resolve_in_bounded_time() {
-        // Every module glob-imports every other: unbounded, this branches exponentially.
+        // Every module glob-imports every other: without the step budget this branches
+        // exponentially and never finishes.
         let rust =
             |segments: &[&str]| ModuleRef::Rust(segments.iter().map(|s| s.to_string()).collect());
         let modules: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
@@ -1616,10 +1617,8 @@ mod tests {
                 )
             })
             .collect();
-        let started = std::time::Instant::now();
         let index = Index::build(files, &Layout::default(), &[]);
         assert_eq!(index.checks.len(), 60);
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
