@@ -54,6 +54,39 @@ struct RawConfig {
     #[serde(default)]
     parity: RawParity,
     packs: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    django: RawDjango,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDjango {
+    migrations: Option<bool>,
+    #[serde(default)]
+    create_operations: Vec<Spanned<String>>,
+    #[serde(default)]
+    delete_operations: Vec<Spanned<String>>,
+}
+
+/// How Django migrations are read (`[django]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Django {
+    /// `migrations = true`: every migration is read (the migration graph, `flag-not-created`,
+    /// `migration-conflict`); `false`: none is; unset: migrations that mention waffle or a custom
+    /// operation are read for flag history when the django-waffle pack or a custom operation is
+    /// configured.
+    pub migrations: Option<bool>,
+    /// Custom migration operations that create a waffle row (`CreateWaffleSwitch("name", True)`).
+    pub create_operations: Vec<String>,
+    /// Custom migration operations that delete one.
+    pub delete_operations: Vec<String>,
+}
+
+impl Django {
+    /// Every migration file is read, and the rules that need the whole graph run.
+    pub fn full(&self) -> bool {
+        self.migrations == Some(true)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -274,6 +307,7 @@ pub struct Config {
     pub frontend_key: KeyMapping,
     /// The enabled flag-system packs; their checks are in `checks` after the user's own.
     pub packs: Vec<Pack>,
+    pub django: Django,
 }
 
 impl Config {
@@ -289,6 +323,19 @@ impl Config {
             severities: BTreeMap::new(),
             frontend_key: KeyMapping::Same,
             packs: Vec::new(),
+            django: Django::default(),
+        }
+    }
+
+    /// Whether migrations are read for flag history at all.
+    pub fn reads_migrations(&self) -> bool {
+        match self.django.migrations {
+            Some(on) => on,
+            None => {
+                self.packs.iter().any(|p| p.name == "django-waffle")
+                    || !self.django.create_operations.is_empty()
+                    || !self.django.delete_operations.is_empty()
+            }
         }
     }
 
@@ -546,6 +593,28 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         })?,
     };
 
+    let operation_names = |names: Vec<Spanned<String>>| {
+        names
+            .into_iter()
+            .map(|name| {
+                if is_identifier(name.get_ref()) {
+                    Ok(name.into_inner())
+                } else {
+                    Err((
+                        name.span(),
+                        "expected the operation's class name, such as \"CreateWaffleFlag\""
+                            .to_string(),
+                    ))
+                }
+            })
+            .collect::<Result<Vec<_>, BuildError>>()
+    };
+    let django = Django {
+        migrations: raw.django.migrations,
+        create_operations: operation_names(raw.django.create_operations)?,
+        delete_operations: operation_names(raw.django.delete_operations)?,
+    };
+
     Ok(Config {
         file: None,
         base_dir,
@@ -556,6 +625,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         severities,
         frontend_key,
         packs,
+        django,
     })
 }
 

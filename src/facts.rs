@@ -245,4 +245,103 @@ pub struct FileFacts {
     /// active=False)`): (index into `checks`, the boolean literal passed).
     pub check_states: Vec<(usize, bool)>,
     pub syntax_errors: Vec<SyntaxError>,
+    /// A Django migration module (`<app>/migrations/NNNN_name.py` with a `Migration` class).
+    pub migration: Option<MigrationFacts>,
+}
+
+/// The three models of django-waffle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaffleKind {
+    Flag,
+    Switch,
+    Sample,
+}
+
+impl WaffleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            WaffleKind::Flag => "flag",
+            WaffleKind::Switch => "switch",
+            WaffleKind::Sample => "sample",
+        }
+    }
+}
+
+/// Whether an operation creates or deletes a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlagAction {
+    Create,
+    Delete,
+}
+
+/// When a flag operation runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// Applying the migration: the forward function of a `RunPython` (or a function it calls), or
+    /// a custom operation listed in `operations`.
+    Forward,
+    /// Unapplying it: the reverse function of a `RunPython` (or a function it calls).
+    Reverse,
+    /// A function no `RunPython` of the file reaches.
+    Unreferenced,
+}
+
+/// The reverse of a `RunPython`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reverse {
+    /// No reverse: the migration cannot be unapplied.
+    Missing,
+    /// `RunPython.noop`, `lambda *a: None`, or a function of the file whose body does nothing.
+    Noop,
+    /// A function of the file, by name.
+    Function(String),
+    /// Something else (an imported function, a call): assumed to do the work.
+    Other,
+}
+
+/// One `migrations.RunPython(code, reverse_code)` in `operations`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunPython {
+    /// The whole `RunPython(...)` call.
+    pub span: Span,
+    /// The forward function's name, when it is a function of the file.
+    pub forward: Option<String>,
+    pub reverse: Reverse,
+}
+
+/// A creation or deletion of a waffle row, by the ORM or by a configured custom operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagOp {
+    pub action: FlagAction,
+    pub kind: WaffleKind,
+    pub key: KeyExpr,
+    /// The operation: `Flag.objects.create(...)`, `.filter(...).delete()`, `CreateFlag(...)`.
+    pub span: Span,
+    /// The key expression (for a loop: the list element).
+    pub key_span: Span,
+    pub direction: Direction,
+    /// The `RunPython` (index into [`MigrationFacts::run_python`]) whose function runs the
+    /// operation; `None` for custom operations in `operations` and unreferenced functions.
+    pub run_python: Option<usize>,
+    /// Literal fields of a creation: keyword arguments and `defaults={...}` entries other than
+    /// `name` (`everyone` = `True`/`False`/`None`, `percent` = `50`, `active` = `True`, ...), in
+    /// source order, values as written.
+    pub initial: Vec<(String, String)>,
+}
+
+/// What a Django migration module declares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationFacts {
+    /// The `class Migration(...)` name.
+    pub class_span: Span,
+    /// `dependencies`: literal `(app_label, migration_name)` pairs with the span of each pair.
+    /// `swappable_dependency(...)` and other non-literal entries are left out.
+    pub dependencies: Vec<(String, String, Span)>,
+    /// `replaces` of a squashed migration: `(app_label, migration_name)` pairs.
+    pub replaces: Vec<(String, String)>,
+    pub run_python: Vec<RunPython>,
+    /// Flag operations in source order.
+    pub flag_ops: Vec<FlagOp>,
 }

@@ -149,6 +149,19 @@ pub struct Index {
     pub check_offsets: Vec<usize>,
     /// Flag key to its occurrences, sorted by key.
     pub flags: BTreeMap<String, Flag>,
+    /// The key of every flag operation of every migration, in file order.
+    pub migration_keys: Vec<MigrationKey>,
+    /// Django apps, their migration graphs and the history of every waffle row.
+    pub django: crate::django::Project,
+}
+
+/// The resolved key of one flag operation of a migration.
+#[derive(Clone, Debug)]
+pub struct MigrationKey {
+    pub file: FileId,
+    /// Index into the file's `MigrationFacts::flag_ops`.
+    pub op: usize,
+    pub key: CheckKey,
 }
 
 impl Index {
@@ -167,34 +180,19 @@ impl Index {
         let mut references = Vec::new();
         let mut missing = Vec::new();
         let mut check_offsets = Vec::with_capacity(index.files.len());
+        let mut migration_keys = Vec::new();
         for (file_id, file) in index.files.iter().enumerate() {
             check_offsets.push(checks.len());
             for (local, site) in file.facts.checks.iter().enumerate() {
                 let spec = specs.get(site.spec);
-                let key = match &site.key {
-                    KeyExpr::Literal(key) => CheckKey::Key {
-                        key: literal_key(key, spec),
-                        source: KeySource::Literal,
-                    },
-                    KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
-                    KeyExpr::Path(path) => match resolver.resolve(file_id, &site.scope, path) {
-                        Resolved::Flag(def) => CheckKey::Key {
-                            key: index.definitions[def].key.clone(),
-                            source: KeySource::Definition(def),
-                        },
-                        Resolved::Constant(key) => CheckKey::Key {
-                            key,
-                            source: KeySource::LocalConstant,
-                        },
-                        Resolved::Missing { symbol, file } => {
-                            CheckKey::MissingSymbol { symbol, file }
-                        }
-                        Resolved::Unresolved => CheckKey::Dynamic(format!(
-                            "`{}`, which is not a known flag constant",
-                            path.join(separator(file.language))
-                        )),
-                    },
-                };
+                let key = resolve_expr(
+                    &resolver,
+                    &index.definitions,
+                    file_id,
+                    &site.scope,
+                    &site.key,
+                    spec,
+                );
                 let kind = if spec.is_some_and(|s| s.test_helper) {
                     RefKind::Test
                 } else {
@@ -214,6 +212,28 @@ impl Index {
                         .find(|(check, _)| *check == local)
                         .map(|(_, state)| *state),
                 });
+            }
+            if let Some(migration) = &file.facts.migration {
+                for (op, flag_op) in migration.flag_ops.iter().enumerate() {
+                    let key = resolve_expr(&resolver, &index.definitions, file_id, &[], &flag_op.key, None);
+                    migration_keys.push(MigrationKey { file: file_id, op, key });
+                }
+            }
+            if file.role == FileRole::Migration {
+                // A migration importing a constant that is gone breaks `migrate` on a fresh database.
+                for import in file.facts.imports.iter().filter(|i| i.name.is_some()) {
+                    if let Resolved::Missing { symbol, file: defined_in } =
+                        resolver.resolve(file_id, &[], std::slice::from_ref(&import.local))
+                    {
+                        missing.push(MissingUse {
+                            file: file_id,
+                            kind: RefKind::Migration,
+                            symbol,
+                            defined_in,
+                            span: import.span,
+                        });
+                    }
+                }
             }
             // A definitions file naming its own constants (lists of all flags and the like) is
             // part of the definition, not a use.
@@ -244,6 +264,7 @@ impl Index {
         index.check_offsets = check_offsets;
         index.references = references;
         index.missing = missing;
+        index.migration_keys = migration_keys;
         index.group_by_key();
         index
     }
@@ -338,6 +359,40 @@ fn literal_key(key: &str, spec: Option<&CheckSpec>) -> String {
         .and_then(|prefix| key.strip_prefix(prefix))
         .unwrap_or(key);
     spec.transform.apply(key)
+}
+
+/// What a key expression of `file` denotes: a literal (rewritten as `spec` says), a definition, a
+/// local constant, a missing constant, or nothing known.
+fn resolve_expr(
+    resolver: &Resolver,
+    definitions: &[Definition],
+    file: FileId,
+    scope: &[String],
+    key: &KeyExpr,
+    spec: Option<&CheckSpec>,
+) -> CheckKey {
+    match key {
+        KeyExpr::Literal(key) => CheckKey::Key {
+            key: literal_key(key, spec),
+            source: KeySource::Literal,
+        },
+        KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
+        KeyExpr::Path(path) => match resolver.resolve(file, scope, path) {
+            Resolved::Flag(def) => CheckKey::Key {
+                key: definitions[def].key.clone(),
+                source: KeySource::Definition(def),
+            },
+            Resolved::Constant(key) => CheckKey::Key {
+                key,
+                source: KeySource::LocalConstant,
+            },
+            Resolved::Missing { symbol, file } => CheckKey::MissingSymbol { symbol, file },
+            Resolved::Unresolved => CheckKey::Dynamic(format!(
+                "`{}`, which is not a known flag constant",
+                path.join(separator(resolver.files[file].language))
+            )),
+        },
+    }
 }
 
 /// The kind of an occurrence, from where it is.

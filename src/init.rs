@@ -133,6 +133,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 checks: &no_checks,
                 interesting: &no_names,
                 definitions: &no_shapes,
+                migration: None,
             };
             let facts = lang::extract(grammar, &text, &options);
             let flags = facts.string_consts.iter().filter(|c| c.exported).count();

@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod django;
 pub mod facts;
+pub mod git;
 pub mod index;
 pub mod init;
 pub mod lang;
@@ -153,12 +155,20 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .partition(|(_, role)| matches!(role, FileRole::Definitions(_)));
     // YAML is read only as definitions files.
     other_files.retain(|(file, _)| file.language != Language::Yaml);
+    let migration_options = lang::migration::MigrationOptions {
+        create_operations: &config.django.create_operations,
+        delete_operations: &config.django.delete_operations,
+    };
+    let context = Context {
+        config: &config,
+        migrations: config.reads_migrations().then_some(&migration_options),
+    };
     let definitions: Vec<Processed> = pool.install(|| {
         definition_files
             .par_iter()
             .map(|(file, role)| {
                 let source = definition_source(file, &base_dir, &config);
-                process(file, *role, source, &config, &no_names, None)
+                process(file, *role, source, &context, &no_names, None)
             })
             .collect()
     });
@@ -174,7 +184,9 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let others: Vec<Processed> = pool.install(|| {
         other_files
             .par_iter()
-            .map(|(file, role)| process(file, *role, None, &config, &interesting, Some(&prefilter)))
+            .map(|(file, role)| {
+                process(file, *role, None, &context, &interesting, Some(&prefilter))
+            })
             .collect()
     });
 
@@ -208,7 +220,10 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
 
     let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
     let layout = Layout::discover(&root, &rels);
-    let index = Index::build(indexed, &layout, config.checks.specs());
+    let mut index = Index::build(indexed, &layout, config.checks.specs());
+    let markers = read_markers(&walked.markers, &mut notes);
+    let recovered = django::recover_values(&index, &root);
+    index.django = django::Project::build(&index, config.django.full(), &markers, recovered);
     rules::run(&index, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[suppress::Suppression])> = index
@@ -228,6 +243,27 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         stats,
         notes,
     })
+}
+
+/// The text of each `latest_migrations/<app>` file (a note for the unreadable ones).
+fn read_markers(markers: &[walk::SourceMarker], notes: &mut Vec<String>) -> Vec<(String, String)> {
+    const MAX_MARKER_LEN: u64 = 4096;
+    let mut read = Vec::new();
+    for marker in markers {
+        let text = std::fs::File::open(&marker.path).and_then(|file| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(file, MAX_MARKER_LEN),
+                &mut text,
+            )?;
+            Ok(text)
+        });
+        match text {
+            Ok(text) => read.push((marker.rel.clone(), text)),
+            Err(e) => notes.push(format!("skipped unreadable file {}: {e}", marker.rel)),
+        }
+    }
+    read
 }
 
 /// Decides what a file is for: definitions (by the configuration), tests, migrations, production.
@@ -295,6 +331,13 @@ struct Prefilter {
     /// Re-exporting modules (`__init__.py`, `index.ts`, `mod.rs`) may mention only the definitions
     /// module's name.
     barrels: Option<AhoCorasick>,
+    /// Migration modules: every one is read (`None`: none is), or those that match.
+    migrations: Option<MigrationFilter>,
+}
+
+enum MigrationFilter {
+    All,
+    Matching(AhoCorasick),
 }
 
 impl Prefilter {
@@ -360,7 +403,20 @@ impl Prefilter {
             Language::Rust,
             Language::Template,
         ];
+        let migrations = if config.django.full() {
+            Some(MigrationFilter::All)
+        } else if config.reads_migrations() {
+            let words: Vec<&str> = ["waffle", "WAFFLE_"]
+                .into_iter()
+                .chain(config.django.create_operations.iter().map(String::as_str))
+                .chain(config.django.delete_operations.iter().map(String::as_str))
+                .collect();
+            build(&words).map(MigrationFilter::Matching)
+        } else {
+            None
+        };
         Prefilter {
+            migrations,
             names: languages
                 .into_iter()
                 .map(|language| (language, build(&names_for(language))))
@@ -369,7 +425,14 @@ impl Prefilter {
         }
     }
 
-    fn may_hold_facts(&self, file: &SourceFile, bytes: &[u8]) -> bool {
+    fn may_hold_facts(&self, file: &SourceFile, role: FileRole, bytes: &[u8]) -> bool {
+        if role == FileRole::Migration {
+            match &self.migrations {
+                Some(MigrationFilter::All) => return true,
+                Some(MigrationFilter::Matching(words)) if words.is_match(bytes) => return true,
+                _ => {}
+            }
+        }
         let names = self
             .names
             .iter()
@@ -401,12 +464,19 @@ struct Processed {
     file: Option<IndexedFile>,
 }
 
+/// What every file's processing shares.
+struct Context<'a> {
+    config: &'a Config,
+    /// Set when migration modules are read for flag history.
+    migrations: Option<&'a lang::migration::MigrationOptions<'a>>,
+}
+
 /// Reads one file, prefilters it and extracts its facts; a panic is contained to this file.
 fn process(
     file: &SourceFile,
     role: FileRole,
     source: Option<&DefinitionSource>,
-    config: &Config,
+    context: &Context,
     interesting: &HashSet<String>,
     prefilter: Option<&Prefilter>,
 ) -> Processed {
@@ -414,7 +484,7 @@ fn process(
         file,
         role,
         source,
-        config,
+        context,
         interesting,
         prefilter,
         lang::extract,
@@ -427,7 +497,7 @@ fn process_with(
     file: &SourceFile,
     role: FileRole,
     definitions: Option<&DefinitionSource>,
-    config: &Config,
+    context: &Context,
     interesting: &HashSet<String>,
     prefilter: Option<&Prefilter>,
     extract: impl Fn(lang::Grammar, &str, &ExtractOptions) -> FileFacts,
@@ -452,7 +522,7 @@ fn process_with(
         return done(Outcome::Binary, None);
     }
     if let Some(prefilter) = prefilter {
-        if !prefilter.may_hold_facts(file, &bytes) {
+        if !prefilter.may_hold_facts(file, role, &bytes) {
             return done(Outcome::Filtered, None);
         }
     }
@@ -463,9 +533,10 @@ fn process_with(
     let no_shapes = DefinitionShapes::default();
     let options = ExtractOptions {
         language: file.language,
-        checks: &config.checks,
+        checks: &context.config.checks,
         interesting,
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
+        migration: context.migrations.filter(|_| role == FileRole::Migration),
     };
     let work = || match (file.grammar, definitions) {
         (lang::Grammar::Yaml, Some(entry)) => {
@@ -535,19 +606,23 @@ mod tests {
             size: 6,
         };
         let config = Config::empty(dir.path().to_path_buf());
+        let context = Context {
+            config: &config,
+            migrations: None,
+        };
         let names = HashSet::new();
         let processed = process_with(
             &file,
             FileRole::Production,
             None,
-            &config,
+            &context,
             &names,
             None,
             |_, _, _| panic!("extractor bug"),
         );
         assert!(matches!(processed.outcome, Outcome::Panicked(ref m) if m == "extractor bug"));
         assert!(processed.file.is_none());
-        let processed = process(&file, FileRole::Production, None, &config, &names, None);
+        let processed = process(&file, FileRole::Production, None, &context, &names, None);
         assert!(matches!(processed.outcome, Outcome::Parsed));
     }
 

@@ -31,6 +31,15 @@ pub struct Walked {
     pub too_large: Vec<String>,
     /// Directories or entries the walk could not read, with the reason.
     pub errors: Vec<String>,
+    /// `latest_migrations/<app>` files naming an app's newest Django migration.
+    pub markers: Vec<SourceMarker>,
+}
+
+/// A `latest_migrations/<app>` file.
+#[derive(Clone, Debug)]
+pub struct SourceMarker {
+    pub path: PathBuf,
+    pub rel: String,
 }
 
 /// Directory names never worth scanning, whatever the ignore files say.
@@ -77,6 +86,12 @@ pub fn walk(
                     return WalkState::Continue;
                 }
                 let Some((grammar, language)) = lang::detect(entry.path()) else {
+                    if is_marker(entry.path()) {
+                        lock(found).markers.push(SourceMarker {
+                            path: entry.path().to_path_buf(),
+                            rel: relative(root, entry.path()),
+                        });
+                    }
                     return WalkState::Continue;
                 };
                 let rel = relative(root, entry.path());
@@ -99,7 +114,17 @@ pub fn walk(
     walked.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     walked.too_large.sort();
     walked.errors.sort();
+    walked.markers.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(walked)
+}
+
+/// `latest_migrations/<app>`: a file without extension in a directory of that name.
+fn is_marker(path: &Path) -> bool {
+    path.extension().is_none()
+        && path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|name| name == "latest_migrations")
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -145,11 +170,14 @@ mod tests {
         write(root, "node_modules/pkg/index.js", "x\n");
         write(root, "big.py", &"#".repeat(200));
         write(root, "README.md", "# readme\n");
+        write(root, "backend/latest_migrations/users", "0072_x\n");
         let walked = walk(root, root, &["vendor/**".to_string()], 100, 2).unwrap();
         let rels: Vec<_> = walked.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["app/ui.tsx", "app/views.py"]);
         assert_eq!(walked.too_large, ["big.py"]);
         assert_eq!(walked.files[0].grammar, Grammar::Tsx);
+        let markers: Vec<_> = walked.markers.iter().map(|m| m.rel.as_str()).collect();
+        assert_eq!(markers, ["backend/latest_migrations/users"]);
     }
 
     #[cfg(unix)]

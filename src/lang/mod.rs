@@ -3,6 +3,7 @@
 //! Python and TypeScript/JavaScript are parsed with tree-sitter, Rust with `syn`. Every extractor
 //! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
 
+pub mod migration;
 pub mod python;
 pub mod rust;
 pub mod template;
@@ -385,6 +386,8 @@ pub struct ExtractOptions<'a> {
     pub interesting: &'a HashSet<String>,
     /// For a definitions file: where it declares flags besides string constants.
     pub definitions: &'a DefinitionShapes,
+    /// For a Django migration module whose flag operations are wanted: the custom operations.
+    pub migration: Option<&'a migration::MigrationOptions<'a>>,
 }
 
 /// Deepest bracket nesting a Rust file may have before `syn` (which recurses) is not run on it.
@@ -483,6 +486,7 @@ fn test_extract_with(
         checks: &matcher,
         interesting: &interesting,
         definitions: &definitions,
+        migration: None,
     };
     extract(grammar, source, &options)
 }

@@ -75,7 +75,11 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
     let mut walker = Walker::new(source, &lines, options, root);
     walker.facts.syntax_errors = syntax_errors(root, source, &lines);
     walker.walk(root);
-    walker.finish()
+    let mut facts = walker.finish();
+    if let Some(migration) = options.migration {
+        facts.migration = super::migration::extract(root, source, &lines, migration);
+    }
+    facts
 }
 
 /// Where the source could make the scanner hold more than [`MAX_INDENT_LEVELS`] indentation

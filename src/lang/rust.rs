@@ -4402,6 +4402,7 @@ struct S { on: bool }
             checks: &matcher,
             interesting: &interesting,
             definitions: &definitions,
+            migration: None,
         };
         let facts = extract(source, &options);
         assert_eq!(symbol_values(&facts), pairs(&[("k", "k")]));

@@ -4899,6 +4899,7 @@ d';");
                 checks: &matcher,
                 interesting: &interesting,
                 definitions: &definitions,
+                migration: None,
             };
             for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {
                 let _ = extract(&source[..end], false, &options);

@@ -4,16 +4,23 @@
 //! Example / How to fix), then the check, then its tests. `flaglint rule NAME` prints the docs.
 
 mod chained_fork;
+mod cleanup_in_wrong_app;
 mod compound_fork;
+mod deleted_flag_still_used;
 mod duplicate_flag;
 mod dynamic_flag_key;
+mod flag_not_created;
 mod flag_value_mismatch;
 mod frontend_only_gate;
 mod internal_error;
+mod irreversible_flag_migration;
 mod literal_flag_key;
+mod migration_conflict;
+mod migration_constant_missing;
 mod missing_backend_flag;
 mod negated_fork;
 mod nested_fork;
+mod orphaned_flag;
 mod parse_error;
 mod undefined_flag;
 mod unused_flag;
@@ -21,9 +28,9 @@ mod unused_suppression;
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span};
-use crate::index::{CheckKey, FileId, Index, RefKind};
+use crate::index::{code_side, CheckKey, FileId, Index, RefKind};
 
 pub use internal_error::internal_error;
 
@@ -112,6 +119,13 @@ rule_table! {
     NestedFork => "nested-fork", Warning, nested_fork;
     ChainedFork => "chained-fork", Warning, chained_fork;
     UnusedSuppression => "unused-suppression", Warning, unused_suppression;
+    FlagNotCreated => "flag-not-created", Warning, flag_not_created;
+    DeletedFlagStillUsed => "deleted-flag-still-used", Error, deleted_flag_still_used;
+    MigrationConstantMissing => "migration-constant-missing", Error, migration_constant_missing;
+    IrreversibleFlagMigration => "irreversible-flag-migration", Warning, irreversible_flag_migration;
+    MigrationConflict => "migration-conflict", Error, migration_conflict;
+    CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
+    OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
 }
 
 impl RuleId {
@@ -224,6 +238,13 @@ pub fn run(index: &Index, sink: &mut Sink) {
     compound_fork::check(index, sink);
     nested_fork::check(index, sink);
     chained_fork::check(index, sink);
+    flag_not_created::check(index, sink);
+    deleted_flag_still_used::check(index, sink);
+    migration_constant_missing::check(index, sink);
+    irreversible_flag_migration::check(index, sink);
+    migration_conflict::check(index, sink);
+    cleanup_in_wrong_app::check(index, sink);
+    orphaned_flag::check(index, sink);
 }
 
 /// The README's rule table, generated from the rule table (a test keeps the README in sync).
@@ -280,6 +301,73 @@ fn fork_flag(index: &Index, file: FileId, fork: &Fork) -> Option<String> {
         [Some(key)] => Some(key.clone()),
         _ => None,
     }
+}
+
+/// A place in code that checks a flag or names its constant, outside definitions and migrations.
+struct KeyUse {
+    file: FileId,
+    span: Span,
+    kind: RefKind,
+    /// A check call (not just a use of the constant).
+    is_check: bool,
+}
+
+/// The checks and references of a backend key: backend code spells it as is, frontend code as the
+/// `[parity] frontend-key` mapping does. Migrations do not count: they are history.
+fn key_uses(index: &Index, key: &str, mapping: &KeyMapping) -> Vec<KeyUse> {
+    let frontend_key = mapping.to_frontend(key);
+    let spelled = |file: FileId, as_checked: &str| {
+        let side = code_side(index.files[file].language);
+        (side == Side::Backend && as_checked == key)
+            || (side == Side::Frontend && as_checked == frontend_key)
+    };
+    let mut uses = Vec::new();
+    let keys: &[&str] = if frontend_key == key {
+        &[key]
+    } else {
+        &[key, &frontend_key]
+    };
+    for &spelling in keys {
+        let Some(flag) = index.flags.get(spelling) else {
+            continue;
+        };
+        for &c in &flag.checks {
+            let check = &index.checks[c];
+            if check.kind != RefKind::Migration && spelled(check.file, spelling) {
+                uses.push(KeyUse {
+                    file: check.file,
+                    span: check.span,
+                    kind: check.kind,
+                    is_check: true,
+                });
+            }
+        }
+        for &r in &flag.references {
+            let reference = &index.references[r];
+            if !matches!(reference.kind, RefKind::Migration | RefKind::Definition)
+                && spelled(reference.file, spelling)
+            {
+                uses.push(KeyUse {
+                    file: reference.file,
+                    span: reference.span,
+                    kind: reference.kind,
+                    is_check: false,
+                });
+            }
+        }
+    }
+    uses.sort_by_key(|u| (u.file, u.span.start));
+    uses.dedup_by_key(|u| (u.file, u.span.start));
+    uses
+}
+
+/// Whether any definition declares a backend key (on the frontend: under its mapped spelling).
+fn is_defined(index: &Index, key: &str, mapping: &KeyMapping) -> bool {
+    let frontend_key = mapping.to_frontend(key);
+    index.definitions.iter().any(|d| match d.side {
+        Side::Backend => d.key == key,
+        Side::Frontend => d.key == frontend_key,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,63 @@
+//! `cleanup-in-wrong-app`: a flag deleted by a migration of another app than the one that created it.
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::facts::FlagAction;
+use crate::index::Index;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a flag is deleted by a migration of an app other than the one that created it",
+    what_it_does: "Reports a migration that deletes a flag (switch, sample) when every migration \
+that creates it belongs to another Django app.",
+    why_is_this_bad: "Migrations of different apps are ordered only by their explicit \
+dependencies. A deletion in another app may run before the creation on a fresh database (leaving \
+the row behind), and unapplying one app's migrations no longer restores a consistent state. The \
+playbook: the cleanup migration goes in the app where the flag was introduced.",
+    example: "# backend/users/migrations/0072_add_flag.py creates \"pricing_paywall\"\n\
+# backend/workflows/migrations/0031_cleanup.py\n\
+Flag.objects.filter(name=\"pricing_paywall\").delete()  # cleanup-in-wrong-app",
+    how_to_fix: "Move the deletion to a new migration of the app that created the flag (and, when \
+removing several flags, write one cleanup migration per creating app).",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::CleanupInWrongApp) {
+        return;
+    }
+    let project = &index.django;
+    for key in project.by_key.keys() {
+        let events: Vec<_> = project.events_of(key).collect();
+        for deletion in events.iter().filter(|e| e.action == FlagAction::Delete) {
+            let creators: Vec<_> = events
+                .iter()
+                .filter(|e| e.action == FlagAction::Create && e.kind == deletion.kind)
+                .collect();
+            let app = project.migrations[deletion.migration].app;
+            if creators.is_empty()
+                || creators
+                    .iter()
+                    .any(|c| project.migrations[c.migration].app == app)
+            {
+                continue;
+            }
+            let created_by = project.migration_name(creators[0].migration);
+            let creator_app = project.app_label(creators[0].migration);
+            sink.report(
+                RuleId::CleanupInWrongApp,
+                Finding {
+                    message: format!(
+                        "{} `{key}` is deleted in app `{}`, but it was created by migration {created_by}",
+                        deletion.kind.name(),
+                        project.app_label(deletion.migration)
+                    ),
+                    help: Some(format!(
+                        "delete it in a new migration of `{creator_app}`, the app that created it"
+                    )),
+                    label: Some("deleted outside its app".to_string()),
+                    path: index.path(deletion.file).to_string(),
+                    span: Some(deletion.span),
+                    flag: Some(key.clone()),
+                },
+            );
+        }
+    }
+}

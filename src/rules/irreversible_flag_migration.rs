@@ -1,0 +1,80 @@
+//! `irreversible-flag-migration`: a migration deletes a flag and cannot bring it back.
+
+use std::collections::HashMap;
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::facts::{Direction, FlagAction, KeyExpr, Reverse};
+use crate::index::{CheckKey, Index};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a migration deletes a flag with no reverse, or a no-op reverse",
+    what_it_does: "Reports a `RunPython` whose forward function deletes a flag (switch, sample) when \
+it has no `reverse_code`, or its reverse is `RunPython.noop`, a lambda returning nothing or a \
+function that does nothing.",
+    why_is_this_bad: "Rolling back a deploy means unapplying its migrations. Without a reverse, \
+`migrate` refuses to go back past this migration; with a no-op reverse it goes back but the flag \
+stays deleted, so the code being restored checks a flag that no longer exists.",
+    example: "migrations.RunPython(delete_pricing_paywall)  # irreversible-flag-migration\n\
+migrations.RunPython(delete_pricing_paywall, migrations.RunPython.noop)  # irreversible-flag-migration",
+    how_to_fix: "Give the `RunPython` a reverse function that creates the flag again, with the state \
+it had (`Flag.objects.get_or_create(name=..., defaults={\"everyone\": True})`).",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::IrreversibleFlagMigration) {
+        return;
+    }
+    let keys: HashMap<(usize, usize), &CheckKey> = index
+        .migration_keys
+        .iter()
+        .map(|k| ((k.file, k.op), &k.key))
+        .collect();
+    for (file_id, file) in index.files.iter().enumerate() {
+        let Some(migration) = &file.facts.migration else {
+            continue;
+        };
+        for (i, run) in migration.run_python.iter().enumerate() {
+            let why = match run.reverse {
+                Reverse::Missing => "it has no reverse, so it cannot be unapplied",
+                Reverse::Noop => "its reverse does nothing, so unapplying it does not bring the flag back",
+                Reverse::Function(_) | Reverse::Other => continue,
+            };
+            let mut deleted: Vec<String> = migration
+                .flag_ops
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| {
+                    op.action == FlagAction::Delete
+                        && op.direction == Direction::Forward
+                        && op.run_python == Some(i)
+                })
+                .map(|(n, op)| match keys.get(&(file_id, n)) {
+                    Some(CheckKey::Key { key, .. }) => format!("`{key}`"),
+                    _ => match &op.key {
+                        KeyExpr::Path(path) => format!("`{}`", path.join(".")),
+                        KeyExpr::Literal(key) => format!("`{key}`"),
+                        KeyExpr::Dynamic(_) => "flags".to_string(),
+                    },
+                })
+                .collect();
+            deleted.dedup();
+            if deleted.is_empty() {
+                continue;
+            }
+            sink.report(
+                RuleId::IrreversibleFlagMigration,
+                Finding {
+                    message: format!("migration deletes {}, but {why}", deleted.join(", ")),
+                    help: Some(
+                        "pass a reverse function that creates the flag again with the state it had: `RunPython(delete_flag, create_flag)`"
+                            .to_string(),
+                    ),
+                    label: Some("no way back".to_string()),
+                    path: file.rel.clone(),
+                    span: Some(run.span),
+                    flag: None,
+                },
+            );
+        }
+    }
+}

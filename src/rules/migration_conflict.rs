@@ -1,0 +1,222 @@
+//! `migration-conflict`: an app's migrations do not form a line.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::django::{App, MigrationId, Project};
+use crate::index::Index;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "two migrations of an app share a parent, an app has two leaves, or `latest_migrations` is stale",
+    what_it_does: "Reads every migration of every app (`[django] migrations = true`) and reports: \
+two migrations of one app that depend on the same parent, unless a later migration merges them; an \
+app with more than one leaf migration; a dependency on a migration of a scanned app that does not \
+exist; and a `latest_migrations/<app>` file that does not name the app's leaf migration. Squashed \
+migrations stand for the ones they replace.",
+    why_is_this_bad: "Django refuses to migrate an app whose graph has two leaves (\"Conflicting \
+migrations detected\"), and a missing dependency stops every `migrate`. It happens when two \
+branches each add a migration, typically a flag migration, and merge without renumbering. The \
+`latest_migrations` file exists to turn that into a merge conflict in review; when it is stale, it \
+no longer does.",
+    example: "# backend/users/migrations/0073_add_new_nav.py\ndependencies = [(\"users\", \"0072_auto\")]\n\
+# backend/users/migrations/0073_add_dark_mode.py\n\
+dependencies = [(\"users\", \"0072_auto\")]  # migration-conflict",
+    how_to_fix: "Make the later migration depend on the other one (and renumber it), or add a merge \
+migration (`manage.py makemigrations --merge`); then write the leaf's name to \
+`latest_migrations/<app>`.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    let project = &index.django;
+    if !sink.enabled(RuleId::MigrationConflict) || !project.complete {
+        return;
+    }
+    for app in &project.apps {
+        check_app(index, project, app, sink);
+    }
+}
+
+fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
+    let live: Vec<MigrationId> = app
+        .migrations
+        .iter()
+        .copied()
+        .filter(|&m| project.migrations[m].replaced_by.is_none())
+        .collect();
+    let mut children: BTreeMap<MigrationId, Vec<MigrationId>> = BTreeMap::new();
+    for &m in &live {
+        for (parent, _) in &project.migrations[m].parents {
+            if project.migrations[*parent].app == project.migrations[m].app {
+                children.entry(*parent).or_default().push(m);
+            }
+        }
+    }
+    let leaves_below = leaves_below(&live, &children);
+    let name = |m: MigrationId| project.migrations[m].name.as_str();
+    let path = |m: MigrationId| index.path(project.migrations[m].file).to_string();
+
+    // Siblings whose branches never meet again.
+    let mut explained: HashSet<MigrationId> = HashSet::new();
+    for (&parent, kids) in &children {
+        let mut kids = kids.clone();
+        kids.sort_by_key(|&k| name(k));
+        for (i, &later) in kids.iter().enumerate() {
+            let Some(&earlier) = kids[..i]
+                .iter()
+                .find(|&&e| leaves_below[&e].is_disjoint(&leaves_below[&later]))
+            else {
+                continue;
+            };
+            explained.extend(leaves_below[&later].iter().copied());
+            explained.extend(leaves_below[&earlier].iter().copied());
+            let span = project.migrations[later]
+                .parents
+                .iter()
+                .find(|(p, _)| *p == parent)
+                .map(|(_, span)| *span);
+            sink.report(
+                RuleId::MigrationConflict,
+                Finding {
+                    message: format!(
+                        "migrations {} and {} of app `{}` both depend on {}",
+                        name(earlier),
+                        name(later),
+                        app.label,
+                        name(parent)
+                    ),
+                    help: Some(format!(
+                        "make {} depend on {} (and renumber it), or add a merge migration (`manage.py makemigrations --merge {}`)",
+                        name(later),
+                        name(earlier),
+                        app.label
+                    )),
+                    label: Some("same parent as another migration".to_string()),
+                    path: path(later),
+                    span,
+                    flag: None,
+                },
+            );
+        }
+    }
+
+    // Leaves that no shared parent explains (separate roots, a dependency on another app's node).
+    if app.leaves.len() > 1 {
+        let mut leaves = app.leaves.clone();
+        leaves.sort_by_key(|&l| name(l));
+        let all: Vec<&str> = leaves.iter().map(|&l| name(l)).collect();
+        for &leaf in leaves.iter().skip(1) {
+            if explained.contains(&leaf) {
+                continue;
+            }
+            sink.report(
+                RuleId::MigrationConflict,
+                Finding {
+                    message: format!(
+                        "app `{}` has {} leaf migrations ({}); `migrate` refuses to run",
+                        app.label,
+                        leaves.len(),
+                        all.join(", ")
+                    ),
+                    help: Some(format!(
+                        "make {} depend on {}, or add a merge migration",
+                        name(leaf),
+                        all[0]
+                    )),
+                    label: Some("another leaf".to_string()),
+                    path: path(leaf),
+                    span: Some(project.class_span(leaf, index)),
+                    flag: None,
+                },
+            );
+        }
+    }
+
+    for &m in &app.migrations {
+        for (label, missing, span) in &project.migrations[m].missing_parents {
+            sink.report(
+                RuleId::MigrationConflict,
+                Finding {
+                    message: format!(
+                        "migration {} depends on {label}.{missing}, which does not exist",
+                        name(m)
+                    ),
+                    help: Some(format!(
+                        "depend on the current leaf of `{label}` instead (it was renamed or removed, often by a rebase)"
+                    )),
+                    label: Some("no such migration".to_string()),
+                    path: path(m),
+                    span: Some(*span),
+                    flag: None,
+                },
+            );
+        }
+    }
+
+    if let (Some(marker), [leaf]) = (&app.marker, app.leaves.as_slice()) {
+        if marker.names != name(*leaf) {
+            sink.report(
+                RuleId::MigrationConflict,
+                Finding {
+                    message: format!(
+                        "{} names {}, but the leaf migration of app `{}` is {}",
+                        marker.path,
+                        if marker.names.is_empty() {
+                            "nothing"
+                        } else {
+                            &marker.names
+                        },
+                        app.label,
+                        name(*leaf)
+                    ),
+                    help: Some(format!("write `{}` to {}", name(*leaf), marker.path)),
+                    label: None,
+                    path: marker.path.clone(),
+                    span: None,
+                    flag: None,
+                },
+            );
+        }
+    }
+}
+
+/// For each migration, the leaves reachable from it through its app's children (itself when it is
+/// one). A cycle, which Django would reject anyway, is cut where it closes.
+fn leaves_below(
+    live: &[MigrationId],
+    children: &BTreeMap<MigrationId, Vec<MigrationId>>,
+) -> BTreeMap<MigrationId, BTreeSet<MigrationId>> {
+    let mut memo: BTreeMap<MigrationId, BTreeSet<MigrationId>> = BTreeMap::new();
+    for &start in live {
+        // Post-order without recursion: (node, children pushed yet).
+        let mut stack = vec![(start, false)];
+        let mut on_path: HashSet<MigrationId> = HashSet::new();
+        while let Some((node, expanded)) = stack.pop() {
+            if memo.contains_key(&node) {
+                continue;
+            }
+            let kids = children.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if !expanded {
+                on_path.insert(node);
+                stack.push((node, true));
+                for &kid in kids {
+                    if !memo.contains_key(&kid) && !on_path.contains(&kid) {
+                        stack.push((kid, false));
+                    }
+                }
+                continue;
+            }
+            on_path.remove(&node);
+            let leaves: BTreeSet<MigrationId> = if kids.is_empty() {
+                BTreeSet::from([node])
+            } else {
+                kids.iter()
+                    .filter_map(|k| memo.get(k))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            memo.insert(node, leaves);
+        }
+    }
+    memo
+}

@@ -1,0 +1,86 @@
+//! `migration-constant-missing`: a migration uses a flag constant that no longer exists.
+
+use std::collections::BTreeMap;
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::django::Recovered;
+use crate::facts::Span;
+use crate::index::{CheckKey, FileId, Index, RefKind};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a migration imports or uses a flag constant that the definitions module no longer has",
+    what_it_does: "Reports a migration module that imports, or names in a flag operation, a \
+constant its definitions module no longer declares. The help gives the literal value to inline: \
+from another definitions file that still declares the constant (a frontend mirror), else from the \
+git history of the definitions file; otherwise it says the value is unknown.",
+    why_is_this_bad: "Old migrations run again on every fresh database: in tests, in new \
+environments, in self-hosted installs. When the constant they import is gone, `migrate` fails with \
+an ImportError before it gets anywhere. Deleting a constant means inlining its value in the \
+migration that created the flag.",
+    example: "# backend/feature_flags/flags.py no longer has PRICING_PAYWALL\n\
+# backend/users/migrations/0072_add_pricing_paywall.py\n\
+from feature_flags.flags import PRICING_PAYWALL  # migration-constant-missing",
+    how_to_fix: "Replace the constant with its literal value in the migration (`name=\"pricing_paywall\"`) \
+and remove the import.",
+};
+
+pub fn check(index: &Index, sink: &mut Sink) {
+    if !sink.enabled(RuleId::MigrationConstantMissing) {
+        return;
+    }
+    // (file, definitions file, symbol) -> the first place it is used.
+    let mut uses: BTreeMap<(FileId, FileId, String), Span> = BTreeMap::new();
+    let mut note = |file: FileId, defined_in: FileId, symbol: &str, span: Span| {
+        uses.entry((file, defined_in, symbol.to_string()))
+            .and_modify(|first| {
+                if span.start < first.start {
+                    *first = span;
+                }
+            })
+            .or_insert(span);
+    };
+    for missing in index.missing.iter().filter(|m| m.kind == RefKind::Migration) {
+        note(missing.file, missing.defined_in, &missing.symbol, missing.span);
+    }
+    for resolved in &index.migration_keys {
+        if let CheckKey::MissingSymbol { symbol, file } = &resolved.key {
+            if let Some(op) = crate::django::flag_op(index, resolved.file, resolved.op) {
+                note(resolved.file, *file, symbol, op.key_span);
+            }
+        }
+    }
+    for check in index.checks.iter().filter(|c| c.kind == RefKind::Migration) {
+        if let CheckKey::MissingSymbol { symbol, file } = &check.key {
+            note(check.file, *file, symbol, check.key_span);
+        }
+    }
+    for ((file, defined_in, symbol), span) in uses {
+        let defs_path = index.path(defined_in);
+        let found = index.django.recovered.get(&(defined_in, symbol.clone()));
+        let help = match found {
+            Some(Recovered::Tree { value, path }) => format!(
+                "replace `{symbol}` with the literal \"{value}\" (its value in {path}) and remove the import, so that the migration still runs on a fresh database"
+            ),
+            Some(Recovered::Git { value, commit, date }) => format!(
+                "replace `{symbol}` with the literal \"{value}\" (its value in {defs_path} as of commit {commit}, {date}) and remove the import, so that the migration still runs on a fresh database"
+            ),
+            None => format!(
+                "replace `{symbol}` with the flag's literal name and remove the import; its value is unknown (no definition in the tree declares `{symbol}`, and git history has none)"
+            ),
+        };
+        let key = found.map(|f| index.files[defined_in].key_transform.apply(f.value()));
+        sink.report(
+            RuleId::MigrationConstantMissing,
+            Finding {
+                message: format!(
+                    "migration uses `{symbol}`, which no longer exists in {defs_path}"
+                ),
+                help: Some(help),
+                label: Some("constant removed from the definitions module".to_string()),
+                path: index.path(file).to_string(),
+                span: Some(span),
+                flag: key,
+            },
+        );
+    }
+}
