@@ -32,8 +32,10 @@ pub struct App {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Marker {
     pub path: String,
-    /// The migration it names (first non-empty line, without `.py`).
+    /// The migration it names (the first word, without `.py`).
     pub names: String,
+    /// The span of that word (line 1 when the file is empty).
+    pub span: Span,
 }
 
 /// One migration module.
@@ -157,17 +159,19 @@ impl Project {
                 continue;
             };
             let names = text
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
+                .split_whitespace()
+                .next()
                 .unwrap_or("")
                 .trim_end_matches(".py")
                 .to_string();
             let dir = path.trim_end_matches(&format!("latest_migrations/{label}"));
             if let Some(app) = project.app_by_label(label, dir) {
+                let start = text.find(names.as_str()).filter(|_| !names.is_empty()).unwrap_or(0);
+                let span = crate::facts::LineIndex::new(text).span(start, start + names.len());
                 project.apps[app].marker = Some(Marker {
                     path: path.clone(),
                     names,
+                    span,
                 });
             }
         }
@@ -216,7 +220,7 @@ impl Project {
 
     fn find_leaves(&mut self) {
         let mut has_child: HashSet<MigrationId> = HashSet::new();
-        for migration in &self.migrations {
+        for migration in self.migrations.iter().filter(|m| m.replaced_by.is_none()) {
             for (parent, _) in &migration.parents {
                 if self.migrations[*parent].app == migration.app {
                     has_child.insert(*parent);

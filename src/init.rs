@@ -28,6 +28,8 @@ pub struct Proposal {
     pub packs: BTreeMap<String, BTreeSet<String>>,
     pub definitions: Vec<(Side, String)>,
     pub checks: Vec<ProposedCheck>,
+    /// Django migrations that create or delete waffle rows.
+    pub waffle_migrations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,6 +111,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
+        if language == Language::Python
+            && crate::role_from_path(rel, language) == crate::index::FileRole::Migration
+            && text.contains("waffle")
+            && crate::django::migration_path(rel).is_some()
+        {
+            proposal.waffle_migrations.push(rel.clone());
+        }
         if language == Language::Python {
             for module in python_imports(&text) {
                 for (pack, detect) in &packs {
@@ -480,6 +489,16 @@ pub fn render(proposal: &Proposal) -> String {
         }
         let names: Vec<String> = proposal.packs.keys().map(|p| format!("\"{p}\"")).collect();
         let _ = writeln!(out, "packs = [{}]\n", names.join(", "));
+    }
+    if let Some(first) = proposal.waffle_migrations.first() {
+        let more = match proposal.waffle_migrations.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let _ = writeln!(
+            out,
+            "# Waffle rows are created and deleted by migrations ({first}{more}):\n# read every migration for flag history and the migration graph.\n[django]\nmigrations = true\n"
+        );
     }
     if proposal.definitions.is_empty() {
         out.push_str(

@@ -128,6 +128,44 @@ pub fn flags(scan: &Scan) -> String {
             }
             out.push('\n');
         }
+        for h in &row.history {
+            let _ = write!(
+                out,
+                "  {:<11} {}  {}:{}:{}  ({}",
+                h.action_name(),
+                h.migration,
+                h.location.path,
+                h.location.line,
+                h.location.column,
+                h.kind.name()
+            );
+            for (field, value) in h.initial {
+                let _ = write!(out, ", {field}={value}");
+            }
+            out.push_str(")\n");
+        }
+    }
+    let project = &scan.index.django;
+    for app in &project.apps {
+        let leaves: Vec<&str> = app
+            .leaves
+            .iter()
+            .map(|&m| project.migrations[m].name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "app {} ({}): {} {}, {} {}",
+            app.label,
+            app.dir,
+            app.migrations.len(),
+            plural(app.migrations.len(), "migration read", "migrations read"),
+            plural(leaves.len(), "leaf", "leaves"),
+            if leaves.is_empty() {
+                "none".to_string()
+            } else {
+                leaves.join(", ")
+            }
+        );
     }
     let defined = rows.iter().filter(|r| !r.definitions.is_empty()).count();
     let _ = writeln!(

@@ -92,10 +92,52 @@ pub fn flags(scan: &Scan) -> String {
                     }
                     reference
                 }).collect::<Vec<_>>(),
+                "history": row.history.iter().map(|h| {
+                    let initial: serde_json::Map<String, Value> = h
+                        .initial
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect();
+                    json!({
+                        "action": h.action,
+                        "kind": h.kind,
+                        "migration": h.migration,
+                        "path": h.location.path,
+                        "line": h.location.line,
+                        "column": h.location.column,
+                        "initial": initial,
+                    })
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();
-    to_string(&json!({ "version": 1, "flags": flags }))
+    let project = &scan.index.django;
+    let name = |m: usize| project.migrations[m].name.clone();
+    let apps: Vec<Value> = project
+        .apps
+        .iter()
+        .map(|app| {
+            json!({
+                "label": app.label,
+                "dir": app.dir,
+                "leaves": app.leaves.iter().map(|&m| name(m)).collect::<Vec<_>>(),
+                "migrations": app.migrations.iter().map(|&m| {
+                    let migration = &project.migrations[m];
+                    json!({
+                        "name": migration.name,
+                        "path": scan.index.path(migration.file),
+                        "dependencies": migration
+                            .parents
+                            .iter()
+                            .map(|(p, _)| project.migration_name(*p))
+                            .collect::<Vec<_>>(),
+                        "replaced_by": migration.replaced_by.map(|s| project.migration_name(s)),
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    to_string(&json!({ "version": 1, "flags": flags, "apps": apps }))
 }
 
 fn to_string(value: &Value) -> String {

@@ -4,6 +4,9 @@
 pub mod human;
 pub mod json;
 
+use std::collections::BTreeSet;
+
+use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{CheckKey, Index, RefKind};
 use crate::rules::{Diagnostic, Severity};
 
@@ -43,6 +46,28 @@ pub struct FlagRow<'a> {
     pub checks: Vec<Location<'a>>,
     /// Kind, place, and the state a test helper sets (`Some(false)` for `active=False`).
     pub references: Vec<(RefKind, Location<'a>, Option<bool>)>,
+    /// Migrations that create and delete the flag's row, in migration path order.
+    pub history: Vec<HistoryRow<'a>>,
+}
+
+/// A migration creating or deleting a waffle row.
+pub struct HistoryRow<'a> {
+    pub action: FlagAction,
+    pub kind: WaffleKind,
+    /// `app_label.migration_name`.
+    pub migration: String,
+    pub location: Location<'a>,
+    /// Literal fields a creation sets (`everyone=False`).
+    pub initial: &'a [(String, String)],
+}
+
+impl HistoryRow<'_> {
+    pub fn action_name(&self) -> &'static str {
+        match self.action {
+            FlagAction::Create => "created",
+            FlagAction::Delete => "deleted",
+        }
+    }
 }
 
 pub struct DefinitionRow<'a> {
@@ -70,10 +95,16 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
         column: span.column,
         language: index.files[file].language.name(),
     };
-    index
+    let keys: BTreeSet<&str> = index
         .flags
-        .iter()
-        .map(|(key, flag)| {
+        .keys()
+        .chain(index.django.by_key.keys())
+        .map(String::as_str)
+        .collect();
+    let no_flag = crate::index::Flag::default();
+    keys.into_iter()
+        .map(|key| {
+            let flag = index.flags.get(key).unwrap_or(&no_flag);
             let mut definitions: Vec<DefinitionRow> = flag
                 .definitions
                 .iter()
@@ -111,11 +142,23 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
             checks.sort();
             references.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
             references.dedup();
+            let history = index
+                .django
+                .events_of(key)
+                .map(|event| HistoryRow {
+                    action: event.action,
+                    kind: event.kind,
+                    migration: index.django.migration_name(event.migration),
+                    location: location(event.file, event.span),
+                    initial: &event.initial,
+                })
+                .collect();
             FlagRow {
                 key,
                 definitions,
                 checks,
                 references,
+                history,
             }
         })
         .collect()

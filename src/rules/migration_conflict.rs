@@ -169,9 +169,9 @@ fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
                         name(*leaf)
                     ),
                     help: Some(format!("write `{}` to {}", name(*leaf), marker.path)),
-                    label: None,
+                    label: Some("not the leaf migration".to_string()),
                     path: marker.path.clone(),
-                    span: None,
+                    span: Some(marker.span),
                     flag: None,
                 },
             );

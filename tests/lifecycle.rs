@@ -1,0 +1,194 @@
+//! The life of one flag in a Django project with three apps, one commit-like state per folder of
+//! `fixtures/lifecycle`: created; used; usages removed; constant removed but still imported by the
+//! migration that created the flag; constant inlined and a deletion migration added.
+//!
+//! Each state is checked twice: in place (no git history for the fixture's own paths), and replayed
+//! as successive commits of a fresh git repository, where the value of a deleted constant comes
+//! from history.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+type Finding = (String, String, u64);
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lifecycle")
+}
+
+fn check(dir: &Path, format: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["check", ".", "--format", format, "--exit-zero"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flaglint runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+fn findings(dir: &Path) -> BTreeSet<Finding> {
+    let report: serde_json::Value = serde_json::from_str(&check(dir, "json")).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, u64)]) -> BTreeSet<Finding> {
+    items
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect()
+}
+
+const FLAGS: &str = "backend/feature_flags/flags.py";
+const TYPES: &str = "frontend/hooks/useFeatureFlags/types.ts";
+const CREATING: &str = "backend/billing/migrations/0002_add_new_invoices.py";
+
+/// The states in order, with what flaglint must report in each (in place).
+fn states() -> Vec<(&'static str, BTreeSet<Finding>)> {
+    vec![
+        // Defined and created, not yet checked anywhere.
+        (
+            "1-created",
+            set(&[("unused-flag", FLAGS, 2), ("unused-flag", TYPES, 3)]),
+        ),
+        // Checked on both sides with the good fork shape.
+        ("2-used", set(&[])),
+        // Step 1 done: only the definitions and the row are left.
+        (
+            "3-usages-removed",
+            set(&[("unused-flag", FLAGS, 2), ("unused-flag", TYPES, 3)]),
+        ),
+        // Step 2 half done: the constant is gone, the creating migration still imports it.
+        (
+            "4-constant-removed",
+            set(&[("migration-constant-missing", CREATING, 3)]),
+        ),
+        // Inlined, and deleted by a reversible migration of the app that created it.
+        ("5-removed", set(&[])),
+    ]
+}
+
+#[test]
+fn each_state_reports_exactly_its_findings() {
+    let mut failures = Vec::new();
+    for (state, expected) in states() {
+        let found = findings(&fixtures().join(state));
+        if found != expected {
+            failures.push(format!(
+                "{state}:\n  expected {expected:?}\n  found    {found:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let status = Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Flag Owner")
+        .env("GIT_AUTHOR_EMAIL", "owner@example.com")
+        .env("GIT_COMMITTER_NAME", "Flag Owner")
+        .env("GIT_COMMITTER_EMAIL", "owner@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn clear_worktree(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
+
+#[test]
+fn replayed_as_commits_the_deleted_constant_value_comes_from_git() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"], "2026-01-05T10:00:00Z");
+    let dates = [
+        "2026-01-05T10:00:00Z",
+        "2026-02-02T10:00:00Z",
+        "2026-04-06T10:00:00Z",
+        "2026-04-20T10:00:00Z",
+        "2026-04-21T10:00:00Z",
+    ];
+    let mut failures = Vec::new();
+    for ((state, mut expected), date) in states().into_iter().zip(dates) {
+        clear_worktree(dir);
+        copy_tree(&fixtures().join(state), dir);
+        git(dir, &["add", "-A"], date);
+        git(dir, &["commit", "-q", "-m", state], date);
+        if state == "4-constant-removed" {
+            // With history, the key is known again: the row it created lingers.
+            expected.insert((
+                "orphaned-flag".to_string(),
+                CREATING.to_string(),
+                8,
+            ));
+            insta::assert_snapshot!("lifecycle_constant_removed_in_git", check(dir, "human"));
+        }
+        let found = findings(dir);
+        if found != expected {
+            failures.push(format!(
+                "{state}:\n  expected {expected:?}\n  found    {found:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_last_state_prints_the_whole_history() {
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["flags", "."])
+        .current_dir(fixtures().join("5-removed"))
+        .output()
+        .expect("flaglint runs");
+    insta::assert_snapshot!(
+        "lifecycle_removed_flags",
+        String::from_utf8(output.stdout).unwrap()
+    );
+}
