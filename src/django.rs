@@ -166,7 +166,10 @@ impl Project {
                 .to_string();
             let dir = path.trim_end_matches(&format!("latest_migrations/{label}"));
             if let Some(app) = project.app_by_label(label, dir) {
-                let start = text.find(names.as_str()).filter(|_| !names.is_empty()).unwrap_or(0);
+                let start = text
+                    .find(names.as_str())
+                    .filter(|_| !names.is_empty())
+                    .unwrap_or(0);
                 let span = crate::facts::LineIndex::new(text).span(start, start + names.len());
                 project.apps[app].marker = Some(Marker {
                     path: path.clone(),
@@ -199,8 +202,7 @@ impl Project {
                 if name == "__first__" || name == "__latest__" {
                     continue;
                 }
-                let Some(target_app) = self.app_by_label(label, &self.apps[app].dir.clone())
-                else {
+                let Some(target_app) = self.app_by_label(label, &self.apps[app].dir.clone()) else {
                     continue;
                 };
                 match self.find_in(target_app, name) {
@@ -466,6 +468,154 @@ pub fn recover_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::{FileFacts, KeyExpr};
+    use crate::index::{IndexedFile, Layout};
+    use crate::lang::{KeyTransform, Language};
+
+    fn op(action: FlagAction, key: &str) -> FlagOp {
+        FlagOp {
+            action,
+            kind: WaffleKind::Flag,
+            key: KeyExpr::Literal(key.to_string()),
+            span: Span::default(),
+            key_span: Span::default(),
+            direction: Direction::Forward,
+            run_python: Some(0),
+            initial: Vec::new(),
+        }
+    }
+
+    /// A migration module of `app` with dependencies `deps` ("app.name") and flag operations.
+    fn module(
+        app: &str,
+        name: &str,
+        deps: &[&str],
+        replaces: &[&str],
+        ops: Vec<FlagOp>,
+    ) -> IndexedFile {
+        let pair = |d: &&str| {
+            let (a, n) = d.split_once('.').unwrap();
+            (a.to_string(), n.to_string())
+        };
+        IndexedFile {
+            rel: format!("{app}/migrations/{name}.py"),
+            language: Language::Python,
+            role: FileRole::Migration,
+            facts: FileFacts {
+                migration: Some(MigrationFacts {
+                    dependencies: deps
+                        .iter()
+                        .map(|d| {
+                            let (a, n) = pair(d);
+                            (a, n, Span::default())
+                        })
+                        .collect(),
+                    replaces: replaces.iter().map(pair).collect(),
+                    flag_ops: ops,
+                    ..MigrationFacts::default()
+                }),
+                ..FileFacts::default()
+            },
+            suppressions: Vec::new(),
+            key_transform: KeyTransform::None,
+        }
+    }
+
+    fn project(files: Vec<IndexedFile>) -> (Index, Project) {
+        let index = Index::build(files, &Layout::default(), &[]);
+        let project = Project::build(&index, true, &[], BTreeMap::new());
+        (index, project)
+    }
+
+    fn names(project: &Project, ids: &[MigrationId]) -> Vec<String> {
+        ids.iter().map(|&m| project.migration_name(m)).collect()
+    }
+
+    #[test]
+    fn graph_with_squash_missing_parent_and_cross_app_dependency() {
+        let (_, project) = project(vec![
+            module("shop", "0001_initial", &[], &[], vec![]),
+            module(
+                "shop",
+                "0001_squashed_0002",
+                &[],
+                &["shop.0001_initial", "shop.0002_b"],
+                vec![],
+            ),
+            module("shop", "0002_b", &["shop.0001_initial"], &[], vec![]),
+            module(
+                "shop",
+                "0003_c",
+                &["shop.0002_b", "users.0001_initial", "auth.0012_x"],
+                &[],
+                vec![],
+            ),
+            module("users", "0001_initial", &["users.0000_gone"], &[], vec![]),
+        ]);
+        assert_eq!(project.apps.len(), 2);
+        let shop = &project.apps[0];
+        assert_eq!(names(&project, &shop.leaves), ["shop.0003_c"]);
+        let c = shop.migrations[3];
+        let parents: Vec<MigrationId> = project.migrations[c].parents.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names(&project, &parents),
+            ["shop.0001_squashed_0002", "users.0001_initial"]
+        );
+        let users = &project.migrations[project.apps[1].migrations[0]];
+        assert_eq!(users.missing_parents.len(), 1);
+        assert_eq!(users.missing_parents[0].1, "0000_gone");
+    }
+
+    #[test]
+    fn a_later_creation_undoes_a_deletion() {
+        let (_, project) = project(vec![
+            module(
+                "users",
+                "0001_initial",
+                &[],
+                &[],
+                vec![op(FlagAction::Create, "a"), op(FlagAction::Create, "b")],
+            ),
+            module(
+                "users",
+                "0002_drop",
+                &["users.0001_initial"],
+                &[],
+                vec![op(FlagAction::Delete, "a"), op(FlagAction::Delete, "b")],
+            ),
+            module(
+                "users",
+                "0003_back",
+                &["users.0002_drop"],
+                &[],
+                vec![op(FlagAction::Create, "a")],
+            ),
+        ]);
+        assert!(project.final_deletion("a").is_none());
+        let deletion = project.final_deletion("b").unwrap();
+        assert_eq!(
+            project.migration_name(deletion.migration),
+            "users.0002_drop"
+        );
+        assert_eq!(project.events_of("a").count(), 3);
+    }
+
+    #[test]
+    fn reverse_and_unreferenced_operations_are_not_history() {
+        let mut reverse = op(FlagAction::Create, "a");
+        reverse.direction = Direction::Reverse;
+        let mut unreferenced = op(FlagAction::Delete, "a");
+        unreferenced.direction = Direction::Unreferenced;
+        let (_, project) = project(vec![module(
+            "users",
+            "0001_initial",
+            &[],
+            &[],
+            vec![op(FlagAction::Delete, "a"), reverse, unreferenced],
+        )]);
+        let actions: Vec<FlagAction> = project.events_of("a").map(|e| e.action).collect();
+        assert_eq!(actions, [FlagAction::Delete]);
+    }
 
     #[test]
     fn migration_paths() {

@@ -89,7 +89,14 @@ pub fn last_values(root: &Path, rel: &str, names: &[&str]) -> HashMap<String, Re
 /// `pub const NAME: &str = "v";`.
 pub fn declared_value(line: &str, name: &str) -> Option<String> {
     let mut rest = line.trim_start();
-    for prefix in ["export ", "pub(crate) ", "pub ", "const ", "static ", "readonly "] {
+    for prefix in [
+        "export ",
+        "pub(crate) ",
+        "pub ",
+        "const ",
+        "static ",
+        "readonly ",
+    ] {
         rest = rest.strip_prefix(prefix).unwrap_or(rest).trim_start();
     }
     let rest = rest

@@ -215,15 +215,28 @@ impl Index {
             }
             if let Some(migration) = &file.facts.migration {
                 for (op, flag_op) in migration.flag_ops.iter().enumerate() {
-                    let key = resolve_expr(&resolver, &index.definitions, file_id, &[], &flag_op.key, None);
-                    migration_keys.push(MigrationKey { file: file_id, op, key });
+                    let key = resolve_expr(
+                        &resolver,
+                        &index.definitions,
+                        file_id,
+                        &[],
+                        &flag_op.key,
+                        None,
+                    );
+                    migration_keys.push(MigrationKey {
+                        file: file_id,
+                        op,
+                        key,
+                    });
                 }
             }
             if file.role == FileRole::Migration {
                 // A migration importing a constant that is gone breaks `migrate` on a fresh database.
                 for import in file.facts.imports.iter().filter(|i| i.name.is_some()) {
-                    if let Resolved::Missing { symbol, file: defined_in } =
-                        resolver.resolve(file_id, &[], std::slice::from_ref(&import.local))
+                    if let Resolved::Missing {
+                        symbol,
+                        file: defined_in,
+                    } = resolver.resolve(file_id, &[], std::slice::from_ref(&import.local))
                     {
                         missing.push(MissingUse {
                             file: file_id,

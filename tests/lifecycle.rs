@@ -163,11 +163,7 @@ fn replayed_as_commits_the_deleted_constant_value_comes_from_git() {
         git(dir, &["commit", "-q", "-m", state], date);
         if state == "4-constant-removed" {
             // With history, the key is known again: the row it created lingers.
-            expected.insert((
-                "orphaned-flag".to_string(),
-                CREATING.to_string(),
-                8,
-            ));
+            expected.insert(("orphaned-flag".to_string(), CREATING.to_string(), 8));
             insta::assert_snapshot!("lifecycle_constant_removed_in_git", check(dir, "human"));
         }
         let found = findings(dir);
@@ -191,4 +187,19 @@ fn the_last_state_prints_the_whole_history() {
         "lifecycle_removed_flags",
         String::from_utf8(output.stdout).unwrap()
     );
+}
+
+#[test]
+fn migrations_in_real_world_styles_make_this_history() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/django-styles");
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["flags", "."])
+        .current_dir(&dir)
+        .output()
+        .expect("flaglint runs");
+    insta::assert_snapshot!(
+        "django_styles_flags",
+        String::from_utf8(output.stdout).unwrap()
+    );
+    insta::assert_snapshot!("django_styles_check", check(&dir, "human"));
 }

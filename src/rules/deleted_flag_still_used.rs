@@ -5,7 +5,8 @@ use crate::index::{Index, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a migration deletes a flag that code still checks or references",
-    what_it_does: "Reports every check of a flag, and every use of its constant, in production code \
+    what_it_does:
+        "Reports every check of a flag, and every use of its constant, in production code \
 and tests, when a migration deletes the flag's row and no later migration creates it again. \
 Frontend code is matched under the `[parity] frontend-key` spelling.",
     why_is_this_bad: "Removal is two steps, each deployed on its own: first the usages go, then a \

@@ -36,7 +36,9 @@ pub fn check(index: &Index, sink: &mut Sink) {
         for (i, run) in migration.run_python.iter().enumerate() {
             let why = match run.reverse {
                 Reverse::Missing => "it has no reverse, so it cannot be unapplied",
-                Reverse::Noop => "its reverse does nothing, so unapplying it does not bring the flag back",
+                Reverse::Noop => {
+                    "its reverse does nothing, so unapplying it does not bring the flag back"
+                }
                 Reverse::Function(_) | Reverse::Other => continue,
             };
             let mut deleted: Vec<String> = migration

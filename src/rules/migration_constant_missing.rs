@@ -8,7 +8,8 @@ use crate::facts::Span;
 use crate::index::{CheckKey, FileId, Index, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "a migration imports or uses a flag constant that the definitions module no longer has",
+    summary:
+        "a migration imports or uses a flag constant that the definitions module no longer has",
     what_it_does: "Reports a migration module that imports, or names in a flag operation, a \
 constant its definitions module no longer declares. The help gives the literal value to inline: \
 from another definitions file that still declares the constant (a frontend mirror), else from the \
@@ -20,7 +21,8 @@ migration that created the flag.",
     example: "# backend/feature_flags/flags.py no longer has PRICING_PAYWALL\n\
 # backend/users/migrations/0072_add_pricing_paywall.py\n\
 from feature_flags.flags import PRICING_PAYWALL  # migration-constant-missing",
-    how_to_fix: "Replace the constant with its literal value in the migration (`name=\"pricing_paywall\"`) \
+    how_to_fix:
+        "Replace the constant with its literal value in the migration (`name=\"pricing_paywall\"`) \
 and remove the import.",
 };
 
@@ -39,8 +41,17 @@ pub fn check(index: &Index, sink: &mut Sink) {
             })
             .or_insert(span);
     };
-    for missing in index.missing.iter().filter(|m| m.kind == RefKind::Migration) {
-        note(missing.file, missing.defined_in, &missing.symbol, missing.span);
+    for missing in index
+        .missing
+        .iter()
+        .filter(|m| m.kind == RefKind::Migration)
+    {
+        note(
+            missing.file,
+            missing.defined_in,
+            &missing.symbol,
+            missing.span,
+        );
     }
     for resolved in &index.migration_keys {
         if let CheckKey::MissingSymbol { symbol, file } = &resolved.key {

@@ -8,12 +8,14 @@ pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag created by a migration, with no definition or check left, is never deleted",
     what_it_does: "Reports the migration that creates a flag (switch, sample) when no definition \
 declares its key, no code or test checks it or uses its constant, and no migration deletes it.",
-    why_is_this_bad: "The usages and the constant are gone, but the row lingers in every database: \
+    why_is_this_bad:
+        "The usages and the constant are gone, but the row lingers in every database: \
 it still shows in the admin, can be toggled to no effect, and makes the flag list lie. Step 2 of \
 the removal was left half done.",
     example: "# backend/users/migrations/0072_add_pricing_paywall.py\n\
 Flag.objects.get_or_create(name=\"pricing_paywall\")  # orphaned-flag: nothing uses it any more",
-    how_to_fix: "Add a migration, in the app that created the flag, whose forward function deletes \
+    how_to_fix:
+        "Add a migration, in the app that created the flag, whose forward function deletes \
 it (`Flag.objects.filter(name=...).delete()`) and whose reverse creates it again.",
 };
 
