@@ -341,13 +341,13 @@ impl Project {
         let events: Vec<&Event> = self.events_of(key).collect();
         events
             .iter()
+            .rev()
             .filter(|d| d.action == FlagAction::Delete)
-            .filter(|d| {
+            .find(|d| {
                 !events.iter().any(|c| {
                     c.action == FlagAction::Create && self.is_ancestor(d.migration, c.migration)
                 })
             })
-            .last()
             .copied()
     }
 

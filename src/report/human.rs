@@ -7,6 +7,7 @@ use std::path::Path;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::{inventory, Counts};
+use crate::facts::FlagAction;
 use crate::rules::{Diagnostic, Severity};
 use crate::Scan;
 
@@ -92,10 +93,12 @@ pub fn flags(scan: &Scan) -> String {
     let rows = inventory(&scan.index);
     let mut out = String::new();
     for row in &rows {
-        let status = if row.definitions.is_empty() {
-            "  (undefined)"
-        } else {
+        let status = if !row.definitions.is_empty() {
             ""
+        } else if row.history.iter().any(|h| h.action == FlagAction::Create) {
+            "  (no definition; its row is created by a migration)"
+        } else {
+            "  (undefined)"
         };
         let _ = writeln!(out, "{}{status}", row.key);
         for d in &row.definitions {

@@ -73,7 +73,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                 "replace `{symbol}` with the literal \"{value}\" (its value in {path}) and remove the import, so that the migration still runs on a fresh database"
             ),
             Some(Recovered::Git { value, commit, date }) => format!(
-                "replace `{symbol}` with the literal \"{value}\" (its value in {defs_path} as of commit {commit}, {date}) and remove the import, so that the migration still runs on a fresh database"
+                "replace `{symbol}` with the literal \"{value}\" (its value in {defs_path} according to commit {commit} of {date}) and remove the import, so that the migration still runs on a fresh database"
             ),
             None => format!(
                 "replace `{symbol}` with the flag's literal name and remove the import; its value is unknown (no definition in the tree declares `{symbol}`, and git history has none)"
