@@ -339,15 +339,20 @@ impl Project {
     /// it) undoes. The last such in path order.
     pub fn final_deletion(&self, key: &str) -> Option<&Event> {
         let events: Vec<&Event> = self.events_of(key).collect();
+        let mut creations: Vec<MigrationId> = events
+            .iter()
+            .filter(|c| c.action == FlagAction::Create)
+            .map(|c| c.migration)
+            .collect();
+        creations.sort_unstable();
+        creations.dedup();
+        let mut checked: HashSet<MigrationId> = HashSet::new();
         events
             .iter()
             .rev()
             .filter(|d| d.action == FlagAction::Delete)
-            .find(|d| {
-                !events.iter().any(|c| {
-                    c.action == FlagAction::Create && self.is_ancestor(d.migration, c.migration)
-                })
-            })
+            .filter(|d| checked.insert(d.migration))
+            .find(|d| !creations.iter().any(|&c| self.is_ancestor(d.migration, c)))
             .copied()
     }
 

@@ -3,6 +3,8 @@
 //! Extractors (`crate::lang::*`) turn a parsed file into a [`FileFacts`]; the index
 //! (`crate::index`) joins the facts of every file. Nothing here knows about other files.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 
 /// A source location: byte range plus 1-based line and (character) column of both ends.
@@ -22,6 +24,10 @@ pub struct Span {
 pub struct LineIndex<'a> {
     source: &'a str,
     line_starts: Vec<u32>,
+    /// The last position computed (byte offset, character column): spans come in mostly
+    /// increasing order, so columns on one long line are counted from there, not from its start.
+    /// Packed as `offset << 32 | column` (offsets fit in `u32`, as in [`Span`]).
+    last: AtomicU64,
 }
 
 impl<'a> LineIndex<'a> {
@@ -37,6 +43,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             source,
             line_starts,
+            last: AtomicU64::new(1),
         }
     }
 
@@ -48,7 +55,17 @@ impl<'a> LineIndex<'a> {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
-        let column = self.source[start..offset].chars().count() as u32 + 1;
+        let last = self.last.load(Ordering::Relaxed);
+        let (last_offset, last_column) = ((last >> 32) as usize, last as u32);
+        let column = if (start..=offset).contains(&last_offset) {
+            last_column + self.source[last_offset..offset].chars().count() as u32
+        } else {
+            self.source[start..offset].chars().count() as u32 + 1
+        };
+        self.last.store(
+            ((offset as u64) << 32) | u64::from(column),
+            Ordering::Relaxed,
+        );
         (line as u32 + 1, column)
     }
 

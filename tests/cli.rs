@@ -214,11 +214,38 @@ fn hostile_files_never_stop_the_run() {
     let root = dir.path();
     std::fs::write(
         root.join("flaglint.toml"),
-        "max-file-size = 1000000\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+        "max-file-size = 1000000\n[django]\nmigrations = true\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
     )
     .unwrap();
     std::fs::write(root.join("flags.py"), "A = \"a\"\n").unwrap();
     let deep = 100_000;
+    // Django migrations read by the migration reader: deep nesting, a cycle, a huge fan-out.
+    let migrations = root.join("app/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    let migration = |deps: &str, body: &str| {
+        format!(
+            "from django.db import migrations\n\ndef f(apps, se):\n    Flag = apps.get_model(\"waffle\", \"Flag\")\n    Flag.objects.create(name=\"a\")\n    {body}\n\nclass Migration(migrations.Migration):\n    dependencies = [{deps}]\n    operations = [migrations.RunPython(f)]\n"
+        )
+    };
+    std::fs::write(
+        migrations.join("0001_deep.py"),
+        migration(
+            "(\"app\", \"0002_cycle\")",
+            &format!("x = {}{}", "(".repeat(deep), ")".repeat(deep)),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        migrations.join("0002_cycle.py"),
+        migration(
+            "(\"app\", \"0001_deep\")",
+            &format!(
+                "Flag.objects.filter(name__in=[{}]).delete()",
+                "\"k\", ".repeat(deep / 2)
+            ),
+        ),
+    )
+    .unwrap();
     std::fs::write(
         root.join("deep.py"),
         format!("on(\"x\")\n{}{}\n", "(".repeat(deep), ")".repeat(deep)),
@@ -281,6 +308,10 @@ fn hostile_files_never_stop_the_run() {
         .iter()
         .any(|d| d["path"] == "latin.py" && d["flag"] == "caf\u{fffd}"));
     assert!(!diagnostics.iter().any(|d| d["rule"] == "internal-error"));
+    // The dependency cycle leaves no leaf; the run still completes with the history read.
+    let flags = flaglint(&["flags", "--format", "json"], root);
+    assert_eq!(flags.status.code(), Some(0), "{}", stderr(&flags));
+    assert!(stdout(&flags).contains("\"action\": \"create\""));
 }
 
 #[test]

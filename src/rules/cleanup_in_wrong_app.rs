@@ -1,7 +1,10 @@
 //! `cleanup-in-wrong-app`: a flag deleted by a migration of another app than the one that created it.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::facts::FlagAction;
+use crate::django::{AppId, Event};
+use crate::facts::{FlagAction, WaffleKind};
 use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -26,19 +29,24 @@ pub fn check(index: &Index, sink: &mut Sink) {
     let project = &index.django;
     for key in project.by_key.keys() {
         let events: Vec<_> = project.events_of(key).collect();
+        // Per kind: the first creation, and every app that creates the row.
+        let mut creators: BTreeMap<WaffleKind, (&Event, BTreeSet<AppId>)> = BTreeMap::new();
+        for creation in events.iter().filter(|e| e.action == FlagAction::Create) {
+            creators
+                .entry(creation.kind)
+                .or_insert_with(|| (creation, BTreeSet::new()))
+                .1
+                .insert(project.migrations[creation.migration].app);
+        }
         for deletion in events.iter().filter(|e| e.action == FlagAction::Delete) {
-            let creators: Vec<_> = events
-                .iter()
-                .filter(|e| e.action == FlagAction::Create && e.kind == deletion.kind)
-                .collect();
             let app = project.migrations[deletion.migration].app;
-            if creators.is_empty()
-                || creators
-                    .iter()
-                    .any(|c| project.migrations[c.migration].app == app)
-            {
+            let Some((first, apps)) = creators.get(&deletion.kind) else {
+                continue;
+            };
+            if apps.contains(&app) {
                 continue;
             }
+            let creators = [first];
             let created_by = project.migration_name(creators[0].migration);
             let creator_app = project.app_label(creators[0].migration);
             sink.report(
