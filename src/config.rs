@@ -924,6 +924,35 @@ language = "python"
 
         let text = "[[definitions]]\nside = \"backend\"\npath = \"a/[b\"\n";
         assert!(parse(text).unwrap_err().1.contains("invalid path pattern"));
+
+        let text = "[django]\ncreate-operations = [\"Create Flag\"]\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"Create Flag\"");
+        assert!(message.contains("class name"));
+
+        let text = "[django]\nmigration = true\n";
+        let (span, _) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "migration");
+    }
+
+    #[test]
+    fn django_migrations_are_read_when_asked_or_when_waffle_is_configured() {
+        let base = PathBuf::from(".");
+        let read = |text: &str| {
+            let config = from_toml(text, base.clone()).unwrap();
+            (config.reads_migrations(), config.django.full())
+        };
+        assert_eq!(read(""), (false, false));
+        assert_eq!(read("packs = [\"django-waffle\"]\n"), (true, false));
+        assert_eq!(
+            read("[django]\ncreate-operations = [\"CreateWaffleSwitch\"]\n"),
+            (true, false)
+        );
+        assert_eq!(read("[django]\nmigrations = true\n"), (true, true));
+        assert_eq!(
+            read("packs = [\"django-waffle\"]\n[django]\nmigrations = false\n"),
+            (false, false)
+        );
     }
 
     #[test]

@@ -172,9 +172,14 @@ fn print_rule(name: Option<&str>) -> Exit {
     match name {
         None => {
             let mut out = String::new();
+            let width = RuleId::ALL
+                .iter()
+                .map(|r| r.name().len())
+                .max()
+                .unwrap_or(0);
             for rule in RuleId::ALL {
                 out.push_str(&format!(
-                    "{:<18} {:<8} {}\n",
+                    "{:<width$} {:<8} {}\n",
                     rule.name(),
                     rule.default_severity().name(),
                     rule.doc().summary
