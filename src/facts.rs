@@ -264,6 +264,9 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// A Django migration module (`<app>/migrations/NNNN_name.py` with a `Migration` class).
     pub migration: Option<MigrationFacts>,
+    /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
+    /// fields).
+    pub annotations: Vec<(u32, Vec<(String, String)>)>,
 }
 
 /// The three models of django-waffle.

@@ -291,6 +291,12 @@ impl Index {
                 if !constant.exported {
                     continue;
                 }
+                // `flaglint: type=... owner=...` on the definition's line or alone above it.
+                let line = constant.name_span.line;
+                let mut metadata = file.facts.metadata.clone();
+                for (_, fields) in file.facts.annotations.iter().filter(|(at, _)| *at == line) {
+                    metadata.extend(fields.iter().cloned());
+                }
                 self.definitions.push(Definition {
                     key: file.key_transform.apply(&constant.value),
                     symbol: constant.symbol.join("."),
@@ -298,7 +304,7 @@ impl Index {
                     file: file_id,
                     span: constant.span,
                     name_span: constant.name_span,
-                    metadata: file.facts.metadata.clone(),
+                    metadata,
                 });
             }
         }

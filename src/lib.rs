@@ -546,7 +546,10 @@ fn process_with(
         _ => extract(file.grammar, &source, &options),
     };
     match contain_panics(work) {
-        Ok(facts) => {
+        Ok(mut facts) => {
+            if definitions.is_some() {
+                facts.annotations = suppress::annotations(&source, file.language);
+            }
             let suppressions = suppress::scan(&source, file.language);
             done(Outcome::Parsed, Some((facts, suppressions)))
         }

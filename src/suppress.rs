@@ -32,12 +32,72 @@ pub struct Suppression {
 
 /// Finds the suppression comments of a file.
 pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
-    if !source.contains(MARKER) {
-        return Vec::new();
-    }
     let index = LineIndex::new(source);
-    let mut lexer = CommentLexer::new(language);
     let mut found = Vec::new();
+    for_each_marker(source, language, |marker| {
+        let Some((kind, rules, len)) = parse(marker.text) else {
+            return;
+        };
+        let scope = match kind {
+            Kind::Line => Scope::Line(marker.line),
+            // A file-level suppression after the first statement is not honoured: it is
+            // reported as unused, which tells the user to move it.
+            Kind::File if marker.before_first_statement => Scope::File,
+            Kind::File => Scope::Line(0),
+        };
+        found.push(Suppression {
+            scope,
+            rules,
+            span: index.span(marker.start, marker.start + MARKER.len() + len),
+        });
+    });
+    found
+}
+
+/// Flag metadata in comments: `flaglint: type=release owner=@billing remove-by=2026-03-01`, as
+/// (the 1-based line it describes, fields in order). A comment after code describes its own line;
+/// a comment alone on its line describes the next one.
+pub fn annotations(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
+    let mut found = Vec::new();
+    for_each_marker(source, language, |marker| {
+        if parse(marker.text).is_some() {
+            return;
+        }
+        let fields: Vec<(String, String)> = marker
+            .text
+            .split_whitespace()
+            .map_while(|word| word.split_once('='))
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.trim_end_matches(['*', '/']).to_string()))
+            .collect();
+        if !fields.is_empty() {
+            let line = if marker.alone { marker.line + 1 } else { marker.line };
+            found.push((line, fields));
+        }
+    });
+    found
+}
+
+/// A `flaglint:` marker in a comment.
+struct Marker<'a> {
+    /// 1-based line.
+    line: u32,
+    /// Byte offset of the marker in the file.
+    start: usize,
+    /// What follows the marker, to the end of the comment.
+    text: &'a str,
+    /// No code precedes the comment's line.
+    before_first_statement: bool,
+    /// Nothing but blanks precedes the comment on its line.
+    alone: bool,
+}
+
+/// Calls `visit` for each `flaglint:` marker inside a comment (not inside a string).
+fn for_each_marker<'a>(source: &'a str, language: Language, mut visit: impl FnMut(Marker<'a>)) {
+    if !source.contains(MARKER) {
+        return;
+    }
+    let mut lexer = CommentLexer::new(language);
     let mut before_first_statement = true;
     let mut offset = 0;
     for (line_number, line) in source.split_inclusive('\n').enumerate() {
@@ -48,21 +108,15 @@ pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
             let Some(at) = comment.find(MARKER) else {
                 continue;
             };
-            let start = offset + range.start + at;
-            let Some((kind, rules, len)) = parse(&comment[at + MARKER.len()..]) else {
-                continue;
-            };
-            let scope = match kind {
-                Kind::Line => Scope::Line(line_number as u32 + 1),
-                // A file-level suppression after the first statement is not honoured: it is
-                // reported as unused, which tells the user to move it.
-                Kind::File if before_first_statement => Scope::File,
-                Kind::File => Scope::Line(0),
-            };
-            found.push(Suppression {
-                scope,
-                rules,
-                span: index.span(start, start + MARKER.len() + len),
+            visit(Marker {
+                line: line_number as u32 + 1,
+                start: offset + range.start + at,
+                text: &comment[at + MARKER.len()..],
+                before_first_statement,
+                alone: line[..range.start]
+                    .trim()
+                    .trim_start_matches(['/', '*', '#', '{', '<', '!', '-'])
+                    .is_empty(),
             });
         }
         let shebang = line_number == 0 && line.starts_with("#!");
@@ -71,7 +125,6 @@ pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
         }
         offset += line.len();
     }
-    found
 }
 
 enum Kind {
@@ -328,6 +381,29 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_annotations_describe_their_line_or_the_next() {
+        let source = "# flaglint: type=release owner=@billing\nA = \"a\"\nB = \"b\"  # flaglint: type=ops remove-by=2026-03-01\nC = \"c\"\n# flaglint: ignore[unused-flag]\nD = 1\ns = \"# flaglint: type=x\"\n";
+        let fields = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        assert_eq!(
+            annotations(source, Language::Python),
+            vec![
+                (2, fields(&[("type", "release"), ("owner", "@billing")])),
+                (3, fields(&[("type", "ops"), ("remove-by", "2026-03-01")])),
+            ]
+        );
+        let ts = "export enum F {\n  A = 'a', // flaglint: type=experiment\n  /* flaglint: owner=@web */\n  B = 'b',\n}\n";
+        assert_eq!(
+            annotations(ts, Language::TypeScript),
+            vec![
+                (2, fields(&[("type", "experiment")])),
+                (4, fields(&[("owner", "@web")])),
+            ]
+        );
+    }
 
     fn rules_at(source: &str, language: Language) -> Vec<(Scope, Vec<String>)> {
         scan(source, language)
