@@ -56,6 +56,50 @@ struct RawConfig {
     packs: Option<Spanned<toml::Value>>,
     #[serde(default)]
     django: RawDjango,
+    #[serde(default)]
+    lifetimes: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawReport {
+    soak_days: Option<Spanned<i64>>,
+    pilot_days: Option<Spanned<i64>>,
+}
+
+/// How long flags may live, and the report's periods (`[lifetimes]`, `[report]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// Flag type to its lifetime in days (`None`: permanent).
+    pub by_type: BTreeMap<String, Option<i64>>,
+    /// For flags without a type, or of a type not listed.
+    pub default: Option<i64>,
+    /// Days a flag stays on everywhere before its usages should go.
+    pub soak_days: i64,
+    /// Days a pilot (some groups or users only) may last.
+    pub pilot_days: i64,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Lifetimes {
+            by_type: BTreeMap::new(),
+            default: Some(90),
+            soak_days: 14,
+            pilot_days: 30,
+        }
+    }
+}
+
+impl Lifetimes {
+    /// The lifetime of a flag of `flag_type` in days (`None`: permanent).
+    pub fn of(&self, flag_type: Option<&str>) -> Option<i64> {
+        flag_type
+            .and_then(|t| self.by_type.get(t).copied())
+            .unwrap_or(self.default)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -308,6 +352,7 @@ pub struct Config {
     /// The enabled flag-system packs; their checks are in `checks` after the user's own.
     pub packs: Vec<Pack>,
     pub django: Django,
+    pub lifetimes: Lifetimes,
 }
 
 impl Config {
@@ -324,6 +369,7 @@ impl Config {
             frontend_key: KeyMapping::Same,
             packs: Vec::new(),
             django: Django::default(),
+            lifetimes: Lifetimes::default(),
         }
     }
 
@@ -615,6 +661,36 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         delete_operations: operation_names(raw.django.delete_operations)?,
     };
 
+    let mut lifetimes = Lifetimes::default();
+    for (flag_type, value) in raw.lifetimes {
+        let days = match value.get_ref() {
+            toml::Value::Integer(days) if *days > 0 => Some(*days),
+            toml::Value::String(s) if s == "permanent" => None,
+            _ => {
+                return Err((
+                    value.span(),
+                    "expected a number of days (> 0) or \"permanent\"".to_string(),
+                ))
+            }
+        };
+        if flag_type.get_ref() == "default" {
+            lifetimes.default = days;
+        } else {
+            lifetimes.by_type.insert(flag_type.into_inner(), days);
+        }
+    }
+    for (field, value) in [
+        (&mut lifetimes.soak_days, raw.report.soak_days),
+        (&mut lifetimes.pilot_days, raw.report.pilot_days),
+    ] {
+        if let Some(days) = value {
+            if *days.get_ref() < 0 {
+                return Err((days.span(), "expected a number of days (>= 0)".to_string()));
+            }
+            *field = days.into_inner();
+        }
+    }
+
     Ok(Config {
         file: None,
         base_dir,
@@ -626,6 +702,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         frontend_key,
         packs,
         django,
+        lifetimes,
     })
 }
 
@@ -933,6 +1010,22 @@ language = "python"
         let text = "[django]\nmigration = true\n";
         let (span, _) = parse(text).unwrap_err();
         assert_eq!(&text[span.unwrap()], "migration");
+    }
+
+    #[test]
+    fn lifetimes_and_report_periods() {
+        let config = parse("[lifetimes]\nrelease = 40\nops = \"permanent\"\ndefault = 120\n[report]\nsoak-days = 7\n").unwrap();
+        let lifetimes = &config.lifetimes;
+        assert_eq!(lifetimes.of(Some("release")), Some(40));
+        assert_eq!(lifetimes.of(Some("ops")), None);
+        assert_eq!(lifetimes.of(Some("experiment")), Some(120));
+        assert_eq!(lifetimes.of(None), Some(120));
+        assert_eq!((lifetimes.soak_days, lifetimes.pilot_days), (7, 30));
+        let text = "[lifetimes]\nrelease = \"forever\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"forever\"");
+        assert!(message.contains("permanent"));
+        assert_eq!(Config::empty(PathBuf::new()).lifetimes.of(Some("release")), Some(90));
     }
 
     #[test]

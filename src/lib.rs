@@ -16,6 +16,7 @@ pub mod lang;
 pub mod packs;
 pub mod report;
 pub mod rules;
+pub mod state;
 pub mod suppress;
 pub mod walk;
 
