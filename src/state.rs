@@ -261,9 +261,8 @@ mod tests {
         let names: Vec<&str> = env.keys.values().map(|s| s.rollout.name()).collect();
         assert_eq!(names, ["on", "off", "partial", "on", "off"]);
         assert!(parse("x", "{\"a\": [1]}").unwrap_err().contains("`a`"));
-        assert!(parse("x", "{\n  \"a\": tru\n}")
-            .unwrap_err()
-            .contains("line 2"));
+        let error = parse("x", "{\n  \"a\": [1,]\n}").unwrap_err();
+        assert!(error.contains("line 2"), "{error}");
         assert!(parse("x", "42").unwrap_err().contains("dumpdata"));
         assert!(parse("x", r#"[{"model": "waffle.flag", "fields": {}}]"#)
             .unwrap_err()
