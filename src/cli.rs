@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::date::Date;
 use crate::report::Format;
 
 /// A fast static linter and lifecycle auditor for feature flags.
@@ -20,6 +21,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every flag: definitions, checks and references.
     Flags(ScanArgs),
+    /// The stale-flag report: ages, environment state, readiness for removal and the steps.
+    Report(ReportArgs),
     /// Propose a `flaglint.toml` for a repository: packs, definitions files, check functions.
     Init {
         /// The repository root.
@@ -57,6 +60,58 @@ pub struct ScanArgs {
     /// When to color human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Measure flag ages to this day, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The repository (or directory) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// An environment's state export, `NAME=FILE` (`manage.py dumpdata waffle` JSON or a
+    /// `{"key": true | false | percent}` map); once per environment, in rollout order.
+    #[arg(long = "state", value_name = "NAME=FILE", value_parser = parse_state)]
+    pub states: Vec<(String, PathBuf)>,
+    /// Write the report to FILE (written whole, then moved into place) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: searched upward from PATH).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Measure flag ages to this day, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// Formats of `flaglint report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Markdown,
+    Csv,
+    Html,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_state(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, file)) if !name.is_empty() && !file.is_empty() => {
+            Ok((name.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!("`{text}`: expected NAME=FILE, e.g. prod=prod.json")),
+    }
 }
 
 #[derive(Debug, Args)]

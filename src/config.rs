@@ -390,7 +390,7 @@ impl Config {
         self.severities
             .get(&rule)
             .copied()
-            .unwrap_or(Some(rule.default_severity()))
+            .unwrap_or(rule.default_level())
     }
 }
 

@@ -153,6 +153,10 @@ pub struct Index {
     pub migration_keys: Vec<MigrationKey>,
     /// Django apps, their migration graphs and the history of every waffle row.
     pub django: crate::django::Project,
+    /// The day ages are measured to.
+    pub today: crate::date::Date,
+    /// Dates from git (filled when a rule or the report needs them).
+    pub ages: crate::lifecycle::Ages,
 }
 
 /// The resolved key of one flag operation of a migration.

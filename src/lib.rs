@@ -13,6 +13,7 @@ pub mod git;
 pub mod index;
 pub mod init;
 pub mod lang;
+pub mod lifecycle;
 pub mod packs;
 pub mod report;
 pub mod rules;
@@ -46,6 +47,10 @@ pub struct ScanOptions {
     pub config: Config,
     /// Worker threads for the walk and the parse (0: one per core).
     pub threads: usize,
+    /// The day ages are measured to (flag ages, soak periods, remove-by dates).
+    pub today: date::Date,
+    /// Date every production check from git too (the report's "last check change").
+    pub date_checks: bool,
 }
 
 /// Counts for the summary.
@@ -71,6 +76,8 @@ pub struct Scan {
     /// Things the user should know that are not findings (unreadable files, patterns that matched
     /// nothing), sorted.
     pub notes: Vec<String>,
+    /// The configuration the scan ran with.
+    pub config: Config,
 }
 
 /// Why a scan could not run at all.
@@ -226,6 +233,10 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let markers = read_markers(&walked.markers, &mut notes);
     let recovered = django::recover_values(&index, &root);
     index.django = django::Project::build(&index, config.django.full(), &markers, recovered);
+    index.today = options.today;
+    if options.date_checks || config.severity(RuleId::StaleFlag).is_some() {
+        index.ages = lifecycle::ages(&root, &index, options.today, options.date_checks);
+    }
     rules::run(&index, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[suppress::Suppression])> = index
@@ -244,6 +255,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         diagnostics,
         stats,
         notes,
+        config,
     })
 }
 

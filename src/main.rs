@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use flaglint::cli::{Cli, Color, Command, ScanArgs};
+use flaglint::cli::{Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
-use flaglint::report::{human, json, Counts, Format};
+use flaglint::date::Date;
+use flaglint::report::{html, human, json, lifecycle, Counts, Format};
+use flaglint::state;
 use flaglint::rules::RuleId;
 use flaglint::{init, scan, Scan, ScanOptions};
 
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             write_stdout(&output);
             Exit::Clean
         }),
+        Command::Report(args) => run_report(&args),
         Command::Init {
             path,
             force,
@@ -69,21 +72,87 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> Result<Scan, ()> {
-    if !args.path.exists() {
-        eprintln!("error: {} does not exist", args.path.display());
+    scan_with(
+        &args.path,
+        args.config.as_deref(),
+        args.threads,
+        args.today,
+        false,
+    )
+}
+
+fn scan_with(
+    path: &Path,
+    config: Option<&Path>,
+    threads: usize,
+    today: Option<Date>,
+    date_checks: bool,
+) -> Result<Scan, ()> {
+    if !path.exists() {
+        eprintln!("error: {} does not exist", path.display());
         return Err(());
     }
-    let config_path = args.config.clone().or_else(|| config::discover(&args.path));
+    let config_path = config
+        .map(Path::to_path_buf)
+        .or_else(|| config::discover(path));
     let config = match &config_path {
-        Some(path) => config::load(path).map_err(|e| print_config_error(&e))?,
-        None => unconfigured(&args.path)?,
+        Some(file) => config::load(file).map_err(|e| print_config_error(&e))?,
+        None => unconfigured(path)?,
     };
     scan(ScanOptions {
-        root: args.path.clone(),
+        root: path.to_path_buf(),
         config,
-        threads: args.threads,
+        threads,
+        today: today.unwrap_or_else(Date::today),
+        date_checks,
     })
     .map_err(|e| eprintln!("error: {e}"))
+}
+
+/// `flaglint report`: scan with dates, read the state exports, assess, write one document.
+fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
+    let mut environments = Vec::new();
+    for (name, file) in &args.states {
+        if environments.iter().any(|e: &state::Environment| &e.name == name) {
+            eprintln!("error: environment `{name}` is given twice");
+            return Err(());
+        }
+        environments.push(state::load(name, file).map_err(|e| eprintln!("error: {e}"))?);
+    }
+    let scan = scan_with(
+        &args.path,
+        args.config.as_deref(),
+        args.threads,
+        args.today,
+        true,
+    )?;
+    print_notes(&scan);
+    let assessments = flaglint::lifecycle::assess(
+        &scan.index,
+        &scan.config,
+        &scan.index.ages,
+        &environments,
+        scan.index.today,
+    );
+    let document = lifecycle::document(&scan.index, &assessments, &environments, scan.index.today);
+    let text = match args.format {
+        ReportFormat::Human => lifecycle::human(&document),
+        ReportFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        ReportFormat::Markdown => lifecycle::markdown(&document),
+        ReportFormat::Csv => lifecycle::csv(&document),
+        ReportFormat::Html => html::render(&document),
+    };
+    match &args.output {
+        None => write_stdout(&text),
+        Some(file) => init::write_atomically(file, &text).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", file.display());
+        })?,
+    }
+    Ok(Exit::Clean)
 }
 
 /// Without a configuration: the packs the repository's manifests name, and a note saying so.

@@ -1,8 +1,10 @@
 //! Emitters: one per output format. Every emitter writes whole documents to a `String`, so
 //! nothing is left half-written if the process stops midway.
 
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod lifecycle;
 
 use std::collections::BTreeSet;
 

@@ -22,8 +22,10 @@ mod negated_fork;
 mod nested_fork;
 mod orphaned_flag;
 mod parse_error;
+mod stale_flag;
 mod undefined_flag;
 mod unused_flag;
+mod untested_flag_state;
 mod unused_suppression;
 
 use serde::Serialize;
@@ -126,6 +128,18 @@ rule_table! {
     MigrationConflict => "migration-conflict", Error, migration_conflict;
     CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
     OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
+    StaleFlag => "stale-flag", Warning, stale_flag;
+    UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
+}
+
+impl RuleId {
+    /// Rules that run only when `[rules]` gives them a severity.
+    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[RuleId::UntestedFlagState];
+
+    /// The severity a rule has when the configuration says nothing (`None`: off).
+    pub fn default_level(self) -> Option<Severity> {
+        (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
+    }
 }
 
 impl RuleId {
@@ -245,16 +259,26 @@ pub fn run(index: &Index, sink: &mut Sink) {
     migration_conflict::check(index, sink);
     cleanup_in_wrong_app::check(index, sink);
     orphaned_flag::check(index, sink);
+    if sink.enabled(RuleId::StaleFlag) || sink.enabled(RuleId::UntestedFlagState) {
+        let config = sink.config();
+        let assessments =
+            crate::lifecycle::assess(index, config, &index.ages, &[], index.today);
+        stale_flag::check(index, &assessments, sink);
+        untested_flag_state::check(index, &assessments, sink);
+    }
 }
 
 /// The README's rule table, generated from the rule table (a test keeps the README in sync).
 pub fn markdown_table() -> String {
     let mut table = String::from("| rule | default | finds |\n|---|---|---|\n");
     for rule in RuleId::ALL {
+        let default = match rule.default_level() {
+            Some(severity) => severity.name().to_string(),
+            None => format!("off ({})", rule.default_severity().name()),
+        };
         table.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+            "| `{}` | {default} | {} |\n",
             rule.name(),
-            rule.default_severity().name(),
             rule.doc().summary
         ));
     }

@@ -1,0 +1,55 @@
+//! `stale-flag`: a flag past its lifetime or its remove-by date that code still checks.
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::index::Index;
+use crate::lifecycle::{anchor, Assessment};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a flag is older than its lifetime, or past its remove-by date, and still checked",
+    what_it_does: "Dates each definition from git history (one `git blame` per definitions file; \
+the creating migration's history when the definition has none) and reports a flag that production \
+code still checks when it is older than the lifetime of its type (`[lifetimes]`, 90 days unless \
+configured; `permanent` types never) or past the `remove-by` date written beside its definition \
+(`# flaglint: type=release owner=@team remove-by=2026-03-01`). Outside a git repository only \
+remove-by dates apply.",
+    why_is_this_bad: "Flags are meant to be short-lived. Every flag left in place doubles the states \
+the code can be in, drifts between environments and is one more thing a new developer's \
+environment gets wrong. Old flags are the ones nobody remembers how to remove.",
+    example: "# backend/feature_flags/flags.py, introduced 2025-09-01\n\
+NEW_INVOICES = \"new_invoices\"  # flaglint: type=release  (stale-flag: 130 days, lifetime 90)",
+    how_to_fix: "Finish the rollout and remove the flag (`flaglint report` gives the steps), or, \
+if it is meant to stay, give it a permanent type (`type=ops`, with `ops = \"permanent\"` in \
+`[lifetimes]`) or a later remove-by date.",
+};
+
+pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
+    if !sink.enabled(RuleId::StaleFlag) {
+        return;
+    }
+    for a in assessments {
+        if a.checks.is_empty() {
+            continue;
+        }
+        let (Some(why), Some((file, span))) = (a.overdue(index.today), anchor(index, a)) else {
+            continue;
+        };
+        let introduced = a
+            .introduced
+            .map(|d| format!(" (introduced {d})"))
+            .unwrap_or_default();
+        sink.report(
+            RuleId::StaleFlag,
+            Finding {
+                message: format!("flag `{}` is stale: {why}{introduced}", a.key),
+                help: Some(
+                    "finish the rollout and remove it (`flaglint report` lists the steps), or mark it permanent or give it a later remove-by date"
+                        .to_string(),
+                ),
+                label: Some(format!("still checked in {} places", a.checks.len())),
+                path: index.path(file).to_string(),
+                span: Some(span),
+                flag: Some(a.key.clone()),
+            },
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! `untested-flag-state`: a checked flag whose tests do not set it both on and off.
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::index::Index;
+use crate::lifecycle::{anchor, Assessment};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a checked flag is not tested both on and off",
+    what_it_does: "Counts the tests that set a flag on and off through a pack's test helpers \
+(`override_flag(\"x\", active=True)`, `override_switch(..., active=False)`) and reports a flag \
+checked in production code that is never set on, or never set off, by a test. Off by default: \
+enable it with `[rules] untested-flag-state = \"info\"`.",
+    why_is_this_bad: "A flag splits the code into two versions that both ship. The version nobody \
+tests is the one that breaks when the flag is flipped, rolled back, or removed.",
+    example: "@override_flag(\"new_invoices\", active=True)  # but no test with active=False\n\
+def test_invoice(): ...",
+    how_to_fix: "Add a test for the missing state, or parametrize the existing one over both.",
+};
+
+pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
+    if !sink.enabled(RuleId::UntestedFlagState) {
+        return;
+    }
+    for a in assessments {
+        if a.checks.is_empty() || (a.tests_on > 0 && a.tests_off > 0) {
+            continue;
+        }
+        let Some((file, span)) = anchor(index, a) else {
+            continue;
+        };
+        let missing = match (a.tests_on > 0, a.tests_off > 0) {
+            (false, false) => "no test sets it on or off",
+            (true, false) => "tests set it on, but none sets it off",
+            _ => "tests set it off, but none sets it on",
+        };
+        sink.report(
+            RuleId::UntestedFlagState,
+            Finding {
+                message: format!("flag `{}` is checked, but {missing}", a.key),
+                help: Some("test both states: `override_flag(..., active=True)` and `active=False`".to_string()),
+                label: Some("untested state".to_string()),
+                path: index.path(file).to_string(),
+                span: Some(span),
+                flag: Some(a.key.clone()),
+            },
+        );
+    }
+}
