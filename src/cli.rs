@@ -61,7 +61,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Measure flag ages to this day, YYYY-MM-DD (default: today, UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, env = "FLAGLINT_TODAY")]
     pub today: Option<Date>,
 }
 
@@ -87,7 +87,7 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// Measure flag ages to this day, YYYY-MM-DD (default: today, UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, env = "FLAGLINT_TODAY")]
     pub today: Option<Date>,
 }
 

@@ -1025,7 +1025,10 @@ language = "python"
         let (span, message) = parse(text).unwrap_err();
         assert_eq!(&text[span.unwrap()], "\"forever\"");
         assert!(message.contains("permanent"));
-        assert_eq!(Config::empty(PathBuf::new()).lifetimes.of(Some("release")), Some(90));
+        assert_eq!(
+            Config::empty(PathBuf::new()).lifetimes.of(Some("release")),
+            Some(90)
+        );
     }
 
     #[test]

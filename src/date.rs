@@ -93,7 +93,13 @@ mod tests {
 
     #[test]
     fn round_trips_and_arithmetic() {
-        for text in ["1970-01-01", "2000-02-29", "2026-03-01", "2026-12-31", "1969-12-31"] {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-03-01",
+            "2026-12-31",
+            "1969-12-31",
+        ] {
             assert_eq!(Date::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(Date::parse("1970-01-02").unwrap(), Date(1));
@@ -103,7 +109,10 @@ mod tests {
         assert_eq!(a.plus_days(116), b);
         assert_eq!(Date::from_unix(1_767_225_600).to_string(), "2026-01-01");
         // A timestamp with a time part is the day it falls on.
-        assert_eq!(Date::parse("2026-03-01T12:00:00").unwrap().to_string(), "2026-03-01");
+        assert_eq!(
+            Date::parse("2026-03-01T12:00:00").unwrap().to_string(),
+            "2026-03-01"
+        );
         for bad in ["2026-02-30", "2026-13-01", "yesterday", "2026-1", ""] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }

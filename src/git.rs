@@ -287,8 +287,10 @@ mod tests {
         assert_eq!(text(3).as_deref(), Some("2026-05-01"));
         assert_eq!(text(9), None);
         let found = last_values(root, "flags.py", &["OLD", "A", "NEVER"]);
-        assert!(matches!(found.get("OLD"), Some(Recovered::Git { value, date, .. })
-            if value == "old_flag" && date == "2026-03-01"));
+        assert!(
+            matches!(found.get("OLD"), Some(Recovered::Git { value, date, .. })
+            if value == "old_flag" && date == "2026-03-01")
+        );
         assert!(found.contains_key("A"));
         assert!(!found.contains_key("NEVER"));
     }

@@ -62,7 +62,8 @@ pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
             }
         }
     }
-    let dated: Vec<(FileId, Vec<(u32, Target)>, HashMap<u32, Date>)> = wanted
+    type Dated = (FileId, Vec<(u32, Target)>, HashMap<u32, Date>);
+    let dated: Vec<Dated> = wanted
         .into_par_iter()
         .map(|(file, targets)| {
             let lines: Vec<u32> = targets.iter().map(|(line, _)| *line).collect();
@@ -271,7 +272,8 @@ pub fn assess(
     }
     let mut out = Vec::new();
     for (key, spellings) in &keys {
-        if let Some(assessment) = assess_flag(index, config, ages, environments, today, key, spellings)
+        if let Some(assessment) =
+            assess_flag(index, config, ages, environments, today, key, spellings)
         {
             out.push(assessment);
         }
@@ -281,7 +283,9 @@ pub fn assess(
     for environment in environments {
         for key in environment.keys.keys() {
             let known = in_code.contains(key.as_str())
-                || backend_of.get(key).is_some_and(|k| in_code.contains(k.as_str()));
+                || backend_of
+                    .get(key)
+                    .is_some_and(|k| in_code.contains(k.as_str()));
             if !known {
                 orphaned.insert(key);
             }
@@ -385,12 +389,7 @@ fn assess_flag(
     let lifetime_days = config.lifetimes.of(flag_type.as_deref());
     let states: Vec<Option<Stored>> = environments
         .iter()
-        .map(|e| {
-            spellings
-                .iter()
-                .find_map(|s| e.keys.get(*s))
-                .cloned()
-        })
+        .map(|e| spellings.iter().find_map(|s| e.keys.get(*s)).cloned())
         .collect();
     let mut assessment = Assessment {
         key: key.to_string(),
@@ -478,8 +477,8 @@ fn decide(a: &mut Assessment, environments: &[Environment], config: &Config, tod
     let all = |r: &dyn Fn(&Rollout) -> bool| known.iter().all(|(_, rollout, _)| r(rollout));
     let any = |r: &dyn Fn(&Rollout) -> bool| known.iter().any(|(_, rollout, _)| r(rollout));
     a.readiness = if all(&|r| *r == Rollout::On) {
-        let since = known.iter().map(|(_, _, m)| *m).collect::<Option<Vec<Date>>>();
-        match since.and_then(|dates| dates.into_iter().max()) {
+        // The last environment to turn it on, among those whose export dates it.
+        match known.iter().filter_map(|(_, _, m)| *m).max() {
             Some(last) if today.days_since(last) < soak => {
                 a.evidence.push(format!(
                     "on everywhere for {} days, soak period {soak}",
@@ -513,7 +512,12 @@ fn decide(a: &mut Assessment, environments: &[Environment], config: &Config, tod
     };
 }
 
-fn warn_pilots(a: &mut Assessment, known: &[(&str, Rollout, Option<Date>)], days: i64, today: Date) {
+fn warn_pilots(
+    a: &mut Assessment,
+    known: &[(&str, Rollout, Option<Date>)],
+    days: i64,
+    today: Date,
+) {
     for (name, rollout, modified) in known {
         if let (Rollout::Pilot, Some(since)) = (rollout, modified) {
             let length = today.days_since(*since);
@@ -668,13 +672,19 @@ fn keep_text(index: &Index, check: usize, keep_on: Option<bool>) -> String {
         ),
         Some(fork) => {
             let then_branch = on != fork.negated;
-            match (then_branch, fork.has_else || fork.kind == crate::facts::ForkKind::Ternary) {
+            match (
+                then_branch,
+                fork.has_else || fork.kind == crate::facts::ForkKind::Ternary,
+            ) {
                 (true, _) => "the if branch (drop the else)".to_string(),
                 (false, true) => "the else branch (drop the if)".to_string(),
                 (false, false) => "the code after the if (drop the if block)".to_string(),
             }
         }
-        None => format!("replace the check with {}", if on { "True" } else { "False" }),
+        None => format!(
+            "replace the check with {}",
+            if on { "True" } else { "False" }
+        ),
     }
 }
 

@@ -11,8 +11,8 @@ use flaglint::cli::{Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
 use flaglint::report::{html, human, json, lifecycle, Counts, Format};
-use flaglint::state;
 use flaglint::rules::RuleId;
+use flaglint::state;
 use flaglint::{init, scan, Scan, ScanOptions};
 
 /// Exit codes: the tool ran and found no errors, found errors, or could not run.
@@ -113,7 +113,10 @@ fn scan_with(
 fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
     let mut environments = Vec::new();
     for (name, file) in &args.states {
-        if environments.iter().any(|e: &state::Environment| &e.name == name) {
+        if environments
+            .iter()
+            .any(|e: &state::Environment| &e.name == name)
+        {
             eprintln!("error: environment `{name}` is given twice");
             return Err(());
         }

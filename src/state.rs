@@ -248,7 +248,10 @@ mod tests {
         assert_eq!(rollout("sa"), Rollout::Partial(Some("12.5".into())));
         assert_eq!(env.keys.len(), 8);
         assert_eq!(
-            env.keys["on_flag"].modified.map(|d| d.to_string()).as_deref(),
+            env.keys["on_flag"]
+                .modified
+                .map(|d| d.to_string())
+                .as_deref(),
             Some("2026-03-01")
         );
         assert_eq!(env.keys["sw"].kind, Some(WaffleKind::Switch));
@@ -256,8 +259,11 @@ mod tests {
 
     #[test]
     fn plain_maps_and_errors() {
-        let env = parse("staging", r#"{"a": true, "b": false, "c": 25, "d": 100, "e": "0"}"#)
-            .unwrap();
+        let env = parse(
+            "staging",
+            r#"{"a": true, "b": false, "c": 25, "d": 100, "e": "0"}"#,
+        )
+        .unwrap();
         let names: Vec<&str> = env.keys.values().map(|s| s.rollout.name()).collect();
         assert_eq!(names, ["on", "off", "partial", "on", "off"]);
         assert!(parse("x", "{\"a\": [1]}").unwrap_err().contains("`a`"));

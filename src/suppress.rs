@@ -71,7 +71,11 @@ pub fn annotations(source: &str, language: Language) -> Vec<(u32, Vec<(String, S
             .map(|(k, v)| (k.to_string(), v.trim_end_matches(['*', '/']).to_string()))
             .collect();
         if !fields.is_empty() {
-            let line = if marker.alone { marker.line + 1 } else { marker.line };
+            let line = if marker.alone {
+                marker.line + 1
+            } else {
+                marker.line
+            };
             found.push((line, fields));
         }
     });
@@ -386,7 +390,10 @@ mod tests {
     fn metadata_annotations_describe_their_line_or_the_next() {
         let source = "# flaglint: type=release owner=@billing\nA = \"a\"\nB = \"b\"  # flaglint: type=ops remove-by=2026-03-01\nC = \"c\"\n# flaglint: ignore[unused-flag]\nD = 1\ns = \"# flaglint: type=x\"\n";
         let fields = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         assert_eq!(
             annotations(source, Language::Python),

@@ -11,6 +11,8 @@ fn fixture(name: &str) -> PathBuf {
 
 fn flaglint(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        // Ages are measured to a fixed day, so that no fixture grows stale with time.
+        .env("FLAGLINT_TODAY", "2026-06-01")
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

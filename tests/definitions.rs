@@ -33,6 +33,8 @@ fn every_definition_source_declares_exactly_the_marked_flags() {
         }
     }
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        // Ages are measured to a fixed day, so that no fixture grows stale with time.
+        .env("FLAGLINT_TODAY", "2026-06-01")
         .args(["flags", ".", "--format", "json"])
         .current_dir(&dir)
         .output()
@@ -66,6 +68,8 @@ fn every_definition_source_declares_exactly_the_marked_flags() {
 fn checks_resolve_against_declared_keys() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/definitions");
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        // Ages are measured to a fixed day, so that no fixture grows stale with time.
+        .env("FLAGLINT_TODAY", "2026-06-01")
         .args(["check", ".", "--format", "json"])
         .current_dir(&dir)
         .output()

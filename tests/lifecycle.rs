@@ -16,9 +16,18 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lifecycle")
 }
 
-fn check(dir: &Path, format: &str) -> String {
+/// `flaglint check` with ages measured to `today`.
+fn check_on(dir: &Path, format: &str, today: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(["check", ".", "--format", format, "--exit-zero"])
+        .args([
+            "check",
+            ".",
+            "--format",
+            format,
+            "--exit-zero",
+            "--today",
+            today,
+        ])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
@@ -32,8 +41,13 @@ fn check(dir: &Path, format: &str) -> String {
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
-fn findings(dir: &Path) -> BTreeSet<Finding> {
-    let report: serde_json::Value = serde_json::from_str(&check(dir, "json")).unwrap();
+/// In place, ages are measured to a day before any fixture was written: none is stale.
+fn check(dir: &Path, format: &str) -> String {
+    check_on(dir, format, "2026-01-01")
+}
+
+fn findings(dir: &Path, today: &str) -> BTreeSet<Finding> {
+    let report: serde_json::Value = serde_json::from_str(&check_on(dir, "json", today)).unwrap();
     report["diagnostics"]
         .as_array()
         .unwrap()
@@ -88,7 +102,7 @@ fn states() -> Vec<(&'static str, BTreeSet<Finding>)> {
 fn each_state_reports_exactly_its_findings() {
     let mut failures = Vec::new();
     for (state, expected) in states() {
-        let found = findings(&fixtures().join(state));
+        let found = findings(&fixtures().join(state), "2026-01-01");
         if found != expected {
             failures.push(format!(
                 "{state}:\n  expected {expected:?}\n  found    {found:?}"
@@ -164,9 +178,13 @@ fn replayed_as_commits_the_deleted_constant_value_comes_from_git() {
         if state == "4-constant-removed" {
             // With history, the key is known again: the row it created lingers.
             expected.insert(("orphaned-flag".to_string(), CREATING.to_string(), 8));
-            insta::assert_snapshot!("lifecycle_constant_removed_in_git", check(dir, "human"));
+            insta::assert_snapshot!(
+                "lifecycle_constant_removed_in_git",
+                check_on(dir, "human", &date[..10])
+            );
         }
-        let found = findings(dir);
+        // Each state is checked on the day it was committed.
+        let found = findings(dir, &date[..10]);
         if found != expected {
             failures.push(format!(
                 "{state}:\n  expected {expected:?}\n  found    {found:?}"
@@ -179,6 +197,7 @@ fn replayed_as_commits_the_deleted_constant_value_comes_from_git() {
 #[test]
 fn the_last_state_prints_the_whole_history() {
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .env("FLAGLINT_TODAY", "2026-01-01")
         .args(["flags", "."])
         .current_dir(fixtures().join("5-removed"))
         .output()
@@ -193,6 +212,7 @@ fn the_last_state_prints_the_whole_history() {
 fn migrations_in_real_world_styles_make_this_history() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/django-styles");
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .env("FLAGLINT_TODAY", "2026-01-01")
         .args(["flags", "."])
         .current_dir(&dir)
         .output()

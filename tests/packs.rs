@@ -58,6 +58,8 @@ fn marked_checks(dir: &Path) -> (Occurrences, BTreeSet<Language>) {
 /// The `(path, line, key)` of every check and test reference `flaglint flags` lists for `dir`.
 fn found_checks(dir: &Path) -> Occurrences {
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        // Ages are measured to a fixed day, so that no fixture grows stale with time.
+        .env("FLAGLINT_TODAY", "2026-06-01")
         .args(["flags", ".", "--format", "json"])
         .current_dir(dir)
         .output()

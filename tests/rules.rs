@@ -24,6 +24,8 @@ fn fixture_dir(rule: RuleId) -> PathBuf {
 
 fn check(dir: &Path, format: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        // Ages are measured to a fixed day, so that no fixture grows stale with time.
+        .env("FLAGLINT_TODAY", "2026-06-01")
         .args(["check", ".", "--format", format, "--exit-zero"])
         .current_dir(dir)
         .env("NO_COLOR", "1")

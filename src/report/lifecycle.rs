@@ -20,7 +20,10 @@ pub fn document(
 ) -> Value {
     let mut by_readiness = Map::new();
     for readiness in Readiness::ALL {
-        let count = assessments.iter().filter(|a| a.readiness == readiness).count();
+        let count = assessments
+            .iter()
+            .filter(|a| a.readiness == readiness)
+            .count();
         if count > 0 {
             by_readiness.insert(readiness.name().to_string(), Value::from(count));
         }
@@ -36,9 +39,9 @@ pub fn document(
         .filter(|a| a.readiness == Readiness::OrphanedState)
         .flat_map(|a| {
             environments.iter().zip(&a.states).filter_map(|(e, s)| {
-                s.as_ref().map(|s| {
-                    json!({"key": a.key, "environment": e.name, "state": s.rollout.name()})
-                })
+                s.as_ref().map(
+                    |s| json!({"key": a.key, "environment": e.name, "state": s.rollout.name()}),
+                )
             })
         })
         .collect();
@@ -148,7 +151,10 @@ fn columns(document: &Value) -> Vec<(String, Vec<String>)> {
         .map(|a| a.iter().map(text).collect())
         .unwrap_or_default();
     let column = |header: &str, cell: &dyn Fn(&Value) -> String| {
-        (header.to_string(), flags.iter().map(cell).collect::<Vec<_>>())
+        (
+            header.to_string(),
+            flags.iter().map(cell).collect::<Vec<_>>(),
+        )
     };
     let mut columns = vec![
         column("flag", &|f| text(&f["key"])),
@@ -220,7 +226,9 @@ pub fn human(document: &Value) -> String {
     };
     out.push_str(&line(columns.iter().map(|(h, _)| h.as_str()).collect()));
     for row in 0..rows {
-        out.push_str(&line(columns.iter().map(|(_, c)| c[row].as_str()).collect()));
+        out.push_str(&line(
+            columns.iter().map(|(_, c)| c[row].as_str()).collect(),
+        ));
     }
     for f in document["flags"].as_array().into_iter().flatten() {
         let plan = &f["plan"];
@@ -336,7 +344,12 @@ pub fn markdown(document: &Value) -> String {
         if lines.is_empty() && warnings.is_empty() {
             continue;
         }
-        let _ = writeln!(steps, "\n### `{}` ({})\n", text(&f["key"]), text(&f["readiness"]));
+        let _ = writeln!(
+            steps,
+            "\n### `{}` ({})\n",
+            text(&f["key"]),
+            text(&f["readiness"])
+        );
         for warning in &warnings {
             let _ = writeln!(steps, "> **warning** {}", text(warning));
         }
@@ -356,7 +369,10 @@ pub fn markdown(document: &Value) -> String {
         out.push_str("\n## Removal steps\n");
         out.push_str(&steps);
     }
-    let orphaned = document["orphaned_states"].as_array().cloned().unwrap_or_default();
+    let orphaned = document["orphaned_states"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if !orphaned.is_empty() {
         out.push_str("\n## Stored values with no flag in the code\n\n");
         for o in orphaned {

@@ -24,8 +24,8 @@ mod orphaned_flag;
 mod parse_error;
 mod stale_flag;
 mod undefined_flag;
-mod unused_flag;
 mod untested_flag_state;
+mod unused_flag;
 mod unused_suppression;
 
 use serde::Serialize;
@@ -261,8 +261,7 @@ pub fn run(index: &Index, sink: &mut Sink) {
     orphaned_flag::check(index, sink);
     if sink.enabled(RuleId::StaleFlag) || sink.enabled(RuleId::UntestedFlagState) {
         let config = sink.config();
-        let assessments =
-            crate::lifecycle::assess(index, config, &index.ages, &[], index.today);
+        let assessments = crate::lifecycle::assess(index, config, &index.ages, &[], index.today);
         stale_flag::check(index, &assessments, sink);
         untested_flag_state::check(index, &assessments, sink);
     }

@@ -12,7 +12,8 @@ code still checks when it is older than the lifetime of its type (`[lifetimes]`,
 configured; `permanent` types never) or past the `remove-by` date written beside its definition \
 (`# flaglint: type=release owner=@team remove-by=2026-03-01`). Outside a git repository only \
 remove-by dates apply.",
-    why_is_this_bad: "Flags are meant to be short-lived. Every flag left in place doubles the states \
+    why_is_this_bad:
+        "Flags are meant to be short-lived. Every flag left in place doubles the states \
 the code can be in, drifts between environments and is one more thing a new developer's \
 environment gets wrong. Old flags are the ones nobody remembers how to remove.",
     example: "# backend/feature_flags/flags.py, introduced 2025-09-01\n\
@@ -45,7 +46,10 @@ pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
                     "finish the rollout and remove it (`flaglint report` lists the steps), or mark it permanent or give it a later remove-by date"
                         .to_string(),
                 ),
-                label: Some(format!("still checked in {} places", a.checks.len())),
+                label: Some(match a.checks.len() {
+                    1 => "still checked in 1 place".to_string(),
+                    n => format!("still checked in {n} places"),
+                }),
                 path: index.path(file).to_string(),
                 span: Some(span),
                 flag: Some(a.key.clone()),

@@ -30,14 +30,17 @@ pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
         };
         let missing = match (a.tests_on > 0, a.tests_off > 0) {
             (false, false) => "no test sets it on or off",
-            (true, false) => "tests set it on, but none sets it off",
-            _ => "tests set it off, but none sets it on",
+            (true, false) => "tests set it on, none sets it off",
+            _ => "tests set it off, none sets it on",
         };
         sink.report(
             RuleId::UntestedFlagState,
             Finding {
-                message: format!("flag `{}` is checked, but {missing}", a.key),
-                help: Some("test both states: `override_flag(..., active=True)` and `active=False`".to_string()),
+                message: format!("flag `{}` is not tested in both states: {missing}", a.key),
+                help: Some(
+                    "test both states: `override_flag(..., active=True)` and `active=False`"
+                        .to_string(),
+                ),
                 label: Some("untested state".to_string()),
                 path: index.path(file).to_string(),
                 span: Some(span),
