@@ -7,8 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::config::{Config, Side};
 use crate::date::Date;
 use crate::facts::{FlagAction, Span, WaffleKind};
@@ -28,9 +26,8 @@ pub struct Ages {
     pub last_check_change: HashMap<String, Date>,
 }
 
-/// Dates the definitions (one `git blame` per definitions file), the creating migrations, and,
-/// with `checks`, every production check (one `git blame` per file with checks). Empty outside a
-/// git work tree.
+/// Dates the definitions, the creating migrations and, with `checks`, every production check,
+/// with two git processes in all (see [`crate::git::line_dates`]). Empty outside a git work tree.
 pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
     let mut ages = Ages::default();
     if !crate::git::is_work_tree(root) {
@@ -62,18 +59,18 @@ pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
             }
         }
     }
-    type Dated = (FileId, Vec<(u32, Target)>, HashMap<u32, Date>);
-    let dated: Vec<Dated> = wanted
-        .into_par_iter()
+    let lines: BTreeMap<String, Vec<u32>> = wanted
+        .iter()
         .map(|(file, targets)| {
-            let lines: Vec<u32> = targets.iter().map(|(line, _)| *line).collect();
-            let dates = crate::git::blame(root, index.path(file), &lines, today);
-            (file, targets, dates)
+            let lines = targets.iter().map(|(line, _)| *line).collect();
+            (index.path(*file).to_string(), lines)
         })
         .collect();
-    for (file, targets, dates) in dated {
+    let dates = crate::git::line_dates(root, &lines, today);
+    for (file, targets) in wanted {
+        let rel = index.path(file).to_string();
         for (line, target) in targets {
-            let Some(&date) = dates.get(&line) else {
+            let Some(&date) = dates.get(&(rel.clone(), line)) else {
                 continue;
             };
             let from = format!("git blame {}:{line}", index.path(file));
