@@ -6,7 +6,8 @@ use crate::lifecycle::{anchor, Assessment};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag is older than its lifetime, or past its remove-by date, and still checked",
-    what_it_does: "Dates each definition line from git history (the creating migration's line when \
+    what_it_does:
+        "Dates each definition line from git history (the creating migration's line when \
 the definition has none) and reports a flag that production \
 code still checks when it is older than the lifetime of its type (`[lifetimes]`, 90 days unless \
 configured; `permanent` types never) or past the `remove-by` date written beside its definition \
