@@ -351,9 +351,9 @@ pub fn markdown(document: &Value) -> String {
             text(&f["readiness"])
         );
         for warning in &warnings {
-            let _ = writeln!(steps, "> **warning** {}", text(warning));
+            let _ = writeln!(steps, "- **warning** {}", text(warning));
         }
-        if !warnings.is_empty() {
+        if !warnings.is_empty() && !lines.is_empty() {
             steps.push('\n');
         }
         let mut lines = lines.into_iter();
