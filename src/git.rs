@@ -48,14 +48,22 @@ pub fn line_dates(
         .collect();
     let paths = pathspecs(wanted.keys().map(String::as_str));
     // Working tree against HEAD: lines inside a hunk are not committed yet.
-    if let Some(diff) = run(root, &["diff", "-U0", "HEAD"], &paths) {
+    if let Some(diff) = run(
+        root,
+        &[&["diff", "-U0", "HEAD"], DIFF_OPTIONS].concat(),
+        &paths,
+    ) {
         for (file, hunks) in file_hunks(&diff) {
             if let Some(lines) = open.get_mut(&file) {
                 follow(&file, lines, &hunks, today, &mut dated);
             }
         }
     }
-    let Some(log) = run(root, &["log", "-p", "-U0", "--format=%x00%at"], &paths) else {
+    let Some(log) = run(
+        root,
+        &[&["log", "-p", "-U0", "--format=%x00%at"], DIFF_OPTIONS].concat(),
+        &paths,
+    ) else {
         return dated;
     };
     let mut seen: HashSet<String> = HashSet::new();
@@ -153,6 +161,16 @@ fn pathspecs<'a>(files: impl Iterator<Item = &'a str>) -> Vec<String> {
     }
 }
 
+/// Patches as the line follower reads them: plain, no renames, paths relative to the scanned root
+/// (which may be a subdirectory of the repository).
+const DIFF_OPTIONS: &[&str] = &[
+    "--no-color",
+    "--no-ext-diff",
+    "--no-renames",
+    "--no-textconv",
+    "--relative",
+];
+
 /// Runs a git command over pathspecs; its stdout, or `None` when it fails.
 fn run(root: &Path, args: &[&str], paths: &[String]) -> Option<String> {
     let output = Command::new("git")
@@ -160,12 +178,6 @@ fn run(root: &Path, args: &[&str], paths: &[String]) -> Option<String> {
         .arg(root)
         .args(["-c", "core.quotepath=off"])
         .args(args)
-        .args([
-            "--no-color",
-            "--no-ext-diff",
-            "--no-renames",
-            "--no-textconv",
-        ])
         .arg("--")
         .args(paths)
         .stdin(Stdio::null())
@@ -465,6 +477,20 @@ mod tests {
         assert_eq!(text(2).as_deref(), Some("2026-03-01"));
         assert_eq!(text(3).as_deref(), Some("2026-05-01"));
         assert_eq!(text(9), None);
+        // A scan rooted in a subdirectory, with a file git has never seen.
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/old.py"), "X = 1\n").unwrap();
+        git(root, &["add", "sub/old.py"], "2026-04-01T10:00:00Z");
+        git(root, &["commit", "-qm", "sub"], "2026-04-01T10:00:00Z");
+        std::fs::write(root.join("sub/new.py"), "Y = 2\n").unwrap();
+        let wanted = BTreeMap::from([
+            ("old.py".to_string(), vec![1]),
+            ("new.py".to_string(), vec![1]),
+        ]);
+        let dates = line_dates(&root.join("sub"), &wanted, today);
+        let text = |file: &str| dates.get(&(file.to_string(), 1)).map(|d| d.to_string());
+        assert_eq!(text("old.py").as_deref(), Some("2026-04-01"));
+        assert_eq!(text("new.py").as_deref(), Some("2026-05-01"));
         let found = last_values(root, "flags.py", &["OLD", "A", "NEVER"]);
         assert!(
             matches!(found.get("OLD"), Some(Recovered::Git { value, date, .. })
