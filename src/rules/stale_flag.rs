@@ -35,8 +35,10 @@ pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
         let (Some(why), Some((file, span))) = (a.overdue(index.today), anchor(index, a)) else {
             continue;
         };
+        // A date after the day ages are measured to (`--today` in the past) says nothing.
         let introduced = a
             .introduced
+            .filter(|d| *d <= index.today)
             .map(|d| format!(" (introduced {d})"))
             .unwrap_or_default();
         sink.report(
