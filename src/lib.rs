@@ -4,6 +4,7 @@
 //! walk ([`walk`]) -> read, prefilter and parse in parallel ([`lang`]) -> facts per file ([`facts`])
 //! -> flag index across files ([`index`]) -> rules ([`rules`]) -> report ([`report`]).
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod date;
