@@ -120,8 +120,9 @@ impl Baseline {
     }
 
     /// Removes the scan's findings the baseline accepts (up to each entry's count); returns how
-    /// many were hidden and how many baseline entries no longer occur at all.
-    pub fn apply(&self, scan: &mut Scan) -> (usize, usize) {
+    /// many were hidden, and how many entries for paths `in_scope` (the files reported on) no
+    /// longer occur at all.
+    pub fn apply(&self, scan: &mut Scan, in_scope: impl Fn(&str) -> bool) -> (usize, usize) {
         let mut left: HashMap<&str, usize> = HashMap::new();
         for entry in &self.entries {
             *left.entry(entry.fingerprint.as_str()).or_default() += entry.count;
@@ -144,7 +145,7 @@ impl Baseline {
         let stale = self
             .entries
             .iter()
-            .filter(|e| !used.contains_key(e.fingerprint.as_str()))
+            .filter(|e| in_scope(&e.path) && !used.contains_key(e.fingerprint.as_str()))
             .count();
         (hidden, stale)
     }

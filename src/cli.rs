@@ -20,7 +20,7 @@ pub enum Command {
     /// Run the rules and report findings.
     Check(CheckArgs),
     /// List every flag: definitions, checks and references.
-    Flags(ScanArgs),
+    Flags(FlagsArgs),
     /// The stale-flag report: ages, environment state, readiness for removal and the steps.
     Report(ReportArgs),
     /// Propose a `flaglint.toml` for a repository: packs, definitions files, check functions.
@@ -43,10 +43,17 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct FlagsArgs {
     /// The repository (or directory) to scan.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// Options every scanning command shares.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -116,8 +123,24 @@ fn parse_state(text: &str) -> Result<(String, PathBuf), String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Files to report on (the whole repository is still indexed), or one directory to scan.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub scan: ScanArgs,
+    /// Report only on files changed since this git revision, plus the working tree's changes and
+    /// untracked files.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Hide the findings recorded in this baseline file (default: `baseline` in the config).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Write the findings to FILE (written whole, then moved into place) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Exit with 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,

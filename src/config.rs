@@ -60,6 +60,7 @@ struct RawConfig {
     lifetimes: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     report: RawReport,
+    baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -353,6 +354,8 @@ pub struct Config {
     pub packs: Vec<Pack>,
     pub django: Django,
     pub lifetimes: Lifetimes,
+    /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`).
+    pub baseline: Option<PathBuf>,
 }
 
 impl Config {
@@ -370,6 +373,7 @@ impl Config {
             packs: Vec::new(),
             django: Django::default(),
             lifetimes: Lifetimes::default(),
+            baseline: None,
         }
     }
 
@@ -691,6 +695,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         }
     }
 
+    let baseline = raw.baseline.map(|b| base_dir.join(b.into_inner()));
     Ok(Config {
         file: None,
         base_dir,
@@ -703,6 +708,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         packs,
         django,
         lifetimes,
+        baseline,
     })
 }
 

@@ -5,6 +5,7 @@
 //! -> flag index across files ([`index`]) -> rules ([`rules`]) -> report ([`report`]).
 
 pub mod baseline;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod date;
@@ -66,6 +67,8 @@ pub struct Stats {
     pub unreadable: usize,
     /// Diagnostics hidden by suppression comments.
     pub suppressed: usize,
+    /// Diagnostics hidden by the baseline.
+    pub baselined: usize,
 }
 
 /// The result of a scan: the index, the diagnostics (sorted) and the counts.

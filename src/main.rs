@@ -1,16 +1,18 @@
 //! The `flaglint` binary: parse arguments, call the library, map the outcome to an exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use flaglint::cli::{Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
+use flaglint::baseline::{fingerprints, Baseline};
+use flaglint::changed;
+use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
-use flaglint::report::{html, human, json, lifecycle, Counts, Format};
+use flaglint::report::{ci, html, human, json, lifecycle, Counts, Format};
 use flaglint::rules::RuleId;
 use flaglint::state;
 use flaglint::{init, scan, Scan, ScanOptions};
@@ -36,29 +38,22 @@ fn main() -> ExitCode {
         }
     };
     let exit = match cli.command {
-        Command::Check(args) => run_scan(&args.scan).map(|scan| {
+        Command::Check(args) => run_check(&args),
+        Command::Flags(args) => run_scan(&args.path, &args.scan).and_then(|scan| {
             let output = match args.scan.format {
-                Format::Human => human::check(&scan, style(args.scan.color)),
-                Format::Json => json::check(&scan),
-            };
-            print_notes(&scan);
-            write_stdout(&output);
-            let counts = Counts::of(&scan.diagnostics);
-            let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
-            if failed && !args.exit_zero {
-                Exit::Findings
-            } else {
-                Exit::Clean
-            }
-        }),
-        Command::Flags(args) => run_scan(&args).map(|scan| {
-            let output = match args.format {
                 Format::Human => human::flags(&scan),
                 Format::Json => json::flags(&scan),
+                other => {
+                    eprintln!(
+                        "error: `flags` prints human or json, not {}",
+                        format_name(other)
+                    );
+                    return Err(());
+                }
             };
             print_notes(&scan);
             write_stdout(&output);
-            Exit::Clean
+            Ok(Exit::Clean)
         }),
         Command::Report(args) => run_report(&args),
         Command::Init {
@@ -71,9 +66,128 @@ fn main() -> ExitCode {
     ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
 }
 
-fn run_scan(args: &ScanArgs) -> Result<Scan, ()> {
+/// What `check` was asked to look at: the root to index, and the files to report on (`None`: all).
+fn check_targets(args: &CheckArgs) -> Result<(PathBuf, Option<changed::Scope>), ()> {
+    let single_dir = match args.paths.as_slice() {
+        [] => Some(PathBuf::from(".")),
+        [dir] if dir.is_dir() => Some(dir.clone()),
+        _ => None,
+    };
+    if let (Some(dir), None) = (&single_dir, &args.changed_since) {
+        return Ok((dir.clone(), None));
+    }
+    // Files (or a revision) to report on: index the whole repository around them.
+    let start = single_dir.unwrap_or_else(|| PathBuf::from("."));
+    let config = args
+        .scan
+        .config
+        .clone()
+        .or_else(|| config::discover(&start));
+    let root = config
+        .as_ref()
+        .and_then(|c| c.parent().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| changed::git_toplevel(&start))
+        .unwrap_or_else(|| start.clone());
+    let root_abs = root.canonicalize().map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", root.display());
+    })?;
+    let mut scope = changed::Scope::default();
+    if let Some(rev) = &args.changed_since {
+        let files = changed::changed_since(&root_abs, rev).map_err(|e| eprintln!("error: {e}"))?;
+        scope.files.extend(files);
+    }
+    for path in &args.paths {
+        let Ok(absolute) = path.canonicalize() else {
+            // A deleted file (pre-commit passes them too) has nothing to report.
+            continue;
+        };
+        let Ok(rel) = absolute.strip_prefix(&root_abs) else {
+            eprintln!(
+                "error: {} is outside the repository at {}",
+                path.display(),
+                root.display()
+            );
+            return Err(());
+        };
+        let rel = flaglint::walk::relative(Path::new(""), rel);
+        if absolute.is_dir() {
+            scope.dirs.insert(if rel == "." { String::new() } else { rel });
+        } else {
+            scope.files.insert(rel);
+        }
+    }
+    Ok((root, Some(scope)))
+}
+
+/// `flaglint check`: scan, narrow to the given files, apply the baseline, report.
+fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
+    let (root, scope) = check_targets(args)?;
+    let mut scan = run_scan(&root, &args.scan)?;
+    if let Some(scope) = &scope {
+        changed::narrow(&mut scan, scope);
+    }
+    if let Some(file) = &args.write_baseline {
+        let baseline = Baseline::of(&scan);
+        init::write_atomically(file, &baseline.to_json()).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", file.display());
+        })?;
+        eprintln!(
+            "wrote {} findings ({} entries) to {}",
+            scan.diagnostics.len(),
+            baseline.entries.len(),
+            file.display()
+        );
+        return Ok(Exit::Clean);
+    }
+    let baseline_file = args.baseline.clone().or_else(|| scan.config.baseline.clone());
+    if let Some(file) = baseline_file {
+        let baseline = Baseline::load(&file).map_err(|e| eprintln!("error: {e}"))?;
+        let in_scope = |path: &str| scope.as_ref().is_none_or(|s| s.contains(path));
+        let (hidden, stale) = baseline.apply(&mut scan, in_scope);
+        scan.stats.baselined = hidden;
+        if stale > 0 {
+            scan.notes.push(format!(
+                "{stale} baseline {} of {} no longer occur; rewrite it with --write-baseline to prune them",
+                if stale == 1 { "entry" } else { "entries" },
+                file.display()
+            ));
+        }
+    }
+    let output = match args.scan.format {
+        Format::Human => human::check(&scan, style(args.scan.color)),
+        Format::Json => json::check(&scan),
+        Format::Sarif => ci::sarif(&scan, &fingerprints(&scan)),
+        Format::Github => ci::github(&scan),
+        Format::Gitlab => ci::gitlab(&scan, &fingerprints(&scan)),
+        Format::Junit => ci::junit(&scan),
+    };
+    print_notes(&scan);
+    match &args.output {
+        None => write_stdout(&output),
+        Some(file) => init::write_atomically(file, &output).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", file.display());
+        })?,
+    }
+    let counts = Counts::of(&scan.diagnostics);
+    let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
+    Ok(if failed && !args.exit_zero {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
+}
+
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+fn run_scan(path: &Path, args: &ScanArgs) -> Result<Scan, ()> {
     scan_with(
-        &args.path,
+        path,
         args.config.as_deref(),
         args.threads,
         args.today,

@@ -76,6 +76,9 @@ fn summary(scan: &Scan) -> String {
     if stats.suppressed > 0 {
         let _ = write!(line, "; {} suppressed", stats.suppressed);
     }
+    if stats.baselined > 0 {
+        let _ = write!(line, "; {} in the baseline", stats.baselined);
+    }
     line.push('\n');
     line
 }

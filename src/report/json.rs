@@ -37,6 +37,7 @@ pub fn check(scan: &Scan) -> String {
             "warnings": counts.warnings,
             "infos": counts.infos,
             "suppressed": stats.suppressed,
+            "baselined": stats.baselined,
             "skipped": {
                 "too_large": stats.skipped_too_large,
                 "binary": stats.skipped_binary,

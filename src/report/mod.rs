@@ -1,6 +1,7 @@
 //! Emitters: one per output format. Every emitter writes whole documents to a `String`, so
 //! nothing is left half-written if the process stops midway.
 
+pub mod ci;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -17,6 +18,14 @@ use crate::rules::{Diagnostic, Severity};
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning upload (`check` only).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request (`check` only).
+    Github,
+    /// GitLab Code Quality report (`check` only).
+    Gitlab,
+    /// JUnit XML (`check` only).
+    Junit,
 }
 
 /// Diagnostic counts by severity.
