@@ -112,7 +112,9 @@ fn check_targets(args: &CheckArgs) -> Result<(PathBuf, Option<changed::Scope>), 
         };
         let rel = flaglint::walk::relative(Path::new(""), rel);
         if absolute.is_dir() {
-            scope.dirs.insert(if rel == "." { String::new() } else { rel });
+            scope
+                .dirs
+                .insert(if rel == "." { String::new() } else { rel });
         } else {
             scope.files.insert(rel);
         }
@@ -140,7 +142,10 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         );
         return Ok(Exit::Clean);
     }
-    let baseline_file = args.baseline.clone().or_else(|| scan.config.baseline.clone());
+    let baseline_file = args
+        .baseline
+        .clone()
+        .or_else(|| scan.config.baseline.clone());
     if let Some(file) = baseline_file {
         let baseline = Baseline::load(&file).map_err(|e| eprintln!("error: {e}"))?;
         let in_scope = |path: &str| scope.as_ref().is_none_or(|s| s.contains(path));

@@ -415,3 +415,148 @@ fn test_helpers_record_the_state_they_set() {
     assert_eq!(state_of("reports_v2"), ["off"]);
     assert_eq!(state_of("sampled_logging"), ["on"]);
 }
+
+/// A small git repository: a definitions file, two files checking flags, one finding in each.
+fn changed_files_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "flaglint.toml",
+        "[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+    );
+    write("app/flags.py", "A = \"a\"\nB = \"b\"\n");
+    write(
+        "app/one.py",
+        "from app.flags import A\non(A)\non(\"typo_one\")\n",
+    );
+    write(
+        "app/two.py",
+        "from app.flags import B\non(B)\non(\"typo_two\")\n",
+    );
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "user.name=a",
+                "-c",
+                "user.email=a@b",
+            ])
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", root)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "start"]);
+    dir
+}
+
+fn finding_places(output: &Output) -> Vec<(String, String)> {
+    let report: serde_json::Value = serde_json::from_str(&stdout(output)).unwrap();
+    let mut places: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+#[test]
+fn file_arguments_index_everything_and_report_on_those_files() {
+    let dir = changed_files_repository();
+    let root = dir.path();
+    let all = flaglint(&["check", "--format", "json"], root);
+    assert_eq!(finding_places(&all).len(), 2);
+    let one = flaglint(&["check", "app/one.py", "--format", "json"], root);
+    assert_eq!(
+        finding_places(&one),
+        [("app/one.py".to_string(), "undefined-flag".to_string())]
+    );
+    // From a subdirectory, paths are relative to where flaglint runs.
+    let sub = flaglint(&["check", "two.py", "--format", "json"], &root.join("app"));
+    assert_eq!(
+        finding_places(&sub),
+        [("app/two.py".to_string(), "undefined-flag".to_string())]
+    );
+    // Removing a constant from the definitions file: reported where it is still used.
+    std::fs::write(root.join("app/flags.py"), "A = \"a\"\n").unwrap();
+    let defs = flaglint(&["check", "app/flags.py", "--format", "json"], root);
+    assert_eq!(
+        finding_places(&defs),
+        [("app/two.py".to_string(), "undefined-flag".to_string())]
+    );
+    // Changed since the last commit: the definitions file, and what it causes.
+    let changed = flaglint(
+        &["check", "--changed-since", "HEAD", "--format", "json"],
+        root,
+    );
+    assert_eq!(finding_places(&changed), finding_places(&defs));
+    // A deleted file has nothing to report.
+    let gone = flaglint(&["check", "app/gone.py", "--format", "json"], root);
+    assert_eq!(finding_places(&gone), []);
+}
+
+#[test]
+fn baseline_hides_known_findings_and_counts_stale_entries() {
+    let dir = changed_files_repository();
+    let root = dir.path();
+    let write = flaglint(&["check", "--write-baseline", "baseline.json"], root);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    // Known findings are hidden, even after lines move.
+    std::fs::write(
+        root.join("app/one.py"),
+        "# a comment moves everything down\nfrom app.flags import A\n\non(A)\non(\"typo_one\")\n",
+    )
+    .unwrap();
+    let known = flaglint(
+        &["check", "--baseline", "baseline.json", "--format", "json"],
+        root,
+    );
+    assert_eq!(known.status.code(), Some(0), "{}", stdout(&known));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&known)).unwrap();
+    assert_eq!(report["summary"]["baselined"], 2);
+    // A new finding is reported; a fixed one leaves a stale entry, counted in a note.
+    std::fs::write(
+        root.join("app/two.py"),
+        "from app.flags import B\non(B)\non(\"typo_new\")\n",
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(root.join("flaglint.toml")).unwrap();
+    std::fs::write(
+        root.join("flaglint.toml"),
+        format!("baseline = \"baseline.json\"\n{config}"),
+    )
+    .unwrap();
+    let new = flaglint(&["check", "--format", "json"], root);
+    assert_eq!(new.status.code(), Some(1));
+    assert_eq!(
+        finding_places(&new),
+        [("app/two.py".to_string(), "undefined-flag".to_string())]
+    );
+    assert!(
+        stderr(&new).contains("1 baseline entry of"),
+        "{}",
+        stderr(&new)
+    );
+    let bad = flaglint(&["check", "--baseline", "flaglint.toml"], root);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("not a flaglint baseline"));
+}
