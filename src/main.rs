@@ -99,8 +99,8 @@ fn check_targets(args: &CheckArgs) -> Result<(PathBuf, Option<changed::Scope>), 
     }
     for path in &args.paths {
         let Ok(absolute) = path.canonicalize() else {
-            // A deleted file (pre-commit passes them too) has nothing to report.
-            continue;
+            eprintln!("error: {} does not exist", path.display());
+            return Err(());
         };
         let Ok(rel) = absolute.strip_prefix(&root_abs) else {
             eprintln!(

@@ -509,9 +509,9 @@ fn file_arguments_index_everything_and_report_on_those_files() {
         root,
     );
     assert_eq!(finding_places(&changed), finding_places(&defs));
-    // A deleted file has nothing to report.
+    // A path that does not exist is an error, not an empty report.
     let gone = flaglint(&["check", "app/gone.py", "--format", "json"], root);
-    assert_eq!(finding_places(&gone), []);
+    assert_eq!(gone.status.code(), Some(2));
 }
 
 #[test]
