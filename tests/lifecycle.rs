@@ -6,6 +6,9 @@
 //! as successive commits of a fresh git repository, where the value of a deleted constant comes
 //! from history.
 
+mod common;
+
+use common::git;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -110,24 +113,6 @@ fn each_state_reports_exactly_its_findings() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-}
-
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let status = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Flag Owner")
-        .env("GIT_AUTHOR_EMAIL", "owner@example.com")
-        .env("GIT_COMMITTER_NAME", "Flag Owner")
-        .env("GIT_COMMITTER_EMAIL", "owner@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -1,6 +1,9 @@
 //! `flaglint report` on a repository built here, commit by commit with set dates, plus two
 //! environment state exports: every readiness value, the warnings, and the removal plans.
 
+mod common;
+
+use common::git;
 use std::path::Path;
 use std::process::Command;
 
@@ -8,24 +11,6 @@ fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn git(root: &Path, args: &[&str], date: &str) {
-    let status = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "Flag Owner")
-        .env("GIT_AUTHOR_EMAIL", "owner@example.com")
-        .env("GIT_COMMITTER_NAME", "Flag Owner")
-        .env("GIT_COMMITTER_EMAIL", "owner@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", root)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 fn commit(root: &Path, message: &str, date: &str) {
