@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::git;
+use common::{check_on, git};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,31 +17,6 @@ type Finding = (String, String, u64);
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lifecycle")
-}
-
-/// `flaglint check` with ages measured to `today`.
-fn check_on(dir: &Path, format: &str, today: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args([
-            "check",
-            ".",
-            "--format",
-            format,
-            "--exit-zero",
-            "--today",
-            today,
-        ])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flaglint runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
 /// In place, ages are measured to a day before any fixture was written: none is stale.

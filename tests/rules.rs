@@ -2,9 +2,11 @@
 //! fixture is flagged exactly where its `flaglint-expect: <rule-id>` markers say: on the marked
 //! lines and nowhere else (unmarked cases in a fixture are near misses that must stay quiet).
 
+mod common;
+
+use common::check_on;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use flaglint::rules::RuleId;
 
@@ -22,22 +24,9 @@ fn fixture_dir(rule: RuleId) -> PathBuf {
         .join(rule.name())
 }
 
+/// Ages are measured to a fixed day, so that no fixture grows stale with time.
 fn check(dir: &Path, format: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        // Ages are measured to a fixed day, so that no fixture grows stale with time.
-        .env("FLAGLINT_TODAY", "2026-06-01")
-        .args(["check", ".", "--format", format, "--exit-zero"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flaglint runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    check_on(dir, format, "2026-06-01")
 }
 
 /// `(path, line)` of every `flaglint-expect: <rule>` marker under `dir`.

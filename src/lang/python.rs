@@ -1215,7 +1215,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         {
             return None;
         }
-        self.string_value(node).ok()
+        string_value(node, self.source).ok()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1349,55 +1349,6 @@ impl<'a, 'o> Walker<'a, 'o> {
             span: self.span(whole),
             name_span: self.span(key),
         });
-    }
-
-    /// The decoded value of a string or concatenated string, or what makes it dynamic.
-    fn string_value(&self, node: Node<'a>) -> Result<String, &'static str> {
-        let mut value = String::new();
-        for part in string_parts(node) {
-            value.push_str(&self.one_string_value(part)?);
-        }
-        Ok(value)
-    }
-
-    fn one_string_value(&self, node: Node<'a>) -> Result<String, &'static str> {
-        if node.kind() != "string" {
-            return Err("an expression");
-        }
-        let mut cursor = node.walk();
-        let mut content_start = node.start_byte();
-        let mut content_end = node.end_byte();
-        let mut prefix = "";
-        for child in node.children(&mut cursor) {
-            match child.kind() {
-                "string_start" => {
-                    prefix = self.text(child);
-                    content_start = child.end_byte();
-                }
-                "string_end" => content_end = child.start_byte(),
-                "interpolation" => return Err("an f-string"),
-                _ => {}
-            }
-        }
-        let prefix = prefix_of(prefix);
-        if prefix.contains(['b', 'B']) {
-            return Err("a bytes literal");
-        }
-        let raw = self
-            .source
-            .get(content_start..content_end.max(content_start))
-            .unwrap_or("");
-        let formatted = prefix.contains(['f', 'F', 't', 'T']);
-        let value = if prefix.contains(['r', 'R']) {
-            raw.to_string()
-        } else {
-            decode_escapes(raw)
-        };
-        Ok(if formatted {
-            value.replace("{{", "{").replace("}}", "}")
-        } else {
-            value
-        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1786,7 +1737,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     fn classify_index(&self, index: Node<'a>, scope: usize) -> KeyExpr {
         let index = unwrap_parens(index);
         if matches!(index.kind(), "string" | "concatenated_string") {
-            return match self.string_value(index) {
+            return match string_value(index, self.source) {
                 Ok(value) => KeyExpr::Literal(value),
                 Err(what) => KeyExpr::Dynamic(what.to_string()),
             };
@@ -1835,7 +1786,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         let node = unwrap_parens(node);
         let dynamic = |what: &str| KeyExpr::Dynamic(what.to_string());
         match node.kind() {
-            "string" | "concatenated_string" => match self.string_value(node) {
+            "string" | "concatenated_string" => match string_value(node, self.source) {
                 Ok(value) => KeyExpr::Literal(value),
                 Err(what) => dynamic(what),
             },
@@ -2067,7 +2018,7 @@ fn followed_by_clause(node: Node) -> bool {
 }
 
 /// `((x))` -> `x`.
-fn unwrap_parens(mut node: Node) -> Node {
+pub(super) fn unwrap_parens(mut node: Node) -> Node {
     while node.kind() == "parenthesized_expression" {
         let mut cursor = node.walk();
         let inner: Vec<Node> = node
@@ -2080,6 +2031,57 @@ fn unwrap_parens(mut node: Node) -> Node {
         }
     }
     node
+}
+
+/// The decoded value of a string or implicit concatenation of plain strings, or what makes it
+/// dynamic ("an f-string", "a bytes literal", "an expression").
+pub(super) fn string_value(node: Node, source: &str) -> Result<String, &'static str> {
+    let mut value = String::new();
+    for part in string_parts(node) {
+        value.push_str(&one_string_value(part, source)?);
+    }
+    Ok(value)
+}
+
+/// The decoded value of one string literal.
+fn one_string_value(node: Node, source: &str) -> Result<String, &'static str> {
+    if node.kind() != "string" {
+        return Err("an expression");
+    }
+    let mut cursor = node.walk();
+    let mut content_start = node.start_byte();
+    let mut content_end = node.end_byte();
+    let mut prefix = "";
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "string_start" => {
+                prefix = source
+                    .get(child.start_byte()..child.end_byte())
+                    .unwrap_or("");
+                content_start = child.end_byte();
+            }
+            "string_end" => content_end = child.start_byte(),
+            "interpolation" => return Err("an f-string"),
+            _ => {}
+        }
+    }
+    let prefix = prefix_of(prefix);
+    if prefix.contains(['b', 'B']) {
+        return Err("a bytes literal");
+    }
+    let raw = source
+        .get(content_start..content_end.max(content_start))
+        .unwrap_or("");
+    let value = if prefix.contains(['r', 'R']) {
+        raw.to_string()
+    } else {
+        decode_escapes(raw)
+    };
+    Ok(if prefix.contains(['f', 'F', 't', 'T']) {
+        value.replace("{{", "{").replace("}}", "}")
+    } else {
+        value
+    })
 }
 
 /// The string pieces of a string or implicit concatenation.
@@ -3751,6 +3753,8 @@ flags.Z
         assert_eq!(decode_escapes("a\\\nb"), "ab");
         assert_eq!(decode_escapes("\\U0001F389"), "🎉");
         assert_eq!(decode_escapes("\\udfff"), "\\udfff");
+        assert_eq!(decode_escapes(r"a\qb"), r"a\qb");
+        assert_eq!(decode_escapes(r#"\"\'\\"#), "\"'\\");
     }
 
     #[test]

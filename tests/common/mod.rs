@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+// Each test crate includes this module and uses a part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::Command;
 
@@ -21,4 +24,23 @@ pub fn git(dir: &Path, args: &[&str], date: &str) {
         .status()
         .expect("git runs");
     assert!(status.success(), "git {args:?}");
+}
+
+/// `flaglint check . --format FORMAT --exit-zero` in `dir`, with ages measured to `today`; its
+/// stdout (the run must succeed).
+pub fn check_on(dir: &Path, format: &str, today: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["check", ".", "--format", format, "--exit-zero"])
+        .args(["--today", today])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flaglint runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
 }
