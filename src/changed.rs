@@ -50,14 +50,15 @@ const CROSS_FILE: &[RuleId] = &[
 ];
 
 /// Keeps the findings located in the scope, and the cross-file findings elsewhere that the scope's
-/// files cause: those about a flag defined in them, and those naming one of them (a constant
-/// removed from a definitions file is reported where it is still used, naming that file).
+/// named files (not its directories) cause: those about a flag defined in them, and those naming
+/// one of them (a constant removed from a definitions file is reported where it is still used,
+/// naming that file). A directory's report is exactly the findings located in it.
 pub fn narrow(scan: &mut Scan, scope: &Scope) {
     let index = &scan.index;
     let keys: BTreeSet<&str> = index
         .definitions
         .iter()
-        .filter(|def| scope.contains(index.path(def.file)))
+        .filter(|def| scope.files.contains(index.path(def.file)))
         .map(|def| def.key.as_str())
         .collect();
     let named: Vec<&String> = scope.files.iter().collect();

@@ -44,9 +44,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct FlagsArgs {
-    /// The repository (or directory) to scan.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// A path in the project (default: the current directory); the whole project is listed.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
     #[command(flatten)]
     pub scan: ScanArgs,
 }
@@ -74,9 +74,9 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The repository (or directory) to scan.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// A path in the project (default: the current directory); the whole project is reported.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
@@ -123,7 +123,8 @@ fn parse_state(text: &str) -> Result<(String, PathBuf), String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files to report on (the whole repository is still indexed), or one directory to scan.
+    /// Files or directories to report on (default: the current directory). The project around
+    /// them is found from the first one and indexed whole.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]

@@ -292,6 +292,19 @@ pub(crate) struct RawCheck {
     state: Option<String>,
 }
 
+impl RawCheck {
+    /// The shape words of a check, with their values (one of them is given).
+    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 5] {
+        [
+            ("call", &self.call),
+            ("attribute", &self.attribute),
+            ("property", &self.property),
+            ("jsx", &self.jsx),
+            ("destructure", &self.destructure),
+        ]
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum RawKey {
@@ -356,6 +369,37 @@ pub struct Config {
     pub lifetimes: Lifetimes,
     /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`).
     pub baseline: Option<PathBuf>,
+    /// What the configuration names that should match something in the repository.
+    pub declared: Vec<Declared>,
+}
+
+/// A name or pattern of the configuration, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    pub what: Declares,
+    /// Byte range in the configuration file.
+    pub span: Range<usize>,
+}
+
+/// What a configuration entry expects to find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Declares {
+    /// `[[definitions]] path`: some file (index into [`Config::definitions`]).
+    DefinitionsPath(usize),
+    /// `registry`, `list`, `union`, `enum` or `struct` of a definitions entry: some definition.
+    Shape {
+        entry: usize,
+        field: &'static str,
+        name: String,
+    },
+    /// A `[[checks]]` entry (index into the check specs): some check site.
+    Check {
+        spec: usize,
+        field: &'static str,
+        name: String,
+    },
+    /// A pack (index into [`Config::packs`]): some check site of one of its checks.
+    Pack(usize),
 }
 
 impl Config {
@@ -374,6 +418,7 @@ impl Config {
             django: Django::default(),
             lifetimes: Lifetimes::default(),
             baseline: None,
+            declared: Vec::new(),
         }
     }
 
@@ -474,7 +519,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         path: path.to_path_buf(),
         source_text: text.clone(),
         span,
-        message,
+        message: crate::text::clip(&message, 4 * crate::text::EXCERPT_WIDTH),
     };
     let raw = raw.map_err(|(span, message)| error(span, message))?;
     let mut config = build(raw, base_dir).map_err(|(span, message)| error(Some(span), message))?;
@@ -505,6 +550,49 @@ fn parse_pyproject(text: &str) -> Result<RawConfig, (Option<Range<usize>>, Strin
 pub(crate) type BuildError = (Range<usize>, String);
 
 fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
+    let mut declared = Vec::new();
+    for (entry, d) in raw.definitions.iter().enumerate() {
+        declared.push(Declared {
+            what: Declares::DefinitionsPath(entry),
+            span: d.path.span(),
+        });
+        let shapes = [
+            ("registry", &d.registry),
+            ("list", &d.list),
+            ("union", &d.union),
+            ("enum", &d.enumeration),
+            ("struct", &d.structure),
+        ];
+        for (field, name) in shapes {
+            if let Some(name) = name {
+                declared.push(Declared {
+                    what: Declares::Shape {
+                        entry,
+                        field,
+                        name: name.clone(),
+                    },
+                    span: d.path.span(),
+                });
+            }
+        }
+    }
+    for (spec, check) in raw.checks.iter().enumerate() {
+        if let Some((field, Some(name))) = check
+            .get_ref()
+            .forms()
+            .into_iter()
+            .find(|(_, v)| v.is_some())
+        {
+            declared.push(Declared {
+                what: Declares::Check {
+                    spec,
+                    field,
+                    name: name.get_ref().clone(),
+                },
+                span: name.span(),
+            });
+        }
+    }
     let definitions = raw
         .definitions
         .into_iter()
@@ -577,6 +665,10 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 .map_err(|message| (value.span(), format!("pack `{name}`: {message}")))?;
             pack.require_definitions = options.require_definitions;
             let index = packs.len();
+            declared.push(Declared {
+                what: Declares::Pack(index),
+                span: value.span(),
+            });
             checks.extend(specs.into_iter().map(|mut spec| {
                 spec.pack = Some(index);
                 spec
@@ -709,19 +801,14 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         django,
         lifetimes,
         baseline,
+        declared,
     })
 }
 
 pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildError> {
     let span = raw.span();
     let raw = raw.into_inner();
-    let forms = [
-        ("call", &raw.call),
-        ("attribute", &raw.attribute),
-        ("property", &raw.property),
-        ("jsx", &raw.jsx),
-        ("destructure", &raw.destructure),
-    ];
+    let forms = raw.forms();
     let given: Vec<(&str, &Spanned<String>)> = forms
         .iter()
         .filter_map(|(name, value)| value.as_ref().map(|v| (*name, v)))

@@ -17,10 +17,12 @@ pub mod init;
 pub mod lang;
 pub mod lifecycle;
 pub mod packs;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod state;
 pub mod suppress;
+pub mod text;
 pub mod walk;
 
 use std::cell::Cell;
@@ -146,18 +148,6 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .iter()
         .map(|f| classify(f, &root, &base_dir, &config))
         .collect();
-    for source in &config.definitions {
-        let matched = walked.files.iter().zip(&roles).any(|(f, role)| {
-            matches!(role, FileRole::Definitions(_))
-                && source.matches(&path_from(&base_dir, &f.path))
-        });
-        if !matched {
-            notes.push(format!(
-                "definitions path `{}` matched no source file",
-                source.pattern
-            ));
-        }
-    }
 
     // Phase 1: definitions files, always parsed; their symbols feed the prefilter.
     let no_names = HashSet::new();
@@ -242,6 +232,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         index.ages = lifecycle::ages(&root, &index, options.today, options.date_checks);
     }
     rules::run(&index, &mut sink);
+    rules::config_matches_nothing(&config, &index, &root, &rels, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[suppress::Suppression])> = index
         .files
@@ -556,21 +547,23 @@ fn process_with(
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
         migration: context.migrations.filter(|_| role == FileRole::Migration),
     };
-    let work = || match (file.grammar, definitions) {
-        (lang::Grammar::Yaml, Some(entry)) => {
-            let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            lang::yaml::extract(&source, stem, entry.key_field.as_deref())
+    // Everything that reads the text, comments included, runs inside the containment.
+    let work = || {
+        let mut facts = match (file.grammar, definitions) {
+            (lang::Grammar::Yaml, Some(entry)) => {
+                let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                lang::yaml::extract(&source, stem, entry.key_field.as_deref())
+            }
+            _ => extract(file.grammar, &source, &options),
+        };
+        if definitions.is_some() {
+            facts.annotations = suppress::annotations(&source, file.language);
         }
-        _ => extract(file.grammar, &source, &options),
+        let suppressions = suppress::scan(&source, file.language);
+        (facts, suppressions)
     };
     match contain_panics(work) {
-        Ok(mut facts) => {
-            if definitions.is_some() {
-                facts.annotations = suppress::annotations(&source, file.language);
-            }
-            let suppressions = suppress::scan(&source, file.language);
-            done(Outcome::Parsed, Some((facts, suppressions)))
-        }
+        Ok(parsed) => done(Outcome::Parsed, Some(parsed)),
         Err(message) => done(Outcome::Panicked(message), None),
     }
 }

@@ -12,6 +12,7 @@ use flaglint::changed;
 use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
+use flaglint::project::{self, Project};
 use flaglint::report::{ci, html, human, json, lifecycle, Counts, Format};
 use flaglint::rules::RuleId;
 use flaglint::state;
@@ -39,22 +40,24 @@ fn main() -> ExitCode {
     };
     let exit = match cli.command {
         Command::Check(args) => run_check(&args),
-        Command::Flags(args) => run_scan(&args.path, &args.scan).and_then(|scan| {
-            let output = match args.scan.format {
-                Format::Human => human::flags(&scan),
-                Format::Json => json::flags(&scan),
-                other => {
-                    eprintln!(
-                        "error: `flags` prints human or json, not {}",
-                        format_name(other)
-                    );
-                    return Err(());
-                }
-            };
-            print_notes(&scan);
-            write_stdout(&output);
-            Ok(Exit::Clean)
-        }),
+        Command::Flags(args) => {
+            run_scan(args.path.as_slice(), &args.scan).and_then(|(project, scan)| {
+                let output = match args.scan.format {
+                    Format::Human => human::flags(&scan, &project.display),
+                    Format::Json => json::flags(&scan),
+                    other => {
+                        eprintln!(
+                            "error: `flags` prints human or json, not {}",
+                            format_name(other)
+                        );
+                        return Err(());
+                    }
+                };
+                print_notes(&scan);
+                write_stdout(&output);
+                Ok(Exit::Clean)
+            })
+        }
         Command::Report(args) => run_report(&args),
         Command::Init {
             path,
@@ -66,66 +69,27 @@ fn main() -> ExitCode {
     ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
 }
 
-/// What `check` was asked to look at: the root to index, and the files to report on (`None`: all).
-fn check_targets(args: &CheckArgs) -> Result<(PathBuf, Option<changed::Scope>), ()> {
-    let single_dir = match args.paths.as_slice() {
-        [] => Some(PathBuf::from(".")),
-        [dir] if dir.is_dir() => Some(dir.clone()),
-        _ => None,
+/// What `check` reports on: the path arguments' scope, narrowed to the files changed since a
+/// revision when one is given.
+fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Scope>, ()> {
+    let Some(rev) = &args.changed_since else {
+        return Ok(project.scope.clone());
     };
-    if let (Some(dir), None) = (&single_dir, &args.changed_since) {
-        return Ok((dir.clone(), None));
-    }
-    // Files (or a revision) to report on: index the whole repository around them.
-    let start = single_dir.unwrap_or_else(|| PathBuf::from("."));
-    let config = args
-        .scan
-        .config
-        .clone()
-        .or_else(|| config::discover(&start));
-    let root = config
-        .as_ref()
-        .and_then(|c| c.parent().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .or_else(|| changed::git_toplevel(&start))
-        .unwrap_or_else(|| start.clone());
-    let root_abs = root.canonicalize().map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", root.display());
-    })?;
-    let mut scope = changed::Scope::default();
-    if let Some(rev) = &args.changed_since {
-        let files = changed::changed_since(&root_abs, rev).map_err(|e| eprintln!("error: {e}"))?;
-        scope.files.extend(files);
-    }
-    for path in &args.paths {
-        let Ok(absolute) = path.canonicalize() else {
-            eprintln!("error: {} does not exist", path.display());
-            return Err(());
-        };
-        let Ok(rel) = absolute.strip_prefix(&root_abs) else {
-            eprintln!(
-                "error: {} is outside the repository at {}",
-                path.display(),
-                root.display()
-            );
-            return Err(());
-        };
-        let rel = flaglint::walk::relative(Path::new(""), rel);
-        if absolute.is_dir() {
-            scope
-                .dirs
-                .insert(if rel == "." { String::new() } else { rel });
-        } else {
-            scope.files.insert(rel);
-        }
-    }
-    Ok((root, Some(scope)))
+    let files = changed::changed_since(&project.root, rev).map_err(|e| eprintln!("error: {e}"))?;
+    let files = files
+        .into_iter()
+        .filter(|f| project.scope.as_ref().is_none_or(|s| s.contains(f)))
+        .collect();
+    Ok(Some(changed::Scope {
+        files,
+        ..changed::Scope::default()
+    }))
 }
 
 /// `flaglint check`: scan, narrow to the given files, apply the baseline, report.
 fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
-    let (root, scope) = check_targets(args)?;
-    let mut scan = run_scan(&root, &args.scan)?;
+    let (project, mut scan) = run_scan(&args.paths, &args.scan)?;
+    let scope = check_scope(args, &project)?;
     if let Some(scope) = &scope {
         changed::narrow(&mut scan, scope);
     }
@@ -160,7 +124,7 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         }
     }
     let output = match args.scan.format {
-        Format::Human => human::check(&scan, style(args.scan.color)),
+        Format::Human => human::check(&scan, style(args.scan.color), &project.display),
         Format::Json => json::check(&scan),
         Format::Sarif => ci::sarif(&scan, &fingerprints(&scan)),
         Format::Github => ci::github(&scan),
@@ -190,9 +154,9 @@ fn format_name(format: Format) -> String {
         .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
-fn run_scan(path: &Path, args: &ScanArgs) -> Result<Scan, ()> {
+fn run_scan(paths: &[PathBuf], args: &ScanArgs) -> Result<(Project, Scan), ()> {
     scan_with(
-        path,
+        paths,
         args.config.as_deref(),
         args.threads,
         args.today,
@@ -200,32 +164,28 @@ fn run_scan(path: &Path, args: &ScanArgs) -> Result<Scan, ()> {
     )
 }
 
+/// Locates the project around `paths` and scans all of it.
 fn scan_with(
-    path: &Path,
+    paths: &[PathBuf],
     config: Option<&Path>,
     threads: usize,
     today: Option<Date>,
     date_checks: bool,
-) -> Result<Scan, ()> {
-    if !path.exists() {
-        eprintln!("error: {} does not exist", path.display());
-        return Err(());
-    }
-    let config_path = config
-        .map(Path::to_path_buf)
-        .or_else(|| config::discover(path));
-    let config = match &config_path {
+) -> Result<(Project, Scan), ()> {
+    let project = project::locate(paths, config).map_err(|e| eprintln!("error: {e}"))?;
+    let config = match &project.config {
         Some(file) => config::load(file).map_err(|e| print_config_error(&e))?,
-        None => unconfigured(path)?,
+        None => unconfigured(&project.root)?,
     };
-    scan(ScanOptions {
-        root: path.to_path_buf(),
+    let scan = scan(ScanOptions {
+        root: project.root.clone(),
         config,
         threads,
         today: today.unwrap_or_else(Date::today),
         date_checks,
     })
-    .map_err(|e| eprintln!("error: {e}"))
+    .map_err(|e| eprintln!("error: {e}"))?;
+    Ok((project, scan))
 }
 
 /// `flaglint report`: scan with dates, read the state exports, assess, write one document.
@@ -241,8 +201,8 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
         }
         environments.push(state::load(name, file).map_err(|e| eprintln!("error: {e}"))?);
     }
-    let scan = scan_with(
-        &args.path,
+    let (_, scan) = scan_with(
+        args.path.as_slice(),
         args.config.as_deref(),
         args.threads,
         args.today,
@@ -277,29 +237,29 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
     Ok(Exit::Clean)
 }
 
-/// Without a configuration: the packs the repository's manifests name, and a note saying so.
-fn unconfigured(path: &Path) -> Result<Config, ()> {
-    let dir = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(|p| p.to_path_buf()).unwrap_or_default()
-    };
-    let detected = init::detect(&dir, init::Depth::Manifests);
+/// Without a configuration: the packs the repository's manifests name, and a note saying so;
+/// with none, the run could check nothing, which is an error.
+fn unconfigured(root: &Path) -> Result<Config, ()> {
+    let detected = init::detect(root, init::Depth::Manifests);
     if detected.packs.is_empty() {
         eprintln!(
-            "note: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}, and no known flag system in its manifests; nothing is configured as a flag definition or check (run `flaglint init`)",
-            path.display()
+            "error: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found in {} or above, and no known flag system in its manifests: there is nothing to check\nhelp: run `flaglint init` to propose a configuration, or pass one with --config",
+            root.display()
         );
-        return Ok(Config::empty(dir));
+        return Err(());
     }
     let names: Vec<&str> = detected.packs.keys().map(String::as_str).collect();
     eprintln!(
-        "note: no flaglint.toml found from {}; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
-        path.display(),
+        "note: no flaglint.toml found in {} or above; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
+        root.display(),
         names.join(", ")
     );
     let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    config::from_toml(&format!("packs = [{}]\n", quoted.join(", ")), dir).map_err(|(_, e)| {
+    config::from_toml(
+        &format!("packs = [{}]\n", quoted.join(", ")),
+        root.to_path_buf(),
+    )
+    .map_err(|(_, e)| {
         eprintln!("error: {e}");
     })
 }
@@ -407,6 +367,7 @@ fn print_config_error(error: &ConfigError) {
     #[derive(Debug)]
     struct Rendered<'a> {
         error: &'a ConfigError,
+        span: Option<std::ops::Range<usize>>,
         source: NamedSource<String>,
     }
     impl std::fmt::Display for Rendered<'_> {
@@ -420,28 +381,34 @@ fn print_config_error(error: &ConfigError) {
             Some(&self.source)
         }
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            let span = self.error.span.clone()?;
+            let span = self.span.clone()?;
             Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
                 Some(self.error.message.clone()),
                 SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start)),
             ))))
         }
     }
+    let (excerpt, span) = flaglint::text::excerpt(&error.source_text, error.span.clone());
     let rendered = Rendered {
         error,
-        source: NamedSource::new(error.path.display().to_string(), error.source_text.clone()),
+        span,
+        source: NamedSource::new(error.path.display().to_string(), excerpt),
     };
     let theme = if std::io::stderr().is_terminal() {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let mut text = String::new();
-    if GraphicalReportHandler::new_themed(theme)
-        .render_report(&mut text, &rendered)
-        .is_err()
-    {
-        text = error.to_string();
-    }
+    // A renderer that fails or panics still leaves the message.
+    let text = flaglint::contain_panics(|| {
+        let mut text = String::new();
+        GraphicalReportHandler::new_themed(theme)
+            .render_report(&mut text, &rendered)
+            .ok()
+            .map(|()| text)
+    })
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| error.to_string());
     eprintln!("{}", text.trim_end());
 }

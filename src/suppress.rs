@@ -272,7 +272,8 @@ impl CommentLexer {
                 b if b.is_ascii_whitespace() => i += 1,
                 _ => {
                     code = true;
-                    i += 1;
+                    // Identifiers and text may be non-ASCII: step over whole characters.
+                    i += rest.chars().next().map_or(1, char::len_utf8);
                 }
             }
         }
@@ -493,5 +494,36 @@ mod tests {
             &source[span.start as usize..span.end as usize],
             "flaglint: ignore[unused-flag]"
         );
+    }
+
+    #[test]
+    fn non_ascii_text_outside_strings_is_stepped_over() {
+        let cases = [
+            (
+                "café = 1  # flaglint: ignore[unused-flag]\n",
+                Language::Python,
+            ),
+            (
+                "const x = <p>Café ünïcode 😀</p>; // flaglint: ignore[unused-flag]\n",
+                Language::TypeScript,
+            ),
+            (
+                "let café = 'é'; /* é */ // flaglint: ignore[unused-flag]\n",
+                Language::Rust,
+            ),
+            (
+                "{# é #} Café {# flaglint: ignore[unused-flag] #}\n",
+                Language::Template,
+            ),
+            (
+                "x = \"\\é\" é # flaglint: ignore[unused-flag]\n",
+                Language::Python,
+            ),
+        ];
+        for (source, language) in cases {
+            let found = scan(source, language);
+            assert_eq!(found.len(), 1, "{source}");
+            assert_eq!(found[0].rules, ids(&["unused-flag"]), "{source}");
+        }
     }
 }

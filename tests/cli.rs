@@ -325,12 +325,134 @@ fn pyproject_and_upward_config_discovery() {
 }
 
 #[test]
-fn missing_config_is_a_note_not_a_failure() {
+fn a_run_that_could_check_nothing_fails_with_guidance() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    for command in ["check", "flags", "report"] {
+        let output = flaglint(&[command], dir.path());
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let err = stderr(&output);
+        assert!(err.contains("no flaglint.toml"), "{err}");
+        assert!(err.contains("flaglint init"), "{err}");
+    }
+    // A file outside any project is an error that says so.
+    let output = flaglint(&["check", "a.py"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("outside any project"));
+}
+
+#[test]
+fn a_config_error_on_a_huge_line_is_shown_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flaglint.toml"),
+        format!("[[definitions]]\npath = \"{}\n", "x".repeat(300_000)),
+    )
+    .unwrap();
     let output = flaglint(&["check"], dir.path());
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stderr(&output).contains("no flaglint.toml"));
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.len() < 4000, "{} bytes", err.len());
+}
+
+#[test]
+fn non_ascii_text_beside_a_suppression_comment_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("flaglint.toml"),
+        "[[checks]]\ncall = \"on\"\nkey = 0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("a.tsx"),
+        "const x = <p>Café</p>;\n// flaglint: ignore[undefined-flag]\non('a');\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("b.py"), "café = on('b')  # flaglint: ignore\n").unwrap();
+    std::fs::write(
+        root.join("c.rs"),
+        "fn é() { on(\"c\"); } // flaglint: ignore\n",
+    )
+    .unwrap();
+    for command in ["check", "flags", "report"] {
+        let output = flaglint(&[command, "--format", "json"], root);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{command}: {}",
+            stderr(&output)
+        );
+        assert!(!stdout(&output).contains("internal-error"), "{command}");
+    }
+}
+
+/// A project with findings in two directories, and its configuration at the root.
+fn two_directory_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("flaglint.toml"),
+        "[[definitions]]\nside = \"backend\"\npath = \"backend/flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("backend/users")).unwrap();
+    std::fs::create_dir_all(root.join("frontend")).unwrap();
+    std::fs::write(root.join("backend/flags.py"), "A = \"a\"\nB = \"b\"\n").unwrap();
+    std::fs::write(
+        root.join("backend/users/views.py"),
+        "from backend import flags\non(flags.A)\non(\"typo\")\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("frontend/app.ts"), "on('other_typo');\n").unwrap();
+    dir
+}
+
+#[test]
+fn every_path_argument_narrows_the_report_of_the_whole_project() {
+    let dir = two_directory_project();
+    let root = dir.path();
+    let all = finding_places(&flaglint(&["check", "--format", "json"], root));
+    let under = |prefix: &str| -> Vec<(String, String)> {
+        all.iter()
+            .filter(|(path, _)| path.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    assert!(
+        under("backend/users/").len() == 1 && under("frontend/").len() == 1,
+        "{all:?}"
+    );
+    let users = root.join("backend/users");
+    for args in [
+        &["check", "--format", "json"][..],
+        &["check", ".", "--format", "json"],
+    ] {
+        assert_eq!(
+            finding_places(&flaglint(args, &users)),
+            under("backend/users/")
+        );
+    }
+    let backend = flaglint(&["check", "backend", "--format", "json"], root);
+    assert_eq!(finding_places(&backend), under("backend/"));
+    let both = flaglint(&["check", "backend", "frontend", "--format", "json"], root);
+    assert_eq!(finding_places(&both), all);
+    // Human output shows paths from the current directory; machine formats from the root.
+    let human = stdout(&flaglint(&["check"], &users));
+    assert!(human.contains("views.py:3"), "{human}");
+    assert!(!human.contains("backend/users/views.py"), "{human}");
+    // A path in another project is an error.
+    let other = two_directory_project();
+    let output = flaglint(
+        &[
+            "check",
+            "backend",
+            other.path().join("frontend").to_str().unwrap(),
+        ],
+        root,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("outside the project"));
 }
 
 #[test]

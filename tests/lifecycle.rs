@@ -24,12 +24,15 @@ fn check(dir: &Path, format: &str) -> String {
     check_on(dir, format, "2026-01-01")
 }
 
+/// The findings about the code (the states share one configuration, whose check of the frontend
+/// helper finds nothing where no frontend code checks a flag).
 fn findings(dir: &Path, today: &str) -> BTreeSet<Finding> {
     let report: serde_json::Value = serde_json::from_str(&check_on(dir, "json", today)).unwrap();
     report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|d| d["rule"] != "config-matches-nothing")
         .map(|d| {
             (
                 d["rule"].as_str().unwrap().to_string(),

@@ -8,6 +8,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use super::{inventory, Counts};
 use crate::facts::FlagAction;
+use crate::project::PathDisplay;
 use crate::rules::{Diagnostic, Severity};
 use crate::Scan;
 
@@ -19,7 +20,8 @@ pub struct Style {
 }
 
 /// `flaglint check` in human form: every diagnostic with its source snippet, then a summary.
-pub fn check(scan: &Scan, style: Style) -> String {
+/// Paths are shown by `paths` (relative to the current directory).
+pub fn check(scan: &Scan, style: Style, paths: &PathDisplay) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -34,11 +36,19 @@ pub fn check(scan: &Scan, style: Style) -> String {
         let source = sources
             .entry(&diagnostic.path)
             .or_insert_with(|| read_lossy(&scan.root.join(&diagnostic.path)));
-        let report = Report::new(diagnostic, source.as_deref());
-        let mut text = String::new();
-        if handler.render_report(&mut text, &report).is_err() {
-            text = format!("{}: {}\n", diagnostic.path, diagnostic.message);
-        }
+        let shown = paths.show(&diagnostic.path);
+        let report = Report::new(diagnostic, &shown, source.as_deref());
+        // A renderer that fails or panics still leaves the message.
+        let text = crate::contain_panics(|| {
+            let mut text = String::new();
+            handler
+                .render_report(&mut text, &report)
+                .ok()
+                .map(|()| text)
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| format!("{shown}: {}\n", diagnostic.message));
         out.push_str(text.trim_end());
         out.push_str("\n\n");
     }
@@ -92,7 +102,8 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 /// `flaglint flags` in human form.
-pub fn flags(scan: &Scan) -> String {
+/// Paths are shown by `paths` (relative to the current directory).
+pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
     let rows = inventory(&scan.index);
     let mut out = String::new();
     for row in &rows {
@@ -108,7 +119,11 @@ pub fn flags(scan: &Scan) -> String {
             let _ = write!(
                 out,
                 "  definition  {}:{}  {} {} {}",
-                d.location.path, d.location.line, d.side, d.language, d.symbol
+                paths.show(d.location.path),
+                d.location.line,
+                d.side,
+                d.language,
+                d.symbol
             );
             if !d.metadata.is_empty() {
                 let fields: Vec<String> =
@@ -118,14 +133,20 @@ pub fn flags(scan: &Scan) -> String {
             out.push('\n');
         }
         for c in &row.checks {
-            let _ = writeln!(out, "  check       {}:{}:{}", c.path, c.line, c.column);
+            let _ = writeln!(
+                out,
+                "  check       {}:{}:{}",
+                paths.show(c.path),
+                c.line,
+                c.column
+            );
         }
         for (kind, r, state) in &row.references {
             let _ = write!(
                 out,
                 "  {:<11} {}:{}:{}",
                 kind.name(),
-                r.path,
+                paths.show(r.path),
                 r.line,
                 r.column
             );
@@ -140,7 +161,7 @@ pub fn flags(scan: &Scan) -> String {
                 "  {:<11} {}  {}:{}:{}  ({}",
                 h.action_name(),
                 h.migration,
-                h.location.path,
+                paths.show(h.location.path),
                 h.location.line,
                 h.location.column,
                 h.kind.name()
@@ -193,16 +214,29 @@ fn read_lossy(path: &Path) -> Option<String> {
 /// Adapts a [`Diagnostic`] to miette.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
+    /// The path as shown.
+    shown: String,
     source: Option<NamedSource<String>>,
+    /// The span within `source` (an excerpt when the file has very long lines).
+    span: Option<std::ops::Range<usize>>,
 }
 
 impl<'a> Report<'a> {
-    fn new(diagnostic: &'a Diagnostic, text: Option<&str>) -> Self {
-        let source = match (diagnostic.span, text) {
-            (Some(_), Some(text)) => Some(NamedSource::new(&diagnostic.path, text.to_string())),
-            _ => None,
+    fn new(diagnostic: &'a Diagnostic, shown: &str, text: Option<&str>) -> Self {
+        let (source, span) = match (diagnostic.span, text) {
+            (Some(span), Some(text)) => {
+                let range = span.start as usize..span.end as usize;
+                let (excerpt, span) = crate::text::excerpt(text, Some(range));
+                (Some(NamedSource::new(shown, excerpt)), span)
+            }
+            _ => (None, None),
         };
-        Report { diagnostic, source }
+        Report {
+            diagnostic,
+            shown: shown.to_string(),
+            source,
+            span,
+        }
     }
 }
 
@@ -216,7 +250,7 @@ impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.source.is_none() {
             // No snippet to show: name the place in the message instead.
-            write!(f, "{}: ", self.diagnostic.path)?;
+            write!(f, "{}: ", self.shown)?;
             if let Some(span) = self.diagnostic.span {
                 write!(f, "{}:{}: ", span.line, span.column)?;
             }
@@ -253,11 +287,10 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let span = self.diagnostic.span?;
-        let len = (span.end - span.start) as usize;
+        let span = self.span.clone()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             self.diagnostic.label.clone(),
-            SourceSpan::new((span.start as usize).into(), len),
+            SourceSpan::new(span.start.into(), span.end - span.start),
         ))))
     }
 }

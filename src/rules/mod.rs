@@ -6,6 +6,7 @@
 mod chained_fork;
 mod cleanup_in_wrong_app;
 mod compound_fork;
+mod config_matches_nothing;
 mod deleted_flag_still_used;
 mod duplicate_flag;
 mod dynamic_flag_key;
@@ -34,6 +35,7 @@ use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span};
 use crate::index::{code_side, CheckKey, FileId, Index, RefKind};
 
+pub use config_matches_nothing::check as config_matches_nothing;
 pub use internal_error::internal_error;
 
 /// How serious a finding is.
@@ -130,6 +132,7 @@ rule_table! {
     OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
     StaleFlag => "stale-flag", Warning, stale_flag;
     UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
+    ConfigMatchesNothing => "config-matches-nothing", Warning, config_matches_nothing;
 }
 
 impl RuleId {

@@ -1,0 +1,177 @@
+//! `config-matches-nothing`: a path, name or pack of the configuration that matches nothing in
+//! the repository.
+
+use std::path::Path;
+
+use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::config::{Config, Declares};
+use crate::facts::LineIndex;
+use crate::index::{FileRole, Index};
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "a configured path, name or pack matches nothing in the repository",
+    what_it_does:
+        "Reports each entry of the configuration that finds nothing: a `[[definitions]]` \
+path that matches no file, a `registry`, `list`, `union`, `enum` or `struct` name that declares no \
+flag in its files, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
+names a near match when there is one.",
+    why_is_this_bad: "An entry that matches nothing checks nothing, silently: a misspelt path or \
+name turns the rules it feeds off, and a run that checks nothing looks exactly like a clean one.",
+    example:
+        "[[definitions]]\nside = \"backend\"\npath = \"backend/feature_flag/flags.py\"  # the \
+directory is feature_flags",
+    how_to_fix: "Fix the path or name (the message suggests the nearest one), or remove the entry.",
+};
+
+/// How similar a name must be to be suggested.
+const SUGGESTION_THRESHOLD: f64 = 0.8;
+
+/// Checks every declared entry of `config` against the index and the walked files (`rels`,
+/// relative to `root`).
+pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &mut Sink) {
+    if !sink.enabled(RuleId::ConfigMatchesNothing) {
+        return;
+    }
+    let Some(file) = &config.file else {
+        return;
+    };
+    let path = crate::walk::relative(root, file);
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let base_dir = config
+        .base_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.base_dir.clone());
+    let from_base: Vec<String> = rels
+        .iter()
+        .map(|rel| crate::walk::relative(&base_dir, &root.join(rel)))
+        .collect();
+    // Definitions files by the entry that claims them (the first that matches).
+    let entry_of = |rel: &str| {
+        let from = crate::walk::relative(&base_dir, &root.join(rel));
+        config.definitions.iter().position(|d| d.matches(&from))
+    };
+    let specs = config.checks.specs();
+    for declared in &config.declared {
+        let (matched, message, candidates): (bool, String, Vec<String>) = match &declared.what {
+            Declares::DefinitionsPath(entry) => {
+                let source = &config.definitions[*entry];
+                (
+                    from_base.iter().any(|f| source.matches(f)),
+                    format!("definitions path `{}` matches no file", source.pattern),
+                    from_base.clone(),
+                )
+            }
+            Declares::Shape { entry, field, name } => {
+                let files: Vec<usize> = index
+                    .files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| {
+                        matches!(f.role, FileRole::Definitions(_))
+                            && entry_of(&f.rel) == Some(*entry)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if files.is_empty() {
+                    // The path itself matches nothing: reported once, for the path.
+                    continue;
+                }
+                let dotted = format!("{name}.");
+                let matched = index.definitions.iter().any(|d| {
+                    files.contains(&d.file) && (d.symbol == *name || d.symbol.starts_with(&dotted))
+                });
+                let candidates = files
+                    .iter()
+                    .flat_map(|&f| index.files[f].facts.string_consts.iter())
+                    .filter_map(|c| c.symbol.first().cloned())
+                    .collect();
+                let pattern = &config.definitions[*entry].pattern;
+                (
+                    matched,
+                    format!("{field} `{name}` declares no flag in the files of `{pattern}`"),
+                    candidates,
+                )
+            }
+            Declares::Check { spec, field, name } => (
+                index.checks.iter().any(|c| c.spec == *spec),
+                format!("check `{field} = \"{name}\"` matches no call site in the repository"),
+                Vec::new(),
+            ),
+            Declares::Pack(pack) => {
+                let name = &config.packs[*pack].name;
+                let checked = index
+                    .checks
+                    .iter()
+                    .any(|c| specs.get(c.spec).and_then(|s| s.pack) == Some(*pack));
+                // django-waffle flags may live only in migrations and templates' history.
+                let history = name == "django-waffle" && !index.migration_keys.is_empty();
+                (
+                    checked || history,
+                    format!("pack `{name}`: none of its checks occurs in the repository"),
+                    Vec::new(),
+                )
+            }
+        };
+        if matched {
+            continue;
+        }
+        let target = match &declared.what {
+            Declares::DefinitionsPath(entry) => config.definitions[*entry].pattern.as_str(),
+            Declares::Shape { name, .. } | Declares::Check { name, .. } => name.as_str(),
+            Declares::Pack(_) => "",
+        };
+        let help = match (nearest(target, &candidates), &declared.what) {
+            (Some(near), _) => format!("did you mean `{near}`?"),
+            (None, Declares::Pack(_)) => {
+                "remove the pack if the repository does not use this flag system".to_string()
+            }
+            (None, _) => "fix the spelling, or remove the entry: it checks nothing".to_string(),
+        };
+        let span = (!text.is_empty()).then(|| lines.span(declared.span.start, declared.span.end));
+        sink.report(
+            RuleId::ConfigMatchesNothing,
+            Finding {
+                message,
+                help: Some(help),
+                label: Some("matches nothing".to_string()),
+                path: path.clone(),
+                span,
+                flag: None,
+            },
+        );
+    }
+}
+
+/// The candidate most like `target`, when it is like enough (and not `target` itself).
+fn nearest<'a>(target: &str, candidates: &'a [String]) -> Option<&'a str> {
+    if target.is_empty() {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter(|c| c.as_str() != target)
+        .map(|c| (strsim::jaro_winkler(target, c), c))
+        .filter(|(score, _)| *score >= SUGGESTION_THRESHOLD)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_is_deterministic_and_bounded() {
+        let files = [
+            "backend/feature_flags/flags.py".to_string(),
+            "frontend/src/App.tsx".to_string(),
+        ];
+        assert_eq!(
+            nearest("backend/feature_flag/flags.py", &files),
+            Some("backend/feature_flags/flags.py")
+        );
+        assert_eq!(nearest("docs/readme.md", &files), None);
+        assert_eq!(nearest("", &files), None);
+    }
+}
