@@ -12,10 +12,10 @@ use flaglint::changed;
 use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
-use flaglint::report::{ci, html, human, json, lifecycle, Counts, Format};
+use flaglint::report::{ci, escape_controls, html, human, json, lifecycle, Counts, Format};
 use flaglint::rules::RuleId;
 use flaglint::state;
-use flaglint::{init, scan, Scan, ScanOptions};
+use flaglint::{files, init, scan, Scan, ScanOptions};
 
 /// Exit codes: the tool ran and found no errors, found errors, or could not run.
 #[derive(Clone, Copy)]
@@ -44,15 +44,15 @@ fn main() -> ExitCode {
                 Format::Human => human::flags(&scan),
                 Format::Json => json::flags(&scan),
                 other => {
-                    eprintln!(
-                        "error: `flags` prints human or json, not {}",
+                    error(format_args!(
+                        "`flags` prints human or json, not {}",
                         format_name(other)
-                    );
+                    ));
                     return Err(());
                 }
             };
             print_notes(&scan);
-            write_stdout(&output);
+            write_stdout(&output)?;
             Ok(Exit::Clean)
         }),
         Command::Report(args) => run_report(&args),
@@ -61,7 +61,7 @@ fn main() -> ExitCode {
             force,
             stdout,
         } => Ok(run_init(&path, force, stdout)),
-        Command::Rule { name } => Ok(print_rule(name.as_deref())),
+        Command::Rule { name } => print_rule(name.as_deref()),
     };
     ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
 }
@@ -87,27 +87,27 @@ fn check_targets(args: &CheckArgs) -> Result<(PathBuf, Option<changed::Scope>), 
         .as_ref()
         .and_then(|c| c.parent().map(Path::to_path_buf))
         .filter(|p| !p.as_os_str().is_empty())
-        .or_else(|| changed::git_toplevel(&start))
+        .or_else(|| flaglint::git::toplevel(&start))
         .unwrap_or_else(|| start.clone());
     let root_abs = root.canonicalize().map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", root.display());
+        error(format_args!("cannot read {}: {e}", root.display()));
     })?;
     let mut scope = changed::Scope::default();
     if let Some(rev) = &args.changed_since {
-        let files = changed::changed_since(&root_abs, rev).map_err(|e| eprintln!("error: {e}"))?;
+        let files = changed::changed_since(&root_abs, rev).map_err(error)?;
         scope.files.extend(files);
     }
     for path in &args.paths {
         let Ok(absolute) = path.canonicalize() else {
-            eprintln!("error: {} does not exist", path.display());
+            error(format_args!("{} does not exist", path.display()));
             return Err(());
         };
         let Ok(rel) = absolute.strip_prefix(&root_abs) else {
-            eprintln!(
-                "error: {} is outside the repository at {}",
+            error(format_args!(
+                "{} is outside the repository at {}",
                 path.display(),
                 root.display()
-            );
+            ));
             return Err(());
         };
         let rel = flaglint::walk::relative(Path::new(""), rel);
@@ -131,9 +131,7 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
     }
     if let Some(file) = &args.write_baseline {
         let baseline = Baseline::of(&scan);
-        init::write_atomically(file, &baseline.to_json()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?;
+        emit(&baseline.to_json(), Some(file))?;
         eprintln!(
             "wrote {} findings ({} entries) to {}",
             scan.diagnostics.len(),
@@ -142,12 +140,19 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         );
         return Ok(Exit::Clean);
     }
-    let baseline_file = args
-        .baseline
-        .clone()
-        .or_else(|| scan.config.baseline.clone());
+    // A baseline the configuration names must be inside the project; the command line's is taken
+    // as given.
+    let baseline_file = match (&args.baseline, &scan.config.baseline) {
+        (Some(file), _) => Some(file.clone()),
+        (None, Some(file)) => Some(
+            files::confine(file, &scan.config.base_dir)
+                .map(|_| file.clone())
+                .map_err(|e| error(format_args!("baseline: {e}")))?,
+        ),
+        (None, None) => None,
+    };
     if let Some(file) = baseline_file {
-        let baseline = Baseline::load(&file).map_err(|e| eprintln!("error: {e}"))?;
+        let baseline = Baseline::load(&file).map_err(error)?;
         let in_scope = |path: &str| scope.as_ref().is_none_or(|s| s.contains(path));
         let (hidden, stale) = baseline.apply(&mut scan, in_scope);
         scan.stats.baselined = hidden;
@@ -168,12 +173,7 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         Format::Junit => ci::junit(&scan),
     };
     print_notes(&scan);
-    match &args.output {
-        None => write_stdout(&output),
-        Some(file) => init::write_atomically(file, &output).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?,
-    }
+    emit(&output, args.output.as_deref())?;
     let counts = Counts::of(&scan.diagnostics);
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
     Ok(if failed && !args.exit_zero {
@@ -208,7 +208,7 @@ fn scan_with(
     date_checks: bool,
 ) -> Result<Scan, ()> {
     if !path.exists() {
-        eprintln!("error: {} does not exist", path.display());
+        error(format_args!("{} does not exist", path.display()));
         return Err(());
     }
     let config_path = config
@@ -225,7 +225,7 @@ fn scan_with(
         today: today.unwrap_or_else(Date::today),
         date_checks,
     })
-    .map_err(|e| eprintln!("error: {e}"))
+    .map_err(error)
 }
 
 /// `flaglint report`: scan with dates, read the state exports, assess, write one document.
@@ -236,10 +236,10 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
             .iter()
             .any(|e: &state::Environment| &e.name == name)
         {
-            eprintln!("error: environment `{name}` is given twice");
+            error(format_args!("environment `{name}` is given twice"));
             return Err(());
         }
-        environments.push(state::load(name, file).map_err(|e| eprintln!("error: {e}"))?);
+        environments.push(state::load(name, file).map_err(error)?);
     }
     let scan = scan_with(
         &args.path,
@@ -268,12 +268,7 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
         ReportFormat::Csv => lifecycle::csv(&document),
         ReportFormat::Html => html::render(&document),
     };
-    match &args.output {
-        None => write_stdout(&text),
-        Some(file) => init::write_atomically(file, &text).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?,
-    }
+    emit(&text, args.output.as_deref())?;
     Ok(Exit::Clean)
 }
 
@@ -286,43 +281,45 @@ fn unconfigured(path: &Path) -> Result<Config, ()> {
     };
     let detected = init::detect(&dir, init::Depth::Manifests);
     if detected.packs.is_empty() {
-        eprintln!(
-            "note: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}, and no known flag system in its manifests; nothing is configured as a flag definition or check (run `flaglint init`)",
+        note(format_args!(
+            "no flaglint.toml (or [tool.flaglint] in pyproject.toml) found from {}, and no known flag system in its manifests; nothing is configured as a flag definition or check (run `flaglint init`)",
             path.display()
-        );
+        ));
         return Ok(Config::empty(dir));
     }
     let names: Vec<&str> = detected.packs.keys().map(String::as_str).collect();
-    eprintln!(
-        "note: no flaglint.toml found from {}; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
+    note(format_args!(
+        "no flaglint.toml found from {}; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
         path.display(),
         names.join(", ")
-    );
+    ));
     let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     config::from_toml(&format!("packs = [{}]\n", quoted.join(", ")), dir).map_err(|(_, e)| {
-        eprintln!("error: {e}");
+        error(e);
     })
 }
 
 fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
     if !path.is_dir() {
-        eprintln!("error: {} is not a directory", path.display());
+        error(format_args!("{} is not a directory", path.display()));
         return Exit::CouldNotRun;
     }
     let text = init::render(&init::detect(path, init::Depth::Full));
     if stdout {
-        write_stdout(&text);
-        return Exit::Clean;
+        return match write_stdout(&text) {
+            Ok(()) => Exit::Clean,
+            Err(()) => Exit::CouldNotRun,
+        };
     }
     let target = path.join("flaglint.toml");
     if target.exists() && !force {
-        eprintln!(
-            "error: {} already exists; use --force to overwrite it, or --stdout to see the proposal",
+        error(format_args!(
+            "{} already exists; use --force to overwrite it, or --stdout to see the proposal",
             target.display()
-        );
+        ));
         return Exit::CouldNotRun;
     }
-    match init::write_atomically(&target, &text) {
+    match emit(&text, Some(&target)) {
         Ok(()) => {
             eprintln!(
                 "wrote {}; review it, then run `flaglint check`",
@@ -330,10 +327,7 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
             );
             Exit::Clean
         }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", target.display());
-            Exit::CouldNotRun
-        }
+        Err(()) => Exit::CouldNotRun,
     }
 }
 
@@ -347,19 +341,47 @@ fn style(color: Color) -> human::Style {
 }
 
 fn print_notes(scan: &Scan) {
-    for note in &scan.notes {
-        eprintln!("note: {note}");
+    for text in &scan.notes {
+        note(text);
     }
 }
 
-/// Writes the whole document at once; a closed pipe is not an error worth a panic.
-fn write_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Prints an error on stderr. Messages quote paths and text from the repository: unprintable
+/// characters are escaped.
+fn error(message: impl std::fmt::Display) {
+    eprintln!("error: {}", escape_controls(&message.to_string()));
 }
 
-fn print_rule(name: Option<&str>) -> Exit {
+/// Prints a note on stderr, escaped like [`error`].
+fn note(message: impl std::fmt::Display) {
+    eprintln!("note: {}", escape_controls(&message.to_string()));
+}
+
+/// Writes a whole document to `--output FILE` (see [`files::write_atomically`]), or to stdout.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), ()> {
+    match output {
+        None => write_stdout(text),
+        Some(file) => files::write_atomically(file, text).map_err(|e| {
+            error(format_args!("cannot write {}: {e}", file.display()));
+        }),
+    }
+}
+
+/// Writes the whole document at once. Any failure means the document was not delivered: the run
+/// fails. A reader that went away (`| head`) gets no message, as with other tools.
+fn write_stdout(text: &str) -> Result<(), ()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                error(format_args!("cannot write to stdout: {e}"));
+            }
+        })
+}
+
+fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
     match name {
         None => {
             let mut out = String::new();
@@ -376,8 +398,8 @@ fn print_rule(name: Option<&str>) -> Exit {
                     rule.doc().summary
                 ));
             }
-            write_stdout(&out);
-            Exit::Clean
+            write_stdout(&out)?;
+            Ok(Exit::Clean)
         }
         Some(name) => match RuleId::from_name(name) {
             Some(rule) => {
@@ -391,12 +413,14 @@ fn print_rule(name: Option<&str>) -> Exit {
                     doc.why_is_this_bad,
                     doc.example,
                     doc.how_to_fix
-                ));
-                Exit::Clean
+                ))?;
+                Ok(Exit::Clean)
             }
             None => {
-                eprintln!("error: unknown rule `{name}`; run `flaglint rule` to list them");
-                Exit::CouldNotRun
+                error(format_args!(
+                    "unknown rule `{name}`; run `flaglint rule` to list them"
+                ));
+                Err(())
             }
         },
     }

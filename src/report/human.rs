@@ -6,7 +6,7 @@ use std::path::Path;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{inventory, Counts};
+use super::{escape_controls, escape_source, inventory, Counts};
 use crate::facts::FlagAction;
 use crate::rules::{Diagnostic, Severity};
 use crate::Scan;
@@ -37,7 +37,11 @@ pub fn check(scan: &Scan, style: Style) -> String {
         let report = Report::new(diagnostic, source.as_deref());
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
-            text = format!("{}: {}\n", diagnostic.path, diagnostic.message);
+            text = format!(
+                "{}: {}\n",
+                escape_controls(&diagnostic.path),
+                escape_controls(&diagnostic.message)
+            );
         }
         out.push_str(text.trim_end());
         out.push_str("\n\n");
@@ -93,6 +97,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// `flaglint flags` in human form.
 pub fn flags(scan: &Scan) -> String {
+    let e = |text: &str| escape_controls(text).into_owned();
     let rows = inventory(&scan.index);
     let mut out = String::new();
     for row in &rows {
@@ -103,29 +108,36 @@ pub fn flags(scan: &Scan) -> String {
         } else {
             "  (undefined)"
         };
-        let _ = writeln!(out, "{}{status}", row.key);
+        let _ = writeln!(out, "{}{status}", e(row.key));
         for d in &row.definitions {
             let _ = write!(
                 out,
                 "  definition  {}:{}  {} {} {}",
-                d.location.path, d.location.line, d.side, d.language, d.symbol
+                e(d.location.path),
+                d.location.line,
+                d.side,
+                d.language,
+                e(d.symbol)
             );
             if !d.metadata.is_empty() {
-                let fields: Vec<String> =
-                    d.metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let fields: Vec<String> = d
+                    .metadata
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", e(k), e(v)))
+                    .collect();
                 let _ = write!(out, "  ({})", fields.join(", "));
             }
             out.push('\n');
         }
         for c in &row.checks {
-            let _ = writeln!(out, "  check       {}:{}:{}", c.path, c.line, c.column);
+            let _ = writeln!(out, "  check       {}:{}:{}", e(c.path), c.line, c.column);
         }
         for (kind, r, state) in &row.references {
             let _ = write!(
                 out,
                 "  {:<11} {}:{}:{}",
                 kind.name(),
-                r.path,
+                e(r.path),
                 r.line,
                 r.column
             );
@@ -139,30 +151,30 @@ pub fn flags(scan: &Scan) -> String {
                 out,
                 "  {:<11} {}  {}:{}:{}  ({}",
                 h.action_name(),
-                h.migration,
-                h.location.path,
+                e(&h.migration),
+                e(h.location.path),
                 h.location.line,
                 h.location.column,
                 h.kind.name()
             );
             for (field, value) in h.initial {
-                let _ = write!(out, ", {field}={value}");
+                let _ = write!(out, ", {}={}", e(field), e(value));
             }
             out.push_str(")\n");
         }
     }
     let project = &scan.index.django;
     for app in &project.apps {
-        let leaves: Vec<&str> = app
+        let leaves: Vec<String> = app
             .leaves
             .iter()
-            .map(|&m| project.migrations[m].name.as_str())
+            .map(|&m| e(&project.migrations[m].name))
             .collect();
         let _ = writeln!(
             out,
             "app {} ({}): {} {}, {} {}",
-            app.label,
-            app.dir,
+            e(&app.label),
+            e(&app.dir),
             app.migrations.len(),
             plural(app.migrations.len(), "migration read", "migrations read"),
             plural(leaves.len(), "leaf", "leaves"),
@@ -190,25 +202,50 @@ fn read_lossy(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Adapts a [`Diagnostic`] to miette.
+/// Adapts a [`Diagnostic`] to miette, with the text taken from the repository escaped for a
+/// terminal.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
+    path: String,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
     source: Option<NamedSource<String>>,
+    /// The diagnostic's span in the escaped source: start and length.
+    span: Option<(usize, usize)>,
 }
 
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, text: Option<&str>) -> Self {
-        let source = match (diagnostic.span, text) {
-            (Some(_), Some(text)) => Some(NamedSource::new(&diagnostic.path, text.to_string())),
-            _ => None,
+        let escape = |text: &str| escape_controls(text).into_owned();
+        let path = escape(&diagnostic.path);
+        let (source, span) = match (diagnostic.span, text) {
+            (Some(span), Some(text)) => {
+                let (text, offset) = escape_source(text);
+                let start = offset(span.start as usize);
+                let end = offset(span.end as usize);
+                (
+                    Some(NamedSource::new(&path, text.into_owned())),
+                    Some((start, end.saturating_sub(start))),
+                )
+            }
+            _ => (None, None),
         };
-        Report { diagnostic, source }
+        Report {
+            diagnostic,
+            message: escape(&diagnostic.message),
+            help: diagnostic.help.as_deref().map(escape),
+            label: diagnostic.label.as_deref().map(escape),
+            path,
+            source,
+            span,
+        }
     }
 }
 
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -216,12 +253,12 @@ impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.source.is_none() {
             // No snippet to show: name the place in the message instead.
-            write!(f, "{}: ", self.diagnostic.path)?;
+            write!(f, "{}: ", self.path)?;
             if let Some(span) = self.diagnostic.span {
                 write!(f, "{}:{}: ", span.line, span.column)?;
             }
         }
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -241,8 +278,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
@@ -252,12 +288,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let span = self.diagnostic.span?;
-        let len = (span.end - span.start) as usize;
+        let (start, len) = self.span?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.diagnostic.label.clone(),
-            SourceSpan::new((span.start as usize).into(), len),
+            self.label.clone(),
+            SourceSpan::new(start.into(), len),
         ))))
     }
 }
