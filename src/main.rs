@@ -12,7 +12,9 @@ use flaglint::changed;
 use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
-use flaglint::report::{ci, escape_controls, html, human, json, lifecycle, Counts, Format};
+use flaglint::report::{
+    ci, escape_controls, escape_source, html, human, json, lifecycle, Counts, Format,
+};
 use flaglint::rules::RuleId;
 use flaglint::state;
 use flaglint::{files, init, scan, Scan, ScanOptions};
@@ -426,34 +428,46 @@ fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
     }
 }
 
-/// Shows a configuration error with the offending line, as miette draws it.
+/// Shows a configuration error with the offending line, as miette draws it (the configuration's
+/// text escaped for the terminal).
 fn print_config_error(error: &ConfigError) {
     #[derive(Debug)]
-    struct Rendered<'a> {
-        error: &'a ConfigError,
+    struct Rendered {
+        title: String,
+        message: String,
         source: NamedSource<String>,
+        span: Option<SourceSpan>,
     }
-    impl std::fmt::Display for Rendered<'_> {
+    impl std::fmt::Display for Rendered {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}", self.error)
+            f.write_str(&self.title)
         }
     }
-    impl std::error::Error for Rendered<'_> {}
-    impl miette::Diagnostic for Rendered<'_> {
+    impl std::error::Error for Rendered {}
+    impl miette::Diagnostic for Rendered {
         fn source_code(&self) -> Option<&dyn miette::SourceCode> {
             Some(&self.source)
         }
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            let span = self.error.span.clone()?;
             Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-                Some(self.error.message.clone()),
-                SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start)),
+                Some(self.message.clone()),
+                self.span?,
             ))))
         }
     }
+    let escape = |text: &str| escape_controls(text).into_owned();
+    let (source, offset) = escape_source(&error.source_text);
     let rendered = Rendered {
-        error,
-        source: NamedSource::new(error.path.display().to_string(), error.source_text.clone()),
+        title: escape(&error.to_string()),
+        message: escape(&error.message),
+        source: NamedSource::new(
+            escape(&error.path.display().to_string()),
+            source.into_owned(),
+        ),
+        span: error.span.as_ref().map(|span| {
+            let (start, end) = (offset(span.start), offset(span.end));
+            SourceSpan::new(start.into(), end.saturating_sub(start))
+        }),
     };
     let theme = if std::io::stderr().is_terminal() {
         GraphicalTheme::unicode()
@@ -465,7 +479,7 @@ fn print_config_error(error: &ConfigError) {
         .render_report(&mut text, &rendered)
         .is_err()
     {
-        text = error.to_string();
+        text = rendered.title;
     }
     eprintln!("{}", text.trim_end());
 }

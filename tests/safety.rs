@@ -572,3 +572,18 @@ fn names_and_keys_from_the_repository_cannot_drive_the_terminal() {
     let check = stdout(&flaglint(&["check", "."], dir.path()));
     assert!(check.contains("on(\"\\u{1b}]0;owned\\u{7}\")"), "{check}");
 }
+
+#[test]
+fn a_configuration_error_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flaglint.toml"),
+        "[[checks]]\ncall = \"on\"\nkey = 0\nlanguage = \"\u{1b}[2J\"\n",
+    )
+    .unwrap();
+    let output = flaglint(&["check", "."], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(err.contains("line 4") && err.contains("\\u{1b}[2J"), "{err}");
+}
