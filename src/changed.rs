@@ -75,7 +75,8 @@ pub fn narrow(scan: &mut Scan, scope: &Scope) {
 ///
 /// Committed and staged changes come from comparing `rev`'s tree with the index; changes in the
 /// working tree from hashing its files as they are (`git hash-object --no-filters`), so that no
-/// clean filter the repository configures runs. Only files flaglint reads are hashed.
+/// clean filter the repository configures runs. Only files flaglint reads are hashed (the findings
+/// are in them).
 pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
     if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n', '\r']) {
         return Err(format!(
@@ -156,13 +157,13 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
         let mut meta = meta.split(' ');
         let (mode, object, stage) = (meta.next(), meta.next(), meta.next());
         let is_file = matches!(mode, Some("100644" | "100755"));
-        if !is_file || crate::lang::detect(Path::new(path)).is_none() {
+        if !is_file || !crate::walk::is_read(Path::new(path)) {
             continue;
         }
-        if stage != Some("0") || path.contains(['\n', '\r']) {
-            // A conflict, or a name `hash-object` cannot be given: changed, to be safe.
+        if stage != Some("0") || path.contains(['\n', '\r']) || !root.join(path).is_file() {
+            // A conflict, a name `hash-object` cannot be given, or a file deleted since: changed.
             files.insert(path.to_string());
-        } else if root.join(path).is_file() {
+        } else {
             to_hash.push((path.to_string(), object.unwrap_or_default().to_string()));
         }
     }

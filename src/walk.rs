@@ -138,6 +138,11 @@ pub fn first_ignored_source(root: &Path) -> Option<String> {
         .map(|entry| relative(root, entry.path()))
 }
 
+/// Whether flaglint reads a file of this path: a source file or a `latest_migrations/<app>` file.
+pub fn is_read(path: &Path) -> bool {
+    lang::detect(path).is_some() || is_marker(path)
+}
+
 /// `latest_migrations/<app>`: a file without extension in a directory of that name.
 fn is_marker(path: &Path) -> bool {
     path.extension().is_none()

@@ -296,6 +296,9 @@ fn booby_trapped_repository(markers: &Path) -> tempfile::TempDir {
         ("flags.py", "A = \"a\"  # flaglint: type=release\n"),
         ("app.py", "on(\"a\")\n"),
         ("other.py", "on(\"unknown_elsewhere\")\n"),
+        ("app/latest_migrations/app", "0001_initial\n"),
+        ("app/models.py", "x = 1\n"),
+        ("logo.png", "not read\n"),
     ]);
     let root = dir.path();
     std::fs::write(root.join(".gitattributes"), "* filter=evil diff=evil\n").unwrap();
@@ -321,6 +324,9 @@ fn booby_trapped_repository(markers: &Path) -> tempfile::TempDir {
     // Work-tree changes that git would run the clean filter on to compare.
     std::fs::write(root.join("app.py"), "on(\"a\")\non(\"undefined_here\")\n").unwrap();
     std::fs::write(root.join("new.py"), "on(\"undefined_new\")\n").unwrap();
+    std::fs::write(root.join("app/latest_migrations/app"), "0002_next\n").unwrap();
+    std::fs::write(root.join("logo.png"), "changed, not read\n").unwrap();
+    std::fs::remove_file(root.join("app/models.py")).unwrap();
     dir
 }
 
@@ -359,6 +365,17 @@ fn git_never_runs_a_program_the_repository_configures() {
         .collect();
     paths.dedup();
     assert_eq!(paths, ["app.py", "new.py"], "{}", stderr(&changed));
+    let files = flaglint::changed::changed_since(root, "HEAD").unwrap();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        [
+            "app.py",
+            "app/latest_migrations/app",
+            "app/models.py",
+            "new.py"
+        ]
+    );
     let report = flaglint(&["report", "--format", "json", "."], root);
     let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
     assert_eq!(report["flags"][0]["introduced"], "2025-01-01");
@@ -585,5 +602,8 @@ fn a_configuration_error_cannot_drive_the_terminal() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(!err.contains('\u{1b}'), "{err}");
-    assert!(err.contains("line 4") && err.contains("\\u{1b}[2J"), "{err}");
+    assert!(
+        err.contains("line 4") && err.contains("\\u{1b}[2J"),
+        "{err}"
+    );
 }
