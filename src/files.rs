@@ -242,15 +242,6 @@ fn remove_on_signal() {}
 mod tests {
     use super::*;
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
     #[test]
     fn writes_are_atomic_and_complete() {
         let dir = tempfile::tempdir().unwrap();
@@ -258,7 +249,7 @@ mod tests {
         write_atomically(&path, "packs = []\n").unwrap();
         write_atomically(&path, "packs = [\"x\"]\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "packs = [\"x\"]\n");
-        assert_eq!(names(dir.path()), ["flaglint.toml"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert!(live_files().is_empty());
     }
 
@@ -277,7 +268,7 @@ mod tests {
         // A target that cannot be replaced: a directory of that name.
         std::fs::create_dir(&target).unwrap();
         assert!(write_atomically(&target, "{}").is_err());
-        assert_eq!(names(dir.path()), ["out.sarif"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         // No directory to write in.
         assert!(write_atomically(&dir.path().join("missing/out.json"), "{}").is_err());
     }
