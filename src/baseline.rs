@@ -100,9 +100,9 @@ impl Baseline {
         }
     }
 
+    /// Reads a baseline file (a regular file of at most [`crate::files::MAX_INPUT_SIZE`]).
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let text = crate::files::read_text(path).map_err(|e| format!("baseline: {e}"))?;
         serde_json::from_str(&text).map_err(|e| {
             format!(
                 "baseline {} is not a flaglint baseline (line {}, column {}): {e}",

@@ -2,9 +2,11 @@
 //! repository is still indexed, because cross-file facts need it; only the report is narrowed.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
+use crate::git;
 use crate::rules::RuleId;
 use crate::Scan;
 
@@ -71,54 +73,122 @@ pub fn narrow(scan: &mut Scan, scope: &Scope) {
 }
 
 /// Files changed since `rev` (committed, staged or not), and untracked files, relative to `root`.
+///
+/// Committed and staged changes come from comparing `rev`'s tree with the index; changes in the
+/// working tree from hashing its files as they are (`git hash-object --no-filters`), so that no
+/// clean filter the repository configures runs. Only files flaglint reads are hashed (the findings
+/// are in them).
 pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
-    let run = |args: &[&str]| -> Result<String, String> {
-        let output = Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["-c", "core.quotepath=off"])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
+    if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n', '\r']) {
+        return Err(format!(
+            "`{}` is not a git revision",
+            crate::report::escape_controls(rev)
+        ));
+    }
+    let run = |args: &[&str], input: Option<String>| -> Result<Vec<u8>, String> {
+        let mut git = git::command(root);
+        git.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        if input.is_some() {
+            git.stdin(Stdio::piped());
+        }
+        let mut child = git.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+        let writer = child.stdin.take().zip(input).map(|(mut stdin, input)| {
+            std::thread::spawn(move || stdin.write_all(input.as_bytes()))
+        });
+        let output = child
+            .wait_with_output()
             .map_err(|e| format!("cannot run git: {e}"))?;
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
         if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+            Ok(output.stdout)
         } else {
             Err(format!(
                 "git {}: {}",
                 args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
+                crate::report::escape_controls(String::from_utf8_lossy(&output.stderr).trim())
             ))
         }
     };
+    let names = |out: Vec<u8>| -> Vec<String> {
+        out.split(|&b| b == 0)
+            .filter(|name| !name.is_empty())
+            .map(|name| String::from_utf8_lossy(name).into_owned())
+            .collect()
+    };
+    let commit = run(
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+        None,
+    )
+    .map_err(|_| {
+        format!(
+            "`{}` is not a commit of the repository",
+            crate::report::escape_controls(rev)
+        )
+    })?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_string();
     let mut files: BTreeSet<String> = BTreeSet::new();
-    let diff = run(&[
-        "diff",
-        "--name-only",
-        "--relative",
-        "--no-renames",
-        rev,
-        "--",
-    ])?;
-    files.extend(diff.lines().map(str::to_string));
-    let untracked = run(&["ls-files", "--others", "--exclude-standard"])?;
-    files.extend(untracked.lines().map(str::to_string));
+    files.extend(names(run(
+        &[
+            "diff-index",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--relative",
+            &commit,
+            "--",
+        ],
+        None,
+    )?));
+    // Tracked files as the index has them: `<mode> <object> <stage>\t<path>`.
+    let staged = run(&["ls-files", "--stage", "-z"], None)?;
+    let mut to_hash: Vec<(String, String)> = Vec::new();
+    for entry in staged.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, object, stage) = (meta.next(), meta.next(), meta.next());
+        let is_file = matches!(mode, Some("100644" | "100755"));
+        if !is_file || !crate::walk::is_read(Path::new(path)) {
+            continue;
+        }
+        if stage != Some("0") || path.contains(['\n', '\r']) || !root.join(path).is_file() {
+            // A conflict, a name `hash-object` cannot be given, or a file deleted since: changed.
+            files.insert(path.to_string());
+        } else {
+            to_hash.push((path.to_string(), object.unwrap_or_default().to_string()));
+        }
+    }
+    if !to_hash.is_empty() {
+        let input: String = to_hash
+            .iter()
+            .map(|(path, _)| format!("{path}\n"))
+            .collect();
+        let hashed = run(
+            &["hash-object", "--no-filters", "--stdin-paths"],
+            Some(input),
+        )?;
+        let hashed = String::from_utf8_lossy(&hashed);
+        for ((path, indexed), now) in to_hash.into_iter().zip(hashed.lines()) {
+            if indexed != now {
+                files.insert(path);
+            }
+        }
+    }
+    files.extend(names(run(
+        &["ls-files", "--others", "--exclude-standard", "-z"],
+        None,
+    )?));
     Ok(files)
-}
-
-/// The root of the git work tree around `dir`, if any.
-pub fn git_toplevel(dir: &Path) -> Option<std::path::PathBuf> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    output.status.success().then(|| {
-        std::path::PathBuf::from(String::from_utf8_lossy(&output.stdout).trim().to_string())
-    })
 }
 
 #[cfg(test)]

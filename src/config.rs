@@ -367,7 +367,8 @@ pub struct Config {
     pub packs: Vec<Pack>,
     pub django: Django,
     pub lifetimes: Lifetimes,
-    /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`).
+    /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`; to be
+    /// read through [`crate::files::confine`], as the configuration names it).
     pub baseline: Option<PathBuf>,
     /// What the configuration names that should match something in the repository.
     pub declared: Vec<Declared>,
@@ -483,7 +484,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         }
         let pyproject = dir.join("pyproject.toml");
         if pyproject.is_file() {
-            let has_section = std::fs::read_to_string(&pyproject)
+            let has_section = crate::files::read_text(&pyproject)
                 .ok()
                 .and_then(|text| toml::from_str::<PyProject>(&text).ok())
                 .and_then(|p| p.tool)
@@ -499,11 +500,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Reads and validates a configuration file (`flaglint.toml` or `pyproject.toml`).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = crate::files::read_text(path).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         source_text: String::new(),
         span: None,
-        message: format!("cannot read the file: {e}"),
+        message: e,
     })?;
     let base_dir = path
         .parent()

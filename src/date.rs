@@ -7,14 +7,21 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub i64);
 
+/// The years a written date may have: a flag's remove-by date, a state export's `modified`,
+/// `--today`. Anything else is a typo or an attempt to overflow the arithmetic.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
+
 impl Date {
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD` (anything may follow the day, such as a time), in [`YEARS`].
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.trim().splitn(3, '-');
         let year: i64 = parts.next()?.parse().ok()?;
         let month: i64 = parts.next()?.parse().ok()?;
         let day: i64 = parts.next()?.get(..2)?.parse().ok()?;
-        if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+        if !YEARS.contains(&year)
+            || !(1..=12).contains(&month)
+            || !(1..=days_in_month(year, month)).contains(&day)
+        {
             return None;
         }
         Some(Date(days_from_civil(year, month, day)))
@@ -98,7 +105,7 @@ mod tests {
             "2000-02-29",
             "2026-03-01",
             "2026-12-31",
-            "1969-12-31",
+            "9999-12-31",
         ] {
             assert_eq!(Date::parse(text).unwrap().to_string(), text);
         }
@@ -113,7 +120,17 @@ mod tests {
             Date::parse("2026-03-01T12:00:00").unwrap().to_string(),
             "2026-03-01"
         );
-        for bad in ["2026-02-30", "2026-13-01", "yesterday", "2026-1", ""] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "yesterday",
+            "2026-1",
+            "",
+            "1969-12-31",
+            "10000-01-01",
+            "9223372036854775807-12-31",
+            "-9223372036854775808-01-01",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }

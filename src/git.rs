@@ -1,40 +1,114 @@
 //! Reading the repository's git history, offline, with one `git` process per question.
 //!
-//! Everything here degrades to "not known": outside a git work tree, without `git` installed, or
-//! when the history is shallow, the answers are simply empty.
+//! Everything here degrades to "not known": outside a git work tree, or without `git` installed,
+//! the answers are simply empty. In a shallow clone, lines older than the fetched history are left
+//! undated.
+//!
+//! git never runs a program the repository configures on flaglint's behalf: every command goes
+//! through [`command`], reads commits, the index or blobs only (never the work tree through git,
+//! which would run `filter.*.clean`), and diffs without external diff drivers or text
+//! conversions. The work tree is read by flaglint itself.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::date::Date;
 use crate::django::Recovered;
 
-/// Whether `root` is inside a git work tree (and `git` runs at all).
-pub fn is_work_tree(root: &Path) -> bool {
-    Command::new("git")
+/// `git -C root` with the repository's hooks into program execution turned off: the file system
+/// monitor (`core.fsmonitor`, run by any command that reads the index), signature verification
+/// (`log.showSignature` runs `gpg.program`), pagers and optional index writes. Diffs also need
+/// [`SAFE_DIFF`]; stdin is closed, stderr discarded.
+pub fn command(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
         .arg("-C")
         .arg(root)
-        .args(["rev-parse", "--is-inside-work-tree"])
+        .arg("--no-pager")
+        .args(["-c", "core.fsmonitor=false"])
+        .args(["-c", "core.quotepath=off"])
+        .args(["-c", "log.showSignature=false"])
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
+        .stderr(Stdio::null());
+    command
+}
+
+/// Options of every command that prints a patch: no external diff (`diff.external`,
+/// `diff.<driver>.command`) and no text conversion (`diff.<driver>.textconv`).
+const SAFE_DIFF: &[&str] = &["--no-ext-diff", "--no-textconv"];
+
+/// Runs a git command; its stdout, or `None` when it cannot run or fails.
+fn stdout_of(mut command: Command) -> Option<Vec<u8>> {
+    let output = command.output().ok()?;
+    output.status.success().then_some(output.stdout)
+}
+
+/// Whether `root` is inside a git work tree (and `git` runs at all).
+pub fn is_work_tree(root: &Path) -> bool {
+    let mut git = command(root);
+    git.args(["rev-parse", "--is-inside-work-tree"]);
+    stdout_of(git).is_some_and(|out| out.starts_with(b"true"))
+}
+
+/// The root of the git work tree around `dir`, if any.
+pub fn toplevel(dir: &Path) -> Option<PathBuf> {
+    let mut git = command(dir);
+    git.args(["rev-parse", "--show-toplevel"]);
+    let out = stdout_of(git)?;
+    let text = String::from_utf8(out).ok()?;
+    let top = text.trim_end_matches(['\n', '\r']);
+    (!top.is_empty()).then(|| PathBuf::from(top))
+}
+
+/// The commits a shallow clone's history stops at (their parents were not fetched); `None` when
+/// the repository has its whole history.
+pub fn shallow_boundary(root: &Path) -> Option<HashSet<String>> {
+    let mut git = command(root);
+    git.args([
+        "rev-parse",
+        "--is-shallow-repository",
+        "--git-path",
+        "shallow",
+    ]);
+    let out = String::from_utf8(stdout_of(git)?).ok()?;
+    let mut lines = out.lines();
+    if lines.next() != Some("true") {
+        return None;
+    }
+    let file = lines.next().map(|p| root.join(p));
+    let commits = file
+        .and_then(|f| crate::files::read_text(&f).ok())
+        .unwrap_or_default();
+    Some(commits.lines().map(|l| l.trim().to_string()).collect())
+}
+
+/// Dated lines: file and line (as wanted) to the day the line was last written.
+#[derive(Debug, Default)]
+pub struct LineDates {
+    pub dates: HashMap<(String, u32), Date>,
+    /// The repository is a shallow clone: lines older than its history are not dated.
+    pub shallow: bool,
 }
 
 /// The day each wanted line (1-based, numbered as in the working tree) was last changed, for many
-/// files at once: one `git diff -U0 HEAD` (uncommitted lines are dated `today`) and one `git log -p
-/// -U0` over the files' history, newest first, following each line back through the hunks until
-/// the commit that wrote it. Merges are walked in log order, so a line from a merged branch gets
-/// the date of the commit that wrote it on that branch. Lines git cannot date are left out.
-pub fn line_dates(
-    root: &Path,
-    wanted: &BTreeMap<String, Vec<u32>>,
-    today: Date,
-) -> HashMap<(String, u32), Date> {
+/// files at once: the working tree is compared with `HEAD` (read with one `git cat-file --batch`;
+/// changed lines are dated `today`), then one `git log -p -U0` over the files' history, newest
+/// first, follows each line back through the hunks until the commit that wrote it. Merges are
+/// walked in log order, so a line from a merged branch gets the date of the commit that wrote it
+/// on that branch. Lines git cannot date are left out, and so are the lines a shallow clone's
+/// oldest commits write (their real dates are in history that was not fetched).
+pub fn line_dates(root: &Path, wanted: &BTreeMap<String, Vec<u32>>, today: Date) -> LineDates {
     let mut dated = HashMap::new();
+    let boundary = shallow_boundary(root);
+    let shallow = boundary.is_some();
     if wanted.is_empty() {
-        return dated;
+        return LineDates {
+            dates: dated,
+            shallow,
+        };
     }
     // Per file: (line as wanted, the same line in the revision being looked at).
     let mut open: HashMap<String, Vec<(u32, u32)>> = wanted
@@ -46,29 +120,28 @@ pub fn line_dates(
             (rel.clone(), lines.into_iter().map(|l| (l, l)).collect())
         })
         .collect();
+    uncommitted(root, &mut open, today, &mut dated);
     let paths = pathspecs(wanted.keys().map(String::as_str));
-    // Working tree against HEAD: lines inside a hunk are not committed yet.
-    if let Some(diff) = run(
+    let log = run(
         root,
-        &[&["diff", "-U0", "HEAD"], DIFF_OPTIONS].concat(),
+        &[
+            &["log", "-p", "-U0", "--format=%x00%at %H"],
+            SAFE_DIFF,
+            DIFF_OPTIONS,
+        ]
+        .concat(),
         &paths,
-    ) {
-        for (file, hunks) in file_hunks(&diff) {
-            if let Some(lines) = open.get_mut(&file) {
-                follow(&file, lines, &hunks, today, &mut dated);
-            }
-        }
-    }
-    let Some(log) = run(
-        root,
-        &[&["log", "-p", "-U0", "--format=%x00%at"], DIFF_OPTIONS].concat(),
-        &paths,
-    ) else {
-        return dated;
-    };
+    );
     let mut seen: HashSet<String> = HashSet::new();
-    for (seconds, diff) in commits(&log) {
-        let date = Date::from_unix(seconds);
+    for (seconds, commit, diff) in log.as_deref().map(commits).into_iter().flatten() {
+        if open.is_empty() {
+            break;
+        }
+        // A shallow clone's oldest commit seems to write every line it has.
+        let date = match &boundary {
+            Some(boundary) if boundary.contains(commit) => None,
+            _ => Some(Date::from_unix(seconds)),
+        };
         for (file, hunks) in file_hunks(diff) {
             if let Some(lines) = open.get_mut(&file) {
                 follow(&file, lines, &hunks, date, &mut dated);
@@ -76,9 +149,12 @@ pub fn line_dates(
             }
         }
         open.retain(|_, lines| !lines.is_empty());
-        if open.is_empty() {
-            break;
-        }
+    }
+    if log.is_none() {
+        return LineDates {
+            dates: dated,
+            shallow,
+        };
     }
     // Files git has never seen are new: every line of them is today's.
     let unseen: Vec<String> = open
@@ -98,7 +174,126 @@ pub fn line_dates(
             }
         }
     }
-    dated
+    LineDates {
+        dates: dated,
+        shallow,
+    }
+}
+
+/// Dates the lines the working tree changed since `HEAD` (all of a file `HEAD` lacks) `today`,
+/// and renumbers the others as they are in `HEAD`. Files that cannot be read stay undated.
+fn uncommitted(
+    root: &Path,
+    open: &mut HashMap<String, Vec<(u32, u32)>>,
+    today: Date,
+    dated: &mut HashMap<(String, u32), Date>,
+) {
+    let files: Vec<String> = open.keys().cloned().collect();
+    let committed = head_blobs(root, files);
+    let mut unreadable = Vec::new();
+    for (file, lines) in open.iter_mut() {
+        let Ok(bytes) = std::fs::read(root.join(file)) else {
+            unreadable.push(file.clone());
+            continue;
+        };
+        let hunks = match committed.get(file) {
+            Some(Some(old)) => line_hunks(old, &bytes),
+            // Not in `HEAD` (or no `HEAD` yet): every line is new.
+            Some(None) => vec![(0, 0, 1, u32::MAX)],
+            // Not asked (a name git cannot be asked about): left to the history.
+            None => Vec::new(),
+        };
+        follow(file, lines, &hunks, Some(today), dated);
+    }
+    for file in unreadable {
+        open.remove(&file);
+    }
+    open.retain(|_, lines| !lines.is_empty());
+}
+
+/// Each file's content in `HEAD` (`None`: not there), with one `git cat-file --batch`. Files whose
+/// names cannot be written on its input (a line feed) are not asked about.
+fn head_blobs(root: &Path, mut files: Vec<String>) -> HashMap<String, Option<Vec<u8>>> {
+    let mut found = HashMap::new();
+    files.retain(|f| !f.contains(['\n', '\r']));
+    if files.is_empty() {
+        return found;
+    }
+    let mut git = command(root);
+    git.args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let Ok(mut child) = git.spawn() else {
+        return found;
+    };
+    let requests: String = files.iter().map(|f| format!("HEAD:./{f}\n")).collect();
+    let writer = child.stdin.take().map(|mut stdin| {
+        // Written from another thread: git answers while it reads, and a full pipe would block.
+        std::thread::spawn(move || stdin.write_all(requests.as_bytes()))
+    });
+    let mut out = Vec::new();
+    let read = child
+        .stdout
+        .take()
+        .map(|mut stdout| stdout.read_to_end(&mut out));
+    let written = writer.map(|w| w.join());
+    let succeeded = child.wait().is_ok_and(|s| s.success());
+    if !(succeeded && matches!(read, Some(Ok(_))) && matches!(written, Some(Ok(Ok(()))))) {
+        return found;
+    }
+    let mut rest = out.as_slice();
+    for file in files {
+        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let header = String::from_utf8_lossy(&rest[..end]).into_owned();
+        rest = &rest[end + 1..];
+        // `<object> <type> <size>`, or `<name> missing` (and the like) for no such object.
+        let mut fields = header.rsplitn(3, ' ');
+        let size = fields.next().and_then(|s| s.parse::<usize>().ok());
+        let kind = fields.next();
+        match (size, kind) {
+            (Some(size), Some(kind)) if rest.len() > size => {
+                let content = &rest[..size];
+                rest = &rest[size + 1..];
+                found.insert(file, (kind == "blob").then(|| content.to_vec()));
+            }
+            _ => {
+                found.insert(file, None);
+            }
+        }
+    }
+    found
+}
+
+/// The hunks (as `git diff -U0` numbers them) that turn `old` into `new`, comparing lines without
+/// their line ends (a checkout's CRLF is not a change).
+fn line_hunks(old: &[u8], new: &[u8]) -> Vec<Hunk> {
+    fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+        bytes
+            .split_inclusive(|&b| b == b'\n')
+            .map(|line| {
+                let line = line.strip_suffix(b"\n").unwrap_or(line);
+                line.strip_suffix(b"\r").unwrap_or(line)
+            })
+            .collect()
+    }
+    let (old, new) = (lines(old), lines(new));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    let start = |range: &std::ops::Range<usize>| {
+        let start = range.start as u32;
+        if range.is_empty() {
+            start
+        } else {
+            start + 1
+        }
+    };
+    similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &old, &new, Some(deadline))
+        .iter()
+        .map(similar::DiffOp::as_tag_tuple)
+        .filter(|(tag, _, _)| *tag != similar::DiffTag::Equal)
+        .map(|(_, old, new)| (start(&old), old.len() as u32, start(&new), new.len() as u32))
+        .collect()
 }
 
 /// Most pathspecs handed to git: it matches each against every path of every commit, so a few
@@ -163,38 +358,22 @@ fn pathspecs<'a>(files: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 /// Patches as the line follower reads them: plain, no renames, paths relative to the scanned root
 /// (which may be a subdirectory of the repository).
-const DIFF_OPTIONS: &[&str] = &[
-    "--no-color",
-    "--no-ext-diff",
-    "--no-renames",
-    "--no-textconv",
-    "--relative",
-];
+const DIFF_OPTIONS: &[&str] = &["--no-color", "--no-renames", "--relative"];
 
 /// Runs a git command over pathspecs; its stdout, or `None` when it fails.
 fn run(root: &Path, args: &[&str], paths: &[String]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["-c", "core.quotepath=off"])
-        .args(args)
-        .arg("--")
-        .args(paths)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let mut git = command(root);
+    git.args(args).arg("--").args(paths);
+    stdout_of(git).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
 
-/// Splits `git log --format=%x00%at -p` output into (author time, patch text) per commit.
-fn commits(log: &str) -> impl Iterator<Item = (i64, &str)> {
+/// Splits `git log --format='%x00%at %H' -p` output into (author time, commit, patch text) per
+/// commit.
+fn commits(log: &str) -> impl Iterator<Item = (i64, &str, &str)> {
     log.split('\0').filter_map(|chunk| {
-        let (time, rest) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        time.trim().parse().ok().map(|seconds| (seconds, rest))
+        let (header, rest) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        let (time, commit) = header.trim().split_once(' ')?;
+        time.parse().ok().map(|seconds| (seconds, commit, rest))
     })
 }
 
@@ -232,21 +411,24 @@ fn file_hunks(patch: &str) -> Vec<(String, Vec<Hunk>)> {
     files
 }
 
-/// Moves a file's open lines back through one revision's hunks: a line a hunk writes is dated and
-/// closed; the others are renumbered as they were before the revision.
+/// Moves a file's open lines back through one revision's hunks: a line a hunk writes is dated
+/// (when the revision's date is known) and closed; the others are renumbered as they were before
+/// the revision.
 fn follow(
     file: &str,
     lines: &mut Vec<(u32, u32)>,
     hunks: &[Hunk],
-    date: Date,
+    date: Option<Date>,
     dated: &mut HashMap<(String, u32), Date>,
 ) {
     lines.retain_mut(|(wanted, current)| {
         let mut shift: i64 = 0;
         for &(_, old_len, new_start, new_len) in hunks {
-            let written = new_len > 0 && (new_start..new_start + new_len).contains(current);
+            let written = new_len > 0 && *current >= new_start && *current - new_start < new_len;
             if written {
-                dated.insert((file.to_string(), *wanted), date);
+                if let Some(date) = date {
+                    dated.insert((file.to_string(), *wanted), date);
+                }
                 return false;
             }
             // A hunk entirely before the line (a pure deletion sits after line `new_start`).
@@ -277,33 +459,17 @@ pub fn last_values(root: &Path, rel: &str, names: &[&str]) -> HashMap<String, Re
         return found;
     }
     let pattern = format!("({})", names.join("|"));
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--format=%x00%H %cs",
-            "-p",
-            "--extended-regexp",
-        ])
+    let mut git = command(root);
+    git.args(["log", "--no-color"])
+        .args(SAFE_DIFF)
+        .args(["--format=%x00%H %cs", "-p", "--extended-regexp"])
         .arg(format!("-G{pattern}"))
         .arg("--")
-        .arg(rel)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    let Ok(output) = output else {
+        .arg(format!(":(literal){rel}"));
+    let Some(output) = stdout_of(git) else {
         return found;
     };
-    if !output.status.success() {
-        return found;
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = String::from_utf8_lossy(&output);
     let mut commit = ("", "");
     for line in text.lines() {
         if let Some(header) = line.strip_prefix('\0') {
@@ -431,7 +597,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(last_values(dir.path(), "flags.py", &["OLD"]).is_empty());
         let wanted = BTreeMap::from([("flags.py".to_string(), vec![1])]);
-        assert!(line_dates(dir.path(), &wanted, Date(0)).is_empty());
+        assert!(line_dates(dir.path(), &wanted, Date(0)).dates.is_empty());
         assert!(!is_work_tree(dir.path()));
     }
 
@@ -467,7 +633,7 @@ mod tests {
         assert!(is_work_tree(root));
         let today = Date::parse("2026-05-01").unwrap();
         let wanted = BTreeMap::from([("flags.py".to_string(), vec![1, 2, 3, 9])]);
-        let dates = line_dates(root, &wanted, today);
+        let dates = line_dates(root, &wanted, today).dates;
         let text = |line: u32| {
             dates
                 .get(&("flags.py".to_string(), line))
@@ -487,7 +653,7 @@ mod tests {
             ("old.py".to_string(), vec![1]),
             ("new.py".to_string(), vec![1]),
         ]);
-        let dates = line_dates(&root.join("sub"), &wanted, today);
+        let dates = line_dates(&root.join("sub"), &wanted, today).dates;
         let text = |file: &str| dates.get(&(file.to_string(), 1)).map(|d| d.to_string());
         assert_eq!(text("old.py").as_deref(), Some("2026-04-01"));
         assert_eq!(text("new.py").as_deref(), Some("2026-05-01"));

@@ -1075,7 +1075,7 @@ impl Layout {
             }
             if let Some((crate_dir, _)) = rust_crate_dir(rel) {
                 if !layout.crate_names.contains_key(crate_dir) {
-                    let name = std::fs::read_to_string(root.join(crate_dir).join("Cargo.toml"))
+                    let name = crate::files::read_text(&root.join(crate_dir).join("Cargo.toml"))
                         .ok()
                         .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
                         .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));

@@ -73,7 +73,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         if !is_manifest {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Ok(text) = crate::files::read_text(path) else {
             continue;
         };
         let dependencies = manifest_dependencies(name, &text);
@@ -104,10 +104,12 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
             continue;
         };
-        let Ok(bytes) = std::fs::read(path) else {
+        const MAX_SOURCE_SIZE: u64 = 2 * 1024 * 1024;
+        let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SOURCE_SIZE);
+        let Some(bytes) = small.then(|| std::fs::read(path).ok()).flatten() else {
             continue;
         };
-        if bytes.len() > 2 * 1024 * 1024 || bytes[..bytes.len().min(8192)].contains(&0) {
+        if bytes[..bytes.len().min(8192)].contains(&0) {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
@@ -529,22 +531,6 @@ pub fn render(proposal: &Proposal) -> String {
     out
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let temporary = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("flaglint"),
-        std::process::id()
-    ));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,15 +630,5 @@ mod tests {
         ] {
             assert!(!looks_like_definitions(no), "{no}");
         }
-    }
-
-    #[test]
-    fn writes_are_atomic_and_complete() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("flaglint.toml");
-        write_atomically(&path, "packs = []\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "packs = []\n");
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod date;
 pub mod django;
 pub mod facts;
+pub mod files;
 pub mod git;
 pub mod index;
 pub mod init;
@@ -90,6 +91,8 @@ pub struct Scan {
 #[derive(Debug)]
 pub enum ScanError {
     Root(PathBuf, std::io::Error),
+    /// Ignore files or exclude patterns leave out every source file: (root, one of them).
+    AllIgnored(PathBuf, String),
     Walk(ignore::Error),
     Threads(String),
 }
@@ -98,6 +101,11 @@ impl fmt::Display for ScanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ScanError::Root(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            ScanError::AllIgnored(path, example) => write!(
+                f,
+                "no source file to scan in {}: ignore files (`.gitignore`, `.ignore`) or `exclude` patterns leave out every one, such as {example}",
+                path.display()
+            ),
             ScanError::Walk(e) => write!(f, "cannot walk the repository: {e}"),
             ScanError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
         }
@@ -129,6 +137,13 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .build()
         .map_err(|e| ScanError::Threads(e.to_string()))?;
 
+    // An unreadable root is not an empty repository.
+    let readable = if root.is_dir() {
+        std::fs::read_dir(&root).map(drop)
+    } else {
+        std::fs::File::open(&root).map(drop)
+    };
+    readable.map_err(|e| ScanError::Root(options.root.clone(), e))?;
     let walked = walk::walk(
         &root,
         &base_dir,
@@ -137,6 +152,11 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         threads,
     )
     .map_err(ScanError::Walk)?;
+    if walked.files.is_empty() && walked.too_large.is_empty() {
+        if let Some(example) = walk::first_ignored_source(&root) {
+            return Err(ScanError::AllIgnored(options.root.clone(), example));
+        }
+    }
     let mut notes: Vec<String> = walked
         .errors
         .iter()
@@ -230,7 +250,11 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     index.today = options.today;
     if options.date_checks || config.severity(RuleId::StaleFlag).is_some() {
         index.ages = lifecycle::ages(&root, &index, options.today, options.date_checks);
+        if index.ages.shallow {
+            notes.push(lifecycle::SHALLOW_NOTE.to_string());
+        }
     }
+    notes.extend(lifecycle::invalid_dates(&index));
     rules::run(&index, &mut sink);
     rules::config_matches_nothing(&config, &index, &root, &rels, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
@@ -244,6 +268,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     notes.sort();
+    notes.dedup();
     Ok(Scan {
         root,
         index,

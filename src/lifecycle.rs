@@ -24,7 +24,12 @@ pub struct Ages {
     pub created: HashMap<String, (Date, String)>,
     /// Flag key to the last day any of its checks changed.
     pub last_check_change: HashMap<String, Date>,
+    /// The repository is a shallow clone: lines older than the fetched history have no date.
+    pub shallow: bool,
 }
+
+/// What a shallow clone means for ages, said by `check` and `report`.
+pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older than its fetched history cannot be dated, so those flags' ages are unknown (not 0) and stale-flag cannot judge them by age; fetch the whole history (`fetch-depth: 0` with actions/checkout, or `git fetch --unshallow`)";
 
 /// Dates the definitions, the creating migrations and, with `checks`, every production check,
 /// with two git processes in all (see [`crate::git::line_dates`]). Empty outside a git work tree.
@@ -66,7 +71,9 @@ pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
             (index.path(*file).to_string(), lines)
         })
         .collect();
-    let dates = crate::git::line_dates(root, &lines, today);
+    let dated = crate::git::line_dates(root, &lines, today);
+    ages.shallow = dated.shallow;
+    let dates = dated.dates;
     for (file, targets) in wanted {
         let rel = index.path(file).to_string();
         for (line, target) in targets {
@@ -98,6 +105,33 @@ enum Target {
     Definition(DefId),
     Creation(String),
     Check(String),
+}
+
+/// The metadata fields that give a flag's remove-by date.
+const REMOVE_BY: &[&str] = &["remove-by", "remove_by"];
+
+/// A note for each remove-by date that is not a date: it is ignored.
+pub fn invalid_dates(index: &Index) -> Vec<String> {
+    index
+        .definitions
+        .iter()
+        .flat_map(|def| {
+            def.metadata
+                .iter()
+                .filter(|(field, value)| {
+                    REMOVE_BY.contains(&field.as_str()) && Date::parse(value).is_none()
+                })
+                .map(|(field, value)| {
+                    format!(
+                        "{}:{}: `{field}={value}` is not a date from {}-01-01 to {}-12-31 (YYYY-MM-DD); it is ignored",
+                        index.path(def.file),
+                        def.name_span.line,
+                        crate::date::YEARS.start(),
+                        crate::date::YEARS.end(),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// Where a flag stands on its way out.
@@ -376,7 +410,7 @@ fn assess_flag(
     };
     let flag_type = metadata(&["type"]);
     let owner = metadata(&["owner", "group"]);
-    let remove_by = metadata(&["remove-by", "remove_by"]).and_then(|d| Date::parse(&d));
+    let remove_by = metadata(REMOVE_BY).and_then(|d| Date::parse(&d));
     let introduced = definitions
         .iter()
         .filter_map(|d| ages.introduced.get(d))

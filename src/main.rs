@@ -13,10 +13,12 @@ use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, Sc
 use flaglint::config::{self, Config, ConfigError};
 use flaglint::date::Date;
 use flaglint::project::{self, Project};
-use flaglint::report::{ci, html, human, json, lifecycle, Counts, Format};
+use flaglint::report::{
+    ci, escape_controls, escape_source, html, human, json, lifecycle, Counts, Format,
+};
 use flaglint::rules::RuleId;
 use flaglint::state;
-use flaglint::{init, scan, Scan, ScanOptions};
+use flaglint::{files, init, scan, Scan, ScanOptions};
 
 /// Exit codes: the tool ran and found no errors, found errors, or could not run.
 #[derive(Clone, Copy)]
@@ -46,15 +48,15 @@ fn main() -> ExitCode {
                     Format::Human => human::flags(&scan, &project.display),
                     Format::Json => json::flags(&scan),
                     other => {
-                        eprintln!(
-                            "error: `flags` prints human or json, not {}",
+                        error(format_args!(
+                            "`flags` prints human or json, not {}",
                             format_name(other)
-                        );
+                        ));
                         return Err(());
                     }
                 };
                 print_notes(&scan);
-                write_stdout(&output);
+                write_stdout(&output)?;
                 Ok(Exit::Clean)
             })
         }
@@ -64,7 +66,7 @@ fn main() -> ExitCode {
             force,
             stdout,
         } => Ok(run_init(&path, force, stdout)),
-        Command::Rule { name } => Ok(print_rule(name.as_deref())),
+        Command::Rule { name } => print_rule(name.as_deref()),
     };
     ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
 }
@@ -75,7 +77,7 @@ fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Sc
     let Some(rev) = &args.changed_since else {
         return Ok(project.scope.clone());
     };
-    let files = changed::changed_since(&project.root, rev).map_err(|e| eprintln!("error: {e}"))?;
+    let files = changed::changed_since(&project.root, rev).map_err(error)?;
     let files = files
         .into_iter()
         .filter(|f| project.scope.as_ref().is_none_or(|s| s.contains(f)))
@@ -95,9 +97,7 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
     }
     if let Some(file) = &args.write_baseline {
         let baseline = Baseline::of(&scan);
-        init::write_atomically(file, &baseline.to_json()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?;
+        emit(&baseline.to_json(), Some(file))?;
         eprintln!(
             "wrote {} findings ({} entries) to {}",
             scan.diagnostics.len(),
@@ -106,12 +106,19 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         );
         return Ok(Exit::Clean);
     }
-    let baseline_file = args
-        .baseline
-        .clone()
-        .or_else(|| scan.config.baseline.clone());
+    // A baseline the configuration names must be inside the project; the command line's is taken
+    // as given.
+    let baseline_file = match (&args.baseline, &scan.config.baseline) {
+        (Some(file), _) => Some(file.clone()),
+        (None, Some(file)) => Some(
+            files::confine(file, &scan.config.base_dir)
+                .map(|_| file.clone())
+                .map_err(|e| error(format_args!("baseline: {e}")))?,
+        ),
+        (None, None) => None,
+    };
     if let Some(file) = baseline_file {
-        let baseline = Baseline::load(&file).map_err(|e| eprintln!("error: {e}"))?;
+        let baseline = Baseline::load(&file).map_err(error)?;
         let in_scope = |path: &str| scope.as_ref().is_none_or(|s| s.contains(path));
         let (hidden, stale) = baseline.apply(&mut scan, in_scope);
         scan.stats.baselined = hidden;
@@ -132,12 +139,7 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         Format::Junit => ci::junit(&scan),
     };
     print_notes(&scan);
-    match &args.output {
-        None => write_stdout(&output),
-        Some(file) => init::write_atomically(file, &output).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?,
-    }
+    emit(&output, args.output.as_deref())?;
     let counts = Counts::of(&scan.diagnostics);
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
     Ok(if failed && !args.exit_zero {
@@ -172,7 +174,7 @@ fn scan_with(
     today: Option<Date>,
     date_checks: bool,
 ) -> Result<(Project, Scan), ()> {
-    let project = project::locate(paths, config).map_err(|e| eprintln!("error: {e}"))?;
+    let project = project::locate(paths, config).map_err(error)?;
     let config = match &project.config {
         Some(file) => config::load(file).map_err(|e| print_config_error(&e))?,
         None => unconfigured(&project.root)?,
@@ -184,7 +186,7 @@ fn scan_with(
         today: today.unwrap_or_else(Date::today),
         date_checks,
     })
-    .map_err(|e| eprintln!("error: {e}"))?;
+    .map_err(error)?;
     Ok((project, scan))
 }
 
@@ -196,10 +198,10 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
             .iter()
             .any(|e: &state::Environment| &e.name == name)
         {
-            eprintln!("error: environment `{name}` is given twice");
+            error(format_args!("environment `{name}` is given twice"));
             return Err(());
         }
-        environments.push(state::load(name, file).map_err(|e| eprintln!("error: {e}"))?);
+        environments.push(state::load(name, file).map_err(error)?);
     }
     let (_, scan) = scan_with(
         args.path.as_slice(),
@@ -228,12 +230,7 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
         ReportFormat::Csv => lifecycle::csv(&document),
         ReportFormat::Html => html::render(&document),
     };
-    match &args.output {
-        None => write_stdout(&text),
-        Some(file) => init::write_atomically(file, &text).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", file.display());
-        })?,
-    }
+    emit(&text, args.output.as_deref())?;
     Ok(Exit::Clean)
 }
 
@@ -242,47 +239,52 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
 fn unconfigured(root: &Path) -> Result<Config, ()> {
     let detected = init::detect(root, init::Depth::Manifests);
     if detected.packs.is_empty() {
-        eprintln!(
-            "error: no flaglint.toml (or [tool.flaglint] in pyproject.toml) found in {} or above, and no known flag system in its manifests: there is nothing to check\nhelp: run `flaglint init` to propose a configuration, or pass one with --config",
+        error(format_args!(
+            "no flaglint.toml (or [tool.flaglint] in pyproject.toml) found in {} or above, and no known flag system in its manifests: there is nothing to check",
             root.display()
+        ));
+        eprintln!(
+            "help: run `flaglint init` to propose a configuration, or pass one with --config"
         );
         return Err(());
     }
     let names: Vec<&str> = detected.packs.keys().map(String::as_str).collect();
-    eprintln!(
-        "note: no flaglint.toml found in {} or above; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
+    note(format_args!(
+        "no flaglint.toml found in {} or above; using the packs its manifests name: {} (run `flaglint init` to write a configuration)",
         root.display(),
         names.join(", ")
-    );
+    ));
     let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     config::from_toml(
         &format!("packs = [{}]\n", quoted.join(", ")),
         root.to_path_buf(),
     )
     .map_err(|(_, e)| {
-        eprintln!("error: {e}");
+        error(e);
     })
 }
 
 fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
     if !path.is_dir() {
-        eprintln!("error: {} is not a directory", path.display());
+        error(format_args!("{} is not a directory", path.display()));
         return Exit::CouldNotRun;
     }
     let text = init::render(&init::detect(path, init::Depth::Full));
     if stdout {
-        write_stdout(&text);
-        return Exit::Clean;
+        return match write_stdout(&text) {
+            Ok(()) => Exit::Clean,
+            Err(()) => Exit::CouldNotRun,
+        };
     }
     let target = path.join("flaglint.toml");
     if target.exists() && !force {
-        eprintln!(
-            "error: {} already exists; use --force to overwrite it, or --stdout to see the proposal",
+        error(format_args!(
+            "{} already exists; use --force to overwrite it, or --stdout to see the proposal",
             target.display()
-        );
+        ));
         return Exit::CouldNotRun;
     }
-    match init::write_atomically(&target, &text) {
+    match emit(&text, Some(&target)) {
         Ok(()) => {
             eprintln!(
                 "wrote {}; review it, then run `flaglint check`",
@@ -290,10 +292,7 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
             );
             Exit::Clean
         }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", target.display());
-            Exit::CouldNotRun
-        }
+        Err(()) => Exit::CouldNotRun,
     }
 }
 
@@ -307,19 +306,47 @@ fn style(color: Color) -> human::Style {
 }
 
 fn print_notes(scan: &Scan) {
-    for note in &scan.notes {
-        eprintln!("note: {note}");
+    for text in &scan.notes {
+        note(text);
     }
 }
 
-/// Writes the whole document at once; a closed pipe is not an error worth a panic.
-fn write_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Prints an error on stderr. Messages quote paths and text from the repository: unprintable
+/// characters are escaped.
+fn error(message: impl std::fmt::Display) {
+    eprintln!("error: {}", escape_controls(&message.to_string()));
 }
 
-fn print_rule(name: Option<&str>) -> Exit {
+/// Prints a note on stderr, escaped like [`error`].
+fn note(message: impl std::fmt::Display) {
+    eprintln!("note: {}", escape_controls(&message.to_string()));
+}
+
+/// Writes a whole document to `--output FILE` (see [`files::write_atomically`]), or to stdout.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), ()> {
+    match output {
+        None => write_stdout(text),
+        Some(file) => files::write_atomically(file, text).map_err(|e| {
+            error(format_args!("cannot write {}: {e}", file.display()));
+        }),
+    }
+}
+
+/// Writes the whole document at once. Any failure means the document was not delivered: the run
+/// fails. A reader that went away (`| head`) gets no message, as with other tools.
+fn write_stdout(text: &str) -> Result<(), ()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                error(format_args!("cannot write to stdout: {e}"));
+            }
+        })
+}
+
+fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
     match name {
         None => {
             let mut out = String::new();
@@ -336,8 +363,8 @@ fn print_rule(name: Option<&str>) -> Exit {
                     rule.doc().summary
                 ));
             }
-            write_stdout(&out);
-            Exit::Clean
+            write_stdout(&out)?;
+            Ok(Exit::Clean)
         }
         Some(name) => match RuleId::from_name(name) {
             Some(rule) => {
@@ -351,48 +378,59 @@ fn print_rule(name: Option<&str>) -> Exit {
                     doc.why_is_this_bad,
                     doc.example,
                     doc.how_to_fix
-                ));
-                Exit::Clean
+                ))?;
+                Ok(Exit::Clean)
             }
             None => {
-                eprintln!("error: unknown rule `{name}`; run `flaglint rule` to list them");
-                Exit::CouldNotRun
+                error(format_args!(
+                    "unknown rule `{name}`; run `flaglint rule` to list them"
+                ));
+                Err(())
             }
         },
     }
 }
 
-/// Shows a configuration error with the offending line, as miette draws it.
+/// Shows a configuration error with the offending line, as miette draws it (the configuration's
+/// text escaped for the terminal).
 fn print_config_error(error: &ConfigError) {
     #[derive(Debug)]
-    struct Rendered<'a> {
-        error: &'a ConfigError,
-        span: Option<std::ops::Range<usize>>,
+    struct Rendered {
+        title: String,
+        message: String,
         source: NamedSource<String>,
+        span: Option<SourceSpan>,
     }
-    impl std::fmt::Display for Rendered<'_> {
+    impl std::fmt::Display for Rendered {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}", self.error)
+            f.write_str(&self.title)
         }
     }
-    impl std::error::Error for Rendered<'_> {}
-    impl miette::Diagnostic for Rendered<'_> {
+    impl std::error::Error for Rendered {}
+    impl miette::Diagnostic for Rendered {
         fn source_code(&self) -> Option<&dyn miette::SourceCode> {
             Some(&self.source)
         }
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            let span = self.span.clone()?;
             Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-                Some(self.error.message.clone()),
-                SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start)),
+                Some(self.message.clone()),
+                self.span?,
             ))))
         }
     }
-    let (excerpt, span) = flaglint::text::excerpt(&error.source_text, error.span.clone());
+    let escape = |text: &str| escape_controls(text).into_owned();
+    let (source, offset) = escape_source(&error.source_text);
+    // Very long lines are cut to a window around the span before they reach the renderer.
+    let span = error
+        .span
+        .as_ref()
+        .map(|span| offset(span.start)..offset(span.end));
+    let (excerpt, span) = flaglint::text::excerpt(&source, span);
     let rendered = Rendered {
-        error,
-        span,
-        source: NamedSource::new(error.path.display().to_string(), excerpt),
+        title: escape(&error.to_string()),
+        message: escape(&error.message),
+        source: NamedSource::new(escape(&error.path.display().to_string()), excerpt),
+        span: span.map(|s| SourceSpan::new(s.start.into(), s.end.saturating_sub(s.start))),
     };
     let theme = if std::io::stderr().is_terminal() {
         GraphicalTheme::unicode()
@@ -409,6 +447,6 @@ fn print_config_error(error: &ConfigError) {
     })
     .ok()
     .flatten()
-    .unwrap_or_else(|| error.to_string());
+    .unwrap_or_else(|| rendered.title.clone());
     eprintln!("{}", text.trim_end());
 }

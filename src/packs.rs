@@ -72,7 +72,8 @@ pub struct Pack {
     pub detect: Detect,
 }
 
-/// Loads a built-in pack by name, or a user pack from a path (relative to `base_dir`).
+/// Loads a built-in pack by name, or a user pack from a path (relative to `base_dir`, inside the
+/// project: see [`crate::files::confine`]).
 pub fn load(name: &str, base_dir: &Path) -> Result<(Pack, Vec<CheckSpec>), String> {
     if let Some((_, text)) = BUILTIN.iter().find(|(builtin, _)| *builtin == name) {
         return parse(text);
@@ -85,10 +86,8 @@ pub fn load(name: &str, base_dir: &Path) -> Result<(Pack, Vec<CheckSpec>), Strin
             known.join(", ")
         ));
     }
-    let path = base_dir.join(name);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse(&text)
+    let path = crate::files::confine(&base_dir.join(name), base_dir)?;
+    parse(&crate::files::read_text(&path)?)
 }
 
 /// Parses a pack's TOML; errors name the line.

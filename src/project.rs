@@ -8,7 +8,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::changed::{self, Scope};
+use crate::changed::Scope;
 use crate::config;
 
 /// The project a run is about.
@@ -51,7 +51,7 @@ pub fn locate(paths: &[PathBuf], config: Option<&Path>) -> Result<Project, Strin
     };
     let root = match config.as_ref().and_then(|c| c.parent()) {
         Some(dir) => dir.to_path_buf(),
-        None => match changed::git_toplevel(&start_dir).and_then(|t| t.canonicalize().ok()) {
+        None => match crate::git::toplevel(&start_dir).and_then(|t| t.canonicalize().ok()) {
             Some(top) => top,
             None if start.is_dir() => start.clone(),
             None => {

@@ -45,6 +45,14 @@ pub struct SourceMarker {
 /// Directory names never worth scanning, whatever the ignore files say.
 const ALWAYS_SKIPPED: &[&str] = &["node_modules", ".git"];
 
+/// A directory of [`ALWAYS_SKIPPED`].
+fn always_skipped(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir())
+        && ALWAYS_SKIPPED
+            .iter()
+            .any(|name| entry.file_name() == std::ffi::OsStr::new(name))
+}
+
 /// Walks `root` in parallel and returns the source files sorted by relative path.
 pub fn walk(
     root: &Path,
@@ -65,12 +73,7 @@ pub fn walk(
         .follow_links(false)
         .overrides(overrides)
         .threads(threads)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && ALWAYS_SKIPPED
-                    .iter()
-                    .any(|name| entry.file_name() == std::ffi::OsStr::new(name)))
-        })
+        .filter_entry(|entry| !always_skipped(entry))
         .build_parallel()
         .run(|| {
             let found = &found;
@@ -118,6 +121,28 @@ pub fn walk(
     Ok(walked)
 }
 
+/// A source file under `root` that the walk left out because of ignore files or exclude patterns
+/// (hidden files and [`ALWAYS_SKIPPED`] directories aside), if any: the first in name order.
+pub fn first_ignored_source(root: &Path) -> Option<String> {
+    WalkBuilder::new(root)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(false)
+        .filter_entry(|entry| !always_skipped(entry))
+        .build()
+        .filter_map(Result::ok)
+        .find(|entry| {
+            entry.file_type().is_some_and(|t| t.is_file()) && lang::detect(entry.path()).is_some()
+        })
+        .map(|entry| relative(root, entry.path()))
+}
+
+/// Whether flaglint reads a file of this path: a source file or a `latest_migrations/<app>` file.
+pub fn is_read(path: &Path) -> bool {
+    lang::detect(path).is_some() || is_marker(path)
+}
+
 /// `latest_migrations/<app>`: a file without extension in a directory of that name.
 fn is_marker(path: &Path) -> bool {
     path.extension().is_none()
@@ -140,9 +165,35 @@ pub fn relative(root: &Path, path: &Path) -> String {
         rel
     };
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| component_text(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A path component as text. Bytes that are not UTF-8 are written `\xNN`, so that names differing
+/// only in them stay apart (a lossy decoding would make them one `\u{fffd}`).
+fn component_text(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = name.as_bytes();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return text.into();
+        }
+        let mut text = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{byte:02x}");
+            }
+        }
+        text.into()
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy()
+    }
 }
 
 #[cfg(test)]
@@ -192,8 +243,34 @@ mod tests {
     }
 
     #[test]
+    fn sources_left_out_by_ignore_files_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".hidden.py", "x = 1\n");
+        write(root, "node_modules/pkg/index.js", "x\n");
+        write(root, "README.md", "# readme\n");
+        assert_eq!(first_ignored_source(root), None);
+        write(root, ".gitignore", "*\n");
+        write(root, "app/views.py", "x = 1\n");
+        assert!(walk(root, root, &[], 1 << 20, 1).unwrap().files.is_empty());
+        assert_eq!(first_ignored_source(root).as_deref(), Some("app/views.py"));
+    }
+
+    #[test]
     fn relative_paths_use_forward_slashes() {
         assert_eq!(relative(Path::new("/r"), Path::new("/r/a/b.py")), "a/b.py");
         assert_eq!(relative(Path::new("/r/b.py"), Path::new("/r/b.py")), "b.py");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_stay_distinct() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| Path::new("/r").join(std::ffi::OsStr::from_bytes(bytes));
+        let a = relative(Path::new("/r"), &name(b"caf\xe9/x\xff.py"));
+        let b = relative(Path::new("/r"), &name(b"caf\xe9/x\xfe.py"));
+        assert_eq!(a, "caf\\xe9/x\\xff.py");
+        assert_ne!(a, b);
+        assert_eq!(relative(Path::new("/r"), &name("é.py".as_bytes())), "é.py");
     }
 }

@@ -1,23 +1,16 @@
 //! Integration tests: the `flaglint` binary on the fixtures, with snapshots of its output.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::flaglint;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
-}
-
-fn flaglint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        // Ages are measured to a fixed day, so that no fixture grows stale with time.
-        .env("FLAGLINT_TODAY", "2026-06-01")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flaglint runs")
 }
 
 fn stdout(output: &Output) -> String {

@@ -112,6 +112,7 @@ td.key summary { cursor: pointer; white-space: nowrap; }
 .st-absent, .st-other { color: #9ca3af; font-style: italic; }
 ul.warnings { margin: 0; padding-left: 16px; color: #92400e; font-size: 12.5px; min-width: 16em; }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
+.notice { margin: 12px 0 0; padding: 8px 12px; border: 1px solid #f59e0b; border-radius: 6px; background: #fffbeb; color: #92400e; }
 footer { color: var(--muted); font-size: 12px; padding: 0 32px 24px; }
 @media print { body { background: #fff; } section { border: 0; padding: 0; } }
 "#;
@@ -507,6 +508,9 @@ fn header(
             let _ = writeln!(out, "<li>{}</li>", chip(readiness, Some(*count)));
         }
         out.push_str("</ul>\n");
+    }
+    for note in texts_at(report, "notes") {
+        let _ = writeln!(out, "<p class=\"notice\" role=\"alert\">{}</p>", esc(&note));
     }
     out.push_str("</header>\n");
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{inventory, Counts};
+use super::{escape_controls, escape_source, inventory, Counts};
 use crate::facts::FlagAction;
 use crate::project::PathDisplay;
 use crate::rules::{Diagnostic, Severity};
@@ -48,7 +48,13 @@ pub fn check(scan: &Scan, style: Style, paths: &PathDisplay) -> String {
         })
         .ok()
         .flatten()
-        .unwrap_or_else(|| format!("{shown}: {}\n", diagnostic.message));
+        .unwrap_or_else(|| {
+            format!(
+                "{}: {}\n",
+                escape_controls(&shown),
+                escape_controls(&diagnostic.message)
+            )
+        });
         out.push_str(text.trim_end());
         out.push_str("\n\n");
     }
@@ -104,6 +110,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 /// `flaglint flags` in human form.
 /// Paths are shown by `paths` (relative to the current directory).
 pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
+    let e = |text: &str| escape_controls(text).into_owned();
     let rows = inventory(&scan.index);
     let mut out = String::new();
     for row in &rows {
@@ -114,20 +121,23 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
         } else {
             "  (undefined)"
         };
-        let _ = writeln!(out, "{}{status}", row.key);
+        let _ = writeln!(out, "{}{status}", e(row.key));
         for d in &row.definitions {
             let _ = write!(
                 out,
                 "  definition  {}:{}  {} {} {}",
-                paths.show(d.location.path),
+                e(&paths.show(d.location.path)),
                 d.location.line,
                 d.side,
                 d.language,
-                d.symbol
+                e(d.symbol)
             );
             if !d.metadata.is_empty() {
-                let fields: Vec<String> =
-                    d.metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let fields: Vec<String> = d
+                    .metadata
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", e(k), e(v)))
+                    .collect();
                 let _ = write!(out, "  ({})", fields.join(", "));
             }
             out.push('\n');
@@ -136,7 +146,7 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
             let _ = writeln!(
                 out,
                 "  check       {}:{}:{}",
-                paths.show(c.path),
+                e(&paths.show(c.path)),
                 c.line,
                 c.column
             );
@@ -146,7 +156,7 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
                 out,
                 "  {:<11} {}:{}:{}",
                 kind.name(),
-                paths.show(r.path),
+                e(&paths.show(r.path)),
                 r.line,
                 r.column
             );
@@ -160,30 +170,30 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
                 out,
                 "  {:<11} {}  {}:{}:{}  ({}",
                 h.action_name(),
-                h.migration,
-                paths.show(h.location.path),
+                e(&h.migration),
+                e(&paths.show(h.location.path)),
                 h.location.line,
                 h.location.column,
                 h.kind.name()
             );
             for (field, value) in h.initial {
-                let _ = write!(out, ", {field}={value}");
+                let _ = write!(out, ", {}={}", e(field), e(value));
             }
             out.push_str(")\n");
         }
     }
     let project = &scan.index.django;
     for app in &project.apps {
-        let leaves: Vec<&str> = app
+        let leaves: Vec<String> = app
             .leaves
             .iter()
-            .map(|&m| project.migrations[m].name.as_str())
+            .map(|&m| e(&project.migrations[m].name))
             .collect();
         let _ = writeln!(
             out,
             "app {} ({}): {} {}, {} {}",
-            app.label,
-            app.dir,
+            e(&app.label),
+            e(&app.dir),
             app.migrations.len(),
             plural(app.migrations.len(), "migration read", "migrations read"),
             plural(leaves.len(), "leaf", "leaves"),
@@ -211,29 +221,43 @@ fn read_lossy(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Adapts a [`Diagnostic`] to miette.
+/// Adapts a [`Diagnostic`] to miette, with the text taken from the repository escaped for a
+/// terminal.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    /// The path as shown.
-    shown: String,
+    path: String,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
     source: Option<NamedSource<String>>,
-    /// The span within `source` (an excerpt when the file has very long lines).
-    span: Option<std::ops::Range<usize>>,
+    /// The diagnostic's span in the escaped source: start and length.
+    span: Option<(usize, usize)>,
 }
 
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, shown: &str, text: Option<&str>) -> Self {
+        let escape = |text: &str| escape_controls(text).into_owned();
+        let path = escape(shown);
         let (source, span) = match (diagnostic.span, text) {
             (Some(span), Some(text)) => {
-                let range = span.start as usize..span.end as usize;
-                let (excerpt, span) = crate::text::excerpt(text, Some(range));
-                (Some(NamedSource::new(shown, excerpt)), span)
+                let (text, offset) = escape_source(text);
+                let start = offset(span.start as usize);
+                let end = offset(span.end as usize).max(start);
+                // Very long lines are cut to a window around the span.
+                let (excerpt, span) = crate::text::excerpt(&text, Some(start..end));
+                (
+                    Some(NamedSource::new(&path, excerpt)),
+                    span.map(|s| (s.start, s.end - s.start)),
+                )
             }
             _ => (None, None),
         };
         Report {
             diagnostic,
-            shown: shown.to_string(),
+            message: escape(&diagnostic.message),
+            help: diagnostic.help.as_deref().map(escape),
+            label: diagnostic.label.as_deref().map(escape),
+            path,
             source,
             span,
         }
@@ -242,7 +266,7 @@ impl<'a> Report<'a> {
 
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -250,12 +274,12 @@ impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.source.is_none() {
             // No snippet to show: name the place in the message instead.
-            write!(f, "{}: ", self.shown)?;
+            write!(f, "{}: ", self.path)?;
             if let Some(span) = self.diagnostic.span {
                 write!(f, "{}:{}: ", span.line, span.column)?;
             }
         }
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -275,8 +299,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
@@ -286,11 +309,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let span = self.span.clone()?;
+        let (start, len) = self.span?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.diagnostic.label.clone(),
-            SourceSpan::new(span.start.into(), span.end - span.start),
+            self.label.clone(),
+            SourceSpan::new(start.into(), len),
         ))))
     }
 }

@@ -45,9 +45,15 @@ pub fn document(
             })
         })
         .collect();
+    // What the reader must know to trust the figures.
+    let notes: Vec<&str> = [(index.ages.shallow, crate::lifecycle::SHALLOW_NOTE)]
+        .into_iter()
+        .filter_map(|(applies, note)| applies.then_some(note))
+        .collect();
     json!({
         "version": 1,
         "today": today.to_string(),
+        "notes": notes,
         "environments": environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
         "summary": {
             "flags": flags.len(),
@@ -134,11 +140,12 @@ fn place(p: &Place) -> Value {
     value
 }
 
-/// A JSON field as display text: strings as is, numbers printed, null as `-`.
+/// A JSON field as display text: strings as is (unprintable characters escaped), numbers printed,
+/// null as `-`.
 fn text(value: &Value) -> String {
     match value {
         Value::Null => "-".to_string(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => super::escape_controls(s).into_owned(),
         other => other.to_string(),
     }
 }
@@ -146,9 +153,9 @@ fn text(value: &Value) -> String {
 /// The columns of the tables, as (header, cell) per flag.
 fn columns(document: &Value) -> Vec<(String, Vec<String>)> {
     let flags = document["flags"].as_array().cloned().unwrap_or_default();
-    let environments: Vec<String> = document["environments"]
+    let environments: Vec<&str> = document["environments"]
         .as_array()
-        .map(|a| a.iter().map(text).collect())
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let column = |header: &str, cell: &dyn Fn(&Value) -> String| {
         (
@@ -170,8 +177,8 @@ fn columns(document: &Value) -> Vec<(String, Vec<String>)> {
         }),
         column("readiness", &|f| text(&f["readiness"])),
     ];
-    for environment in &environments {
-        columns.push(column(environment, &|f| {
+    for environment in environments {
+        columns.push(column(&super::escape_controls(environment), &|f| {
             let state = &f["states"][environment];
             match (&state["state"], &state["percent"]) {
                 (s, Value::Null) => text(s),
@@ -214,6 +221,9 @@ pub fn human(document: &Value) -> String {
         })
         .collect();
     let mut out = String::new();
+    for note in notes(document) {
+        let _ = writeln!(out, "warning: {note}\n");
+    }
     let line = |cells: Vec<&str>| {
         let mut row: String = cells
             .iter()
@@ -255,6 +265,14 @@ pub fn human(document: &Value) -> String {
     }
     let _ = writeln!(out, "\n{}", summary(document));
     out
+}
+
+/// The document's notes, as text.
+fn notes(document: &Value) -> Vec<String> {
+    document["notes"]
+        .as_array()
+        .map(|notes| notes.iter().map(text).collect())
+        .unwrap_or_default()
 }
 
 /// The plan as lines of text.
@@ -319,6 +337,9 @@ pub fn markdown(document: &Value) -> String {
     let rows = columns.first().map_or(0, |c| c.1.len());
     let cell = |s: &str| s.replace('|', "\\|");
     let mut out = format!("## Feature flags as of {}\n\n", text(&document["today"]));
+    for note in notes(document) {
+        let _ = writeln!(out, "> **Warning**: {note}\n");
+    }
     let _ = writeln!(out, "{}\n", summary(document));
     let headers: Vec<String> = columns.iter().map(|(h, _)| cell(h)).collect();
     let _ = writeln!(out, "| {} |", headers.join(" | "));

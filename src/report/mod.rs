@@ -7,11 +7,74 @@ pub mod human;
 pub mod json;
 pub mod lifecycle;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{CheckKey, Index, RefKind};
 use crate::rules::{Diagnostic, Severity};
+
+/// Whether a character must not reach a terminal as is: control characters (C0, DEL, C1: escape
+/// sequences, carriage returns, line feeds), and the invisible ones that reorder or break lines
+/// (bidirectional overrides and isolates, the line and paragraph separators).
+fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text taken from the repository (a path, a key, a message quoting them), made safe to print on
+/// one line of a terminal: each unprintable character is written as an escape (`\n`, `\u{1b}`).
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Source text for a terminal snippet: like [`escape_controls`], but keeping line ends and tabs;
+/// returns the text and a function from byte offsets in `text` to offsets in it.
+pub fn escape_source(text: &str) -> (Cow<'_, str>, impl Fn(usize) -> usize) {
+    let keep =
+        |c: char, next: Option<char>| matches!(c, '\n' | '\t') || (c == '\r' && next == Some('\n'));
+    let mut growth: Vec<(usize, usize)> = Vec::new();
+    let mut out = String::new();
+    let mut chars = text.char_indices().peekable();
+    let mut copied = 0;
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if !is_unprintable(c) || keep(c, next) {
+            continue;
+        }
+        out.push_str(&text[copied..at]);
+        let before = out.len();
+        out.extend(c.escape_default());
+        copied = at + c.len_utf8();
+        let added = out.len() - before - c.len_utf8();
+        let total = growth.last().map_or(0, |&(_, t)| t) + added;
+        // Offsets past this character move by `total`.
+        growth.push((copied, total));
+    }
+    let map = move |offset: usize| {
+        let i = growth.partition_point(|&(at, _)| at <= offset);
+        offset + if i == 0 { 0 } else { growth[i - 1].1 }
+    };
+    if copied == 0 {
+        return (Cow::Borrowed(text), map);
+    }
+    out.push_str(&text[copied..]);
+    (Cow::Owned(out), map)
+}
 
 /// Output formats of `check` and `flags`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -173,4 +236,32 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_repository_cannot_drive_the_terminal() {
+        assert!(matches!(escape_controls("app/views.py"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_controls("a\u{1b}[2Jb\nc\rd\u{9b}e\u{202e}f"),
+            "a\\u{1b}[2Jb\\nc\\rd\\u{9b}e\\u{202e}f"
+        );
+    }
+
+    #[test]
+    fn escaped_sources_keep_lines_and_move_offsets() {
+        let text = "x = \"\u{1b}[31m\"\r\nif on(\"k\"):\n\tpass\r\n";
+        let (escaped, offset) = escape_source(text);
+        assert_eq!(escaped, "x = \"\\u{1b}[31m\"\r\nif on(\"k\"):\n\tpass\r\n");
+        let at = text.find("on(").unwrap();
+        assert_eq!(&escaped[offset(at)..offset(at) + 3], "on(");
+        assert_eq!(offset(0), 0);
+        assert_eq!(offset(text.find('\u{1b}').unwrap()), 5);
+        let (plain, offset) = escape_source("if on(k):\n");
+        assert!(matches!(plain, Cow::Borrowed(_)));
+        assert_eq!(offset(3), 3);
+    }
 }

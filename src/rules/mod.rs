@@ -130,7 +130,7 @@ rule_table! {
     MigrationConflict => "migration-conflict", Error, migration_conflict;
     CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
     OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
-    StaleFlag => "stale-flag", Warning, stale_flag;
+    StaleFlag => "stale-flag", Info, stale_flag;
     UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
     ConfigMatchesNothing => "config-matches-nothing", Warning, config_matches_nothing;
 }

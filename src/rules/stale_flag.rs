@@ -12,7 +12,10 @@ the definition has none) and reports a flag that production \
 code still checks when it is older than the lifetime of its type (`[lifetimes]`, 90 days unless \
 configured; `permanent` types never) or past the `remove-by` date written beside its definition \
 (`# flaglint: type=release owner=@team remove-by=2026-03-01`). Outside a git repository only \
-remove-by dates apply.",
+remove-by dates apply; in a shallow clone, flags whose lines predate the fetched history have no \
+age. It reports at `info` unless `[rules]` says otherwise (`stale-flag = \"warning\"` or \
+`\"error\"`): its findings appear as the calendar moves, with no change to the code, and a CI \
+step's exit code should not.",
     why_is_this_bad:
         "Flags are meant to be short-lived. Every flag left in place doubles the states \
 the code can be in, drifts between environments and is one more thing a new developer's \

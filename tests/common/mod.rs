@@ -4,7 +4,19 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// Runs `flaglint ARGS` in `dir`, without colors, with ages measured to a fixed day so that no
+/// fixture grows stale with time.
+pub fn flaglint(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flaglint runs")
+}
 
 /// Runs git in `dir` with a fixed identity and author/committer `date`, isolated from the
 /// machine's configuration, so that commits (and their hashes) are the same everywhere.
