@@ -5,6 +5,7 @@
 
 pub mod migration;
 pub mod python;
+pub mod reference;
 pub mod rust;
 pub mod template;
 pub mod typescript;
@@ -392,6 +393,27 @@ pub struct ExtractOptions<'a> {
 
 /// Deepest bracket nesting a Rust file may have before `syn` (which recurses) is not run on it.
 pub const MAX_RUST_NESTING: usize = 200;
+
+/// At most this many syntax errors are reported per file.
+pub const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Stack of the threads that run recursive parsers on deep input (virtual memory; only the pages
+/// the recursion touches are committed).
+const DEEP_STACK_BYTES: usize = 256 << 20;
+
+/// Runs `f` on a scoped thread with a [`DEEP_STACK_BYTES`] stack; `None` if the thread could not
+/// be started or `f` panicked.
+fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("flaglint-deep-parse".to_string())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .ok()?
+            .join()
+            .ok()
+    })
+}
 
 /// Extracts the facts of one file.
 pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> FileFacts {

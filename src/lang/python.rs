@@ -12,17 +12,11 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
-use super::{ExtractOptions, KeyArg, ShapeKind};
+use super::{reference, ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
 };
-
-/// At most this many syntax errors are reported per file.
-const MAX_SYNTAX_ERRORS: usize = 20;
-
-/// Longest offending token quoted in an "unexpected `...`" message.
-const MAX_QUOTED_TOKEN: usize = 30;
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
@@ -73,9 +67,14 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
     };
     let root = tree.root_node();
     let mut walker = Walker::new(source, &lines, options, root);
-    walker.facts.syntax_errors = syntax_errors(root, source, &lines);
     walker.walk(root);
+    // The grammar rejects some valid code and accepts Python 2 statements: a file it flags is
+    // judged by the reference parser.
+    let suspect = root.has_error() || walker.python2_statement;
     let mut facts = walker.finish();
+    if suspect {
+        facts.syntax_errors = reference::python_errors(source, &lines);
+    }
     if let Some(migration) = options.migration {
         facts.migration = super::migration::extract(root, source, &lines, migration);
     }
@@ -128,54 +127,6 @@ fn too_many_indent_levels(source: &str) -> Option<usize> {
         i += 1;
     }
     None
-}
-
-// ---------------------------------------------------------------------------------------------
-// Syntax errors
-
-/// ERROR and MISSING nodes, in source order, at most [`MAX_SYNTAX_ERRORS`].
-fn syntax_errors(root: Node, source: &str, lines: &LineIndex) -> Vec<SyntaxError> {
-    let mut out = Vec::new();
-    if !root.has_error() {
-        return out;
-    }
-    let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if out.len() >= MAX_SYNTAX_ERRORS {
-            break;
-        }
-        if node.is_error() {
-            out.push(SyntaxError {
-                span: lines.span(node.start_byte(), node.end_byte()),
-                message: error_message(node, source),
-            });
-        } else if node.is_missing() {
-            out.push(SyntaxError {
-                span: lines.span(node.start_byte(), node.end_byte()),
-                message: format!("missing `{}`", node.kind()),
-            });
-        } else if node.has_error() {
-            let start = stack.len();
-            stack.extend(node.children(&mut cursor));
-            stack[start..].reverse();
-        }
-    }
-    out
-}
-
-/// "unexpected `tok`" with the first token of an ERROR node, or "syntax error".
-fn error_message(node: Node, source: &str) -> String {
-    let mut leaf = node;
-    while let Some(child) = leaf.child(0) {
-        leaf = child;
-    }
-    let text = source.get(leaf.byte_range()).unwrap_or("").trim();
-    if text.is_empty() || text.contains('\n') || text.chars().count() > MAX_QUOTED_TOKEN {
-        "syntax error".to_string()
-    } else {
-        format!("unexpected `{text}`")
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,6 +276,8 @@ struct Walker<'a, 'o> {
     not_maximal: HashSet<usize>,
     /// Definition shapes are configured: registries, lists and registrations are looked at.
     definitions: bool,
+    /// A Python 2 `print` or `exec` statement was met.
+    python2_statement: bool,
 }
 
 impl<'a, 'o> Walker<'a, 'o> {
@@ -362,6 +315,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             skipped: HashSet::new(),
             not_maximal: HashSet::new(),
             definitions: !options.definitions.is_empty(),
+            python2_statement: false,
         }
     }
 
@@ -573,6 +527,11 @@ impl<'a, 'o> Walker<'a, 'o> {
                 })
             }),
             "global_statement" | "nonlocal_statement" => self.bind_declared(node, ctx.scope),
+            "print_statement" | "exec_statement" => {
+                // Python 2 statements: the grammar accepts them, Python 3 does not.
+                self.python2_statement = true;
+                self.push_children(node, ctx);
+            }
             _ => self.push_children(node, ctx),
         }
     }
@@ -2196,7 +2155,7 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{pairs, test_extract, Grammar, Language};
+    use crate::lang::{pairs, test_extract, Grammar, Language, MAX_SYNTAX_ERRORS};
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -3648,33 +3607,46 @@ flags.Z
 
     #[test]
     fn syntax_error_messages() {
+        // The reference parser's errors, at the offending token.
         let facts = run("x = 1\nfoo(a b)\ny = )\n");
         assert!(!facts.syntax_errors.is_empty());
-        let messages: Vec<&str> = facts
-            .syntax_errors
-            .iter()
-            .map(|e| e.message.as_str())
-            .collect();
-        assert!(
-            messages.iter().all(|m| m.starts_with("unexpected `")
-                || m.starts_with("missing `")
-                || *m == "syntax error"),
-            "{messages:?}"
-        );
-        let missing = run("def broken(:\n    pass\n");
-        assert_eq!(missing.syntax_errors[0].message, "missing `)`");
-        assert_eq!(
-            (
-                missing.syntax_errors[0].span.line,
-                missing.syntax_errors[0].span.column
-            ),
-            (1, 12)
-        );
-        let unexpected = run("foo(a b)\n");
-        assert_eq!(unexpected.syntax_errors[0].message, "unexpected `b`");
+        let first = &facts.syntax_errors[0];
+        assert_eq!((first.span.line, first.span.column), (2, 7), "{first:?}");
+        assert!(first.message.starts_with("Expected"), "{first:?}");
         let many: String = (0..100).map(|_| "def (:\n").collect();
         assert!(run(&many).syntax_errors.len() <= MAX_SYNTAX_ERRORS);
         assert!(run("x = 1\n").syntax_errors.is_empty());
+    }
+
+    #[test]
+    fn valid_code_the_grammar_rejects_is_not_an_error() {
+        // PEP 696 defaults and PEP 646 starred subscripts: tree-sitter-python holds ERROR nodes.
+        let facts = run("type Pair[K, V = int] = tuple[K, V]\n\
+                         def f[T = int](x: T) -> T: ...\n\
+                         x = items[*(1, 2)]\n\
+                         def g(name) -> T[bool] or None: ...\n");
+        assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+    }
+
+    #[test]
+    fn python2_statements_are_errors() {
+        // The grammar accepts them without an ERROR node; Python 3 does not.
+        for source in [
+            "print \"hello\"\n",
+            "exec \"code\"\n",
+            "if x:\n    print \"a\", b\n",
+        ] {
+            let facts = run(source);
+            assert_eq!(
+                facts.syntax_errors.len(),
+                1,
+                "{source}: {:?}",
+                facts.syntax_errors
+            );
+        }
+        assert!(run("print(\"hello\")\nexec(\"code\")\n")
+            .syntax_errors
+            .is_empty());
     }
 
     #[test]

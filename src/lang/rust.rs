@@ -34,14 +34,14 @@ use syn::{
     Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::{DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING};
+use super::{
+    on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
+    MAX_SYNTAX_ERRORS,
+};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
 };
-
-/// At most this many syntax errors are kept per file.
-const MAX_ERRORS: usize = 20;
 
 /// Files whose longest token run (see [`scan_depth`]) is at most this are parsed on the calling
 /// thread: every construct (nested closures, generics, blocks...) fits in a 2 MB stack.
@@ -50,10 +50,6 @@ const INLINE_TOKEN_RUN: usize = 400;
 
 /// Files with a longer token run are not parsed at all.
 const MAX_TOKEN_RUN: usize = 40_000;
-
-/// Stack of the thread that parses files between the two limits (virtual memory; only the pages
-/// the recursion touches are committed).
-const DEEP_STACK_BYTES: usize = 256 << 20;
 
 /// Extracts the facts of one Rust file.
 pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
@@ -89,19 +85,6 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
             scan.run_at,
             "expression too long to parse; file not parsed".to_string(),
         )
-    })
-}
-
-/// Runs `f` on a scoped thread with a [`DEEP_STACK_BYTES`] stack.
-fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("flaglint-rust-deep".to_string())
-            .stack_size(DEEP_STACK_BYTES)
-            .spawn_scoped(scope, f)
-            .ok()?
-            .join()
-            .ok()
     })
 }
 
@@ -586,7 +569,7 @@ impl<'a> Walker<'a> {
 
     fn push_error(&mut self, span: Span, message: String) {
         let errors = &mut self.facts.syntax_errors;
-        if errors.len() < MAX_ERRORS
+        if errors.len() < MAX_SYNTAX_ERRORS
             && !errors
                 .iter()
                 .any(|e| e.span == span && e.message == message)
@@ -3249,7 +3232,7 @@ fn ok() { get_flag_for_user(u, flags::X); }
     fn syntax_errors_are_capped() {
         let source = "let x = 1;\n".repeat(100);
         let facts = run(&source);
-        assert_eq!(facts.syntax_errors.len(), MAX_ERRORS);
+        assert_eq!(facts.syntax_errors.len(), MAX_SYNTAX_ERRORS);
     }
 
     #[test]

@@ -23,14 +23,11 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
-use super::{ExtractOptions, Shape, ShapeKind};
+use super::{reference, ExtractOptions, Shape, ShapeKind, MAX_SYNTAX_ERRORS};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
 };
-
-/// At most this many syntax errors are reported per file.
-const MAX_SYNTAX_ERRORS: usize = 20;
 
 thread_local! {
     /// One parser per grammar and thread: `(TypeScript, TSX)`.
@@ -50,9 +47,16 @@ pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
     let Some(tree) = tree else {
         return FileFacts::default();
     };
+    let root = tree.root_node();
     let mut walker = Walker::new(source, options, tree.walk());
-    walker.collect_top_level_import_locals(tree.root_node());
-    walker.walk(tree.root_node());
+    walker.collect_top_level_import_locals(root);
+    walker.walk(root);
+    if root.has_error() {
+        // The grammar rejects some valid code: the reference parser judges the file.
+        if let Some(errors) = reference::typescript_errors(source, tsx, root, &walker.lines) {
+            walker.facts.syntax_errors = errors;
+        }
+    }
     walker.finish()
 }
 
@@ -3214,35 +3218,88 @@ d';");
         assert_eq!(facts.syntax_errors.len(), 1, "{:?}", facts.syntax_errors);
         let error = &facts.syntax_errors[0];
         assert_eq!(error.span.line, 3);
-        assert!(
-            error.message.starts_with("unexpected `"),
-            "{}",
-            error.message
-        );
+        assert_eq!(error.message, "Unexpected token");
         assert_eq!(consts(&facts), vec![c("A", "a", false), c("C", "c", false)]);
         assert_eq!(keys(&facts), vec![path(&["F", "B"])]);
         assert_eq!(facts.imports.len(), 1);
     }
 
     #[test]
-    fn missing_nodes_are_reported() {
+    fn missing_tokens_are_reported() {
         let facts = ts("if (isEnabled('a') { b }");
         assert_eq!(keys(&facts), vec![lit("a")]);
         assert!(
             facts
                 .syntax_errors
                 .iter()
-                .any(|e| e.message == "missing `)`"),
+                .any(|e| e.message == "Expected `)` but found `{`"),
             "{:?}",
             facts.syntax_errors
         );
     }
 
     #[test]
+    fn valid_code_the_grammar_rejects_is_not_an_error() {
+        // Each of these leaves ERROR nodes in tree-sitter-typescript's tree.
+        for source in [
+            "let as = src[0];",
+            "const module = await importOriginal<typeof import(\"m\")>();",
+            "const B = styled.span<{ yellow?: boolean }>`color: red;`;",
+            "export type * as Terser from 'terser';",
+            "class Box<in out T> {}",
+            "function f() { using handle = open(); }",
+        ] {
+            let facts = ts(source);
+            assert!(
+                facts.syntax_errors.is_empty(),
+                "{source}: {:?}",
+                facts.syntax_errors
+            );
+        }
+        for source in [
+            "const a = <a href=\"/p?a=1&b=2\">x</a>;",
+            "const b = <h3>Light & dark</h3>;",
+        ] {
+            let facts = tsx(source);
+            assert!(
+                facts.syntax_errors.is_empty(),
+                "{source}: {:?}",
+                facts.syntax_errors
+            );
+        }
+    }
+
+    #[test]
+    fn deep_input_with_an_error_does_not_overflow() {
+        // Under the reference parser's depth limit: it runs on its deep stack.
+        let depth = reference::MAX_OXC_DEPTH / 2;
+        for (open, close) in [
+            ("(", ")"),
+            ("[", "]"),
+            ("a ? b : ", ""),
+            ("x => ", ""),
+            ("<i>", "</i>"),
+        ] {
+            let source = format!(
+                "f({}X{});\nconst = ;",
+                open.repeat(depth),
+                close.repeat(depth)
+            );
+            let facts = tsx(&source);
+            assert!(!facts.syntax_errors.is_empty(), "{open}");
+        }
+        // Over it: tree-sitter's errors are kept.
+        let depth = reference::MAX_OXC_DEPTH * 50;
+        let source = format!("f({}X{});\nconst = ;", "(".repeat(depth), ")".repeat(depth));
+        assert!(!ts(&source).syntax_errors.is_empty());
+    }
+
+    #[test]
     fn at_most_twenty_syntax_errors() {
         let source = "const = ;\nisEnabled('x');\n".repeat(50);
         let facts = ts(&source);
-        assert_eq!(facts.syntax_errors.len(), MAX_SYNTAX_ERRORS);
+        assert!(!facts.syntax_errors.is_empty());
+        assert!(facts.syntax_errors.len() <= MAX_SYNTAX_ERRORS);
         assert_eq!(facts.checks.len(), 50);
     }
 
