@@ -69,7 +69,7 @@ fn regular_size(metadata: &std::fs::Metadata) -> Result<u64, String> {
 
 fn megabytes(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MB", bytes / MIB)
     } else {
         format!("{:.1} MB", bytes as f64 / MIB as f64)
