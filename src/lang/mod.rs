@@ -6,6 +6,7 @@
 pub mod migration;
 pub mod python;
 pub mod rust;
+pub(crate) mod shape;
 pub mod template;
 pub mod typescript;
 pub mod yaml;
