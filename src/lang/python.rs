@@ -3430,13 +3430,6 @@ if is_on('g'):
 
     #[test]
     fn branch_bodies() {
-        let bodies = |source: &str| {
-            run(source)
-                .forks
-                .iter()
-                .map(|f| (f.then_body, f.else_body))
-                .collect::<Vec<_>>()
-        };
         let source = "def f():\n    if not is_on('a'):\n        return Response(status=403)\n\
                       \x20   if not is_on('b'):\n        log.info('off')\n        return\n\
                       \x20   if is_on('c'):\n        logger.warning('x')\n    else:\n        pass\n\
@@ -3444,32 +3437,28 @@ if is_on('g'):
                       \x20   if is_on('e'):\n        \"docstring\"\n        ...\n    else:\n        c()\n\
                       \x20   y = None if is_on('f') else 1\n";
         assert_eq!(
-            bodies(source),
-            vec![
-                (Body::Exit, None),
-                (Body::Exit, None),
-                (Body::Log, Some(Body::Empty)),
-                (Body::Code, None),
-                (Body::Empty, Some(Body::Code)),
-                (Body::Empty, Some(Body::Code)),
-            ]
+            shape::describe_bodies(&run(source).forks),
+            "Exit, Exit, Log/Empty, Code, Empty/Code, Empty/Code"
         );
     }
 
     #[test]
     fn then_branch_taken_without_the_flag() {
         let without = |condition: &str| {
-            let f = fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n"));
-            f.then_without_flag
+            fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n")).then_without_flag
         };
-        assert!(without("on or x"));
-        assert!(without("x or (y and on)"));
-        assert!(!without("on and x"));
-        assert!(!without("not on and not x"));
-        assert!(!without("not (on or x)"));
-        assert!(without("not (not on and not x)"));
-        assert!(!without("on is False and x"));
-        assert!(!without("not on or x"));
+        shape::check_without(
+            without,
+            &[
+                ("on or x", true),
+                ("x or (y and on)", true),
+                ("not (not on and not x)", true),
+                ("on and x", false),
+                ("not on and not x", false),
+                ("on is False and x", false),
+                ("not on or x", false),
+            ],
+        );
     }
 
     #[test]

@@ -3545,29 +3545,16 @@ impl<T: Clone> S<T> where T: Send {
 
     #[test]
     fn fork_bodies() {
-        let bodies = |body: &str| {
-            let facts = in_fn(body);
-            facts
-                .forks
-                .iter()
-                .map(|f| (f.then_body, f.else_body))
-                .collect::<Vec<_>>()
-        };
+        let facts = in_fn(
+            "if !is_enabled(X) { return Ok(()); }\n\
+             if !is_enabled(X) { warn_user_once!(\"x\"); }\n\
+             if is_enabled(X) { a(); b() } else { }\n\
+             if is_enabled(X) { tracing::debug!(\"x\"); bail!(\"y\") } else if p { a() }\n\
+             if is_enabled(X) { 1 } else { log::info!(\"z\") }",
+        );
         assert_eq!(
-            bodies(
-                "if !is_enabled(X) { return Ok(()); }\n\
-                 if !is_enabled(X) { warn_user_once!(\"x\"); }\n\
-                 if is_enabled(X) { a(); b() } else { }\n\
-                 if is_enabled(X) { tracing::debug!(\"x\"); bail!(\"y\") } else if p { a() }\n\
-                 if is_enabled(X) { 1 } else { log::info!(\"z\") }"
-            ),
-            vec![
-                (Body::Exit, None),
-                (Body::Log, None),
-                (Body::Code, Some(Body::Empty)),
-                (Body::Exit, None),
-                (Body::Code, Some(Body::Log)),
-            ]
+            shape::describe_bodies(&facts.forks),
+            "Exit, Log, Code/Empty, Exit, Code/Log"
         );
     }
 
@@ -3577,16 +3564,19 @@ impl<T: Clone> S<T> where T: Send {
             let facts = in_fn(&format!(
                 "let on = flags.is_enabled(\"k\");\nif {cond} {{ a(); }}"
             ));
-            assert_eq!(facts.forks.len(), 1, "{cond}");
-            facts.forks[0].then_without_flag
+            facts.forks.len() == 1 && facts.forks[0].then_without_flag
         };
-        assert!(without("on || p"));
-        assert!(without("is_enabled(Y) || p"));
-        assert!(!without("on && p"));
-        assert!(!without("!on && !p"));
-        assert!(!without("!(on || p)"));
-        assert!(!without("!on || p"));
-        assert!(!without("!on"));
+        shape::check_without(
+            without,
+            &[
+                ("on || p", true),
+                ("is_enabled(Y) || p", true),
+                ("on == true || p", true),
+                ("on && p", false),
+                ("!on && !p", false),
+                ("!(on || p)", false),
+            ],
+        );
     }
 
     #[test]

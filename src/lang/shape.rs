@@ -139,6 +139,27 @@ pub(crate) fn is_log_call<S: AsRef<str>>(callee: &[S]) -> bool {
     }
 }
 
+/// Test helper: what each fork's branches hold, `then` or `then/else`, comma-separated.
+#[cfg(test)]
+pub(crate) fn describe_bodies(forks: &[crate::facts::Fork]) -> String {
+    let describe = |fork: &crate::facts::Fork| match fork.else_body {
+        Some(otherwise) => format!("{:?}/{otherwise:?}", fork.then_body),
+        None => format!("{:?}", fork.then_body),
+    };
+    forks.iter().map(describe).collect::<Vec<_>>().join(", ")
+}
+
+/// Test helper: runs `without` on each condition and says which gave the wrong answer.
+#[cfg(test)]
+pub(crate) fn check_without(without: impl Fn(&str) -> bool, cases: &[(&str, bool)]) {
+    let wrong: Vec<&str> = cases
+        .iter()
+        .filter(|(condition, expected)| without(condition) != *expected)
+        .map(|(condition, _)| *condition)
+        .collect();
+    assert!(wrong.is_empty(), "wrong for {wrong:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

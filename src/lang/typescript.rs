@@ -3690,31 +3690,17 @@ d';");
 
     #[test]
     fn branch_bodies() {
-        let bodies = |source: &str| {
-            forks(source)
-                .iter()
-                .map(|f| (f.then_body, f.else_body))
-                .collect::<Vec<_>>()
-        };
+        let source = "function f() {\n\
+                      if (!isEnabled('a')) return null;\n\
+                      if (!isEnabled('b')) { console.warn('off'); return; }\n\
+                      if (isEnabled('c')) { logger.info('x'); } else { ; }\n\
+                      if (isEnabled('d')) { a(); } else if (x) { b(); }\n\
+                      const v = !isEnabled('e') ? null : <New />;\n\
+                      const w = isEnabled('f') ? a : undefined;\n\
+                      }";
         assert_eq!(
-            bodies(
-                "function f() {\n\
-                 if (!isEnabled('a')) return null;\n\
-                 if (!isEnabled('b')) { console.warn('off'); return; }\n\
-                 if (isEnabled('c')) { logger.info('x'); } else { ; }\n\
-                 if (isEnabled('d')) { a(); } else if (x) { b(); }\n\
-                 const v = !isEnabled('e') ? null : <New />;\n\
-                 const w = isEnabled('f') ? a : undefined;\n\
-                 }"
-            ),
-            vec![
-                (Body::Exit, None),
-                (Body::Exit, None),
-                (Body::Log, Some(Body::Empty)),
-                (Body::Code, None),
-                (Body::Empty, Some(Body::Code)),
-                (Body::Code, Some(Body::Empty)),
-            ]
+            shape::describe_bodies(&forks(source)),
+            "Exit, Exit, Log/Empty, Code, Empty/Code, Code/Empty"
         );
     }
 
@@ -3724,16 +3710,19 @@ d';");
             let forks = forks(&format!(
                 "const on = isEnabled('k');\nif ({condition}) {{ a(); }}"
             ));
-            assert_eq!(forks.len(), 1, "{condition}");
-            forks[0].then_without_flag
+            forks.len() == 1 && forks[0].then_without_flag
         };
-        assert!(without("on || x"));
-        assert!(without("isEnabled('j') || x"));
-        assert!(!without("on && x"));
-        assert!(!without("!on && !x"));
-        assert!(!without("on === false && x"));
-        assert!(!without("!(on || x)"));
-        assert!(!without("!on || x"));
+        shape::check_without(
+            without,
+            &[
+                ("on || x", true),
+                ("isEnabled('j') || x", true),
+                ("!(!on && x)", true),
+                ("on && x", false),
+                ("on === false && x", false),
+                ("!(on || x)", false),
+            ],
+        );
     }
 
     #[test]
