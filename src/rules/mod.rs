@@ -182,6 +182,14 @@ impl RuleId {
     pub fn default_level(self) -> Option<Severity> {
         (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
     }
+
+    /// The default as users read it: `warning`, or `off (warning)` for an opt-in rule.
+    pub fn default_label(self) -> String {
+        match self.default_level() {
+            Some(severity) => severity.name().to_string(),
+            None => format!("off ({})", self.default_severity().name()),
+        }
+    }
 }
 
 impl RuleId {
@@ -341,13 +349,10 @@ pub fn run(index: &Index, sink: &mut Sink) {
 pub fn markdown_table() -> String {
     let mut table = String::from("| rule | default | finds |\n|---|---|---|\n");
     for rule in RuleId::ALL {
-        let default = match rule.default_level() {
-            Some(severity) => severity.name().to_string(),
-            None => format!("off ({})", rule.default_severity().name()),
-        };
         table.push_str(&format!(
-            "| `{}` | {default} | {} |\n",
+            "| `{}` | {} | {} |\n",
             rule.name(),
+            rule.default_label(),
             rule.doc().summary
         ));
     }
