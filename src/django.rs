@@ -288,7 +288,7 @@ impl Project {
                         None => continue,
                     }
                 }
-                CheckKey::Dynamic(_) => continue,
+                CheckKey::Parameter(_) | CheckKey::Dynamic(_) => continue,
             };
             self.by_key
                 .entry(key.clone())
@@ -393,6 +393,13 @@ pub fn migration_path(rel: &str) -> Option<(&str, &str)> {
     }
     let app_dir = dirs.strip_suffix("/migrations")?;
     (!app_dir.is_empty()).then_some((app_dir, name))
+}
+
+/// A Django settings module, which `django.conf.settings` reads: `settings.py`, or a module of a
+/// `settings/` package (`settings/base.py`, `settings/production.py`).
+pub fn is_settings_module(rel: &str) -> bool {
+    let (dirs, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    file == "settings.py" || (file.ends_with(".py") && dirs.rsplit('/').next() == Some("settings"))
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {
@@ -534,6 +541,26 @@ mod tests {
 
     fn names(project: &Project, ids: &[MigrationId]) -> Vec<String> {
         ids.iter().map(|&m| project.migration_name(m)).collect()
+    }
+
+    #[test]
+    fn settings_modules() {
+        for rel in [
+            "settings.py",
+            "app/settings.py",
+            "app/settings/base.py",
+            "settings/__init__.py",
+        ] {
+            assert!(is_settings_module(rel), "{rel}");
+        }
+        for rel in [
+            "app/settings_test.py",
+            "app/settings/data.json",
+            "app/mysettings.py",
+            "settings/x/y.py",
+        ] {
+            assert!(!is_settings_module(rel), "{rel}");
+        }
     }
 
     #[test]

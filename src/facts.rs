@@ -117,7 +117,10 @@ pub enum KeyExpr {
     /// A name or a static member chain: `X`, `flags.X`, `FeatureFlags.X`, `FLAGS['X']`,
     /// `crate::flags::X`. Resolved by the index through imports and definitions.
     Path(Vec<String>),
-    /// Anything else; the text says what it is, e.g. "an f-string", "parameter `name`".
+    /// A parameter of the enclosing function, or a template's variable, by name: the code forwards
+    /// the key its callers choose (a wrapper; a template rendered with the key in its context).
+    Parameter(String),
+    /// Anything else; the text says what it is, e.g. "an f-string", "a string concatenation".
     Dynamic(String),
 }
 
@@ -169,6 +172,11 @@ pub struct StringConst {
     pub span: Span,
     /// The constant's name.
     pub name_span: Span,
+    /// How code names the constant, in the file's language and relative to the file: `X`,
+    /// `Class.X`, `FeatureFlags.X`, `Flags['new-nav']`, `inner::X`, `Feature::NewRouter`. `None`
+    /// when the key has no name that code can use instead of the string: a dict key, a list
+    /// element, a registration, a union member, a struct field, a YAML file.
+    pub reference: Option<String>,
 }
 
 /// A call of a configured check function.
@@ -230,12 +238,34 @@ pub struct Fork {
     /// No else, and the then-branch ends by leaving: `return`, `raise`/`throw`, `continue`,
     /// `break` (Rust: also `panic!`/`unreachable!`/`bail!`).
     pub exits_early: bool,
+    /// What the then-branch holds (a ternary: its first value).
+    pub then_body: Body,
+    /// What the plain `else` holds (a ternary: its second value); `None` without an else, or when
+    /// an `elif`/`else if` follows.
+    pub else_body: Option<Body>,
+    /// The then-branch is taken with a flag test of the condition false: the test is or-ed with
+    /// another operand (`flag or user.is_staff`; `not (not flag and x)` counts as an or).
+    pub then_without_flag: bool,
     /// For [`ForkKind::ElseIf`]: whether the first condition of its chain tests a flag.
     pub chain_head_is_flag: bool,
     /// The innermost enclosing fork (an index into [`FileFacts::forks`]) whose then- or
     /// else-branch contains this one, within the same named function. An `elif`/`else if` is not
     /// inside its own chain: its parent is the chain head's parent.
     pub parent: Option<usize>,
+}
+
+/// What a branch of a [`Fork`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Nothing: `pass`, `{}`, a ternary's `None`/`null`/`undefined`.
+    Empty,
+    /// One statement that leaves (`return x`, `raise`, `throw`, `continue`, `break`, `bail!`),
+    /// possibly after logging.
+    Exit,
+    /// Only calls that log or print (`logger.warning(...)`, `warn!(...)`, `console.warn(...)`).
+    Log,
+    /// Anything else.
+    Code,
 }
 
 /// A region the parser could not understand.

@@ -71,6 +71,10 @@ pub struct Definition {
     pub name_span: Span,
     /// Fields describing the flag where its definition has them (YAML definitions).
     pub metadata: Vec<(String, String)>,
+    /// How code names the definition in its file's language ([`StringConst::reference`]).
+    ///
+    /// [`StringConst::reference`]: crate::facts::StringConst::reference
+    pub reference: Option<String>,
 }
 
 /// What a check's key argument turned out to be.
@@ -80,6 +84,9 @@ pub enum CheckKey {
     Key { key: String, source: KeySource },
     /// A constant that does not exist in the definitions file it is looked up in.
     MissingSymbol { symbol: String, file: FileId },
+    /// A parameter of the enclosing function or a template's variable, by name: the code forwards
+    /// its callers' key.
+    Parameter(String),
     /// Not statically known; the text says why.
     Dynamic(String),
 }
@@ -309,6 +316,7 @@ impl Index {
                     span: constant.span,
                     name_span: constant.name_span,
                     metadata,
+                    reference: constant.reference.clone(),
                 });
             }
         }
@@ -399,6 +407,7 @@ fn resolve_expr(
             key: literal_key(key, spec),
             source: KeySource::Literal,
         },
+        KeyExpr::Parameter(name) => CheckKey::Parameter(name.clone()),
         KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
         KeyExpr::Path(path) => match resolver.resolve(file, scope, path) {
             Resolved::Flag(def) => CheckKey::Key {
@@ -489,6 +498,8 @@ struct Resolver<'a> {
     /// Per file: top-level string constants (`X`, `OBJ.A`) for keys spelled through a local constant.
     local_constants: Vec<HashMap<String, &'a str>>,
     module_names: Vec<HashSet<&'a str>>,
+    /// Django settings modules ([`crate::django::is_settings_module`]).
+    settings_modules: Vec<FileId>,
     python_exact: HashMap<String, Vec<FileId>>,
     python_suffix: HashMap<String, Vec<FileId>>,
     python_package: Vec<Vec<String>>,
@@ -539,6 +550,14 @@ impl<'a> Resolver<'a> {
             tables,
             local_constants,
             module_names,
+            settings_modules: files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.language == Language::Python && crate::django::is_settings_module(&f.rel)
+                })
+                .map(|(id, _)| id)
+                .collect(),
             python_exact: HashMap::new(),
             python_suffix: HashMap::new(),
             python_package: vec![Vec::new(); files.len()],
@@ -710,6 +729,22 @@ impl<'a> Resolver<'a> {
         Resolved::Unresolved
     }
 
+    /// `settings.X` of `django.conf`: the string the project's settings modules assign to `X`,
+    /// when they agree on one.
+    fn django_setting(&self, rest: &[String]) -> Resolved {
+        let [name] = rest else {
+            return Resolved::Unresolved;
+        };
+        let mut values = self
+            .settings_modules
+            .iter()
+            .filter_map(|&f| self.local_constants[f].get(name.as_str()).copied());
+        match values.next() {
+            Some(first) if values.all(|v| v == first) => Resolved::Constant(first.to_string()),
+            _ => Resolved::Unresolved,
+        }
+    }
+
     fn local_constant(&self, file: FileId, path: &[String]) -> Option<&'a str> {
         let constants = &self.local_constants[file];
         if constants.is_empty() || path.len() > 2 {
@@ -727,6 +762,11 @@ impl<'a> Resolver<'a> {
         depth: usize,
     ) -> Resolved {
         match &import.module {
+            ModuleRef::Python { level: 0, dotted }
+                if dotted == "django.conf" && import.name.as_deref() == Some("settings") =>
+            {
+                self.django_setting(rest)
+            }
             ModuleRef::Python { level, dotted } => {
                 let Some(mut segments) = self.python_absolute(file, *level, dotted) else {
                     return Resolved::Unresolved;
@@ -1147,6 +1187,7 @@ mod tests {
             exported: true,
             span: span(),
             name_span: span(),
+            reference: Some(symbol.to_string()),
         }
     }
 
@@ -1232,6 +1273,7 @@ mod tests {
                     format!("{key}{}", if via_definition { "*" } else { "" })
                 }
                 CheckKey::MissingSymbol { symbol, .. } => format!("missing {symbol}"),
+                CheckKey::Parameter(name) => format!("parameter {name}"),
                 CheckKey::Dynamic(_) => "dynamic".to_string(),
             })
             .collect()

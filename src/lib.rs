@@ -475,6 +475,13 @@ impl Prefilter {
         if names.is_some_and(|ac| ac.is_match(bytes)) {
             return true;
         }
+        // Checks may read their key from a Django setting (`settings.X`).
+        if file.language == Language::Python
+            && names.is_some()
+            && django::is_settings_module(&file.rel)
+        {
+            return true;
+        }
         let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let is_barrel = name == "__init__.py"
             || name == "mod.rs"

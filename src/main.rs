@@ -357,9 +357,9 @@ fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
                 .unwrap_or(0);
             for rule in RuleId::ALL {
                 out.push_str(&format!(
-                    "{:<width$} {:<8} {}\n",
+                    "{:<width$} {:<13} {}\n",
                     rule.name(),
-                    rule.default_severity().name(),
+                    rule.default_label(),
                     rule.doc().summary
                 ));
             }
@@ -370,9 +370,9 @@ fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
             Some(rule) => {
                 let doc = rule.doc();
                 write_stdout(&format!(
-                    "# {} ({})\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## How to fix\n{}\n",
+                    "# {}\n\ndefault: {}\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## How to fix\n{}\n",
                     rule.name(),
-                    rule.default_severity().name(),
+                    rule.default_label(),
                     doc.summary,
                     doc.what_it_does,
                     doc.why_is_this_bad,

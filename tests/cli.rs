@@ -198,8 +198,15 @@ fn rule_docs_are_printed() {
     ] {
         assert!(text.contains(section), "{text}");
     }
+    assert!(text.contains("default: error"), "{text}");
+    let text = stdout(&flaglint(&["rule", "compound-fork"], dir.path()));
+    assert!(text.contains("default: off (warning)"), "{text}");
     let list = stdout(&flaglint(&["rule"], dir.path()));
     assert!(list.contains("unused-flag") && list.contains("parse-error"));
+    assert!(
+        list.contains("nested-fork                 off (warning)"),
+        "{list}"
+    );
 }
 
 /// A repository of hostile files: the run finishes, reports what it can, and counts the rest.

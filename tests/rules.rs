@@ -113,6 +113,47 @@ fn every_rule_is_flagged_exactly_where_its_fixture_says() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Rules whose findings may be about no known flag, and what they are about instead.
+const WITHOUT_FLAG: &[(RuleId, &str)] = &[
+    (RuleId::ParseError, "a file"),
+    (RuleId::InternalError, "a file"),
+    (
+        RuleId::ConfigMatchesNothing,
+        "an entry of the configuration",
+    ),
+    (RuleId::MigrationConflict, "an app's migration graph"),
+    (RuleId::UnusedSuppression, "a comment"),
+    (RuleId::DynamicFlagKey, "a key that is not known"),
+    (
+        RuleId::UndefinedFlag,
+        "a key, or a constant that does not exist and so has no key",
+    ),
+    (
+        RuleId::MigrationConstantMissing,
+        "a removed constant, whose key is unknown when neither the tree nor git history has it",
+    ),
+];
+
+#[test]
+fn every_finding_of_a_flag_specific_rule_names_its_flag() {
+    let mut failures = Vec::new();
+    for &rule in RuleId::ALL {
+        let dir = fixture_dir(rule);
+        if !dir.is_dir() {
+            continue;
+        }
+        let report: serde_json::Value = serde_json::from_str(&check(&dir, "json")).unwrap();
+        for d in report["diagnostics"].as_array().unwrap() {
+            let name = d["rule"].as_str().unwrap();
+            let about_a_flag = !WITHOUT_FLAG.iter().any(|(r, _)| r.name() == name);
+            if about_a_flag && d["flag"].is_null() {
+                failures.push(format!("{name} at {}:{} has no flag", d["path"], d["line"]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
 #[test]
 fn every_rule_fixture_has_a_human_snapshot() {
     for &rule in RuleId::ALL {

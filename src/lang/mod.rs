@@ -7,6 +7,7 @@ pub mod migration;
 pub mod python;
 pub mod reference;
 pub mod rust;
+pub(crate) mod shape;
 pub mod template;
 pub mod typescript;
 pub mod yaml;

@@ -12,10 +12,11 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
+use super::shape::{self, CondNode, Statement};
 use super::{reference, ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{
-    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
-    SymbolUse, SyntaxError,
+    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -209,6 +210,8 @@ struct Candidate<'a> {
     last_clause: usize,
     has_else: bool,
     exits_early: bool,
+    then_body: Body,
+    else_body: Option<Body>,
 }
 
 /// A name chain seen in value position, decided at the end (imports may come later).
@@ -263,6 +266,11 @@ struct Walker<'a, 'o> {
     local_calls: HashMap<usize, (usize, &'a str)>,
     /// (scope, name) -> index of the check the name was assigned from.
     local_checks: HashMap<(usize, &'a str), usize>,
+    /// `name = <string or name chain>` in a function: (scope, name) -> the value.
+    local_values: HashMap<(usize, &'a str), Node<'a>>,
+    /// Checks whose key is a name of a function scope: (check index, scope, name); the key is the
+    /// name's value when it is assigned once (see `local_values`).
+    key_locals: Vec<(usize, usize, &'a str)>,
     /// Node id of a recorded check call (or property chain) -> its index in `facts.checks`.
     check_nodes: HashMap<usize, usize>,
     /// Some spec has [`ShapeKind::Attribute`]: class attributes are looked at.
@@ -309,6 +317,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             bindings: HashMap::new(),
             local_calls: HashMap::new(),
             local_checks: HashMap::new(),
+            local_values: HashMap::new(),
+            key_locals: Vec::new(),
             check_nodes: HashMap::new(),
             attribute_shape: options.checks.has_shape(ShapeKind::Attribute),
             property_shape: options.checks.has_shape(ShapeKind::Property),
@@ -404,8 +414,13 @@ impl<'a, 'o> Walker<'a, 'o> {
             // own keys; a stable sort puts every definition back in source order.
             self.facts.string_consts.sort_by_key(|c| c.span.start);
         }
+        let key_values = self.resolve_key_locals();
         let pending = std::mem::take(&mut self.pending);
         for use_ in pending {
+            // A value that became a check's key is not also a use.
+            if key_values.contains(&(use_.start, use_.end)) {
+                continue;
+            }
             let (from, to) = use_.segments;
             let Some(&(root_start, root_end)) = self.segments.get(from) else {
                 continue;
@@ -482,6 +497,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             "assignment" | "for_statement" | "for_in_clause" | "type_alias_statement" => {
                 if node.kind() == "assignment" {
                     self.note_local_call(node, "left", "right", ctx.scope);
+                    self.note_local_value(node, ctx.scope);
                 }
                 let bind = if node.kind() == "for_in_clause" {
                     ctx.with_mode(Mode::Target { bind: false })
@@ -605,7 +621,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         let Some(condition) = node.child_by_field_name("condition") else {
             return self.push_children(node, ctx);
         };
-        let has_else = node.child_by_field_name("alternative").is_some();
+        let alternative = node.child_by_field_name("alternative");
+        let has_else = alternative.is_some();
+        let consequence = node.child_by_field_name("consequence");
         let index = self.candidates.len();
         self.candidates.push(Candidate {
             kind: ForkKind::If,
@@ -617,7 +635,9 @@ impl<'a, 'o> Walker<'a, 'o> {
             head: None,
             last_clause: index,
             has_else,
-            exits_early: !has_else && ends_by_leaving(node.child_by_field_name("consequence")),
+            exits_early: !has_else && ends_by_leaving(consequence),
+            then_body: self.block_body(consequence),
+            else_body: self.else_body(alternative),
         });
         let ctx = ctx.expr();
         self.push_children_with(node, |_, child, field| {
@@ -651,7 +671,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         else {
             return self.push_children(node, ctx);
         };
-        let has_else = followed_by_clause(node);
+        let next = next_clause(node);
+        let has_else = next.is_some();
+        let consequence = node.child_by_field_name("consequence");
         let index = self.candidates.len();
         self.candidates.push(Candidate {
             kind: ForkKind::ElseIf,
@@ -663,7 +685,9 @@ impl<'a, 'o> Walker<'a, 'o> {
             head: Some(head),
             last_clause: index,
             has_else,
-            exits_early: !has_else && ends_by_leaving(node.child_by_field_name("consequence")),
+            exits_early: !has_else && ends_by_leaving(consequence),
+            then_body: self.block_body(consequence),
+            else_body: self.else_body(next),
         });
         if let Some(head) = self.candidates.get_mut(head) {
             head.last_clause = index;
@@ -718,6 +742,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             last_clause: index,
             has_else: true,
             exits_early: false,
+            then_body: value_body(then),
+            else_body: Some(value_body(otherwise)),
         });
         let branch = Ctx {
             fork: Some(index),
@@ -762,6 +788,51 @@ impl<'a, 'o> Walker<'a, 'o> {
             self.local_calls
                 .insert(value.id(), (scope, self.text(target)));
         }
+    }
+
+    /// `name = "key"` / `name = flags.X` in a function: remembered, in case a check's key is
+    /// `name` and `name` is assigned only there.
+    fn note_local_value(&mut self, assignment: Node<'a>, scope: usize) {
+        if scope == 0 {
+            return;
+        }
+        let (Some(target), Some(value)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let value = unwrap_parens(value);
+        let constant = matches!(
+            value.kind(),
+            "string" | "concatenated_string" | "identifier" | "attribute"
+        );
+        if target.kind() == "identifier" && constant {
+            self.local_values.insert((scope, self.text(target)), value);
+        }
+    }
+
+    /// Checks whose key is a local assigned once from a string or a name chain take that value as
+    /// their key, located at the value (where the key is spelled).
+    fn resolve_key_locals(&mut self) -> HashSet<(usize, usize)> {
+        let mut values = HashSet::new();
+        for (check, scope, name) in std::mem::take(&mut self.key_locals) {
+            let Some(&value) = self.local_values.get(&(scope, name)) else {
+                continue;
+            };
+            if self.bindings.get(&(scope, name)) != Some(&1) {
+                continue;
+            }
+            let key = self.classify_key(value, scope);
+            if matches!(key, KeyExpr::Literal(_) | KeyExpr::Path(_)) {
+                let key_span = self.span(value);
+                let site = &mut self.facts.checks[check];
+                site.key = key;
+                site.key_span = key_span;
+                values.insert((value.start_byte(), value.end_byte()));
+            }
+        }
+        values
     }
 
     fn bind_local(&mut self, scope: usize, name: &'a str) {
@@ -831,7 +902,10 @@ impl<'a, 'o> Walker<'a, 'o> {
             let fork = if checks.is_empty() {
                 None
             } else {
-                let (negated, compound) = self.condition_shape(candidate);
+                let condition = shape::condition(candidate.condition, condition_node);
+                let is_test = |&node: &Node<'a>| self.is_flag_test(node, candidate.scope);
+                let negated = condition.negated_leaf.as_ref().is_some_and(is_test);
+                let then_without_flag = condition.then_without.iter().any(is_test);
                 let index = self.facts.forks.len();
                 self.facts.forks.push(Fork {
                     kind: candidate.kind,
@@ -840,9 +914,12 @@ impl<'a, 'o> Walker<'a, 'o> {
                         .span(candidate.start, candidate.condition.end_byte()),
                     checks,
                     negated,
-                    compound,
+                    compound: condition.compound,
                     has_else: candidate.has_else,
                     exits_early: candidate.exits_early,
+                    then_body: candidate.then_body,
+                    else_body: candidate.else_body,
+                    then_without_flag,
                     chain_head_is_flag: candidate
                         .head
                         .is_some_and(|h| fork_of.get(h).copied().flatten().is_some()),
@@ -891,26 +968,56 @@ impl<'a, 'o> Walker<'a, 'o> {
         checks
     }
 
-    /// (negated, compound) of a flag condition.
-    fn condition_shape(&self, candidate: &Candidate<'a>) -> (bool, bool) {
-        let mut node = candidate.condition;
-        let mut negated = false;
-        loop {
-            node = unwrap_parens(node);
-            let next = match node.kind() {
-                "not_operator" => node.child_by_field_name("argument").map(|n| (n, true)),
-                "comparison_operator" => bool_comparison(node),
-                _ => None,
-            };
-            let Some((inner, flips)) = next else {
-                break;
-            };
-            negated ^= flips;
-            node = inner;
+    /// What a block of statements holds.
+    fn block_body(&self, block: Option<Node<'a>>) -> Body {
+        let Some(block) = block else {
+            return Body::Empty;
+        };
+        let mut cursor = block.walk();
+        let statements: Vec<Node<'a>> = block.named_children(&mut cursor).collect();
+        shape::body(statements.into_iter().map(|s| self.statement(s)))
+    }
+
+    /// What the `else:` among an if's or elif's next clause holds (`None` for an `elif`).
+    fn else_body(&self, clause: Option<Node<'a>>) -> Option<Body> {
+        clause
+            .filter(|c| c.kind() == "else_clause")
+            .map(|c| self.block_body(c.child_by_field_name("body")))
+    }
+
+    fn statement(&self, node: Node<'a>) -> Statement {
+        match node.kind() {
+            "pass_statement" | "comment" => Statement::Nothing,
+            "return_statement" | "raise_statement" | "continue_statement" | "break_statement" => {
+                Statement::Exit
+            }
+            "expression_statement" => {
+                let mut cursor = node.walk();
+                let expression = node.named_children(&mut cursor).next();
+                match expression.map(unwrap_value) {
+                    Some(e) if matches!(e.kind(), "ellipsis" | "string") => Statement::Nothing,
+                    Some(e) if e.kind() == "call" => {
+                        let callee = e.child_by_field_name("function");
+                        let segments: Vec<&str> = match callee.map(attribute_chain) {
+                            Some(Chain::Rooted(segments)) => {
+                                segments.iter().map(|s| self.text(*s)).collect()
+                            }
+                            _ => callee
+                                .filter(|c| c.kind() == "identifier")
+                                .map(|c| vec![self.text(c)])
+                                .unwrap_or_default(),
+                        };
+                        if shape::is_log_call(&segments) {
+                            Statement::Log
+                        } else {
+                            Statement::Other
+                        }
+                    }
+                    _ => Statement::Other,
+                }
+            }
+            _ => Statement::Other,
         }
-        let compound = node.kind() == "boolean_operator";
-        let negated = negated && self.is_flag_test(node, candidate.scope);
-        (negated, compound)
     }
 
     /// A check call (or property check) or a check local, possibly parenthesised or awaited.
@@ -1152,6 +1259,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 None => vec![name.to_string()],
             };
             self.facts.string_consts.push(StringConst {
+                reference: Some(symbol.join(".")),
                 symbol,
                 value: value.clone(),
                 exported: true,
@@ -1307,6 +1415,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             exported: true,
             span: self.span(whole),
             name_span: self.span(key),
+            reference: None,
         });
     }
 
@@ -1438,6 +1547,13 @@ impl<'a, 'o> Walker<'a, 'o> {
                     .state
                     .as_deref()
                     .and_then(|keyword| self.state_argument(arguments, keyword));
+                if ctx.scope != 0
+                    && matches!(&check.key, KeyExpr::Path(path) if path.len() == 1)
+                    && unwrap_parens(key_node).kind() == "identifier"
+                {
+                    self.key_locals
+                        .push((index, ctx.scope, self.text(unwrap_parens(key_node))));
+                }
                 self.facts.checks.push(check);
                 if let Some(state) = state {
                     self.facts.check_states.push((index, state));
@@ -1702,7 +1818,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             };
         }
         match self.classify_key(index, scope) {
-            KeyExpr::Dynamic(what) => KeyExpr::Dynamic(what),
+            key @ (KeyExpr::Dynamic(_) | KeyExpr::Parameter(_)) => key,
             _ => KeyExpr::Dynamic("a non-literal index".to_string()),
         }
     }
@@ -1752,7 +1868,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             "identifier" => {
                 let name = self.text(node);
                 if self.is_parameter(scope, name) {
-                    KeyExpr::Dynamic(format!("parameter `{name}`"))
+                    KeyExpr::Parameter(name.to_string())
                 } else {
                     KeyExpr::Path(vec![name.to_string()])
                 }
@@ -1948,6 +2064,45 @@ fn bool_comparison(node: Node) -> Option<(Node, bool)> {
     }
 }
 
+/// One node of a condition, for [`shape::condition`].
+fn condition_node(node: Node) -> CondNode<Node> {
+    let unary = |operand, negates| CondNode::Unary { operand, negates };
+    match node.kind() {
+        "parenthesized_expression" | "await" => match unwrap_value(node) {
+            inner if inner != node => unary(inner, false),
+            _ => CondNode::Leaf,
+        },
+        "not_operator" => match node.child_by_field_name("argument") {
+            Some(argument) => unary(argument, true),
+            None => CondNode::Leaf,
+        },
+        "comparison_operator" => match bool_comparison(node) {
+            Some((operand, flips)) => unary(operand, flips),
+            None => CondNode::Leaf,
+        },
+        "boolean_operator" => match (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) {
+            (Some(left), Some(right)) => CondNode::Junction {
+                any: node.child_by_field_name("operator").map(|o| o.kind()) == Some("or"),
+                operands: [left, right],
+            },
+            _ => CondNode::Leaf,
+        },
+        _ => CondNode::Leaf,
+    }
+}
+
+/// What a ternary's value holds: `None` is nothing.
+fn value_body(value: Node) -> Body {
+    if unwrap_parens(value).kind() == "none" {
+        Body::Empty
+    } else {
+        Body::Code
+    }
+}
+
 /// The then-branch block ends with `return`, `raise`, `continue` or `break`.
 fn ends_by_leaving(block: Option<Node>) -> bool {
     let Some(block) = block else {
@@ -1964,16 +2119,17 @@ fn ends_by_leaving(block: Option<Node>) -> bool {
     )
 }
 
-/// An `elif` or `else` clause follows this clause of its chain.
-fn followed_by_clause(node: Node) -> bool {
+/// The `elif` or `else` clause that follows this clause of its chain.
+fn next_clause(node: Node) -> Option<Node> {
     let mut next = node.next_named_sibling();
     while let Some(sibling) = next {
         match sibling.kind() {
             "comment" => next = sibling.next_named_sibling(),
-            kind => return matches!(kind, "elif_clause" | "else_clause"),
+            "elif_clause" | "else_clause" => return Some(sibling),
+            _ => return None,
         }
     }
-    false
+    None
 }
 
 /// `((x))` -> `x`.
@@ -2584,7 +2740,7 @@ get_flag_for_user_2(user, "other name")
     }
 
     #[test]
-    fn parameter_keys_are_dynamic() {
+    fn parameter_keys_are_parameters() {
         let source = r#"
 def check(user, key):
     return get_flag_for_user(user, key)
@@ -2601,9 +2757,9 @@ def default(user, key=get_flag_for_user(u, key)):
         assert_eq!(
             keys(&run(source)),
             vec![
-                dynamic("parameter `key`"),
-                dynamic("parameter `name`"),
-                dynamic("parameter `flag`"),
+                KeyExpr::Parameter("key".to_string()),
+                KeyExpr::Parameter("name".to_string()),
+                KeyExpr::Parameter("flag".to_string()),
                 path(&["key"]),
                 path(&["key"]),
             ]
@@ -2939,6 +3095,9 @@ not_a_check(flags.D)
                 compound: false,
                 has_else: true,
                 exits_early: false,
+                then_body: Body::Code,
+                else_body: Some(Body::Code),
+                then_without_flag: false,
                 chain_head_is_flag: false,
                 parent: None,
             }]
@@ -3226,6 +3385,64 @@ if is_on('g'):
         assert_eq!(got, vec![false, true]);
         let ternary = fork("def f():\n    return 1 if is_on('k') else 2\n");
         assert!(!ternary.exits_early && ternary.has_else);
+    }
+
+    #[test]
+    fn branch_bodies() {
+        let source = "def f():\n    if not is_on('a'):\n        return Response(status=403)\n\
+                      \x20   if not is_on('b'):\n        log.info('off')\n        return\n\
+                      \x20   if is_on('c'):\n        logger.warning('x')\n    else:\n        pass\n\
+                      \x20   if is_on('d'):\n        a()\n        return b()\n    elif x:\n        c()\n\
+                      \x20   if is_on('e'):\n        \"docstring\"\n        ...\n    else:\n        c()\n\
+                      \x20   y = None if is_on('f') else 1\n";
+        assert_eq!(
+            shape::describe_bodies(&run(source).forks),
+            "Exit, Exit, Log/Empty, Code, Empty/Code, Empty/Code"
+        );
+    }
+
+    #[test]
+    fn then_branch_taken_without_the_flag() {
+        let without = |condition: &str| {
+            fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n")).then_without_flag
+        };
+        shape::check_without(
+            without,
+            &[
+                ("on or x", true),
+                ("x or (y and on)", true),
+                ("not (not on and not x)", true),
+                ("on and x", false),
+                ("not on and not x", false),
+                ("on is False and x", false),
+                ("not on or x", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn local_assigned_once_is_the_key() {
+        let source = "from flags import X\n\
+                      def a(request):\n    name = X\n    return is_on(name)\n\
+                      def b(request):\n    name = 'lit'\n    return is_on(name)\n\
+                      def c(request):\n    name = X\n    if y:\n        name = 'other'\n    return is_on(name)\n\
+                      def d(request, name):\n    return is_on(name)\n\
+                      def e(request):\n    name = f'x{y}'\n    return is_on(name)\n";
+        let facts = run(source);
+        assert_eq!(
+            keys(&facts),
+            vec![
+                path(&["X"]),
+                lit("lit"),
+                path(&["name"]),
+                KeyExpr::Parameter("name".to_string()),
+                path(&["name"]),
+            ]
+        );
+        // The key is located at the value, which is not also a use (`c`'s still is).
+        assert_eq!(text(source, facts.checks[0].key_span), "X");
+        assert_eq!(text(source, facts.checks[1].key_span), "'lit'");
+        assert_eq!(uses(&facts).iter().filter(|u| *u == "X").count(), 1);
     }
 
     #[test]
@@ -3873,7 +4090,7 @@ def view_for(flag):
                 (0, dynamic("an f-string")),
                 (0, dynamic("a function call result")),
                 (0, dynamic("a string concatenation")),
-                (0, dynamic("parameter `flag`")),
+                (0, KeyExpr::Parameter("flag".to_string())),
             ]
         );
     }
@@ -4004,7 +4221,7 @@ def enabled(name):
                 (1, dynamic("a non-literal index")),
                 (1, dynamic("an f-string")),
                 (1, dynamic("a string concatenation")),
-                (1, dynamic("parameter `name`")),
+                (1, KeyExpr::Parameter("name".to_string())),
             ]
         );
     }

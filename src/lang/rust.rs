@@ -34,13 +34,14 @@ use syn::{
     Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
+use super::shape::{self, CondNode, Statement};
 use super::{
     on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
     MAX_SYNTAX_ERRORS,
 };
 use crate::facts::{
-    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
-    SymbolUse, SyntaxError,
+    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 /// Files whose longest token run (see [`scan_depth`]) is at most this are parsed on the calling
@@ -450,8 +451,17 @@ struct LocalFrame {
     check_lets: HashMap<NameHash, usize>,
     /// Conditions (fork slot, name) that mention a name of `check_lets`.
     refs: Vec<(usize, NameHash)>,
-    /// Conditions (fork slot, name) whose negated/plain flag term is that name.
-    terms: Vec<(usize, NameHash)>,
+    /// Conditions (fork slot, name, role) with a leaf that is that name.
+    terms: Vec<(usize, NameHash, Term)>,
+}
+
+/// What a condition's leaf decides about its fork if it is a flag test.
+#[derive(Clone, Copy)]
+enum Term {
+    /// The leaf under an odd number of negations is the whole condition.
+    Negated,
+    /// [`Fork::then_without_flag`].
+    ThenWithout,
 }
 
 /// An `if` / `else if` met during the walk; it becomes a [`Fork`] when its condition turns out to
@@ -463,14 +473,13 @@ struct ForkSlot {
     checks: Vec<usize>,
     /// Condition references to possible check locals, still to be resolved.
     refs: usize,
-    /// The condition, unwrapped of negations, is a flag term; `negation` is the parity of the
-    /// negations removed.
-    term_is_flag: bool,
-    negation: bool,
-    /// The unwrapped condition is `&&` / `||`.
-    boolean_top: bool,
+    negated: bool,
+    compound: bool,
+    then_without_flag: bool,
     has_else: bool,
     exits_early: bool,
+    then_body: Body,
+    else_body: Option<Body>,
     /// ElseIf: the chain head's slot (`None` if the head could not be a fork).
     head: Option<usize>,
     /// The slot whose resolved context is this fork's parent.
@@ -507,6 +516,9 @@ struct Walker<'a> {
     fork_ctx: Option<usize>,
     /// Slots whose condition is being walked.
     cond_stack: Vec<usize>,
+    /// Checks (ranges of `facts.checks`) inside blocks of the conditions being walked: they are
+    /// not the conditions' own tests (`else if let Some(x) = { if flag { .. } }`).
+    cond_blocks: Vec<std::ops::Range<usize>>,
     /// Local bindings of the enclosing fns, innermost last (the first is the file's).
     frames: Vec<LocalFrame>,
     /// Popped frames kept for their allocations.
@@ -541,6 +553,7 @@ impl<'a> Walker<'a> {
             fork_slots: Vec::new(),
             fork_ctx: None,
             cond_stack: Vec::new(),
+            cond_blocks: Vec::new(),
             frames: vec![LocalFrame::default()],
             spare_frames: Vec::new(),
             hasher: BuildHasherDefault::default(),
@@ -845,6 +858,7 @@ impl<'a> Walker<'a> {
         let span = self.span(span);
         let name_span = self.span(ident.span());
         self.facts.string_consts.push(StringConst {
+            reference: Some(symbol.join("::")),
             symbol,
             value: s.value(),
             exported: true,
@@ -878,7 +892,7 @@ impl<'a> Walker<'a> {
             if is_test_code(&variant.attrs) {
                 continue;
             }
-            self.push_definition(&owner, &variant.ident, &variant.attrs, variant.span());
+            self.push_definition(&owner, &variant.ident, &variant.attrs, variant.span(), true);
         }
     }
 
@@ -897,18 +911,20 @@ impl<'a> Walker<'a> {
                 continue;
             };
             if is_bool_type(&field.ty) && !is_test_code(&field.attrs) {
-                self.push_definition(&owner, ident, &field.attrs, field.span());
+                self.push_definition(&owner, ident, &field.attrs, field.span(), false);
             }
         }
     }
 
-    /// A variant or field key: its name, or the `#[serde(rename = "x")]` on it.
+    /// A variant or field key: its name, or the `#[serde(rename = "x")]` on it. A variant
+    /// (`referenceable`) is named `Enum::Variant` in code; a field is no name for its key.
     fn push_definition(
         &mut self,
         owner: &str,
         ident: &Ident,
         attrs: &[Attribute],
         span: proc_macro2::Span,
+        referenceable: bool,
     ) {
         let name = ident_string(ident);
         let value = serde_rename(attrs).unwrap_or_else(|| name.clone());
@@ -918,6 +934,7 @@ impl<'a> Walker<'a> {
         let span = self.span(span);
         let name_span = self.span(ident.span());
         self.facts.string_consts.push(StringConst {
+            reference: referenceable.then(|| symbol.join("::")),
             symbol,
             value,
             exported: true,
@@ -979,6 +996,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            reference: None,
         });
     }
 
@@ -1165,7 +1183,7 @@ impl<'a> Walker<'a> {
                     .collect();
                 match segments.as_slice() {
                     [name] if p.path.leading_colon.is_none() && self.is_param(name) => {
-                        (KeyExpr::Dynamic(format!("parameter `{name}`")), true)
+                        (KeyExpr::Parameter(name.clone()), true)
                     }
                     _ => (KeyExpr::Path(segments), true),
                 }
@@ -1322,9 +1340,12 @@ impl<'a> Walker<'a> {
                 slot.checks.push(check);
             }
         }
-        for (slot, hash) in &frame.terms {
-            if let (Some(_), Some(slot)) = (check_local(hash), self.fork_slots.get_mut(*slot)) {
-                slot.term_is_flag = true;
+        for &(slot, hash, term) in &frame.terms {
+            if let (Some(_), Some(slot)) = (check_local(&hash), self.fork_slots.get_mut(slot)) {
+                match term {
+                    Term::Negated => slot.negated = true,
+                    Term::ThenWithout => slot.then_without_flag = true,
+                }
             }
         }
         frame.bindings.clear();
@@ -1348,55 +1369,81 @@ impl<'a> Walker<'a> {
         let start = expr.if_token.span.byte_range().start;
         let end = expr.cond.span().byte_range().end.max(start);
         let has_else = expr.else_branch.is_some();
+        let else_body = expr
+            .else_branch
+            .as_ref()
+            .and_then(|(_, branch)| match &**branch {
+                Expr::If(_) => None,
+                Expr::Block(block) => Some(block_body(&block.block)),
+                _ => Some(Body::Code),
+            });
         self.fork_slots.push(ForkSlot {
             kind,
             span: self.index.span(self.base + start, self.base + end),
             checks: Vec::new(),
             refs: 0,
-            term_is_flag: false,
-            negation: false,
-            boolean_top: false,
+            negated: false,
+            compound: false,
+            then_without_flag: false,
             has_else,
             exits_early: !has_else && block_exits(&expr.then_branch),
+            then_body: block_body(&expr.then_branch),
+            else_body,
             head,
             parent_of,
             outer,
         });
         let before = self.facts.checks.len();
+        let blocks_before = self.cond_blocks.len();
         // Forks inside the condition belong to the enclosing context, not to this branch.
         self.fork_ctx = outer;
         self.cond_stack.push(index);
         self.visit_expr(&expr.cond);
         self.cond_stack.pop();
         let after = self.facts.checks.len();
-        if before == after && self.fork_slots[index].refs == 0 && self.fork_slots.len() == index + 1
+        let blocks = self.cond_blocks.split_off(blocks_before);
+        let own = |check: &usize| !blocks.iter().any(|b| b.contains(check));
+        if !(before..after).any(|c| own(&c))
+            && self.fork_slots[index].refs == 0
+            && self.fork_slots.len() == index + 1
         {
             self.fork_slots.pop();
             return None;
         }
-        let (negation, term) = strip_negations(&expr.cond);
-        let boolean_top =
-            matches!(term, Expr::Binary(b) if matches!(b.op, BinOp::And(_) | BinOp::Or(_)));
-        let term = unwrap_check_value(term);
-        let term_is_flag = self.check_at(term, before).is_some();
-        if !term_is_flag {
-            if let Expr::Path(p) = term {
-                if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
-                    let hash = self.name_hash(ident);
-                    if let Some(frame) = self.frames.last_mut() {
-                        if frame.check_lets.contains_key(&hash) {
-                            frame.terms.push((index, hash));
-                        }
+        let condition = shape::condition(&*expr.cond, condition_node);
+        let negated = condition
+            .negated_leaf
+            .is_some_and(|leaf| self.flag_term(index, leaf, before, Term::Negated));
+        let then_without_flag = condition
+            .then_without
+            .iter()
+            .any(|leaf| self.flag_term(index, leaf, before, Term::ThenWithout));
+        let slot = &mut self.fork_slots[index];
+        slot.checks.extend((before..after).filter(own));
+        slot.negated = negated;
+        slot.compound = condition.compound;
+        slot.then_without_flag = then_without_flag;
+        Some(index)
+    }
+
+    /// Whether a condition's leaf is a check call of the condition; a name that may be a check
+    /// local is decided when its fn is closed (`term` says what it then decides).
+    fn flag_term(&mut self, slot: usize, leaf: &Expr, from: usize, term: Term) -> bool {
+        let leaf = unwrap_check_value(leaf);
+        if self.check_at(leaf, from).is_some() {
+            return true;
+        }
+        if let Expr::Path(p) = leaf {
+            if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
+                let hash = self.name_hash(ident);
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.check_lets.contains_key(&hash) {
+                        frame.terms.push((slot, hash, term));
                     }
                 }
             }
         }
-        let slot = &mut self.fork_slots[index];
-        slot.checks.extend(before..after);
-        slot.negation = negation;
-        slot.term_is_flag = term_is_flag;
-        slot.boolean_top = boolean_top;
-        Some(index)
+        false
     }
 
     /// Resolves the fork slots into [`FileFacts::forks`] and returns the facts.
@@ -1425,10 +1472,13 @@ impl<'a> Walker<'a> {
                     kind: slot.kind,
                     span: slot.span,
                     checks: slot.checks,
-                    negated: slot.negation && slot.term_is_flag,
-                    compound: slot.boolean_top,
+                    negated: slot.negated,
+                    compound: slot.compound,
                     has_else: slot.has_else,
                     exits_early: slot.exits_early,
+                    then_body: slot.then_body,
+                    else_body: slot.else_body,
+                    then_without_flag: slot.then_without_flag,
                     chain_head_is_flag,
                     parent,
                 });
@@ -1558,9 +1608,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_block(&mut self, block: &'ast Block) {
+        // A block inside a condition: its checks and names are not the condition's tests.
+        let conditions = std::mem::take(&mut self.cond_stack);
+        let before = self.facts.checks.len();
         self.body_depth += 1;
         visit::visit_block(self, block);
         self.body_depth -= 1;
+        if !conditions.is_empty() {
+            self.cond_blocks.push(before..self.facts.checks.len());
+        }
+        self.cond_stack = conditions;
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
@@ -1823,31 +1880,69 @@ fn is_compound_assign(op: &BinOp) -> bool {
     )
 }
 
-/// A condition without parentheses and negations (`!c`, `c == false`, `c != true`, mirrored; `c ==
-/// true` and `c != false` are kept positive), and whether an odd number of negations was removed.
-fn strip_negations(mut expr: &Expr) -> (bool, &Expr) {
-    let mut negated = false;
-    loop {
-        expr = unwrap_parens(expr);
-        match expr {
-            Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) => {
-                negated = !negated;
-                expr = &u.expr;
-            }
-            Expr::Binary(b) if matches!(b.op, BinOp::Eq(_) | BinOp::Ne(_)) => {
-                let (value, other) = match (bool_lit(&b.left), bool_lit(&b.right)) {
-                    (None, Some(v)) => (v, &*b.left),
-                    (Some(v), None) => (v, &*b.right),
-                    _ => return (negated, expr),
-                };
-                if matches!(b.op, BinOp::Eq(_)) != value {
-                    negated = !negated;
-                }
-                expr = other;
-            }
-            _ => return (negated, expr),
-        }
+/// One node of a condition, for [`shape::condition`].
+fn condition_node(expr: &Expr) -> CondNode<&Expr> {
+    let unary = |operand, negates| CondNode::Unary { operand, negates };
+    match expr {
+        Expr::Paren(p) => unary(&*p.expr, false),
+        Expr::Group(g) => unary(&*g.expr, false),
+        Expr::Await(a) => unary(&*a.base, false),
+        Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) => unary(&*u.expr, true),
+        Expr::Binary(b) => match b.op {
+            BinOp::And(_) | BinOp::Or(_) => CondNode::Junction {
+                any: matches!(b.op, BinOp::Or(_)),
+                operands: [&*b.left, &*b.right],
+            },
+            BinOp::Eq(_) | BinOp::Ne(_) => match (bool_lit(&b.left), bool_lit(&b.right)) {
+                (None, Some(value)) => unary(&*b.left, matches!(b.op, BinOp::Eq(_)) != value),
+                (Some(value), None) => unary(&*b.right, matches!(b.op, BinOp::Eq(_)) != value),
+                _ => CondNode::Leaf,
+            },
+            _ => CondNode::Leaf,
+        },
+        _ => CondNode::Leaf,
     }
+}
+
+/// What a block holds.
+fn block_body(block: &Block) -> Body {
+    shape::body(block.stmts.iter().map(|stmt| match stmt {
+        Stmt::Expr(expr, _) => expr_statement(expr),
+        Stmt::Macro(m) => macro_statement(&m.mac),
+        Stmt::Local(_) | Stmt::Item(_) => Statement::Other,
+    }))
+}
+
+fn expr_statement(expr: &Expr) -> Statement {
+    match expr {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => Statement::Exit,
+        Expr::Macro(m) => macro_statement(&m.mac),
+        Expr::Tuple(t) if t.elems.is_empty() => Statement::Nothing,
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(p) if is_log_path(&p.path) => Statement::Log,
+            _ => Statement::Other,
+        },
+        _ => Statement::Other,
+    }
+}
+
+fn macro_statement(mac: &Macro) -> Statement {
+    if is_exit_macro(mac) {
+        Statement::Exit
+    } else if is_log_path(&mac.path) {
+        Statement::Log
+    } else {
+        Statement::Other
+    }
+}
+
+fn is_log_path(path: &Path) -> bool {
+    let segments: Vec<String> = path
+        .segments
+        .iter()
+        .map(|s| ident_string(&s.ident))
+        .collect();
+    shape::is_log_call(&segments)
 }
 
 fn bool_lit(expr: &Expr) -> Option<bool> {
@@ -2494,24 +2589,27 @@ impl S { fn method() {} }
     }
 
     #[test]
-    fn parameter_keys_are_dynamic() {
+    fn parameter_keys_are_parameters() {
         assert_eq!(
             key_of("get_flag_for_user(user, name)"),
-            vec![dynamic("parameter `name`")]
+            vec![KeyExpr::Parameter("name".to_string())]
         );
         assert_eq!(
             key_of("get_flag_for_user(user, &name)"),
-            vec![dynamic("parameter `name`")]
+            vec![KeyExpr::Parameter("name".to_string())]
         );
         let facts =
             run("fn f() { let c = |key: &str| is_enabled(key); let d = |mut k| is_enabled(k); }");
         assert_eq!(
             keys(&facts),
-            vec![dynamic("parameter `key`"), dynamic("parameter `k`")]
+            vec![
+                KeyExpr::Parameter("key".to_string()),
+                KeyExpr::Parameter("k".to_string())
+            ]
         );
         // A closure inside a fn sees the fn's parameters too.
         let facts = run("fn f(name: &str) { run(|| is_enabled(name)); }");
-        assert_eq!(keys(&facts), vec![dynamic("parameter `name`")]);
+        assert_eq!(keys(&facts), vec![KeyExpr::Parameter("name".to_string())]);
         // A nested fn does not see the outer parameters.
         let facts = run("fn f(name: &str) { fn g() { is_enabled(name); } }");
         assert_eq!(keys(&facts), vec![path(&["name"])]);
@@ -2522,7 +2620,7 @@ impl S { fn method() {} }
         );
         // Method parameters.
         let facts = run("impl S { fn f(&self, flag: &str) { self.client.is_enabled(flag); } }");
-        assert_eq!(keys(&facts), vec![dynamic("parameter `flag`")]);
+        assert_eq!(keys(&facts), vec![KeyExpr::Parameter("flag".to_string())]);
     }
 
     #[test]
@@ -3426,6 +3524,55 @@ impl<T: Clone> S<T> where T: Send {
         let facts = in_fn(&format!("loop {{ if is_enabled(X) {{ {body} }} }}"));
         assert_eq!(facts.forks.len(), 1, "{body}");
         facts.forks[0].exits_early
+    }
+
+    #[test]
+    fn fork_bodies() {
+        let facts = in_fn(
+            "if !is_enabled(X) { return Ok(()); }\n\
+             if !is_enabled(X) { warn_user_once!(\"x\"); }\n\
+             if is_enabled(X) { a(); b() } else { }\n\
+             if is_enabled(X) { tracing::debug!(\"x\"); bail!(\"y\") } else if p { a() }\n\
+             if is_enabled(X) { 1 } else { log::info!(\"z\") }",
+        );
+        assert_eq!(
+            shape::describe_bodies(&facts.forks),
+            "Exit, Log, Code/Empty, Exit, Code/Log"
+        );
+    }
+
+    #[test]
+    fn fork_then_branch_taken_without_the_flag() {
+        let without = |cond: &str| {
+            let facts = in_fn(&format!(
+                "let on = flags.is_enabled(\"k\");\nif {cond} {{ a(); }}"
+            ));
+            facts.forks.len() == 1 && facts.forks[0].then_without_flag
+        };
+        shape::check_without(
+            without,
+            &[
+                ("on || p", true),
+                ("is_enabled(Y) || p", true),
+                ("on == true || p", true),
+                ("on && p", false),
+                ("!on && !p", false),
+                ("!(on || p)", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn fork_in_a_block_of_an_else_if_let_scrutinee_is_not_a_chain_link() {
+        let facts = in_fn(
+            "if p { a() } else if let Some(x) = { if is_enabled(X) { b() } else { None } } { c(x) }",
+        );
+        assert_eq!(fork_rows(&facts).len(), 1);
+        assert_eq!(facts.forks[0].kind, ForkKind::If);
+        assert_eq!(facts.forks[0].parent, None);
+        // A check in the scrutinee itself still makes the link a fork.
+        let facts = in_fn("if p { a() } else if let Some(x) = get(is_enabled(X)) { c(x) }");
+        assert_eq!(facts.forks[0].kind, ForkKind::ElseIf);
     }
 
     #[test]

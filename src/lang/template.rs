@@ -6,7 +6,7 @@
 //! - a call of a configured check: `waffle.flag('x')`, `flag_enabled('x', request)`.
 //!
 //! Checks are matched with the language `template`. Keys are string literals; a bare name is a
-//! template variable, reported as dynamic.
+//! template variable, a parameter of the template that the view or a context processor fills.
 
 use super::{ExtractOptions, KeyArg};
 use crate::facts::{CheckSite, FileFacts, KeyExpr, LineIndex, SyntaxError};
@@ -189,7 +189,7 @@ fn argument<'s>(
     let &(token, start, end) = arguments.get(key.position?)?;
     let expr = match token {
         Token::Str(text) => KeyExpr::Literal(text.to_string()),
-        Token::Name(name) => KeyExpr::Dynamic(format!("template variable `{name}`")),
+        Token::Name(name) => KeyExpr::Parameter(name.to_string()),
         Token::Punct(_) => return None,
     };
     Some((expr, start, end))
@@ -267,12 +267,9 @@ mod tests {
     }
 
     #[test]
-    fn variables_are_dynamic_and_broken_blocks_are_reported() {
+    fn variables_are_parameters_and_broken_blocks_are_reported() {
         let facts = run("{% flag name %}{% endflag %}\n{% flag \"x\" ");
-        assert_eq!(
-            facts.checks[0].key,
-            KeyExpr::Dynamic("template variable `name`".to_string())
-        );
+        assert_eq!(facts.checks[0].key, KeyExpr::Parameter("name".to_string()));
         assert_eq!(facts.syntax_errors.len(), 1);
     }
 }

@@ -23,10 +23,11 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
+use super::shape::{self, CondNode, Statement};
 use super::{reference, ExtractOptions, Shape, ShapeKind, MAX_SYNTAX_ERRORS};
 use crate::facts::{
-    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
-    SymbolUse, SyntaxError,
+    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -109,6 +110,8 @@ struct ForkCandidate<'t> {
     condition: Node<'t>,
     has_else: bool,
     exits_early: bool,
+    then_body: Body,
+    else_body: Option<Body>,
     /// If/Ternary: the enclosing candidate (`Item::branch`). ElseIf: the previous link of its
     /// chain, whose else-branch contains it.
     up: Option<usize>,
@@ -648,16 +651,19 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     None => (ForkKind::If, item.branch, index),
                 };
             let has_else = alternative.is_some();
-            let exits_early = !has_else
-                && node
-                    .child_by_field_name("consequence")
-                    .is_some_and(ends_by_leaving);
+            let consequence = node.child_by_field_name("consequence");
+            let exits_early = !has_else && consequence.is_some_and(ends_by_leaving);
+            let else_statement = alternative.and_then(first_named);
             self.fork_candidates.push(ForkCandidate {
                 kind,
                 start: node.start_byte(),
                 condition,
                 has_else,
                 exits_early,
+                then_body: consequence.map_or(Body::Empty, |c| self.statement_body(c)),
+                else_body: else_statement
+                    .filter(|e| e.kind() != "if_statement")
+                    .map(|e| self.statement_body(e)),
                 up,
                 head,
             });
@@ -678,6 +684,38 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         }
     }
 
+    /// What a branch holds: a block's statements, or the one statement without braces.
+    fn statement_body(&self, branch: Node<'t>) -> Body {
+        if branch.kind() == "statement_block" {
+            let mut cursor = branch.walk();
+            let statements: Vec<Node<'t>> = branch.named_children(&mut cursor).collect();
+            shape::body(statements.into_iter().map(|s| self.statement(s)))
+        } else {
+            shape::body([self.statement(branch)])
+        }
+    }
+
+    fn statement(&self, node: Node<'t>) -> Statement {
+        match node.kind() {
+            "empty_statement" | "comment" => Statement::Nothing,
+            "return_statement" | "throw_statement" | "continue_statement" | "break_statement" => {
+                Statement::Exit
+            }
+            "expression_statement" => {
+                let call = first_named(node)
+                    .map(unwrap_test_operand)
+                    .filter(|e| e.kind() == "call_expression")
+                    .and_then(|call| call.child_by_field_name("function"));
+                let mut segments = Vec::new();
+                match call.map(|callee| self.static_chain(callee, &mut segments)) {
+                    Some(ChainEnd::Root) if shape::is_log_call(&segments) => Statement::Log,
+                    _ => Statement::Other,
+                }
+            }
+            _ => Statement::Other,
+        }
+    }
+
     /// `c ? a : b`: a fork candidate whose two results are its branches.
     fn ternary_expression(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
         let node = item.node;
@@ -685,12 +723,18 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let mut candidate = None;
         if let Some(condition) = condition {
             let index = self.fork_candidates.len();
+            let value = |field| {
+                node.child_by_field_name(field)
+                    .map_or(Body::Empty, value_body)
+            };
             self.fork_candidates.push(ForkCandidate {
                 kind: ForkKind::Ternary,
                 start: node.start_byte(),
                 condition,
                 has_else: true,
                 exits_early: false,
+                then_body: value("consequence"),
+                else_body: Some(value("alternative")),
                 up: item.branch,
                 head: index,
             });
@@ -885,14 +929,19 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 _ => (above, false),
             };
             fork_of.push(Some(self.facts.forks.len()));
+            let shape = shape::condition(condition, condition_node);
+            let is_test = |node: &Node| tests.is_test(*node);
             self.facts.forks.push(Fork {
                 kind: candidate.kind,
                 span: self.lines.span(candidate.start, condition.end_byte()),
                 checks: checks.clone(),
-                negated: tests.negated(condition),
-                compound: tests.compound(condition),
+                negated: shape.negated_leaf.as_ref().is_some_and(is_test),
+                compound: shape.compound,
                 has_else: candidate.has_else,
                 exits_early: candidate.exits_early,
+                then_body: candidate.then_body,
+                else_body: candidate.else_body,
+                then_without_flag: shape.then_without.iter().any(is_test),
                 chain_head_is_flag,
                 parent,
             });
@@ -959,10 +1008,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if record && matches!(end, ChainEnd::Root) {
             self.record_use(node, &segments);
         }
+        let mut key_index = None;
         if self.property_shape {
             let part = self.chain_parts.remove(&node.id());
             if record && !part {
-                self.property_check(node, &end, &segments);
+                key_index = self.property_check(node, &end, &segments, item.frame);
             }
         }
         segments.clear();
@@ -980,7 +1030,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 }
                 self.push_children(item, stack, |_, field, child| match field {
                     Some("property") => None,
-                    _ if child.kind() == "comment" => None,
+                    _ if child.kind() == "comment" || Some(child.id()) == key_index => None,
                     _ => Some(Mode::Expr),
                 });
             }
@@ -1126,7 +1176,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             "identifier" => {
                 let name = self.text(node);
                 if self.is_param(name, frame) {
-                    KeyExpr::Dynamic(format!("parameter `{name}`"))
+                    KeyExpr::Parameter(name.to_string())
                 } else {
                     KeyExpr::Path(vec![name.to_string()])
                 }
@@ -1217,27 +1267,30 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
 
     /// `Shape::Property`: a maximal member chain `a.b.KEY` / `a.b['KEY']` / `a.b[expr]` whose
     /// members before the key end with a spec's segments. `segments` and `end` are the chain's
-    /// `static_chain`.
-    fn property_check(&mut self, node: Node<'t>, end: &ChainEnd<'t>, segments: &[Cow<'s, str>]) {
+    /// `static_chain`. Returns the id of a computed index that is the check's key (a name or a
+    /// constant, read like a call's key argument): not to be walked as an expression.
+    fn property_check(
+        &mut self,
+        node: Node<'t>,
+        end: &ChainEnd<'t>,
+        segments: &[Cow<'s, str>],
+        frame: Option<usize>,
+    ) -> Option<usize> {
         let key_field = match node.kind() {
             "member_expression" => "property",
             "subscript_expression" => "index",
-            _ => return,
+            _ => return None,
         };
-        let Some(key_node) = node.child_by_field_name(key_field) else {
-            return;
-        };
+        let key_node = node.child_by_field_name(key_field)?;
         let checks = self.options.checks;
         let (prefix, key): (Vec<&str>, KeyExpr) = match end {
             ChainEnd::Root => {
-                let Some((key, prefix)) = segments.split_last() else {
-                    return;
-                };
+                let (key, prefix) = segments.split_last()?;
                 if !prefix
                     .last()
                     .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
                 {
-                    return;
+                    return None;
                 }
                 let prefix = prefix.iter().map(|s| s.as_ref()).collect();
                 (prefix, KeyExpr::Literal(key.to_string()))
@@ -1245,15 +1298,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             ChainEnd::Broken(breaker) if breaker.id() == node.id() => {
                 // `a.b[expr]`: a computed key.
                 if key_field != "index" {
-                    return;
+                    return None;
                 }
-                let Some(object) = node.child_by_field_name("object") else {
-                    return;
-                };
+                let object = node.child_by_field_name("object")?;
                 let mut object_segments = Vec::new();
                 let prefix: Vec<&str> = match self.static_chain(object, &mut object_segments) {
                     ChainEnd::Root => object_segments.iter().map(|s| s.as_ref()).collect(),
-                    ChainEnd::Broken(b) if b.id() == object.id() => return,
+                    ChainEnd::Broken(b) if b.id() == object.id() => return None,
                     ChainEnd::Broken(_) => {
                         object_segments.iter().rev().map(|s| s.as_ref()).collect()
                     }
@@ -1262,24 +1313,26 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     .last()
                     .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
                 {
-                    return;
+                    return None;
                 }
-                let found = checks.find_shape(self.options.language, ShapeKind::Property, &prefix);
-                if let Some((spec, _)) = found {
-                    self.push_shape_check(spec, dynamic("a computed property"), node, key_node);
-                }
-                return;
+                let (spec, _) =
+                    checks.find_shape(self.options.language, ShapeKind::Property, &prefix)?;
+                let key = match self.classify_key(key_node, frame) {
+                    key @ (KeyExpr::Path(_) | KeyExpr::Parameter(_)) => key,
+                    _ => dynamic("a computed property"),
+                };
+                let known = !matches!(key, KeyExpr::Dynamic(_));
+                self.push_shape_check(spec, key, node, key_node);
+                return known.then(|| key_node.id());
             }
             ChainEnd::Broken(_) => {
                 // `f().b.KEY`: the static members after the break, last first.
-                let Some((key, prefix)) = segments.split_first() else {
-                    return;
-                };
+                let (key, prefix) = segments.split_first()?;
                 if !prefix
                     .first()
                     .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
                 {
-                    return;
+                    return None;
                 }
                 let prefix = prefix.iter().rev().map(|s| s.as_ref()).collect();
                 (prefix, KeyExpr::Literal(key.to_string()))
@@ -1290,6 +1343,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         {
             self.push_shape_check(spec, key, node, key_node);
         }
+        None
     }
 
     /// `Shape::Jsx`: an opening / self-closing element of a configured component with the spec's
@@ -1826,6 +1880,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 continue;
             };
             self.facts.string_consts.push(StringConst {
+                reference: Some(member_reference(enum_name, &member_name)),
                 symbol: vec![enum_name.to_string(), member_name],
                 value,
                 exported,
@@ -1913,6 +1968,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         }
         if let Some(string) = self.string_value(value) {
             self.facts.string_consts.push(StringConst {
+                reference: Some(const_name.to_string()),
                 symbol: vec![const_name.to_string()],
                 value: string,
                 exported,
@@ -1980,6 +2036,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     .and_then(|v| self.string_value(unwrap_expression(v)));
                 if let Some(value) = value {
                     self.facts.string_consts.push(StringConst {
+                        reference: Some(member_reference(object_name, &key_name)),
                         symbol: vec![object_name.to_string(), key_name.clone()],
                         value,
                         exported,
@@ -2006,6 +2063,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             exported: true,
             span: self.span(span),
             name_span: self.span(name_span),
+            reference: None,
         });
     }
 
@@ -2202,15 +2260,6 @@ impl FlagTests {
         }
     }
 
-    fn contains(&self, node: Node) -> bool {
-        let (start, end) = (node.start_byte(), node.end_byte());
-        let first = self.0.partition_point(|t| t.0 < start);
-        self.0[first..]
-            .iter()
-            .take_while(|t| t.0 < end)
-            .any(|t| t.1 <= end)
-    }
-
     /// `node` itself (unwrapped) is a check call or a check-local read.
     fn is_test(&self, node: Node) -> bool {
         let node = unwrap_test_operand(node);
@@ -2227,64 +2276,80 @@ impl FlagTests {
             .take_while(|t| t.0 == start)
             .any(|t| t.1 == end)
     }
-
-    /// The whole condition is a negated flag test: `!T`, `T === false`, `T !== true`, ...
-    /// (an even number of negations is positive).
-    fn negated(&self, condition: Node) -> bool {
-        let mut node = unwrap_parentheses(condition);
-        let mut negated = false;
-        loop {
-            match node.kind() {
-                "unary_expression" if operator(node) == Some("!") => {
-                    let Some(argument) = node.child_by_field_name("argument") else {
-                        return false;
-                    };
-                    negated = !negated;
-                    node = unwrap_parentheses(argument);
-                }
-                "binary_expression" => {
-                    let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left").map(unwrap_parentheses),
-                        node.child_by_field_name("right").map(unwrap_parentheses),
-                    ) else {
-                        return false;
-                    };
-                    let (operand, literal) = match (left.kind(), right.kind()) {
-                        (_, "true" | "false") => (left, right.kind()),
-                        ("true" | "false", _) => (right, left.kind()),
-                        _ => return false,
-                    };
-                    let flips = match (operator(node), literal) {
-                        (Some("===" | "=="), "false") | (Some("!==" | "!="), "true") => true,
-                        (Some("===" | "=="), "true") | (Some("!==" | "!="), "false") => false,
-                        _ => return false,
-                    };
-                    negated ^= flips;
-                    node = operand;
-                }
-                _ => return negated && self.is_test(node),
-            }
-        }
-    }
-
-    /// The condition (without parentheses and negations) is an `&&`/`||` combining a flag test.
-    fn compound(&self, condition: Node) -> bool {
-        let mut node = unwrap_parentheses(condition);
-        while node.kind() == "unary_expression" && operator(node) == Some("!") {
-            match node.child_by_field_name("argument") {
-                Some(argument) => node = unwrap_parentheses(argument),
-                None => return false,
-            }
-        }
-        node.kind() == "binary_expression"
-            && matches!(operator(node), Some("&&" | "||"))
-            && self.contains(node)
-    }
 }
 
 /// The operator token of a unary/binary expression.
 fn operator(node: Node) -> Option<&'static str> {
     node.child_by_field_name("operator").map(|o| o.kind())
+}
+
+/// One node of a condition, for [`shape::condition`].
+fn condition_node(node: Node) -> CondNode<Node> {
+    let unary = |operand, negates| CondNode::Unary { operand, negates };
+    let inner = unwrap_test_operand(node);
+    if inner != node {
+        return unary(inner, false);
+    }
+    match node.kind() {
+        "unary_expression" if operator(node) == Some("!") => {
+            match node.child_by_field_name("argument") {
+                Some(argument) => unary(argument, true),
+                None => CondNode::Leaf,
+            }
+        }
+        "binary_expression" => {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return CondNode::Leaf;
+            };
+            match operator(node) {
+                Some(op @ ("&&" | "||")) => CondNode::Junction {
+                    any: op == "||",
+                    operands: [left, right],
+                },
+                Some(op @ ("===" | "==" | "!==" | "!=")) => {
+                    let (operand, literal) = match (
+                        unwrap_parentheses(left).kind(),
+                        unwrap_parentheses(right).kind(),
+                    ) {
+                        (_, literal @ ("true" | "false")) => (left, literal),
+                        (literal @ ("true" | "false"), _) => (right, literal),
+                        _ => return CondNode::Leaf,
+                    };
+                    let equals = matches!(op, "===" | "==");
+                    unary(operand, equals == (literal == "false"))
+                }
+                _ => CondNode::Leaf,
+            }
+        }
+        _ => CondNode::Leaf,
+    }
+}
+
+/// `Flags.NEW_NAV`, or `Flags["new-nav"]` when the member is not an identifier.
+fn member_reference(owner: &str, member: &str) -> String {
+    let identifier = member
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && member
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        format!("{owner}.{member}")
+    } else {
+        format!("{owner}[{}]", serde_json::Value::from(member))
+    }
+}
+
+/// What a ternary's value holds: `null` and `undefined` are nothing.
+fn value_body(value: Node) -> Body {
+    match unwrap_parentheses(value).kind() {
+        "null" | "undefined" => Body::Empty,
+        _ => Body::Code,
+    }
 }
 
 /// Strips parentheses (iteratively).
@@ -2933,7 +2998,7 @@ d';");
     }
 
     #[test]
-    fn parameters_are_dynamic() {
+    fn parameters_are_parameters() {
         let facts = ts("function f(key: string, { k2, a: k3 }, [k4] = [], ...k5) {\n\
                           isEnabled(key); isEnabled(k2); isEnabled(k3); isEnabled(k4); isEnabled(k5);\n\
                           isEnabled(a);\n\
@@ -2945,16 +3010,16 @@ d';");
         assert_eq!(
             keys(&facts),
             vec![
-                dynamic("parameter `key`"),
-                dynamic("parameter `k2`"),
-                dynamic("parameter `k3`"),
-                dynamic("parameter `k4`"),
-                dynamic("parameter `k5`"),
+                KeyExpr::Parameter("key".to_string()),
+                KeyExpr::Parameter("k2".to_string()),
+                KeyExpr::Parameter("k3".to_string()),
+                KeyExpr::Parameter("k4".to_string()),
+                KeyExpr::Parameter("k5".to_string()),
                 path(&["a"]),
-                dynamic("parameter `k`"),
-                dynamic("parameter `k`"),
-                dynamic("parameter `flag`"),
-                dynamic("parameter `p`"),
+                KeyExpr::Parameter("k".to_string()),
+                KeyExpr::Parameter("k".to_string()),
+                KeyExpr::Parameter("flag".to_string()),
+                KeyExpr::Parameter("p".to_string()),
                 path(&["key"]),
             ]
         );
@@ -3411,7 +3476,10 @@ d';");
                          module.exports = function check(user) { return isEnabled(FLAGS.A) && isEnabled(user); };");
         assert_eq!(
             keys(&facts),
-            vec![path(&["FLAGS", "A"]), dynamic("parameter `user`")]
+            vec![
+                path(&["FLAGS", "A"]),
+                KeyExpr::Parameter("user".to_string())
+            ]
         );
         assert_eq!(
             imports(&facts),
@@ -3674,6 +3742,43 @@ d';");
                 (ForkKind::If, true),
                 (ForkKind::ElseIf, false),
             ]
+        );
+    }
+
+    #[test]
+    fn branch_bodies() {
+        let source = "function f() {\n\
+                      if (!isEnabled('a')) return null;\n\
+                      if (!isEnabled('b')) { console.warn('off'); return; }\n\
+                      if (isEnabled('c')) { logger.info('x'); } else { ; }\n\
+                      if (isEnabled('d')) { a(); } else if (x) { b(); }\n\
+                      const v = !isEnabled('e') ? null : <New />;\n\
+                      const w = isEnabled('f') ? a : undefined;\n\
+                      }";
+        assert_eq!(
+            shape::describe_bodies(&forks(source)),
+            "Exit, Exit, Log/Empty, Code, Empty/Code, Code/Empty"
+        );
+    }
+
+    #[test]
+    fn then_branch_taken_without_the_flag() {
+        let without = |condition: &str| {
+            let forks = forks(&format!(
+                "const on = isEnabled('k');\nif ({condition}) {{ a(); }}"
+            ));
+            forks.len() == 1 && forks[0].then_without_flag
+        };
+        shape::check_without(
+            without,
+            &[
+                ("on || x", true),
+                ("isEnabled('j') || x", true),
+                ("!(!on && x)", true),
+                ("on && x", false),
+                ("on === false && x", false),
+                ("!(on || x)", false),
+            ],
         );
     }
 
@@ -4076,23 +4181,24 @@ d';");
     }
 
     #[test]
-    fn property_computed_keys_are_dynamic() {
+    fn property_computed_keys_are_read_like_arguments() {
         let source = "a = config.featureToggles[name];\n\
                       b = config.featureToggles[FLAGS.X];\n\
                       c = config.featureToggles[`x${y}`];\n\
-                      d = config.featureToggles[0];";
+                      d = config.featureToggles[0];\n\
+                      function on(flag) { return config.featureToggles[flag]; }";
         assert_eq!(
             shape_sites(source),
             vec![
                 site(
                     PROPERTY,
-                    dynamic("a computed property"),
+                    KeyExpr::Path(vec!["name".into()]),
                     "config.featureToggles[name]",
                     "name"
                 ),
                 site(
                     PROPERTY,
-                    dynamic("a computed property"),
+                    KeyExpr::Path(vec!["FLAGS".into(), "X".into()]),
                     "config.featureToggles[FLAGS.X]",
                     "FLAGS.X"
                 ),
@@ -4108,10 +4214,18 @@ d';");
                     "config.featureToggles[0]",
                     "0"
                 ),
+                site(
+                    PROPERTY,
+                    KeyExpr::Parameter("flag".into()),
+                    "config.featureToggles[flag]",
+                    "flag"
+                ),
             ]
         );
-        // The computed index is still an expression: its chains are symbol uses.
+        // A constant index is the key, not also a symbol use; a dynamic index is an expression.
         let facts = shaped("a = config.featureToggles[FeatureFlags.A];");
+        assert!(uses(&facts).is_empty());
+        let facts = shaped("a = config.featureToggles[FeatureFlags.A + x];");
         assert_eq!(uses(&facts), vec!["FeatureFlags.A"]);
     }
 
@@ -4301,7 +4415,7 @@ d';");
             .map(|(_, key, _, key_span)| (key, key_span))
             .collect();
         let expected = [
-            (dynamic("parameter `flag`"), "flag"),
+            (KeyExpr::Parameter("flag".to_string()), "flag"),
             (dynamic("a conditional expression"), "on ? 'a' : 'b'"),
             (dynamic("a template literal"), "`x-${y}`"),
             (dynamic("a string concatenation"), "'a' + b"),

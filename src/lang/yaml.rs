@@ -64,6 +64,7 @@ pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFa
         exported: true,
         span,
         name_span: span,
+        reference: None,
     });
     facts
 }

@@ -6,11 +6,13 @@ use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag check sits in an elif / else if of a chain whose first condition is not a flag",
-    what_it_does: "Reports a flag check in an `elif` or `else if` whose chain starts with a \
-condition that does not test a flag.",
+    what_it_does: "Off by default. Reports a flag check in an `elif` or `else if` whose chain \
+starts with a condition that does not test a flag. An `if` inside a block of an `else if let x = \
+{ ... }` scrutinee is not a link of the chain.\n\n\
+Off by default because the shape is common and its cleanup is short: `if group: ... elif flag: \
+<new> else: <old>` becomes `if group: ... else: <new>`.",
     why_is_this_bad: "The flag then only matters when the earlier conditions are false: the new \
-path is reachable for some inputs only, and removing the flag means restructuring the chain rather \
-than deleting a branch.",
+path is reachable for some inputs only, which a team may want to see at the top of the chain.",
     example: "if user.is_anonymous:\n    return login()\nelif get_flag_for_user(user, NEW_DASHBOARD):  # chained-fork\n\
     return new_dashboard()\nelse:\n    return old_dashboard()",
     how_to_fix: "Fork on the flag outside the chain (`if flag: <chain with new code> else: <chain \
@@ -21,7 +23,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
     if !sink.enabled(RuleId::ChainedFork) {
         return;
     }
-    for (file, _, fork) in production_forks(index) {
+    for (file, fork, flag) in production_forks(index) {
         if fork.kind != ForkKind::ElseIf || fork.chain_head_is_flag {
             continue;
         }
@@ -37,7 +39,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                 label: Some("flag check in a chain".to_string()),
                 path: index.path(file).to_string(),
                 span: Some(fork.span),
-                flag: super::fork_flag(index, file, fork),
+                flag: Some(flag),
             },
         );
     }

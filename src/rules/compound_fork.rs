@@ -1,42 +1,54 @@
-//! `compound-fork`: a flag check and-ed or or-ed with other conditions.
+//! `compound-fork`: a flag check or-ed with another condition, so the gated branch runs without it.
 
 use super::{production_forks, Finding, RuleDoc, RuleId, Sink};
+use crate::facts::{Body, Fork};
 use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "a flag check is combined with other conditions by and/or",
-    what_it_does: "Reports an `if` or ternary whose condition combines a flag check with other \
-operands by `and`/`or`/`&&`/`||` (at any depth). Sees through a local variable assigned once from a \
-check.",
-    why_is_this_bad: "When the flag is removed, the condition has to be rewritten by hand, and the \
-old path is reached for two reasons at once (flag off, or the other condition false), which is \
-how a cleanup changes behaviour by accident.",
-    example: "if get_flag_for_user(user, NEW_EXPORT) and user.is_staff:  # compound-fork\n    new_export()\n\
-else:\n    old_export()",
-    how_to_fix: "Fork on the flag alone and keep the other condition inside the branch: \
-`if flag: (if user.is_staff: new_export() else: old_export()) else: old_export()`.",
+    summary:
+        "a flag check is or-ed with another condition, so the gated code also runs without the flag",
+    what_it_does: "Off by default. Reports an `if` or ternary whose flag check is or-ed with \
+another operand (`or`, `||`, counting negations: `not (not flag and x)` is an or), so that the \
+branch the flag opens is also taken with the flag off: `if flag or user.is_staff: <new>`. Sees \
+through a local variable assigned once from a check.\n\n\
+Not reported: a flag and-ed with the condition where its feature applies (`if flag and \
+mask.enabled:`, `flag && onboarding ? null : <Controls/>`, `if request.path == PAGE and not flag: \
+return redirect(..)`), whose cleanup removes one operand; an `if` whose branch only logs or warns \
+(`if option_used && !preview.is_enabled(X) { warn!(..) }`).",
+    why_is_this_bad: "A branch the flag gates that also runs without the flag is not gated: \
+turning the flag off does not turn the feature off, and a rollout measured on the flag counts \
+users who had the feature anyway.",
+    example: "if get_flag_for_user(user, NEW_EXPORT) or user.is_staff:  # compound-fork\n    \
+new_export()\nelse:\n    old_export()",
+    how_to_fix: "Gate the branch on the flag alone, and reach the other audience through the \
+flag's own targeting (a group, users, a percentage) rather than an `or` in code.",
 };
+
+/// The branch the flag opens is also taken with the flag off, and it does more than log.
+fn bypasses_flag(fork: &Fork) -> bool {
+    fork.then_without_flag && matches!(fork.then_body, Body::Exit | Body::Code)
+}
 
 pub fn check(index: &Index, sink: &mut Sink) {
     if !sink.enabled(RuleId::CompoundFork) {
         return;
     }
-    for (file, _, fork) in production_forks(index) {
-        if !fork.compound {
+    for (file, fork, flag) in production_forks(index) {
+        if !bypasses_flag(fork) {
             continue;
         }
         sink.report(
             RuleId::CompoundFork,
             Finding {
-                message: "flag check combined with other conditions".to_string(),
+                message: format!("the code gated by `{flag}` also runs with the flag off"),
                 help: Some(
-                    "fork on the flag alone, and test the other condition inside the branch"
+                    "gate the branch on the flag alone; reach the other audience through the flag's targeting"
                         .to_string(),
                 ),
-                label: Some("compound condition".to_string()),
+                label: Some("flag or-ed with another condition".to_string()),
                 path: index.path(file).to_string(),
                 span: Some(fork.span),
-                flag: super::fork_flag(index, file, fork),
+                flag: Some(flag),
             },
         );
     }

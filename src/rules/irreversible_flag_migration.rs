@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::facts::{Direction, FlagAction, KeyExpr, Reverse};
+use crate::facts::{Direction, FlagAction, FlagOp, KeyExpr, Reverse};
 use crate::index::{CheckKey, Index};
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -41,7 +41,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                 }
                 Reverse::Function(_) | Reverse::Other => continue,
             };
-            let mut deleted: Vec<String> = migration
+            let deletions: Vec<(usize, &FlagOp)> = migration
                 .flag_ops
                 .iter()
                 .enumerate()
@@ -50,15 +50,23 @@ pub fn check(index: &Index, sink: &mut Sink) {
                         && op.direction == Direction::Forward
                         && op.run_python == Some(i)
                 })
-                .map(|(n, op)| match keys.get(&(file_id, n)) {
-                    Some(CheckKey::Key { key, .. }) => format!("`{key}`"),
-                    _ => match &op.key {
+                .collect();
+            let known_key = |n: usize| match keys.get(&(file_id, n)) {
+                Some(CheckKey::Key { key, .. }) => Some(key.as_str()),
+                _ => None,
+            };
+            let mut deleted: Vec<String> = deletions
+                .iter()
+                .map(|&(n, op)| match known_key(n) {
+                    Some(key) => format!("`{key}`"),
+                    None => match &op.key {
                         KeyExpr::Path(path) => format!("`{}`", path.join(".")),
                         KeyExpr::Literal(key) => format!("`{key}`"),
-                        KeyExpr::Dynamic(_) => "flags".to_string(),
+                        KeyExpr::Parameter(_) | KeyExpr::Dynamic(_) => "flags".to_string(),
                     },
                 })
                 .collect();
+            let flag = deletions.iter().find_map(|&(n, _)| known_key(n));
             deleted.dedup();
             if deleted.is_empty() {
                 continue;
@@ -74,7 +82,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                     label: Some("no way back".to_string()),
                     path: file.rel.clone(),
                     span: Some(run.span),
-                    flag: None,
+                    flag: flag.map(str::to_string),
                 },
             );
         }

@@ -3,14 +3,19 @@
 use std::collections::HashMap;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::config::Side;
-use crate::index::{code_side, CheckKey, Definition, Index, KeySource, RefKind};
+use crate::index::{CheckKey, Definition, Index, KeySource, RefKind};
+use crate::lang::{Language, ShapeKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a check spells the flag key as a string literal although a constant exists",
-    what_it_does: "Reports a production check whose key is a string literal when a definition on \
-the same side (backend for Python and Rust code, frontend for TypeScript and JavaScript) declares \
-a constant with that key. The help names the constant.",
+    what_it_does: "Reports a production check whose key argument is a string literal when a \
+definitions file in the same language names that key: a constant, a class attribute, an enum \
+member or variant, an object member. The help gives the expression to write instead, as the \
+language spells it (`BINARY_INTERFACE`, `Flags.BINARY_INTERFACE`, `FeatureFlags.BINARY_INTERFACE`, \
+`Feature::BinaryInterface`).\n\n\
+Not reported: keys declared only as dict keys, list or array elements, registrations, union \
+members or struct fields (there is no name to use instead of the string); member chains and \
+destructured names (`uiConfig.flags.newNav`); templates.",
     why_is_this_bad:
         "Literal keys escape every search for the constant: when the flag is removed, \
 the literal is left behind and silently checks a flag that no longer exists. The constant also \
@@ -21,13 +26,27 @@ if get_flag_for_user(user, \"binary_interface\"):  # literal-flag-key: use BINAR
         "Import the constant from the definitions module and pass it instead of the string.",
 };
 
+/// Languages whose code can name each other's constants.
+fn family(language: Language) -> Language {
+    match language {
+        Language::JavaScript => Language::TypeScript,
+        other => other,
+    }
+}
+
 pub fn check(index: &Index, sink: &mut Sink) {
     if !sink.enabled(RuleId::LiteralFlagKey) {
         return;
     }
-    let mut constants: HashMap<(Side, &str), &Definition> = HashMap::new();
+    let specs = sink.config().checks.specs();
+    let mut names: HashMap<(Language, &str), (&Definition, &str)> = HashMap::new();
     for def in &index.definitions {
-        constants.entry((def.side, def.key.as_str())).or_insert(def);
+        if let Some(reference) = &def.reference {
+            let language = family(index.files[def.file].language);
+            names
+                .entry((language, def.key.as_str()))
+                .or_insert((def, reference));
+        }
     }
     for check in &index.checks {
         let CheckKey::Key {
@@ -37,23 +56,25 @@ pub fn check(index: &Index, sink: &mut Sink) {
         else {
             continue;
         };
-        if check.kind != RefKind::Check {
+        let written_as_argument = specs.get(check.spec).is_some_and(|spec| {
+            matches!(
+                spec.shape.kind(),
+                ShapeKind::Call | ShapeKind::Jsx | ShapeKind::Attribute
+            )
+        });
+        if check.kind != RefKind::Check || !written_as_argument {
             continue;
         }
-        let side = code_side(index.files[check.file].language);
-        let Some(def) = constants.get(&(side, key.as_str())) else {
+        let language = family(index.files[check.file].language);
+        let Some((def, reference)) = names.get(&(language, key.as_str())) else {
             continue;
         };
         sink.report(
             RuleId::LiteralFlagKey,
             Finding {
                 message: format!("flag key `{key}` is spelled as a string literal"),
-                help: Some(format!(
-                    "use the constant `{}` from {}",
-                    def.symbol,
-                    index.path(def.file)
-                )),
-                label: Some(format!("use `{}`", def.symbol)),
+                help: Some(format!("use `{reference}` from {}", index.path(def.file))),
+                label: Some(format!("use `{reference}`")),
                 path: index.path(check.file).to_string(),
                 span: Some(check.key_span),
                 flag: Some(key.clone()),

@@ -29,6 +29,8 @@ mod untested_flag_state;
 mod unused_flag;
 mod unused_suppression;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::config::{Config, KeyMapping, Side};
@@ -136,12 +138,57 @@ rule_table! {
 }
 
 impl RuleId {
-    /// Rules that run only when `[rules]` gives them a severity.
-    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[RuleId::UntestedFlagState];
+    /// Rules that run only when `[rules]` gives them a severity: stricter styles that real
+    /// codebases do not share.
+    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[
+        RuleId::UntestedFlagState,
+        RuleId::CompoundFork,
+        RuleId::NestedFork,
+        RuleId::ChainedFork,
+    ];
+
+    /// Rules that describe one cause in different words when they meet on one line about one
+    /// flag, the most specific first: only the first of them is reported there.
+    pub const SAME_CAUSE: &'static [&'static [RuleId]] = &[
+        // One fork's shape.
+        &[
+            RuleId::NegatedFork,
+            RuleId::CompoundFork,
+            RuleId::ChainedFork,
+            RuleId::NestedFork,
+        ],
+        // A definition nothing uses: delete it, rather than create its row or its backend twin.
+        &[
+            RuleId::UnusedFlag,
+            RuleId::FlagNotCreated,
+            RuleId::MissingBackendFlag,
+        ],
+    ];
+
+    /// The group of [`RuleId::SAME_CAUSE`] a rule belongs to, and its place there.
+    fn cause(self) -> Option<(usize, usize)> {
+        Self::SAME_CAUSE
+            .iter()
+            .enumerate()
+            .find_map(|(group, rules)| {
+                rules
+                    .iter()
+                    .position(|&r| r == self)
+                    .map(|place| (group, place))
+            })
+    }
 
     /// The severity a rule has when the configuration says nothing (`None`: off).
     pub fn default_level(self) -> Option<Severity> {
         (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
+    }
+
+    /// The default as users read it: `warning`, or `off (warning)` for an opt-in rule.
+    pub fn default_label(self) -> String {
+        match self.default_level() {
+            Some(severity) => severity.name().to_string(),
+            None => format!("off ({})", self.default_severity().name()),
+        }
     }
 }
 
@@ -230,14 +277,42 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// The diagnostics collected so far, leaving the sink empty for more.
+    /// The diagnostics collected so far, one per cause (see [`RuleId::SAME_CAUSE`]), leaving the
+    /// sink empty for more.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.diagnostics)
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
+        one_per_cause(&mut diagnostics);
+        diagnostics
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
+}
+
+/// Drops the findings that repeat, in another rule's words, the cause of a more specific finding
+/// on the same line about the same flag.
+fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
+    // (path, line, flag, group) -> the most specific place in the group reported there.
+    let mut best: HashMap<(&str, u32, &str, usize), usize> = HashMap::new();
+    for d in diagnostics.iter() {
+        if let (Some(span), Some(flag), Some((group, place))) = (d.span, &d.flag, d.rule.cause()) {
+            best.entry((&d.path, span.line, flag, group))
+                .and_modify(|p| *p = (*p).min(place))
+                .or_insert(place);
+        }
+    }
+    let keep: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| match (d.span, &d.flag, d.rule.cause()) {
+            (Some(span), Some(flag), Some((group, place))) => {
+                best[&(d.path.as_str(), span.line, flag.as_str(), group)] == place
+            }
+            _ => true,
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Runs every rule over the index (`unused-suppression` runs after, in `crate::suppress`).
@@ -274,22 +349,20 @@ pub fn run(index: &Index, sink: &mut Sink) {
 pub fn markdown_table() -> String {
     let mut table = String::from("| rule | default | finds |\n|---|---|---|\n");
     for rule in RuleId::ALL {
-        let default = match rule.default_level() {
-            Some(severity) => severity.name().to_string(),
-            None => format!("off ({})", rule.default_severity().name()),
-        };
         table.push_str(&format!(
-            "| `{}` | {default} | {} |\n",
+            "| `{}` | {} | {} |\n",
             rule.name(),
+            rule.default_label(),
             rule.doc().summary
         ));
     }
     table
 }
 
-/// The flag forks of production code: (file, fork index, fork). Forks in tests and migrations are
-/// not held to the cleanup shapes.
-fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, usize, &Fork)> {
+/// The flag forks of production code that test a known flag: (file, fork, the flag). Forks in
+/// tests and migrations are not held to the cleanup shapes, and a fork on keys only known at run
+/// time is about no flag anyone can act on.
+fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, &Fork, String)> {
     index
         .files
         .iter()
@@ -299,13 +372,12 @@ fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, usize, &Fork
                 .facts
                 .forks
                 .iter()
-                .enumerate()
-                .filter(move |(_, fork)| {
+                .filter(move |fork| {
                     fork.checks
                         .first()
                         .is_some_and(|&c| index.check_of(file, c).kind == RefKind::Check)
                 })
-                .map(move |(i, fork)| (file, i, fork))
+                .filter_map(move |fork| Some((file, fork, fork_flag(index, file, fork)?)))
         })
 }
 
@@ -320,13 +392,9 @@ fn fork_keys(index: &Index, file: FileId, fork: &Fork) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The flag of a fork when it tests exactly one known key.
+/// The first known key a fork tests.
 fn fork_flag(index: &Index, file: FileId, fork: &Fork) -> Option<String> {
-    let keys = fork_keys(index, file, fork);
-    match keys.as_slice() {
-        [Some(key)] => Some(key.clone()),
-        _ => None,
-    }
+    fork_keys(index, file, fork).into_iter().flatten().next()
 }
 
 /// A place in code that checks a flag or names its constant, outside definitions and migrations.
@@ -415,6 +483,56 @@ mod tests {
             }
             assert_eq!(RuleId::from_name(rule.name()), Some(*rule));
         }
+    }
+
+    fn diagnostic(rule: RuleId, line: u32, flag: Option<&str>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            message: String::new(),
+            help: None,
+            label: None,
+            path: "a.py".to_string(),
+            span: Some(Span {
+                line,
+                ..Span::default()
+            }),
+            flag: flag.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn one_finding_per_cause_on_a_line() {
+        let mut diagnostics = vec![
+            diagnostic(RuleId::NestedFork, 3, Some("a")),
+            diagnostic(RuleId::NegatedFork, 3, Some("a")),
+            // Another flag, another line, a rule outside the group, no flag: all kept.
+            diagnostic(RuleId::NestedFork, 3, Some("b")),
+            diagnostic(RuleId::CompoundFork, 4, Some("a")),
+            diagnostic(RuleId::LiteralFlagKey, 3, Some("a")),
+            diagnostic(RuleId::ChainedFork, 5, None),
+            diagnostic(RuleId::NestedFork, 5, None),
+            // Another group on the same line.
+            diagnostic(RuleId::FlagNotCreated, 3, Some("a")),
+            diagnostic(RuleId::UnusedFlag, 3, Some("a")),
+        ];
+        one_per_cause(&mut diagnostics);
+        let kept: Vec<(RuleId, u32)> = diagnostics
+            .iter()
+            .map(|d| (d.rule, d.span.unwrap().line))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                (RuleId::NegatedFork, 3),
+                (RuleId::NestedFork, 3),
+                (RuleId::CompoundFork, 4),
+                (RuleId::LiteralFlagKey, 3),
+                (RuleId::ChainedFork, 5),
+                (RuleId::NestedFork, 5),
+                (RuleId::UnusedFlag, 3),
+            ]
+        );
     }
 
     #[test]

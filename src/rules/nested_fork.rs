@@ -7,12 +7,15 @@ use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag fork is nested inside a branch of another flag's fork",
-    what_it_does: "Reports a flag fork (an `if`, `elif`/`else if` or ternary testing a flag) that \
-sits in the then- or else-branch of a fork on a different flag, in the same function. Reported at \
-the inner fork. Re-checking the same flag inside its own branch is not reported here.",
+    what_it_does: "Off by default. Reports a flag fork (an `if`, `elif`/`else if` or ternary \
+testing a flag) that sits in the then- or else-branch of a fork on a different flag, in the same \
+function. Reported at the inner fork. Re-checking the same flag inside its own branch is not \
+reported here.\n\n\
+Off by default because a sub-feature gated inside its parent feature (`if tour: .. if \
+advanced_topics: ..`) is the usual way to ship one, and removing either flag stays a local edit.",
     why_is_this_bad: "Two nested flags make four code paths, some of which no environment ever \
-runs. Removing either flag means untangling both, and the combination that ships is rarely the \
-one that was tested.",
+runs, and the combination that ships is rarely the one that was tested. Teams that keep their \
+flags independent can turn this on.",
     example: "if get_flag_for_user(user, NEW_CHECKOUT):\n    if get_flag_for_user(user, EXPRESS_PAY):  # nested-fork\n        ...",
     how_to_fix: "Finish (or remove) one flag first, or make the inner feature independent of the \
 outer one and fork on it at a separate place.",
@@ -22,7 +25,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
     if !sink.enabled(RuleId::NestedFork) {
         return;
     }
-    for (file, _, fork) in production_forks(index) {
+    for (file, fork, flag) in production_forks(index) {
         let Some(parent) = fork.parent else {
             continue;
         };
@@ -59,7 +62,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                 label: Some("nested flag fork".to_string()),
                 path: index.path(file).to_string(),
                 span: Some(fork.span),
-                flag: super::fork_flag(index, file, fork),
+                flag: Some(flag),
             },
         );
     }
