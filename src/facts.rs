@@ -264,6 +264,8 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// A Django migration module (`<app>/migrations/NNNN_name.py` with a `Migration` class).
     pub migration: Option<MigrationFacts>,
+    /// The Django app configurations of an `apps.py` module.
+    pub app_configs: Vec<AppConfigFacts>,
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
     /// fields).
     pub annotations: Vec<(u32, Vec<(String, String)>)>,
@@ -361,7 +363,25 @@ pub struct MigrationFacts {
     pub dependencies: Vec<(String, String, Span)>,
     /// `replaces` of a squashed migration: `(app_label, migration_name)` pairs.
     pub replaces: Vec<(String, String)>,
+    /// `run_before`: migrations that depend on this one, as `(app_label, migration_name)` pairs.
+    pub run_before: Vec<(String, String)>,
+    /// `dependencies`, `replaces` or `run_before` hold something other than literal pairs (and
+    /// `swappable_dependency(...)`): the migration's place in the graph is not fully known.
+    pub unread_dependencies: bool,
     pub run_python: Vec<RunPython>,
     /// Flag operations in source order.
     pub flag_ops: Vec<FlagOp>,
+}
+
+/// A class of a Django `apps.py` module based on `AppConfig` (or another `...Config` class).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppConfigFacts {
+    /// `name = "kitsune.messages"`: the app's module.
+    pub name: Option<String>,
+    /// `label = "kitsune_messages"`: the label migrations use (default: the last part of `name`).
+    pub label: Option<String>,
+    /// `label` or `name` is assigned something other than a string literal.
+    pub unread: bool,
+    /// `default = True` / `default = False`: whether Django picks this class for the app.
+    pub default: Option<bool>,
 }
