@@ -5,10 +5,10 @@
 //! order migrations apply. Only forward operations make history: a reverse function undoes its
 //! migration, it does not create or delete anything in the project's life.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::facts::{
-    AppConfigFacts, Direction, FlagAction, FlagOp, MigrationFacts, Span, WaffleKind,
+    AppConfigFacts, Direction, FlagAction, FlagOp, KeyExpr, MigrationFacts, Span, WaffleKind,
 };
 use crate::index::{CheckKey, FileId, FileRole, Index, RefKind};
 
@@ -145,6 +145,23 @@ pub struct Project {
     pub by_key: BTreeMap<String, Vec<usize>>,
     /// Values of missing constants that migrations use: (definitions file, symbol) to value.
     pub recovered: BTreeMap<(FileId, String), Recovered>,
+    /// Keys of created rows that a source file other than a migration spells as a string: code
+    /// that may read the row where no check shows it (`Flag.objects.get(name="x")`, a constant
+    /// of a module that is not a definitions file). Filled by [`spelled_in_code`] when asked.
+    pub spelled: BTreeSet<String>,
+    /// Forward deletions whose key is not known and not named by a constant
+    /// (`name__startswith=...`, `.all().delete()`, a computed name, a removed constant whose value
+    /// is lost): they may delete any row of their model (with a prefix).
+    pub blind_deletions: Vec<BlindDeletion>,
+}
+
+/// A forward deletion whose key is not known.
+#[derive(Clone, Debug)]
+pub struct BlindDeletion {
+    pub migration: MigrationId,
+    pub kind: WaffleKind,
+    /// `name__startswith="<prefix>"`: only names with this prefix.
+    pub prefix: Option<String>,
 }
 
 /// Where a dependency `(label, name)` leads.
@@ -496,14 +513,27 @@ impl Project {
                 continue;
             }
             let key = match &resolved.key {
-                CheckKey::Key { key, .. } => key.clone(),
-                CheckKey::MissingSymbol { symbol, file } => {
-                    match self.recovered.get(&(*file, symbol.clone())) {
-                        Some(found) => index.files[*file].key_transform.apply(found.value()),
-                        None => continue,
-                    }
+                CheckKey::Key { key, .. } => Some(key.clone()),
+                CheckKey::MissingSymbol { symbol, file } => self
+                    .recovered
+                    .get(&(*file, symbol.clone()))
+                    .map(|found| index.files[*file].key_transform.apply(found.value())),
+                CheckKey::Dynamic(_) => None,
+            };
+            let Some(key) = key else {
+                // A constant the index does not know still names one row, and its value is
+                // spelled where the constant is defined; a pattern or a computed name may delete
+                // any row.
+                let named = matches!(op.key, KeyExpr::Path(_))
+                    && !matches!(resolved.key, CheckKey::MissingSymbol { .. });
+                if op.action == FlagAction::Delete && !named {
+                    self.blind_deletions.push(BlindDeletion {
+                        migration,
+                        kind: op.kind,
+                        prefix: op.prefix.clone(),
+                    });
                 }
-                CheckKey::Dynamic(_) => continue,
+                continue;
             };
             self.by_key
                 .entry(key.clone())
@@ -550,10 +580,11 @@ impl Project {
         false
     }
 
-    /// The deletion that leaves the key deleted: one no later creation (a migration depending on
-    /// it) undoes. The last such in path order.
-    pub fn final_deletion(&self, key: &str) -> Option<&Event> {
-        let events: Vec<&Event> = self.events_of(key).collect();
+    /// The deletion that leaves the key's row of `kind` deleted: one that no creation of the same
+    /// kind undoes, in a later migration (one depending on it) or in the same one. The last such
+    /// in path order.
+    pub fn final_deletion(&self, key: &str, kind: WaffleKind) -> Option<&Event> {
+        let events: Vec<&Event> = self.events_of(key).filter(|e| e.kind == kind).collect();
         let mut creations: Vec<MigrationId> = events
             .iter()
             .filter(|c| c.action == FlagAction::Create)
@@ -567,8 +598,51 @@ impl Project {
             .rev()
             .filter(|d| d.action == FlagAction::Delete)
             .filter(|d| checked.insert(d.migration))
-            .find(|d| !creations.iter().any(|&c| self.is_ancestor(d.migration, c)))
+            .find(|d| {
+                !creations
+                    .iter()
+                    .any(|&c| c == d.migration || self.is_ancestor(d.migration, c))
+            })
             .copied()
+    }
+
+    /// Each kind of row that migrations create or delete under the key, with the deletion that
+    /// leaves it deleted (`None`: the row is still there).
+    pub fn rows(&self, key: &str) -> BTreeMap<WaffleKind, Option<&Event>> {
+        let kinds: BTreeSet<WaffleKind> = self.events_of(key).map(|e| e.kind).collect();
+        kinds
+            .into_iter()
+            .map(|kind| (kind, self.final_deletion(key, kind)))
+            .collect()
+    }
+
+    /// Whether a deletion whose key is not known may remove the row of `kind` that `created`
+    /// made: one that does not run before it.
+    pub fn may_be_deleted_blindly(&self, created: &Event) -> bool {
+        self.blind_deletions.iter().any(|blind| {
+            blind.kind == created.kind
+                && blind
+                    .prefix
+                    .as_ref()
+                    .is_none_or(|prefix| created.key.starts_with(prefix.as_str()))
+                && blind.migration != created.migration
+                && !self.is_ancestor(blind.migration, created.migration)
+        })
+    }
+
+    /// The keys of rows that some migration creates.
+    pub fn created_keys(&self) -> BTreeSet<&str> {
+        self.events
+            .iter()
+            .filter(|e| e.action == FlagAction::Create)
+            .map(|e| e.key.as_str())
+            .collect()
+    }
+
+    /// Whether migrations delete every kind of row of the key they touch, for good.
+    pub fn is_deleted(&self, key: &str) -> bool {
+        let rows = self.rows(key);
+        !rows.is_empty() && rows.values().all(Option::is_some)
     }
 
     /// The migration's `class Migration` name, where diagnostics about the whole migration point.
@@ -609,6 +683,31 @@ pub fn migration_path(rel: &str) -> Option<(&str, &str)> {
     }
     let app_dir = dirs.strip_suffix("/migrations")?;
     (!app_dir.is_empty()).then_some((app_dir, name))
+}
+
+/// The keys among `keys` that one of `texts` spells as a quoted string (`"x"`, `'x'`, `` `x` ``).
+pub fn spelled_in_code<'k>(
+    texts: impl Iterator<Item = Vec<u8>>,
+    keys: impl Iterator<Item = &'k str>,
+) -> BTreeSet<String> {
+    let keys: Vec<&str> = keys.collect();
+    let patterns: Vec<String> = keys
+        .iter()
+        .flat_map(|key| ['"', '\'', '`'].map(|quote| format!("{quote}{key}{quote}")))
+        .collect();
+    let Ok(matcher) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return BTreeSet::new();
+    };
+    let mut found = BTreeSet::new();
+    for text in texts {
+        for hit in matcher.find_overlapping_iter(&text) {
+            found.insert(keys[hit.pattern().as_usize() / 3].to_string());
+        }
+        if found.len() == keys.len() {
+            break;
+        }
+    }
+    found
 }
 
 /// Whether a path is a Django `apps.py` module, where app configurations live.
@@ -742,6 +841,7 @@ mod tests {
             key_span: Span::default(),
             direction: Direction::Forward,
             run_python: Some(0),
+            prefix: None,
             initial: Vec::new(),
         }
     }
@@ -1055,8 +1155,10 @@ mod tests {
                 vec![op(FlagAction::Create, "a")],
             ),
         ]);
-        assert!(project.final_deletion("a").is_none());
-        let deletion = project.final_deletion("b").unwrap();
+        assert!(project.final_deletion("a", WaffleKind::Flag).is_none());
+        assert!(!project.is_deleted("a"));
+        assert!(project.is_deleted("b"));
+        let deletion = project.final_deletion("b", WaffleKind::Flag).unwrap();
         assert_eq!(
             project.migration_name(deletion.migration),
             "users.0002_drop"

@@ -281,11 +281,27 @@ pub enum WaffleKind {
 }
 
 impl WaffleKind {
+    pub const ALL: [WaffleKind; 3] = [WaffleKind::Flag, WaffleKind::Switch, WaffleKind::Sample];
+
     pub fn name(self) -> &'static str {
         match self {
             WaffleKind::Flag => "flag",
             WaffleKind::Switch => "switch",
             WaffleKind::Sample => "sample",
+        }
+    }
+
+    /// The kind a check's `kind = "..."` names, when it is one of waffle's.
+    pub fn from_name(name: &str) -> Option<WaffleKind> {
+        WaffleKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The waffle model class of the kind.
+    pub fn model(self) -> &'static str {
+        match self {
+            WaffleKind::Flag => "Flag",
+            WaffleKind::Switch => "Switch",
+            WaffleKind::Sample => "Sample",
         }
     }
 }
@@ -347,6 +363,9 @@ pub struct FlagOp {
     /// The `RunPython` (index into [`MigrationFacts::run_python`]) whose function runs the
     /// operation; `None` for custom operations in `operations` and unreferenced functions.
     pub run_python: Option<usize>,
+    /// A deletion by `name__startswith="<literal>"`: the prefix of the names it deletes (its key
+    /// is dynamic).
+    pub prefix: Option<String>,
     /// Literal fields of a creation: keyword arguments and `defaults={...}` entries other than
     /// `name` (`everyone` = `True`/`False`/`None`, `percent` = `50`, `active` = `True`, ...), in
     /// source order, values as written.

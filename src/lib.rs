@@ -27,7 +27,7 @@ pub mod text;
 pub mod walk;
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -261,6 +261,25 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         recovered: django::recover_values(&index, &root),
     };
     index.django = django::Project::build(&index, sources);
+    if config.severity(RuleId::OrphanedFlag).is_some() {
+        // Each key as the backend spells it, and as the frontend does.
+        let created: BTreeSet<String> = index
+            .django
+            .created_keys()
+            .into_iter()
+            .flat_map(|key| [key.to_string(), config.frontend_key.to_frontend(key)])
+            .collect();
+        if !created.is_empty() {
+            let code = walked
+                .files
+                .iter()
+                .zip(&roles)
+                .filter(|(_, role)| **role != FileRole::Migration)
+                .filter_map(|(file, _)| std::fs::read(&file.path).ok());
+            index.django.spelled =
+                django::spelled_in_code(code, created.iter().map(String::as_str));
+        }
+    }
     index.today = options.today;
     if options.date_checks || config.severity(RuleId::StaleFlag).is_some() {
         index.ages = lifecycle::ages(&root, &index, options.today, options.date_checks);

@@ -456,6 +456,8 @@ enum Selector<'a> {
     Elements(Elements<'a>),
     /// A `name` lookup that cannot be read, and the expression to point at.
     Unreadable(String, Node<'a>),
+    /// `name__startswith=<literal>`: the prefix, and the literal.
+    Prefix(String, Node<'a>),
 }
 
 impl Selector<'_> {
@@ -464,7 +466,7 @@ impl Selector<'_> {
     fn rank(&self) -> u8 {
         match self {
             Selector::Unnamed(_) => 0,
-            Selector::Unreadable(..) => 1,
+            Selector::Unreadable(..) | Selector::Prefix(..) => 1,
             Selector::Key(..) | Selector::Elements(_) => 2,
         }
     }
@@ -1086,6 +1088,12 @@ impl<'a> Walker<'a> {
                             || Selector::Unreadable("a non-literal `name__in`".into(), value),
                             Selector::Elements,
                         ),
+                        "name__startswith" => match plain_string(value, self.source) {
+                            Some(prefix) => Selector::Prefix(prefix, value),
+                            None => {
+                                Selector::Unreadable("a `name__startswith` lookup".into(), value)
+                            }
+                        },
                         lookup if lookup.starts_with("name__") => {
                             Selector::Unreadable(format!("a `{lookup}` lookup"), value)
                         }
@@ -1195,14 +1203,24 @@ impl<'a> Walker<'a> {
 
     /// Records a deletion of the rows a selector names (one per key).
     fn deletion(&mut self, call: Node<'a>, kind: WaffleKind, selector: Selector<'a>, ctx: Ctx) {
+        let mut prefix = None;
         let keys = match selector {
             Selector::Key(node, ctx) => self.keys_of(node, ctx),
             Selector::Elements(elements) => self.element_keys(elements),
             Selector::Unreadable(reason, node) => vec![(KeyExpr::Dynamic(reason), self.span(node))],
+            Selector::Prefix(value, node) => {
+                prefix = Some(value);
+                let reason = "a `name__startswith` lookup".to_string();
+                vec![(KeyExpr::Dynamic(reason), self.span(node))]
+            }
             Selector::Unnamed(reason) => vec![(KeyExpr::Dynamic(reason.into()), self.span(call))],
         };
         let timing = Timing::of(ctx.region);
+        let first = self.ops.len();
         self.record(call, (FlagAction::Delete, kind), keys, Vec::new(), timing);
+        for raw in &mut self.ops[first..] {
+            raw.op.prefix.clone_from(&prefix);
+        }
     }
 
     /// A configured custom operation (`CreateFlag("k", everyone=True)`) in `operations`.
@@ -1317,6 +1335,7 @@ impl<'a> Walker<'a> {
                 key_span,
                 direction: Direction::Unreferenced,
                 run_python: None,
+                prefix: None,
                 initial: initial.clone(),
             };
             self.ops.push(RawOp { op, timing });
@@ -1795,12 +1814,9 @@ fn unpack(node: Node, position: usize) -> Option<Node> {
 
 /// The waffle model a class name from `waffle.models` is.
 fn model_named(name: &str) -> Option<WaffleKind> {
-    match name {
-        "Flag" => Some(WaffleKind::Flag),
-        "Switch" => Some(WaffleKind::Switch),
-        "Sample" => Some(WaffleKind::Sample),
-        _ => None,
-    }
+    WaffleKind::ALL
+        .into_iter()
+        .find(|kind| kind.model() == name)
 }
 
 /// The value of a plain string literal (or implicit concatenation of them).
@@ -2233,6 +2249,8 @@ def create(apps, schema_editor, NAMES=()):
             ]
         );
         assert_eq!(text(&source, facts.flag_ops[0].key_span), "\"exp_\"");
+        assert_eq!(facts.flag_ops[0].prefix.as_deref(), Some("exp_"));
+        assert!(facts.flag_ops[1..].iter().all(|op| op.prefix.is_none()));
         assert_eq!(
             text(&source, facts.flag_ops[1].key_span),
             "Flag.objects.all().delete()"
