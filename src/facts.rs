@@ -291,6 +291,15 @@ impl WaffleKind {
         }
     }
 
+    /// The name of several rows of the kind.
+    pub fn plural(self) -> &'static str {
+        match self {
+            WaffleKind::Flag => "flags",
+            WaffleKind::Switch => "switches",
+            WaffleKind::Sample => "samples",
+        }
+    }
+
     /// The kind a check's `kind = "..."` names, when it is one of waffle's.
     pub fn from_name(name: &str) -> Option<WaffleKind> {
         WaffleKind::ALL.into_iter().find(|kind| kind.name() == name)
