@@ -32,9 +32,9 @@ pub struct App {
     /// Modules of its `migrations/` package that were not read (too large, unreadable, no
     /// `Migration` class found), by name: they exist, but their place in the graph is unknown.
     pub unread: Vec<String>,
-    /// The graph is known for certain: the label is not in doubt, and every module of the app
-    /// was read with all its dependencies. Graph errors are reported only then.
-    pub certain: bool,
+    /// Why the app's graph is not known for certain (`None`: it is: the label is not in doubt,
+    /// and every module was read with all its dependencies). Graph errors are reported only then.
+    pub doubt: Option<Doubt>,
     /// Names that a squash of the app replaces and whose modules are gone, to the squash.
     squashed: BTreeMap<String, MigrationId>,
 }
@@ -49,9 +49,38 @@ impl App {
             leaves: Vec::new(),
             marker: None,
             unread: Vec::new(),
-            certain: true,
+            doubt: None,
             squashed: BTreeMap::new(),
         }
+    }
+}
+
+/// Why an app's graph is not known for certain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Doubt {
+    /// Its migrations depend on each other under a label that `apps.py` does not give it, or its
+    /// `apps.py` label cannot be read.
+    Label,
+    /// A module of its `migrations/` package was not read.
+    UnreadModule,
+    /// A migration's `dependencies`, `replaces` or `run_before` are not all literal pairs.
+    UnreadDependencies,
+}
+
+impl Doubt {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Doubt::Label => "its migrations use a label its apps.py does not give it",
+            Doubt::UnreadModule => "a migration module was not read",
+            Doubt::UnreadDependencies => "dependencies that are not literal pairs",
+        }
+    }
+}
+
+impl App {
+    /// Whether the app's graph is known for certain.
+    pub fn certain(&self) -> bool {
+        self.doubt.is_none()
     }
 }
 
@@ -288,7 +317,7 @@ impl Project {
         }
         for (app, (label, certain)) in self.apps.iter_mut().zip(labels) {
             app.label = label;
-            app.certain = certain;
+            app.doubt = (!certain).then_some(Doubt::Label);
         }
     }
 
@@ -314,7 +343,7 @@ impl Project {
             for (label, name, span) in &facts.dependencies {
                 match self.target(&dir, label, name, true) {
                     Target::Found(parent) => self.add_parent(id, parent, *span),
-                    Target::Missing(target) if self.apps[target].certain && !is_special(name) => {
+                    Target::Missing(target) if self.apps[target].certain() && !is_special(name) => {
                         self.migrations[id].missing_parents.push((
                             label.clone(),
                             name.clone(),
@@ -333,11 +362,15 @@ impl Project {
         }
         // The graph of an app is known when every module was read with all its dependencies.
         for (id, facts) in modules.iter().enumerate() {
-            let app = self.migrations[id].app;
-            self.apps[app].certain &= !facts.unread_dependencies;
+            let app = &mut self.apps[self.migrations[id].app];
+            if facts.unread_dependencies {
+                app.doubt = app.doubt.or(Some(Doubt::UnreadDependencies));
+            }
         }
         for app in &mut self.apps {
-            app.certain &= app.unread.is_empty();
+            if !app.unread.is_empty() {
+                app.doubt = app.doubt.or(Some(Doubt::UnreadModule));
+            }
         }
     }
 
@@ -956,14 +989,17 @@ mod tests {
         ]);
         let messages = app_named(&project, "messages");
         assert_eq!(messages.label, "site_messages");
-        assert!(messages.certain);
+        assert!(messages.certain());
         assert_eq!(names(&project, &messages.leaves), ["site_messages.0002_b"]);
         let legacy = app_named(&project, "legacy");
-        assert_eq!((legacy.label.as_str(), legacy.certain), ("legacy", false));
+        assert_eq!(
+            (legacy.label.as_str(), legacy.doubt),
+            ("legacy", Some(Doubt::Label))
+        );
         assert_eq!(names(&project, &legacy.leaves), ["legacy.0002_b"]);
         let fulfillment = app_named(&project, "fulfillment");
         assert_eq!(
-            (fulfillment.label.as_str(), fulfillment.certain),
+            (fulfillment.label.as_str(), fulfillment.certain()),
             ("fulfillment", true)
         );
     }
@@ -1090,7 +1126,7 @@ mod tests {
         );
         let shop = app_named(&project, "shop");
         assert_eq!(shop.unread, ["0002_big"]);
-        assert!(!shop.certain);
+        assert_eq!(shop.doubt, Some(Doubt::UnreadModule));
         let orders = &project.migrations[app_named(&project, "orders").migrations[0]];
         assert!(orders.missing_parents.is_empty() && orders.parents.is_empty());
     }

@@ -194,3 +194,16 @@ fn flag_not_created_reports_only_where_migrations_create_the_flags() {
     // Migrations create the flags: the one left out is an oversight.
     assert_eq!(not_created(&flags, &["a", "b", "c", "d"]), ["e"]);
 }
+
+#[test]
+fn flags_say_which_app_graphs_are_not_checked() {
+    let output = common::flaglint(&["flags"], &fixture_dir(RuleId::MigrationConflict));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let apps: Vec<&str> = text.lines().filter(|l| l.starts_with("app ")).collect();
+    assert!(apps.contains(
+        &"app legacy (backend/legacy): 3 migrations read, leaves 0002_a, 0003_b; graph not checked: dependencies that are not literal pairs"
+    ));
+    assert!(apps.contains(
+        &"app site_messages (backend/messages): 4 migrations read, leaves 0003_add_read_at, 0003_remove_to_group"
+    ));
+}

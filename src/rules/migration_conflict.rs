@@ -38,7 +38,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     for app in &project.apps {
-        if app.certain {
+        if app.certain() {
             check_app(index, project, app, sink);
         }
         check_missing(index, project, app, sink);
