@@ -718,12 +718,11 @@ pub fn migration_path(rel: &str) -> Option<(&str, &str)> {
     (!app_dir.is_empty()).then_some((app_dir, name))
 }
 
-/// The keys among `keys` that one of `texts` spells as a quoted string (`"x"`, `'x'`, `` `x` ``).
-pub fn spelled_in_code<'k>(
-    texts: impl Iterator<Item = Vec<u8>>,
-    keys: impl Iterator<Item = &'k str>,
-) -> BTreeSet<String> {
-    let keys: Vec<&str> = keys.collect();
+/// The keys among `keys` that one of the files at `paths` spells as a quoted string (`"x"`, `'x'`,
+/// `` `x` ``). Files are read in parallel (on the current rayon pool); unreadable ones are skipped.
+pub fn spelled_in_code(paths: &[&std::path::Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
+    use rayon::prelude::*;
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let patterns: Vec<String> = keys
         .iter()
         .flat_map(|key| ['"', '\'', '`'].map(|quote| format!("{quote}{key}{quote}")))
@@ -731,16 +730,19 @@ pub fn spelled_in_code<'k>(
     let Ok(matcher) = aho_corasick::AhoCorasick::new(&patterns) else {
         return BTreeSet::new();
     };
-    let mut found = BTreeSet::new();
-    for text in texts {
-        for hit in matcher.find_overlapping_iter(&text) {
-            found.insert(keys[hit.pattern().as_usize() / 3].to_string());
-        }
-        if found.len() == keys.len() {
-            break;
-        }
-    }
-    found
+    paths
+        .par_iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .map(|text| {
+            matcher
+                .find_overlapping_iter(&text)
+                .map(|hit| keys[hit.pattern().as_usize() / 3].to_string())
+                .collect::<BTreeSet<String>>()
+        })
+        .reduce(BTreeSet::new, |mut all, found| {
+            all.extend(found);
+            all
+        })
 }
 
 /// Whether a path is a Django `apps.py` module, where app configurations live.
@@ -1129,6 +1131,38 @@ mod tests {
         assert_eq!(shop.doubt, Some(Doubt::UnreadModule));
         let orders = &project.migrations[app_named(&project, "orders").migrations[0]];
         assert!(orders.missing_parents.is_empty() && orders.parents.is_empty());
+    }
+
+    #[test]
+    fn keys_spelled_as_strings_in_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "a.py",
+                "ROLLOUT = \"proactive_rollout\"\nname = 'sandbox'\n",
+            ),
+            ("b.ts", "const k = `dark_mode`; // new_nav\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let paths: Vec<std::path::PathBuf> =
+            files.iter().map(|(n, _)| dir.path().join(n)).collect();
+        let paths: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+        let keys: BTreeSet<String> = [
+            "proactive_rollout",
+            "sandbox",
+            "dark_mode",
+            "new_nav",
+            "proactive",
+        ]
+        .map(str::to_string)
+        .into();
+        let found = spelled_in_code(&paths, &keys);
+        assert_eq!(
+            found.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["dark_mode", "proactive_rollout", "sandbox"]
+        );
     }
 
     #[test]

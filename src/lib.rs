@@ -270,14 +270,14 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             .flat_map(|key| [key.to_string(), config.frontend_key.to_frontend(key)])
             .collect();
         if !created.is_empty() {
-            let code = walked
+            let code: Vec<&Path> = walked
                 .files
                 .iter()
                 .zip(&roles)
                 .filter(|(_, role)| **role != FileRole::Migration)
-                .filter_map(|(file, _)| std::fs::read(&file.path).ok());
-            index.django.spelled =
-                django::spelled_in_code(code, created.iter().map(String::as_str));
+                .map(|(file, _)| file.path.as_path())
+                .collect();
+            index.django.spelled = pool.install(|| django::spelled_in_code(&code, &created));
         }
     }
     index.today = options.today;
