@@ -961,6 +961,13 @@ mod tests {
         project.apps.iter().find(|a| a.dir == dir).unwrap()
     }
 
+    /// The first migration of the app in `dir`, and the names of its parents.
+    fn first_of<'p>(project: &'p Project, dir: &str) -> (&'p Migration, Vec<String>) {
+        let migration = &project.migrations[app_named(project, dir).migrations[0]];
+        let parents: Vec<MigrationId> = migration.parents.iter().map(|p| p.0).collect();
+        (migration, names(project, &parents))
+    }
+
     #[test]
     fn labels_come_from_apps_py_as_the_apps_own_migrations_confirm() {
         let (_, project) = project(vec![
@@ -1064,9 +1071,8 @@ mod tests {
         ]);
         let products = app_named(&project, "products");
         assert_eq!(names(&project, &products.leaves), ["products.0004_d"]);
-        let reviews = &project.migrations[app_named(&project, "reviews").migrations[0]];
-        let parents: Vec<MigrationId> = reviews.parents.iter().map(|p| p.0).collect();
-        assert_eq!(names(&project, &parents), ["products.0001_squashed_0003_c"]);
+        let (reviews, parents) = first_of(&project, "reviews");
+        assert_eq!(parents, ["products.0001_squashed_0003_c"]);
         assert_eq!(reviews.missing_parents.len(), 1);
         assert_eq!(reviews.missing_parents[0].1, "0009_never");
     }
@@ -1097,12 +1103,8 @@ mod tests {
         ]);
         let notes = app_named(&project, "notes");
         assert_eq!(names(&project, &notes.leaves), ["notes.0002_index"]);
-        let reviews = &project.migrations[app_named(&project, "reviews").migrations[0]];
-        let parents: Vec<MigrationId> = reviews.parents.iter().map(|p| p.0).collect();
-        assert_eq!(
-            names(&project, &parents),
-            ["notes.0001_initial", "notes.0002_index"]
-        );
+        let (reviews, parents) = first_of(&project, "reviews");
+        assert_eq!(parents, ["notes.0001_initial", "notes.0002_index"]);
         assert!(reviews.missing_parents.is_empty());
     }
 
@@ -1129,8 +1131,8 @@ mod tests {
         let shop = app_named(&project, "shop");
         assert_eq!(shop.unread, ["0002_big"]);
         assert_eq!(shop.doubt, Some(Doubt::UnreadModule));
-        let orders = &project.migrations[app_named(&project, "orders").migrations[0]];
-        assert!(orders.missing_parents.is_empty() && orders.parents.is_empty());
+        let (orders, parents) = first_of(&project, "orders");
+        assert!(orders.missing_parents.is_empty() && parents.is_empty());
     }
 
     #[test]

@@ -1837,12 +1837,16 @@ mod tests {
 
     type Op = (FlagAction, WaffleKind, KeyExpr, Direction, Option<usize>);
 
-    fn facts_with(source: &str, creates: &[&str], deletes: &[&str]) -> Option<MigrationFacts> {
+    fn parse(source: &str) -> tree_sitter::Tree {
         let mut parser = tree_sitter::Parser::new();
         parser
             .set_language(&tree_sitter_python::LANGUAGE.into())
             .unwrap();
-        let tree = parser.parse(source, None).unwrap();
+        parser.parse(source, None).unwrap()
+    }
+
+    fn facts_with(source: &str, creates: &[&str], deletes: &[&str]) -> Option<MigrationFacts> {
+        let tree = parse(source);
         let lines = LineIndex::new(source);
         let create_operations: Vec<String> = creates.iter().map(|s| s.to_string()).collect();
         let delete_operations: Vec<String> = deletes.iter().map(|s| s.to_string()).collect();
@@ -3176,12 +3180,7 @@ class ComputedConfig(AppConfig):
 class NotAConfig:
     label = "nothing"
 "#;
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .unwrap();
-        let tree = parser.parse(source, None).unwrap();
-        let configs = app_configs(tree.root_node(), source);
+        let configs = app_configs(parse(source).root_node(), source);
         let config = |name: Option<&str>, label: Option<&str>, unread, default| AppConfigFacts {
             name: name.map(str::to_string),
             label: label.map(str::to_string),
