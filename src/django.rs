@@ -5,9 +5,11 @@
 //! order migrations apply. Only forward operations make history: a reverse function undoes its
 //! migration, it does not create or delete anything in the project's life.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::facts::{Direction, FlagAction, FlagOp, MigrationFacts, Span, WaffleKind};
+use crate::facts::{
+    AppConfigFacts, Direction, FlagAction, FlagOp, KeyExpr, MigrationFacts, Span, WaffleKind,
+};
 use crate::index::{CheckKey, FileId, FileRole, Index, RefKind};
 
 pub type AppId = usize;
@@ -16,7 +18,8 @@ pub type MigrationId = usize;
 /// A Django app: a directory with a `migrations/` package.
 #[derive(Clone, Debug)]
 pub struct App {
-    /// The app label Django uses by default: the directory's name.
+    /// The app label migrations use: from `apps.py` (`label`, else the last part of `name`) or
+    /// the app's own migrations, else the directory's name.
     pub label: String,
     /// The app's directory, relative to the scanned root.
     pub dir: String,
@@ -26,6 +29,59 @@ pub struct App {
     pub leaves: Vec<MigrationId>,
     /// A `latest_migrations/<label>` file, where the project keeps one.
     pub marker: Option<Marker>,
+    /// Modules of its `migrations/` package that were not read (too large, unreadable, no
+    /// `Migration` class found), by name: they exist, but their place in the graph is unknown.
+    pub unread: Vec<String>,
+    /// Why the app's graph is not known for certain (`None`: it is: the label is not in doubt,
+    /// and every module was read with all its dependencies). Graph errors are reported only then.
+    pub doubt: Option<Doubt>,
+    /// Names that a squash of the app replaces and whose modules are gone, to the squash.
+    squashed: BTreeMap<String, MigrationId>,
+}
+
+impl App {
+    /// An app with no migrations yet.
+    fn new(label: &str, dir: &str) -> App {
+        App {
+            label: label.to_string(),
+            dir: dir.to_string(),
+            migrations: Vec::new(),
+            leaves: Vec::new(),
+            marker: None,
+            unread: Vec::new(),
+            doubt: None,
+            squashed: BTreeMap::new(),
+        }
+    }
+}
+
+/// Why an app's graph is not known for certain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Doubt {
+    /// Its migrations depend on each other under a label that `apps.py` does not give it, or its
+    /// `apps.py` label cannot be read.
+    Label,
+    /// A module of its `migrations/` package was not read.
+    UnreadModule,
+    /// A migration's `dependencies`, `replaces` or `run_before` are not all literal pairs.
+    UnreadDependencies,
+}
+
+impl Doubt {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Doubt::Label => "its migrations use a label its apps.py does not give it",
+            Doubt::UnreadModule => "a migration module was not read",
+            Doubt::UnreadDependencies => "dependencies that are not literal pairs",
+        }
+    }
+}
+
+impl App {
+    /// Whether the app's graph is known for certain.
+    pub fn certain(&self) -> bool {
+        self.doubt.is_none()
+    }
 }
 
 /// A file naming an app's newest migration, so that two branches adding one conflict in review.
@@ -45,10 +101,11 @@ pub struct Migration {
     pub app: AppId,
     /// The module name: `0072_auto_20220817_1744`.
     pub name: String,
-    /// Migrations of scanned apps it depends on (a squashed-away one stands for its squash),
-    /// with the span of the dependency.
+    /// Migrations of scanned apps it depends on (a squashed-away one stands for its squash; a
+    /// `run_before` of another migration counts too), with the span of the dependency.
     pub parents: Vec<(MigrationId, Span)>,
-    /// Dependencies on migrations of scanned apps that do not exist: (app, name, span).
+    /// Dependencies that certainly do not exist: on an app of the scan whose label and modules
+    /// are known, a name that no module has and no squash replaces: (app, name, span).
     pub missing_parents: Vec<(String, String, Span)>,
     /// The squash migration that replaces this one.
     pub replaced_by: Option<MigrationId>,
@@ -91,6 +148,19 @@ impl Recovered {
     }
 }
 
+/// What the graph is built from besides the index.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// Every migration was read (`[django] migrations = true`): the graph is complete.
+    pub complete: bool,
+    /// `latest_migrations/<label>` files with their text.
+    pub markers: Vec<(String, String)>,
+    /// The path of every migration module the walk found, read or not.
+    pub modules: Vec<String>,
+    /// The values of missing constants, so that operations spelled through them still have a key.
+    pub recovered: BTreeMap<(FileId, String), Recovered>,
+}
+
 /// Apps, migrations and flag history of the scanned tree.
 #[derive(Clone, Debug, Default)]
 pub struct Project {
@@ -104,26 +174,46 @@ pub struct Project {
     pub by_key: BTreeMap<String, Vec<usize>>,
     /// Values of missing constants that migrations use: (definitions file, symbol) to value.
     pub recovered: BTreeMap<(FileId, String), Recovered>,
+    /// Keys of created rows that a source file other than a migration spells as a string: code
+    /// that may read the row where no check shows it (`Flag.objects.get(name="x")`, a constant
+    /// of a module that is not a definitions file). Filled by [`spelled_in_code`] when asked.
+    pub spelled: BTreeSet<String>,
+    /// Forward deletions whose key is not known and not named by a constant
+    /// (`name__startswith=...`, `.all().delete()`, a computed name, a removed constant whose value
+    /// is lost): they may delete any row of their model (with a prefix).
+    pub blind_deletions: Vec<BlindDeletion>,
+}
+
+/// A forward deletion whose key is not known.
+#[derive(Clone, Debug)]
+pub struct BlindDeletion {
+    pub migration: MigrationId,
+    pub kind: WaffleKind,
+    /// `name__startswith="<prefix>"`: only names with this prefix.
+    pub prefix: Option<String>,
+}
+
+/// Where a dependency `(label, name)` leads.
+enum Target {
+    Found(MigrationId),
+    /// A module of a scanned app that was not read.
+    Unread,
+    /// No app of the scan has the label: a third-party or Django app.
+    External,
+    /// The nearest app with the label has no such migration.
+    Missing(AppId),
 }
 
 impl Project {
     /// Builds the graph and history from the indexed migration modules.
-    ///
-    /// `markers` are `latest_migrations/<label>` files with their text; `recovered` holds the
-    /// values of missing constants, so that operations spelled through them still have a key.
-    pub fn build(
-        index: &Index,
-        complete: bool,
-        markers: &[(String, String)],
-        recovered: BTreeMap<(FileId, String), Recovered>,
-    ) -> Project {
+    pub fn build(index: &Index, sources: Sources) -> Project {
         let mut project = Project {
-            complete,
-            recovered,
+            complete: sources.complete,
+            recovered: sources.recovered,
             ..Project::default()
         };
         let mut app_ids: BTreeMap<&str, AppId> = BTreeMap::new();
-        let mut modules: Vec<(FileId, &MigrationFacts)> = Vec::new();
+        let mut modules: Vec<&MigrationFacts> = Vec::new();
         for (file_id, file) in index.files.iter().enumerate() {
             let (Some(facts), FileRole::Migration) = (&file.facts.migration, file.role) else {
                 continue;
@@ -132,13 +222,8 @@ impl Project {
                 continue;
             };
             let app = *app_ids.entry(dir).or_insert_with(|| {
-                project.apps.push(App {
-                    label: dir.rsplit('/').next().unwrap_or(dir).to_string(),
-                    dir: dir.to_string(),
-                    migrations: Vec::new(),
-                    leaves: Vec::new(),
-                    marker: None,
-                });
+                let label = dir.rsplit('/').next().unwrap_or(dir);
+                project.apps.push(App::new(label, dir));
                 project.apps.len() - 1
             });
             project.apps[app].migrations.push(project.migrations.len());
@@ -150,74 +235,231 @@ impl Project {
                 missing_parents: Vec::new(),
                 replaced_by: None,
             });
-            modules.push((file_id, facts));
+            modules.push(facts);
         }
-        project.link(&modules);
-        project.find_leaves();
-        for (path, text) in markers {
-            let Some((_, label)) = path.rsplit_once("latest_migrations/") else {
-                continue;
-            };
-            let names = text
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(".py")
-                .to_string();
-            let dir = path.trim_end_matches(&format!("latest_migrations/{label}"));
-            if let Some(app) = project.app_by_label(label, dir) {
-                let start = text
-                    .find(names.as_str())
-                    .filter(|_| !names.is_empty())
-                    .unwrap_or(0);
-                let span = crate::facts::LineIndex::new(text).span(start, start + names.len());
-                project.apps[app].marker = Some(Marker {
-                    path: path.clone(),
-                    names,
-                    span,
-                });
+        for (dir, name) in sources.modules.iter().filter_map(|m| migration_path(m)) {
+            if let Some(&app) = app_ids.get(dir) {
+                if project.find_in(app, name).is_none() {
+                    project.apps[app].unread.push(name.to_string());
+                }
             }
         }
+        project.label_apps(index, &modules);
+        project.link(&modules);
+        project.find_leaves();
+        project.link_first_and_latest(&modules);
+        project.read_markers(&sources.markers);
         project.collect_events(index);
         project
     }
 
-    /// Resolves dependencies and squashes between the migrations read.
-    fn link(&mut self, modules: &[(FileId, &MigrationFacts)]) {
-        for (id, (_, facts)) in modules.iter().enumerate() {
-            let app = self.migrations[id].app;
+    /// Gives each app its label and says whether the label is certain.
+    ///
+    /// `apps.py` decides as Django does; the app's own migrations confirm it, since each depends
+    /// on its predecessor by label. When they name another label (an `apps.py` that the project
+    /// does not use), that one is taken, and the app's graph is not certain.
+    fn label_apps(&mut self, index: &Index, modules: &[&MigrationFacts]) {
+        let configs: HashMap<&str, &[AppConfigFacts]> = index
+            .files
+            .iter()
+            .filter(|f| is_app_module(&f.rel))
+            .map(|f| {
+                let dir = f.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+                (dir, f.facts.app_configs.as_slice())
+            })
+            .collect();
+        // Names of each directory's modules, to tell an app's own migrations from another app's.
+        let names: Vec<HashSet<&str>> = self
+            .apps
+            .iter()
+            .map(|app| {
+                app.migrations
+                    .iter()
+                    .map(|&m| self.migrations[m].name.as_str())
+                    .chain(app.unread.iter().map(String::as_str))
+                    .collect()
+            })
+            .collect();
+        let mut labels = Vec::with_capacity(self.apps.len());
+        for (id, app) in self.apps.iter().enumerate() {
+            // Labels that the app's migrations use for migrations of the app's own directory,
+            // with the distinct names they reach.
+            let mut evidence: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+            for &m in &app.migrations {
+                let own = self.migrations[m].name.as_str();
+                for (label, name, _) in &modules[m].dependencies {
+                    if name == own {
+                        // `("waffle", "0001_initial")` from `0001_initial`: never its own app.
+                        continue;
+                    }
+                    let elsewhere = self.apps.iter().enumerate().any(|(other, o)| {
+                        other != id && o.label == *label && names[other].contains(name.as_str())
+                    });
+                    if names[id].contains(name.as_str()) && !elsewhere {
+                        evidence.entry(label).or_default().insert(name);
+                    }
+                }
+            }
+            let best = evidence.values().map(HashSet::len).max().unwrap_or(0);
+            let mut leaders = evidence.iter().filter(|(_, n)| n.len() == best);
+            let inferred = match (leaders.next(), leaders.next()) {
+                (Some((label, _)), None) => Some(label.to_string()),
+                _ => None,
+            };
+            let declared = declared_label(&app.label, configs.get(app.dir.as_str()).copied());
+            labels.push(match declared {
+                Some(label) if evidence.is_empty() || evidence.contains_key(label.as_str()) => {
+                    (label, true)
+                }
+                Some(label) => (inferred.unwrap_or(label), false),
+                None => (inferred.unwrap_or_else(|| app.label.clone()), false),
+            });
+        }
+        for (app, (label, certain)) in self.apps.iter_mut().zip(labels) {
+            app.label = label;
+            app.doubt = (!certain).then_some(Doubt::Label);
+        }
+    }
+
+    /// Resolves squashes, dependencies and `run_before` between the migrations read.
+    fn link(&mut self, modules: &[&MigrationFacts]) {
+        for (id, facts) in modules.iter().enumerate() {
+            let dir = self.apps[self.migrations[id].app].dir.clone();
             for (label, name) in &facts.replaces {
-                if let Some(replaced) = self.find(app, label, name) {
-                    if replaced != id {
+                match self.target(&dir, label, name, false) {
+                    Target::Found(replaced) if replaced != id => {
                         self.migrations[replaced].replaced_by = Some(id);
                     }
+                    Target::Missing(app) => {
+                        self.apps[app].squashed.insert(name.clone(), id);
+                    }
+                    _ => {}
                 }
             }
         }
-        for (id, (_, facts)) in modules.iter().enumerate() {
+        for (id, facts) in modules.iter().enumerate() {
             let app = self.migrations[id].app;
-            let mut parents: Vec<(MigrationId, Span)> = Vec::new();
-            let mut missing = Vec::new();
+            let dir = self.apps[app].dir.clone();
             for (label, name, span) in &facts.dependencies {
-                if name == "__first__" || name == "__latest__" {
-                    continue;
+                match self.target(&dir, label, name, true) {
+                    Target::Found(parent) => self.add_parent(id, parent, *span),
+                    Target::Missing(target) if self.apps[target].certain() && !is_special(name) => {
+                        self.migrations[id].missing_parents.push((
+                            label.clone(),
+                            name.clone(),
+                            *span,
+                        ));
+                    }
+                    _ => {}
                 }
-                let Some(target_app) = self.app_by_label(label, &self.apps[app].dir.clone()) else {
+            }
+            for (label, name) in &facts.run_before {
+                if let Target::Found(child) = self.target(&dir, label, name, true) {
+                    let span = modules[child].class_span;
+                    self.add_parent(child, id, span);
+                }
+            }
+        }
+        // The graph of an app is known when every module was read with all its dependencies.
+        for (id, facts) in modules.iter().enumerate() {
+            let app = &mut self.apps[self.migrations[id].app];
+            if facts.unread_dependencies {
+                app.doubt = app.doubt.or(Some(Doubt::UnreadDependencies));
+            }
+        }
+        for app in &mut self.apps {
+            if !app.unread.is_empty() {
+                app.doubt = app.doubt.or(Some(Doubt::UnreadModule));
+            }
+        }
+    }
+
+    /// A cross-app dependency on `__first__` (the app's first root) or `__latest__` (its first
+    /// leaf), as Django resolves them; on the app itself, Django ignores them.
+    fn link_first_and_latest(&mut self, modules: &[&MigrationFacts]) {
+        for (id, facts) in modules.iter().enumerate() {
+            let app = self.migrations[id].app;
+            for (label, name, span) in &facts.dependencies {
+                let Some(target) = self.app_by_label(label, &self.apps[app].dir) else {
                     continue;
                 };
-                match self.find_in(target_app, name) {
-                    Some(parent) => {
-                        let parent = self.migrations[parent].replaced_by.unwrap_or(parent);
-                        if parent != id && !parents.iter().any(|(p, _)| *p == parent) {
-                            parents.push((parent, *span));
-                        }
-                    }
-                    None => missing.push((label.clone(), name.clone(), *span)),
+                let candidates: Vec<MigrationId> = match name.as_str() {
+                    _ if target == app => continue,
+                    "__first__" => self.apps[target]
+                        .migrations
+                        .iter()
+                        .copied()
+                        .filter(|&m| {
+                            self.migrations[m].replaced_by.is_none()
+                                && !self.migrations[m]
+                                    .parents
+                                    .iter()
+                                    .any(|(p, _)| self.migrations[*p].app == target)
+                        })
+                        .collect(),
+                    "__latest__" => self.apps[target].leaves.clone(),
+                    _ => continue,
+                };
+                if let Some(&parent) = candidates.iter().min_by_key(|&&m| &self.migrations[m].name)
+                {
+                    self.add_parent(id, parent, *span);
                 }
             }
-            self.migrations[id].parents = parents;
-            self.migrations[id].missing_parents = missing;
         }
+    }
+
+    /// Records that `child` applies after `parent` (once).
+    fn add_parent(&mut self, child: MigrationId, parent: MigrationId, span: Span) {
+        let parents = &mut self.migrations[child].parents;
+        if parent != child && !parents.iter().any(|(p, _)| *p == parent) {
+            parents.push((parent, span));
+        }
+    }
+
+    /// Where `(label, name)` leads from an app in `near_dir`: the nearest app with the label that
+    /// has the migration, and with `squashed`, the squash standing for a replaced one.
+    fn target(&self, near_dir: &str, label: &str, name: &str, squashed: bool) -> Target {
+        let mut apps: Vec<AppId> = (0..self.apps.len())
+            .filter(|&a| self.apps[a].label == label)
+            .collect();
+        apps.sort_by_key(|&a| {
+            (
+                std::cmp::Reverse(common_prefix(&self.apps[a].dir, near_dir)),
+                a,
+            )
+        });
+        let Some(&nearest) = apps.first() else {
+            return Target::External;
+        };
+        for &app in &apps {
+            if let Some(found) = self.find_in(app, name) {
+                return Target::Found(if squashed {
+                    self.squash_of(found)
+                } else {
+                    found
+                });
+            }
+            if let Some(&squash) = self.apps[app].squashed.get(name).filter(|_| squashed) {
+                return Target::Found(self.squash_of(squash));
+            }
+            if self.apps[app].unread.iter().any(|n| n == name) {
+                return Target::Unread;
+            }
+        }
+        Target::Missing(nearest)
+    }
+
+    /// The migration that stands for `migration`: itself, or the squash replacing it (and the
+    /// squash replacing that one).
+    fn squash_of(&self, migration: MigrationId) -> MigrationId {
+        let mut current = migration;
+        for _ in 0..self.migrations.len() {
+            match self.migrations[current].replaced_by {
+                Some(squash) if squash != migration => current = squash,
+                _ => break,
+            }
+        }
+        current
     }
 
     fn find_leaves(&mut self) {
@@ -239,6 +481,34 @@ impl Project {
         }
     }
 
+    /// Attaches each `latest_migrations/<label>` file to its app.
+    fn read_markers(&mut self, markers: &[(String, String)]) {
+        for (path, text) in markers {
+            let Some((_, label)) = path.rsplit_once("latest_migrations/") else {
+                continue;
+            };
+            let names = text
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".py")
+                .to_string();
+            let dir = path.trim_end_matches(&format!("latest_migrations/{label}"));
+            if let Some(app) = self.app_by_label(label, dir) {
+                let start = text
+                    .find(names.as_str())
+                    .filter(|_| !names.is_empty())
+                    .unwrap_or(0);
+                let span = crate::facts::LineIndex::new(text).span(start, start + names.len());
+                self.apps[app].marker = Some(Marker {
+                    path: path.clone(),
+                    names,
+                    span,
+                });
+            }
+        }
+    }
+
     /// The app a dependency names from an app in `near_dir`: by label, the nearest directory first
     /// (several Django projects may live in one repository).
     fn app_by_label(&self, label: &str, near_dir: &str) -> Option<AppId> {
@@ -248,11 +518,6 @@ impl Project {
             .filter(|(_, app)| app.label == label)
             .max_by_key(|(id, app)| (common_prefix(&app.dir, near_dir), std::cmp::Reverse(*id)))
             .map(|(id, _)| id)
-    }
-
-    fn find(&self, from_app: AppId, label: &str, name: &str) -> Option<MigrationId> {
-        let app = self.app_by_label(label, &self.apps[from_app].dir)?;
-        self.find_in(app, name)
     }
 
     fn find_in(&self, app: AppId, name: &str) -> Option<MigrationId> {
@@ -281,14 +546,27 @@ impl Project {
                 continue;
             }
             let key = match &resolved.key {
-                CheckKey::Key { key, .. } => key.clone(),
-                CheckKey::MissingSymbol { symbol, file } => {
-                    match self.recovered.get(&(*file, symbol.clone())) {
-                        Some(found) => index.files[*file].key_transform.apply(found.value()),
-                        None => continue,
-                    }
+                CheckKey::Key { key, .. } => Some(key.clone()),
+                CheckKey::MissingSymbol { symbol, file } => self
+                    .recovered
+                    .get(&(*file, symbol.clone()))
+                    .map(|found| index.files[*file].key_transform.apply(found.value())),
+                CheckKey::Parameter(_) | CheckKey::Dynamic(_) => None,
+            };
+            let Some(key) = key else {
+                // A constant the index does not know still names one row, and its value is
+                // spelled where the constant is defined; a pattern or a computed name may delete
+                // any row.
+                let named = matches!(op.key, KeyExpr::Path(_))
+                    && !matches!(resolved.key, CheckKey::MissingSymbol { .. });
+                if op.action == FlagAction::Delete && !named {
+                    self.blind_deletions.push(BlindDeletion {
+                        migration,
+                        kind: op.kind,
+                        prefix: op.prefix.clone(),
+                    });
                 }
-                CheckKey::Parameter(_) | CheckKey::Dynamic(_) => continue,
+                continue;
             };
             self.by_key
                 .entry(key.clone())
@@ -335,10 +613,11 @@ impl Project {
         false
     }
 
-    /// The deletion that leaves the key deleted: one no later creation (a migration depending on
-    /// it) undoes. The last such in path order.
-    pub fn final_deletion(&self, key: &str) -> Option<&Event> {
-        let events: Vec<&Event> = self.events_of(key).collect();
+    /// The deletion that leaves the key's row of `kind` deleted: one that no creation of the same
+    /// kind undoes, in a later migration (one depending on it) or in the same one. The last such
+    /// in path order.
+    pub fn final_deletion(&self, key: &str, kind: WaffleKind) -> Option<&Event> {
+        let events: Vec<&Event> = self.events_of(key).filter(|e| e.kind == kind).collect();
         let mut creations: Vec<MigrationId> = events
             .iter()
             .filter(|c| c.action == FlagAction::Create)
@@ -352,8 +631,51 @@ impl Project {
             .rev()
             .filter(|d| d.action == FlagAction::Delete)
             .filter(|d| checked.insert(d.migration))
-            .find(|d| !creations.iter().any(|&c| self.is_ancestor(d.migration, c)))
+            .find(|d| {
+                !creations
+                    .iter()
+                    .any(|&c| c == d.migration || self.is_ancestor(d.migration, c))
+            })
             .copied()
+    }
+
+    /// Each kind of row that migrations create or delete under the key, with the deletion that
+    /// leaves it deleted (`None`: the row is still there).
+    pub fn rows(&self, key: &str) -> BTreeMap<WaffleKind, Option<&Event>> {
+        let kinds: BTreeSet<WaffleKind> = self.events_of(key).map(|e| e.kind).collect();
+        kinds
+            .into_iter()
+            .map(|kind| (kind, self.final_deletion(key, kind)))
+            .collect()
+    }
+
+    /// Whether a deletion whose key is not known may remove the row of `kind` that `created`
+    /// made: one that does not run before it.
+    pub fn may_be_deleted_blindly(&self, created: &Event) -> bool {
+        self.blind_deletions.iter().any(|blind| {
+            blind.kind == created.kind
+                && blind
+                    .prefix
+                    .as_ref()
+                    .is_none_or(|prefix| created.key.starts_with(prefix.as_str()))
+                && blind.migration != created.migration
+                && !self.is_ancestor(blind.migration, created.migration)
+        })
+    }
+
+    /// The keys of rows that some migration creates.
+    pub fn created_keys(&self) -> BTreeSet<&str> {
+        self.events
+            .iter()
+            .filter(|e| e.action == FlagAction::Create)
+            .map(|e| e.key.as_str())
+            .collect()
+    }
+
+    /// Whether migrations delete every kind of row of the key they touch, for good.
+    pub fn is_deleted(&self, key: &str) -> bool {
+        let rows = self.rows(key);
+        !rows.is_empty() && rows.values().all(Option::is_some)
     }
 
     /// The migration's `class Migration` name, where diagnostics about the whole migration point.
@@ -383,16 +705,84 @@ pub fn flag_op(index: &Index, file: FileId, op: usize) -> Option<&FlagOp> {
     index.files[file].facts.migration.as_ref()?.flag_ops.get(op)
 }
 
-/// The app directory and migration name of a migration module path, `None` for `__init__.py` and
-/// files outside a `migrations/` package.
+/// The app directory and migration name of a migration module path, `None` for modules Django
+/// does not load as migrations (`__init__.py`, `_helpers.py`, `~draft.py`) and files outside a
+/// `migrations/` package.
 pub fn migration_path(rel: &str) -> Option<(&str, &str)> {
     let (dirs, file) = rel.rsplit_once('/')?;
     let name = file.strip_suffix(".py")?;
-    if name == "__init__" {
+    if name.starts_with(['_', '~']) {
         return None;
     }
     let app_dir = dirs.strip_suffix("/migrations")?;
     (!app_dir.is_empty()).then_some((app_dir, name))
+}
+
+/// The keys among `keys` that one of the files at `paths` spells as a quoted string (`"x"`, `'x'`,
+/// `` `x` ``). Files are read in parallel (on the current rayon pool); unreadable ones are skipped.
+pub fn spelled_in_code(paths: &[&std::path::Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
+    use rayon::prelude::*;
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let patterns: Vec<String> = keys
+        .iter()
+        .flat_map(|key| ['"', '\'', '`'].map(|quote| format!("{quote}{key}{quote}")))
+        .collect();
+    let Ok(matcher) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return BTreeSet::new();
+    };
+    paths
+        .par_iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .map(|text| {
+            matcher
+                .find_overlapping_iter(&text)
+                .map(|hit| keys[hit.pattern().as_usize() / 3].to_string())
+                .collect::<BTreeSet<String>>()
+        })
+        .reduce(BTreeSet::new, |mut all, found| {
+            all.extend(found);
+            all
+        })
+}
+
+/// Whether a path is a Django `apps.py` module, where app configurations live.
+pub fn is_app_module(rel: &str) -> bool {
+    rel == "apps.py" || rel.ends_with("/apps.py")
+}
+
+/// The label Django gives the app of `apps.py` (Django 3.2 and later): the label, or the last part
+/// of the name, of its only configuration class, or of the one marked `default = True`; without
+/// one, `dir_label`. `None` when that class's label cannot be read.
+fn declared_label(dir_label: &str, configs: Option<&[AppConfigFacts]>) -> Option<String> {
+    let configs = configs.unwrap_or_default();
+    let candidates: Vec<&AppConfigFacts> = configs
+        .iter()
+        .filter(|c| c.default != Some(false))
+        .collect();
+    let chosen = match candidates.as_slice() {
+        [only] => Some(*only),
+        _ => {
+            let mut marked = candidates.iter().filter(|c| c.default == Some(true));
+            match (marked.next(), marked.next()) {
+                (Some(config), None) => Some(*config),
+                _ => None,
+            }
+        }
+    };
+    let Some(config) = chosen else {
+        return Some(dir_label.to_string());
+    };
+    match (&config.label, &config.name) {
+        (Some(label), _) => Some(label.clone()),
+        _ if config.unread => None,
+        (None, Some(name)) => Some(name.rsplit('.').next().unwrap_or(name).to_string()),
+        (None, None) => Some(dir_label.to_string()),
+    }
+}
+
+/// `__first__` and `__latest__`, which name no module.
+fn is_special(name: &str) -> bool {
+    name == "__first__" || name == "__latest__"
 }
 
 /// A Django settings module, which `django.conf.settings` reads: `settings.py`, or a module of a
@@ -493,6 +883,7 @@ mod tests {
             key_span: Span::default(),
             direction: Direction::Forward,
             run_python: Some(0),
+            prefix: None,
             initial: Vec::new(),
         }
     }
@@ -535,12 +926,252 @@ mod tests {
 
     fn project(files: Vec<IndexedFile>) -> (Index, Project) {
         let index = Index::build(files, &Layout::default(), &[]);
-        let project = Project::build(&index, true, &[], BTreeMap::new());
+        let project = Project::build(
+            &index,
+            Sources {
+                complete: true,
+                ..Sources::default()
+            },
+        );
         (index, project)
     }
 
     fn names(project: &Project, ids: &[MigrationId]) -> Vec<String> {
         ids.iter().map(|&m| project.migration_name(m)).collect()
+    }
+
+    /// An `apps.py` of `dir` declaring these configurations.
+    fn apps_module(dir: &str, configs: Vec<AppConfigFacts>) -> IndexedFile {
+        IndexedFile {
+            rel: format!("{dir}/apps.py"),
+            language: Language::Python,
+            role: FileRole::Production,
+            facts: FileFacts {
+                app_configs: configs,
+                ..FileFacts::default()
+            },
+            suppressions: Vec::new(),
+            key_transform: KeyTransform::None,
+        }
+    }
+
+    fn config(name: &str, label: Option<&str>, default: Option<bool>) -> AppConfigFacts {
+        AppConfigFacts {
+            name: Some(name.to_string()),
+            label: label.map(str::to_string),
+            unread: false,
+            default,
+        }
+    }
+
+    fn app_named<'p>(project: &'p Project, dir: &str) -> &'p App {
+        project.apps.iter().find(|a| a.dir == dir).unwrap()
+    }
+
+    /// The first migration of the app in `dir`, and the names of its parents.
+    fn first_of<'p>(project: &'p Project, dir: &str) -> (&'p Migration, Vec<String>) {
+        let migration = &project.migrations[app_named(project, dir).migrations[0]];
+        let parents: Vec<MigrationId> = migration.parents.iter().map(|p| p.0).collect();
+        (migration, names(project, &parents))
+    }
+
+    #[test]
+    fn labels_come_from_apps_py_as_the_apps_own_migrations_confirm() {
+        let (_, project) = project(vec![
+            apps_module(
+                "messages",
+                vec![config("site.messages", Some("site_messages"), None)],
+            ),
+            module("messages", "0001_initial", &[], &[], vec![]),
+            module(
+                "messages",
+                "0002_b",
+                &["site_messages.0001_initial", "auth.0012_x"],
+                &[],
+                vec![],
+            ),
+            // apps.py says `other`, the migrations say `legacy`: Django < 3.2 ignores apps.py.
+            apps_module("legacy", vec![config("site.legacy", Some("other"), None)]),
+            module("legacy", "0001_initial", &[], &[], vec![]),
+            module("legacy", "0002_b", &["legacy.0001_initial"], &[], vec![]),
+            // The first migration of an app depends on another app's first migration.
+            module(
+                "fulfillment",
+                "0001_initial",
+                &["waffle.0001_initial"],
+                &[],
+                vec![],
+            ),
+        ]);
+        let messages = app_named(&project, "messages");
+        assert_eq!(messages.label, "site_messages");
+        assert!(messages.certain());
+        assert_eq!(names(&project, &messages.leaves), ["site_messages.0002_b"]);
+        let legacy = app_named(&project, "legacy");
+        assert_eq!(
+            (legacy.label.as_str(), legacy.doubt),
+            ("legacy", Some(Doubt::Label))
+        );
+        assert_eq!(names(&project, &legacy.leaves), ["legacy.0002_b"]);
+        let fulfillment = app_named(&project, "fulfillment");
+        assert_eq!(
+            (fulfillment.label.as_str(), fulfillment.certain()),
+            ("fulfillment", true)
+        );
+    }
+
+    #[test]
+    fn django_picks_the_only_or_the_default_configuration() {
+        let one = [config("a.b.shop", None, None)];
+        assert_eq!(declared_label("dir", Some(&one)).as_deref(), Some("shop"));
+        let two = [
+            config("a.shop", Some("shop"), None),
+            config("a.shop", Some("shop_admin"), Some(true)),
+        ];
+        assert_eq!(
+            declared_label("dir", Some(&two)).as_deref(),
+            Some("shop_admin")
+        );
+        let undecided = [
+            config("a.shop", Some("one"), None),
+            config("a.shop", Some("two"), None),
+        ];
+        assert_eq!(
+            declared_label("dir", Some(&undecided)).as_deref(),
+            Some("dir")
+        );
+        let off = [
+            config("a.shop", Some("one"), Some(false)),
+            config("a.shop", Some("two"), None),
+        ];
+        assert_eq!(declared_label("dir", Some(&off)).as_deref(), Some("two"));
+        let computed = [AppConfigFacts {
+            unread: true,
+            ..AppConfigFacts::default()
+        }];
+        assert_eq!(declared_label("dir", Some(&computed)), None);
+        assert_eq!(declared_label("dir", None).as_deref(), Some("dir"));
+    }
+
+    #[test]
+    fn a_squash_stands_for_replaced_migrations_that_are_gone() {
+        let (_, project) = project(vec![
+            module(
+                "products",
+                "0001_squashed_0003_c",
+                &[],
+                &[
+                    "products.0001_initial",
+                    "products.0002_b",
+                    "products.0003_c",
+                ],
+                vec![],
+            ),
+            module("products", "0004_d", &["products.0003_c"], &[], vec![]),
+            module(
+                "reviews",
+                "0001_initial",
+                &["products.0002_b", "products.0009_never"],
+                &[],
+                vec![],
+            ),
+        ]);
+        let products = app_named(&project, "products");
+        assert_eq!(names(&project, &products.leaves), ["products.0004_d"]);
+        let (reviews, parents) = first_of(&project, "reviews");
+        assert_eq!(parents, ["products.0001_squashed_0003_c"]);
+        assert_eq!(reviews.missing_parents.len(), 1);
+        assert_eq!(reviews.missing_parents[0].1, "0009_never");
+    }
+
+    #[test]
+    fn run_before_first_and_latest_order_migrations() {
+        let mut backfill = module(
+            "notes",
+            "0002_backfill",
+            &["notes.0001_initial"],
+            &[],
+            vec![],
+        );
+        if let Some(m) = backfill.facts.migration.as_mut() {
+            m.run_before = vec![("notes".to_string(), "0002_index".to_string())];
+        }
+        let (_, project) = project(vec![
+            module("notes", "0001_initial", &[], &[], vec![]),
+            backfill,
+            module("notes", "0002_index", &["notes.0001_initial"], &[], vec![]),
+            module(
+                "reviews",
+                "0001_initial",
+                &["notes.__first__", "notes.__latest__", "reviews.__first__"],
+                &[],
+                vec![],
+            ),
+        ]);
+        let notes = app_named(&project, "notes");
+        assert_eq!(names(&project, &notes.leaves), ["notes.0002_index"]);
+        let (reviews, parents) = first_of(&project, "reviews");
+        assert_eq!(parents, ["notes.0001_initial", "notes.0002_index"]);
+        assert!(reviews.missing_parents.is_empty());
+    }
+
+    #[test]
+    fn unread_modules_exist_but_make_the_graph_uncertain() {
+        let files = vec![
+            module("shop", "0001_initial", &[], &[], vec![]),
+            module("orders", "0001_initial", &["shop.0002_big"], &[], vec![]),
+        ];
+        let index = Index::build(files, &Layout::default(), &[]);
+        let project = Project::build(
+            &index,
+            Sources {
+                complete: true,
+                modules: vec![
+                    "shop/migrations/0001_initial.py".to_string(),
+                    "shop/migrations/0002_big.py".to_string(),
+                    "shop/migrations/_helpers.py".to_string(),
+                    "orders/migrations/0001_initial.py".to_string(),
+                ],
+                ..Sources::default()
+            },
+        );
+        let shop = app_named(&project, "shop");
+        assert_eq!(shop.unread, ["0002_big"]);
+        assert_eq!(shop.doubt, Some(Doubt::UnreadModule));
+        let (orders, parents) = first_of(&project, "orders");
+        assert!(orders.missing_parents.is_empty() && parents.is_empty());
+    }
+
+    #[test]
+    fn keys_spelled_as_strings_in_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "a.py",
+                "ROLLOUT = \"proactive_rollout\"\nname = 'sandbox'\n",
+            ),
+            ("b.ts", "const k = `dark_mode`; // new_nav\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let paths: Vec<std::path::PathBuf> =
+            files.iter().map(|(n, _)| dir.path().join(n)).collect();
+        let paths: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+        let keys: BTreeSet<String> = [
+            "proactive_rollout",
+            "sandbox",
+            "dark_mode",
+            "new_nav",
+            "proactive",
+        ]
+        .map(str::to_string)
+        .into();
+        let found = spelled_in_code(&paths, &keys);
+        assert_eq!(
+            found.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["dark_mode", "proactive_rollout", "sandbox"]
+        );
     }
 
     #[test]
@@ -623,8 +1254,10 @@ mod tests {
                 vec![op(FlagAction::Create, "a")],
             ),
         ]);
-        assert!(project.final_deletion("a").is_none());
-        let deletion = project.final_deletion("b").unwrap();
+        assert!(project.final_deletion("a", WaffleKind::Flag).is_none());
+        assert!(!project.is_deleted("a"));
+        assert!(project.is_deleted("b"));
+        let deletion = project.final_deletion("b", WaffleKind::Flag).unwrap();
         assert_eq!(
             project.migration_name(deletion.migration),
             "users.0002_drop"
@@ -656,6 +1289,7 @@ mod tests {
             Some(("backend/users", "0072_auto"))
         );
         assert_eq!(migration_path("users/migrations/__init__.py"), None);
+        assert_eq!(migration_path("users/migrations/_helpers.py"), None);
         assert_eq!(migration_path("users/migrations/sub/0001.py"), None);
         assert_eq!(migration_path("migrations/0001.py"), None);
         assert_eq!(migration_path("users/models.py"), None);
@@ -663,18 +1297,11 @@ mod tests {
 
     #[test]
     fn nearest_app_wins_a_shared_label() {
-        let app = |label: &str, dir: &str| App {
-            label: label.to_string(),
-            dir: dir.to_string(),
-            migrations: Vec::new(),
-            leaves: Vec::new(),
-            marker: None,
-        };
         let project = Project {
             apps: vec![
-                app("users", "one/users"),
-                app("users", "two/users"),
-                app("billing", "two/billing"),
+                App::new("users", "one/users"),
+                App::new("users", "two/users"),
+                App::new("billing", "two/billing"),
             ],
             ..Project::default()
         };

@@ -294,6 +294,8 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// A Django migration module (`<app>/migrations/NNNN_name.py` with a `Migration` class).
     pub migration: Option<MigrationFacts>,
+    /// The Django app configurations of an `apps.py` module.
+    pub app_configs: Vec<AppConfigFacts>,
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
     /// fields).
     pub annotations: Vec<(u32, Vec<(String, String)>)>,
@@ -309,11 +311,36 @@ pub enum WaffleKind {
 }
 
 impl WaffleKind {
+    pub const ALL: [WaffleKind; 3] = [WaffleKind::Flag, WaffleKind::Switch, WaffleKind::Sample];
+
     pub fn name(self) -> &'static str {
         match self {
             WaffleKind::Flag => "flag",
             WaffleKind::Switch => "switch",
             WaffleKind::Sample => "sample",
+        }
+    }
+
+    /// The name of several rows of the kind.
+    pub fn plural(self) -> &'static str {
+        match self {
+            WaffleKind::Flag => "flags",
+            WaffleKind::Switch => "switches",
+            WaffleKind::Sample => "samples",
+        }
+    }
+
+    /// The kind a check's `kind = "..."` names, when it is one of waffle's.
+    pub fn from_name(name: &str) -> Option<WaffleKind> {
+        WaffleKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The waffle model class of the kind.
+    pub fn model(self) -> &'static str {
+        match self {
+            WaffleKind::Flag => "Flag",
+            WaffleKind::Switch => "Switch",
+            WaffleKind::Sample => "Sample",
         }
     }
 }
@@ -375,6 +402,9 @@ pub struct FlagOp {
     /// The `RunPython` (index into [`MigrationFacts::run_python`]) whose function runs the
     /// operation; `None` for custom operations in `operations` and unreferenced functions.
     pub run_python: Option<usize>,
+    /// A deletion by `name__startswith="<literal>"`: the prefix of the names it deletes (its key
+    /// is dynamic).
+    pub prefix: Option<String>,
     /// Literal fields of a creation: keyword arguments and `defaults={...}` entries other than
     /// `name` (`everyone` = `True`/`False`/`None`, `percent` = `50`, `active` = `True`, ...), in
     /// source order, values as written.
@@ -391,7 +421,25 @@ pub struct MigrationFacts {
     pub dependencies: Vec<(String, String, Span)>,
     /// `replaces` of a squashed migration: `(app_label, migration_name)` pairs.
     pub replaces: Vec<(String, String)>,
+    /// `run_before`: migrations that depend on this one, as `(app_label, migration_name)` pairs.
+    pub run_before: Vec<(String, String)>,
+    /// `dependencies`, `replaces` or `run_before` hold something other than literal pairs (and
+    /// `swappable_dependency(...)`): the migration's place in the graph is not fully known.
+    pub unread_dependencies: bool,
     pub run_python: Vec<RunPython>,
     /// Flag operations in source order.
     pub flag_ops: Vec<FlagOp>,
+}
+
+/// A class of a Django `apps.py` module based on `AppConfig` (or another `...Config` class).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppConfigFacts {
+    /// `name = "kitsune.messages"`: the app's module.
+    pub name: Option<String>,
+    /// `label = "kitsune_messages"`: the label migrations use (default: the last part of `name`).
+    pub label: Option<String>,
+    /// `label` or `name` is assigned something other than a string literal.
+    pub unread: bool,
+    /// `default = True` / `default = False`: whether Django picks this class for the app.
+    pub default: Option<bool>,
 }

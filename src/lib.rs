@@ -27,7 +27,7 @@ pub mod text;
 pub mod walk;
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -244,9 +244,42 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
     let layout = Layout::discover(&root, &rels);
     let mut index = Index::build(indexed, &layout, config.checks.specs());
-    let markers = read_markers(&walked.markers, &mut notes);
-    let recovered = django::recover_values(&index, &root);
-    index.django = django::Project::build(&index, config.django.full(), &markers, recovered);
+    let sources = django::Sources {
+        complete: config.django.full(),
+        markers: read_markers(&walked.markers, &mut notes),
+        modules: rels
+            .iter()
+            .copied()
+            .chain(walked.too_large.iter().map(String::as_str))
+            .filter(|rel| {
+                lang::detect(Path::new(rel)).is_some_and(|(_, language)| {
+                    role_from_path(rel, language) == FileRole::Migration
+                })
+            })
+            .map(|rel| rel.to_string())
+            .collect(),
+        recovered: django::recover_values(&index, &root),
+    };
+    index.django = django::Project::build(&index, sources);
+    if config.severity(RuleId::OrphanedFlag).is_some() {
+        // Each key as the backend spells it, and as the frontend does.
+        let created: BTreeSet<String> = index
+            .django
+            .created_keys()
+            .into_iter()
+            .flat_map(|key| [key.to_string(), config.frontend_key.to_frontend(key)])
+            .collect();
+        if !created.is_empty() {
+            let code: Vec<&Path> = walked
+                .files
+                .iter()
+                .zip(&roles)
+                .filter(|(_, role)| **role != FileRole::Migration)
+                .map(|(file, _)| file.path.as_path())
+                .collect();
+            index.django.spelled = pool.install(|| django::spelled_in_code(&code, &created));
+        }
+    }
     index.today = options.today;
     if options.date_checks || config.severity(RuleId::StaleFlag).is_some() {
         index.ages = lifecycle::ages(&root, &index, options.today, options.date_checks);
@@ -460,6 +493,9 @@ impl Prefilter {
     }
 
     fn may_hold_facts(&self, file: &SourceFile, role: FileRole, bytes: &[u8]) -> bool {
+        if self.migrations.is_some() && django::is_app_module(&file.rel) {
+            return true;
+        }
         if role == FileRole::Migration {
             match &self.migrations {
                 Some(MigrationFilter::All) => return true,
@@ -577,7 +613,9 @@ fn process_with(
         checks: &context.config.checks,
         interesting,
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
-        migration: context.migrations.filter(|_| role == FileRole::Migration),
+        migration: context
+            .migrations
+            .filter(|_| role == FileRole::Migration || django::is_app_module(&file.rel)),
     };
     // Everything that reads the text, comments included, runs inside the containment.
     let work = || {

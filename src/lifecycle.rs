@@ -394,7 +394,7 @@ fn assess_flag(
     }
     let events: Vec<_> = index.django.events_of(key).collect();
     let created = events.iter().any(|e| e.action == FlagAction::Create);
-    let deleted = index.django.final_deletion(key).is_some();
+    let deleted = index.django.is_deleted(key);
     if definitions.is_empty() && checks.is_empty() && (!created || deleted) {
         // Test-only keys, or rows already deleted: nothing to report.
         return None;
@@ -736,12 +736,8 @@ fn step_two(index: &Index, a: &Assessment, events: &[&crate::django::Event]) -> 
     let project = &index.django;
     let creation = events.iter().find(|e| e.action == FlagAction::Create);
     let migration = match creation {
-        Some(created) if project.final_deletion(&a.key).is_none() => {
-            let model = match created.kind {
-                WaffleKind::Flag => "Flag",
-                WaffleKind::Switch => "Switch",
-                WaffleKind::Sample => "Sample",
-            };
+        Some(created) if !project.is_deleted(&a.key) => {
+            let model = created.kind.model();
             let state: Vec<String> = created
                 .initial
                 .iter()

@@ -174,3 +174,77 @@ fn readme_rule_table_matches_the_rule_table() {
         "README.md's rule table is out of date; replace it with:\n\n{table}"
     );
 }
+
+/// A waffle project whose migrations create the flags in `created` of the checked `flags`.
+fn waffle_project(flags: &[&str], created: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: String| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "flaglint.toml",
+        "packs = [\"django-waffle\"]\n\n[django]\nmigrations = true\n\n[[definitions]]\nside = \"backend\"\npath = \"flags.py\"\n".to_string(),
+    );
+    write(
+        "flags.py",
+        flags
+            .iter()
+            .map(|f| format!("{} = \"{f}\"\n", f.to_uppercase()))
+            .collect(),
+    );
+    write(
+        "shop/views.py",
+        format!(
+            "from waffle import flag_is_active\n\nimport flags\n\n\ndef view(request):\n    return [{}]\n",
+            flags
+                .iter()
+                .map(|f| format!("flag_is_active(request, flags.{})", f.to_uppercase()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    write("shop/migrations/__init__.py", String::new());
+    write(
+        "shop/migrations/0001_initial.py",
+        format!(
+            "from django.db import migrations\n\n\ndef create(apps, schema_editor):\n    Flag = apps.get_model(\"waffle\", \"Flag\")\n    for name in {created:?}:\n        Flag.objects.create(name=name)\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = [migrations.RunPython(create, migrations.RunPython.noop)]\n"
+        ),
+    );
+    dir
+}
+
+#[test]
+fn flag_not_created_reports_only_where_migrations_create_the_flags() {
+    let not_created = |flags: &[&str], created: &[&str]| -> Vec<String> {
+        let dir = waffle_project(flags, created);
+        let report: serde_json::Value = serde_json::from_str(&check(dir.path(), "json")).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "flag-not-created")
+            .map(|d| d["flag"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let flags = ["a", "b", "c", "d", "e"];
+    // Rows are made in the admin: a missing row is waffle's default, off.
+    assert!(not_created(&flags, &[]).is_empty());
+    assert!(not_created(&flags, &["a", "b", "c"]).is_empty());
+    // Migrations create the flags: the one left out is an oversight.
+    assert_eq!(not_created(&flags, &["a", "b", "c", "d"]), ["e"]);
+}
+
+#[test]
+fn flags_say_which_app_graphs_are_not_checked() {
+    let output = common::flaglint(&["flags"], &fixture_dir(RuleId::MigrationConflict));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let apps: Vec<&str> = text.lines().filter(|l| l.starts_with("app ")).collect();
+    assert!(apps.contains(
+        &"app legacy (backend/legacy): 3 migrations read, leaves 0002_a, 0003_b; graph not checked: dependencies that are not literal pairs"
+    ));
+    assert!(apps.contains(
+        &"app site_messages (backend/messages): 4 migrations read, leaves 0003_add_read_at, 0003_remove_to_group"
+    ));
+}

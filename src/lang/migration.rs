@@ -19,8 +19,8 @@ use tree_sitter::Node;
 use super::python::{string_value, unwrap_parens};
 
 use crate::facts::{
-    Direction, FlagAction, FlagOp, KeyExpr, LineIndex, MigrationFacts, Reverse, RunPython, Span,
-    WaffleKind,
+    AppConfigFacts, Direction, FlagAction, FlagOp, KeyExpr, LineIndex, MigrationFacts, Reverse,
+    RunPython, Span, WaffleKind,
 };
 
 /// Deepest node (counted from the module) whose children are read.
@@ -133,19 +133,74 @@ pub fn extract(
     walker.bind_module_names(root);
     walker.walk(root);
     let (run_python, flag_ops) = walker.finish();
+    let dependencies = migration_pairs(settings.dependencies, source);
+    let replaces = migration_pairs(settings.replaces, source);
+    let run_before = migration_pairs(settings.run_before, source);
+    let unread_dependencies = !(dependencies.complete && replaces.complete && run_before.complete);
     Some(MigrationFacts {
         class_span: span(lines, class_name),
-        dependencies: migration_pairs(settings.dependencies, source)
+        dependencies: dependencies
+            .pairs
             .into_iter()
             .map(|(app, name, entry)| (app, name, span(lines, entry)))
             .collect(),
-        replaces: migration_pairs(settings.replaces, source)
-            .into_iter()
-            .map(|(app, name, _)| (app, name))
-            .collect(),
+        replaces: replaces.names(),
+        run_before: run_before.names(),
+        unread_dependencies,
         run_python,
         flag_ops,
     })
+}
+
+/// The app configuration classes of an `apps.py` module: top-level classes with a base whose
+/// last dotted segment ends in `Config` (`AppConfig`, `apps.AppConfig`, a project's own base).
+pub fn app_configs(root: Node, source: &str) -> Vec<AppConfigFacts> {
+    children(root)
+        .into_iter()
+        .map(definition_of)
+        .filter(|class| class.kind() == "class_definition")
+        .filter(|class| {
+            class
+                .child_by_field_name("superclasses")
+                .is_some_and(|bases| {
+                    children(bases).into_iter().any(|base| {
+                        last_segment(base, source).is_some_and(|name| name.ends_with("Config"))
+                    })
+                })
+        })
+        .map(|class| {
+            let mut config = AppConfigFacts::default();
+            let body = class.child_by_field_name("body");
+            for (target, value) in body
+                .map(children)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(statement_assignment)
+            {
+                let value = unwrap_parens(value);
+                match text(source, target) {
+                    field @ ("name" | "label") => {
+                        let literal = plain_string(value, source);
+                        config.unread |= literal.is_none();
+                        if field == "name" {
+                            config.name = literal;
+                        } else {
+                            config.label = literal;
+                        }
+                    }
+                    "default" => {
+                        config.default = match value.kind() {
+                            "true" => Some(true),
+                            "false" => Some(false),
+                            _ => None,
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            config
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,6 +243,7 @@ fn definition_of(node: Node) -> Node {
 struct ClassSettings<'a> {
     dependencies: Option<Node<'a>>,
     replaces: Option<Node<'a>>,
+    run_before: Option<Node<'a>>,
     operations: Option<Node<'a>>,
 }
 
@@ -202,6 +258,7 @@ impl<'a> ClassSettings<'a> {
             match text(source, target) {
                 "dependencies" => settings.dependencies = Some(value),
                 "replaces" => settings.replaces = Some(value),
+                "run_before" => settings.run_before = Some(value),
                 "operations" => settings.operations = Some(value),
                 _ => {}
             }
@@ -222,26 +279,57 @@ fn statement_assignment(statement: Node) -> Option<(Node, Node)> {
     Some((target, assignment.child_by_field_name("right")?))
 }
 
+/// Literal `(app_label, migration_name)` pairs of a class setting, and whether every entry was
+/// read.
+struct Pairs<'a> {
+    pairs: Vec<(String, String, Node<'a>)>,
+    complete: bool,
+}
+
 /// `[("app", "name"), ...]` (a list or tuple): the 2-tuples of plain strings, with each tuple.
-fn migration_pairs<'a>(value: Option<Node<'a>>, source: &str) -> Vec<(String, String, Node<'a>)> {
+/// Entries of another form (a name, a concatenation, the whole value computed) leave the pairs
+/// incomplete; `swappable_dependency(...)` does not: it names the user model's app, which Django
+/// resolves to that app's first migration, never to one of the app's own.
+fn migration_pairs<'a>(value: Option<Node<'a>>, source: &str) -> Pairs<'a> {
     let Some(value) = value.map(unwrap_parens) else {
-        return Vec::new();
+        return Pairs {
+            pairs: Vec::new(),
+            complete: true,
+        };
     };
     if !matches!(value.kind(), "list" | "tuple") {
-        return Vec::new();
+        return Pairs {
+            pairs: Vec::new(),
+            complete: false,
+        };
     }
-    children(value)
-        .into_iter()
-        .filter(|entry| entry.kind() == "tuple")
-        .filter_map(|entry| match children(entry).as_slice() {
-            [app, name] => Some((
-                plain_string(*app, source)?,
-                plain_string(*name, source)?,
-                entry,
-            )),
+    let mut pairs = Vec::new();
+    let mut complete = true;
+    for entry in children(value) {
+        let pair = match children(entry).as_slice() {
+            [app, name] if matches!(entry.kind(), "tuple" | "list") => {
+                plain_string(*app, source).zip(plain_string(*name, source))
+            }
             _ => None,
-        })
-        .collect()
+        };
+        match pair {
+            Some((app, name)) => pairs.push((app, name, entry)),
+            None if entry.kind() == "call"
+                && callee_name(entry, source) == Some("swappable_dependency") => {}
+            None => complete = false,
+        }
+    }
+    Pairs { pairs, complete }
+}
+
+impl Pairs<'_> {
+    /// The pairs without their nodes.
+    fn names(self) -> Vec<(String, String)> {
+        self.pairs
+            .into_iter()
+            .map(|(app, name, _)| (app, name))
+            .collect()
+    }
 }
 
 /// The top-level functions and literal collections of the module.
@@ -368,6 +456,8 @@ enum Selector<'a> {
     Elements(Elements<'a>),
     /// A `name` lookup that cannot be read, and the expression to point at.
     Unreadable(String, Node<'a>),
+    /// `name__startswith=<literal>`: the prefix, and the literal.
+    Prefix(String, Node<'a>),
 }
 
 impl Selector<'_> {
@@ -376,7 +466,7 @@ impl Selector<'_> {
     fn rank(&self) -> u8 {
         match self {
             Selector::Unnamed(_) => 0,
-            Selector::Unreadable(..) => 1,
+            Selector::Unreadable(..) | Selector::Prefix(..) => 1,
             Selector::Key(..) | Selector::Elements(_) => 2,
         }
     }
@@ -418,6 +508,8 @@ enum Binding<'a> {
     Value(Value<'a>),
     /// A loop variable iterating over a literal collection.
     Elements(Elements<'a>),
+    /// A function's local assigned a string literal, once: `name = "new_nav"`.
+    Literal(String),
     /// Anything else: the name shadows outer bindings and means nothing here.
     Other,
 }
@@ -699,10 +791,18 @@ impl<'a> Walker<'a> {
             }
         }
         if target.kind() == "identifier" {
-            let binding = value
-                .and_then(|v| self.value_of(v, ctx))
-                .map_or(Binding::Other, Binding::Value);
             let name = self.text(target);
+            let scope = &self.scopes[ctx.scope];
+            // A function's local holds a literal key only when assigned once in its scope.
+            let literal = value
+                .filter(|_| ctx.scope != 0 && !scope.bindings.contains_key(name))
+                .and_then(|v| plain_string(v, self.source));
+            let binding = match literal {
+                Some(key) => Binding::Literal(key),
+                None => value
+                    .and_then(|v| self.value_of(v, ctx))
+                    .map_or(Binding::Other, Binding::Value),
+            };
             self.scopes[ctx.scope].bindings.insert(name, binding);
         } else if UNPACKING_TARGETS.contains(&target.kind()) {
             for name in children(target) {
@@ -988,6 +1088,12 @@ impl<'a> Walker<'a> {
                             || Selector::Unreadable("a non-literal `name__in`".into(), value),
                             Selector::Elements,
                         ),
+                        "name__startswith" => match plain_string(value, self.source) {
+                            Some(prefix) => Selector::Prefix(prefix, value),
+                            None => {
+                                Selector::Unreadable("a `name__startswith` lookup".into(), value)
+                            }
+                        },
                         lookup if lookup.starts_with("name__") => {
                             Selector::Unreadable(format!("a `{lookup}` lookup"), value)
                         }
@@ -1097,14 +1203,24 @@ impl<'a> Walker<'a> {
 
     /// Records a deletion of the rows a selector names (one per key).
     fn deletion(&mut self, call: Node<'a>, kind: WaffleKind, selector: Selector<'a>, ctx: Ctx) {
+        let mut prefix = None;
         let keys = match selector {
             Selector::Key(node, ctx) => self.keys_of(node, ctx),
             Selector::Elements(elements) => self.element_keys(elements),
             Selector::Unreadable(reason, node) => vec![(KeyExpr::Dynamic(reason), self.span(node))],
+            Selector::Prefix(value, node) => {
+                prefix = Some(value);
+                let reason = "a `name__startswith` lookup".to_string();
+                vec![(KeyExpr::Dynamic(reason), self.span(node))]
+            }
             Selector::Unnamed(reason) => vec![(KeyExpr::Dynamic(reason.into()), self.span(call))],
         };
         let timing = Timing::of(ctx.region);
+        let first = self.ops.len();
         self.record(call, (FlagAction::Delete, kind), keys, Vec::new(), timing);
+        for raw in &mut self.ops[first..] {
+            raw.op.prefix.clone_from(&prefix);
+        }
     }
 
     /// A configured custom operation (`CreateFlag("k", everyone=True)`) in `operations`.
@@ -1219,6 +1335,7 @@ impl<'a> Walker<'a> {
                 key_span,
                 direction: Direction::Unreferenced,
                 run_python: None,
+                prefix: None,
                 initial: initial.clone(),
             };
             self.ops.push(RawOp { op, timing });
@@ -1346,9 +1463,11 @@ impl<'a> Walker<'a> {
         (key, self.span(node))
     }
 
-    /// A name as a key: a path, unless it is a parameter or a loop variable.
+    /// A name as a key: a path, unless it is a parameter, a loop variable or a local holding a
+    /// literal.
     fn name_key(&self, name: &str, ctx: Ctx) -> KeyExpr {
         match self.lookup(name, ctx) {
+            Lookup::Local(Binding::Literal(key)) => KeyExpr::Literal(key.clone()),
             Lookup::Parameter => KeyExpr::Dynamic(format!("parameter `{name}`")),
             Lookup::Loop(_) => KeyExpr::Dynamic(format!("loop variable `{name}`")),
             _ => KeyExpr::Path(vec![name.to_string()]),
@@ -1373,7 +1492,11 @@ impl<'a> Walker<'a> {
         let root = self.text(base);
         match self.name_key(root, ctx) {
             KeyExpr::Dynamic(what) => KeyExpr::Dynamic(format!("an attribute of {what}")),
-            _ => {
+            KeyExpr::Parameter(name) => {
+                KeyExpr::Dynamic(format!("an attribute of parameter `{name}`"))
+            }
+            KeyExpr::Literal(_) => KeyExpr::Dynamic("an attribute of a string".into()),
+            KeyExpr::Path(_) => {
                 segments.insert(0, root.to_string());
                 KeyExpr::Path(segments)
             }
@@ -1694,12 +1817,9 @@ fn unpack(node: Node, position: usize) -> Option<Node> {
 
 /// The waffle model a class name from `waffle.models` is.
 fn model_named(name: &str) -> Option<WaffleKind> {
-    match name {
-        "Flag" => Some(WaffleKind::Flag),
-        "Switch" => Some(WaffleKind::Switch),
-        "Sample" => Some(WaffleKind::Sample),
-        _ => None,
-    }
+    WaffleKind::ALL
+        .into_iter()
+        .find(|kind| kind.model() == name)
 }
 
 /// The value of a plain string literal (or implicit concatenation of them).
@@ -1720,12 +1840,16 @@ mod tests {
 
     type Op = (FlagAction, WaffleKind, KeyExpr, Direction, Option<usize>);
 
-    fn facts_with(source: &str, creates: &[&str], deletes: &[&str]) -> Option<MigrationFacts> {
+    fn parse(source: &str) -> tree_sitter::Tree {
         let mut parser = tree_sitter::Parser::new();
         parser
             .set_language(&tree_sitter_python::LANGUAGE.into())
             .unwrap();
-        let tree = parser.parse(source, None).unwrap();
+        parser.parse(source, None).unwrap()
+    }
+
+    fn facts_with(source: &str, creates: &[&str], deletes: &[&str]) -> Option<MigrationFacts> {
+        let tree = parse(source);
         let lines = LineIndex::new(source);
         let create_operations: Vec<String> = creates.iter().map(|s| s.to_string()).collect();
         let delete_operations: Vec<String> = deletes.iter().map(|s| s.to_string()).collect();
@@ -2132,6 +2256,8 @@ def create(apps, schema_editor, NAMES=()):
             ]
         );
         assert_eq!(text(&source, facts.flag_ops[0].key_span), "\"exp_\"");
+        assert_eq!(facts.flag_ops[0].prefix.as_deref(), Some("exp_"));
+        assert!(facts.flag_ops[1..].iter().all(|op| op.prefix.is_none()));
         assert_eq!(
             text(&source, facts.flag_ops[1].key_span),
             "Flag.objects.all().delete()"
@@ -2948,6 +3074,7 @@ class Migration(migrations.Migration):
             dependencies,
             vec![
                 ("users", "0071_auto", r#"("users", "0071_auto")"#),
+                ("list", "pair", r#"["list", "pair"]"#),
                 (
                     "waffle",
                     "0004_concatenated",
@@ -2963,6 +3090,119 @@ class Migration(migrations.Migration):
             ]
         );
         assert!(facts.run_python.is_empty());
+        assert!(facts.unread_dependencies);
+    }
+
+    #[test]
+    fn run_before_and_whether_every_dependency_was_read() {
+        let source = r#"from django.db import migrations
+from django.conf import settings
+
+class Migration(migrations.Migration):
+    dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("users", "0071_auto"),  # a comment
+    ]
+    run_before = [("billing", "0003_x")]
+    operations = []
+"#;
+        let facts = facts(source);
+        assert_eq!(facts.dependencies.len(), 1);
+        assert_eq!(
+            facts.run_before,
+            vec![("billing".to_string(), "0003_x".to_string())]
+        );
+        assert!(!facts.unread_dependencies);
+        for unread in [
+            "dependencies = COMMON + [(\"users\", \"0001_initial\")]",
+            "dependencies = [*COMMON]",
+            "run_before = RUN_BEFORE",
+            "replaces = [(\"users\", name) for name in NAMES]",
+        ] {
+            let source = format!(
+                "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    {unread}\n    operations = []\n"
+            );
+            assert!(
+                facts_with(&source, &[], &[]).unwrap().unread_dependencies,
+                "{unread}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_assigned_a_literal_once_is_that_key() {
+        let facts = facts(&module(
+            r#"def move(apps, schema_editor):
+    Flag = apps.get_model("waffle", "Flag")
+    Switch = apps.get_model("waffle", "Switch")
+    name = "developer_needs"
+    for flag in Flag.objects.filter(name=name):
+        Switch.objects.get_or_create(name=name, active=flag.everyone)
+        flag.delete()
+    other = "a"
+    other = "b"
+    Flag.objects.filter(name=other).delete()
+    Flag.objects.filter(name=name.upper()).delete()
+"#,
+            "migrations.RunPython(move)",
+        ));
+        assert_eq!(
+            ops(&facts),
+            vec![
+                (Create, Switch, lit("developer_needs"), Forward, Some(0)),
+                (Delete, Flag, lit("developer_needs"), Forward, Some(0)),
+                (
+                    Delete,
+                    Flag,
+                    KeyExpr::Path(vec!["other".into()]),
+                    Forward,
+                    Some(0)
+                ),
+                (Delete, Flag, dynamic("a call"), Forward, Some(0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn app_configurations_of_an_apps_module() {
+        let source = r#"from django.apps import AppConfig
+from kitsune.base import BaseConfig
+
+class MessagesConfig(AppConfig):
+    name = "kitsune.messages"
+    label = "kitsune_messages"
+    default_auto_field = "django.db.models.AutoField"
+
+class AdminConfig(BaseConfig):
+    name = "kitsune.messages"
+    default = False
+
+class ComputedConfig(AppConfig):
+    label = LABEL
+
+class NotAConfig:
+    label = "nothing"
+"#;
+        let configs = app_configs(parse(source).root_node(), source);
+        let config = |name: Option<&str>, label: Option<&str>, unread, default| AppConfigFacts {
+            name: name.map(str::to_string),
+            label: label.map(str::to_string),
+            unread,
+            default,
+        };
+        assert_eq!(
+            configs,
+            vec![
+                config(
+                    Some("kitsune.messages"),
+                    Some("kitsune_messages"),
+                    false,
+                    None
+                ),
+                config(Some("kitsune.messages"), None, false, Some(false)),
+                config(None, None, true, None),
+            ]
+        );
     }
 
     #[test]

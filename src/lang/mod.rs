@@ -388,7 +388,8 @@ pub struct ExtractOptions<'a> {
     pub interesting: &'a HashSet<String>,
     /// For a definitions file: where it declares flags besides string constants.
     pub definitions: &'a DefinitionShapes,
-    /// For a Django migration module whose flag operations are wanted: the custom operations.
+    /// For a Django migration module whose flag operations are wanted, or an `apps.py` module
+    /// whose app labels are: the custom operations.
     pub migration: Option<&'a migration::MigrationOptions<'a>>,
 }
 

@@ -78,6 +78,7 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
     }
     if let Some(migration) = options.migration {
         facts.migration = super::migration::extract(root, source, &lines, migration);
+        facts.app_configs = super::migration::app_configs(root, source);
     }
     facts
 }

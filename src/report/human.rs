@@ -191,7 +191,7 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "app {} ({}): {} {}, {} {}",
+            "app {} ({}): {} {}, {} {}{}",
             e(&app.label),
             e(&app.dir),
             app.migrations.len(),
@@ -201,6 +201,10 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
                 "none".to_string()
             } else {
                 leaves.join(", ")
+            },
+            match app.doubt.filter(|_| project.complete) {
+                Some(doubt) => format!("; graph not checked: {}", doubt.describe()),
+                None => String::new(),
             }
         );
     }

@@ -122,6 +122,10 @@ pub fn flags(scan: &Scan) -> String {
                 "label": app.label,
                 "dir": app.dir,
                 "leaves": app.leaves.iter().map(|&m| name(m)).collect::<Vec<_>>(),
+                "graph_not_checked": app
+                    .doubt
+                    .filter(|_| project.complete)
+                    .map(|doubt| doubt.describe()),
                 "migrations": app.migrations.iter().map(|&m| {
                     let migration = &project.migrations[m];
                     json!({

@@ -8,7 +8,10 @@ pub const DOC: RuleDoc = RuleDoc {
     what_it_does:
         "Reports every check of a flag, and every use of its constant, in production code \
 and tests, when a migration deletes the flag's row and no later migration creates it again. \
-Frontend code is matched under the `[parity] frontend-key` spelling.",
+Rows are matched by waffle model: a `switch_is_active` check is about the switch, so deleting the \
+switch `x` and creating the sample `x` leaves `sample_is_active(\"x\")` alone. A use that names no \
+model (a constant, a check without a `kind`) is reported only when no other row of the key is \
+left. Frontend code is matched under the `[parity] frontend-key` spelling.",
     why_is_this_bad: "Removal is two steps, each deployed on its own: first the usages go, then a \
 migration deletes the row. Deleting the row while code still checks the flag changes behaviour at \
 deploy time (waffle answers a missing flag with its default, or creates it anew with \
@@ -27,13 +30,35 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     let project = &index.django;
-    let mapping = &sink.config().frontend_key;
+    let config = sink.config();
     for key in project.by_key.keys() {
-        let Some(deletion) = project.final_deletion(key) else {
+        let rows = project.rows(key);
+        if rows.values().all(Option::is_none) {
             continue;
-        };
-        let by = project.migration_name(deletion.migration);
-        for at in key_uses(index, key, mapping) {
+        }
+        let uses = key_uses(index, key, config);
+        // A use that does not say which model it reads (a constant, a check with no `kind`) is
+        // about the deleted row only when no other row of the key is left: none that migrations
+        // keep, none that another check reads.
+        let other_row_left = rows.values().any(Option::is_none)
+            || uses
+                .iter()
+                .filter_map(|u| u.waffle)
+                .any(|kind| !matches!(rows.get(&kind), Some(Some(_))));
+        for at in &uses {
+            let deletion = match at.waffle {
+                Some(kind) => rows.get(&kind).copied().flatten(),
+                None if other_row_left => None,
+                None => rows
+                    .values()
+                    .flatten()
+                    .max_by_key(|e| (e.migration, e.op))
+                    .copied(),
+            };
+            let Some(deletion) = deletion else {
+                continue;
+            };
+            let by = project.migration_name(deletion.migration);
             let what = match (at.is_check, at.kind == RefKind::Test) {
                 (true, false) => "this code still checks it",
                 (true, true) => "this test still sets or checks it",
@@ -51,7 +76,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
                         "remove this usage (keep the behaviour the flag had in production) and deploy it before the migration that deletes the flag ({})",
                         index.path(deletion.file)
                     )),
-                    label: Some("deleted flag".to_string()),
+                    label: Some(format!("deleted {}", deletion.kind.name())),
                     path: index.path(at.file).to_string(),
                     span: Some(at.span),
                     flag: Some(key.clone()),

@@ -11,8 +11,14 @@ pub const DOC: RuleDoc = RuleDoc {
     what_it_does: "Reads every migration of every app (`[django] migrations = true`) and reports: \
 two migrations of one app that depend on the same parent, unless a later migration merges them; an \
 app with more than one leaf migration; a dependency on a migration of a scanned app that does not \
-exist; and a `latest_migrations/<app>` file that does not name the app's leaf migration. Squashed \
-migrations stand for the ones they replace.",
+exist; and a `latest_migrations/<app>` file that does not name the app's leaf migration. The graph \
+is Django's: an app's label comes from its `apps.py` (`label`, else the last part of `name`), \
+confirmed by its own migrations; a squash stands for the migrations it replaces, including \
+replaced modules that were deleted; `run_before` orders migrations too; `__first__`, `__latest__`, \
+`swappable_dependency(...)` and apps outside the repository are never errors. An app is checked \
+only when its graph is certain: every module read, every dependency a literal pair, and a label \
+that its migrations agree with; modules starting with `_` or `~` are not migrations, and \
+migrations under test directories are not read.",
     why_is_this_bad: "Django refuses to migrate an app whose graph has two leaves (\"Conflicting \
 migrations detected\"), and a missing dependency stops every `migrate`. It happens when two \
 branches each add a migration, typically a flag migration, and merge without renumbering. The \
@@ -32,10 +38,14 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     for app in &project.apps {
-        check_app(index, project, app, sink);
+        if app.certain() {
+            check_app(index, project, app, sink);
+        }
+        check_missing(index, project, app, sink);
     }
 }
 
+/// Siblings, leaves and `latest_migrations` of an app whose graph is known.
 fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
     let live: Vec<MigrationId> = app
         .migrations
@@ -131,27 +141,6 @@ fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
         }
     }
 
-    for &m in &app.migrations {
-        for (label, missing, span) in &project.migrations[m].missing_parents {
-            sink.report(
-                RuleId::MigrationConflict,
-                Finding {
-                    message: format!(
-                        "migration {} depends on {label}.{missing}, which does not exist",
-                        name(m)
-                    ),
-                    help: Some(format!(
-                        "depend on the current leaf of `{label}` instead (it was renamed or removed, often by a rebase)"
-                    )),
-                    label: Some("no such migration".to_string()),
-                    path: path(m),
-                    span: Some(*span),
-                    flag: None,
-                },
-            );
-        }
-    }
-
     if let (Some(marker), [leaf]) = (&app.marker, app.leaves.as_slice()) {
         if marker.names != name(*leaf) {
             sink.report(
@@ -172,6 +161,31 @@ fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
                     label: Some("not the leaf migration".to_string()),
                     path: marker.path.clone(),
                     span: Some(marker.span),
+                    flag: None,
+                },
+            );
+        }
+    }
+}
+
+/// Dependencies of the app's migrations that certainly do not exist.
+fn check_missing(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
+    for &m in &app.migrations {
+        let migration = &project.migrations[m];
+        for (label, missing, span) in &migration.missing_parents {
+            sink.report(
+                RuleId::MigrationConflict,
+                Finding {
+                    message: format!(
+                        "migration {} depends on {label}.{missing}, which does not exist",
+                        migration.name
+                    ),
+                    help: Some(format!(
+                        "depend on the current leaf of `{label}` instead (it was renamed or removed, often by a rebase)"
+                    )),
+                    label: Some("no such migration".to_string()),
+                    path: index.path(migration.file).to_string(),
+                    span: Some(*span),
                     flag: None,
                 },
             );

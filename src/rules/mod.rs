@@ -34,8 +34,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::config::{Config, KeyMapping, Side};
-use crate::facts::{Fork, Span};
-use crate::index::{code_side, CheckKey, FileId, Index, RefKind};
+use crate::facts::{Fork, Span, WaffleKind};
+use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
 
 pub use config_matches_nothing::check as config_matches_nothing;
 pub use internal_error::internal_error;
@@ -404,11 +404,20 @@ struct KeyUse {
     kind: RefKind,
     /// A check call (not just a use of the constant).
     is_check: bool,
+    /// The waffle model a check reads, where its check says (`switch_is_active`: a switch).
+    waffle: Option<WaffleKind>,
+}
+
+/// The waffle model a check reads, from its configured `kind`.
+fn waffle_kind(config: &Config, check: &Check) -> Option<WaffleKind> {
+    let spec = config.checks.specs().get(check.spec)?;
+    WaffleKind::from_name(spec.kind.as_deref()?)
 }
 
 /// The checks and references of a backend key: backend code spells it as is, frontend code as the
 /// `[parity] frontend-key` mapping does. Migrations do not count: they are history.
-fn key_uses(index: &Index, key: &str, mapping: &KeyMapping) -> Vec<KeyUse> {
+fn key_uses(index: &Index, key: &str, config: &Config) -> Vec<KeyUse> {
+    let mapping = &config.frontend_key;
     let frontend_key = mapping.to_frontend(key);
     let spelled = |file: FileId, as_checked: &str| {
         let side = code_side(index.files[file].language);
@@ -433,6 +442,7 @@ fn key_uses(index: &Index, key: &str, mapping: &KeyMapping) -> Vec<KeyUse> {
                     span: check.span,
                     kind: check.kind,
                     is_check: true,
+                    waffle: waffle_kind(config, check),
                 });
             }
         }
@@ -446,6 +456,7 @@ fn key_uses(index: &Index, key: &str, mapping: &KeyMapping) -> Vec<KeyUse> {
                     span: reference.span,
                     kind: reference.kind,
                     is_check: false,
+                    waffle: None,
                 });
             }
         }

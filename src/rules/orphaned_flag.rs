@@ -7,7 +7,11 @@ use crate::index::Index;
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag created by a migration, with no definition or check left, is never deleted",
     what_it_does: "Reports the migration that creates a flag (switch, sample) when no definition \
-declares its key, no code or test checks it or uses its constant, and no migration deletes it.",
+declares its key, no code or test checks that row or uses its constant, no source file other than \
+a migration spells the key as a string (`Flag.objects.get(name=\"x\")`, a constant of a module \
+that is not a definitions file), and no migration deletes it (nor may delete it: a deletion whose \
+names cannot be read, such as `name__startswith=...`, counts). Each model's row is judged on its \
+own: deleting the switch `x` does not delete the sample `x`.",
     why_is_this_bad:
         "The usages and the constant are gone, but the row lingers in every database: \
 it still shows in the admin, can be toggled to no effect, and makes the flag list lie. Step 2 of \
@@ -24,47 +28,45 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     let project = &index.django;
-    let mapping = &sink.config().frontend_key;
+    let config = sink.config();
+    let mapping = &config.frontend_key;
     for key in project.by_key.keys() {
-        let Some(created) = project
-            .events_of(key)
-            .find(|e| e.action == FlagAction::Create)
-        else {
-            continue;
-        };
-        if project.final_deletion(key).is_some()
-            || is_defined(index, key, mapping)
-            || !key_uses(index, key, mapping).is_empty()
+        if is_defined(index, key, mapping)
+            || project.spelled.contains(key)
+            || project.spelled.contains(&mapping.to_frontend(key))
+            || !key_uses(index, key, config).is_empty()
         {
             continue;
         }
-        let app = project.app_label(created.migration);
-        sink.report(
-            RuleId::OrphanedFlag,
-            Finding {
-                message: format!(
-                    "{} `{key}` is created by migration {}, but nothing defines or checks it and no migration deletes it",
-                    created.kind.name(),
-                    project.migration_name(created.migration)
-                ),
-                help: Some(format!(
-                    "add a migration to `{app}` that deletes it (`{}.objects.filter(name=\"{key}\").delete()`), with a reverse that creates it again",
-                    model_name(created.kind)
-                )),
-                label: Some("created here, used nowhere".to_string()),
-                path: index.path(created.file).to_string(),
-                span: Some(created.span),
-                flag: Some(key.clone()),
-            },
-        );
-    }
-}
-
-/// The waffle model class of a kind.
-pub fn model_name(kind: crate::facts::WaffleKind) -> &'static str {
-    match kind {
-        crate::facts::WaffleKind::Flag => "Flag",
-        crate::facts::WaffleKind::Switch => "Switch",
-        crate::facts::WaffleKind::Sample => "Sample",
+        for (kind, deletion) in project.rows(key) {
+            let created = project
+                .events_of(key)
+                .find(|e| e.kind == kind && e.action == FlagAction::Create);
+            let Some(created) = created.filter(|_| deletion.is_none()) else {
+                continue;
+            };
+            if project.may_be_deleted_blindly(created) {
+                continue;
+            }
+            let app = project.app_label(created.migration);
+            sink.report(
+                RuleId::OrphanedFlag,
+                Finding {
+                    message: format!(
+                        "{} `{key}` is created by migration {}, but nothing defines, checks or names it and no migration deletes it",
+                        kind.name(),
+                        project.migration_name(created.migration)
+                    ),
+                    help: Some(format!(
+                        "add a migration to `{app}` that deletes it (`{}.objects.filter(name=\"{key}\").delete()`), with a reverse that creates it again",
+                        kind.model()
+                    )),
+                    label: Some("created here, used nowhere".to_string()),
+                    path: index.path(created.file).to_string(),
+                    span: Some(created.span),
+                    flag: Some(key.clone()),
+                },
+            );
+        }
     }
 }
