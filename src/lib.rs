@@ -43,11 +43,17 @@ use crate::walk::SourceFile;
 /// Bytes looked at to decide whether a file is binary.
 const BINARY_SNIFF_LEN: usize = 8192;
 
+/// Most worker threads per core: more only add start-up time and contention.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Most worker threads in all (each reserves a 32 MB stack).
+const MAX_THREADS: usize = 64;
+
 /// What a scan is asked to do.
 pub struct ScanOptions {
     pub root: PathBuf,
     pub config: Config,
-    /// Worker threads for the walk and the parse (0: one per core).
+    /// Worker threads for the walk and the parse (0: one per core); see [`worker_threads`].
     pub threads: usize,
     /// The day ages are measured to (flag ages, soak periods, remove-by dates).
     pub today: date::Date,
@@ -115,11 +121,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .base_dir
         .canonicalize()
         .unwrap_or_else(|_| config.base_dir.clone());
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
-    };
+    let threads = worker_threads(options.threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(32 * 1024 * 1024)
@@ -261,6 +263,17 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         notes,
         config,
     })
+}
+
+/// The worker threads a scan runs with for a `--threads` value: one per core for 0, and never
+/// more than [`MAX_THREADS_PER_CORE`] per core or [`MAX_THREADS`].
+pub fn worker_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = (cores * MAX_THREADS_PER_CORE).min(MAX_THREADS);
+    match requested {
+        0 => cores.min(cap),
+        n => n.min(cap),
+    }
 }
 
 /// The text of each `latest_migrations/<app>` file (a note for the unreadable ones).
@@ -606,6 +619,16 @@ pub fn contain_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worker_threads_are_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(worker_threads(0), cores.min(MAX_THREADS));
+        assert_eq!(worker_threads(1), 1);
+        let most = worker_threads(1000);
+        assert_eq!(most, (cores * MAX_THREADS_PER_CORE).min(MAX_THREADS));
+        assert_eq!(worker_threads(usize::MAX), most);
+    }
 
     #[test]
     fn panics_are_contained_with_their_message() {

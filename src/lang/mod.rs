@@ -3,6 +3,7 @@
 //! Python and TypeScript/JavaScript are parsed with tree-sitter, Rust with `syn`. Every extractor
 //! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
 
+pub mod budget;
 pub mod migration;
 pub mod python;
 pub mod rust;
@@ -416,7 +417,30 @@ pub(crate) fn test_extract(
     interesting: &[&str],
     source: &str,
 ) -> FileFacts {
-    let specs = checks
+    test_extract_specs(grammar, language, test_specs(checks), interesting, source)
+}
+
+/// Test helper: runs `f` with the extract options [`test_extract`] uses.
+#[cfg(test)]
+pub(crate) fn with_test_options<T>(
+    language: Language,
+    checks: &[&str],
+    interesting: &[&str],
+    f: impl FnOnce(&ExtractOptions) -> T,
+) -> T {
+    with_options(
+        language,
+        test_specs(checks),
+        interesting,
+        DefinitionShapes::default(),
+        f,
+    )
+}
+
+/// Test helper: check specs from `"name:position"` or `"name:keyword"`.
+#[cfg(test)]
+fn test_specs(checks: &[&str]) -> Vec<CheckSpec> {
+    checks
         .iter()
         .map(|c| {
             let (call, key) = c.split_once(':').expect("name:key");
@@ -436,8 +460,7 @@ pub(crate) fn test_extract(
                 ..CheckSpec::default()
             }
         })
-        .collect();
-    test_extract_specs(grammar, language, specs, interesting, source)
+        .collect()
 }
 
 /// Test helper: extracts a definitions file with the given definition shapes.
@@ -479,6 +502,19 @@ fn test_extract_with(
     definitions: DefinitionShapes,
     source: &str,
 ) -> FileFacts {
+    with_options(language, specs, interesting, definitions, |options| {
+        extract(grammar, source, options)
+    })
+}
+
+#[cfg(test)]
+fn with_options<T>(
+    language: Language,
+    specs: Vec<CheckSpec>,
+    interesting: &[&str],
+    definitions: DefinitionShapes,
+    f: impl FnOnce(&ExtractOptions) -> T,
+) -> T {
     let matcher = CheckMatcher::new(specs);
     let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
     let options = ExtractOptions {
@@ -488,7 +524,7 @@ fn test_extract_with(
         definitions: &definitions,
         migration: None,
     };
-    extract(grammar, source, &options)
+    f(&options)
 }
 
 /// Test helper: `[("a", "b")]` as owned pairs.

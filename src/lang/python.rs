@@ -9,9 +9,11 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
+use super::budget::{self, Unparsed};
 use super::{ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
@@ -28,18 +30,19 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses with this thread's parser (created on first use).
-fn parse(source: &str) -> Option<Tree> {
+/// Parses with this thread's parser (created on first use) within `budget`.
+fn parse(source: &str, budget: Duration) -> Result<Tree, Unparsed> {
     PARSER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
+        let mut slot = cell.try_borrow_mut().map_err(|_| Unparsed::Failed)?;
         if slot.is_none() {
             let mut parser = Parser::new();
             parser
                 .set_language(&tree_sitter_python::LANGUAGE.into())
-                .ok()?;
+                .map_err(|_| Unparsed::Failed)?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(source, None)
+        let parser = slot.as_mut().ok_or(Unparsed::Failed)?;
+        budget::parse(parser, source, budget)
     })
 }
 
@@ -50,26 +53,21 @@ const MAX_INDENT_LEVELS: usize = 383;
 
 /// Extracts the facts of one Python file.
 pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
+    extract_within(source, options, budget::for_len(source.len()))
+}
+
+/// [`extract`] with the parse given up after `budget`.
+fn extract_within(source: &str, options: &ExtractOptions, budget: Duration) -> FileFacts {
     let lines = LineIndex::new(source);
     if let Some(offset) = too_many_indent_levels(source) {
-        return FileFacts {
-            syntax_errors: vec![SyntaxError {
-                span: lines.span(offset, offset),
-                message: format!(
-                    "more than {MAX_INDENT_LEVELS} indentation levels; file not parsed"
-                ),
-            }],
-            ..FileFacts::default()
-        };
+        return FileFacts::not_parsed(SyntaxError::whole_file(
+            lines.span(offset, offset),
+            format!("more than {MAX_INDENT_LEVELS} indentation levels; file not parsed"),
+        ));
     }
-    let Some(tree) = parse(source) else {
-        return FileFacts {
-            syntax_errors: vec![SyntaxError {
-                span: lines.span(0, 0),
-                message: "file could not be parsed".to_string(),
-            }],
-            ..FileFacts::default()
-        };
+    let tree = match parse(source, budget) {
+        Ok(tree) => tree,
+        Err(unparsed) => return unparsed.facts(&lines),
     };
     let root = tree.root_node();
     let mut walker = Walker::new(source, &lines, options, root);
@@ -146,15 +144,15 @@ fn syntax_errors(root: Node, source: &str, lines: &LineIndex) -> Vec<SyntaxError
             break;
         }
         if node.is_error() {
-            out.push(SyntaxError {
-                span: lines.span(node.start_byte(), node.end_byte()),
-                message: error_message(node, source),
-            });
+            out.push(SyntaxError::new(
+                lines.span(node.start_byte(), node.end_byte()),
+                error_message(node, source),
+            ));
         } else if node.is_missing() {
-            out.push(SyntaxError {
-                span: lines.span(node.start_byte(), node.end_byte()),
-                message: format!("missing `{}`", node.kind()),
-            });
+            out.push(SyntaxError::new(
+                lines.span(node.start_byte(), node.end_byte()),
+                format!("missing `{}`", node.kind()),
+            ));
         } else if node.has_error() {
             let start = stack.len();
             stack.extend(node.children(&mut cursor));
@@ -2196,7 +2194,7 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{pairs, test_extract, Grammar, Language};
+    use crate::lang::{pairs, test_extract, with_test_options, Grammar, Language};
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -3693,6 +3691,20 @@ flags.Z
         run(&lists);
         let unclosed = "(".repeat(depth);
         run(&unclosed);
+    }
+
+    #[test]
+    fn a_parse_over_budget_is_one_whole_file_error() {
+        let source = "is_on('a')\n".repeat(500);
+        let facts = with_test_options(Language::Python, &["is_on:0"], &[], |options| {
+            extract_within(&source, options, Duration::ZERO)
+        });
+        assert!(facts.checks.is_empty());
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0].whole_file);
+        assert!(facts.syntax_errors[0].message.contains("file not parsed"));
+        // The thread's parser is ready for the next file.
+        assert_eq!(run(&source).checks.len(), 500);
     }
 
     #[test]

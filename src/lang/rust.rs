@@ -106,13 +106,7 @@ fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
 }
 
 fn single_error(index: &LineIndex, at: usize, message: String) -> FileFacts {
-    FileFacts {
-        syntax_errors: vec![SyntaxError {
-            span: index.span(at, at + 1),
-            message,
-        }],
-        ..FileFacts::default()
-    }
+    FileFacts::not_parsed(SyntaxError::whole_file(index.span(at, at + 1), message))
 }
 
 /// Bytes before the Rust tokens: a byte-order mark and a `#!` shebang line (as `syn::parse_file`).
@@ -591,7 +585,7 @@ impl<'a> Walker<'a> {
                 .iter()
                 .any(|e| e.span == span && e.message == message)
         {
-            errors.push(SyntaxError { span, message });
+            errors.push(SyntaxError::new(span, message));
         }
     }
 

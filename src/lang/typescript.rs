@@ -20,9 +20,11 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
-use tree_sitter::{Node, Parser, TreeCursor};
+use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
+use super::budget::{self, Unparsed};
 use super::{ExtractOptions, Shape, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
@@ -39,21 +41,45 @@ thread_local! {
 
 /// Extracts the facts of one TypeScript (`tsx = false`) or TSX/JavaScript (`tsx = true`) file.
 pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
-    let tree = PARSERS.with(|cell| {
-        let mut parsers = cell.borrow_mut();
+    extract_within(source, tsx, options, budget::for_len(source.len()))
+}
+
+/// [`extract`] with the parse given up after `budget`.
+fn extract_within(
+    source: &str,
+    tsx: bool,
+    options: &ExtractOptions,
+    budget: Duration,
+) -> FileFacts {
+    match parse(source, tsx, budget) {
+        Ok(tree) => walk_tree(&tree, source, options).finish(),
+        Err(unparsed) => unparsed.facts(&LineIndex::new(source)),
+    }
+}
+
+/// Parses with this thread's parser for the grammar (created on first use) within `budget`.
+fn parse(source: &str, tsx: bool, budget: Duration) -> Result<Tree, Unparsed> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.try_borrow_mut().map_err(|_| Unparsed::Failed)?;
         let slot = if tsx { &mut parsers.1 } else { &mut parsers.0 };
         if slot.is_none() {
             *slot = new_parser(tsx);
         }
-        slot.as_mut().and_then(|parser| parser.parse(source, None))
-    });
-    let Some(tree) = tree else {
-        return FileFacts::default();
-    };
+        let parser = slot.as_mut().ok_or(Unparsed::Failed)?;
+        budget::parse(parser, source, budget)
+    })
+}
+
+/// Walks a parsed file; the walker holds its facts.
+fn walk_tree<'s, 'o, 't>(
+    tree: &'t Tree,
+    source: &'s str,
+    options: &'o ExtractOptions<'o>,
+) -> Walker<'s, 'o, 't> {
     let mut walker = Walker::new(source, options, tree.walk());
     walker.collect_top_level_import_locals(tree.root_node());
     walker.walk(tree.root_node());
-    walker.finish()
+    walker
 }
 
 fn new_parser(tsx: bool) -> Option<Parser> {
@@ -173,11 +199,14 @@ struct Walker<'s, 'o, 't> {
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
-    /// Literal or path keys of JSX checks: not visited again (they are no symbol uses).
-    shape_keys: HashSet<usize>,
+    /// Literal or path keys of checks (call arguments, JSX props): not visited as expressions
+    /// (they are no symbol uses).
+    recorded_keys: HashSet<usize>,
     /// Whether `options.definitions` lists any shape (nothing definition-related is done
     /// otherwise).
     definitions: bool,
+    /// Nodes taken off the walk's stack: at most one per node of the tree.
+    visits: usize,
 }
 
 /// What a top-level variable's value declares.
@@ -216,8 +245,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
-            shape_keys: HashSet::new(),
+            recorded_keys: HashSet::new(),
             definitions: !options.definitions.is_empty(),
+            visits: 0,
         }
     }
 
@@ -338,7 +368,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
         };
         let span = self.span(node);
-        self.facts.syntax_errors.push(SyntaxError { span, message });
+        self.facts
+            .syntax_errors
+            .push(SyntaxError::new(span, message));
     }
 
     /// What an ERROR node contains: its whole text when short, else its first token.
@@ -399,6 +431,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             cond: false,
         }];
         while let Some(item) = stack.pop() {
+            self.visits += 1;
             let node = item.node;
             if node.is_error() || node.is_missing() {
                 self.syntax_error(node);
@@ -416,8 +449,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if item.top {
             self.top_level(node);
         }
-        if !self.shape_keys.is_empty() && self.shape_keys.remove(&node.id()) {
-            // The key of a JSX check: already recorded, not a symbol use.
+        if !self.recorded_keys.is_empty() && self.recorded_keys.remove(&node.id()) {
+            // The key of a check: already recorded, not a symbol use.
             return self.push_children(item, stack, |_, _, _| None);
         }
         let kind = node.kind();
@@ -1020,32 +1053,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if self.definitions && !self.options.definitions.registrations.is_empty() {
             self.registration(node);
         }
-        let excluded = self.check_site(item);
-        let arguments = node
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "arguments");
-        // Arguments go deeper in the stack than the callee, so the callee is visited first.
-        if let Some(arguments) = arguments {
-            let args_item = Item {
-                node: arguments,
-                hint: None,
-                ..item
-            };
-            self.push_children(args_item, stack, |_, _, child| {
-                if Some(child.id()) == excluded || child.kind() == "comment" {
-                    None
-                } else {
-                    Some(Mode::Expr)
-                }
-            });
+        if let Some(key) = self.check_site(item) {
+            self.recorded_keys.insert(key);
         }
-        let arguments_id = arguments.map(|a| a.id());
         if self.property_shape {
             self.mark_chain_part(node.child_by_field_name("function"));
         }
-        self.push_children(item, stack, |_, field, child| match field {
+        // In source order: the callee is visited before the arguments.
+        self.push_children(item, stack, |_, field, _| match field {
             Some("type_arguments") => None,
-            _ if Some(child.id()) == arguments_id => None,
             _ => Some(Mode::Expr),
         });
     }
@@ -1376,7 +1392,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     ) {
         let key = self.classify_key(key_node, frame);
         if !matches!(key, KeyExpr::Dynamic(_)) {
-            self.shape_keys.insert(key_node.id());
+            self.recorded_keys.insert(key_node.id());
         }
         self.push_shape_check(spec, key, element, key_node);
     }
@@ -2489,7 +2505,7 @@ fn mark_branches(pushed: &mut [Item<'_, '_>], condition: Option<Node<'_>>, index
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, CheckSpec, Grammar, Language};
+    use crate::lang::{test_extract, with_test_options, CheckSpec, Grammar, Language};
 
     const ISENABLED: usize = 2;
 
@@ -3266,6 +3282,66 @@ d';");
         assert_eq!(uses(&ts(&arrays)), vec!["FeatureFlags.A"]);
         let calls = format!("isEnabled({}1{});", "f(".repeat(depth), ")".repeat(depth));
         assert_eq!(keys(&ts(&calls)), vec![dynamic("a function call result")]);
+    }
+
+    /// Nodes the walk of `source` took off its stack, and nodes in the tree.
+    fn walk_counts(source: &str) -> (usize, usize) {
+        let tree = parse(source, false, budget::for_len(source.len())).unwrap();
+        let visits = with_test_options(Language::TypeScript, &["isEnabled:0"], &[], |options| {
+            walk_tree(&tree, source, options).visits
+        });
+        let mut cursor = tree.walk();
+        let mut nodes = 1;
+        'walk: loop {
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                nodes += 1;
+                continue;
+            }
+            while cursor.goto_parent() {
+                if cursor.goto_next_sibling() {
+                    nodes += 1;
+                    continue 'walk;
+                }
+            }
+            break;
+        }
+        (visits, nodes)
+    }
+
+    #[test]
+    fn each_node_is_visited_at_most_once() {
+        // A syntax error deep inside nested calls: the arguments of every enclosing call were
+        // walked again, once per enclosing call.
+        for depth in [1_000, 4_000] {
+            let source = format!(
+                "{}{} a {}",
+                "isEnabled(".repeat(depth),
+                ")".repeat(depth / 2),
+                ")".repeat(depth / 2)
+            );
+            let (visits, nodes) = walk_counts(&source);
+            assert!(visits <= nodes, "{depth}: {visits} visits of {nodes} nodes");
+            let facts = ts(&source);
+            // The innermost call holds the error.
+            assert_eq!(facts.checks.len(), depth - 1);
+            assert_eq!(facts.syntax_errors.len(), 1);
+        }
+        let (visits, nodes) = walk_counts("isEnabled('a'); f(isEnabled(X), [1, 2]);");
+        assert!(visits <= nodes);
+    }
+
+    #[test]
+    fn a_parse_over_budget_is_one_whole_file_error() {
+        let source = "isEnabled('a');\n".repeat(500);
+        let facts = with_test_options(Language::TypeScript, &["isEnabled:0"], &[], |options| {
+            extract_within(&source, true, options, Duration::ZERO)
+        });
+        assert!(facts.checks.is_empty());
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0].whole_file);
+        assert!(facts.syntax_errors[0].message.contains("file not parsed"));
+        // The thread's parser is ready for the next file.
+        assert_eq!(ts(&source).checks.len(), 500);
     }
 
     #[test]

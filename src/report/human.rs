@@ -1,13 +1,14 @@
 //! The human formats: miette's graphical diagnostics for `check`, a listing for `flags`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
-use super::{inventory, Counts};
-use crate::facts::FlagAction;
+use super::{inventory, Counts, SourceText, Sources};
+use crate::facts::{FlagAction, Span};
 use crate::rules::{Diagnostic, Severity};
 use crate::Scan;
 
@@ -28,22 +29,35 @@ pub fn check(scan: &Scan, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
-    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
+    let mut sources = Sources::new(&scan.root);
     let mut out = String::new();
     for diagnostic in &scan.diagnostics {
-        let source = sources
-            .entry(&diagnostic.path)
-            .or_insert_with(|| read_lossy(&scan.root.join(&diagnostic.path)));
-        let report = Report::new(diagnostic, source.as_deref());
-        let mut text = String::new();
-        if handler.render_report(&mut text, &report).is_err() {
-            text = format!("{}: {}\n", diagnostic.path, diagnostic.message);
-        }
-        out.push_str(text.trim_end());
+        let source = diagnostic.span.and(sources.get(&diagnostic.path));
+        out.push_str(render(&handler, diagnostic, source).trim_end());
         out.push_str("\n\n");
     }
     out.push_str(&summary(scan));
     out
+}
+
+/// One diagnostic, with a snippet of its file when it has a span and the file can be read.
+fn render(
+    handler: &GraphicalReportHandler,
+    diagnostic: &Diagnostic,
+    source: Option<&SourceText>,
+) -> String {
+    let report = Report {
+        diagnostic,
+        snippet: diagnostic
+            .span
+            .zip(source)
+            .map(|(span, source)| Snippet::new(&diagnostic.path, source, span)),
+    };
+    let mut text = String::new();
+    if handler.render_report(&mut text, &report).is_err() {
+        text = format!("{}: {}\n", diagnostic.path, diagnostic.message);
+    }
+    text
 }
 
 fn summary(scan: &Scan) -> String {
@@ -185,25 +199,109 @@ pub fn flags(scan: &Scan) -> String {
     out
 }
 
-fn read_lossy(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// Bytes of context a snippet keeps beyond the lines it shows, at most: past that (a long line,
+/// a span over many lines) it shows a window of the span's first line.
+const MAX_SNIPPET: usize = 4096;
+
+/// Bytes shown on each side of the span's start in a window of a long line.
+const WINDOW_CONTEXT: usize = 120;
+
+/// The part of a file a diagnostic shows, so that drawing it costs the same on a huge file:
+/// the span's lines with a line of context on each side, or a window of the span's first line
+/// when those are longer than [`MAX_SNIPPET`]. It answers miette in the file's offsets, lines
+/// and columns.
+struct Snippet {
+    name: String,
+    text: String,
+    /// Byte offset, 0-based line and byte column of the text's start in the file.
+    offset: usize,
+    line: usize,
+    column: usize,
+    /// The diagnostic's span (file offsets), clipped to the snippet.
+    label: SourceSpan,
+}
+
+impl Snippet {
+    fn new(name: &str, source: &SourceText, span: Span) -> Self {
+        let text = source.text();
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let first = source.line_of(start);
+        let last = source.line_of(end);
+        // From the line before the span to the line break ending the line after it.
+        let from = source.line_range(first.saturating_sub(1)).start;
+        let to = source.line_range(last + 2).start;
+        let (from, to) = if to - from <= MAX_SNIPPET {
+            (from, to)
+        } else {
+            let line = source.line_range(first);
+            (
+                floor_char_boundary(text, start.saturating_sub(WINDOW_CONTEXT).max(line.start)),
+                floor_char_boundary(
+                    text,
+                    (end.min(start + WINDOW_CONTEXT) + WINDOW_CONTEXT).min(line.end),
+                ),
+            )
+        };
+        let label_end = end.min(to.max(start));
+        Snippet {
+            name: name.to_string(),
+            text: text[from..to].to_string(),
+            offset: from,
+            line: source.line_of(from),
+            column: from - source.line_range(source.line_of(from)).start,
+            label: SourceSpan::new(start.into(), label_end - start),
+        }
+    }
+}
+
+/// The largest character boundary at or before `offset`.
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(MietteError::OutOfBounds)?;
+        let contents = self.text.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let column = if contents.line() == 0 {
+            contents.column() + self.column
+        } else {
+            contents.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + self.offset).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.line,
+            column,
+            contents.line_count(),
+        )))
+    }
 }
 
 /// Adapts a [`Diagnostic`] to miette.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
-}
-
-impl<'a> Report<'a> {
-    fn new(diagnostic: &'a Diagnostic, text: Option<&str>) -> Self {
-        let source = match (diagnostic.span, text) {
-            (Some(_), Some(text)) => Some(NamedSource::new(&diagnostic.path, text.to_string())),
-            _ => None,
-        };
-        Report { diagnostic, source }
-    }
+    snippet: Option<Snippet>,
 }
 
 impl std::fmt::Debug for Report<'_> {
@@ -214,7 +312,7 @@ impl std::fmt::Debug for Report<'_> {
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.source.is_none() {
+        if self.snippet.is_none() {
             // No snippet to show: name the place in the message instead.
             write!(f, "{}: ", self.diagnostic.path)?;
             if let Some(span) = self.diagnostic.span {
@@ -248,16 +346,74 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let span = self.diagnostic.span?;
-        let len = (span.end - span.start) as usize;
+        let snippet = self.snippet.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             self.diagnostic.label.clone(),
-            SourceSpan::new((span.start as usize).into(), len),
+            snippet.label,
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::LineIndex;
+    use crate::rules::RuleId;
+
+    /// The drawing of a finding on `source[start..end]`.
+    fn draw(source: &str, start: usize, end: usize) -> String {
+        let diagnostic = Diagnostic {
+            rule: RuleId::UndefinedFlag,
+            severity: Severity::Error,
+            message: "flag `k` is not defined".to_string(),
+            help: None,
+            label: Some("here".to_string()),
+            path: "a.js".to_string(),
+            span: Some(LineIndex::new(source).span(start, end)),
+            flag: Some("k".to_string()),
+        };
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+        render(
+            &handler,
+            &diagnostic,
+            Some(&SourceText::new(source.to_string())),
+        )
+    }
+
+    #[test]
+    fn short_lines_are_drawn_whole_with_a_line_of_context() {
+        let source = "a();\nb();\non('k');\nc();\nd();\n";
+        let at = source.find("'k'").unwrap();
+        let drawn = draw(source, at, at + 3);
+        assert!(drawn.contains("[a.js:3:4]"), "{drawn}");
+        for line in ["2 │ b();", "3 │ on('k');", "4 │ c();"] {
+            assert!(drawn.contains(line), "{drawn}");
+        }
+        assert!(
+            !drawn.contains("a();") && !drawn.contains("d();"),
+            "{drawn}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_drawn_as_a_window_around_the_span() {
+        let line = "x(1); ".repeat(20_000);
+        let source = format!("first();\n{line}on('k'); {line}\nlast();\n");
+        let at = source.find("'k'").unwrap();
+        let drawn = draw(&source, at, at + 3);
+        assert!(drawn.contains("[a.js:2:120004]"), "{drawn}");
+        assert!(drawn.contains("on('k');"), "{drawn}");
+        assert!(drawn.contains("here"), "{drawn}");
+        assert!(drawn.len() < 2_000, "{} bytes drawn", drawn.len());
+        // A span running past the window is cut at its end.
+        let drawn = draw(&source, at, source.len());
+        assert!(drawn.len() < 2_000, "{} bytes drawn", drawn.len());
+        assert!(drawn.contains("[a.js:2:120004]"), "{drawn}");
     }
 }
