@@ -14,7 +14,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::{ExtractOptions, KeyArg, ShapeKind};
+use super::{ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -230,13 +230,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A function (or lambda) scope: its name and parameter names.
-struct Scope<'a> {
-    parent: Option<usize>,
-    name: Option<&'a str>,
-    params: Vec<&'a str>,
-}
-
 /// An `if`, `elif` or ternary; it becomes a [`Fork`] in `finish` when its condition tests a
 /// flag (check locals are only known once the whole file is read).
 struct Candidate<'a> {
@@ -292,7 +285,8 @@ struct Walker<'a, 'o> {
     lines: &'o LineIndex<'a>,
     options: &'o ExtractOptions<'o>,
     facts: FileFacts,
-    scopes: Vec<Scope<'a>>,
+    /// Function scopes; the module is scope 0.
+    scopes: FunctionScopes<'a>,
     stack: Vec<Frame<'a>>,
     cursor: TreeCursor<'a>,
     children_buffer: Vec<(Node<'a>, Option<&'static str>)>,
@@ -332,16 +326,14 @@ impl<'a, 'o> Walker<'a, 'o> {
         options: &'o ExtractOptions<'o>,
         root: Node<'a>,
     ) -> Self {
+        let mut scopes = FunctionScopes::default();
+        scopes.push(None, None, Vec::new());
         Walker {
             source,
             lines,
             options,
             facts: FileFacts::default(),
-            scopes: vec![Scope {
-                parent: None,
-                name: None,
-                params: Vec::new(),
-            }],
+            scopes,
             stack: Vec::new(),
             cursor: root.walk(),
             children_buffer: Vec::new(),
@@ -1072,12 +1064,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn new_scope(&mut self, parent: usize, name: Option<&'a str>, params: Vec<&'a str>) -> usize {
-        self.scopes.push(Scope {
-            parent: Some(parent),
-            name,
-            params,
-        });
-        self.scopes.len() - 1
+        self.scopes.push(Some(parent), name, params)
     }
 
     /// Parameter names, and the annotations and default values to visit (in source order).
@@ -1581,17 +1568,11 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn inside_function_named(&self, scope: usize, name: &str) -> bool {
-        self.scope_chain(scope).any(|s| s.name == Some(name))
+        self.scopes.inside_function_named(Some(scope), name)
     }
 
     fn is_parameter(&self, scope: usize, name: &str) -> bool {
-        self.scope_chain(scope).any(|s| s.params.contains(&name))
-    }
-
-    fn scope_chain(&self, scope: usize) -> impl Iterator<Item = &Scope<'a>> {
-        std::iter::successors(self.scopes.get(scope), |s| {
-            s.parent.and_then(|p| self.scopes.get(p))
-        })
+        self.scopes.is_param(Some(scope), name)
     }
 
     // -----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::{ExtractOptions, Shape, ShapeKind};
+use super::{ExtractOptions, FunctionScopes, Shape, ShapeKind};
 use crate::facts::{
     CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
     SymbolUse, SyntaxError,
@@ -149,13 +149,6 @@ struct Write<'s> {
     call: Option<usize>,
 }
 
-/// An enclosing function: its name (for the self-recursion rule) and parameter names.
-struct Frame<'s> {
-    parent: Option<usize>,
-    name: Option<&'s str>,
-    params: Vec<&'s str>,
-}
-
 /// Where a static member chain ends.
 enum ChainEnd<'t> {
     /// The chain is rooted at an identifier (or `this`); the segments were collected.
@@ -169,7 +162,7 @@ struct Walker<'s, 'o, 't> {
     lines: LineIndex<'s>,
     options: &'o ExtractOptions<'o>,
     facts: FileFacts,
-    frames: Vec<Frame<'s>>,
+    frames: FunctionScopes<'s>,
     import_locals: HashSet<&'s str>,
     /// Local names listed in `export { A, B as C }` clauses (no `from`).
     export_clause_names: HashSet<&'s str>,
@@ -227,7 +220,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             lines: LineIndex::new(src),
             options,
             facts: FileFacts::default(),
-            frames: Vec::new(),
+            frames: FunctionScopes::default(),
             import_locals: HashSet::new(),
             export_clause_names: HashSet::new(),
             module_names_seen: HashSet::new(),
@@ -391,31 +384,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     }
 
     fn is_param(&self, name: &str, frame: Option<usize>) -> bool {
-        let mut current = frame;
-        while let Some(index) = current {
-            let Some(frame) = self.frames.get(index) else {
-                break;
-            };
-            if frame.params.contains(&name) {
-                return true;
-            }
-            current = frame.parent;
-        }
-        false
+        self.frames.is_param(frame, name)
     }
 
     fn inside_function_named(&self, name: &str, frame: Option<usize>) -> bool {
-        let mut current = frame;
-        while let Some(index) = current {
-            let Some(frame) = self.frames.get(index) else {
-                break;
-            };
-            if frame.name == Some(name) {
-                return true;
-            }
-            current = frame.parent;
-        }
-        false
+        self.frames.inside_function_named(frame, name)
     }
 
     // ----- the walk ----------------------------------------------------------------------------
@@ -610,11 +583,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 self.binding_names(p, &mut params);
             }
         }
-        self.frames.push(Frame {
-            parent: item.frame,
-            name,
-            params,
-        });
+        let frame = self.frames.push(item.frame, name, params);
         // Functions written with the `function` keyword and methods end the search for a parent
         // fork; arrow functions do not.
         let branch = if node.kind() == "arrow_function" {
@@ -623,7 +592,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             None
         };
         let inner = Item {
-            frame: Some(self.frames.len() - 1),
+            frame: Some(frame),
             branch,
             ..item
         };

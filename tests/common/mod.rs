@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// Runs git in `dir` with a fixed identity and author/committer `date`, isolated from the
 /// machine's configuration, so that commits (and their hashes) are the same everywhere.
@@ -36,6 +36,11 @@ pub fn check_on(dir: &Path, format: &str, today: &str) -> String {
         .env("NO_COLOR", "1")
         .output()
         .expect("flaglint runs");
+    success_stdout(output)
+}
+
+/// The stdout of a run that must have exited with 0 (its stderr otherwise).
+pub fn success_stdout(output: Output) -> String {
     assert_eq!(
         output.status.code(),
         Some(0),
