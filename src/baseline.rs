@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::Diagnostic;
+use crate::report::Sources;
 use crate::Scan;
 
 /// A 64-bit FNV-1a hash, printed as 16 hex digits: stable across runs, platforms and versions.
@@ -24,36 +24,42 @@ fn fnv1a(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-/// The source line a finding points at, whitespace collapsed (empty for file-level findings).
-fn normalized_line(text: Option<&str>, diagnostic: &Diagnostic) -> String {
-    let (Some(text), Some(span)) = (text, diagnostic.span) else {
-        return String::new();
-    };
-    text.lines()
-        .nth(span.line.saturating_sub(1) as usize)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Lines longer than this once their whitespace is collapsed (minified code) stand in
+/// fingerprints as their own hash, so that each finding on them costs no more than on a short line.
+const MAX_FINGERPRINT_LINE: usize = 1024;
+
+/// A source line with its whitespace collapsed (or its hash, past [`MAX_FINGERPRINT_LINE`]).
+fn normalized_line(line: &str) -> String {
+    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.len() > MAX_FINGERPRINT_LINE {
+        fnv1a(&[&collapsed])
+    } else {
+        collapsed
+    }
 }
 
 /// The fingerprint of each diagnostic of a scan, in order.
 pub fn fingerprints(scan: &Scan) -> Vec<String> {
-    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
+    let mut sources = Sources::new(&scan.root);
+    // Each line with findings is read and normalized once.
+    let mut lines: HashMap<(&str, u32), String> = HashMap::new();
     scan.diagnostics
         .iter()
         .map(|d| {
-            let text = sources.entry(&d.path).or_insert_with(|| {
-                std::fs::read(scan.root.join(&d.path))
-                    .ok()
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-            });
-            let line = normalized_line(text.as_deref(), d);
+            let line = match d.span {
+                // File-level findings.
+                None => "",
+                Some(span) => lines.entry((&d.path, span.line)).or_insert_with(|| {
+                    sources
+                        .get(&d.path)
+                        .map_or_else(String::new, |text| normalized_line(text.line(span.line)))
+                }),
+            };
             fnv1a(&[
                 d.rule.name(),
                 &d.path,
                 d.flag.as_deref().unwrap_or(""),
-                &line,
+                line,
             ])
         })
         .collect()
@@ -154,30 +160,33 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::SourceText;
 
     #[test]
     fn fingerprints_are_stable_and_ignore_whitespace_and_line_numbers() {
         assert_eq!(fnv1a(&["a", "b"]), fnv1a(&["a", "b"]));
         assert_ne!(fnv1a(&["ab", ""]), fnv1a(&["a", "b"]));
         assert_eq!(fnv1a(&[]), "cbf29ce484222325");
-        let diagnostic = |line: u32| Diagnostic {
-            rule: crate::rules::RuleId::UndefinedFlag,
-            severity: crate::rules::Severity::Error,
-            message: String::new(),
-            help: None,
-            label: None,
-            path: "a.py".to_string(),
-            span: Some(crate::facts::Span {
-                line,
-                ..Default::default()
-            }),
-            flag: None,
-        };
-        let before = "x = 1\nif  on( 'k' ):\n";
-        let after = "# moved\nx = 1\n\n    if on( 'k' ):\n";
+        let before = SourceText::new("x = 1\nif  on( 'k' ):\n".to_string());
+        let after = SourceText::new("# moved\nx = 1\n\n    if on( 'k' ):\n".to_string());
         assert_eq!(
-            normalized_line(Some(before), &diagnostic(2)),
-            normalized_line(Some(after), &diagnostic(4))
+            normalized_line(before.line(2)),
+            normalized_line(after.line(4))
         );
+        assert_eq!(normalized_line(before.line(2)), "if on( 'k' ):");
+    }
+
+    #[test]
+    fn long_lines_stand_as_their_hash() {
+        let long = "on('k'); ".repeat(200);
+        let normalized = normalized_line(&long);
+        assert_eq!(normalized.len(), 16);
+        assert_eq!(
+            normalized,
+            normalized_line(&format!("  {}", long.replace(' ', "\t")))
+        );
+        assert_ne!(normalized, normalized_line(&long.replacen('k', "j", 1)));
+        let short = "on('k'); ".repeat(100);
+        assert_eq!(normalized_line(&short), short.trim_end());
     }
 }

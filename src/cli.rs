@@ -61,7 +61,7 @@ pub struct ScanArgs {
     /// searched upward from PATH).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core and 64 in all).
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// When to color human output.
@@ -90,7 +90,7 @@ pub struct ReportArgs {
     /// Configuration file (default: searched upward from PATH).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core and 64 in all).
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// Measure flag ages to this day, YYYY-MM-DD (default: today, UTC).

@@ -3,8 +3,6 @@
 //! Extractors (`crate::lang::*`) turn a parsed file into a [`FileFacts`]; the index
 //! (`crate::index`) joins the facts of every file. Nothing here knows about other files.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use serde::Serialize;
 
 /// A source location: byte range plus 1-based line and (character) column of both ends.
@@ -20,68 +18,67 @@ pub struct Span {
     pub end: u32,
 }
 
+/// Bytes per block of [`LineIndex`]'s character counts.
+const CHAR_BLOCK: usize = 256;
+
 /// Maps byte offsets to lines and character columns (and back) for one file.
+///
+/// Every lookup costs a binary search plus a scan of at most [`CHAR_BLOCK`] bytes, whatever the
+/// length of the line, so a file of one long line (a minified bundle) costs no more than the
+/// same code spread over many lines.
 pub struct LineIndex<'a> {
     source: &'a str,
     line_starts: Vec<u32>,
-    /// The last position computed (byte offset, character column): spans come in mostly
-    /// increasing order, so columns on one long line are counted from there, not from its start.
-    /// Packed as `offset << 32 | column` (offsets fit in `u32`, as in [`Span`]).
-    last: AtomicU64,
+    /// Characters before each block of [`CHAR_BLOCK`] bytes (`[i]`: in `source[..i * CHAR_BLOCK]`);
+    /// empty when the source is ASCII (a character per byte).
+    block_chars: Vec<u32>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(source: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            source
-                .bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        let bytes = source.as_bytes();
+        let line_starts = line_starts(source);
+        let block_chars = if source.is_ascii() {
+            Vec::new()
+        } else {
+            std::iter::once(0)
+                .chain(bytes.chunks(CHAR_BLOCK).scan(0u32, |total, block| {
+                    *total += char_starts(block);
+                    Some(*total)
+                }))
+                .collect()
+        };
         LineIndex {
             source,
             line_starts,
-            last: AtomicU64::new(1),
+            block_chars,
         }
     }
 
     /// 1-based line and character column of a byte offset (clamped to the source).
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        let last = self.last.load(Ordering::Relaxed);
-        let (last_offset, last_column) = ((last >> 32) as usize, last as u32);
-        let column = if (start..=offset).contains(&last_offset) {
-            last_column + self.source[last_offset..offset].chars().count() as u32
-        } else {
-            self.source[start..offset].chars().count() as u32 + 1
-        };
-        self.last.store(
-            ((offset as u64) << 32) | u64::from(column),
-            Ordering::Relaxed,
-        );
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         (line as u32 + 1, column)
     }
 
-    /// Byte offset of a 1-based line and 0-based character column (as `proc_macro2` reports).
+    /// Byte offset of a 1-based line and 0-based character column (as `proc_macro2` reports),
+    /// clamped to the end of the line.
     pub fn offset(&self, line: usize, char_column: usize) -> usize {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.source.len();
         };
         let start = start as usize;
-        let rest = &self.source[start..];
-        let line_text = rest.split('\n').next().unwrap_or("");
-        start
-            + line_text
-                .char_indices()
-                .nth(char_column)
-                .map_or(line_text.len(), |(i, _)| i)
+        let line_end = self
+            .line_starts
+            .get(line.max(1))
+            .map_or(self.source.len(), |&next| next as usize - 1);
+        let target = u32::try_from(char_column)
+            .ok()
+            .and_then(|column| self.chars_before(start).checked_add(column));
+        target.map_or(line_end, |target| self.char_offset(target).min(line_end))
     }
 
     /// The span of a byte range.
@@ -100,6 +97,43 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The 0-based line holding a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1
+    }
+
+    /// Characters in `source[..offset]`.
+    fn chars_before(&self, offset: usize) -> u32 {
+        if self.block_chars.is_empty() {
+            return offset as u32;
+        }
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        self.block_chars[block] + char_starts(&self.source.as_bytes()[from..offset])
+    }
+
+    /// The byte offset where character `target` (0-based, from the start of the source) starts,
+    /// or the source's length.
+    fn char_offset(&self, target: u32) -> usize {
+        if self.block_chars.is_empty() {
+            return (target as usize).min(self.source.len());
+        }
+        let block = self.block_chars.partition_point(|&chars| chars <= target) - 1;
+        let mut seen = self.block_chars[block];
+        let bytes = self.source.as_bytes();
+        for (i, &byte) in bytes.iter().enumerate().skip(block * CHAR_BLOCK) {
+            if is_char_start(byte) {
+                if seen == target {
+                    return i;
+                }
+                seen += 1;
+            }
+        }
+        bytes.len()
+    }
+
     fn clamp(&self, offset: usize) -> usize {
         let mut offset = offset.min(self.source.len());
         while !self.source.is_char_boundary(offset) {
@@ -107,6 +141,24 @@ impl<'a> LineIndex<'a> {
         }
         offset
     }
+}
+
+/// The byte offset where each line starts (the first is 0).
+pub fn line_starts(source: &str) -> Vec<u32> {
+    let newlines = source.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+    std::iter::once(0)
+        .chain(newlines.map(|(i, _)| i as u32 + 1))
+        .collect()
+}
+
+/// Whether a byte of UTF-8 starts a character (is not a continuation byte).
+fn is_char_start(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
+}
+
+/// Characters starting in a run of UTF-8 bytes.
+fn char_starts(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| is_char_start(b)).count() as u32
 }
 
 /// How a check's flag key argument is spelled.
@@ -273,6 +325,27 @@ pub enum Body {
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+    /// Nothing of the file was read (it was not parsed at all), rather than one region skipped.
+    pub whole_file: bool,
+}
+
+impl SyntaxError {
+    /// A region the parser skipped; the rest of the file was read.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        SyntaxError {
+            span,
+            message: message.into(),
+            whole_file: false,
+        }
+    }
+
+    /// An error that kept the whole file from being read.
+    pub fn whole_file(span: Span, message: impl Into<String>) -> Self {
+        SyntaxError {
+            whole_file: true,
+            ..SyntaxError::new(span, message)
+        }
+    }
 }
 
 /// Everything one file contributes to the index.
@@ -299,6 +372,16 @@ pub struct FileFacts {
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
     /// fields).
     pub annotations: Vec<(u32, Vec<(String, String)>)>,
+}
+
+impl FileFacts {
+    /// The facts of a file that was not read: only the error saying why.
+    pub fn not_parsed(error: SyntaxError) -> Self {
+        FileFacts {
+            syntax_errors: vec![error],
+            ..FileFacts::default()
+        }
+    }
 }
 
 /// The three models of django-waffle.
@@ -442,4 +525,47 @@ pub struct AppConfigFacts {
     pub unread: bool,
     /// `default = True` / `default = False`: whether Django picks this class for the app.
     pub default: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column by counting from the start of the source.
+    fn naive_position(source: &str, offset: usize) -> (u32, u32) {
+        let before = &source[..offset];
+        let line = before.matches('\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, source[line_start..offset].chars().count() as u32 + 1)
+    }
+
+    #[test]
+    fn positions_and_offsets_agree_with_counting() {
+        let line = "é😀a\u{2028}b".repeat(200);
+        for source in [
+            "".to_string(),
+            "ascii only\nsecond line\n".to_string(),
+            format!("{line}\nx\r\n{line}{line}\n\n{line}"),
+        ] {
+            let index = LineIndex::new(&source);
+            for (offset, _) in source.char_indices().chain([(source.len(), ' ')]) {
+                let (line, column) = index.position(offset);
+                assert_eq!((line, column), naive_position(&source, offset), "{offset}");
+                assert_eq!(index.offset(line as usize, column as usize - 1), offset);
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_are_clamped_to_the_line_and_the_source() {
+        let source = "aé\nbc";
+        let index = LineIndex::new(source);
+        assert_eq!(index.offset(1, 10), 3);
+        assert_eq!(index.offset(2, 10), source.len());
+        assert_eq!(index.offset(3, 0), source.len());
+        assert_eq!(index.offset(0, 1), 1);
+        assert_eq!(index.position(2), (1, 2));
+        assert_eq!(index.position(100), (2, 3));
+        assert_eq!(index.span(5, 1).end, 5);
+    }
 }

@@ -298,15 +298,18 @@ impl Index {
             let FileRole::Definitions(side) = file.role else {
                 continue;
             };
+            // `flaglint: type=... owner=...` on a definition's line or alone above it.
+            let mut annotations: HashMap<u32, Vec<&(String, String)>> = HashMap::new();
+            for (line, fields) in &file.facts.annotations {
+                annotations.entry(*line).or_default().extend(fields);
+            }
             for constant in &file.facts.string_consts {
                 if !constant.exported {
                     continue;
                 }
-                // `flaglint: type=... owner=...` on the definition's line or alone above it.
-                let line = constant.name_span.line;
                 let mut metadata = file.facts.metadata.clone();
-                for (_, fields) in file.facts.annotations.iter().filter(|(at, _)| *at == line) {
-                    metadata.extend(fields.iter().cloned());
+                if let Some(fields) = annotations.get(&constant.name_span.line) {
+                    metadata.extend(fields.iter().map(|&field| field.clone()));
                 }
                 self.definitions.push(Definition {
                     key: file.key_transform.apply(&constant.value),
@@ -500,6 +503,8 @@ struct Resolver<'a> {
     module_names: Vec<HashSet<&'a str>>,
     /// Django settings modules ([`crate::django::is_settings_module`]).
     settings_modules: Vec<FileId>,
+    /// Per file: its imports by the name they bind (`*` for globs), indices in source order.
+    imports_by_local: Vec<HashMap<&'a str, Vec<usize>>>,
     python_exact: HashMap<String, Vec<FileId>>,
     python_suffix: HashMap<String, Vec<FileId>>,
     python_package: Vec<Vec<String>>,
@@ -537,6 +542,16 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|f| f.facts.module_names.iter().map(String::as_str).collect())
             .collect();
+        let imports_by_local = files
+            .iter()
+            .map(|f| {
+                let mut by_local: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, import) in f.facts.imports.iter().enumerate() {
+                    by_local.entry(import.local.as_str()).or_default().push(i);
+                }
+                by_local
+            })
+            .collect();
 
         let symbol_segments = definitions
             .iter()
@@ -558,6 +573,7 @@ impl<'a> Resolver<'a> {
                 })
                 .map(|(id, _)| id)
                 .collect(),
+            imports_by_local,
             python_exact: HashMap::new(),
             python_suffix: HashMap::new(),
             python_package: vec![Vec::new(); files.len()],
@@ -678,10 +694,9 @@ impl<'a> Resolver<'a> {
             let relevant = |segment: &String| {
                 self.symbol_segments.contains(segment) || self.rust_def_segments.contains(segment)
             };
-            let bound_to_definitions = self.files[file].facts.imports.iter().any(|i| {
-                i.local == path[0]
-                    && (i.name.iter().any(relevant)
-                        || matches!(&i.module, ModuleRef::Rust(m) if m.iter().any(relevant)))
+            let bound_to_definitions = self.imports_named(file, &path[0]).any(|i| {
+                i.name.iter().any(relevant)
+                    || matches!(&i.module, ModuleRef::Rust(m) if m.iter().any(relevant))
             });
             let may_reach_definitions = self.tables[file].is_some()
                 || path.iter().any(relevant)
@@ -693,6 +708,20 @@ impl<'a> Resolver<'a> {
             return self.resolve_rust(file, scope, path, 0);
         }
         self.resolve_name(file, path, 0)
+    }
+
+    /// The imports of `file` that bind `local` (`*`: the globs), in source order.
+    fn imports_named(
+        &self,
+        file: FileId,
+        local: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a Import> + '_ {
+        let imports = &self.files[file].facts.imports;
+        self.imports_by_local[file]
+            .get(local)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &imports[i])
     }
 
     /// Takes one resolution step; false when the budget for this name is spent.
@@ -717,11 +746,10 @@ impl<'a> Resolver<'a> {
         if let Some(value) = self.local_constant(file, path) {
             return Resolved::Constant(value.to_string());
         }
-        let imports = &self.files[file].facts.imports;
-        if let Some(import) = imports.iter().rev().find(|i| i.local == path[0]) {
+        if let Some(import) = self.imports_named(file, &path[0]).next_back() {
             return self.resolve_import(file, import, &path[1..], depth);
         }
-        for import in imports.iter().filter(|i| i.local == "*") {
+        for import in self.imports_named(file, "*") {
             if let Resolved::Flag(def) = self.resolve_import(file, import, path, depth) {
                 return Resolved::Flag(def);
             }
@@ -838,11 +866,10 @@ impl<'a> Resolver<'a> {
             }
         }
         // A re-export (Python module-level import, TS `export ... from`, Rust `pub use`).
-        let imports = &self.files[file].facts.imports;
-        if let Some(import) = imports
-            .iter()
+        if let Some(import) = self
+            .imports_named(file, &symbol[0])
             .rev()
-            .find(|i| i.reexport && i.local == symbol[0])
+            .find(|i| i.reexport)
         {
             return if self.files[file].language == Language::Rust {
                 self.resolve_rust(file, &import.scope, symbol, depth + 1)
@@ -850,7 +877,7 @@ impl<'a> Resolver<'a> {
                 self.resolve_import(file, import, &symbol[1..], depth)
             };
         }
-        for import in imports.iter().filter(|i| i.reexport && i.local == "*") {
+        for import in self.imports_named(file, "*").filter(|i| i.reexport) {
             let found = if self.files[file].language == Language::Rust {
                 self.resolve_rust(file, &import.scope, symbol, depth + 1)
             } else {
@@ -962,15 +989,9 @@ impl<'a> Resolver<'a> {
                 return Resolved::Constant(value.to_string());
             }
         }
-        let imports = &self.files[file].facts.imports;
         let visible = |i: &&Import| scope.starts_with(&i.scope);
         if !matches!(path[0].as_str(), "crate" | "self" | "super" | "Self") {
-            if let Some(import) = imports
-                .iter()
-                .rev()
-                .filter(visible)
-                .find(|i| i.local == path[0])
-            {
+            if let Some(import) = self.imports_named(file, &path[0]).rev().find(visible) {
                 let ModuleRef::Rust(module) = &import.module else {
                     return Resolved::Unresolved;
                 };
@@ -986,7 +1007,7 @@ impl<'a> Resolver<'a> {
                 return found;
             }
         }
-        for import in imports.iter().filter(visible).filter(|i| i.local == "*") {
+        for import in self.imports_named(file, "*").filter(visible) {
             let ModuleRef::Rust(module) = &import.module else {
                 continue;
             };

@@ -46,11 +46,17 @@ use crate::walk::SourceFile;
 /// Bytes looked at to decide whether a file is binary.
 const BINARY_SNIFF_LEN: usize = 8192;
 
+/// Most worker threads per core: more only add start-up time and contention.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Most worker threads in all (each reserves a 32 MB stack).
+const MAX_THREADS: usize = 64;
+
 /// What a scan is asked to do.
 pub struct ScanOptions {
     pub root: PathBuf,
     pub config: Config,
-    /// Worker threads for the walk and the parse (0: one per core).
+    /// Worker threads for the walk and the parse (0: one per core); see [`worker_threads`].
     pub threads: usize,
     /// The day ages are measured to (flag ages, soak periods, remove-by dates).
     pub today: date::Date,
@@ -125,11 +131,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .base_dir
         .canonicalize()
         .unwrap_or_else(|_| config.base_dir.clone());
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
-    };
+    let threads = worker_threads(options.threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(32 * 1024 * 1024)
@@ -312,6 +314,17 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     })
 }
 
+/// The worker threads a scan runs with for a `--threads` value: one per core for 0, and never
+/// more than [`MAX_THREADS_PER_CORE`] per core or [`MAX_THREADS`].
+pub fn worker_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = (cores * MAX_THREADS_PER_CORE).min(MAX_THREADS);
+    match requested {
+        0 => cores.min(cap),
+        n => n.min(cap),
+    }
+}
+
 /// The text of each `latest_migrations/<app>` file (a note for the unreadable ones).
 fn read_markers(markers: &[walk::SourceMarker], notes: &mut Vec<String>) -> Vec<(String, String)> {
     const MAX_MARKER_LEN: u64 = 4096;
@@ -394,12 +407,68 @@ fn path_from(base: &Path, path: &Path) -> String {
 /// Decides, from the raw bytes, whether a file can hold a flag fact before it is parsed.
 struct Prefilter {
     /// Per language: the check names that apply to it, and the definitions' symbols.
-    names: Vec<(Language, Option<AhoCorasick>)>,
+    names: Vec<(Language, Option<Names>)>,
     /// Re-exporting modules (`__init__.py`, `index.ts`, `mod.rs`) may mention only the definitions
     /// module's name.
     barrels: Option<AhoCorasick>,
     /// Migration modules: every one is read (`None`: none is), or those that match.
     migrations: Option<MigrationFilter>,
+}
+
+/// Most names searched for with one automaton: building one takes time quadratic in the number of
+/// patterns (aho-corasick's state shuffle), seconds for tens of thousands.
+const MAX_AUTOMATON_NAMES: usize = 1000;
+
+/// Names a file must mention to be parsed.
+enum Names {
+    /// Anywhere in the file.
+    Substrings(AhoCorasick),
+    /// More than [`MAX_AUTOMATON_NAMES`]: identifiers as whole words (the only way a check or a
+    /// symbol can spell them), the others anywhere.
+    Words {
+        words: HashSet<Box<[u8]>>,
+        others: Option<AhoCorasick>,
+    },
+}
+
+impl Names {
+    fn new(names: &[&str]) -> Option<Names> {
+        if names.len() <= MAX_AUTOMATON_NAMES {
+            return automaton(names).map(Names::Substrings);
+        }
+        let (words, others): (Vec<&str>, Vec<&str>) = names
+            .iter()
+            .partition(|name| !name.is_empty() && name.bytes().all(is_word_byte));
+        Some(Names::Words {
+            words: words.into_iter().map(|w| w.as_bytes().into()).collect(),
+            others: automaton(&others),
+        })
+    }
+
+    fn is_match(&self, bytes: &[u8]) -> bool {
+        match self {
+            Names::Substrings(automaton) => automaton.is_match(bytes),
+            Names::Words { words, others } => {
+                others.as_ref().is_some_and(|ac| ac.is_match(bytes))
+                    || bytes
+                        .split(|&b| !is_word_byte(b))
+                        .any(|word| !word.is_empty() && words.contains(word))
+            }
+        }
+    }
+}
+
+/// An automaton finding any of `patterns` (none for no pattern).
+fn automaton(patterns: &[&str]) -> Option<AhoCorasick> {
+    (!patterns.is_empty())
+        .then(|| AhoCorasick::new(patterns).ok())
+        .flatten()
+}
+
+/// A byte of an identifier: ASCII letters, digits, `_`, `$`, and any byte of a non-ASCII
+/// character.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || !byte.is_ascii()
 }
 
 enum MigrationFilter {
@@ -457,11 +526,6 @@ impl Prefilter {
                 ]
             })
             .collect();
-        let build = |patterns: &[&str]| {
-            (!patterns.is_empty())
-                .then(|| AhoCorasick::new(patterns).ok())
-                .flatten()
-        };
         let module_refs: Vec<&str> = modules.iter().map(String::as_str).collect();
         let languages = [
             Language::Python,
@@ -478,7 +542,7 @@ impl Prefilter {
                 .chain(config.django.create_operations.iter().map(String::as_str))
                 .chain(config.django.delete_operations.iter().map(String::as_str))
                 .collect();
-            build(&words).map(MigrationFilter::Matching)
+            automaton(&words).map(MigrationFilter::Matching)
         } else {
             None
         };
@@ -486,9 +550,9 @@ impl Prefilter {
             migrations,
             names: languages
                 .into_iter()
-                .map(|language| (language, build(&names_for(language))))
+                .map(|language| (language, Names::new(&names_for(language))))
                 .collect(),
-            barrels: build(&module_refs),
+            barrels: automaton(&module_refs),
         }
     }
 
@@ -508,7 +572,7 @@ impl Prefilter {
             .iter()
             .find(|(language, _)| *language == file.language)
             .and_then(|(_, names)| names.as_ref());
-        if names.is_some_and(|ac| ac.is_match(bytes)) {
+        if names.is_some_and(|names| names.is_match(bytes)) {
             return true;
         }
         // Checks may read their key from a Django setting (`settings.X`).
@@ -669,6 +733,44 @@ pub fn contain_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_names_are_matched_as_words() {
+        let mut names: Vec<String> = (0..MAX_AUTOMATON_NAMES)
+            .map(|i| format!("FLAG_{i}"))
+            .collect();
+        names.extend([
+            "get_flag".to_string(),
+            "new-nav".to_string(),
+            "é_x".to_string(),
+        ]);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let many = Names::new(&names).unwrap();
+        assert!(matches!(many, Names::Words { .. }));
+        let few = Names::new(&names[..10]).unwrap();
+        assert!(matches!(few, Names::Substrings(_)));
+        for (text, expected) in [
+            ("x = flags.FLAG_7\n", true),
+            ("if get_flag(u, 'k'):", true),
+            ("on('new-nav')", true),
+            ("é_x()", true),
+            ("x = FLAG_7_OLD + my_get_flag()", false),
+            ("nothing here", false),
+        ] {
+            assert_eq!(many.is_match(text.as_bytes()), expected, "{text}");
+        }
+        assert!(few.is_match(b"FLAG_7_OLD"));
+    }
+
+    #[test]
+    fn worker_threads_are_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(worker_threads(0), cores.min(MAX_THREADS));
+        assert_eq!(worker_threads(1), 1);
+        let most = worker_threads(1000);
+        assert_eq!(most, (cores * MAX_THREADS_PER_CORE).min(MAX_THREADS));
+        assert_eq!(worker_threads(usize::MAX), most);
+    }
 
     #[test]
     fn panics_are_contained_with_their_message() {

@@ -4,7 +4,7 @@
 //! Comments are found by a small per-language line lexer (strings and block comments are tracked),
 //! so a `flaglint:` inside a string literal is not a suppression.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::facts::{LineIndex, Span};
 use crate::lang::Language;
@@ -13,7 +13,7 @@ use crate::rules::{Diagnostic, Finding, RuleId, Sink};
 const MARKER: &str = "flaglint:";
 
 /// Where a suppression applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Diagnostics starting on this line or the next (1-based).
     Line(u32),
@@ -107,20 +107,19 @@ fn for_each_marker<'a>(source: &'a str, language: Language, mut visit: impl FnMu
     for (line_number, line) in source.split_inclusive('\n').enumerate() {
         let comments = lexer.comments(line);
         let has_code = lexer.line_has_code;
+        let mut lead = None;
         for range in comments {
             let comment = &line[range.clone()];
             let Some(at) = comment.find(MARKER) else {
                 continue;
             };
+            let lead = *lead.get_or_insert_with(|| comment_lead(line));
             visit(Marker {
                 line: line_number as u32 + 1,
                 start: offset + range.start + at,
                 text: &comment[at + MARKER.len()..],
                 before_first_statement,
-                alone: line[..range.start]
-                    .trim()
-                    .trim_start_matches(['/', '*', '#', '{', '<', '!', '-'])
-                    .is_empty(),
+                alone: range.start <= lead,
             });
         }
         let shebang = line_number == 0 && line.starts_with("#!");
@@ -129,6 +128,19 @@ fn for_each_marker<'a>(source: &'a str, language: Language, mut visit: impl FnMu
         }
         offset += line.len();
     }
+}
+
+/// The length of a line's lead before any comment text: blanks, comment openers (`//`, `/*`,
+/// `#`, `{#`, `<!--`), blanks. A comment starting within it is alone on its line.
+fn comment_lead(line: &str) -> usize {
+    let blanks = |text: &str| text.len() - text.trim_start().len();
+    let mut lead = blanks(line);
+    let rest = &line[lead..];
+    lead += rest.len()
+        - rest
+            .trim_start_matches(['/', '*', '#', '{', '<', '!', '-'])
+            .len();
+    lead + blanks(&line[lead..])
 }
 
 enum Kind {
@@ -294,6 +306,10 @@ fn skip_string(bytes: &[u8], mut i: usize, quote: u8) -> usize {
     bytes.len()
 }
 
+/// A file's path, and its suppressions by the scope and rule they hide: their indices, and whether
+/// they have been marked used.
+type Covering<'a> = (&'a str, HashMap<(Scope, &'a str), (Vec<usize>, bool)>);
+
 /// Applies the suppressions to `diagnostics` and reports the suppressions that suppressed nothing.
 /// Returns how many diagnostics were suppressed.
 pub fn apply(
@@ -301,29 +317,49 @@ pub fn apply(
     files: &[(&str, &[Suppression])],
     sink: &mut Sink,
 ) -> usize {
-    let by_path: std::collections::HashMap<&str, &[Suppression]> = files
-        .iter()
-        .copied()
-        .filter(|(_, s)| !s.is_empty())
-        .collect();
+    let mut by_path: HashMap<&str, Covering> = HashMap::new();
+    for &(path, suppressions) in files {
+        for (i, suppression) in suppressions.iter().enumerate() {
+            // `Line(0)`: a misplaced file-level suppression, which hides nothing.
+            if suppression.scope == Scope::Line(0) {
+                continue;
+            }
+            let (_, by_rule) = by_path
+                .entry(path)
+                .or_insert_with(|| (path, HashMap::new()));
+            for rule in &suppression.rules {
+                by_rule
+                    .entry((suppression.scope, rule.as_str()))
+                    .or_default()
+                    .0
+                    .push(i);
+            }
+        }
+    }
     // (path, suppression index, rule) for every suppression that hid something.
-    let mut used: HashSet<(&str, usize, &'static str)> = HashSet::new();
+    let mut used: HashSet<(&str, usize, &str)> = HashSet::new();
     let before = diagnostics.len();
     diagnostics.retain(|diagnostic| {
-        let Some((&path, suppressions)) = by_path.get_key_value(diagnostic.path.as_str()) else {
+        let Some((path, by_rule)) = by_path.get_mut(diagnostic.path.as_str()) else {
             return true;
         };
+        let path: &str = path;
         let line = diagnostic.span.map_or(0, |s| s.line);
         let rule = diagnostic.rule.name();
+        // A line suppression covers its own line and the next.
+        let scopes = [
+            Some(Scope::File),
+            Some(Scope::Line(line)),
+            line.checked_sub(1).map(Scope::Line),
+        ];
         let mut keep = true;
-        for (i, suppression) in suppressions.iter().enumerate() {
-            let covers = match suppression.scope {
-                Scope::File => true,
-                Scope::Line(at) => at != 0 && (line == at || line == at + 1),
-            };
-            if covers && suppression.rules.iter().any(|r| r == rule) {
-                used.insert((path, i, rule));
+        for scope in scopes.into_iter().flatten() {
+            if let Some((suppressions, marked)) = by_rule.get_mut(&(scope, rule)) {
                 keep = false;
+                if !*marked {
+                    used.extend(suppressions.iter().map(|&i| (path, i, rule)));
+                    *marked = true;
+                }
             }
         }
         keep
@@ -525,5 +561,88 @@ mod tests {
             assert_eq!(found.len(), 1, "{source}");
             assert_eq!(found[0].rules, ids(&["unused-flag"]), "{source}");
         }
+    }
+
+    #[test]
+    fn a_comment_is_alone_after_blanks_and_openers_only() {
+        let old = |prefix: &str| {
+            prefix
+                .trim()
+                .trim_start_matches(['/', '*', '#', '{', '<', '!', '-'])
+                .is_empty()
+        };
+        let line = "  x = 1  // a // b";
+        for prefix in [
+            "", "  ", "// ", "  /* ", "<!-- ", "{# ", "# ", "x // ", "/ x ", "/ / ",
+        ] {
+            let line = format!("{prefix}flaglint: type=ops");
+            assert_eq!(
+                prefix.len() <= comment_lead(&line),
+                old(prefix),
+                "{prefix:?}"
+            );
+        }
+        assert_eq!(comment_lead(line), 2);
+    }
+
+    #[test]
+    fn many_suppressions_hide_and_are_marked_used() {
+        let config = crate::config::Config::empty(std::path::PathBuf::from("."));
+        let suppressions: Vec<Suppression> = (1..=200)
+            .flat_map(|line| {
+                let rules = vec!["undefined-flag".to_string()];
+                let span = Span {
+                    line,
+                    ..Span::default()
+                };
+                [
+                    Suppression {
+                        scope: Scope::Line(line),
+                        rules: rules.clone(),
+                        span,
+                    },
+                    Suppression {
+                        scope: Scope::Line(line),
+                        rules: vec!["dynamic-flag-key".to_string()],
+                        span,
+                    },
+                ]
+            })
+            .collect();
+        let diagnostic = |path: &str, line: u32, rule: RuleId| Diagnostic {
+            rule,
+            severity: crate::rules::Severity::Error,
+            message: String::new(),
+            help: None,
+            label: None,
+            path: path.to_string(),
+            span: Some(Span {
+                line,
+                ..Span::default()
+            }),
+            flag: None,
+        };
+        let mut diagnostics: Vec<Diagnostic> = (1..=201)
+            .map(|line| diagnostic("a.py", line, RuleId::UndefinedFlag))
+            .chain([
+                diagnostic("a.py", 202, RuleId::UndefinedFlag),
+                diagnostic("a.py", 5, RuleId::ParseError),
+                diagnostic("b.py", 5, RuleId::UndefinedFlag),
+            ])
+            .collect();
+        let mut sink = Sink::new(&config);
+        let files = [("a.py", suppressions.as_slice()), ("b.py", &[][..])];
+        assert_eq!(apply(&mut diagnostics, &files, &mut sink), 201);
+        let kept: Vec<(&str, u32)> = diagnostics
+            .iter()
+            .map(|d| (d.path.as_str(), d.span.unwrap().line))
+            .collect();
+        assert_eq!(kept, [("a.py", 202), ("a.py", 5), ("b.py", 5)]);
+        // Every `dynamic-flag-key` suppression hid nothing; every `undefined-flag` one was used.
+        let unused = sink.into_diagnostics();
+        assert_eq!(unused.len(), 200);
+        assert!(unused
+            .iter()
+            .all(|d| d.message == "unused suppression of `dynamic-flag-key`"));
     }
 }

@@ -3,6 +3,7 @@
 //! Python and TypeScript/JavaScript are parsed with tree-sitter, Rust with `syn`. Every extractor
 //! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
 
+pub mod budget;
 pub mod migration;
 pub mod python;
 pub mod reference;
@@ -393,6 +394,64 @@ pub struct ExtractOptions<'a> {
     pub migration: Option<&'a migration::MigrationOptions<'a>>,
 }
 
+/// The functions (and lambdas) of a file, each with its name, parameters and enclosing function:
+/// what checks ask about where they stand (inside a function of the check's own name, keyed by a
+/// parameter).
+#[derive(Default)]
+pub(crate) struct FunctionScopes<'s> {
+    scopes: Vec<FunctionScope<'s>>,
+    /// Every function name and parameter so far: a name outside them is answered without walking
+    /// up the enclosing functions, so that a check deep in nested functions costs no more.
+    names: HashSet<&'s str>,
+    params: HashSet<&'s str>,
+}
+
+pub(crate) struct FunctionScope<'s> {
+    pub parent: Option<usize>,
+    pub name: Option<&'s str>,
+    pub params: Vec<&'s str>,
+}
+
+impl<'s> FunctionScopes<'s> {
+    /// Adds a function inside `parent`; its index.
+    pub fn push(
+        &mut self,
+        parent: Option<usize>,
+        name: Option<&'s str>,
+        params: Vec<&'s str>,
+    ) -> usize {
+        self.names.extend(name);
+        self.params.extend(params.iter().copied());
+        self.scopes.push(FunctionScope {
+            parent,
+            name,
+            params,
+        });
+        self.scopes.len() - 1
+    }
+
+    pub fn get(&self, scope: usize) -> Option<&FunctionScope<'s>> {
+        self.scopes.get(scope)
+    }
+
+    /// `scope` and the functions around it, innermost first.
+    fn chain(&self, scope: Option<usize>) -> impl Iterator<Item = &FunctionScope<'s>> {
+        std::iter::successors(scope.and_then(|s| self.get(s)), |s| {
+            s.parent.and_then(|p| self.get(p))
+        })
+    }
+
+    /// Whether `scope` is, or is inside, a function named `name`.
+    pub fn inside_function_named(&self, scope: Option<usize>, name: &str) -> bool {
+        self.names.contains(name) && self.chain(scope).any(|s| s.name == Some(name))
+    }
+
+    /// Whether `name` is a parameter of `scope` or of a function around it.
+    pub fn is_param(&self, scope: Option<usize>, name: &str) -> bool {
+        self.params.contains(name) && self.chain(scope).any(|s| s.params.contains(&name))
+    }
+}
+
 /// Deepest bracket nesting a Rust file may have before `syn` (which recurses) is not run on it.
 pub const MAX_RUST_NESTING: usize = 200;
 
@@ -440,7 +499,30 @@ pub(crate) fn test_extract(
     interesting: &[&str],
     source: &str,
 ) -> FileFacts {
-    let specs = checks
+    test_extract_specs(grammar, language, test_specs(checks), interesting, source)
+}
+
+/// Test helper: runs `f` with the extract options [`test_extract`] uses.
+#[cfg(test)]
+pub(crate) fn with_test_options<T>(
+    language: Language,
+    checks: &[&str],
+    interesting: &[&str],
+    f: impl FnOnce(&ExtractOptions) -> T,
+) -> T {
+    with_options(
+        language,
+        test_specs(checks),
+        interesting,
+        DefinitionShapes::default(),
+        f,
+    )
+}
+
+/// Test helper: check specs from `"name:position"` or `"name:keyword"`.
+#[cfg(test)]
+fn test_specs(checks: &[&str]) -> Vec<CheckSpec> {
+    checks
         .iter()
         .map(|c| {
             let (call, key) = c.split_once(':').expect("name:key");
@@ -460,8 +542,7 @@ pub(crate) fn test_extract(
                 ..CheckSpec::default()
             }
         })
-        .collect();
-    test_extract_specs(grammar, language, specs, interesting, source)
+        .collect()
 }
 
 /// Test helper: extracts a definitions file with the given definition shapes.
@@ -503,6 +584,19 @@ fn test_extract_with(
     definitions: DefinitionShapes,
     source: &str,
 ) -> FileFacts {
+    with_options(language, specs, interesting, definitions, |options| {
+        extract(grammar, source, options)
+    })
+}
+
+#[cfg(test)]
+fn with_options<T>(
+    language: Language,
+    specs: Vec<CheckSpec>,
+    interesting: &[&str],
+    definitions: DefinitionShapes,
+    f: impl FnOnce(&ExtractOptions) -> T,
+) -> T {
     let matcher = CheckMatcher::new(specs);
     let interesting: HashSet<String> = interesting.iter().map(|s| s.to_string()).collect();
     let options = ExtractOptions {
@@ -512,7 +606,7 @@ fn test_extract_with(
         definitions: &definitions,
         migration: None,
     };
-    extract(grammar, source, &options)
+    f(&options)
 }
 
 /// Test helper: `[("a", "b")]` as owned pairs.
@@ -539,6 +633,22 @@ mod tests {
             receiver: receiver.iter().map(|s| s.to_string()).collect(),
             ..CheckSpec::default()
         }
+    }
+
+    #[test]
+    fn function_scopes_answer_for_the_enclosing_functions_only() {
+        let mut scopes = FunctionScopes::default();
+        let outer = scopes.push(None, Some("isEnabled"), vec!["key"]);
+        let inner = scopes.push(Some(outer), None, vec!["x"]);
+        let sibling = scopes.push(None, Some("other"), vec!["y"]);
+        assert!(scopes.inside_function_named(Some(inner), "isEnabled"));
+        assert!(!scopes.inside_function_named(Some(sibling), "isEnabled"));
+        assert!(!scopes.inside_function_named(None, "isEnabled"));
+        assert!(scopes.is_param(Some(inner), "key"));
+        assert!(scopes.is_param(Some(inner), "x"));
+        assert!(!scopes.is_param(Some(inner), "y"));
+        assert!(!scopes.is_param(Some(sibling), "key"));
+        assert!(!scopes.is_param(Some(inner), "unknown"));
     }
 
     #[test]

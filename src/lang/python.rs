@@ -9,11 +9,13 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
+use super::budget::{self, Unparsed};
 use super::shape::{self, CondNode, Statement};
-use super::{reference, ExtractOptions, KeyArg, ShapeKind};
+use super::{reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
     Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
     StringConst, SymbolUse, SyntaxError,
@@ -23,18 +25,19 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses with this thread's parser (created on first use).
-fn parse(source: &str) -> Option<Tree> {
+/// Parses with this thread's parser (created on first use) within `budget`.
+fn parse(source: &str, budget: Duration) -> Result<Tree, Unparsed> {
     PARSER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
+        let mut slot = cell.try_borrow_mut().map_err(|_| Unparsed::Failed)?;
         if slot.is_none() {
             let mut parser = Parser::new();
             parser
                 .set_language(&tree_sitter_python::LANGUAGE.into())
-                .ok()?;
+                .map_err(|_| Unparsed::Failed)?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(source, None)
+        let parser = slot.as_mut().ok_or(Unparsed::Failed)?;
+        budget::parse(parser, source, budget)
     })
 }
 
@@ -45,26 +48,21 @@ const MAX_INDENT_LEVELS: usize = 383;
 
 /// Extracts the facts of one Python file.
 pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
+    extract_within(source, options, budget::for_len(source.len()))
+}
+
+/// [`extract`] with the parse given up after `budget`.
+fn extract_within(source: &str, options: &ExtractOptions, budget: Duration) -> FileFacts {
     let lines = LineIndex::new(source);
     if let Some(offset) = too_many_indent_levels(source) {
-        return FileFacts {
-            syntax_errors: vec![SyntaxError {
-                span: lines.span(offset, offset),
-                message: format!(
-                    "more than {MAX_INDENT_LEVELS} indentation levels; file not parsed"
-                ),
-            }],
-            ..FileFacts::default()
-        };
+        return FileFacts::not_parsed(SyntaxError::whole_file(
+            lines.span(offset, offset),
+            format!("more than {MAX_INDENT_LEVELS} indentation levels; file not parsed"),
+        ));
     }
-    let Some(tree) = parse(source) else {
-        return FileFacts {
-            syntax_errors: vec![SyntaxError {
-                span: lines.span(0, 0),
-                message: "file could not be parsed".to_string(),
-            }],
-            ..FileFacts::default()
-        };
+    let tree = match parse(source, budget) {
+        Ok(tree) => tree,
+        Err(unparsed) => return unparsed.facts(&lines),
     };
     let root = tree.root_node();
     let mut walker = Walker::new(source, &lines, options, root);
@@ -185,13 +183,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A function (or lambda) scope: its name and parameter names.
-struct Scope<'a> {
-    parent: Option<usize>,
-    name: Option<&'a str>,
-    params: Vec<&'a str>,
-}
-
 /// An `if`, `elif` or ternary; it becomes a [`Fork`] in `finish` when its condition tests a
 /// flag (check locals are only known once the whole file is read).
 struct Candidate<'a> {
@@ -249,7 +240,8 @@ struct Walker<'a, 'o> {
     lines: &'o LineIndex<'a>,
     options: &'o ExtractOptions<'o>,
     facts: FileFacts,
-    scopes: Vec<Scope<'a>>,
+    /// Function scopes; the module is scope 0.
+    scopes: FunctionScopes<'a>,
     stack: Vec<Frame<'a>>,
     cursor: TreeCursor<'a>,
     children_buffer: Vec<(Node<'a>, Option<&'static str>)>,
@@ -296,16 +288,14 @@ impl<'a, 'o> Walker<'a, 'o> {
         options: &'o ExtractOptions<'o>,
         root: Node<'a>,
     ) -> Self {
+        let mut scopes = FunctionScopes::default();
+        scopes.push(None, None, Vec::new());
         Walker {
             source,
             lines,
             options,
             facts: FileFacts::default(),
-            scopes: vec![Scope {
-                parent: None,
-                name: None,
-                params: Vec::new(),
-            }],
+            scopes,
             stack: Vec::new(),
             cursor: root.walk(),
             children_buffer: Vec::new(),
@@ -1141,12 +1131,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn new_scope(&mut self, parent: usize, name: Option<&'a str>, params: Vec<&'a str>) -> usize {
-        self.scopes.push(Scope {
-            parent: Some(parent),
-            name,
-            params,
-        });
-        self.scopes.len() - 1
+        self.scopes.push(Some(parent), name, params)
     }
 
     /// Parameter names, and the annotations and default values to visit (in source order).
@@ -1659,17 +1644,11 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn inside_function_named(&self, scope: usize, name: &str) -> bool {
-        self.scope_chain(scope).any(|s| s.name == Some(name))
+        self.scopes.inside_function_named(Some(scope), name)
     }
 
     fn is_parameter(&self, scope: usize, name: &str) -> bool {
-        self.scope_chain(scope).any(|s| s.params.contains(&name))
-    }
-
-    fn scope_chain(&self, scope: usize) -> impl Iterator<Item = &Scope<'a>> {
-        std::iter::successors(self.scopes.get(scope), |s| {
-            s.parent.and_then(|p| self.scopes.get(p))
-        })
+        self.scopes.is_param(Some(scope), name)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -2312,7 +2291,9 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{pairs, test_extract, Grammar, Language, MAX_SYNTAX_ERRORS};
+    use crate::lang::{
+        pairs, test_extract, with_test_options, Grammar, Language, MAX_SYNTAX_ERRORS,
+    };
 
     fn run(source: &str) -> FileFacts {
         test_extract(
@@ -3883,6 +3864,20 @@ flags.Z
         run(&lists);
         let unclosed = "(".repeat(depth);
         run(&unclosed);
+    }
+
+    #[test]
+    fn a_parse_over_budget_is_one_whole_file_error() {
+        let source = "is_on('a')\n".repeat(500);
+        let facts = with_test_options(Language::Python, &["is_on:0"], &[], |options| {
+            extract_within(&source, options, Duration::ZERO)
+        });
+        assert!(facts.checks.is_empty());
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0].whole_file);
+        assert!(facts.syntax_errors[0].message.contains("file not parsed"));
+        // The thread's parser is ready for the next file.
+        assert_eq!(run(&source).checks.len(), 500);
     }
 
     #[test]

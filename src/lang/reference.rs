@@ -62,10 +62,7 @@ pub fn typescript_errors(
                     let start = label.offset() as usize;
                     (start, start + label.len() as usize)
                 });
-                SyntaxError {
-                    span: lines.span(start, end),
-                    message: error.message.to_string(),
-                }
+                SyntaxError::new(lines.span(start, end), error.message.to_string())
             })
             .collect()
     })
@@ -116,12 +113,14 @@ pub fn python_errors(source: &str, lines: &LineIndex) -> Vec<SyntaxError> {
         .errors()
         .iter()
         .take(MAX_SYNTAX_ERRORS)
-        .map(|error| SyntaxError {
-            span: lines.span(
-                error.location.start().to_usize(),
-                error.location.end().to_usize(),
-            ),
-            message: error.error.to_string(),
+        .map(|error| {
+            SyntaxError::new(
+                lines.span(
+                    error.location.start().to_usize(),
+                    error.location.end().to_usize(),
+                ),
+                error.error.to_string(),
+            )
         })
         .collect()
 }

@@ -90,13 +90,7 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
 }
 
 fn single_error(index: &LineIndex, at: usize, message: String) -> FileFacts {
-    FileFacts {
-        syntax_errors: vec![SyntaxError {
-            span: index.span(at, at + 1),
-            message,
-        }],
-        ..FileFacts::default()
-    }
+    FileFacts::not_parsed(SyntaxError::whole_file(index.span(at, at + 1), message))
 }
 
 /// Bytes before the Rust tokens: a byte-order mark and a `#!` shebang line (as `syn::parse_file`).
@@ -587,7 +581,7 @@ impl<'a> Walker<'a> {
                 .iter()
                 .any(|e| e.span == span && e.message == message)
         {
-            errors.push(SyntaxError { span, message });
+            errors.push(SyntaxError::new(span, message));
         }
     }
 

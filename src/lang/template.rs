@@ -29,10 +29,10 @@ pub fn extract(source: &str, options: &ExtractOptions) -> FileFacts {
         let body_start = open + 2;
         let Some(close) = source[body_start..].find(closing).map(|i| body_start + i) else {
             if facts.syntax_errors.is_empty() {
-                facts.syntax_errors.push(SyntaxError {
-                    span: index.span(open, open + 2),
-                    message: format!("unclosed `{}` block", &source[open..open + 2]),
-                });
+                facts.syntax_errors.push(SyntaxError::new(
+                    index.span(open, open + 2),
+                    format!("unclosed `{}` block", &source[open..open + 2]),
+                ));
             }
             break;
         };

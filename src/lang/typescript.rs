@@ -20,11 +20,13 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
-use tree_sitter::{Node, Parser, TreeCursor};
+use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
+use super::budget::{self, Unparsed};
 use super::shape::{self, CondNode, Statement};
-use super::{reference, ExtractOptions, Shape, ShapeKind, MAX_SYNTAX_ERRORS};
+use super::{reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS};
 use crate::facts::{
     Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
     StringConst, SymbolUse, SyntaxError,
@@ -37,28 +39,56 @@ thread_local! {
 
 /// Extracts the facts of one TypeScript (`tsx = false`) or TSX/JavaScript (`tsx = true`) file.
 pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
-    let tree = PARSERS.with(|cell| {
-        let mut parsers = cell.borrow_mut();
+    extract_within(source, tsx, options, budget::for_len(source.len()))
+}
+
+/// [`extract`] with the parse given up after `budget`.
+fn extract_within(
+    source: &str,
+    tsx: bool,
+    options: &ExtractOptions,
+    budget: Duration,
+) -> FileFacts {
+    match parse(source, tsx, budget) {
+        Ok(tree) => {
+            let mut walker = walk_tree(&tree, source, options);
+            let root = tree.root_node();
+            if root.has_error() {
+                // The grammar rejects some valid code: the reference parser judges the file.
+                if let Some(errors) = reference::typescript_errors(source, tsx, root, &walker.lines)
+                {
+                    walker.facts.syntax_errors = errors;
+                }
+            }
+            walker.finish()
+        }
+        Err(unparsed) => unparsed.facts(&LineIndex::new(source)),
+    }
+}
+
+/// Parses with this thread's parser for the grammar (created on first use) within `budget`.
+fn parse(source: &str, tsx: bool, budget: Duration) -> Result<Tree, Unparsed> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.try_borrow_mut().map_err(|_| Unparsed::Failed)?;
         let slot = if tsx { &mut parsers.1 } else { &mut parsers.0 };
         if slot.is_none() {
             *slot = new_parser(tsx);
         }
-        slot.as_mut().and_then(|parser| parser.parse(source, None))
-    });
-    let Some(tree) = tree else {
-        return FileFacts::default();
-    };
-    let root = tree.root_node();
+        let parser = slot.as_mut().ok_or(Unparsed::Failed)?;
+        budget::parse(parser, source, budget)
+    })
+}
+
+/// Walks a parsed file; the walker holds its facts.
+fn walk_tree<'s, 'o, 't>(
+    tree: &'t Tree,
+    source: &'s str,
+    options: &'o ExtractOptions<'o>,
+) -> Walker<'s, 'o, 't> {
     let mut walker = Walker::new(source, options, tree.walk());
-    walker.collect_top_level_import_locals(root);
-    walker.walk(root);
-    if root.has_error() {
-        // The grammar rejects some valid code: the reference parser judges the file.
-        if let Some(errors) = reference::typescript_errors(source, tsx, root, &walker.lines) {
-            walker.facts.syntax_errors = errors;
-        }
-    }
-    walker.finish()
+    walker.collect_top_level_import_locals(tree.root_node());
+    walker.walk(tree.root_node());
+    walker
 }
 
 fn new_parser(tsx: bool) -> Option<Parser> {
@@ -130,13 +160,6 @@ struct Write<'s> {
     call: Option<usize>,
 }
 
-/// An enclosing function: its name (for the self-recursion rule) and parameter names.
-struct Frame<'s> {
-    parent: Option<usize>,
-    name: Option<&'s str>,
-    params: Vec<&'s str>,
-}
-
 /// Where a static member chain ends.
 enum ChainEnd<'t> {
     /// The chain is rooted at an identifier (or `this`); the segments were collected.
@@ -150,7 +173,7 @@ struct Walker<'s, 'o, 't> {
     lines: LineIndex<'s>,
     options: &'o ExtractOptions<'o>,
     facts: FileFacts,
-    frames: Vec<Frame<'s>>,
+    frames: FunctionScopes<'s>,
     import_locals: HashSet<&'s str>,
     /// Local names listed in `export { A, B as C }` clauses (no `from`).
     export_clause_names: HashSet<&'s str>,
@@ -180,11 +203,14 @@ struct Walker<'s, 'o, 't> {
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
-    /// Literal or path keys of JSX checks: not visited again (they are no symbol uses).
-    shape_keys: HashSet<usize>,
+    /// Literal or path keys of checks (call arguments, JSX props): not visited as expressions
+    /// (they are no symbol uses).
+    recorded_keys: HashSet<usize>,
     /// Whether `options.definitions` lists any shape (nothing definition-related is done
     /// otherwise).
     definitions: bool,
+    /// Nodes taken off the walk's stack: at most one per node of the tree.
+    visits: usize,
 }
 
 /// What a top-level variable's value declares.
@@ -205,7 +231,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             lines: LineIndex::new(src),
             options,
             facts: FileFacts::default(),
-            frames: Vec::new(),
+            frames: FunctionScopes::default(),
             import_locals: HashSet::new(),
             export_clause_names: HashSet::new(),
             module_names_seen: HashSet::new(),
@@ -223,8 +249,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
-            shape_keys: HashSet::new(),
+            recorded_keys: HashSet::new(),
             definitions: !options.definitions.is_empty(),
+            visits: 0,
         }
     }
 
@@ -345,7 +372,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
         };
         let span = self.span(node);
-        self.facts.syntax_errors.push(SyntaxError { span, message });
+        self.facts
+            .syntax_errors
+            .push(SyntaxError::new(span, message));
     }
 
     /// What an ERROR node contains: its whole text when short, else its first token.
@@ -366,31 +395,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     }
 
     fn is_param(&self, name: &str, frame: Option<usize>) -> bool {
-        let mut current = frame;
-        while let Some(index) = current {
-            let Some(frame) = self.frames.get(index) else {
-                break;
-            };
-            if frame.params.contains(&name) {
-                return true;
-            }
-            current = frame.parent;
-        }
-        false
+        self.frames.is_param(frame, name)
     }
 
     fn inside_function_named(&self, name: &str, frame: Option<usize>) -> bool {
-        let mut current = frame;
-        while let Some(index) = current {
-            let Some(frame) = self.frames.get(index) else {
-                break;
-            };
-            if frame.name == Some(name) {
-                return true;
-            }
-            current = frame.parent;
-        }
-        false
+        self.frames.inside_function_named(frame, name)
     }
 
     // ----- the walk ----------------------------------------------------------------------------
@@ -406,6 +415,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             cond: false,
         }];
         while let Some(item) = stack.pop() {
+            self.visits += 1;
             let node = item.node;
             if node.is_error() || node.is_missing() {
                 self.syntax_error(node);
@@ -423,8 +433,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if item.top {
             self.top_level(node);
         }
-        if !self.shape_keys.is_empty() && self.shape_keys.remove(&node.id()) {
-            // The key of a JSX check: already recorded, not a symbol use.
+        if !self.recorded_keys.is_empty() && self.recorded_keys.remove(&node.id()) {
+            // The key of a check: already recorded, not a symbol use.
             return self.push_children(item, stack, |_, _, _| None);
         }
         let kind = node.kind();
@@ -584,11 +594,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 self.binding_names(p, &mut params);
             }
         }
-        self.frames.push(Frame {
-            parent: item.frame,
-            name,
-            params,
-        });
+        let frame = self.frames.push(item.frame, name, params);
         // Functions written with the `function` keyword and methods end the search for a parent
         // fork; arrow functions do not.
         let branch = if node.kind() == "arrow_function" {
@@ -597,7 +603,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             None
         };
         let inner = Item {
-            frame: Some(self.frames.len() - 1),
+            frame: Some(frame),
             branch,
             ..item
         };
@@ -1074,32 +1080,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         if self.definitions && !self.options.definitions.registrations.is_empty() {
             self.registration(node);
         }
-        let excluded = self.check_site(item);
-        let arguments = node
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "arguments");
-        // Arguments go deeper in the stack than the callee, so the callee is visited first.
-        if let Some(arguments) = arguments {
-            let args_item = Item {
-                node: arguments,
-                hint: None,
-                ..item
-            };
-            self.push_children(args_item, stack, |_, _, child| {
-                if Some(child.id()) == excluded || child.kind() == "comment" {
-                    None
-                } else {
-                    Some(Mode::Expr)
-                }
-            });
+        if let Some(key) = self.check_site(item) {
+            self.recorded_keys.insert(key);
         }
-        let arguments_id = arguments.map(|a| a.id());
         if self.property_shape {
             self.mark_chain_part(node.child_by_field_name("function"));
         }
-        self.push_children(item, stack, |_, field, child| match field {
+        // In source order: the callee is visited before the arguments.
+        self.push_children(item, stack, |_, field, _| match field {
             Some("type_arguments") => None,
-            _ if Some(child.id()) == arguments_id => None,
             _ => Some(Mode::Expr),
         });
     }
@@ -1434,7 +1423,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     ) {
         let key = self.classify_key(key_node, frame);
         if !matches!(key, KeyExpr::Dynamic(_)) {
-            self.shape_keys.insert(key_node.id());
+            self.recorded_keys.insert(key_node.id());
         }
         self.push_shape_check(spec, key, element, key_node);
     }
@@ -2558,7 +2547,7 @@ fn mark_branches(pushed: &mut [Item<'_, '_>], condition: Option<Node<'_>>, index
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{test_extract, CheckSpec, Grammar, Language};
+    use crate::lang::{test_extract, with_test_options, CheckSpec, Grammar, Language};
 
     const ISENABLED: usize = 2;
 
@@ -3388,6 +3377,66 @@ d';");
         assert_eq!(uses(&ts(&arrays)), vec!["FeatureFlags.A"]);
         let calls = format!("isEnabled({}1{});", "f(".repeat(depth), ")".repeat(depth));
         assert_eq!(keys(&ts(&calls)), vec![dynamic("a function call result")]);
+    }
+
+    /// Nodes the walk of `source` took off its stack, and nodes in the tree.
+    fn walk_counts(source: &str) -> (usize, usize) {
+        let tree = parse(source, false, budget::for_len(source.len())).unwrap();
+        let visits = with_test_options(Language::TypeScript, &["isEnabled:0"], &[], |options| {
+            walk_tree(&tree, source, options).visits
+        });
+        let mut cursor = tree.walk();
+        let mut nodes = 1;
+        'walk: loop {
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                nodes += 1;
+                continue;
+            }
+            while cursor.goto_parent() {
+                if cursor.goto_next_sibling() {
+                    nodes += 1;
+                    continue 'walk;
+                }
+            }
+            break;
+        }
+        (visits, nodes)
+    }
+
+    #[test]
+    fn each_node_is_visited_at_most_once() {
+        // A syntax error deep inside nested calls: the arguments of every enclosing call were
+        // walked again, once per enclosing call.
+        for depth in [1_000, 4_000] {
+            let source = format!(
+                "{}{} a {}",
+                "isEnabled(".repeat(depth),
+                ")".repeat(depth / 2),
+                ")".repeat(depth / 2)
+            );
+            let (visits, nodes) = walk_counts(&source);
+            assert!(visits <= nodes, "{depth}: {visits} visits of {nodes} nodes");
+            let facts = ts(&source);
+            // The innermost call holds the error.
+            assert_eq!(facts.checks.len(), depth - 1);
+            assert_eq!(facts.syntax_errors.len(), 1);
+        }
+        let (visits, nodes) = walk_counts("isEnabled('a'); f(isEnabled(X), [1, 2]);");
+        assert!(visits <= nodes);
+    }
+
+    #[test]
+    fn a_parse_over_budget_is_one_whole_file_error() {
+        let source = "isEnabled('a');\n".repeat(500);
+        let facts = with_test_options(Language::TypeScript, &["isEnabled:0"], &[], |options| {
+            extract_within(&source, true, options, Duration::ZERO)
+        });
+        assert!(facts.checks.is_empty());
+        assert_eq!(facts.syntax_errors.len(), 1);
+        assert!(facts.syntax_errors[0].whole_file);
+        assert!(facts.syntax_errors[0].message.contains("file not parsed"));
+        // The thread's parser is ready for the next file.
+        assert_eq!(ts(&source).checks.len(), 500);
     }
 
     #[test]

@@ -11,25 +11,22 @@ use crate::facts::{FileFacts, LineIndex, StringConst, SyntaxError};
 /// Extracts the flag a YAML definitions file declares.
 pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFacts {
     let index = LineIndex::new(source);
-    let mut facts = FileFacts::default();
     let documents = match YamlLoader::load_from_str(source) {
         Ok(documents) => documents,
         Err(error) => {
             let marker = error.marker();
             let at = index.offset(marker.line(), marker.col());
-            facts.syntax_errors.push(SyntaxError {
-                span: index.span(at, at),
-                message: error.info().to_string(),
-            });
-            return facts;
+            return FileFacts::not_parsed(SyntaxError::whole_file(
+                index.span(at, at),
+                error.info(),
+            ));
         }
     };
     let Some(Yaml::Hash(fields)) = documents.first() else {
-        facts.syntax_errors.push(SyntaxError {
-            span: index.span(0, 0),
-            message: "expected a mapping of fields at the top of the file".to_string(),
-        });
-        return facts;
+        return FileFacts::not_parsed(SyntaxError::whole_file(
+            index.span(0, 0),
+            "expected a mapping of fields at the top of the file",
+        ));
     };
     let key = match key_field {
         None => file_stem.to_string(),
@@ -39,14 +36,14 @@ pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFa
         {
             Some(value) => value,
             None => {
-                facts.syntax_errors.push(SyntaxError {
-                    span: index.span(0, 0),
-                    message: format!("no `{field}` field holding the flag's key"),
-                });
-                return facts;
+                return FileFacts::not_parsed(SyntaxError::whole_file(
+                    index.span(0, 0),
+                    format!("no `{field}` field holding the flag's key"),
+                ));
             }
         },
     };
+    let mut facts = FileFacts::default();
     for (name, value) in fields {
         let (Some(name), Some(value)) = (name.as_str(), scalar(value)) else {
             continue;

@@ -1,13 +1,14 @@
 //! The human formats: miette's graphical diagnostics for `check`, a listing for `flags`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
-use super::{escape_controls, escape_source, inventory, Counts};
-use crate::facts::FlagAction;
+use super::{escape_controls, escape_source, inventory, Counts, SourceText, Sources};
+use crate::facts::{FlagAction, Span};
 use crate::project::PathDisplay;
 use crate::rules::{Diagnostic, Severity};
 use crate::Scan;
@@ -20,7 +21,8 @@ pub struct Style {
 }
 
 /// `flaglint check` in human form: every diagnostic with its source snippet, then a summary.
-/// Paths are shown by `paths` (relative to the current directory).
+/// Paths are shown by `paths` (relative to the current directory); text taken from the
+/// repository is escaped for a terminal.
 pub fn check(scan: &Scan, style: Style, paths: &PathDisplay) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -30,36 +32,48 @@ pub fn check(scan: &Scan, style: Style, paths: &PathDisplay) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
-    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
+    let mut sources = Sources::new(&scan.root);
     let mut out = String::new();
     for diagnostic in &scan.diagnostics {
-        let source = sources
-            .entry(&diagnostic.path)
-            .or_insert_with(|| read_lossy(&scan.root.join(&diagnostic.path)));
-        let shown = paths.show(&diagnostic.path);
-        let report = Report::new(diagnostic, &shown, source.as_deref());
-        // A renderer that fails or panics still leaves the message.
-        let text = crate::contain_panics(|| {
-            let mut text = String::new();
-            handler
-                .render_report(&mut text, &report)
-                .ok()
-                .map(|()| text)
-        })
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| {
-            format!(
-                "{}: {}\n",
-                escape_controls(&shown),
-                escape_controls(&diagnostic.message)
-            )
-        });
-        out.push_str(text.trim_end());
+        let source = diagnostic.span.and(sources.get(&diagnostic.path));
+        let shown = escape_controls(&paths.show(&diagnostic.path)).into_owned();
+        out.push_str(render(&handler, diagnostic, &shown, source).trim_end());
         out.push_str("\n\n");
     }
     out.push_str(&summary(scan));
     out
+}
+
+/// One diagnostic, with a snippet of its file when it has a span and the file can be read.
+fn render(
+    handler: &GraphicalReportHandler,
+    diagnostic: &Diagnostic,
+    shown: &str,
+    source: Option<&SourceText>,
+) -> String {
+    let escape = |text: &str| escape_controls(text).into_owned();
+    let report = Report {
+        diagnostic,
+        path: shown.to_string(),
+        message: escape(&diagnostic.message),
+        help: diagnostic.help.as_deref().map(escape),
+        label: diagnostic.label.as_deref().map(escape),
+        snippet: diagnostic
+            .span
+            .zip(source)
+            .map(|(span, source)| Snippet::new(shown, source, span)),
+    };
+    // A renderer that fails or panics still leaves the message.
+    crate::contain_panics(|| {
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &report)
+            .ok()
+            .map(|()| text)
+    })
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| format!("{shown}: {}\n", report.message))
 }
 
 fn summary(scan: &Scan) -> String {
@@ -220,63 +234,129 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
     out
 }
 
-fn read_lossy(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// Bytes of context a snippet keeps beyond the lines it shows, at most: past that (a long line,
+/// a span over many lines) it shows a window of the span's first line.
+const MAX_SNIPPET: usize = 4096;
+
+/// Bytes shown on each side of the span's start in a window of a long line.
+const WINDOW_CONTEXT: usize = 120;
+
+/// The part of a file a diagnostic shows, so that drawing it costs the same on a huge file:
+/// the span's lines with a line of context on each side, or a window of the span's first line
+/// when those are longer than [`MAX_SNIPPET`]. It answers miette in the file's offsets, lines
+/// and columns.
+struct Snippet {
+    name: String,
+    text: String,
+    /// Byte offset, 0-based line and byte column of the text's start in the file.
+    offset: usize,
+    line: usize,
+    column: usize,
+    /// The diagnostic's span (file offsets), clipped to the snippet.
+    label: SourceSpan,
 }
 
-/// Adapts a [`Diagnostic`] to miette, with the text taken from the repository escaped for a
-/// terminal.
-struct Report<'a> {
-    diagnostic: &'a Diagnostic,
-    path: String,
-    message: String,
-    help: Option<String>,
-    label: Option<String>,
-    source: Option<NamedSource<String>>,
-    /// The diagnostic's span in the escaped source: start and length.
-    span: Option<(usize, usize)>,
-}
-
-impl<'a> Report<'a> {
-    fn new(diagnostic: &'a Diagnostic, shown: &str, text: Option<&str>) -> Self {
-        let escape = |text: &str| escape_controls(text).into_owned();
-        let path = escape(shown);
-        let (source, span) = match (diagnostic.span, text) {
-            (Some(span), Some(text)) => {
-                let (text, offset) = escape_source(text);
-                let start = offset(span.start as usize);
-                let end = offset(span.end as usize).max(start);
-                // Very long lines are cut to a window around the span.
-                let (excerpt, span) = crate::text::excerpt(&text, Some(start..end));
-                (
-                    Some(NamedSource::new(&path, excerpt)),
-                    span.map(|s| (s.start, s.end - s.start)),
-                )
-            }
-            _ => (None, None),
+impl Snippet {
+    fn new(name: &str, source: &SourceText, span: Span) -> Self {
+        let text = source.text();
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let first = source.line_of(start);
+        let last = source.line_of(end);
+        // From the line before the span to the line break ending the line after it.
+        let from = source.line_range(first.saturating_sub(1)).start;
+        let to = source.line_range(last + 2).start;
+        let (from, to) = if to - from <= MAX_SNIPPET {
+            (from, to)
+        } else {
+            let line = source.line_range(first);
+            (
+                floor_char_boundary(text, start.saturating_sub(WINDOW_CONTEXT).max(line.start)),
+                floor_char_boundary(
+                    text,
+                    (end.min(start + WINDOW_CONTEXT) + WINDOW_CONTEXT).min(line.end),
+                ),
+            )
         };
-        Report {
-            diagnostic,
-            message: escape(&diagnostic.message),
-            help: diagnostic.help.as_deref().map(escape),
-            label: diagnostic.label.as_deref().map(escape),
-            path,
-            source,
-            span,
+        let label_end = end.min(to.max(start));
+        // Control characters of the file are shown escaped; the label moves with them.
+        let (shown, moved) = escape_source(&text[from..to]);
+        let start_shown = from + moved(start.max(from) - from);
+        let end_shown = from + moved(label_end.max(from) - from);
+        Snippet {
+            name: name.to_string(),
+            text: shown.into_owned(),
+            offset: from,
+            line: source.line_of(from),
+            column: from - source.line_range(source.line_of(from)).start,
+            label: SourceSpan::new(start_shown.into(), end_shown.saturating_sub(start_shown)),
         }
     }
 }
 
+/// The largest character boundary at or before `offset`.
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(MietteError::OutOfBounds)?;
+        let contents = self.text.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let column = if contents.line() == 0 {
+            contents.column() + self.column
+        } else {
+            contents.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + self.offset).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.line,
+            column,
+            contents.line_count(),
+        )))
+    }
+}
+
+/// Adapts a [`Diagnostic`] to miette.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    /// The path as shown, and the texts escaped for a terminal.
+    path: String,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
+    snippet: Option<Snippet>,
+}
+
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.diagnostic.message)
     }
 }
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.source.is_none() {
+        if self.snippet.is_none() {
             // No snippet to show: name the place in the message instead.
             write!(f, "{}: ", self.path)?;
             if let Some(span) = self.diagnostic.span {
@@ -309,14 +389,75 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (start, len) = self.span?;
+        let snippet = self.snippet.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             self.label.clone(),
-            SourceSpan::new(start.into(), len),
+            snippet.label,
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::LineIndex;
+    use crate::rules::RuleId;
+
+    /// The drawing of a finding on `source[start..end]`.
+    fn draw(source: &str, start: usize, end: usize) -> String {
+        let diagnostic = Diagnostic {
+            rule: RuleId::UndefinedFlag,
+            severity: Severity::Error,
+            message: "flag `k` is not defined".to_string(),
+            help: None,
+            label: Some("here".to_string()),
+            path: "a.js".to_string(),
+            span: Some(LineIndex::new(source).span(start, end)),
+            flag: Some("k".to_string()),
+        };
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+        render(
+            &handler,
+            &diagnostic,
+            "a.js",
+            Some(&SourceText::new(source.to_string())),
+        )
+    }
+
+    #[test]
+    fn short_lines_are_drawn_whole_with_a_line_of_context() {
+        let source = "a();\nb();\non('k');\nc();\nd();\n";
+        let at = source.find("'k'").unwrap();
+        let drawn = draw(source, at, at + 3);
+        assert!(drawn.contains("[a.js:3:4]"), "{drawn}");
+        for line in ["2 │ b();", "3 │ on('k');", "4 │ c();"] {
+            assert!(drawn.contains(line), "{drawn}");
+        }
+        assert!(
+            !drawn.contains("a();") && !drawn.contains("d();"),
+            "{drawn}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_drawn_as_a_window_around_the_span() {
+        let line = "x(1); ".repeat(20_000);
+        let source = format!("first();\n{line}on('k'); {line}\nlast();\n");
+        let at = source.find("'k'").unwrap();
+        let drawn = draw(&source, at, at + 3);
+        assert!(drawn.contains("[a.js:2:120004]"), "{drawn}");
+        assert!(drawn.contains("on('k');"), "{drawn}");
+        assert!(drawn.contains("here"), "{drawn}");
+        assert!(drawn.len() < 2_000, "{} bytes drawn", drawn.len());
+        // A span running past the window is cut at its end.
+        let drawn = draw(&source, at, source.len());
+        assert!(drawn.len() < 2_000, "{} bytes drawn", drawn.len());
+        assert!(drawn.contains("[a.js:2:120004]"), "{drawn}");
     }
 }

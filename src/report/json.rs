@@ -1,52 +1,99 @@
 //! The JSON formats (`--format json`), version 1.
 
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::{inventory, Counts};
+use crate::rules::Diagnostic;
 use crate::Scan;
 
-/// `flaglint check --format json`.
+/// `flaglint check --format json`: serialized as it is read, without an intermediate tree, so
+/// that hundreds of thousands of findings cost only their text.
 pub fn check(scan: &Scan) -> String {
     let counts = Counts::of(&scan.diagnostics);
-    let diagnostics: Vec<Value> = scan
-        .diagnostics
-        .iter()
-        .map(|d| {
-            json!({
-                "rule": d.rule.name(),
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "path": d.path,
-                "line": d.span.map(|s| s.line),
-                "column": d.span.map(|s| s.column),
-                "end_line": d.span.map(|s| s.end_line),
-                "end_column": d.span.map(|s| s.end_column),
-                "flag": d.flag,
-            })
-        })
-        .collect();
     let stats = &scan.stats;
-    let document = json!({
-        "version": 1,
-        "summary": {
-            "files": stats.files,
-            "parsed": stats.parsed,
-            "flags": scan.index.flags.len(),
-            "errors": counts.errors,
-            "warnings": counts.warnings,
-            "infos": counts.infos,
-            "suppressed": stats.suppressed,
-            "baselined": stats.baselined,
-            "skipped": {
-                "too_large": stats.skipped_too_large,
-                "binary": stats.skipped_binary,
-                "unreadable": stats.unreadable,
+    let document = CheckDocument {
+        version: 1,
+        summary: Summary {
+            files: stats.files,
+            parsed: stats.parsed,
+            flags: scan.index.flags.len(),
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            suppressed: stats.suppressed,
+            baselined: stats.baselined,
+            skipped: Skipped {
+                too_large: stats.skipped_too_large,
+                binary: stats.skipped_binary,
+                unreadable: stats.unreadable,
             },
         },
-        "diagnostics": diagnostics,
-    });
-    to_string(&document)
+        diagnostics: Diagnostics(&scan.diagnostics),
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct CheckDocument<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: Diagnostics<'a>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    parsed: usize,
+    flags: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    suppressed: usize,
+    baselined: usize,
+    skipped: Skipped,
+}
+
+#[derive(Serialize)]
+struct Skipped {
+    too_large: usize,
+    binary: usize,
+    unreadable: usize,
+}
+
+struct Diagnostics<'a>(&'a [Diagnostic]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| JsonDiagnostic {
+            rule: d.rule.name(),
+            severity: d.severity.name(),
+            message: &d.message,
+            help: d.help.as_deref(),
+            path: &d.path,
+            line: d.span.map(|s| s.line),
+            column: d.span.map(|s| s.column),
+            end_line: d.span.map(|s| s.end_line),
+            end_column: d.span.map(|s| s.end_column),
+            flag: d.flag.as_deref(),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    flag: Option<&'a str>,
 }
 
 /// `flaglint flags --format json`.

@@ -1,6 +1,6 @@
 //! `flag-value-mismatch`: the backend and frontend constants of one name hold different keys.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::config::{KeyMapping, Side};
@@ -51,10 +51,16 @@ pub fn check(index: &Index, sink: &mut Sink) {
 /// no backend definition of that name holds the frontend's key.
 pub fn mismatches(index: &Index, mapping: &KeyMapping) -> Vec<(DefId, DefId)> {
     let name = |d: &Definition| d.symbol.rsplit('.').next().unwrap_or(&d.symbol).to_string();
-    let mut backend_by_name: HashMap<String, Vec<DefId>> = HashMap::new();
+    // Per backend constant name: its first definition, and the keys of all, as the frontend
+    // spells them.
+    let mut backend_by_name: HashMap<String, (DefId, HashSet<String>)> = HashMap::new();
     for (id, def) in index.definitions.iter().enumerate() {
         if def.side == Side::Backend {
-            backend_by_name.entry(name(def)).or_default().push(id);
+            backend_by_name
+                .entry(name(def))
+                .or_insert_with(|| (id, HashSet::new()))
+                .1
+                .insert(mapping.to_frontend(&def.key));
         }
     }
     let mut pairs = Vec::new();
@@ -62,14 +68,10 @@ pub fn mismatches(index: &Index, mapping: &KeyMapping) -> Vec<(DefId, DefId)> {
         if frontend.side != Side::Frontend {
             continue;
         }
-        let Some(same_name) = backend_by_name.get(&name(frontend)) else {
-            continue;
-        };
-        let matched = same_name
-            .iter()
-            .any(|&b| mapping.to_frontend(&index.definitions[b].key) == frontend.key);
-        if !matched {
-            pairs.push((id, same_name[0]));
+        if let Some((first, keys)) = backend_by_name.get(&name(frontend)) {
+            if !keys.contains(&frontend.key) {
+                pairs.push((id, *first));
+            }
         }
     }
     pairs

@@ -468,11 +468,14 @@ fn key_uses(index: &Index, key: &str, config: &Config) -> Vec<KeyUse> {
 
 /// Whether any definition declares a backend key (on the frontend: under its mapped spelling).
 fn is_defined(index: &Index, key: &str, mapping: &KeyMapping) -> bool {
-    let frontend_key = mapping.to_frontend(key);
-    index.definitions.iter().any(|d| match d.side {
-        Side::Backend => d.key == key,
-        Side::Frontend => d.key == frontend_key,
-    })
+    let defined_on = |spelling: &str, side: Side| {
+        index.flags.get(spelling).is_some_and(|flag| {
+            flag.definitions
+                .iter()
+                .any(|&d| index.definitions[d].side == side)
+        })
+    };
+    defined_on(key, Side::Backend) || defined_on(&mapping.to_frontend(key), Side::Frontend)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@ use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a file could not be fully parsed",
-    what_it_does: "Reports a source file that holds a syntax error (or nesting too deep to parse \
-safely). The parser recovers where it can and the facts it recovered are still used; flags in the \
-broken region may be missed.",
+    what_it_does: "Reports a source file that holds a syntax error. The parser recovers where it can \
+and the facts it recovered are still used; flags in the broken region may be missed. A file nested \
+too deeply to parse safely, or whose parse takes more than its budget (CPU time proportional to \
+its size, far above what valid code needs), is not read at all and reported here.",
     why_is_this_bad: "Checks and definitions inside the unparsed region are invisible to flaglint, \
 so undefined and unused flags there can go unreported.",
     example: "def view(request):\n    if get_flag_for_user(request.user, FLAG)  # missing colon: parse-error",
@@ -33,8 +34,12 @@ pub fn check(index: &Index, sink: &mut Sink) {
             Finding {
                 message: format!("file could not be fully parsed: {}{more}", first.message),
                 help: Some(
-                    "fix the syntax error; flags in the unparsed region are not seen, the rest of the file was checked"
-                        .to_string(),
+                    if first.whole_file {
+                        "nothing in this file was checked; fix it, or exclude it if it is generated"
+                    } else {
+                        "fix the syntax error; flags in the unparsed region are not seen, the rest of the file was checked"
+                    }
+                    .to_string(),
                 ),
                 label: Some(first.message.clone()),
                 path: file.rel.clone(),
