@@ -17,6 +17,10 @@ use flaglint::{contain_panics, scan, ScanOptions};
 /// Cases per run by default: enough to cover every seed file several times.
 const DEFAULT_CASES: usize = 240;
 
+/// Cases that once broke a promise (two long-line mutations that took over 30 s each), run
+/// on every test run whatever the case count.
+const REGRESSIONS: &[usize] = &[816, 817];
+
 /// Far above any case's real cost: a case that takes this long is a hang.
 const CASE_BUDGET: Duration = Duration::from_secs(30);
 
@@ -259,7 +263,8 @@ fn mutated_files_never_break_a_run() {
         .and_then(|n| n.parse().ok());
     let keep = std::env::var_os("FLAGLINT_FUZZ_KEEP").map(PathBuf::from);
     let mut failures = Vec::new();
-    for case in (0..cases).filter(|case| only.is_none_or(|only| only == *case)) {
+    let all = (0..cases).chain(REGRESSIONS.iter().copied().filter(|&case| case >= cases));
+    for case in all.filter(|case| only.is_none_or(|only| only == *case)) {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (case as u64 + 1).wrapping_mul(0x100_0000_01b3));
         let (root, files) = &projects[case % projects.len()];
         let file = &files[rng.below(files.len())];
@@ -290,6 +295,9 @@ fn mutated_files_never_break_a_run() {
         }
         std::fs::write(file, original).unwrap();
     }
-    println!("{cases} mutation cases run");
+    println!(
+        "{cases} mutation cases run, and {} regressions",
+        REGRESSIONS.len()
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
