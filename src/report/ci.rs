@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use crate::facts::Span;
@@ -28,28 +29,58 @@ const SRCROOT: &str = "%SRCROOT%";
 /// (see [`crate::baseline::fingerprints`]); a diagnostic without one has no
 /// `partialFingerprints`.
 pub fn sarif(scan: &Scan, fingerprints: &[String]) -> String {
-    let results: Vec<Value> = scan
-        .diagnostics
-        .iter()
-        .enumerate()
-        .map(|(i, d)| sarif_result(d, fingerprints.get(i)))
-        .collect();
-    let log = json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = SarifLog {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [SarifRun {
+            tool: json!({
                 "driver": {
                     "name": "flaglint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": RuleId::ALL.iter().map(|&r| sarif_rule(r)).collect::<Vec<_>>(),
                 },
+            }),
+            column_kind: "unicodeCodePoints",
+            results: SarifResults {
+                diagnostics: &scan.diagnostics,
+                fingerprints,
             },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
         }],
-    });
+    };
     pretty(&log)
+}
+
+/// A SARIF log of one run; the results are made one by one as they are written.
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [SarifRun<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: Value,
+    column_kind: &'static str,
+    results: SarifResults<'a>,
+}
+
+struct SarifResults<'a> {
+    diagnostics: &'a [Diagnostic],
+    fingerprints: &'a [String],
+}
+
+impl Serialize for SarifResults<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.diagnostics
+                .iter()
+                .enumerate()
+                .map(|(i, d)| sarif_result(d, self.fingerprints.get(i))),
+        )
+    }
 }
 
 /// The `reportingDescriptor` of a rule.
@@ -387,7 +418,7 @@ fn is_xml_char(c: char) -> bool {
 }
 
 /// Pretty JSON ending with a newline.
-fn pretty(value: &Value) -> String {
+fn pretty(value: &impl Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_string());
     text.push('\n');
     text
