@@ -523,6 +523,7 @@ mod tests {
             },
             suppressions: Vec::new(),
             key_transform: KeyTransform::None,
+            policy: crate::config::DefinitionPolicy::default(),
         }
     }
 

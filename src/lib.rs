@@ -170,7 +170,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .collect();
 
     // Phase 1: definitions files, always parsed; their symbols feed the prefilter.
-    let no_names = HashSet::new();
+    let no_names = Names::default();
     let (definition_files, mut other_files): (Vec<_>, Vec<_>) = walked
         .files
         .iter()
@@ -195,21 +195,17 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             })
             .collect()
     });
-    let interesting: HashSet<String> = definitions
-        .iter()
-        .filter_map(|p| p.file.as_ref())
-        .flat_map(|f| f.facts.string_consts.iter())
-        .flat_map(|c| c.symbol.iter().cloned())
-        .collect();
-    let prefilter = Prefilter::new(&config, &interesting, &definition_files);
+    let names = Names::of_definitions(
+        definitions.iter().filter_map(|p| p.file.as_ref()),
+        config.severity(RuleId::FrontendOnlyGate).is_some(),
+    );
+    let prefilter = Prefilter::new(&config, &names, &definition_files);
 
     // Phase 2: everything else, read once, prefiltered, parsed only when it can hold a flag fact.
     let others: Vec<Processed> = pool.install(|| {
         other_files
             .par_iter()
-            .map(|(file, role)| {
-                process(file, *role, None, &context, &interesting, Some(&prefilter))
-            })
+            .map(|(file, role)| process(file, *role, None, &context, &names, Some(&prefilter)))
             .collect()
     });
 
@@ -358,6 +354,31 @@ fn path_from(base: &Path, path: &Path) -> String {
     walk::relative(base, path)
 }
 
+/// What phase 1 learns from the definitions files for reading the others.
+#[derive(Default)]
+struct Names {
+    /// Every segment of every definition's symbol (see [`ExtractOptions::interesting`]).
+    interesting: HashSet<String>,
+    /// Backend flag keys, whose literal mentions in backend code count for `frontend-only-gate`
+    /// (empty when the rule is off).
+    keys: HashSet<String>,
+}
+
+impl Names {
+    fn of_definitions<'a>(files: impl Iterator<Item = &'a IndexedFile>, with_keys: bool) -> Names {
+        let mut names = Names::default();
+        for file in files {
+            for constant in file.definitions() {
+                names.interesting.extend(constant.symbol.iter().cloned());
+                if with_keys && file.role == FileRole::Definitions(config::Side::Backend) {
+                    names.keys.insert(file.key_transform.apply(&constant.value));
+                }
+            }
+        }
+        names
+    }
+}
+
 /// Decides, from the raw bytes, whether a file can hold a flag fact before it is parsed.
 struct Prefilter {
     /// Per language: the check names that apply to it, and the definitions' symbols.
@@ -377,9 +398,16 @@ enum MigrationFilter {
 impl Prefilter {
     fn new(
         config: &Config,
-        interesting: &HashSet<String>,
+        names: &Names,
         definition_files: &[(&SourceFile, FileRole)],
     ) -> Prefilter {
+        let interesting = &names.interesting;
+        // Literal mentions of backend keys are looked for in backend code.
+        let quoted_keys: Vec<String> = names
+            .keys
+            .iter()
+            .flat_map(|key| [format!("\"{key}\""), format!("'{key}'")])
+            .collect();
         let names_for = |language: Language| {
             let mut names: Vec<&str> = config
                 .checks
@@ -394,6 +422,12 @@ impl Prefilter {
                 })
                 .filter_map(|s| s.call.last().map(String::as_str))
                 .chain(interesting.iter().map(String::as_str))
+                .chain(
+                    quoted_keys
+                        .iter()
+                        .filter(|_| index::code_side(language) == config::Side::Backend)
+                        .map(String::as_str),
+                )
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -511,18 +545,10 @@ fn process(
     role: FileRole,
     source: Option<&DefinitionSource>,
     context: &Context,
-    interesting: &HashSet<String>,
+    names: &Names,
     prefilter: Option<&Prefilter>,
 ) -> Processed {
-    process_with(
-        file,
-        role,
-        source,
-        context,
-        interesting,
-        prefilter,
-        lang::extract,
-    )
+    process_with(file, role, source, context, names, prefilter, lang::extract)
 }
 
 /// [`process`] with the extractor as a parameter.
@@ -532,7 +558,7 @@ fn process_with(
     role: FileRole,
     definitions: Option<&DefinitionSource>,
     context: &Context,
-    interesting: &HashSet<String>,
+    names: &Names,
     prefilter: Option<&Prefilter>,
     extract: impl Fn(lang::Grammar, &str, &ExtractOptions) -> FileFacts,
 ) -> Processed {
@@ -546,6 +572,7 @@ fn process_with(
             facts,
             suppressions,
             key_transform: definitions.map(|d| d.transform).unwrap_or_default(),
+            policy: definitions.map(|d| d.policy.clone()).unwrap_or_default(),
         }),
     };
     let bytes = match std::fs::read(&file.path) {
@@ -568,8 +595,10 @@ fn process_with(
     let options = ExtractOptions {
         language: file.language,
         checks: &context.config.checks,
-        interesting,
+        interesting: &names.interesting,
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
+        definitions_file: definitions.is_some(),
+        keys: &names.keys,
         migration: context.migrations.filter(|_| role == FileRole::Migration),
     };
     // Everything that reads the text, comments included, runs inside the containment.
@@ -649,7 +678,7 @@ mod tests {
             config: &config,
             migrations: None,
         };
-        let names = HashSet::new();
+        let names = Names::default();
         let processed = process_with(
             &file,
             FileRole::Production,

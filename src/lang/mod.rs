@@ -386,6 +386,12 @@ pub struct ExtractOptions<'a> {
     pub interesting: &'a HashSet<String>,
     /// For a definitions file: where it declares flags besides string constants.
     pub definitions: &'a DefinitionShapes,
+    /// The file is a definitions file: uses of its own top-level names are recorded too (a read of
+    /// a whole container there is a use of its flags).
+    pub definitions_file: bool,
+    /// Backend flag keys: backend-language extractors record the plain string literals that
+    /// spell one (`FileFacts::key_mentions`). Empty: none are looked for.
+    pub keys: &'a HashSet<String>,
     /// For a Django migration module whose flag operations are wanted: the custom operations.
     pub migration: Option<&'a migration::MigrationOptions<'a>>,
 }
@@ -486,6 +492,32 @@ fn test_extract_with(
         checks: &matcher,
         interesting: &interesting,
         definitions: &definitions,
+        definitions_file: false,
+        keys: &HashSet::new(),
+        migration: None,
+    };
+    extract(grammar, source, &options)
+}
+
+/// Test helper: extracts `source` with no checks, as a definitions file or not, looking for
+/// literal mentions of `keys`.
+#[cfg(test)]
+pub(crate) fn test_extract_file(
+    grammar: Grammar,
+    language: Language,
+    definitions_file: bool,
+    keys: &[&str],
+    source: &str,
+) -> FileFacts {
+    let matcher = CheckMatcher::default();
+    let keys: HashSet<String> = keys.iter().map(|s| s.to_string()).collect();
+    let options = ExtractOptions {
+        language,
+        checks: &matcher,
+        interesting: &HashSet::new(),
+        definitions: &DefinitionShapes::default(),
+        definitions_file,
+        keys: &keys,
         migration: None,
     };
     extract(grammar, source, &options)

@@ -30,14 +30,14 @@ use syn::{
     AngleBracketedGenericArguments, Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary,
     ExprCall, ExprClosure, ExprIf, ExprMacro, ExprMethodCall, ExprPath, Fields, FnArg, ForeignItem,
     GenericArgument, GenericParam, Generics, ImplItem, ImplItemConst, Item, ItemEnum, ItemImpl,
-    ItemStruct, ItemUse, Lit, Local, Macro, Member, Meta, Pat, PatIdent, Path, PathArguments,
-    Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
+    ItemStruct, ItemUse, Lit, LitStr, Local, Macro, Member, Meta, Pat, PatIdent, Path,
+    PathArguments, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
 use super::{DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING};
 use crate::facts::{
-    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
-    SymbolUse, SyntaxError,
+    CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 /// At most this many syntax errors are kept per file.
@@ -867,6 +867,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            kind: ConstKind::Constant,
         });
     }
 
@@ -887,6 +888,12 @@ impl<'a> Walker<'a> {
     /// `enum Feature { NewRouter, #[serde(rename = "x")] Other }` named in
     /// [`DefinitionShapes::enums`]: one constant `[.., Feature, Variant]` per variant.
     fn enum_definitions(&mut self, item: &ItemEnum) {
+        if self.body_depth == 0 {
+            let owner = ident_string(&item.ident);
+            for variant in &item.variants {
+                self.add_member_name(&owner, &variant.ident);
+            }
+        }
         if !self.is_definition_type(&self.definitions().enums, &item.ident) {
             return;
         }
@@ -895,26 +902,70 @@ impl<'a> Walker<'a> {
             if is_test_code(&variant.attrs) {
                 continue;
             }
-            self.push_definition(&owner, &variant.ident, &variant.attrs, variant.span());
+            self.push_definition(
+                ConstKind::EnumVariant,
+                &owner,
+                &variant.ident,
+                &variant.attrs,
+                variant.span(),
+            );
+        }
+    }
+
+    fn add_member_name(&mut self, owner: &str, member: &Ident) {
+        let member = ident_str(&mut self.buf, member);
+        self.facts.member_names.push(format!("{owner}.{member}"));
+    }
+
+    /// The functions, consts and types of a module-level `impl` of a plain path type.
+    fn impl_members(&mut self, item: &ItemImpl) {
+        if self.body_depth > 0 {
+            return;
+        }
+        let Some(owner) = simple_type_path(&item.self_ty)
+            .and_then(|path| path.segments.last())
+            .map(|s| ident_string(&s.ident))
+        else {
+            return;
+        };
+        for impl_item in &item.items {
+            let ident = match impl_item {
+                ImplItem::Fn(f) => &f.sig.ident,
+                ImplItem::Const(c) => &c.ident,
+                ImplItem::Type(t) => &t.ident,
+                _ => continue,
+            };
+            self.add_member_name(&owner, ident);
         }
     }
 
     /// `struct FeatureSettings { shadow: bool, canary: Option<bool>, .. }` named in
     /// [`DefinitionShapes::structs`]: one constant `[.., FeatureSettings, field]` per `bool` field.
     fn struct_definitions(&mut self, item: &ItemStruct) {
-        if !self.is_definition_type(&self.definitions().structs, &item.ident) {
-            return;
-        }
         let Fields::Named(fields) = &item.fields else {
             return;
         };
         let owner = ident_string(&item.ident);
+        if self.body_depth == 0 {
+            for ident in fields.named.iter().filter_map(|f| f.ident.as_ref()) {
+                self.add_member_name(&owner, ident);
+            }
+        }
+        if !self.is_definition_type(&self.definitions().structs, &item.ident) {
+            return;
+        }
         for field in &fields.named {
             let Some(ident) = &field.ident else {
                 continue;
             };
             if is_bool_type(&field.ty) && !is_test_code(&field.attrs) {
-                self.push_definition(&owner, ident, &field.attrs, field.span());
+                self.push_definition(
+                    ConstKind::StructField,
+                    &owner,
+                    ident,
+                    &field.attrs,
+                    field.span(),
+                );
             }
         }
     }
@@ -922,6 +973,7 @@ impl<'a> Walker<'a> {
     /// A variant or field key: its name, or the `#[serde(rename = "x")]` on it.
     fn push_definition(
         &mut self,
+        kind: ConstKind,
         owner: &str,
         ident: &Ident,
         attrs: &[Attribute],
@@ -940,6 +992,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            kind,
         });
     }
 
@@ -996,6 +1049,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            kind: ConstKind::Registration,
         });
     }
 
@@ -1025,8 +1079,21 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        self.visit_expr(&call.func);
+        self.visit_callee(&call.func);
         self.visit_args(&call.args, skip);
+    }
+
+    /// The callee of a call or the receiver of a method call: a path or field chain there is
+    /// recorded as called.
+    fn visit_callee(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Path(p) => {
+                self.note_cond_path(p);
+                self.record_path(p, true)
+            }
+            Expr::Field(_) => self.walk_field_chain(expr, true),
+            _ => self.visit_expr(expr),
+        }
     }
 
     fn walk_method_call(&mut self, call: &ExprMethodCall) {
@@ -1043,7 +1110,7 @@ impl<'a> Walker<'a> {
                 self.generic_check(&chain, generics, call.span());
             }
         }
-        self.visit_expr(&call.receiver);
+        self.visit_callee(&call.receiver);
         // After the receiver: `m.add("a").add("b")` registers `a` before `b`.
         if self.is_registration_candidate(Some(&call.method)) {
             let mut chain = static_chain(&call.receiver).unwrap_or_default();
@@ -1218,7 +1285,7 @@ impl<'a> Walker<'a> {
 
     /// Records `a.b.c` (rooted at a path) if it qualifies; other chains are visited below the
     /// first non-name link.
-    fn walk_field_chain(&mut self, expr: &Expr) {
+    fn walk_field_chain(&mut self, expr: &Expr, called: bool) {
         let mut members: Vec<&Ident> = Vec::new();
         let mut root = expr;
         while let Expr::Field(f) = root {
@@ -1242,7 +1309,7 @@ impl<'a> Walker<'a> {
                         .map(|s| ident_string(&s.ident))
                         .collect();
                     path.extend(members.iter().rev().map(|i| ident_string(i)));
-                    self.record_symbol(path, expr.span());
+                    self.record_symbol(path, expr.span(), called);
                 }
             }
             _ => self.visit_expr(root),
@@ -1264,14 +1331,47 @@ impl<'a> Walker<'a> {
         false
     }
 
-    fn record_symbol(&mut self, path: Vec<String>, span: proc_macro2::Span) {
+    fn record_symbol(&mut self, path: Vec<String>, span: proc_macro2::Span, called: bool) {
         let span = self.span(span);
         self.facts.symbol_uses.push(SymbolUse {
             path,
             span,
             in_test: self.test_depth > 0,
             scope: self.scope.clone(),
+            called,
         });
+    }
+
+    /// Inside a fork condition: a read of a local bound to a check.
+    fn note_cond_path(&mut self, expr: &ExprPath) {
+        if !self.cond_stack.is_empty() && expr.qself.is_none() {
+            if let Some(ident) = expr.path.get_ident() {
+                let hash = self.name_hash(ident);
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.check_lets.contains_key(&hash) {
+                        for &slot in &self.cond_stack {
+                            frame.refs.push((slot, hash));
+                            if let Some(slot) = self.fork_slots.get_mut(slot) {
+                                slot.refs += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A path in value position, recorded when it qualifies.
+    fn record_path(&mut self, expr: &ExprPath, called: bool) {
+        if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
+            let path = expr
+                .path
+                .segments
+                .iter()
+                .map(|s| ident_string(&s.ident))
+                .collect();
+            self.record_symbol(path, expr.span(), called);
+        }
     }
 
     // --- forks
@@ -1490,6 +1590,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_expr(&s.expr);
             }
             Item::Impl(i) => {
+                self.impl_members(i);
                 if self.generic_shape {
                     self.type_params.extend(type_param_names(&i.generics));
                 }
@@ -1584,38 +1685,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         match expr {
             Expr::Call(call) => self.walk_call(call),
             Expr::MethodCall(call) => self.walk_method_call(call),
-            Expr::Field(_) => self.walk_field_chain(expr),
+            Expr::Field(_) => self.walk_field_chain(expr, false),
             _ => visit::visit_expr(self, expr),
         }
     }
 
     fn visit_expr_path(&mut self, expr: &'ast ExprPath) {
-        if !self.cond_stack.is_empty() && expr.qself.is_none() {
-            if let Some(ident) = expr.path.get_ident() {
-                let hash = self.name_hash(ident);
-                if let Some(frame) = self.frames.last_mut() {
-                    if frame.check_lets.contains_key(&hash) {
-                        for &slot in &self.cond_stack {
-                            frame.refs.push((slot, hash));
-                            if let Some(slot) = self.fork_slots.get_mut(slot) {
-                                slot.refs += 1;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
-            let path = expr
-                .path
-                .segments
-                .iter()
-                .map(|s| ident_string(&s.ident))
-                .collect();
-            self.record_symbol(path, expr.span());
-        }
+        self.note_cond_path(expr);
+        self.record_path(expr, false);
     }
-
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
         let names = closure.inputs.iter().filter_map(pat_ident).collect();
         for input in &closure.inputs {
@@ -1711,6 +1789,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_stmt_macro(&mut self, stmt: &'ast StmtMacro) {
         self.walk_macro(&stmt.mac);
+    }
+
+    fn visit_lit_str(&mut self, lit: &'ast LitStr) {
+        if self.test_depth == 0 && !self.options.keys.is_empty() {
+            let value = lit.value();
+            if self.options.keys.contains(&value) {
+                let span = self.span(lit.span());
+                self.facts.key_mentions.push((value, span));
+            }
+        }
     }
 
     // Types, generics and attributes hold no flag uses; skipping them keeps the walk short.
@@ -4012,6 +4100,110 @@ impl<T: Clone> S<T> where T: Send {
         assert_eq!(facts.forks[n].checks, vec![n]);
     }
 
+    #[test]
+    fn definition_kinds() {
+        use crate::facts::ConstKind;
+        let shapes = DefinitionShapes {
+            enums: strings(&["Feature"]),
+            structs: strings(&["Settings"]),
+            ..Default::default()
+        };
+        let source =
+            "pub const A: &str = \"a\";\nenum Feature { B }\nstruct Settings { c: bool }\n";
+        let kinds: Vec<ConstKind> = defs(shapes, source)
+            .string_consts
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ConstKind::Constant,
+                ConstKind::EnumVariant,
+                ConstKind::StructField
+            ]
+        );
+    }
+
+    // --- members, calls and key mentions
+
+    #[test]
+    fn container_members_whatever_their_value() {
+        let source = r#"
+pub enum PreviewFeature { JsonOutput, Pylock(u8) }
+pub struct Settings { shadow: bool, limit: u32 }
+impl PreviewFeature {
+    pub fn as_str(self) -> &'static str { "" }
+    const COUNT: usize = 2;
+}
+impl std::fmt::Display for PreviewFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) }
+}
+fn local() {
+    enum Hidden { A }
+}
+"#;
+        let facts = run(source);
+        assert_eq!(
+            facts.member_names,
+            [
+                "PreviewFeature.JsonOutput",
+                "PreviewFeature.Pylock",
+                "Settings.shadow",
+                "Settings.limit",
+                "PreviewFeature.as_str",
+                "PreviewFeature.COUNT",
+                "PreviewFeature.fmt"
+            ]
+        );
+    }
+
+    #[test]
+    fn called_paths_and_receivers_are_marked() {
+        let source = r#"
+use crate::flags::FeatureFlags;
+fn f() {
+    let all = FeatureFlags::metadata();
+    let name = FeatureFlags::X.as_str();
+    take(FeatureFlags::Y);
+    let g = flags::cfg.X.clone();
+}
+"#;
+        let called: Vec<(String, bool)> = run(source)
+            .symbol_uses
+            .iter()
+            .map(|u| (u.path.join("::"), u.called))
+            .collect();
+        assert_eq!(
+            called,
+            [
+                ("FeatureFlags::metadata".to_string(), true),
+                ("FeatureFlags::X".to_string(), true),
+                ("FeatureFlags::Y".to_string(), false),
+                ("flags::cfg::X".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn literal_mentions_of_keys() {
+        let source = r#"
+const EXPOSED: &[&str] = &["compact-tables"];
+fn f() { lookup("compact-tables"); lookup("other"); }
+#[cfg(test)]
+mod tests { fn t() { lookup("compact-tables"); } }
+"#;
+        let facts = crate::lang::test_extract_file(
+            Grammar::Rust,
+            Language::Rust,
+            false,
+            &["compact-tables"],
+            source,
+        );
+        let lines: Vec<u32> = facts.key_mentions.iter().map(|(_, s)| s.line).collect();
+        assert_eq!(lines, [2, 3]);
+    }
+
     // --- definition shapes
 
     fn defs(shapes: DefinitionShapes, source: &str) -> FileFacts {
@@ -4402,6 +4594,8 @@ struct S { on: bool }
             checks: &matcher,
             interesting: &interesting,
             definitions: &definitions,
+            definitions_file: false,
+            keys: &HashSet::new(),
             migration: None,
         };
         let facts = extract(source, &options);

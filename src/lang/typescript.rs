@@ -25,8 +25,8 @@ use tree_sitter::{Node, Parser, TreeCursor};
 
 use super::{ExtractOptions, Shape, ShapeKind};
 use crate::facts::{
-    CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span, StringConst,
-    SymbolUse, SyntaxError,
+    CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 /// At most this many syntax errors are reported per file.
@@ -173,6 +173,8 @@ struct Walker<'s, 'o, 't> {
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
+    /// Ids of call expressions' callees.
+    callees: HashSet<usize>,
     /// Literal or path keys of JSX checks: not visited again (they are no symbol uses).
     shape_keys: HashSet<usize>,
     /// Whether `options.definitions` lists any shape (nothing definition-related is done
@@ -216,6 +218,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
+            callees: HashSet::new(),
             shape_keys: HashSet::new(),
             definitions: !options.definitions.is_empty(),
         }
@@ -1000,15 +1003,18 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             return;
         };
         let qualifies = self.import_locals.contains(root.as_ref())
+            || (self.options.definitions_file && self.module_names_seen.contains(root.as_ref()))
             || segments
                 .iter()
                 .any(|s| self.options.interesting.contains(s.as_ref()));
         if qualifies {
+            let called = self.callees.contains(&node.id());
             self.facts.symbol_uses.push(SymbolUse {
                 path: segments.iter().map(|s| s.to_string()).collect(),
                 span: self.span(node),
                 in_test: false,
                 scope: Vec::new(),
+                called,
             });
         }
     }
@@ -1040,6 +1046,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             });
         }
         let arguments_id = arguments.map(|a| a.id());
+        if let Some(function) = node.child_by_field_name("function") {
+            self.callees.insert(function.id());
+        }
         if self.property_shape {
             self.mark_chain_part(node.child_by_field_name("function"));
         }
@@ -1739,8 +1748,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             | "module" => {
                 if let Some(name) = declaration.child_by_field_name("name") {
                     self.declared_name(name);
-                    if self.definitions && declaration.kind() == "type_alias_declaration" {
+                    if self.definitions
+                        && matches!(
+                            declaration.kind(),
+                            "type_alias_declaration" | "interface_declaration"
+                        )
+                    {
                         self.union_keys(declaration, name);
+                        self.type_registry_keys(declaration, name);
+                    }
+                    if matches!(
+                        declaration.kind(),
+                        "class_declaration" | "abstract_class_declaration"
+                    ) {
+                        self.class_members(declaration, self.text(name));
                     }
                 }
             }
@@ -1804,11 +1825,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             return;
         };
         let mut cursor = body.walk();
-        let members: Vec<_> = body
-            .named_children(&mut cursor)
+        let members: Vec<_> = body.named_children(&mut cursor).collect();
+        for &member in &members {
+            let name = match member.kind() {
+                "enum_assignment" => member.child_by_field_name("name"),
+                _ => Some(member),
+            };
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(enum_name, &member_name);
+            }
+        }
+        for member in members
+            .into_iter()
             .filter(|m| m.kind() == "enum_assignment")
-            .collect();
-        for member in members {
+        {
             let (Some(name), Some(value)) = (
                 member.child_by_field_name("name"),
                 member.child_by_field_name("value"),
@@ -1827,7 +1857,31 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 exported,
                 span: self.span(member),
                 name_span: self.span(name),
+                kind: ConstKind::Constant,
             });
+        }
+    }
+
+    fn add_member_name(&mut self, container: &str, member: &str) {
+        self.facts
+            .member_names
+            .push(format!("{container}.{member}"));
+    }
+
+    /// The fields and methods of a top-level class.
+    fn class_members(&mut self, declaration: Node<'t>, class: &'s str) {
+        let Some(body) = declaration.child_by_field_name("body") else {
+            return;
+        };
+        let mut cursor = body.walk();
+        let members: Vec<_> = body.named_children(&mut cursor).collect();
+        for member in members {
+            let name = member
+                .child_by_field_name("name")
+                .or_else(|| member.child_by_field_name("property"));
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(class, &member_name);
+            }
         }
     }
 
@@ -1914,6 +1968,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 exported,
                 span: self.span(span_node),
                 name_span: self.span(name),
+                kind: ConstKind::Constant,
             });
         }
     }
@@ -1946,8 +2001,23 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         roles: ValueRoles,
     ) {
         let mut cursor = object.walk();
-        let entries: Vec<_> = object
-            .named_children(&mut cursor)
+        let all: Vec<_> = object.named_children(&mut cursor).collect();
+        for &entry in &all {
+            let name = match entry.kind() {
+                "pair" => entry.child_by_field_name("key"),
+                "method_definition" => entry.child_by_field_name("name"),
+                "shorthand_property_identifier" => {
+                    self.add_member_name(object_name, self.text(entry));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(object_name, &member_name);
+            }
+        }
+        let entries: Vec<_> = all
+            .into_iter()
             .filter(|p| {
                 p.kind() == "pair"
                     || (roles.registry && p.kind() == "shorthand_property_identifier")
@@ -1957,6 +2027,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if entry.kind() == "shorthand_property_identifier" {
                 // `{ newNav }`: a registry key (its value is a variable).
                 self.push_definition(
+                    ConstKind::RegistryKey,
                     vec![object_name],
                     self.text(entry).to_string(),
                     entry,
@@ -1981,11 +2052,18 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         exported,
                         span: self.span(entry),
                         name_span: self.span(key),
+                        kind: ConstKind::Constant,
                     });
                 }
             }
             if roles.registry {
-                self.push_definition(vec![object_name], key_name, entry, key);
+                self.push_definition(
+                    ConstKind::RegistryKey,
+                    vec![object_name],
+                    key_name,
+                    entry,
+                    key,
+                );
             }
         }
     }
@@ -1993,7 +2071,14 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     // ----- definition shapes -------------------------------------------------------------------
 
     /// Records a key declared by a definition shape: symbol `prefix + [key]`, value the key.
-    fn push_definition(&mut self, prefix: Vec<&str>, key: String, span: Node, name_span: Node) {
+    fn push_definition(
+        &mut self,
+        kind: ConstKind,
+        prefix: Vec<&str>,
+        key: String,
+        span: Node,
+        name_span: Node,
+    ) {
         let mut symbol: Vec<String> = prefix.into_iter().map(str::to_string).collect();
         symbol.push(key.clone());
         self.facts.string_consts.push(StringConst {
@@ -2002,6 +2087,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             exported: true,
             span: self.span(span),
             name_span: self.span(name_span),
+            kind,
         });
     }
 
@@ -2024,7 +2110,54 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 continue;
             };
             if let Some(value) = self.string_value(literal) {
-                self.push_definition(vec![list_name], value, element, literal);
+                self.push_definition(
+                    ConstKind::ListElement,
+                    vec![list_name],
+                    value,
+                    element,
+                    literal,
+                );
+            }
+        }
+    }
+
+    /// `type NAME = { a?: boolean }` or `interface NAME { a: boolean }` for a configured registry
+    /// name: its property names.
+    fn type_registry_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
+        let registry = self.text(name);
+        if !self
+            .options
+            .definitions
+            .registries
+            .iter()
+            .any(|r| r == registry)
+        {
+            return;
+        }
+        let Some(body) = declaration
+            .child_by_field_name("value")
+            .or_else(|| declaration.child_by_field_name("body"))
+            .filter(|b| matches!(b.kind(), "object_type" | "interface_body"))
+        else {
+            return;
+        };
+        let mut cursor = body.walk();
+        let properties: Vec<_> = body
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "property_signature")
+            .collect();
+        for property in properties {
+            let Some(key) = property.child_by_field_name("name") else {
+                continue;
+            };
+            if let Some(key_name) = self.property_key(key) {
+                self.push_definition(
+                    ConstKind::RegistryKey,
+                    vec![registry],
+                    key_name,
+                    property,
+                    key,
+                );
             }
         }
     }
@@ -2062,7 +2195,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         continue;
                     };
                     if let Some(value) = self.string_value(literal) {
-                        self.push_definition(vec![union_name], value, node, literal);
+                        self.push_definition(
+                            ConstKind::UnionMember,
+                            vec![union_name],
+                            value,
+                            node,
+                            literal,
+                        );
                     }
                 }
                 "template_literal_type" => {
@@ -2072,7 +2211,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         .all(|c| c.kind() == "string_fragment" || c.kind() == "escape_sequence");
                     if plain {
                         if let Some(value) = decode_quoted(self.text(node)) {
-                            self.push_definition(vec![union_name], value, node, node);
+                            self.push_definition(
+                                ConstKind::UnionMember,
+                                vec![union_name],
+                                value,
+                                node,
+                                node,
+                            );
                         }
                     }
                 }
@@ -2147,8 +2292,35 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let Some(literal) = key.map(unwrap_expression) else {
             return;
         };
-        if let Some(value) = self.string_value(literal) {
-            self.push_definition(Vec::new(), value, call, literal);
+        let Some(value) = self.string_value(literal) else {
+            return;
+        };
+        // `export const NAME = defineFlag('key')` at the top level: the constant is `NAME`.
+        let named = call
+            .parent()
+            .filter(|d| d.kind() == "variable_declarator")
+            .filter(|d| d.child_by_field_name("value").map(|v| v.id()) == Some(call.id()))
+            .and_then(|d| Some((d, d.child_by_field_name("name")?)))
+            .filter(|(d, name)| {
+                name.kind() == "identifier"
+                    && d.parent().and_then(|l| l.parent()).is_some_and(|p| {
+                        p.kind() == "program"
+                            || (p.kind() == "export_statement"
+                                && p.parent().is_some_and(|q| q.kind() == "program"))
+                    })
+            });
+        match named {
+            Some((declarator, name)) => {
+                self.facts.string_consts.push(StringConst {
+                    symbol: vec![self.text(name).to_string()],
+                    value,
+                    exported: true,
+                    span: self.span(declarator),
+                    name_span: self.span(name),
+                    kind: ConstKind::Registration,
+                });
+            }
+            None => self.push_definition(ConstKind::Registration, Vec::new(), value, call, literal),
         }
     }
 }
@@ -4454,6 +4626,61 @@ d';");
         }
     }
 
+    // ----- members, calls and a definitions file's own uses --------------------------------------
+
+    #[test]
+    fn container_members_whatever_their_value() {
+        let source = "export enum E { A = 'a', B, C = 1 }\n\
+                      export const OBJ = { X: 'x', y: 2, z, m() {} };\n\
+                      export class K { static FLAG = 'f'; run() {} }\n\
+                      function f() { const Local = { hidden: 1 }; }";
+        let facts = ts(source);
+        assert_eq!(
+            facts.member_names,
+            ["E.A", "E.B", "E.C", "OBJ.X", "OBJ.y", "OBJ.z", "OBJ.m", "K.FLAG", "K.run"]
+        );
+    }
+
+    #[test]
+    fn called_chains_are_marked() {
+        let source = "import { $imports, FeatureFlags } from './flags';\n\
+                      $imports.$mock({});\nuse(FeatureFlags.X);\nFeatureFlags.Y.toLowerCase();";
+        let called: Vec<(String, bool)> = ts(source)
+            .symbol_uses
+            .iter()
+            .map(|u| (u.path.join("."), u.called))
+            .collect();
+        assert_eq!(
+            called,
+            [
+                ("$imports.$mock".to_string(), true),
+                ("FeatureFlags.X".to_string(), false),
+                ("FeatureFlags.Y.toLowerCase".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_definitions_file_records_uses_of_its_own_names() {
+        let source = "const flags = { a: false };\nexport const options = { flags };\n\
+                      export const all = () => Object.keys(flags);";
+        let uses = |definitions_file| {
+            crate::lang::test_extract_file(
+                Grammar::TypeScript,
+                Language::TypeScript,
+                definitions_file,
+                &[],
+                source,
+            )
+            .symbol_uses
+            .iter()
+            .map(|u| u.path.join("."))
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(uses(true), ["flags", "flags"]);
+        assert!(uses(false).is_empty());
+    }
+
     // ----- definition shapes ------------------------------------------------------------------
 
     mod definitions {
@@ -4761,6 +4988,62 @@ d';");
         }
 
         #[test]
+        fn object_type_registries() {
+            assert_eq!(
+                defs(
+                    "export type FEATURES = {\n  newNav?: boolean;\n  'dark-mode': Variant;\n  \
+                     [key: string]: unknown;\n  method(): void;\n};"
+                ),
+                vec![
+                    d("FEATURES.newNav", "newNav"),
+                    d("FEATURES.dark-mode", "dark-mode")
+                ]
+            );
+            assert_eq!(
+                defs("export interface FEATURES { beta: boolean }"),
+                vec![d("FEATURES.beta", "beta")]
+            );
+            assert!(defs("type OTHER = { a: boolean };").is_empty());
+        }
+
+        #[test]
+        fn registration_assigned_to_a_top_level_name() {
+            assert_eq!(
+                defs(
+                    "export const NEW_NAV = defineFlag(x, 'new-nav');\n\
+                     const DARK = defineFlag(x, 'dark');\n\
+                     function f() { const local = defineFlag(x, 'inner'); }"
+                ),
+                vec![
+                    d("NEW_NAV", "new-nav"),
+                    d("DARK", "dark"),
+                    d("inner", "inner")
+                ]
+            );
+        }
+
+        #[test]
+        fn constant_kinds() {
+            use crate::facts::ConstKind;
+            let facts = run_with(
+                Grammar::TypeScript,
+                "export const A = 'a';\nexport const FEATURES = { b: true };\n\
+                 export const FLAGS = ['c'];\ntype FeatureName = 'd';\nmanager.add('e');",
+            );
+            let kinds: Vec<ConstKind> = facts.string_consts.iter().map(|c| c.kind).collect();
+            assert_eq!(
+                kinds,
+                [
+                    ConstKind::Constant,
+                    ConstKind::RegistryKey,
+                    ConstKind::ListElement,
+                    ConstKind::UnionMember,
+                    ConstKind::Registration
+                ]
+            );
+        }
+
+        #[test]
         fn union_members_of_every_form() {
             assert_eq!(
                 defs(
@@ -4899,6 +5182,8 @@ d';");
                 checks: &matcher,
                 interesting: &interesting,
                 definitions: &definitions,
+                definitions_file: false,
+                keys: &HashSet::new(),
                 migration: None,
             };
             for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {

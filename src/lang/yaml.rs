@@ -6,7 +6,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::facts::{FileFacts, LineIndex, StringConst, SyntaxError};
+use crate::facts::{ConstKind, FileFacts, LineIndex, StringConst, SyntaxError};
 
 /// Extracts the flag a YAML definitions file declares.
 pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFacts {
@@ -64,6 +64,7 @@ pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFa
         exported: true,
         span,
         name_span: span,
+        kind: ConstKind::Constant,
     });
     facts
 }
