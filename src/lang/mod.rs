@@ -372,6 +372,73 @@ impl DefinitionShapes {
     pub fn is_empty(&self) -> bool {
         self == &DefinitionShapes::default()
     }
+
+    /// Whether `name` is a configured registry.
+    pub fn is_registry(&self, name: &str) -> bool {
+        self.registries.iter().any(|r| r == name)
+    }
+
+    /// Whether `name` is a configured list.
+    pub fn is_list(&self, name: &str) -> bool {
+        self.lists.iter().any(|l| l == name)
+    }
+
+    /// Whether `name` is a configured union.
+    pub fn is_union(&self, name: &str) -> bool {
+        self.unions.iter().any(|u| u == name)
+    }
+}
+
+/// The declaration binding `value` to a plain name (`NAME = value`: the `binding` node whose
+/// `value_field` is `value`, with its identifier `name_field`).
+pub(crate) fn binding_of<'t>(
+    value: tree_sitter::Node<'t>,
+    binding: &str,
+    value_field: &str,
+    name_field: &str,
+) -> Option<(tree_sitter::Node<'t>, tree_sitter::Node<'t>)> {
+    let declaration = value.parent().filter(|p| p.kind() == binding)?;
+    let bound = declaration.child_by_field_name(value_field)?;
+    let name = declaration
+        .child_by_field_name(name_field)
+        .filter(|n| n.kind() == "identifier")?;
+    (bound.id() == value.id()).then_some((declaration, name))
+}
+
+/// Test helper: what declares each string constant.
+#[cfg(test)]
+pub(crate) fn const_kinds(facts: &FileFacts) -> Vec<crate::facts::ConstKind> {
+    facts.string_consts.iter().map(|c| c.kind).collect()
+}
+
+/// Test helper: asserts the symbol uses as (path joined by `separator`, called).
+#[cfg(test)]
+pub(crate) fn assert_called(facts: &FileFacts, separator: &str, expected: &[(&str, bool)]) {
+    let found: Vec<(String, bool)> = facts
+        .symbol_uses
+        .iter()
+        .map(|u| (u.path.join(separator), u.called))
+        .collect();
+    let expected: Vec<(String, bool)> = expected.iter().map(|&(p, c)| (p.to_string(), c)).collect();
+    assert_eq!(found, expected);
+}
+
+/// Test helper: the symbol uses (paths joined by `.`) of `source` read as a definitions file,
+/// and read as any other file.
+#[cfg(test)]
+pub(crate) fn uses_as_definitions_and_not(
+    grammar: Grammar,
+    language: Language,
+    source: &str,
+) -> (Vec<String>, Vec<String>) {
+    let uses = |definitions_file| {
+        test_extract_file(grammar, language, definitions_file, &[], source)
+            .symbol_uses
+            .iter()
+            .map(|u| u.path.join("."))
+            .collect::<Vec<_>>()
+    };
+    (uses(true), uses(false))
 }
 
 /// What an extractor needs to know besides the source.

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
-use super::{ExtractOptions, KeyArg, ShapeKind};
+use super::{binding_of, ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{
     CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
     StringConst, SymbolUse, SyntaxError,
@@ -1316,10 +1316,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             }
             let name = self.text(target);
             match value.kind() {
-                "dictionary" if definitions.registries.iter().any(|r| r == name) => {
-                    self.registry_keys(name, value)
-                }
-                "list" | "tuple" | "set" if definitions.lists.iter().any(|l| l == name) => {
+                "dictionary" if definitions.is_registry(name) => self.registry_keys(name, value),
+                "list" | "tuple" | "set" if definitions.is_list(name) => {
                     self.list_elements(name, value)
                 }
                 _ => {}
@@ -1402,18 +1400,12 @@ impl<'a, 'o> Walker<'a, 'o> {
             return;
         };
         // `NAME = WaffleSwitch("key", ...)` at module level: the constant is `NAME`.
-        let statement = call
-            .parent()
-            .filter(|p| p.kind() == "assignment")
-            .filter(|a| a.child_by_field_name("right").map(|r| r.id()) == Some(call.id()))
-            .and_then(|a| Some((a, a.child_by_field_name("left")?)))
-            .filter(|(a, left)| {
-                left.kind() == "identifier"
-                    && a.parent().is_some_and(|s| {
-                        s.kind() == "expression_statement"
-                            && s.parent().is_some_and(|m| m.kind() == "module")
-                    })
-            });
+        let statement = binding_of(call, "assignment", "right", "left").filter(|(a, _)| {
+            a.parent().is_some_and(|s| {
+                s.kind() == "expression_statement"
+                    && s.parent().is_some_and(|m| m.kind() == "module")
+            })
+        });
         match statement {
             Some((assignment, name)) => {
                 let name_text = self.text(name);
@@ -4694,13 +4686,8 @@ def f():\n    local = manager.add(\"in_function\")\nmanager.add(\"bare\")\n";
     #[test]
     fn constant_kinds() {
         let source = "X = \"x\"\nFEATURES = {\"a\": 1}\nFLAG_LIST = [\"b\"]\n";
-        let kinds: Vec<ConstKind> = run_definitions(source)
-            .string_consts
-            .iter()
-            .map(|c| c.kind)
-            .collect();
         assert_eq!(
-            kinds,
+            crate::lang::const_kinds(&run_definitions(source)),
             [
                 ConstKind::Constant,
                 ConstKind::RegistryKey,
@@ -4751,42 +4738,23 @@ def f():
     fn called_chains_are_marked() {
         let source =
             "from app import flags\nflags.X\nflags.all(db)\nflags.Y.lower()\nwrap(flags.Z)\n";
-        let facts = run(source);
-        let called: Vec<(String, bool)> = facts
-            .symbol_uses
-            .iter()
-            .map(|u| (u.path.join("."), u.called))
-            .collect();
-        assert_eq!(
-            called,
-            [
-                ("flags.X".to_string(), false),
-                ("flags.all".to_string(), true),
-                ("flags.Y.lower".to_string(), true),
-                ("flags.Z".to_string(), false)
-            ]
-        );
+        let expected = [
+            ("flags.X", false),
+            ("flags.all", true),
+            ("flags.Y.lower", true),
+            ("flags.Z", false),
+        ];
+        crate::lang::assert_called(&run(source), ".", &expected);
     }
 
     #[test]
     fn a_definitions_file_records_uses_of_its_own_names() {
         let source =
             "FEATURES = {\"a\": 1}\n\ndef all_features():\n    return [n for n in FEATURES]\n";
-        let uses = |definitions_file| {
-            test_extract_file(
-                Grammar::Python,
-                Language::Python,
-                definitions_file,
-                &[],
-                source,
-            )
-            .symbol_uses
-            .iter()
-            .map(|u| u.path.join("."))
-            .collect::<Vec<_>>()
-        };
-        assert_eq!(uses(true), ["FEATURES"]);
-        assert!(uses(false).is_empty());
+        let (own, other) =
+            crate::lang::uses_as_definitions_and_not(Grammar::Python, Language::Python, source);
+        assert_eq!(own, ["FEATURES"]);
+        assert!(other.is_empty());
     }
 
     #[test]

@@ -4110,13 +4110,8 @@ impl<T: Clone> S<T> where T: Send {
         };
         let source =
             "pub const A: &str = \"a\";\nenum Feature { B }\nstruct Settings { c: bool }\n";
-        let kinds: Vec<ConstKind> = defs(shapes, source)
-            .string_consts
-            .iter()
-            .map(|c| c.kind)
-            .collect();
         assert_eq!(
-            kinds,
+            crate::lang::const_kinds(&defs(shapes, source)),
             [
                 ConstKind::Constant,
                 ConstKind::EnumVariant,
@@ -4169,20 +4164,13 @@ fn f() {
     let g = flags::cfg.X.clone();
 }
 "#;
-        let called: Vec<(String, bool)> = run(source)
-            .symbol_uses
-            .iter()
-            .map(|u| (u.path.join("::"), u.called))
-            .collect();
-        assert_eq!(
-            called,
-            [
-                ("FeatureFlags::metadata".to_string(), true),
-                ("FeatureFlags::X".to_string(), true),
-                ("FeatureFlags::Y".to_string(), false),
-                ("flags::cfg::X".to_string(), true)
-            ]
-        );
+        let expected = [
+            ("FeatureFlags::metadata", true),
+            ("FeatureFlags::X", true),
+            ("FeatureFlags::Y", false),
+            ("flags::cfg::X", true),
+        ];
+        crate::lang::assert_called(&run(source), "::", &expected);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
-use super::{ExtractOptions, Shape, ShapeKind};
+use super::{binding_of, ExtractOptions, Shape, ShapeKind};
 use crate::facts::{
     CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
     StringConst, SymbolUse, SyntaxError,
@@ -1924,8 +1924,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if self.definitions {
                 let definitions = self.options.definitions;
                 let text = self.text(name);
-                roles.registry = definitions.registries.iter().any(|r| r == text);
-                roles.list = is_const && definitions.lists.iter().any(|l| l == text);
+                roles.registry = definitions.is_registry(text);
+                roles.list = is_const && definitions.is_list(text);
             }
             if !(roles.consts || roles.registry) {
                 continue;
@@ -2125,13 +2125,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     /// name: its property names.
     fn type_registry_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
         let registry = self.text(name);
-        if !self
-            .options
-            .definitions
-            .registries
-            .iter()
-            .any(|r| r == registry)
-        {
+        if !self.options.definitions.is_registry(registry) {
             return;
         }
         let Some(body) = declaration
@@ -2165,13 +2159,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     /// `type NAME = 'a' | 'b'` for a configured union name: its string literal members.
     fn union_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
         let union_name = self.text(name);
-        if !self
-            .options
-            .definitions
-            .unions
-            .iter()
-            .any(|u| u == union_name)
-        {
+        if !self.options.definitions.is_union(union_name) {
             return;
         }
         let Some(value) = declaration.child_by_field_name("value") else {
@@ -2296,19 +2284,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             return;
         };
         // `export const NAME = defineFlag('key')` at the top level: the constant is `NAME`.
-        let named = call
-            .parent()
-            .filter(|d| d.kind() == "variable_declarator")
-            .filter(|d| d.child_by_field_name("value").map(|v| v.id()) == Some(call.id()))
-            .and_then(|d| Some((d, d.child_by_field_name("name")?)))
-            .filter(|(d, name)| {
-                name.kind() == "identifier"
-                    && d.parent().and_then(|l| l.parent()).is_some_and(|p| {
-                        p.kind() == "program"
-                            || (p.kind() == "export_statement"
-                                && p.parent().is_some_and(|q| q.kind() == "program"))
-                    })
-            });
+        let named = binding_of(call, "variable_declarator", "value", "name").filter(|(d, _)| {
+            d.parent().and_then(|l| l.parent()).is_some_and(|p| {
+                p.kind() == "program"
+                    || (p.kind() == "export_statement"
+                        && p.parent().is_some_and(|q| q.kind() == "program"))
+            })
+        });
         match named {
             Some((declarator, name)) => {
                 self.facts.string_consts.push(StringConst {
@@ -4645,40 +4627,25 @@ d';");
     fn called_chains_are_marked() {
         let source = "import { $imports, FeatureFlags } from './flags';\n\
                       $imports.$mock({});\nuse(FeatureFlags.X);\nFeatureFlags.Y.toLowerCase();";
-        let called: Vec<(String, bool)> = ts(source)
-            .symbol_uses
-            .iter()
-            .map(|u| (u.path.join("."), u.called))
-            .collect();
-        assert_eq!(
-            called,
-            [
-                ("$imports.$mock".to_string(), true),
-                ("FeatureFlags.X".to_string(), false),
-                ("FeatureFlags.Y.toLowerCase".to_string(), true)
-            ]
-        );
+        let expected = [
+            ("$imports.$mock", true),
+            ("FeatureFlags.X", false),
+            ("FeatureFlags.Y.toLowerCase", true),
+        ];
+        crate::lang::assert_called(&ts(source), ".", &expected);
     }
 
     #[test]
     fn a_definitions_file_records_uses_of_its_own_names() {
         let source = "const flags = { a: false };\nexport const options = { flags };\n\
                       export const all = () => Object.keys(flags);";
-        let uses = |definitions_file| {
-            crate::lang::test_extract_file(
-                Grammar::TypeScript,
-                Language::TypeScript,
-                definitions_file,
-                &[],
-                source,
-            )
-            .symbol_uses
-            .iter()
-            .map(|u| u.path.join("."))
-            .collect::<Vec<_>>()
-        };
-        assert_eq!(uses(true), ["flags", "flags"]);
-        assert!(uses(false).is_empty());
+        let (own, other) = crate::lang::uses_as_definitions_and_not(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            source,
+        );
+        assert_eq!(own, ["flags", "flags"]);
+        assert!(other.is_empty());
     }
 
     // ----- definition shapes ------------------------------------------------------------------
@@ -5030,9 +4997,8 @@ d';");
                 "export const A = 'a';\nexport const FEATURES = { b: true };\n\
                  export const FLAGS = ['c'];\ntype FeatureName = 'd';\nmanager.add('e');",
             );
-            let kinds: Vec<ConstKind> = facts.string_consts.iter().map(|c| c.kind).collect();
             assert_eq!(
-                kinds,
+                crate::lang::const_kinds(&facts),
                 [
                     ConstKind::Constant,
                     ConstKind::RegistryKey,
