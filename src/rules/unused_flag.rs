@@ -16,8 +16,9 @@ definition. The message says when the flag is still referenced by tests or migra
 definition kept on purpose (`flaglint: state=retained` beside it, or `retained` in its \
 `[[definitions]]` entry) is not reported. When production code reads the flag's container whole \
 (`for name in FEATURES`, `Object.keys(FLAGS)`, `FEATURES.items()`, passing it on), its flags may \
-be used by whoever receives it: unless the flag also has a definition on the other side (a \
-receiving client that is scanned too), the finding is an info saying so.",
+be used by whoever receives it: unless the container is mirrored on the other side (some of its \
+flags have a definition there: the receiving client is scanned too), the finding is an info \
+saying so.",
     why_is_this_bad: "A flag nobody checks is dead weight: it still shows up in the admin, can be \
 toggled to no effect, and misleads readers. Usually its usages were removed (step 1 of removal) and \
 the definition was forgotten (step 2).",
@@ -100,10 +101,15 @@ pub fn check(index: &Index, sink: &mut Sink) {
 }
 
 /// The first production read of `def`'s whole container, when the code receiving it is not part
-/// of the project: the flag has no definition on the other side, which would be scanned.
+/// of the project: none of the container's flags has a definition on the other side (a mirror
+/// there would be the scanned client's).
 fn consumed_whole<'a>(index: &'a Index, def: &Definition) -> Option<&'a WholeRead> {
     let container = def.container()?;
-    if has_mirror(index, def) {
+    let mirrored = index
+        .definitions
+        .iter()
+        .any(|d| d.file == def.file && d.container() == Some(container) && has_mirror(index, d));
+    if mirrored {
         return None;
     }
     index
