@@ -37,7 +37,7 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::config::{Config, DefinitionSource};
-use crate::facts::FileFacts;
+use crate::facts::{ConstKind, FileFacts};
 use crate::index::{FileRole, Index, IndexedFile, Layout};
 use crate::lang::{DefinitionShapes, ExtractOptions, Language};
 use crate::rules::{Diagnostic, RuleId, Sink};
@@ -369,7 +369,16 @@ impl Names {
         let mut names = Names::default();
         for file in files {
             for constant in file.definitions() {
-                names.interesting.extend(constant.symbol.iter().cloned());
+                // A key that a registry, list, union or registration declares is written as a
+                // string, not as a name: its container's name is what code mentions.
+                let written_as_names = match constant.kind {
+                    ConstKind::RegistryKey | ConstKind::ListElement | ConstKind::UnionMember => {
+                        &constant.symbol[..constant.symbol.len().saturating_sub(1)]
+                    }
+                    ConstKind::Registration if constant.symbol == [constant.value.clone()] => &[],
+                    _ => &constant.symbol[..],
+                };
+                names.interesting.extend(written_as_names.iter().cloned());
                 if with_keys && file.role == FileRole::Definitions(config::Side::Backend) {
                     names.keys.insert(file.key_transform.apply(&constant.value));
                 }
