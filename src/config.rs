@@ -7,10 +7,11 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobBuilder, GlobMatcher};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::facts::StringConst;
 use crate::lang::{
     CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, Shape,
 };
@@ -263,6 +264,13 @@ struct RawDefinition {
     /// YAML definitions: the field holding the key (default: the file name).
     #[serde(rename = "key-field")]
     key_field: Option<String>,
+    /// Glob patterns over definition names: only the matching ones are flags.
+    symbols: Option<Vec<Spanned<String>>>,
+    /// Glob patterns over definition names: definitions kept on purpose.
+    #[serde(default)]
+    retained: Vec<Spanned<String>>,
+    /// The flags live on this side only (frontend-local toggles).
+    local: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -341,6 +349,8 @@ pub struct DefinitionSource {
     pub transform: KeyTransform,
     /// YAML definitions: the field holding the key (`None`: the file name).
     pub key_field: Option<String>,
+    /// Which of the files' constants are flags, and what is known about them.
+    pub policy: DefinitionPolicy,
     matcher: GlobMatcher,
 }
 
@@ -348,6 +358,64 @@ impl DefinitionSource {
     pub fn matches(&self, path_from_base: &str) -> bool {
         self.matcher.is_match(path_from_base)
     }
+}
+
+/// What a `[[definitions]]` entry says about its files' definitions, besides where they are.
+#[derive(Debug, Clone, Default)]
+pub struct DefinitionPolicy {
+    /// The entry names definition shapes (`registry`, `list`, `register`, `union`, `enum`,
+    /// `struct`): only what they name is a flag, not the file's other string constants.
+    pub shapes_only: bool,
+    /// `symbols`: a definition is a flag only when its name matches one of these.
+    pub symbols: Option<GlobSet>,
+    /// `retained`: definitions kept on purpose (old configuration values still parse), by name.
+    pub retained: Option<GlobSet>,
+    /// `local = true`: the flags live on this side only.
+    pub local: bool,
+}
+
+impl DefinitionPolicy {
+    /// Whether a string constant of a definitions file is a flag definition: exported, not a
+    /// dunder (`__tablename__`), declared by the entry's shapes when it names some, named as
+    /// `symbols` says, and, for a named constant, holding a value that can be a flag key (no
+    /// whitespace, no regular expression or URL).
+    pub fn admits(&self, constant: &StringConst) -> bool {
+        let name = definition_name(&constant.symbol);
+        let named_as_asked = self.symbols.as_ref().is_none_or(|set| set.is_match(name));
+        let admitted_kind = if constant.kind.is_shape() {
+            true
+        } else {
+            !self.shapes_only && is_plausible_key(&constant.value)
+        };
+        constant.exported && !is_dunder(name) && named_as_asked && admitted_kind
+    }
+
+    /// Whether a definition of this name is kept on purpose.
+    pub fn retains(&self, name: &str) -> bool {
+        self.retained.as_ref().is_some_and(|set| set.is_match(name))
+    }
+}
+
+/// The name `symbols` and `retained` patterns match: the last segment of a definition's symbol
+/// (`NEW_NAV`, `FeatureFlags.NEW_NAV` -> `NEW_NAV`, a registry key -> the key).
+pub fn definition_name(symbol: &[String]) -> &str {
+    symbol.last().map_or("", String::as_str)
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// Flag keys are short identifiers (`new_nav`, `organizations:new-nav`, `course.x`): a value
+/// with whitespace, a regular expression's or a URL's characters is a message, a pattern or a
+/// link that shares the module.
+fn is_plausible_key(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("://")
+        && value.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/' | '@' | '+' | '~')
+        })
 }
 
 /// The resolved configuration.
@@ -392,6 +460,12 @@ pub enum Declares {
         entry: usize,
         field: &'static str,
         name: String,
+    },
+    /// A `symbols` or `retained` pattern of a definitions entry: some definition's name.
+    Pattern {
+        entry: usize,
+        field: &'static str,
+        glob: Glob,
     },
     /// A `[[checks]]` entry (index into the check specs): some check site.
     Check {
@@ -576,6 +650,22 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 });
             }
         }
+        let patterns = [
+            ("symbols", d.symbols.as_deref().unwrap_or_default()),
+            ("retained", &d.retained),
+        ];
+        for (field, patterns) in patterns {
+            for pattern in patterns {
+                declared.push(Declared {
+                    what: Declares::Pattern {
+                        entry,
+                        field,
+                        glob: name_glob(pattern)?,
+                    },
+                    span: pattern.span(),
+                });
+            }
+        }
     }
     for (spec, check) in raw.checks.iter().enumerate() {
         if let Some((field, Some(name))) = check
@@ -636,19 +726,40 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     return Err((key.span(), "`key` goes with `register`".to_string()))
                 }
             };
+            let local = match d.local {
+                Some(local) if *local.get_ref() && d.side == Side::Backend => {
+                    return Err((
+                        local.span(),
+                        "`local` marks frontend flags that have no backend definition; use it with side = \"frontend\""
+                            .to_string(),
+                    ))
+                }
+                Some(local) => local.into_inner(),
+                None => false,
+            };
+            let shapes = DefinitionShapes {
+                registries: d.registry.into_iter().collect(),
+                lists: d.list.into_iter().collect(),
+                registrations,
+                unions: d.union.into_iter().collect(),
+                enums: d.enumeration.into_iter().collect(),
+                structs: d.structure.into_iter().collect(),
+            };
+            let policy = DefinitionPolicy {
+                shapes_only: !shapes.is_empty(),
+                symbols: d.symbols.as_deref().map(name_globs).transpose()?,
+                retained: (!d.retained.is_empty())
+                    .then(|| name_globs(&d.retained))
+                    .transpose()?,
+                local,
+            };
             Ok(DefinitionSource {
                 side: d.side,
                 pattern,
-                shapes: DefinitionShapes {
-                    registries: d.registry.into_iter().collect(),
-                    lists: d.list.into_iter().collect(),
-                    registrations,
-                    unions: d.union.into_iter().collect(),
-                    enums: d.enumeration.into_iter().collect(),
-                    structs: d.structure.into_iter().collect(),
-                },
+                shapes,
                 transform,
                 key_field: d.key_field,
+                policy,
                 matcher: glob.compile_matcher(),
             })
         })
@@ -978,6 +1089,22 @@ fn parse_name(text: &Spanned<String>) -> Result<Vec<String>, BuildError> {
     Ok(segments)
 }
 
+/// A `symbols` / `retained` pattern: a glob over a definition's name (`*_FLAG`, `ENABLE_*`).
+fn name_glob(pattern: &Spanned<String>) -> Result<Glob, BuildError> {
+    Glob::new(pattern.get_ref()).map_err(|e| (pattern.span(), format!("invalid name pattern: {e}")))
+}
+
+fn name_globs(patterns: &[Spanned<String>]) -> Result<GlobSet, BuildError> {
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns {
+        set.add(name_glob(pattern)?);
+    }
+    set.build().map_err(|e| {
+        let span = patterns.first().map_or(0..0, Spanned::span);
+        (span, format!("invalid name patterns: {e}"))
+    })
+}
+
 /// A `transform = "..."` value (absent: no transform).
 fn parse_transform(text: Option<&Spanned<String>>) -> Result<KeyTransform, BuildError> {
     let Some(text) = text else {
@@ -1027,6 +1154,7 @@ fn parse_size(size: &RawSize) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::ConstKind;
 
     fn parse(text: &str) -> Result<Config, (Option<Range<usize>>, String)> {
         from_toml(text, PathBuf::from("/repo"))
@@ -1104,6 +1232,97 @@ language = "python"
         let text = "[django]\nmigration = true\n";
         let (span, _) = parse(text).unwrap_err();
         assert_eq!(&text[span.unwrap()], "migration");
+    }
+
+    #[test]
+    fn definition_policies() {
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "flags.py"
+symbols = ["*_SWITCH", "ENABLE_*"]
+retained = ["Legacy*"]
+
+[[definitions]]
+side = "frontend"
+path = "toggles.ts"
+local = true
+
+[[definitions]]
+side = "backend"
+path = "features.py"
+registry = "FEATURES"
+"#,
+        )
+        .unwrap();
+        let [flags, toggles, features] = &config.definitions[..] else {
+            panic!("three entries");
+        };
+        let constant = |symbol: &str, value: &str, kind: ConstKind| StringConst {
+            symbol: symbol.split('.').map(str::to_string).collect(),
+            value: value.to_string(),
+            exported: true,
+            span: Default::default(),
+            name_span: Default::default(),
+            reference: None,
+            kind,
+        };
+        let admits = |entry: &DefinitionSource, symbol, value, kind| {
+            entry.policy.admits(&constant(symbol, value, kind))
+        };
+        use ConstKind::*;
+        assert!(admits(flags, "REFUND_SWITCH", "enable_refund", Constant));
+        assert!(admits(flags, "Switches.ENABLE_X", "x", Constant));
+        assert!(!admits(flags, "MASTERS", "masters", Constant));
+        assert!(flags.policy.retains("LegacyParser") && !flags.policy.retains("Parser"));
+        assert!(toggles.policy.local && !flags.policy.local);
+        // No `symbols`: every plausible named constant, but no dunder and no message.
+        assert!(admits(
+            toggles,
+            "NEW_NAV",
+            "organizations:new-nav",
+            Constant
+        ));
+        assert!(!admits(
+            toggles,
+            "Feature.__tablename__",
+            "feature",
+            Constant
+        ));
+        assert!(!admits(
+            toggles,
+            "Message.DATABASE",
+            "Unable to connect",
+            Constant
+        ));
+        assert!(!admits(toggles, "SLUG_REGEX", "^[a-z]+$", Constant));
+        assert!(!admits(
+            toggles,
+            "DOCS",
+            "https://example.com/flags",
+            Constant
+        ));
+        assert!(!admits(toggles, "EMPTY", "", Constant));
+        // With a shape, only what it names.
+        assert!(admits(features, "FEATURES.beta", "beta", RegistryKey));
+        assert!(admits(
+            features,
+            "FEATURES.with space",
+            "with space",
+            RegistryKey
+        ));
+        assert!(!admits(features, "SERVICE_NAME", "annotations", Constant));
+
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.py\"\nlocal = true\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "true");
+        assert!(message.contains("frontend"), "{message}");
+
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.py\"\nsymbols = [\"a[\"]\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"a[\"");
+        assert!(message.contains("invalid name pattern"), "{message}");
     }
 
     #[test]

@@ -921,6 +921,7 @@ mod tests {
             },
             suppressions: Vec::new(),
             key_transform: KeyTransform::None,
+            policy: crate::config::DefinitionPolicy::default(),
         }
     }
 
@@ -952,6 +953,7 @@ mod tests {
             },
             suppressions: Vec::new(),
             key_transform: KeyTransform::None,
+            policy: Default::default(),
         }
     }
 

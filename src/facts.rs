@@ -229,6 +229,37 @@ pub struct StringConst {
     /// when the key has no name that code can use instead of the string: a dict key, a list
     /// element, a registration, a union member, a struct field, a YAML file.
     pub reference: Option<String>,
+    /// What declares it.
+    pub kind: ConstKind,
+}
+
+/// What declares a [`StringConst`]: a named constant, or a key of a configured definition shape
+/// (`[[definitions]]` `registry`, `list`, `register`, `union`, `enum`, `struct`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConstKind {
+    /// `NAME = "key"`: a module-level constant, a class attribute, an enum member, an object
+    /// property, a Rust `const` or `static` (also of an `impl`).
+    #[default]
+    Constant,
+    /// A key of a dict / object literal.
+    RegistryKey,
+    /// An element of a list / tuple / array literal.
+    ListElement,
+    /// The key argument of a registration call.
+    Registration,
+    /// A member of a string-union type.
+    UnionMember,
+    /// A variant of a Rust enum.
+    EnumVariant,
+    /// A `bool` field of a Rust struct.
+    StructField,
+}
+
+impl ConstKind {
+    /// Declared by a definition shape, not by a named constant.
+    pub fn is_shape(self) -> bool {
+        self != ConstKind::Constant
+    }
 }
 
 /// A call of a configured check function.
@@ -255,6 +286,10 @@ pub struct SymbolUse {
     pub span: Span,
     pub in_test: bool,
     pub scope: Vec<String>,
+    /// The chain is called (`Feature.all(db)`, `PreviewFeature::metadata()`), or is the receiver
+    /// of a method call (`Flags.X.lower()`, Rust `Flags::X.as_str()`): a function, or a value
+    /// used through a method, not a flag constant read as a value.
+    pub called: bool,
 }
 
 /// What kind of branch a [`Fork`] is.
@@ -355,6 +390,15 @@ pub struct FileFacts {
     pub string_consts: Vec<StringConst>,
     /// Every top-level name the file binds (functions, classes, variables, consts, enums...).
     pub module_names: Vec<String>,
+    /// The members top-level containers declare, whatever their value, as `Container.member`:
+    /// class attributes and methods (Python), enum members, object properties and class members
+    /// (TS), enum variants, struct fields and `impl` items (Rust).
+    pub member_names: Vec<String>,
+    /// Plain string literals of the file whose value is one of [`ExtractOptions::keys`], with
+    /// their spans (outside check calls' key arguments).
+    ///
+    /// [`ExtractOptions::keys`]: crate::lang::ExtractOptions::keys
+    pub key_mentions: Vec<(String, Span)>,
     pub checks: Vec<CheckSite>,
     pub symbol_uses: Vec<SymbolUse>,
     /// Flag forks, in source order (a parent before its children).

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::config::Side;
-use crate::facts::{FileFacts, Import, KeyExpr, ModuleRef, Span};
+use crate::config::{definition_name, DefinitionPolicy, Side};
+use crate::facts::{ConstKind, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst};
 use crate::lang::{CheckSpec, KeyTransform, Language};
 use crate::suppress::Suppression;
 
@@ -35,6 +35,21 @@ pub struct IndexedFile {
     pub suppressions: Vec<Suppression>,
     /// For a definitions file: the rewrite from its declared names to flag keys.
     pub key_transform: KeyTransform,
+    /// For a definitions file: which of its constants are flags (from its `[[definitions]]`
+    /// entry).
+    pub policy: DefinitionPolicy,
+}
+
+impl IndexedFile {
+    /// The string constants that are flag definitions: those its `[[definitions]]` entry admits
+    /// (none outside definitions files).
+    pub fn definitions(&self) -> impl Iterator<Item = &StringConst> {
+        let is_definitions = matches!(self.role, FileRole::Definitions(_));
+        self.facts
+            .string_consts
+            .iter()
+            .filter(move |c| is_definitions && self.policy.admits(c))
+    }
 }
 
 /// How an occurrence of a flag is used.
@@ -69,12 +84,28 @@ pub struct Definition {
     pub file: FileId,
     pub span: Span,
     pub name_span: Span,
-    /// Fields describing the flag where its definition has them (YAML definitions).
+    /// Fields describing the flag where its definition has them (YAML definitions,
+    /// `flaglint: key=value` comments).
     pub metadata: Vec<(String, String)>,
     /// How code names the definition in its file's language ([`StringConst::reference`]).
     ///
     /// [`StringConst::reference`]: crate::facts::StringConst::reference
     pub reference: Option<String>,
+    /// What declares it: a named constant, or a key of a definition shape.
+    pub kind: ConstKind,
+    /// Kept on purpose, unused (`flaglint: state=retained`, or `retained` in its
+    /// `[[definitions]]` entry): old configuration values that must still parse.
+    pub retained: bool,
+    /// A flag of its side only (`local = true`): no counterpart on the other side.
+    pub local: bool,
+}
+
+impl Definition {
+    /// The enum, class, object or registry declaring it (`FeatureFlags` of
+    /// `FeatureFlags.NEW_NAV`); `None` for a top-level constant.
+    pub fn container(&self) -> Option<&str> {
+        self.symbol.rsplit_once('.').map(|(container, _)| container)
+    }
 }
 
 /// What a check's key argument turned out to be.
@@ -123,6 +154,26 @@ pub struct Reference {
     pub span: Span,
 }
 
+/// A use of a definitions container as a whole: iterated, passed, spread, returned, indexed by a
+/// computed key, or asked for its members (`for name in FEATURES`, `Object.keys(FLAGS)`,
+/// `FEATURES.items()`), in production code. Any of its flags may be used through it.
+#[derive(Clone, Debug)]
+pub struct WholeRead {
+    pub file: FileId,
+    /// The definitions file declaring the container.
+    pub defined_in: FileId,
+    pub container: String,
+    pub span: Span,
+}
+
+/// A plain string literal of backend production code that spells a backend flag key.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    pub file: FileId,
+    pub key: String,
+    pub span: Span,
+}
+
 /// A use of a constant that the definitions file it points at does not declare.
 #[derive(Clone, Debug)]
 pub struct MissingUse {
@@ -151,6 +202,11 @@ pub struct Index {
     pub checks: Vec<Check>,
     pub references: Vec<Reference>,
     pub missing: Vec<MissingUse>,
+    /// Reads of whole definitions containers, in file order.
+    pub whole_reads: Vec<WholeRead>,
+    /// Literal mentions of backend keys in backend production code (looked for only when
+    /// `frontend-only-gate` runs).
+    pub mentions: Vec<Mention>,
     /// Per file: the index in [`Index::checks`] of the file's first check (the file's checks follow
     /// in their `FileFacts::checks` order).
     pub check_offsets: Vec<usize>,
@@ -190,6 +246,8 @@ impl Index {
         let mut checks = Vec::new();
         let mut references = Vec::new();
         let mut missing = Vec::new();
+        let mut whole_reads = Vec::new();
+        let mut mentions = Vec::new();
         let mut check_offsets = Vec::with_capacity(index.files.len());
         let mut migration_keys = Vec::new();
         for (file_id, file) in index.files.iter().enumerate() {
@@ -259,28 +317,45 @@ impl Index {
                     }
                 }
             }
-            // A definitions file naming its own constants (lists of all flags and the like) is
-            // part of the definition, not a use.
-            if matches!(file.role, FileRole::Definitions(_)) {
-                continue;
+            if file.role == FileRole::Production && code_side(file.language) == Side::Backend {
+                mentions.extend(file.facts.key_mentions.iter().map(|(key, span)| Mention {
+                    file: file_id,
+                    key: key.clone(),
+                    span: *span,
+                }));
             }
+            // A definitions file naming its own constants (lists of all flags and the like) is
+            // part of the definition, not a use; reading a whole container is a use of it.
+            let is_definitions = matches!(file.role, FileRole::Definitions(_));
             for site in &file.facts.symbol_uses {
                 let kind = occurrence_kind(file.role, site.in_test, RefKind::Reference);
                 match resolver.resolve(file_id, &site.scope, &site.path) {
+                    Resolved::Container { file, name } if kind == RefKind::Reference => whole_reads
+                        .push(WholeRead {
+                            file: file_id,
+                            defined_in: file,
+                            container: name,
+                            span: site.span,
+                        }),
+                    _ if is_definitions => {}
                     Resolved::Flag(def) => references.push(Reference {
                         file: file_id,
                         kind,
                         def,
                         span: site.span,
                     }),
-                    Resolved::Missing { symbol, file } => missing.push(MissingUse {
-                        file: file_id,
-                        kind,
-                        symbol,
-                        defined_in: file,
-                        span: site.span,
-                    }),
-                    Resolved::Constant(_) | Resolved::Unresolved => {}
+                    // A called name is a function, or a value used through its methods: not a
+                    // flag constant read as a value.
+                    Resolved::Missing { symbol, file } if !site.called => {
+                        missing.push(MissingUse {
+                            file: file_id,
+                            kind,
+                            symbol,
+                            defined_in: file,
+                            span: site.span,
+                        })
+                    }
+                    _ => {}
                 }
             }
         }
@@ -288,6 +363,8 @@ impl Index {
         index.check_offsets = check_offsets;
         index.references = references;
         index.missing = missing;
+        index.whole_reads = whole_reads;
+        index.mentions = mentions;
         index.migration_keys = migration_keys;
         index.group_by_key();
         index
@@ -298,19 +375,23 @@ impl Index {
             let FileRole::Definitions(side) = file.role else {
                 continue;
             };
-            // `flaglint: type=... owner=...` on a definition's line or alone above it.
-            let mut annotations: HashMap<u32, Vec<&(String, String)>> = HashMap::new();
-            for (line, fields) in &file.facts.annotations {
-                annotations.entry(*line).or_default().extend(fields);
-            }
-            for constant in &file.facts.string_consts {
-                if !constant.exported {
-                    continue;
-                }
+            for constant in file.definitions() {
+                // `flaglint: type=... owner=...` on the definition's line or alone above it (or
+                // above its attributes and doc comments).
+                let lines = [constant.span.line, constant.name_span.line];
                 let mut metadata = file.facts.metadata.clone();
-                if let Some(fields) = annotations.get(&constant.name_span.line) {
-                    metadata.extend(fields.iter().map(|&field| field.clone()));
+                for (_, fields) in file
+                    .facts
+                    .annotations
+                    .iter()
+                    .filter(|(at, _)| lines.contains(at))
+                {
+                    metadata.extend(fields.iter().cloned());
                 }
+                let retained = file.policy.retains(definition_name(&constant.symbol))
+                    || metadata
+                        .iter()
+                        .any(|(k, v)| k == "state" && v == "retained");
                 self.definitions.push(Definition {
                     key: file.key_transform.apply(&constant.value),
                     symbol: constant.symbol.join("."),
@@ -320,6 +401,9 @@ impl Index {
                     name_span: constant.name_span,
                     metadata,
                     reference: constant.reference.clone(),
+                    kind: constant.kind,
+                    retained,
+                    local: file.policy.local,
                 });
             }
         }
@@ -422,7 +506,7 @@ fn resolve_expr(
                 source: KeySource::LocalConstant,
             },
             Resolved::Missing { symbol, file } => CheckKey::MissingSymbol { symbol, file },
-            Resolved::Unresolved => CheckKey::Dynamic(format!(
+            Resolved::Container { .. } | Resolved::Unresolved => CheckKey::Dynamic(format!(
                 "`{}`, which is not a known flag constant",
                 path.join(separator(resolver.files[file].language))
             )),
@@ -450,6 +534,11 @@ enum Resolved {
     },
     /// A local string constant of the same file.
     Constant(String),
+    /// A definitions container as a whole: `FEATURES`, `FEATURES.items`.
+    Container {
+        file: FileId,
+        name: String,
+    },
     Unresolved,
 }
 
@@ -481,6 +570,20 @@ const OBJECT_MEMBERS: &[&str] = &[
     "length",
 ];
 
+/// Methods and attributes that read every member of a container (`FEATURES.items()`,
+/// `Flags.__members__`, `Feature::iter()`).
+const WHOLE_READS: &[&str] = &[
+    "all",
+    "keys",
+    "values",
+    "items",
+    "entries",
+    "iter",
+    "copy",
+    "__members__",
+    "__dict__",
+];
+
 /// Per definitions file: symbol to definition, and the containers (enums, objects, classes).
 #[derive(Default)]
 struct SymbolTable {
@@ -505,6 +608,10 @@ struct Resolver<'a> {
     settings_modules: Vec<FileId>,
     /// Per file: its imports by the name they bind (`*` for globs), indices in source order.
     imports_by_local: Vec<HashMap<&'a str, Vec<usize>>>,
+    /// Per file: the members its containers declare (`Container.member`), flags or not.
+    member_names: Vec<HashSet<&'a str>>,
+    /// Every definition's symbol, in any file.
+    definition_symbols: HashSet<String>,
     python_exact: HashMap<String, Vec<FileId>>,
     python_suffix: HashMap<String, Vec<FileId>>,
     python_package: Vec<Vec<String>>,
@@ -552,6 +659,11 @@ impl<'a> Resolver<'a> {
                 by_local
             })
             .collect();
+        let member_names = files
+            .iter()
+            .map(|f| f.facts.member_names.iter().map(String::as_str).collect())
+            .collect();
+        let definition_symbols = definitions.iter().map(|d| d.symbol.clone()).collect();
 
         let symbol_segments = definitions
             .iter()
@@ -574,6 +686,8 @@ impl<'a> Resolver<'a> {
                 .map(|(id, _)| id)
                 .collect(),
             imports_by_local,
+            member_names,
+            definition_symbols,
             python_exact: HashMap::new(),
             python_suffix: HashMap::new(),
             python_package: vec![Vec::new(); files.len()],
@@ -851,14 +965,26 @@ impl<'a> Resolver<'a> {
                 return Resolved::Flag(def);
             }
             if table.containers.contains(&symbol[0]) {
+                let whole = Resolved::Container {
+                    file,
+                    name: symbol[0].clone(),
+                };
                 return match symbol.get(1) {
+                    None => whole,
+                    Some(member) if WHOLE_READS.contains(&member.as_str()) => whole,
                     Some(member)
                         if confidence == Confidence::Exact
                             && !OBJECT_MEMBERS.contains(&member.as_str()) =>
                     {
-                        Resolved::Missing {
-                            symbol: format!("{}.{}", symbol[0], member),
-                            file,
+                        let symbol = format!("{}.{}", symbol[0], member);
+                        // A member that is not a flag (a method, a tuple of choices), or that
+                        // another definition declares, is not missing.
+                        let declared = self.member_names[file].contains(symbol.as_str())
+                            || self.definition_symbols.contains(&symbol);
+                        if declared {
+                            Resolved::Unresolved
+                        } else {
+                            Resolved::Missing { symbol, file }
                         }
                     }
                     _ => Resolved::Unresolved,
@@ -1209,6 +1335,7 @@ mod tests {
             span: span(),
             name_span: span(),
             reference: Some(symbol.to_string()),
+            kind: ConstKind::Constant,
         }
     }
 
@@ -1259,6 +1386,7 @@ mod tests {
             facts,
             suppressions: Vec::new(),
             key_transform: KeyTransform::None,
+            policy: DefinitionPolicy::default(),
         }
     }
 
@@ -1683,6 +1811,7 @@ mod tests {
                 facts: self.facts.clone(),
                 suppressions: self.suppressions.clone(),
                 key_transform: self.key_transform,
+                policy: self.policy.clone(),
             }
         }
     }
@@ -1701,12 +1830,14 @@ mod tests {
                             span: span(),
                             in_test: false,
                             scope: Vec::new(),
+                            called: false,
                         },
                         SymbolUse {
                             path: vec!["flags".into(), "GONE".into()],
                             span: span(),
                             in_test: false,
                             scope: Vec::new(),
+                            called: false,
                         },
                     ],
                     ..FileFacts::default()
@@ -1730,6 +1861,114 @@ mod tests {
         );
         assert_eq!(index.missing.len(), 3);
         assert_eq!(index.flags["binary_interface"].references.len(), 3);
+    }
+
+    fn used(path: &str, called: bool) -> SymbolUse {
+        SymbolUse {
+            path: path.split('.').map(str::to_string).collect(),
+            span: span(),
+            in_test: false,
+            scope: Vec::new(),
+            called,
+        }
+    }
+
+    /// A definitions module with a flag class that also declares other members.
+    fn switches() -> IndexedFile {
+        let mut tablename = constant("Feature.__tablename__", "feature");
+        tablename.name_span.line = 9;
+        let mut retained = constant("Switches.LEGACY", "legacy");
+        retained.name_span.line = 3;
+        file(
+            "backend/feature_flags/switches.py",
+            FileRole::Definitions(Side::Backend),
+            FileFacts {
+                string_consts: vec![
+                    constant("Switches.DIGEST", "digest"),
+                    retained,
+                    tablename,
+                    constant("Switches.NOTE", "Unable to connect"),
+                ],
+                module_names: vec!["Switches".into(), "Feature".into()],
+                member_names: vec!["Switches.CHOICES".into(), "Switches.all".into()],
+                symbol_uses: vec![used("Switches", false)],
+                annotations: vec![(3, vec![("state".into(), "retained".into())])],
+                ..FileFacts::default()
+            },
+        )
+    }
+
+    #[test]
+    fn definitions_are_what_the_entry_admits_with_their_state() {
+        let index = Index::build(vec![switches()], &packages(), &[]);
+        let defs: Vec<(&str, bool)> = index
+            .definitions
+            .iter()
+            .map(|d| (d.symbol.as_str(), d.retained))
+            .collect();
+        assert_eq!(
+            defs,
+            [("Switches.DIGEST", false), ("Switches.LEGACY", true)]
+        );
+        // The definitions file's own read of its whole class.
+        assert_eq!(index.whole_reads.len(), 1);
+        assert_eq!(index.whole_reads[0].container, "Switches");
+    }
+
+    #[test]
+    fn members_that_are_not_flags_are_not_missing() {
+        let user = file(
+            "backend/users/services.py",
+            FileRole::Production,
+            FileFacts {
+                imports: vec![import(
+                    "Switches",
+                    py("feature_flags.switches"),
+                    Some("Switches"),
+                )],
+                symbol_uses: vec![
+                    used("Switches.CHOICES", false),
+                    used("Switches.all", true),
+                    used("Switches.remove_old_flags", true),
+                    used("Switches.DIGEST.upper", true),
+                    used("Switches.GONE", false),
+                    used("Switches.items", true),
+                    used("Switches", false),
+                ],
+                ..FileFacts::default()
+            },
+        );
+        let index = Index::build(vec![switches(), user], &packages(), &[]);
+        let missing: Vec<&str> = index.missing.iter().map(|m| m.symbol.as_str()).collect();
+        assert_eq!(missing, ["Switches.GONE"]);
+        assert_eq!(index.flags["digest"].references.len(), 1);
+        let reads: Vec<FileId> = index.whole_reads.iter().map(|r| r.file).collect();
+        assert_eq!(reads, [0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn literal_mentions_in_backend_production_code() {
+        let mention = |rel: &str, role: FileRole| {
+            file(
+                rel,
+                role,
+                FileFacts {
+                    key_mentions: vec![("digest".into(), span())],
+                    ..FileFacts::default()
+                },
+            )
+        };
+        let index = Index::build(
+            vec![
+                mention("backend/settings.py", FileRole::Production),
+                mention("backend/tests/test_settings.py", FileRole::Test),
+                mention("frontend/settings.ts", FileRole::Production),
+            ],
+            &packages(),
+            &[],
+        );
+        let files: Vec<&str> = index.mentions.iter().map(|m| index.path(m.file)).collect();
+        assert_eq!(files, ["backend/settings.py"]);
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 checks: &no_checks,
                 interesting: &no_names,
                 definitions: &no_shapes,
+                definitions_file: true,
+                keys: &no_names,
                 migration: None,
             };
             let facts = lang::extract(grammar, &text, &options);

@@ -37,7 +37,7 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::config::{Config, DefinitionSource};
-use crate::facts::FileFacts;
+use crate::facts::{ConstKind, FileFacts};
 use crate::index::{FileRole, Index, IndexedFile, Layout};
 use crate::lang::{DefinitionShapes, ExtractOptions, Language};
 use crate::rules::{Diagnostic, RuleId, Sink};
@@ -172,7 +172,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .collect();
 
     // Phase 1: definitions files, always parsed; their symbols feed the prefilter.
-    let no_names = HashSet::new();
+    let no_names = Names::default();
     let (definition_files, mut other_files): (Vec<_>, Vec<_>) = walked
         .files
         .iter()
@@ -197,21 +197,17 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             })
             .collect()
     });
-    let interesting: HashSet<String> = definitions
-        .iter()
-        .filter_map(|p| p.file.as_ref())
-        .flat_map(|f| f.facts.string_consts.iter())
-        .flat_map(|c| c.symbol.iter().cloned())
-        .collect();
-    let prefilter = Prefilter::new(&config, &interesting, &definition_files);
+    let names = Names::of_definitions(
+        definitions.iter().filter_map(|p| p.file.as_ref()),
+        config.severity(RuleId::FrontendOnlyGate).is_some(),
+    );
+    let prefilter = Prefilter::new(&config, &names, &definition_files);
 
     // Phase 2: everything else, read once, prefiltered, parsed only when it can hold a flag fact.
     let others: Vec<Processed> = pool.install(|| {
         other_files
             .par_iter()
-            .map(|(file, role)| {
-                process(file, *role, None, &context, &interesting, Some(&prefilter))
-            })
+            .map(|(file, role)| process(file, *role, None, &context, &names, Some(&prefilter)))
             .collect()
     });
 
@@ -404,10 +400,44 @@ fn path_from(base: &Path, path: &Path) -> String {
     walk::relative(base, path)
 }
 
+/// What phase 1 learns from the definitions files for reading the others.
+#[derive(Default)]
+struct Names {
+    /// Every segment of every definition's symbol (see [`ExtractOptions::interesting`]).
+    interesting: HashSet<String>,
+    /// Backend flag keys, whose literal mentions in backend code count for `frontend-only-gate`
+    /// (empty when the rule is off).
+    keys: HashSet<String>,
+}
+
+impl Names {
+    fn of_definitions<'a>(files: impl Iterator<Item = &'a IndexedFile>, with_keys: bool) -> Names {
+        let mut names = Names::default();
+        for file in files {
+            for constant in file.definitions() {
+                // A key that a registry, list, union or registration declares is written as a
+                // string, not as a name: its container's name is what code mentions.
+                let written_as_names = match constant.kind {
+                    ConstKind::RegistryKey | ConstKind::ListElement | ConstKind::UnionMember => {
+                        &constant.symbol[..constant.symbol.len().saturating_sub(1)]
+                    }
+                    ConstKind::Registration if constant.symbol == [constant.value.clone()] => &[],
+                    _ => &constant.symbol[..],
+                };
+                names.interesting.extend(written_as_names.iter().cloned());
+                if with_keys && file.role == FileRole::Definitions(config::Side::Backend) {
+                    names.keys.insert(file.key_transform.apply(&constant.value));
+                }
+            }
+        }
+        names
+    }
+}
+
 /// Decides, from the raw bytes, whether a file can hold a flag fact before it is parsed.
 struct Prefilter {
     /// Per language: the check names that apply to it, and the definitions' symbols.
-    names: Vec<(Language, Option<Names>)>,
+    names: Vec<(Language, Option<NameMatcher>)>,
     /// Re-exporting modules (`__init__.py`, `index.ts`, `mod.rs`) may mention only the definitions
     /// module's name.
     barrels: Option<AhoCorasick>,
@@ -420,7 +450,7 @@ struct Prefilter {
 const MAX_AUTOMATON_NAMES: usize = 1000;
 
 /// Names a file must mention to be parsed.
-enum Names {
+enum NameMatcher {
     /// Anywhere in the file.
     Substrings(AhoCorasick),
     /// More than [`MAX_AUTOMATON_NAMES`]: identifiers as whole words (the only way a check or a
@@ -431,15 +461,15 @@ enum Names {
     },
 }
 
-impl Names {
-    fn new(names: &[&str]) -> Option<Names> {
+impl NameMatcher {
+    fn new(names: &[&str]) -> Option<NameMatcher> {
         if names.len() <= MAX_AUTOMATON_NAMES {
-            return automaton(names).map(Names::Substrings);
+            return automaton(names).map(NameMatcher::Substrings);
         }
         let (words, others): (Vec<&str>, Vec<&str>) = names
             .iter()
             .partition(|name| !name.is_empty() && name.bytes().all(is_word_byte));
-        Some(Names::Words {
+        Some(NameMatcher::Words {
             words: words.into_iter().map(|w| w.as_bytes().into()).collect(),
             others: automaton(&others),
         })
@@ -447,8 +477,8 @@ impl Names {
 
     fn is_match(&self, bytes: &[u8]) -> bool {
         match self {
-            Names::Substrings(automaton) => automaton.is_match(bytes),
-            Names::Words { words, others } => {
+            NameMatcher::Substrings(automaton) => automaton.is_match(bytes),
+            NameMatcher::Words { words, others } => {
                 others.as_ref().is_some_and(|ac| ac.is_match(bytes))
                     || bytes
                         .split(|&b| !is_word_byte(b))
@@ -479,9 +509,16 @@ enum MigrationFilter {
 impl Prefilter {
     fn new(
         config: &Config,
-        interesting: &HashSet<String>,
+        names: &Names,
         definition_files: &[(&SourceFile, FileRole)],
     ) -> Prefilter {
+        let interesting = &names.interesting;
+        // Literal mentions of backend keys are looked for in backend code.
+        let quoted_keys: Vec<String> = names
+            .keys
+            .iter()
+            .flat_map(|key| [format!("\"{key}\""), format!("'{key}'")])
+            .collect();
         let names_for = |language: Language| {
             let mut names: Vec<&str> = config
                 .checks
@@ -496,6 +533,12 @@ impl Prefilter {
                 })
                 .filter_map(|s| s.call.last().map(String::as_str))
                 .chain(interesting.iter().map(String::as_str))
+                .chain(
+                    quoted_keys
+                        .iter()
+                        .filter(|_| index::code_side(language) == config::Side::Backend)
+                        .map(String::as_str),
+                )
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -550,7 +593,7 @@ impl Prefilter {
             migrations,
             names: languages
                 .into_iter()
-                .map(|language| (language, Names::new(&names_for(language))))
+                .map(|language| (language, NameMatcher::new(&names_for(language))))
                 .collect(),
             barrels: automaton(&module_refs),
         }
@@ -618,18 +661,10 @@ fn process(
     role: FileRole,
     source: Option<&DefinitionSource>,
     context: &Context,
-    interesting: &HashSet<String>,
+    names: &Names,
     prefilter: Option<&Prefilter>,
 ) -> Processed {
-    process_with(
-        file,
-        role,
-        source,
-        context,
-        interesting,
-        prefilter,
-        lang::extract,
-    )
+    process_with(file, role, source, context, names, prefilter, lang::extract)
 }
 
 /// [`process`] with the extractor as a parameter.
@@ -639,7 +674,7 @@ fn process_with(
     role: FileRole,
     definitions: Option<&DefinitionSource>,
     context: &Context,
-    interesting: &HashSet<String>,
+    names: &Names,
     prefilter: Option<&Prefilter>,
     extract: impl Fn(lang::Grammar, &str, &ExtractOptions) -> FileFacts,
 ) -> Processed {
@@ -653,6 +688,7 @@ fn process_with(
             facts,
             suppressions,
             key_transform: definitions.map(|d| d.transform).unwrap_or_default(),
+            policy: definitions.map(|d| d.policy.clone()).unwrap_or_default(),
         }),
     };
     let bytes = match std::fs::read(&file.path) {
@@ -675,8 +711,10 @@ fn process_with(
     let options = ExtractOptions {
         language: file.language,
         checks: &context.config.checks,
-        interesting,
+        interesting: &names.interesting,
         definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
+        definitions_file: definitions.is_some(),
+        keys: &names.keys,
         migration: context
             .migrations
             .filter(|_| role == FileRole::Migration || django::is_app_module(&file.rel)),
@@ -745,10 +783,10 @@ mod tests {
             "é_x".to_string(),
         ]);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let many = Names::new(&names).unwrap();
-        assert!(matches!(many, Names::Words { .. }));
-        let few = Names::new(&names[..10]).unwrap();
-        assert!(matches!(few, Names::Substrings(_)));
+        let many = NameMatcher::new(&names).unwrap();
+        assert!(matches!(many, NameMatcher::Words { .. }));
+        let few = NameMatcher::new(&names[..10]).unwrap();
+        assert!(matches!(few, NameMatcher::Substrings(_)));
         for (text, expected) in [
             ("x = flags.FLAG_7\n", true),
             ("if get_flag(u, 'k'):", true),
@@ -796,7 +834,7 @@ mod tests {
             config: &config,
             migrations: None,
         };
-        let names = HashSet::new();
+        let names = Names::default();
         let processed = process_with(
             &file,
             FileRole::Production,

@@ -375,6 +375,73 @@ impl DefinitionShapes {
     pub fn is_empty(&self) -> bool {
         self == &DefinitionShapes::default()
     }
+
+    /// Whether `name` is a configured registry.
+    pub fn is_registry(&self, name: &str) -> bool {
+        self.registries.iter().any(|r| r == name)
+    }
+
+    /// Whether `name` is a configured list.
+    pub fn is_list(&self, name: &str) -> bool {
+        self.lists.iter().any(|l| l == name)
+    }
+
+    /// Whether `name` is a configured union.
+    pub fn is_union(&self, name: &str) -> bool {
+        self.unions.iter().any(|u| u == name)
+    }
+}
+
+/// The declaration binding `value` to a plain name (`NAME = value`: the `binding` node whose
+/// `value_field` is `value`, with its identifier `name_field`).
+pub(crate) fn binding_of<'t>(
+    value: tree_sitter::Node<'t>,
+    binding: &str,
+    value_field: &str,
+    name_field: &str,
+) -> Option<(tree_sitter::Node<'t>, tree_sitter::Node<'t>)> {
+    let declaration = value.parent().filter(|p| p.kind() == binding)?;
+    let bound = declaration.child_by_field_name(value_field)?;
+    let name = declaration
+        .child_by_field_name(name_field)
+        .filter(|n| n.kind() == "identifier")?;
+    (bound.id() == value.id()).then_some((declaration, name))
+}
+
+/// Test helper: what declares each string constant.
+#[cfg(test)]
+pub(crate) fn const_kinds(facts: &FileFacts) -> Vec<crate::facts::ConstKind> {
+    facts.string_consts.iter().map(|c| c.kind).collect()
+}
+
+/// Test helper: asserts the symbol uses as (path joined by `separator`, called).
+#[cfg(test)]
+pub(crate) fn assert_called(facts: &FileFacts, separator: &str, expected: &[(&str, bool)]) {
+    let found: Vec<(String, bool)> = facts
+        .symbol_uses
+        .iter()
+        .map(|u| (u.path.join(separator), u.called))
+        .collect();
+    let expected: Vec<(String, bool)> = expected.iter().map(|&(p, c)| (p.to_string(), c)).collect();
+    assert_eq!(found, expected);
+}
+
+/// Test helper: the symbol uses (paths joined by `.`) of `source` read as a definitions file,
+/// and read as any other file.
+#[cfg(test)]
+pub(crate) fn uses_as_definitions_and_not(
+    grammar: Grammar,
+    language: Language,
+    source: &str,
+) -> (Vec<String>, Vec<String>) {
+    let uses = |definitions_file| {
+        test_extract_file(grammar, language, definitions_file, &[], source)
+            .symbol_uses
+            .iter()
+            .map(|u| u.path.join("."))
+            .collect::<Vec<_>>()
+    };
+    (uses(true), uses(false))
 }
 
 /// What an extractor needs to know besides the source.
@@ -389,6 +456,12 @@ pub struct ExtractOptions<'a> {
     pub interesting: &'a HashSet<String>,
     /// For a definitions file: where it declares flags besides string constants.
     pub definitions: &'a DefinitionShapes,
+    /// The file is a definitions file: uses of its own top-level names are recorded too (a read of
+    /// a whole container there is a use of its flags).
+    pub definitions_file: bool,
+    /// Backend flag keys: backend-language extractors record the plain string literals that
+    /// spell one (`FileFacts::key_mentions`). Empty: none are looked for.
+    pub keys: &'a HashSet<String>,
     /// For a Django migration module whose flag operations are wanted, or an `apps.py` module
     /// whose app labels are: the custom operations.
     pub migration: Option<&'a migration::MigrationOptions<'a>>,
@@ -604,9 +677,35 @@ fn with_options<T>(
         checks: &matcher,
         interesting: &interesting,
         definitions: &definitions,
+        definitions_file: false,
+        keys: &HashSet::new(),
         migration: None,
     };
     f(&options)
+}
+
+/// Test helper: extracts `source` with no checks, as a definitions file or not, looking for
+/// literal mentions of `keys`.
+#[cfg(test)]
+pub(crate) fn test_extract_file(
+    grammar: Grammar,
+    language: Language,
+    definitions_file: bool,
+    keys: &[&str],
+    source: &str,
+) -> FileFacts {
+    let matcher = CheckMatcher::default();
+    let keys: HashSet<String> = keys.iter().map(|s| s.to_string()).collect();
+    let options = ExtractOptions {
+        language,
+        checks: &matcher,
+        interesting: &HashSet::new(),
+        definitions: &DefinitionShapes::default(),
+        definitions_file,
+        keys: &keys,
+        migration: None,
+    };
+    extract(grammar, source, &options)
 }
 
 /// Test helper: `[("a", "b")]` as owned pairs.

@@ -15,10 +15,10 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
 use super::shape::{self, CondNode, Statement};
-use super::{reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
+use super::{binding_of, reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
-    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
-    StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
+    Span, StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -214,6 +214,8 @@ struct PendingUse {
     segments: (usize, usize),
     /// A segment is interesting: recorded whatever the imports.
     keep: bool,
+    /// The chain is a callee.
+    called: bool,
 }
 
 /// Where a call's key argument is.
@@ -279,6 +281,10 @@ struct Walker<'a, 'o> {
     definitions: bool,
     /// A Python 2 `print` or `exec` statement was met.
     python2_statement: bool,
+    /// Ids of call expressions' callees, not yet met as a use chain.
+    callees: HashSet<usize>,
+    /// Ids of the string parts of implicit concatenations (the whole is one literal).
+    concatenated_parts: HashSet<usize>,
 }
 
 impl<'a, 'o> Walker<'a, 'o> {
@@ -317,6 +323,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             not_maximal: HashSet::new(),
             definitions: !options.definitions.is_empty(),
             python2_statement: false,
+            callees: HashSet::new(),
+            concatenated_parts: HashSet::new(),
         }
     }
 
@@ -417,7 +425,8 @@ impl<'a, 'o> Walker<'a, 'o> {
                 continue;
             };
             let root = self.source.get(root_start..root_end).unwrap_or("");
-            if !use_.keep && !self.import_locals.contains(root) {
+            let own = self.options.definitions_file && self.seen_names.contains(root);
+            if !use_.keep && !own && !self.import_locals.contains(root) {
                 continue;
             }
             let path = self.segments[from..to]
@@ -429,6 +438,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 span: self.lines.span(use_.start, use_.end),
                 in_test: false,
                 scope: Vec::new(),
+                called: use_.called,
             });
         }
         self.facts
@@ -457,6 +467,9 @@ impl<'a, 'o> Walker<'a, 'o> {
             "lambda" => self.visit_lambda(node, ctx),
             "class_definition" => self.visit_class(node, ctx),
             "expression_statement" => {
+                if let Level::Class(Some(class)) = ctx.level {
+                    self.class_members(node, class);
+                }
                 self.string_consts(node, ctx.level);
                 if self.definitions && ctx.level == Level::Module {
                     self.definition_literals(node);
@@ -467,6 +480,10 @@ impl<'a, 'o> Walker<'a, 'o> {
                 self.push_children(node, ctx);
             }
             "subscript" if self.property_shape => self.visit_subscript(node, ctx),
+            "string" | "concatenated_string" if !self.options.keys.is_empty() => {
+                self.key_mention(node);
+                self.push_children(node, ctx)
+            }
             "delete_statement" if self.property_shape => {
                 // `del a.b.KEY` removes the member; it does not read it.
                 let children = self.named_children(node);
@@ -595,11 +612,13 @@ impl<'a, 'o> Walker<'a, 'o> {
             self.segments
                 .push((segment.start_byte(), segment.end_byte()));
         }
+        let called = self.callees.remove(&node.id());
         self.pending.push(PendingUse {
             start: node.start_byte(),
             end: node.end_byte(),
             segments: (from, self.segments.len()),
             keep,
+            called,
         });
     }
 
@@ -1087,10 +1106,10 @@ impl<'a, 'o> Walker<'a, 'o> {
         if let Some(name) = name {
             self.bind_local(ctx.scope, name);
         }
-        if ctx.level == Level::Module {
-            if let Some(name) = name {
-                self.add_module_name(name);
-            }
+        match (ctx.level, name) {
+            (Level::Module, Some(name)) => self.add_module_name(name),
+            (Level::Class(Some(class)), Some(name)) => self.add_member_name(class, name),
+            _ => {}
         }
         self.visit_callable(node, name, ctx);
     }
@@ -1186,6 +1205,12 @@ impl<'a, 'o> Walker<'a, 'o> {
                 }
                 Level::Class(name)
             }
+            Level::Class(Some(outer)) => {
+                if let Some(name) = name {
+                    self.add_member_name(outer, name);
+                }
+                Level::Class(None)
+            }
             _ => Level::Class(None),
         };
         if let Some(body) = node.child_by_field_name("body") {
@@ -1205,6 +1230,48 @@ impl<'a, 'o> Walker<'a, 'o> {
         }
         if let Some(superclasses) = node.child_by_field_name("superclasses") {
             self.push(superclasses, ctx.expr());
+        }
+    }
+
+    fn add_member_name(&mut self, class: &str, name: &str) {
+        self.facts.member_names.push(format!("{class}.{name}"));
+    }
+
+    /// The names an assignment (also annotated, chained, or a bare annotation) binds in the body
+    /// of the module-level class `class`, whatever their values.
+    fn class_members(&mut self, statement: Node<'a>, class: &str) {
+        let Some(mut assignment) = statement.named_child(0) else {
+            return;
+        };
+        while assignment.kind() == "assignment" {
+            if let Some(left) = assignment.child_by_field_name("left") {
+                if left.kind() == "identifier" {
+                    let name = self.text(left);
+                    self.add_member_name(class, name);
+                }
+            }
+            match assignment.child_by_field_name("right") {
+                Some(right) => assignment = right,
+                None => break,
+            }
+        }
+    }
+
+    /// A plain string literal whose value is a flag key of [`ExtractOptions::keys`].
+    fn key_mention(&mut self, node: Node<'a>) {
+        if self.concatenated_parts.remove(&node.id()) {
+            return;
+        }
+        if node.kind() == "concatenated_string" {
+            let mut cursor = node.walk();
+            self.concatenated_parts
+                .extend(node.named_children(&mut cursor).map(|part| part.id()));
+        }
+        if let Some(value) = self.plain_string(node) {
+            if self.options.keys.contains(&value) {
+                let span = self.span(node);
+                self.facts.key_mentions.push((value, span));
+            }
         }
     }
 
@@ -1251,6 +1318,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 exported: true,
                 span: self.span(statement),
                 name_span: self.span(target),
+                kind: ConstKind::Constant,
             });
         }
     }
@@ -1301,10 +1369,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             }
             let name = self.text(target);
             match value.kind() {
-                "dictionary" if definitions.registries.iter().any(|r| r == name) => {
-                    self.registry_keys(name, value)
-                }
-                "list" | "tuple" | "set" if definitions.lists.iter().any(|l| l == name) => {
+                "dictionary" if definitions.is_registry(name) => self.registry_keys(name, value),
+                "list" | "tuple" | "set" if definitions.is_list(name) => {
                     self.list_elements(name, value)
                 }
                 _ => {}
@@ -1320,7 +1386,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 continue;
             }
             if let Some(key) = pair.child_by_field_name("key") {
-                self.push_definition(vec![name.to_string()], pair, key);
+                self.push_definition(ConstKind::RegistryKey, Some(name), pair, key);
             }
         }
     }
@@ -1345,7 +1411,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 "comment" => continue,
                 _ => element,
             };
-            self.push_definition(vec![name.to_string()], element, key);
+            self.push_definition(ConstKind::ListElement, Some(name), element, key);
         }
     }
 
@@ -1383,18 +1449,43 @@ impl<'a, 'o> Walker<'a, 'o> {
         let Some((_, key)) = matching else {
             return;
         };
-        if let Some(KeyArgument::Found(key_node)) = key_argument(self, arguments, key) {
-            self.push_definition(Vec::new(), call, key_node);
+        let Some(KeyArgument::Found(key_node)) = key_argument(self, arguments, key) else {
+            return;
+        };
+        // `NAME = WaffleSwitch("key", ...)` at module level: the constant is `NAME`.
+        let statement = binding_of(call, "assignment", "right", "left").filter(|(a, _)| {
+            a.parent().is_some_and(|s| {
+                s.kind() == "expression_statement"
+                    && s.parent().is_some_and(|m| m.kind() == "module")
+            })
+        });
+        match statement {
+            Some((assignment, name)) => {
+                let name_text = self.text(name);
+                self.push_named_definition(name_text, assignment, name, key_node)
+            }
+            None => self.push_definition(ConstKind::Registration, None, call, key_node),
         }
     }
 
-    /// Records a definition when `key` is a plain string literal: symbol `prefix + [value]`.
-    fn push_definition(&mut self, mut symbol: Vec<String>, whole: Node<'a>, key: Node<'a>) {
+    /// Records a definition when `key` is a plain string literal: symbol `[container, value]`
+    /// (or `[value]`), spanning `whole`.
+    fn push_definition(
+        &mut self,
+        kind: ConstKind,
+        container: Option<&str>,
+        whole: Node<'a>,
+        key: Node<'a>,
+    ) {
         let key = unwrap_parens(key);
         let Some(value) = self.plain_string(key) else {
             return;
         };
-        symbol.push(value.clone());
+        let symbol = container
+            .map(str::to_string)
+            .into_iter()
+            .chain([value.clone()])
+            .collect();
         self.facts.string_consts.push(StringConst {
             symbol,
             value,
@@ -1402,6 +1493,29 @@ impl<'a, 'o> Walker<'a, 'o> {
             span: self.span(whole),
             name_span: self.span(key),
             reference: None,
+            kind,
+        });
+    }
+
+    /// A registration assigned to a module-level name: symbol `[name]`.
+    fn push_named_definition(
+        &mut self,
+        name_text: &str,
+        whole: Node<'a>,
+        name: Node<'a>,
+        key: Node<'a>,
+    ) {
+        let Some(value) = self.plain_string(unwrap_parens(key)) else {
+            return;
+        };
+        self.facts.string_consts.push(StringConst {
+            symbol: vec![name_text.to_string()],
+            value,
+            exported: true,
+            span: self.span(whole),
+            name_span: self.span(name),
+            reference: None,
+            kind: ConstKind::Registration,
         });
     }
 
@@ -1564,6 +1678,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             }
         }
         if let Some(function) = function {
+            self.callees.insert(function.id());
             // `settings.FEATURES.get(...)` calls a method; it is not a property check.
             self.mark_chain_part(function);
             self.push(function, ctx.expr());
@@ -4734,7 +4849,130 @@ X = \"x\"
             .collect();
         assert_eq!(values.first().map(String::as_str), Some("a"));
         let long = format!("x = a{}.manager.add(\"long\")\n", ".b".repeat(100_000));
-        assert_eq!(defs(&long), pairs(&[("long", "long")]));
+        assert_eq!(defs(&long), pairs(&[("x", "long")]));
+    }
+
+    #[test]
+    fn registration_assigned_to_a_module_level_name_is_that_constant() {
+        let source = "SWITCH = manager.add(\"course.slug_format\", __name__)\n\
+def f():\n    local = manager.add(\"in_function\")\nmanager.add(\"bare\")\n";
+        assert_eq!(
+            defs(source),
+            pairs(&[
+                ("SWITCH", "course.slug_format"),
+                ("in_function", "in_function"),
+                ("bare", "bare"),
+            ])
+        );
+        let facts = run_definitions(source);
+        assert_eq!(facts.string_consts[0].kind, ConstKind::Registration);
+        assert_eq!(text(source, facts.string_consts[0].name_span), "SWITCH");
+    }
+
+    #[test]
+    fn constant_kinds() {
+        let source = "X = \"x\"\nFEATURES = {\"a\": 1}\nFLAG_LIST = [\"b\"]\n";
+        assert_eq!(
+            crate::lang::const_kinds(&run_definitions(source)),
+            [
+                ConstKind::Constant,
+                ConstKind::RegistryKey,
+                ConstKind::ListElement
+            ]
+        );
+    }
+
+    // --- members, calls, whole reads and key mentions ----------------------------------------
+
+    use crate::lang::test_extract_file;
+
+    #[test]
+    fn class_members_whatever_their_value() {
+        let source = r#"
+class Switches:
+    DIGEST = "digest"
+    CHOICES = ((DIGEST, "Digest"),)
+    count: int
+    a = b = 1
+
+    @classmethod
+    def all(cls, session): ...
+
+    class Meta:
+        inner = 1
+
+def f():
+    class Local:
+        hidden = 1
+"#;
+        let facts = test_extract_file(Grammar::Python, Language::Python, false, &[], source);
+        assert_eq!(
+            facts.member_names,
+            [
+                "Switches.DIGEST",
+                "Switches.CHOICES",
+                "Switches.count",
+                "Switches.a",
+                "Switches.b",
+                "Switches.all",
+                "Switches.Meta"
+            ]
+        );
+    }
+
+    #[test]
+    fn called_chains_are_marked() {
+        let source =
+            "from app import flags\nflags.X\nflags.all(db)\nflags.Y.lower()\nwrap(flags.Z)\n";
+        let expected = [
+            ("flags.X", false),
+            ("flags.all", true),
+            ("flags.Y.lower", true),
+            ("flags.Z", false),
+        ];
+        crate::lang::assert_called(&run(source), ".", &expected);
+    }
+
+    #[test]
+    fn a_definitions_file_records_uses_of_its_own_names() {
+        let source =
+            "FEATURES = {\"a\": 1}\n\ndef all_features():\n    return [n for n in FEATURES]\n";
+        let (own, other) =
+            crate::lang::uses_as_definitions_and_not(Grammar::Python, Language::Python, source);
+        assert_eq!(own, ["FEATURES"]);
+        assert!(other.is_empty());
+    }
+
+    #[test]
+    fn literal_mentions_of_keys() {
+        let source = r#"
+EXPOSED = ["compact_tables", "other"]
+MESSAGE = "compact" "_tables"
+DOC = f"compact_tables"
+lookup("compact_tables")
+"#;
+        let facts = test_extract_file(
+            Grammar::Python,
+            Language::Python,
+            false,
+            &["compact_tables"],
+            source,
+        );
+        let mentions: Vec<(&str, u32)> = facts
+            .key_mentions
+            .iter()
+            .map(|(key, span)| (key.as_str(), span.line))
+            .collect();
+        assert_eq!(
+            mentions,
+            [
+                ("compact_tables", 2),
+                ("compact_tables", 3),
+                ("compact_tables", 5)
+            ]
+        );
+        let none = test_extract_file(Grammar::Python, Language::Python, false, &[], source);
+        assert!(none.key_mentions.is_empty());
     }
 
     // --- check states: the boolean a test helper sets ----------------------------------------

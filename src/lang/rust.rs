@@ -30,8 +30,8 @@ use syn::{
     AngleBracketedGenericArguments, Attribute, BinOp, Block, Expr, ExprAssign, ExprBinary,
     ExprCall, ExprClosure, ExprIf, ExprMacro, ExprMethodCall, ExprPath, Fields, FnArg, ForeignItem,
     GenericArgument, GenericParam, Generics, ImplItem, ImplItemConst, Item, ItemEnum, ItemImpl,
-    ItemStruct, ItemUse, Lit, Local, Macro, Member, Meta, Pat, PatIdent, Path, PathArguments,
-    Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
+    ItemStruct, ItemUse, Lit, LitStr, Local, Macro, Member, Meta, Pat, PatIdent, Path,
+    PathArguments, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
 use super::shape::{self, CondNode, Statement};
@@ -40,8 +40,8 @@ use super::{
     MAX_SYNTAX_ERRORS,
 };
 use crate::facts::{
-    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
-    StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
+    Span, StringConst, SymbolUse, SyntaxError,
 };
 
 /// Files whose longest token run (see [`scan_depth`]) is at most this are parsed on the calling
@@ -858,6 +858,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            kind: ConstKind::Constant,
         });
     }
 
@@ -878,6 +879,12 @@ impl<'a> Walker<'a> {
     /// `enum Feature { NewRouter, #[serde(rename = "x")] Other }` named in
     /// [`DefinitionShapes::enums`]: one constant `[.., Feature, Variant]` per variant.
     fn enum_definitions(&mut self, item: &ItemEnum) {
+        if self.body_depth == 0 {
+            let owner = ident_string(&item.ident);
+            for variant in &item.variants {
+                self.add_member_name(&owner, &variant.ident);
+            }
+        }
         if !self.is_definition_type(&self.definitions().enums, &item.ident) {
             return;
         }
@@ -886,26 +893,72 @@ impl<'a> Walker<'a> {
             if is_test_code(&variant.attrs) {
                 continue;
             }
-            self.push_definition(&owner, &variant.ident, &variant.attrs, variant.span(), true);
+            self.push_definition(
+                ConstKind::EnumVariant,
+                &owner,
+                &variant.ident,
+                &variant.attrs,
+                variant.span(),
+                true,
+            );
+        }
+    }
+
+    fn add_member_name(&mut self, owner: &str, member: &Ident) {
+        let member = ident_str(&mut self.buf, member);
+        self.facts.member_names.push(format!("{owner}.{member}"));
+    }
+
+    /// The functions, consts and types of a module-level `impl` of a plain path type.
+    fn impl_members(&mut self, item: &ItemImpl) {
+        if self.body_depth > 0 {
+            return;
+        }
+        let Some(owner) = simple_type_path(&item.self_ty)
+            .and_then(|path| path.segments.last())
+            .map(|s| ident_string(&s.ident))
+        else {
+            return;
+        };
+        for impl_item in &item.items {
+            let ident = match impl_item {
+                ImplItem::Fn(f) => &f.sig.ident,
+                ImplItem::Const(c) => &c.ident,
+                ImplItem::Type(t) => &t.ident,
+                _ => continue,
+            };
+            self.add_member_name(&owner, ident);
         }
     }
 
     /// `struct FeatureSettings { shadow: bool, canary: Option<bool>, .. }` named in
     /// [`DefinitionShapes::structs`]: one constant `[.., FeatureSettings, field]` per `bool` field.
     fn struct_definitions(&mut self, item: &ItemStruct) {
-        if !self.is_definition_type(&self.definitions().structs, &item.ident) {
-            return;
-        }
         let Fields::Named(fields) = &item.fields else {
             return;
         };
         let owner = ident_string(&item.ident);
+        if self.body_depth == 0 {
+            for ident in fields.named.iter().filter_map(|f| f.ident.as_ref()) {
+                self.add_member_name(&owner, ident);
+            }
+        }
+        if !self.is_definition_type(&self.definitions().structs, &item.ident) {
+            return;
+        }
         for field in &fields.named {
             let Some(ident) = &field.ident else {
                 continue;
             };
             if is_bool_type(&field.ty) && !is_test_code(&field.attrs) {
-                self.push_definition(&owner, ident, &field.attrs, field.span(), false);
+                self.push_definition(
+                    ConstKind::StructField,
+                    &owner,
+                    ident,
+                    &field.attrs,
+                    field.span(),
+                    false,
+                );
             }
         }
     }
@@ -914,6 +967,7 @@ impl<'a> Walker<'a> {
     /// (`referenceable`) is named `Enum::Variant` in code; a field is no name for its key.
     fn push_definition(
         &mut self,
+        kind: ConstKind,
         owner: &str,
         ident: &Ident,
         attrs: &[Attribute],
@@ -934,6 +988,7 @@ impl<'a> Walker<'a> {
             exported: true,
             span,
             name_span,
+            kind,
         });
     }
 
@@ -991,6 +1046,7 @@ impl<'a> Walker<'a> {
             span,
             name_span,
             reference: None,
+            kind: ConstKind::Registration,
         });
     }
 
@@ -1020,8 +1076,21 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        self.visit_expr(&call.func);
+        self.visit_callee(&call.func);
         self.visit_args(&call.args, skip);
+    }
+
+    /// The callee of a call or the receiver of a method call: a path or field chain there is
+    /// recorded as called.
+    fn visit_callee(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Path(p) => {
+                self.note_cond_path(p);
+                self.record_path(p, true)
+            }
+            Expr::Field(_) => self.walk_field_chain(expr, true),
+            _ => self.visit_expr(expr),
+        }
     }
 
     fn walk_method_call(&mut self, call: &ExprMethodCall) {
@@ -1038,7 +1107,7 @@ impl<'a> Walker<'a> {
                 self.generic_check(&chain, generics, call.span());
             }
         }
-        self.visit_expr(&call.receiver);
+        self.visit_callee(&call.receiver);
         // After the receiver: `m.add("a").add("b")` registers `a` before `b`.
         if self.is_registration_candidate(Some(&call.method)) {
             let mut chain = static_chain(&call.receiver).unwrap_or_default();
@@ -1213,7 +1282,7 @@ impl<'a> Walker<'a> {
 
     /// Records `a.b.c` (rooted at a path) if it qualifies; other chains are visited below the
     /// first non-name link.
-    fn walk_field_chain(&mut self, expr: &Expr) {
+    fn walk_field_chain(&mut self, expr: &Expr, called: bool) {
         let mut members: Vec<&Ident> = Vec::new();
         let mut root = expr;
         while let Expr::Field(f) = root {
@@ -1237,7 +1306,7 @@ impl<'a> Walker<'a> {
                         .map(|s| ident_string(&s.ident))
                         .collect();
                     path.extend(members.iter().rev().map(|i| ident_string(i)));
-                    self.record_symbol(path, expr.span());
+                    self.record_symbol(path, expr.span(), called);
                 }
             }
             _ => self.visit_expr(root),
@@ -1259,14 +1328,47 @@ impl<'a> Walker<'a> {
         false
     }
 
-    fn record_symbol(&mut self, path: Vec<String>, span: proc_macro2::Span) {
+    fn record_symbol(&mut self, path: Vec<String>, span: proc_macro2::Span, called: bool) {
         let span = self.span(span);
         self.facts.symbol_uses.push(SymbolUse {
             path,
             span,
             in_test: self.test_depth > 0,
             scope: self.scope.clone(),
+            called,
         });
+    }
+
+    /// Inside a fork condition: a read of a local bound to a check.
+    fn note_cond_path(&mut self, expr: &ExprPath) {
+        if !self.cond_stack.is_empty() && expr.qself.is_none() {
+            if let Some(ident) = expr.path.get_ident() {
+                let hash = self.name_hash(ident);
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.check_lets.contains_key(&hash) {
+                        for &slot in &self.cond_stack {
+                            frame.refs.push((slot, hash));
+                            if let Some(slot) = self.fork_slots.get_mut(slot) {
+                                slot.refs += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A path in value position, recorded when it qualifies.
+    fn record_path(&mut self, expr: &ExprPath, called: bool) {
+        if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
+            let path = expr
+                .path
+                .segments
+                .iter()
+                .map(|s| ident_string(&s.ident))
+                .collect();
+            self.record_symbol(path, expr.span(), called);
+        }
     }
 
     // --- forks
@@ -1517,6 +1619,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_expr(&s.expr);
             }
             Item::Impl(i) => {
+                self.impl_members(i);
                 if self.generic_shape {
                     self.type_params.extend(type_param_names(&i.generics));
                 }
@@ -1618,38 +1721,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         match expr {
             Expr::Call(call) => self.walk_call(call),
             Expr::MethodCall(call) => self.walk_method_call(call),
-            Expr::Field(_) => self.walk_field_chain(expr),
+            Expr::Field(_) => self.walk_field_chain(expr, false),
             _ => visit::visit_expr(self, expr),
         }
     }
 
     fn visit_expr_path(&mut self, expr: &'ast ExprPath) {
-        if !self.cond_stack.is_empty() && expr.qself.is_none() {
-            if let Some(ident) = expr.path.get_ident() {
-                let hash = self.name_hash(ident);
-                if let Some(frame) = self.frames.last_mut() {
-                    if frame.check_lets.contains_key(&hash) {
-                        for &slot in &self.cond_stack {
-                            frame.refs.push((slot, hash));
-                            if let Some(slot) = self.fork_slots.get_mut(slot) {
-                                slot.refs += 1;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if expr.qself.is_none() && self.qualifies(&expr.path, &[]) {
-            let path = expr
-                .path
-                .segments
-                .iter()
-                .map(|s| ident_string(&s.ident))
-                .collect();
-            self.record_symbol(path, expr.span());
-        }
+        self.note_cond_path(expr);
+        self.record_path(expr, false);
     }
-
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
         let names = closure.inputs.iter().filter_map(pat_ident).collect();
         for input in &closure.inputs {
@@ -1745,6 +1825,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_stmt_macro(&mut self, stmt: &'ast StmtMacro) {
         self.walk_macro(&stmt.mac);
+    }
+
+    fn visit_lit_str(&mut self, lit: &'ast LitStr) {
+        if self.test_depth == 0 && !self.options.keys.is_empty() {
+            let value = lit.value();
+            if self.options.keys.contains(&value) {
+                let span = self.span(lit.span());
+                self.facts.key_mentions.push((value, span));
+            }
+        }
     }
 
     // Types, generics and attributes hold no flag uses; skipping them keeps the walk short.
@@ -4136,6 +4226,98 @@ impl<T: Clone> S<T> where T: Send {
         assert_eq!(facts.forks[n].checks, vec![n]);
     }
 
+    #[test]
+    fn definition_kinds() {
+        use crate::facts::ConstKind;
+        let shapes = DefinitionShapes {
+            enums: strings(&["Feature"]),
+            structs: strings(&["Settings"]),
+            ..Default::default()
+        };
+        let source =
+            "pub const A: &str = \"a\";\nenum Feature { B }\nstruct Settings { c: bool }\n";
+        assert_eq!(
+            crate::lang::const_kinds(&defs(shapes, source)),
+            [
+                ConstKind::Constant,
+                ConstKind::EnumVariant,
+                ConstKind::StructField
+            ]
+        );
+    }
+
+    // --- members, calls and key mentions
+
+    #[test]
+    fn container_members_whatever_their_value() {
+        let source = r#"
+pub enum PreviewFeature { JsonOutput, Pylock(u8) }
+pub struct Settings { shadow: bool, limit: u32 }
+impl PreviewFeature {
+    pub fn as_str(self) -> &'static str { "" }
+    const COUNT: usize = 2;
+}
+impl std::fmt::Display for PreviewFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) }
+}
+fn local() {
+    enum Hidden { A }
+}
+"#;
+        let facts = run(source);
+        assert_eq!(
+            facts.member_names,
+            [
+                "PreviewFeature.JsonOutput",
+                "PreviewFeature.Pylock",
+                "Settings.shadow",
+                "Settings.limit",
+                "PreviewFeature.as_str",
+                "PreviewFeature.COUNT",
+                "PreviewFeature.fmt"
+            ]
+        );
+    }
+
+    #[test]
+    fn called_paths_and_receivers_are_marked() {
+        let source = r#"
+use crate::flags::FeatureFlags;
+fn f() {
+    let all = FeatureFlags::metadata();
+    let name = FeatureFlags::X.as_str();
+    take(FeatureFlags::Y);
+    let g = flags::cfg.X.clone();
+}
+"#;
+        let expected = [
+            ("FeatureFlags::metadata", true),
+            ("FeatureFlags::X", true),
+            ("FeatureFlags::Y", false),
+            ("flags::cfg::X", true),
+        ];
+        crate::lang::assert_called(&run(source), "::", &expected);
+    }
+
+    #[test]
+    fn literal_mentions_of_keys() {
+        let source = r#"
+const EXPOSED: &[&str] = &["compact-tables"];
+fn f() { lookup("compact-tables"); lookup("other"); }
+#[cfg(test)]
+mod tests { fn t() { lookup("compact-tables"); } }
+"#;
+        let facts = crate::lang::test_extract_file(
+            Grammar::Rust,
+            Language::Rust,
+            false,
+            &["compact-tables"],
+            source,
+        );
+        let lines: Vec<u32> = facts.key_mentions.iter().map(|(_, s)| s.line).collect();
+        assert_eq!(lines, [2, 3]);
+    }
+
     // --- definition shapes
 
     fn defs(shapes: DefinitionShapes, source: &str) -> FileFacts {
@@ -4526,6 +4708,8 @@ struct S { on: bool }
             checks: &matcher,
             interesting: &interesting,
             definitions: &definitions,
+            definitions_file: false,
+            keys: &HashSet::new(),
             migration: None,
         };
         let facts = extract(source, &options);

@@ -26,10 +26,12 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
 use super::shape::{self, CondNode, Statement};
-use super::{reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS};
+use super::{
+    binding_of, reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS,
+};
 use crate::facts::{
-    Body, CheckSite, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
-    StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
+    Span, StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -206,6 +208,8 @@ struct Walker<'s, 'o, 't> {
     /// Literal or path keys of checks (call arguments, JSX props): not visited as expressions
     /// (they are no symbol uses).
     recorded_keys: HashSet<usize>,
+    /// Ids of call expressions' callees.
+    callees: HashSet<usize>,
     /// Whether `options.definitions` lists any shape (nothing definition-related is done
     /// otherwise).
     definitions: bool,
@@ -250,6 +254,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
             recorded_keys: HashSet::new(),
+            callees: HashSet::new(),
             definitions: !options.definitions.is_empty(),
             visits: 0,
         }
@@ -1060,15 +1065,18 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             return;
         };
         let qualifies = self.import_locals.contains(root.as_ref())
+            || (self.options.definitions_file && self.module_names_seen.contains(root.as_ref()))
             || segments
                 .iter()
                 .any(|s| self.options.interesting.contains(s.as_ref()));
         if qualifies {
+            let called = self.callees.contains(&node.id());
             self.facts.symbol_uses.push(SymbolUse {
                 path: segments.iter().map(|s| s.to_string()).collect(),
                 span: self.span(node),
                 in_test: false,
                 scope: Vec::new(),
+                called,
             });
         }
     }
@@ -1082,6 +1090,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         }
         if let Some(key) = self.check_site(item) {
             self.recorded_keys.insert(key);
+        }
+        if let Some(function) = node.child_by_field_name("function") {
+            self.callees.insert(function.id());
         }
         if self.property_shape {
             self.mark_chain_part(node.child_by_field_name("function"));
@@ -1786,8 +1797,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             | "module" => {
                 if let Some(name) = declaration.child_by_field_name("name") {
                     self.declared_name(name);
-                    if self.definitions && declaration.kind() == "type_alias_declaration" {
+                    if self.definitions
+                        && matches!(
+                            declaration.kind(),
+                            "type_alias_declaration" | "interface_declaration"
+                        )
+                    {
                         self.union_keys(declaration, name);
+                        self.type_registry_keys(declaration, name);
+                    }
+                    if matches!(
+                        declaration.kind(),
+                        "class_declaration" | "abstract_class_declaration"
+                    ) {
+                        self.class_members(declaration, self.text(name));
                     }
                 }
             }
@@ -1851,11 +1874,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             return;
         };
         let mut cursor = body.walk();
-        let members: Vec<_> = body
-            .named_children(&mut cursor)
+        let members: Vec<_> = body.named_children(&mut cursor).collect();
+        for &member in &members {
+            let name = match member.kind() {
+                "enum_assignment" => member.child_by_field_name("name"),
+                _ => Some(member),
+            };
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(enum_name, &member_name);
+            }
+        }
+        for member in members
+            .into_iter()
             .filter(|m| m.kind() == "enum_assignment")
-            .collect();
-        for member in members {
+        {
             let (Some(name), Some(value)) = (
                 member.child_by_field_name("name"),
                 member.child_by_field_name("value"),
@@ -1875,7 +1907,31 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 exported,
                 span: self.span(member),
                 name_span: self.span(name),
+                kind: ConstKind::Constant,
             });
+        }
+    }
+
+    fn add_member_name(&mut self, container: &str, member: &str) {
+        self.facts
+            .member_names
+            .push(format!("{container}.{member}"));
+    }
+
+    /// The fields and methods of a top-level class.
+    fn class_members(&mut self, declaration: Node<'t>, class: &'s str) {
+        let Some(body) = declaration.child_by_field_name("body") else {
+            return;
+        };
+        let mut cursor = body.walk();
+        let members: Vec<_> = body.named_children(&mut cursor).collect();
+        for member in members {
+            let name = member
+                .child_by_field_name("name")
+                .or_else(|| member.child_by_field_name("property"));
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(class, &member_name);
+            }
         }
     }
 
@@ -1918,8 +1974,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if self.definitions {
                 let definitions = self.options.definitions;
                 let text = self.text(name);
-                roles.registry = definitions.registries.iter().any(|r| r == text);
-                roles.list = is_const && definitions.lists.iter().any(|l| l == text);
+                roles.registry = definitions.is_registry(text);
+                roles.list = is_const && definitions.is_list(text);
             }
             if !(roles.consts || roles.registry) {
                 continue;
@@ -1963,6 +2019,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 exported,
                 span: self.span(span_node),
                 name_span: self.span(name),
+                kind: ConstKind::Constant,
             });
         }
     }
@@ -1995,8 +2052,23 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         roles: ValueRoles,
     ) {
         let mut cursor = object.walk();
-        let entries: Vec<_> = object
-            .named_children(&mut cursor)
+        let all: Vec<_> = object.named_children(&mut cursor).collect();
+        for &entry in &all {
+            let name = match entry.kind() {
+                "pair" => entry.child_by_field_name("key"),
+                "method_definition" => entry.child_by_field_name("name"),
+                "shorthand_property_identifier" => {
+                    self.add_member_name(object_name, self.text(entry));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(member_name) = name.and_then(|n| self.property_key(n)) {
+                self.add_member_name(object_name, &member_name);
+            }
+        }
+        let entries: Vec<_> = all
+            .into_iter()
             .filter(|p| {
                 p.kind() == "pair"
                     || (roles.registry && p.kind() == "shorthand_property_identifier")
@@ -2006,6 +2078,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if entry.kind() == "shorthand_property_identifier" {
                 // `{ newNav }`: a registry key (its value is a variable).
                 self.push_definition(
+                    ConstKind::RegistryKey,
                     vec![object_name],
                     self.text(entry).to_string(),
                     entry,
@@ -2031,11 +2104,18 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         exported,
                         span: self.span(entry),
                         name_span: self.span(key),
+                        kind: ConstKind::Constant,
                     });
                 }
             }
             if roles.registry {
-                self.push_definition(vec![object_name], key_name, entry, key);
+                self.push_definition(
+                    ConstKind::RegistryKey,
+                    vec![object_name],
+                    key_name,
+                    entry,
+                    key,
+                );
             }
         }
     }
@@ -2043,7 +2123,14 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     // ----- definition shapes -------------------------------------------------------------------
 
     /// Records a key declared by a definition shape: symbol `prefix + [key]`, value the key.
-    fn push_definition(&mut self, prefix: Vec<&str>, key: String, span: Node, name_span: Node) {
+    fn push_definition(
+        &mut self,
+        kind: ConstKind,
+        prefix: Vec<&str>,
+        key: String,
+        span: Node,
+        name_span: Node,
+    ) {
         let mut symbol: Vec<String> = prefix.into_iter().map(str::to_string).collect();
         symbol.push(key.clone());
         self.facts.string_consts.push(StringConst {
@@ -2053,6 +2140,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             span: self.span(span),
             name_span: self.span(name_span),
             reference: None,
+            kind,
         });
     }
 
@@ -2075,7 +2163,48 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 continue;
             };
             if let Some(value) = self.string_value(literal) {
-                self.push_definition(vec![list_name], value, element, literal);
+                self.push_definition(
+                    ConstKind::ListElement,
+                    vec![list_name],
+                    value,
+                    element,
+                    literal,
+                );
+            }
+        }
+    }
+
+    /// `type NAME = { a?: boolean }` or `interface NAME { a: boolean }` for a configured registry
+    /// name: its property names.
+    fn type_registry_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
+        let registry = self.text(name);
+        if !self.options.definitions.is_registry(registry) {
+            return;
+        }
+        let Some(body) = declaration
+            .child_by_field_name("value")
+            .or_else(|| declaration.child_by_field_name("body"))
+            .filter(|b| matches!(b.kind(), "object_type" | "interface_body"))
+        else {
+            return;
+        };
+        let mut cursor = body.walk();
+        let properties: Vec<_> = body
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "property_signature")
+            .collect();
+        for property in properties {
+            let Some(key) = property.child_by_field_name("name") else {
+                continue;
+            };
+            if let Some(key_name) = self.property_key(key) {
+                self.push_definition(
+                    ConstKind::RegistryKey,
+                    vec![registry],
+                    key_name,
+                    property,
+                    key,
+                );
             }
         }
     }
@@ -2083,13 +2212,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     /// `type NAME = 'a' | 'b'` for a configured union name: its string literal members.
     fn union_keys(&mut self, declaration: Node<'t>, name: Node<'t>) {
         let union_name = self.text(name);
-        if !self
-            .options
-            .definitions
-            .unions
-            .iter()
-            .any(|u| u == union_name)
-        {
+        if !self.options.definitions.is_union(union_name) {
             return;
         }
         let Some(value) = declaration.child_by_field_name("value") else {
@@ -2113,7 +2236,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         continue;
                     };
                     if let Some(value) = self.string_value(literal) {
-                        self.push_definition(vec![union_name], value, node, literal);
+                        self.push_definition(
+                            ConstKind::UnionMember,
+                            vec![union_name],
+                            value,
+                            node,
+                            literal,
+                        );
                     }
                 }
                 "template_literal_type" => {
@@ -2123,7 +2252,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                         .all(|c| c.kind() == "string_fragment" || c.kind() == "escape_sequence");
                     if plain {
                         if let Some(value) = decode_quoted(self.text(node)) {
-                            self.push_definition(vec![union_name], value, node, node);
+                            self.push_definition(
+                                ConstKind::UnionMember,
+                                vec![union_name],
+                                value,
+                                node,
+                                node,
+                            );
                         }
                     }
                 }
@@ -2198,8 +2333,30 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let Some(literal) = key.map(unwrap_expression) else {
             return;
         };
-        if let Some(value) = self.string_value(literal) {
-            self.push_definition(Vec::new(), value, call, literal);
+        let Some(value) = self.string_value(literal) else {
+            return;
+        };
+        // `export const NAME = defineFlag('key')` at the top level: the constant is `NAME`.
+        let named = binding_of(call, "variable_declarator", "value", "name").filter(|(d, _)| {
+            d.parent().and_then(|l| l.parent()).is_some_and(|p| {
+                p.kind() == "program"
+                    || (p.kind() == "export_statement"
+                        && p.parent().is_some_and(|q| q.kind() == "program"))
+            })
+        });
+        match named {
+            Some((declarator, name)) => {
+                self.facts.string_consts.push(StringConst {
+                    symbol: vec![self.text(name).to_string()],
+                    value,
+                    exported: true,
+                    span: self.span(declarator),
+                    name_span: self.span(name),
+                    reference: None,
+                    kind: ConstKind::Registration,
+                });
+            }
+            None => self.push_definition(ConstKind::Registration, Vec::new(), value, call, literal),
         }
     }
 }
@@ -4674,6 +4831,46 @@ d';");
         }
     }
 
+    // ----- members, calls and a definitions file's own uses --------------------------------------
+
+    #[test]
+    fn container_members_whatever_their_value() {
+        let source = "export enum E { A = 'a', B, C = 1 }\n\
+                      export const OBJ = { X: 'x', y: 2, z, m() {} };\n\
+                      export class K { static FLAG = 'f'; run() {} }\n\
+                      function f() { const Local = { hidden: 1 }; }";
+        let facts = ts(source);
+        assert_eq!(
+            facts.member_names,
+            ["E.A", "E.B", "E.C", "OBJ.X", "OBJ.y", "OBJ.z", "OBJ.m", "K.FLAG", "K.run"]
+        );
+    }
+
+    #[test]
+    fn called_chains_are_marked() {
+        let source = "import { $imports, FeatureFlags } from './flags';\n\
+                      $imports.$mock({});\nuse(FeatureFlags.X);\nFeatureFlags.Y.toLowerCase();";
+        let expected = [
+            ("$imports.$mock", true),
+            ("FeatureFlags.X", false),
+            ("FeatureFlags.Y.toLowerCase", true),
+        ];
+        crate::lang::assert_called(&ts(source), ".", &expected);
+    }
+
+    #[test]
+    fn a_definitions_file_records_uses_of_its_own_names() {
+        let source = "const flags = { a: false };\nexport const options = { flags };\n\
+                      export const all = () => Object.keys(flags);";
+        let (own, other) = crate::lang::uses_as_definitions_and_not(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            source,
+        );
+        assert_eq!(own, ["flags", "flags"]);
+        assert!(other.is_empty());
+    }
+
     // ----- definition shapes ------------------------------------------------------------------
 
     mod definitions {
@@ -4981,6 +5178,61 @@ d';");
         }
 
         #[test]
+        fn object_type_registries() {
+            assert_eq!(
+                defs(
+                    "export type FEATURES = {\n  newNav?: boolean;\n  'dark-mode': Variant;\n  \
+                     [key: string]: unknown;\n  method(): void;\n};"
+                ),
+                vec![
+                    d("FEATURES.newNav", "newNav"),
+                    d("FEATURES.dark-mode", "dark-mode")
+                ]
+            );
+            assert_eq!(
+                defs("export interface FEATURES { beta: boolean }"),
+                vec![d("FEATURES.beta", "beta")]
+            );
+            assert!(defs("type OTHER = { a: boolean };").is_empty());
+        }
+
+        #[test]
+        fn registration_assigned_to_a_top_level_name() {
+            assert_eq!(
+                defs(
+                    "export const NEW_NAV = defineFlag(x, 'new-nav');\n\
+                     const DARK = defineFlag(x, 'dark');\n\
+                     function f() { const local = defineFlag(x, 'inner'); }"
+                ),
+                vec![
+                    d("NEW_NAV", "new-nav"),
+                    d("DARK", "dark"),
+                    d("inner", "inner")
+                ]
+            );
+        }
+
+        #[test]
+        fn constant_kinds() {
+            use crate::facts::ConstKind;
+            let facts = run_with(
+                Grammar::TypeScript,
+                "export const A = 'a';\nexport const FEATURES = { b: true };\n\
+                 export const FLAGS = ['c'];\ntype FeatureName = 'd';\nmanager.add('e');",
+            );
+            assert_eq!(
+                crate::lang::const_kinds(&facts),
+                [
+                    ConstKind::Constant,
+                    ConstKind::RegistryKey,
+                    ConstKind::ListElement,
+                    ConstKind::UnionMember,
+                    ConstKind::Registration
+                ]
+            );
+        }
+
+        #[test]
         fn union_members_of_every_form() {
             assert_eq!(
                 defs(
@@ -5119,6 +5371,8 @@ d';");
                 checks: &matcher,
                 interesting: &interesting,
                 definitions: &definitions,
+                definitions_file: false,
+                keys: &HashSet::new(),
                 migration: None,
             };
             for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {

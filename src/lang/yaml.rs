@@ -6,7 +6,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::facts::{FileFacts, LineIndex, StringConst, SyntaxError};
+use crate::facts::{ConstKind, FileFacts, LineIndex, StringConst, SyntaxError};
 
 /// Extracts the flag a YAML definitions file declares.
 pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFacts {
@@ -62,6 +62,7 @@ pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFa
         span,
         name_span: span,
         reference: None,
+        kind: ConstKind::Constant,
     });
     facts
 }

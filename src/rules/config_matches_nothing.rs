@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::config::{Config, Declares};
+use crate::config::{definition_name, Config, Declares};
 use crate::facts::LineIndex;
 use crate::index::{FileRole, Index};
 
@@ -13,7 +13,7 @@ pub const DOC: RuleDoc = RuleDoc {
     what_it_does:
         "Reports each entry of the configuration that finds nothing: a `[[definitions]]` \
 path that matches no file, a `registry`, `list`, `union`, `enum` or `struct` name that declares no \
-flag in its files, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
+flag in its files, a `symbols` or `retained` pattern that matches no flag definition there, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
 names a near match when there is one.",
     why_is_this_bad: "An entry that matches nothing checks nothing, silently: a misspelt path or \
 name turns the rules it feeds off, and a run that checks nothing looks exactly like a clean one.",
@@ -51,6 +51,18 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
         let from = crate::walk::relative(&base_dir, &root.join(rel));
         config.definitions.iter().position(|d| d.matches(&from))
     };
+    // The definitions files of an entry.
+    let entry_files = |entry: usize| -> Vec<usize> {
+        index
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                matches!(f.role, FileRole::Definitions(_)) && entry_of(&f.rel) == Some(entry)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
     let specs = config.checks.specs();
     for declared in &config.declared {
         let (matched, message, candidates): (bool, String, Vec<String>) = match &declared.what {
@@ -63,16 +75,7 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
                 )
             }
             Declares::Shape { entry, field, name } => {
-                let files: Vec<usize> = index
-                    .files
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| {
-                        matches!(f.role, FileRole::Definitions(_))
-                            && entry_of(&f.rel) == Some(*entry)
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
+                let files = entry_files(*entry);
                 if files.is_empty() {
                     // The path itself matches nothing: reported once, for the path.
                     continue;
@@ -90,6 +93,31 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
                 (
                     matched,
                     format!("{field} `{name}` declares no flag in the files of `{pattern}`"),
+                    candidates,
+                )
+            }
+            Declares::Pattern { entry, field, glob } => {
+                let files = entry_files(*entry);
+                if files.is_empty() {
+                    continue;
+                }
+                let matcher = glob.compile_matcher();
+                let matched = index.definitions.iter().any(|d| {
+                    files.contains(&d.file)
+                        && matcher.is_match(d.symbol.rsplit('.').next().unwrap_or(""))
+                });
+                let candidates = files
+                    .iter()
+                    .flat_map(|&f| index.files[f].facts.string_consts.iter())
+                    .map(|c| definition_name(&c.symbol).to_string())
+                    .collect();
+                let pattern = &config.definitions[*entry].pattern;
+                (
+                    matched,
+                    format!(
+                        "{field} pattern `{}` matches no flag definition in the files of `{pattern}`",
+                        glob.glob()
+                    ),
                     candidates,
                 )
             }
@@ -119,6 +147,7 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
         let target = match &declared.what {
             Declares::DefinitionsPath(entry) => config.definitions[*entry].pattern.as_str(),
             Declares::Shape { name, .. } | Declares::Check { name, .. } => name.as_str(),
+            Declares::Pattern { glob, .. } => glob.glob(),
             Declares::Pack(_) => "",
         };
         let help = match (nearest(target, &candidates), &declared.what) {

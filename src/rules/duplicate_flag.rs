@@ -4,16 +4,21 @@ use std::collections::BTreeMap;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::config::Side;
-use crate::index::{DefId, Index};
+use crate::facts::ConstKind;
+use crate::index::{DefId, Definition, FileId, Index};
+use crate::lang::Language;
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "two definitions on the same side declare the same key, or the same symbol twice",
-    what_it_does: "Reports a definition whose key is already declared by another definition on the \
-same side (backend or frontend), or whose symbol (`NAME`, `FeatureFlags.NAME`) is already defined \
-on that side. The first definition, by path and line, is the original; later ones are reported.",
+    summary: "two constants on the same side declare the same key, or a file defines a symbol twice",
+    what_it_does: "Reports a named constant whose key is already declared by another named \
+constant of the same side (backend or frontend) and language, and a symbol (`NAME`, \
+`FeatureFlags.NAME`, a registry key) that one file defines twice. The first definition, by path \
+and line, is the original; later ones are reported. Keys that definition shapes list (a union type \
+and the defaults object beside it, a registry and an enum) are one registry seen twice, not \
+duplicates; nor are constants of two languages (a Python and a Rust service each need their own).",
     why_is_this_bad: "Two constants for one flag split its usages: removing the flag later means \
-finding both, and the second is easily missed. A symbol defined twice silently takes the later \
-value, so one of the two keys is checked everywhere while the other looks live.",
+finding both, and the second is easily missed. A symbol defined twice in one file silently takes \
+the later value, so one of the two keys is checked everywhere while the other looks live.",
     example: "# backend/feature_flags/flags.py\nNEW_NAV = \"new_nav\"\nNAV_V2 = \"new_nav\"  # duplicate-flag",
     how_to_fix: "Keep one constant per flag and side; point every usage at it and delete the other.",
 };
@@ -27,13 +32,24 @@ pub fn check(index: &Index, sink: &mut Sink) {
         let def = &index.definitions[d];
         (index.path(def.file), def.span.line, def.span.column)
     });
-    let mut by_key: BTreeMap<(Side, &str), DefId> = BTreeMap::new();
-    let mut by_symbol: BTreeMap<(Side, &str), DefId> = BTreeMap::new();
+    // JavaScript and TypeScript share their constants; Python and Rust do not.
+    let language = |def: &Definition| match index.files[def.file].language {
+        Language::JavaScript => Language::TypeScript,
+        other => other,
+    };
+    let mut by_key: BTreeMap<(Side, Language, &str), DefId> = BTreeMap::new();
+    let mut by_symbol: BTreeMap<(FileId, &str), DefId> = BTreeMap::new();
     for id in order {
         let def = &index.definitions[id];
-        let first_by_key = *by_key.entry((def.side, def.key.as_str())).or_insert(id);
+        let first_by_key = if def.kind == ConstKind::Constant {
+            *by_key
+                .entry((def.side, language(def), def.key.as_str()))
+                .or_insert(id)
+        } else {
+            id
+        };
         let first_by_symbol = *by_symbol
-            .entry((def.side, def.symbol.as_str()))
+            .entry((def.file, def.symbol.as_str()))
             .or_insert(id);
         let (original, message) = if first_by_key != id {
             let original = &index.definitions[first_by_key];
@@ -49,16 +65,18 @@ pub fn check(index: &Index, sink: &mut Sink) {
             )
         } else if first_by_symbol != id {
             let original = &index.definitions[first_by_symbol];
-            (
-                original,
+            let message = if original.key == def.key {
                 format!(
-                    "`{}` is defined twice on the {}, as `{}` and `{}`",
-                    def.symbol,
-                    def.side.name(),
-                    original.key,
-                    def.key
-                ),
-            )
+                    "`{}` declares flag `{}` twice in this file",
+                    def.symbol, def.key
+                )
+            } else {
+                format!(
+                    "`{}` is defined twice in this file, as `{}` and `{}`",
+                    def.symbol, original.key, def.key
+                )
+            };
+            (original, message)
         } else {
             continue;
         };

@@ -4,13 +4,16 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::config::{KeyMapping, Side};
+use crate::facts::ConstKind;
 use crate::index::{DefId, Definition, Index};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a backend and a frontend constant with the same name hold different keys",
-    what_it_does: "Pairs backend and frontend definitions by constant name (the last segment of \
-the symbol: `SECRET_ROTATION` and `FeatureFlags.SECRET_ROTATION`) and reports the frontend one \
-when its key differs from the backend key (after the `[parity] frontend-key` mapping).",
+    what_it_does: "Pairs backend and frontend constants by name (the last segment of the symbol: \
+`SECRET_ROTATION` and `FeatureFlags.SECRET_ROTATION`) and reports the frontend one when its key \
+differs from the backend key (after the `[parity] frontend-key` mapping). Keys that a registry, \
+list or union declares are named by themselves and do not pair, nor do the definitions of a \
+`local = true` entry.",
     why_is_this_bad: "The frontend mirror is meant to be the same flag. With a different value the \
 frontend asks the backend for a flag that does not exist (or a different one): the UI and the API \
 disagree about whether the feature is on.",
@@ -47,15 +50,24 @@ pub fn check(index: &Index, sink: &mut Sink) {
     }
 }
 
-/// Frontend definitions paired with the first backend definition of the same constant name, when
-/// no backend definition of that name holds the frontend's key.
+/// Frontend constants paired with the first backend constant of the same name, when no backend
+/// constant of that name holds the frontend's key. Keys that a registry, list or union declares
+/// are named by themselves (their parity is `missing-backend-flag`'s), and local flags have no
+/// backend counterpart: neither pairs.
 pub fn mismatches(index: &Index, mapping: &KeyMapping) -> Vec<(DefId, DefId)> {
     let name = |d: &Definition| d.symbol.rsplit('.').next().unwrap_or(&d.symbol).to_string();
+    let pairs_by_name = |d: &Definition| {
+        !d.local
+            && !matches!(
+                d.kind,
+                ConstKind::RegistryKey | ConstKind::ListElement | ConstKind::UnionMember
+            )
+    };
     // Per backend constant name: its first definition, and the keys of all, as the frontend
     // spells them.
     let mut backend_by_name: HashMap<String, (DefId, HashSet<String>)> = HashMap::new();
     for (id, def) in index.definitions.iter().enumerate() {
-        if def.side == Side::Backend {
+        if def.side == Side::Backend && pairs_by_name(def) {
             backend_by_name
                 .entry(name(def))
                 .or_insert_with(|| (id, HashSet::new()))
@@ -65,7 +77,7 @@ pub fn mismatches(index: &Index, mapping: &KeyMapping) -> Vec<(DefId, DefId)> {
     }
     let mut pairs = Vec::new();
     for (id, frontend) in index.definitions.iter().enumerate() {
-        if frontend.side != Side::Frontend {
+        if frontend.side != Side::Frontend || !pairs_by_name(frontend) {
             continue;
         }
         if let Some((first, keys)) = backend_by_name.get(&name(frontend)) {

@@ -1,6 +1,6 @@
 //! `frontend-only-gate`: a backend flag that only the frontend checks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::config::Side;
@@ -8,9 +8,11 @@ use crate::index::{code_side, CheckKey, Index, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a backend flag is checked in frontend code but never in backend code",
-    what_it_does: "Reports a flag that has a backend definition and production checks in frontend \
-code (TypeScript, JavaScript) but no production check or reference in backend code (Python, Rust). \
-Reported at the first frontend check. Frontend keys are matched through `[parity] frontend-key`.",
+    what_it_does: "Reports a flag that has a backend definition in backend code (Python, Rust) \
+and production checks in frontend code (TypeScript, JavaScript), but no production check, \
+reference or literal mention (`\"new_nav\"` in a list of flags the API serves, say) in backend \
+code. Reported at the first frontend check, as an info: a feature may be presentation only, with \
+nothing on the backend to gate. Frontend keys are matched through `[parity] frontend-key`.",
     why_is_this_bad: "Hiding a button does not hide the feature: the API behind it is reachable by \
 anyone who calls it directly. GitLab's rule: when a feature flag gates UI, gate the backend code \
 too, so there is no way to use the feature until the flag is on.",
@@ -25,13 +27,17 @@ pub fn check(index: &Index, sink: &mut Sink) {
         return;
     }
     let mapping = &sink.config().frontend_key;
-    // Frontend spelling -> backend key, for keys the backend defines.
+    // Frontend spelling -> backend key, for keys backend code defines (a backend written in
+    // TypeScript is not told apart from its frontend).
     let backend_keys: HashMap<String, &str> = index
         .definitions
         .iter()
-        .filter(|d| d.side == Side::Backend)
+        .filter(|d| {
+            d.side == Side::Backend && code_side(index.files[d.file].language) == Side::Backend
+        })
         .map(|d| (mapping.to_frontend(&d.key), d.key.as_str()))
         .collect();
+    let mentioned: HashSet<&str> = index.mentions.iter().map(|m| m.key.as_str()).collect();
     let in_backend_code = |key: &str| -> bool {
         let Some(flag) = index.flags.get(key) else {
             return false;
@@ -46,7 +52,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
             reference.kind == RefKind::Reference
                 && code_side(index.files[reference.file].language) == Side::Backend
         });
-        checked || referenced
+        checked || referenced || mentioned.contains(key)
     };
     // Checks are in path order, then source order: the first one met is the first frontend check.
     let mut first_frontend_check: HashMap<&str, usize> = HashMap::new();

@@ -10,14 +10,18 @@ pub const DOC: RuleDoc = RuleDoc {
     summary: "a frontend definition's key is not declared by any backend definition",
     what_it_does: "Reports a frontend flag constant whose key (after the `[parity] frontend-key` \
 mapping) matches no backend definition. A constant already reported by `flag-value-mismatch` is \
-not reported again. Runs only when the configuration has backend definitions.",
+not reported again, nor are the definitions of an entry marked `local = true` (toggles that live \
+in the browser only, such as a setting kept in localStorage). Runs only when the configuration \
+has backend definitions. A warning: that every frontend flag has a backend mirror is a \
+convention of the project, not a certainty.",
     why_is_this_bad:
-        "Frontend flags are evaluated by the backend: a key the backend does not know \
+        "Where the backend evaluates the frontend's flags, a key the backend does not know \
 is never on (or, where unknown flags default to on, always on), and nobody can toggle it.",
     example: "# backend/feature_flags/flags.py\nBINARY_INTERFACE = \"binary_interface\"\n\n\
 // frontend/hooks/useFeatureFlags/types.ts\nDARK_MODE = 'dark_mode',  // missing-backend-flag",
     how_to_fix: "Define the flag on the backend (and create it with a migration), or delete the \
-frontend constant if the flag is gone.",
+frontend constant if the flag is gone. Mark the `[[definitions]]` entry of frontend-only toggles \
+`local = true`.",
 };
 
 pub fn check(index: &Index, sink: &mut Sink) {
@@ -39,7 +43,10 @@ pub fn check(index: &Index, sink: &mut Sink) {
         .map(|(frontend, _)| frontend)
         .collect();
     for (id, def) in index.definitions.iter().enumerate() {
-        if def.side != Side::Frontend || backend_keys.contains(&def.key) || mismatched.contains(&id)
+        if def.side != Side::Frontend
+            || def.local
+            || backend_keys.contains(&def.key)
+            || mismatched.contains(&id)
         {
             continue;
         }
@@ -48,7 +55,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
             Finding {
                 message: format!("frontend flag `{}` is not defined on the backend", def.key),
                 help: Some(format!(
-                    "define `{}` in the backend definitions (and create the flag), or delete `{}`",
+                    "define `{}` in the backend definitions (and create the flag), or delete `{}`; if it is a frontend-only toggle, mark its `[[definitions]]` entry `local = true`",
                     def.key, def.symbol
                 )),
                 label: Some("no backend definition".to_string()),

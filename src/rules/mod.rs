@@ -117,8 +117,8 @@ rule_table! {
     InternalError => "internal-error", Error, internal_error;
     DuplicateFlag => "duplicate-flag", Error, duplicate_flag;
     FlagValueMismatch => "flag-value-mismatch", Error, flag_value_mismatch;
-    MissingBackendFlag => "missing-backend-flag", Error, missing_backend_flag;
-    FrontendOnlyGate => "frontend-only-gate", Warning, frontend_only_gate;
+    MissingBackendFlag => "missing-backend-flag", Warning, missing_backend_flag;
+    FrontendOnlyGate => "frontend-only-gate", Info, frontend_only_gate;
     LiteralFlagKey => "literal-flag-key", Warning, literal_flag_key;
     NegatedFork => "negated-fork", Warning, negated_fork;
     CompoundFork => "compound-fork", Warning, compound_fork;
@@ -264,16 +264,27 @@ impl<'a> Sink<'a> {
 
     pub fn report(&mut self, rule: RuleId, finding: Finding) {
         if let Some(severity) = self.config.severity(rule) {
-            self.diagnostics.push(Diagnostic {
-                rule,
-                severity,
-                message: finding.message,
-                help: finding.help,
-                label: finding.label,
-                path: finding.path,
-                span: finding.span,
-                flag: finding.flag,
-            });
+            self.push(rule, severity, finding);
+        }
+    }
+
+    fn push(&mut self, rule: RuleId, severity: Severity, finding: Finding) {
+        self.diagnostics.push(Diagnostic {
+            rule,
+            severity,
+            message: finding.message,
+            help: finding.help,
+            label: finding.label,
+            path: finding.path,
+            span: finding.span,
+            flag: finding.flag,
+        });
+    }
+
+    /// Reports a finding no more severe than `at_most` (an info, when the rule is on).
+    pub fn report_at_most(&mut self, rule: RuleId, at_most: Severity, finding: Finding) {
+        if let Some(severity) = self.config.severity(rule) {
+            self.push(rule, severity.max(at_most), finding);
         }
     }
 

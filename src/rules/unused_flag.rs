@@ -1,30 +1,50 @@
 //! `unused-flag`: a definition whose key nothing in production code checks or uses.
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::index::{Index, RefKind};
+use std::collections::HashSet;
+
+use super::{Finding, RuleDoc, RuleId, Severity, Sink};
+use crate::config::Side;
+use crate::facts::{ConstKind, FlagAction};
+use crate::index::{Definition, Index, RefKind, WholeRead};
+use crate::lang::Language;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a defined flag is never checked or used in production code",
-    what_it_does: "Reports a flag definition whose key has no check and no reference in production \
-code (tests, migrations and the definitions files themselves do not count). The message says when \
-the flag is still referenced by tests or migrations.",
+    what_it_does: "Reports a flag whose key has no check and no reference in production code \
+(tests, migrations and the definitions files themselves do not count), once per key, at its first \
+definition. The message says when the flag is still referenced by tests or migrations. A \
+definition kept on purpose (`flaglint: state=retained` beside it, or `retained` in its \
+`[[definitions]]` entry) is not reported. When production code reads the flag's container whole \
+(`for name in FEATURES`, `Object.keys(FLAGS)`, `FEATURES.items()`, passing it on), its flags may \
+be used by whoever receives it: unless the container is mirrored on the other side (some of its \
+flags have a definition there: the receiving client is scanned too), the finding is an info \
+saying so.",
     why_is_this_bad: "A flag nobody checks is dead weight: it still shows up in the admin, can be \
 toggled to no effect, and misleads readers. Usually its usages were removed (step 1 of removal) and \
-the definition and database row were forgotten (step 2).",
+the definition was forgotten (step 2).",
     example: "# backend/feature_flags/flags.py\nOLD_BILLING = \"old_billing\"  # unused-flag: no code checks it",
-    how_to_fix: "Finish the removal: delete the constant (and its frontend mirror), delete the flag \
-with a migration in the app that created it, and inline the literal value in the creating migration. \
-If the flag is about to be used, ignore the warning until the check lands.",
+    how_to_fix: "Finish the removal as the help says for the kind of definition (a constant, its \
+mirror on the other side, the database row a migration created; a Rust enum variant or struct \
+field with the code that parses it). If the flag is about to be used, ignore the warning until the \
+check lands; if it is kept on purpose, mark it `flaglint: state=retained`.",
 };
 
 pub fn check(index: &Index, sink: &mut Sink) {
     if !sink.enabled(RuleId::UnusedFlag) {
         return;
     }
+    let mut seen: HashSet<&str> = HashSet::new();
     for def in &index.definitions {
+        if !seen.insert(def.key.as_str()) {
+            continue;
+        }
         let Some(flag) = index.flags.get(&def.key) else {
             continue;
         };
+        let definitions = || flag.definitions.iter().map(|&d| &index.definitions[d]);
+        if definitions().any(|d| d.retained) {
+            continue;
+        }
         let kinds = flag
             .checks
             .iter()
@@ -48,22 +68,121 @@ pub fn check(index: &Index, sink: &mut Sink) {
             (false, true) => "; it is referenced only by migrations",
             (false, false) => "",
         };
-        sink.report(
-            RuleId::UnusedFlag,
-            Finding {
-                message: format!(
+        let finding = |message: String| Finding {
+            message,
+            help: Some(help(index, def)),
+            label: Some("defined here".to_string()),
+            path: index.path(def.file).to_string(),
+            span: Some(def.name_span),
+            flag: Some(def.key.clone()),
+        };
+        match definitions().find_map(|d| consumed_whole(index, d)) {
+            Some(read) => sink.report_at_most(
+                RuleId::UnusedFlag,
+                Severity::Info,
+                finding(format!(
+                    "flag `{}` ({}) is never checked in production code{only}, but `{}` is read whole at {}:{}: its receivers may use it",
+                    def.key,
+                    def.symbol,
+                    read.container,
+                    index.path(read.file),
+                    read.span.line
+                )),
+            ),
+            None => sink.report(
+                RuleId::UnusedFlag,
+                finding(format!(
                     "flag `{}` ({}) is never checked in production code{only}",
                     def.key, def.symbol
-                ),
-                help: Some(
-                    "remove the flag (definition, frontend mirror, database row), or check it where the feature is gated"
-                        .to_string(),
-                ),
-                label: Some("defined here".to_string()),
-                path: index.path(def.file).to_string(),
-                span: Some(def.name_span),
-                flag: Some(def.key.clone()),
-            },
-        );
+                )),
+            ),
+        }
     }
+}
+
+/// The first production read of `def`'s whole container, when the code receiving it is not part
+/// of the project: none of the container's flags has a definition on the other side (a mirror
+/// there would be the scanned client's).
+fn consumed_whole<'a>(index: &'a Index, def: &Definition) -> Option<&'a WholeRead> {
+    let container = def.container()?;
+    let mirrored = index
+        .definitions
+        .iter()
+        .any(|d| d.file == def.file && d.container() == Some(container) && has_mirror(index, d));
+    if mirrored {
+        return None;
+    }
+    index
+        .whole_reads
+        .iter()
+        .find(|read| read.defined_in == def.file && read.container == container)
+}
+
+/// Whether the flag has a definition on the other side too.
+fn has_mirror(index: &Index, def: &Definition) -> bool {
+    index.flags.get(&def.key).is_some_and(|flag| {
+        flag.definitions
+            .iter()
+            .any(|&d| index.definitions[d].side != def.side)
+    })
+}
+
+/// What removing the flag means for this kind of definition, in its ecosystem.
+fn help(index: &Index, def: &Definition) -> String {
+    let language = index.files[def.file].language;
+    let what = match def.kind {
+        ConstKind::EnumVariant => format!("the variant `{}`", rust_path(&def.symbol)),
+        ConstKind::StructField => format!("the field `{}`", def.symbol),
+        ConstKind::RegistryKey | ConstKind::ListElement | ConstKind::UnionMember => {
+            format!(
+                "`{}` from `{}`",
+                def.key,
+                def.container().unwrap_or(&def.symbol)
+            )
+        }
+        ConstKind::Registration => format!("the registration of `{}`", def.key),
+        ConstKind::Constant if language == Language::Rust => {
+            format!("the constant `{}`", rust_path(&def.symbol))
+        }
+        ConstKind::Constant => format!("`{}`", def.symbol),
+    };
+    let mut also = Vec::new();
+    if has_mirror(index, def) {
+        also.push(match def.side {
+            Side::Backend => "its frontend mirror",
+            Side::Frontend => "its backend definition",
+        });
+    }
+    let has_row = index
+        .django
+        .events_of(&def.key)
+        .any(|e| e.action == FlagAction::Create);
+    if has_row {
+        also.push("its database row (delete it with a migration)");
+    }
+    let mut help = format!("remove {what}");
+    if let Some((last, rest)) = also.split_last() {
+        for step in rest {
+            help.push_str(", ");
+            help.push_str(step);
+        }
+        help.push_str(" and ");
+        help.push_str(last);
+    }
+    match def.kind {
+        ConstKind::EnumVariant => help.push_str(
+            " (and the code that parses it), or check it where the feature is gated; if it is \
+kept so that old configuration values still parse, mark it `// flaglint: state=retained`",
+        ),
+        ConstKind::StructField => help.push_str(
+            " (and where it is read from the settings), or read it where the feature is gated",
+        ),
+        _ => help.push_str(", or check it where the feature is gated"),
+    }
+    help
+}
+
+/// `PreviewFeature.JsonOutput` as Rust spells it.
+fn rust_path(symbol: &str) -> String {
+    symbol.replace('.', "::")
 }
