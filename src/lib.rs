@@ -201,7 +201,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         definitions.iter().filter_map(|p| p.file.as_ref()),
         config.severity(RuleId::FrontendOnlyGate).is_some(),
     );
-    let prefilter = Prefilter::new(&config, &names, &definition_files);
+    let prefilter = Prefilter::new(&config, &names.interesting, &definition_files);
 
     // Phase 2: everything else, read once, prefiltered, parsed only when it can hold a flag fact.
     let others: Vec<Processed> = pool.install(|| {
@@ -405,8 +405,9 @@ fn path_from(base: &Path, path: &Path) -> String {
 struct Names {
     /// Every segment of every definition's symbol (see [`ExtractOptions::interesting`]).
     interesting: HashSet<String>,
-    /// Backend flag keys, whose literal mentions in backend code count for `frontend-only-gate`
-    /// (empty when the rule is off).
+    /// Backend flag keys, whose literal mentions in the backend files that are parsed count for
+    /// `frontend-only-gate` (empty when the rule is off). They do not widen the prefilter: a
+    /// pattern per key would slow the scan of every file for an info rule.
     keys: HashSet<String>,
 }
 
@@ -509,16 +510,9 @@ enum MigrationFilter {
 impl Prefilter {
     fn new(
         config: &Config,
-        names: &Names,
+        interesting: &HashSet<String>,
         definition_files: &[(&SourceFile, FileRole)],
     ) -> Prefilter {
-        let interesting = &names.interesting;
-        // Literal mentions of backend keys are looked for in backend code.
-        let quoted_keys: Vec<String> = names
-            .keys
-            .iter()
-            .flat_map(|key| [format!("\"{key}\""), format!("'{key}'")])
-            .collect();
         let names_for = |language: Language| {
             let mut names: Vec<&str> = config
                 .checks
@@ -533,12 +527,6 @@ impl Prefilter {
                 })
                 .filter_map(|s| s.call.last().map(String::as_str))
                 .chain(interesting.iter().map(String::as_str))
-                .chain(
-                    quoted_keys
-                        .iter()
-                        .filter(|_| index::code_side(language) == config::Side::Backend)
-                        .map(String::as_str),
-                )
                 .collect();
             names.sort_unstable();
             names.dedup();

@@ -10,9 +10,10 @@ pub const DOC: RuleDoc = RuleDoc {
     summary: "a backend flag is checked in frontend code but never in backend code",
     what_it_does: "Reports a flag that has a backend definition in backend code (Python, Rust) \
 and production checks in frontend code (TypeScript, JavaScript), but no production check, \
-reference or literal mention (`\"new_nav\"` in a list of flags the API serves, say) in backend \
-code. Reported at the first frontend check, as an info: a feature may be presentation only, with \
-nothing on the backend to gate. Frontend keys are matched through `[parity] frontend-key`.",
+reference or literal mention (`\"new_nav\"` in a list of flags a view serves, say, in a backend \
+file flaglint reads for its checks or constants) in backend code. Reported at the first frontend \
+check, as an info: a feature may be presentation only, with nothing on the backend to gate. \
+Frontend keys are matched through `[parity] frontend-key`.",
     why_is_this_bad: "Hiding a button does not hide the feature: the API behind it is reachable by \
 anyone who calls it directly. GitLab's rule: when a feature flag gates UI, gate the backend code \
 too, so there is no way to use the feature until the flag is on.",
