@@ -11,21 +11,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-/// A small deterministic generator (xorshift64*), so the same arguments give the same tree.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+#[path = "../tests/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const FLAGS: usize = 200;
 /// Percent of source files that check a flag.

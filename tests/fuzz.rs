@@ -14,6 +14,10 @@ use flaglint::project::PathDisplay;
 use flaglint::report::{ci, html, human, json, lifecycle};
 use flaglint::{contain_panics, scan, ScanError, ScanOptions};
 
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 /// Cases per run by default: enough to cover every seed file several times.
 const DEFAULT_CASES: usize = 240;
 
@@ -92,33 +96,17 @@ const TOKENS: &[&str] = &[
     "flaglint: type=release",
 ];
 
-/// A small, fixed pseudo-random sequence (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// One mutation of `bytes`: insert a token, delete, duplicate or swap a range, truncate, or
 /// repeat a slice into a long line.
 fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..1 + rng.index(4) {
         let len = out.len();
-        let at = rng.below(len + 1);
-        let span = rng.below(64).min(len - at);
-        match rng.below(7) {
+        let at = rng.index(len + 1);
+        let span = rng.index(64).min(len - at);
+        match rng.index(7) {
             0 | 1 => {
-                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                let token = TOKENS[rng.index(TOKENS.len())].as_bytes();
                 out.splice(at..at, token.iter().copied());
             }
             2 => {
@@ -129,7 +117,7 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
                 out.splice(at..at, slice);
             }
             4 => {
-                let other = rng.below(len + 1);
+                let other = rng.index(len + 1);
                 let (a, b) = (at.min(other), at.max(other));
                 if b + span <= len && a + span <= b {
                     for i in 0..span {
@@ -144,7 +132,7 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
                     .copied()
                     .filter(|&b| b != b'\n')
                     .collect();
-                let times = 1 + rng.below(2000);
+                let times = 1 + rng.index(2000);
                 let long: Vec<u8> = slice.repeat(times);
                 out.splice(at..at, long);
             }
@@ -271,7 +259,7 @@ fn mutated_files_never_break_a_run() {
     for case in all.filter(|case| only.is_none_or(|only| only == *case)) {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (case as u64 + 1).wrapping_mul(0x100_0000_01b3));
         let (root, files) = &projects[case % projects.len()];
-        let file = &files[rng.below(files.len())];
+        let file = &files[rng.index(files.len())];
         let original = std::fs::read(file).unwrap();
         let mutated = mutate(&original, &mut rng);
         std::fs::write(file, &mutated).unwrap();

@@ -7,6 +7,8 @@
 //! Where a parser is missing the test is skipped with a message, unless
 //! `FLAGLINT_REQUIRE_PARSERS` is set (as CI does): then it fails.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,19 +55,8 @@ fn corpus_files(grammars: &[Grammar]) -> Vec<String> {
 
 /// flaglint's parse-error findings on the corpus: path -> message.
 fn flaglint_parse_errors() -> BTreeMap<String, String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(["check", ".", "--format", "json", "--exit-zero"])
-        .current_dir(corpus())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flaglint runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let text = common::check_on(&corpus(), "json", "2026-06-01");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("JSON report");
     report["diagnostics"]
         .as_array()
         .expect("diagnostics")

@@ -204,13 +204,7 @@ fn report(dir: &Path, format: &str) -> String {
         .current_dir(dir)
         .output()
         .expect("flaglint runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    common::success_stdout(output)
 }
 
 #[test]
