@@ -3,12 +3,15 @@
 //! Inside `{% ... %}` and `{{ ... }}` blocks (comments `{# ... #}` are skipped):
 //! - a tag whose name is a configured check, with the key as its first argument:
 //!   `{% flag "new_nav" %}`, `{% switch 'x' %}`, `{% flag_enabled 'x' as on %}`;
-//! - a call of a configured check: `waffle.flag('x')`, `flag_enabled('x', request)`.
+//! - a call of a configured check: `waffle.flag('x')`, `flag_enabled('x', request)`;
+//! - a member of a configured property chain: `{% if FEATURE_FLAGS.new_nav %}` (a context
+//!   processor's dict), `{{ config.flags["new-nav"] }}`; the dict's own methods (`.items`, `.keys`,
+//!   `.values`, `.get`) are not keys.
 //!
 //! Checks are matched with the language `template`. Keys are string literals; a bare name is a
 //! template variable, a parameter of the template that the view or a context processor fills.
 
-use super::{ExtractOptions, KeyArg};
+use super::{ExtractOptions, KeyArg, ShapeKind};
 use crate::facts::{CheckSite, FileFacts, KeyExpr, LineIndex, SyntaxError};
 
 /// Extracts the flag checks of a template.
@@ -118,6 +121,9 @@ fn scan_block(
             }
         }
     }
+    if options.checks.has_shape(ShapeKind::Property) {
+        property_checks(&tokens, end, index, options, facts);
+    }
     // Calls: `a.b.f("x", ...)` anywhere in the block.
     for i in 0..tokens.len() {
         let (Token::Name(name), _, _) = tokens[i] else {
@@ -151,6 +157,75 @@ fn scan_block(
                 .checks
                 .push(site(spec, key, tokens[first].1, call_end, index));
         }
+    }
+}
+
+/// Methods of a template's dict that a property chain may name without naming a flag.
+const DICT_METHODS: &[&str] = &["items", "keys", "values", "get"];
+
+/// `a.b.KEY` and `a.b["KEY"]` where `a.b` ends with a property spec's segments: one check per
+/// chain, at its first key position (a chain is read from its first name, never mid-way).
+fn property_checks(
+    tokens: &[(Token<'_>, usize, usize)],
+    end: usize,
+    index: &LineIndex,
+    options: &ExtractOptions,
+    facts: &mut FileFacts,
+) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let (Token::Name(first), chain_start, _) = tokens[i] else {
+            i += 1;
+            continue;
+        };
+        if i > 0 && tokens[i - 1].0 == Token::Punct('.') {
+            i += 1;
+            continue;
+        }
+        let mut names = vec![first];
+        let mut j = i + 1;
+        loop {
+            let found = options
+                .checks
+                .is_shape_candidate(ShapeKind::Property, names[names.len() - 1])
+                .then(|| {
+                    options
+                        .checks
+                        .find_shape(options.language, ShapeKind::Property, &names)
+                })
+                .flatten();
+            let next = tokens.get(j).map(|t| t.0);
+            if let Some((spec, _)) = found {
+                let key = match (next, tokens.get(j + 1), tokens.get(j + 2)) {
+                    (Some(Token::Punct('.')), Some(&(Token::Name(key), start, stop)), _)
+                        if !DICT_METHODS.contains(&key) =>
+                    {
+                        Some((KeyExpr::Literal(key.to_string()), start, stop))
+                    }
+                    (
+                        Some(Token::Punct('[')),
+                        Some(&(Token::Str(key), start, stop)),
+                        Some((Token::Punct(']'), _, _)),
+                    ) => Some((KeyExpr::Literal(key.to_string()), start, stop)),
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    let stop = key.2;
+                    facts
+                        .checks
+                        .push(site(spec, key, chain_start, stop.min(end), index));
+                }
+                break;
+            }
+            match (next, tokens.get(j + 1)) {
+                (Some(Token::Punct('.')), Some(&(Token::Name(segment), _, _))) => {
+                    names.push(segment);
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+        i = j.max(i + 1);
     }
 }
 
@@ -264,6 +339,33 @@ mod tests {
             "{# {% flag \"in_comment\" %} #}\n<p>{% flag %} and flag('text outside a block')</p>\n{% endflag %}\n{{ other.flags('x') }}\n{% if user.flag %}z{% endif %}\n",
         );
         assert!(facts.checks.is_empty(), "{:?}", facts.checks);
+    }
+
+    #[test]
+    fn property_chains_are_checks() {
+        let spec = |call: &[&str]| crate::lang::CheckSpec {
+            call: call.iter().map(|s| s.to_string()).collect(),
+            shape: crate::lang::Shape::Property,
+            ..Default::default()
+        };
+        let facts = crate::lang::test_extract_specs(
+            Grammar::Template,
+            Language::Template,
+            vec![spec(&["FEATURE_FLAGS"]), spec(&["config", "flags"])],
+            &[],
+            "{% if attribution and FEATURE_FLAGS.new_news_author %}\n{% if not FEATURE_FLAGS.new_gtm %}\n{% for k, v in FEATURE_FLAGS.items %}{{ k }}{% endfor %}\n{{ config.flags[\"new-nav\"] }} {{ flags.other }} {{ x.FEATURE_FLAGS.y }}\n{{ FEATURE_FLAGS }} FEATURE_FLAGS.outside\n",
+        );
+        assert_eq!(
+            keys(&facts),
+            [
+                (lit("new_news_author"), 1),
+                (lit("new_gtm"), 2),
+                (lit("new-nav"), 4),
+                (lit("y"), 4),
+            ]
+        );
+        let key = facts.checks[0].key_span;
+        assert_eq!((key.line, key.column), (1, 37));
     }
 
     #[test]
