@@ -26,8 +26,10 @@ pub struct Proposal {
     pub exclude: Vec<String>,
     /// Pack name -> the evidence (`requirements.txt: django-waffle`), sorted.
     pub packs: BTreeMap<String, BTreeSet<String>>,
-    pub definitions: Vec<(Side, String)>,
+    pub definitions: Vec<ProposedDefinition>,
     pub checks: Vec<ProposedCheck>,
+    /// Template property chains filled by a context processor (`FEATURE_FLAGS`), with evidence.
+    pub template_properties: Vec<(String, String)>,
     /// Django migrations that create or delete waffle rows.
     pub waffle_migrations: Vec<String>,
 }
@@ -39,6 +41,20 @@ pub struct ProposedCheck {
     pub keyword: Option<String>,
     pub language: Language,
     /// Where it was found (`backend/feature_flags/services.py:4`).
+    pub evidence: String,
+    /// The key parameter's declared type when it is not a string (`PreviewFeature`): the
+    /// registry the keys come from.
+    pub key_type: Option<String>,
+}
+
+/// A definitions file, and the shape that declares its flags (`("enum", "PreviewFeature")`) when
+/// only that declaration holds them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProposedDefinition {
+    pub side: Side,
+    pub path: String,
+    pub shape: Option<(&'static str, String)>,
+    /// Why it is proposed.
     pub evidence: String,
 }
 
@@ -100,10 +116,15 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
 
     let no_checks = CheckMatcher::default();
     let no_names = HashSet::new();
+    // Type declarations seen, by name: the registries a check function's key type may name.
+    let mut types: BTreeMap<String, Vec<TypeDeclaration>> = BTreeMap::new();
     for (rel, path) in &files {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
             continue;
         };
+        if in_tests_or_fixtures(rel) {
+            continue;
+        }
         const MAX_SOURCE_SIZE: u64 = 2 * 1024 * 1024;
         let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SOURCE_SIZE);
         let Some(bytes) = small.then(|| std::fs::read(path).ok()).flatten() else {
@@ -149,12 +170,33 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 migration: None,
             };
             let facts = lang::extract(grammar, &text, &options);
-            let flags = facts.string_consts.iter().filter(|c| c.exported).count();
+            // Plan codes and abbreviations (`P = 'P'`, `EEA = 'EEA'`) are not flag keys.
+            let flags = facts
+                .string_consts
+                .iter()
+                .filter(|c| c.exported && c.value.chars().count() > 3)
+                .count();
             if flags > 0 {
-                proposal
-                    .definitions
-                    .push((crate::index::code_side(language), rel.clone()));
+                proposal.definitions.push(ProposedDefinition {
+                    side: crate::index::code_side(language),
+                    path: rel.clone(),
+                    shape: None,
+                    evidence: "Flag constants (string values) found in this file.".to_string(),
+                });
             }
+        }
+        if language == Language::Python && rel.ends_with("context_processors.py") {
+            proposal.template_properties.extend(
+                context_processor_flags(&text)
+                    .into_iter()
+                    .map(|(name, line)| (name, format!("{rel}:{line}"))),
+            );
+        }
+        for declaration in type_declarations(rel, language, &text) {
+            types
+                .entry(declaration.name.clone())
+                .or_default()
+                .push(declaration);
         }
         proposal
             .checks
@@ -169,7 +211,184 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     proposal
         .checks
         .dedup_by(|a, b| a.call == b.call && a.language == b.language);
+    for check in &proposal.checks {
+        let Some(key_type) = &check.key_type else {
+            continue;
+        };
+        if let Some(declaration) = resolve_type(&types, key_type, check.language) {
+            let definition = ProposedDefinition {
+                side: crate::index::code_side(check.language),
+                path: declaration.path.clone(),
+                shape: Some((declaration.shape, declaration.name.clone())),
+                evidence: format!(
+                    "The flags of `{}` ({}): the type of its key parameter.",
+                    check.call, check.evidence
+                ),
+            };
+            if !proposal
+                .definitions
+                .iter()
+                .any(|d| d.path == definition.path && d.shape == definition.shape)
+            {
+                proposal.definitions.push(definition);
+            }
+        }
+    }
+    proposal.template_properties.sort();
+    proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// A type declared in the repository that can hold flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TypeDeclaration {
+    name: String,
+    path: String,
+    language: Language,
+    /// The `[[definitions]]` key that reads it (`enum`, `struct`, `union`, `registry`).
+    shape: &'static str,
+    /// `type Flag = keyof UiFlags` / `keyof typeof FLAGS`: the type it stands for.
+    alias_of: Option<String>,
+}
+
+/// Enums and structs (Rust), string unions, object types and interfaces (TypeScript) declared at
+/// the start of a line.
+fn type_declarations(rel: &str, language: Language, text: &str) -> Vec<TypeDeclaration> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let trimmed = line
+            .trim_start()
+            .trim_start_matches("export ")
+            .trim_start_matches("declare ")
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub ");
+        let mut declare = |name: &str, shape: &'static str, alias_of: Option<String>| {
+            let name = name
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or("");
+            if !name.is_empty() {
+                found.push(TypeDeclaration {
+                    name: name.to_string(),
+                    path: rel.to_string(),
+                    language,
+                    shape,
+                    alias_of,
+                });
+            }
+        };
+        match language {
+            Language::Rust => {
+                if let Some(rest) = trimmed.strip_prefix("enum ") {
+                    declare(rest, "enum", None);
+                } else if let Some(rest) = trimmed.strip_prefix("struct ") {
+                    declare(rest, "struct", None);
+                }
+            }
+            Language::TypeScript | Language::JavaScript => {
+                if let Some(rest) = trimmed.strip_prefix("interface ") {
+                    declare(rest, "registry", None);
+                } else if let Some(rest) = trimmed.strip_prefix("type ") {
+                    let Some((name, value)) = rest.split_once('=') else {
+                        continue;
+                    };
+                    let value = value.trim().trim_end_matches(';').trim();
+                    if let Some(target) = value.strip_prefix("keyof ") {
+                        let target = target.trim_start_matches("typeof ").trim();
+                        declare(name.trim(), "registry", Some(target.to_string()));
+                    } else if value.starts_with('{') {
+                        declare(name.trim(), "registry", None);
+                    } else if value.starts_with('\'')
+                        || value.starts_with('"')
+                        || value.starts_with('|')
+                    {
+                        declare(name.trim(), "union", None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The declaration a key type names: through `keyof` aliases, and only when one declaration
+/// of that name exists in the language (two `Feature` enums: unsure, none proposed).
+fn resolve_type<'t>(
+    types: &'t BTreeMap<String, Vec<TypeDeclaration>>,
+    name: &str,
+    language: Language,
+) -> Option<&'t TypeDeclaration> {
+    let mut name = name.to_string();
+    for _ in 0..4 {
+        let same_language: Vec<&TypeDeclaration> = types
+            .get(&name)?
+            .iter()
+            .filter(|d| crate::index::code_side(d.language) == crate::index::code_side(language))
+            .collect();
+        let [declaration] = same_language.as_slice() else {
+            return None;
+        };
+        match &declaration.alias_of {
+            Some(target) => name = target.clone(),
+            None => return Some(declaration),
+        }
+    }
+    None
+}
+
+/// `"FEATURE_FLAGS": get_all_feature_flags(request),` in a context processor: templates read
+/// `FEATURE_FLAGS.x`. The name and its line.
+fn context_processor_flags(text: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(quote) = trimmed.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let Some((name, rest)) = trimmed[1..].split_once(quote) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim().to_ascii_lowercase();
+        let about_flags = ["flag", "feature", "switch", "toggle"]
+            .iter()
+            .any(|w| name.to_ascii_lowercase().contains(w) && value.contains(w));
+        let is_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if about_flags && is_name && value.contains('(') {
+            found.push((name.to_string(), number + 1));
+        }
+    }
+    found
+}
+
+/// Tests, fixtures and examples: their functions and constants are not the repository's flag
+/// system (a test helper `def is_enabled(flag)` is not a check function).
+fn in_tests_or_fixtures(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    dirs.split('/').any(|d| {
+        matches!(
+            d,
+            "tests"
+                | "test"
+                | "__tests__"
+                | "__mocks__"
+                | "fixtures"
+                | "fixture"
+                | "testdata"
+                | "test_data"
+                | "examples"
+                | "node_modules"
+                | "typeshed"
+        ) || d.ends_with("_tests")
+    }) || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.ends_with(".pyi")
 }
 
 /// Source and manifest files under `root`, honouring ignore files, sorted.
@@ -333,17 +552,18 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                     continue;
                 };
                 if let Some((name, params)) = signature(rest) {
-                    let params: Vec<&str> = params
+                    let params: Vec<Parameter> = params
                         .into_iter()
-                        .filter(|p| *p != "self" && *p != "cls")
+                        .filter(|p| p.name != "self" && p.name != "cls")
                         .collect();
                     if let Some(key) = key_parameter(name, &params) {
                         found.push(ProposedCheck {
                             call: name.to_string(),
                             key,
-                            keyword: Some(params[key].to_string()),
+                            keyword: Some(params[key].name.to_string()),
                             language,
                             evidence: evidence(),
+                            key_type: params[key].registry_type(),
                         });
                     }
                 }
@@ -357,9 +577,9 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                     continue;
                 };
                 if let Some((name, params)) = signature(rest) {
-                    let params: Vec<&str> = params
+                    let params: Vec<Parameter> = params
                         .into_iter()
-                        .filter(|p| !p.ends_with("self"))
+                        .filter(|p| !p.name.ends_with("self"))
                         .collect();
                     if let Some(key) = key_parameter(name, &params) {
                         found.push(ProposedCheck {
@@ -368,19 +588,64 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                             keyword: None,
                             language,
                             evidence: evidence(),
+                            key_type: params[key].registry_type(),
                         });
                     }
                 }
             }
             Language::Template | Language::Yaml => {}
             Language::TypeScript | Language::JavaScript => {
+                let declaration = trimmed
+                    .trim_start_matches("export ")
+                    .trim_start_matches("default ")
+                    .trim_start_matches("async ");
+                // `function isFlagActive(runtimeData, flag: FlagName) {`
+                if let Some((name, params)) = declaration
+                    .strip_prefix("function ")
+                    .and_then(|rest| signature(rest.trim_start_matches('*').trim_start()))
+                {
+                    if let Some(check) = ts_check(name, params, evidence()) {
+                        found.push(check);
+                    }
+                    continue;
+                }
                 // `const checkFeatureFlag = useCheckFeatureFlag();`
-                let Some(rest) = trimmed
+                let Some(rest) = declaration
                     .strip_prefix("const ")
-                    .or_else(|| trimmed.strip_prefix("let "))
+                    .or_else(|| declaration.strip_prefix("let "))
                 else {
                     continue;
                 };
+                // `const useUiFlag = <K extends Flag>(flag: K) =>`, `= async (flag: string) =>`
+                if let Some((name, value)) = rest.split_once('=') {
+                    let value = value.trim_start().trim_start_matches("async ");
+                    let generics = generic_bounds(value);
+                    let value = match value.strip_prefix('<') {
+                        Some(_) => value.split_once('>').map_or("", |(_, v)| v.trim_start()),
+                        None => value.strip_prefix("function").unwrap_or(value).trim_start(),
+                    };
+                    let is_arrow = value.starts_with('(') && value.contains("=>");
+                    if is_arrow {
+                        if let Some((_, params)) = signature(&format!("{}{value}", name.trim())) {
+                            let params = params
+                                .into_iter()
+                                .map(|p| Parameter {
+                                    ty: p.ty.map(|ty| {
+                                        generics
+                                            .iter()
+                                            .find(|(g, _)| *g == ty)
+                                            .map_or(ty.clone(), |(_, bound)| bound.clone())
+                                    }),
+                                    ..p
+                                })
+                                .collect();
+                            if let Some(check) = ts_check(name.trim(), params, evidence()) {
+                                found.push(check);
+                            }
+                        }
+                        continue;
+                    }
+                }
                 let Some((name, value)) = rest.split_once('=') else {
                     continue;
                 };
@@ -393,13 +658,24 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                 let hook_call = value.starts_with("use")
                     && value.contains("Flag")
                     && value.trim_end_matches(';').ends_with("()");
-                if is_identifier && hook_call && name.to_ascii_lowercase().contains("flag") {
+                // A local that holds a function (`checkFeatureFlag`, `evaluateFlag`), called with
+                // a key in this file; not one that holds the flags (`flags`, `allFlags`).
+                let called = text.contains(&format!("{name}('"))
+                    || text.contains(&format!("{name}(\""))
+                    || text.contains(&format!("{name}(`"));
+                if is_identifier
+                    && hook_call
+                    && name.to_ascii_lowercase().contains("flag")
+                    && asks(name)
+                    && called
+                {
                     found.push(ProposedCheck {
                         call: name.to_string(),
                         key: 0,
                         keyword: None,
                         language: Language::TypeScript,
                         evidence: evidence(),
+                        key_type: None,
                     });
                 }
             }
@@ -408,54 +684,196 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
     found
 }
 
-/// `name(a, b: int = 1, *args)` -> name and the parameter names (one-line signatures only).
-fn signature(rest: &str) -> Option<(&str, Vec<&str>)> {
+/// A parameter of a one-line signature: its name and declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parameter {
+    name: String,
+    ty: Option<String>,
+}
+
+impl Parameter {
+    /// The type when it names a declaration that may be a registry (`PreviewFeature`,
+    /// `&Feature`), not a string or a primitive.
+    fn registry_type(&self) -> Option<String> {
+        let ty = self.ty.as_deref()?.trim_start_matches('&').trim();
+        let ty = ty.rsplit("::").next().unwrap_or(ty);
+        let plain = !ty.is_empty()
+            && ty.starts_with(|c: char| c.is_ascii_uppercase())
+            && ty.chars().all(|c| c.is_alphanumeric() || c == '_');
+        let lower = ty.to_ascii_lowercase();
+        // A type of flags (`PreviewFeature`, `FlagName`), not a record about one
+        // (`FeatureSchema`, `FeatureOverviewProps`).
+        let names_flags = [
+            "flag",
+            "feature",
+            "preview",
+            "toggle",
+            "experiment",
+            "switch",
+            "unstable",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        let is_record = [
+            "schema", "props", "item", "model", "response", "request", "options", "config",
+            "state", "data", "settings", "dto", "row",
+        ]
+        .iter()
+        .any(|w| lower.ends_with(w));
+        (plain && names_flags && !is_record && !matches!(ty, "String" | "Str" | "Any" | "Self"))
+            .then(|| ty.to_string())
+    }
+}
+
+/// `name(a, b: int = 1, *args)` -> name and the parameters (one-line signatures only).
+fn signature(rest: &str) -> Option<(&str, Vec<Parameter>)> {
     let open = rest.find('(')?;
     let name = rest[..open].trim();
     let name = name.split('<').next()?.trim();
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    {
         return None;
     }
     let close = rest.find(')')?;
     let params = rest[open + 1..close]
         .split(',')
-        .map(|p| {
-            p.trim()
-                .trim_start_matches("mut ")
-                .split([':', '='])
-                .next()
-                .unwrap_or("")
-                .trim()
+        .filter_map(|p| {
+            let p = p.trim().trim_start_matches("mut ");
+            let (name, ty) = match p.split_once(':') {
+                Some((name, ty)) => (name, Some(ty.split('=').next().unwrap_or("").trim())),
+                None => (p.split('=').next().unwrap_or(""), None),
+            };
+            let name = name.trim().trim_end_matches('?');
+            (!name.is_empty()).then(|| Parameter {
+                name: name.to_string(),
+                ty: ty.filter(|t| !t.is_empty()).map(str::to_string),
+            })
         })
-        .filter(|p| !p.is_empty())
         .collect();
     Some((name, params))
+}
+
+/// `<K extends Flag, V>(...)`: the generic parameters and their bounds.
+fn generic_bounds(value: &str) -> Vec<(String, String)> {
+    let Some(inner) = value
+        .strip_prefix('<')
+        .and_then(|v| v.split_once('>'))
+        .map(|(inner, _)| inner)
+    else {
+        return Vec::new();
+    };
+    inner
+        .split(',')
+        .filter_map(|g| {
+            let (name, bound) = g.split_once(" extends ")?;
+            Some((name.trim().to_string(), bound.trim().to_string()))
+        })
+        .collect()
+}
+
+/// A TypeScript function that takes a flag key and asks about it: `useUiFlag(flag)`,
+/// `isFlagActive(data, flag)`; not `deleteFeature(feature)` (an operation on a feature, in an
+/// application whose data model is features).
+fn ts_check(name: &str, params: Vec<Parameter>, evidence: String) -> Option<ProposedCheck> {
+    let lower = name.to_ascii_lowercase();
+    if !(asks(name) && (lower.contains("flag") || lower.contains("enabled"))) {
+        return None;
+    }
+    let key = key_parameter(name, &params)?;
+    Some(ProposedCheck {
+        call: name.to_string(),
+        key,
+        keyword: None,
+        language: Language::TypeScript,
+        evidence,
+        key_type: params[key].registry_type(),
+    })
+}
+
+/// A name that asks a question (`is_enabled`, `checkFeatureFlag`, `evaluateFlag`), not one that
+/// names a thing (`flags`, `allFlags`).
+fn asks(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // Operations on a flag (`setActiveFlag`, `toggleFeature`, `handleFlagChange`) do not ask.
+    let does = [
+        "set", "update", "delete", "remove", "create", "add", "save", "toggle", "handle", "render",
+        "on_", "revive", "archive", "clear", "reset", "register", "override",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || (lower.starts_with("on")
+            && name
+                .get(2..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())));
+    if does {
+        return false;
+    }
+    [
+        "is",
+        "has",
+        "get",
+        "check",
+        "use",
+        "evaluate",
+        "eval",
+        "flag_is",
+        "feature_is",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || ["enabled", "active", "_on", "isflag", "isfeature"]
+            .iter()
+            .any(|s| lower.contains(s))
 }
 
 /// A function that asks whether a feature flag is on and takes its key: the key's position.
 /// `get_flag_for_user(user, flag_name)`, `is_feature_on(feature)`, `is_enabled(&self, flag)`; not
 /// `flag(&mut self, flag)` or `env_flag(key)` (compiler and CLI flags).
-fn key_parameter(name: &str, params: &[&str]) -> Option<usize> {
+fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
-    let asks = ["is_", "has_", "get_", "check", "use"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-        || ["enabled", "active", "_on"]
-            .iter()
-            .any(|s| lower.contains(s));
-    let about_flags =
-        lower.contains("feature") || (lower.contains("flag") && asks) || lower == "is_enabled";
+    let about_flags = lower.contains("feature")
+        || (lower.contains("flag") && asks(name))
+        || matches!(lower.as_str(), "is_enabled" | "isenabled");
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
     }
+    // A parameter named for a key, or typed by a flag key type (`name: FlagName`; not
+    // `props: FeatureOverviewProps` or `group: UserFlagChoiceGroup`).
+    let typed = |p: &Parameter| {
+        p.registry_type().is_some_and(|ty| {
+            let ty = ty.to_ascii_lowercase();
+            [
+                "flag",
+                "flagname",
+                "flagkey",
+                "flagid",
+                "featurename",
+                "featurekey",
+                "featureflag",
+                "featureid",
+                "togglename",
+            ]
+            .iter()
+            .any(|end| ty.ends_with(end))
+        })
+    };
     params.iter().position(|p| {
-        let p = p.trim_start_matches('_').to_ascii_lowercase();
-        p == "flag"
-            || p == "flag_name"
-            || p == "flag_key"
-            || p == "feature"
-            || p == "feature_name"
-            || p == "key" && lower.contains("flag")
+        let name = p.name.trim_start_matches('_').to_ascii_lowercase();
+        matches!(
+            name.as_str(),
+            "flag"
+                | "flag_name"
+                | "flag_key"
+                | "flagname"
+                | "flagkey"
+                | "feature"
+                | "feature_name"
+                | "featurename"
+        ) || (name == "key" && lower.contains("flag"))
+            || typed(p)
     })
 }
 
@@ -510,11 +928,23 @@ pub fn render(proposal: &Proposal) -> String {
              # constants, for example:\n# [[definitions]]\n# side = \"backend\"\n# path = \"backend/feature_flags/flags.py\"\n\n",
         );
     }
-    for (side, path) in &proposal.definitions {
+    for definition in &proposal.definitions {
         let _ = writeln!(
             out,
-            "# Flag constants (string values) found in this file.\n[[definitions]]\nside = \"{}\"\npath = \"{path}\"\n",
-            side.name()
+            "# {}\n[[definitions]]\nside = \"{}\"\npath = \"{}\"",
+            definition.evidence,
+            definition.side.name(),
+            definition.path
+        );
+        if let Some((shape, name)) = &definition.shape {
+            let _ = writeln!(out, "{shape} = \"{name}\"");
+        }
+        out.push('\n');
+    }
+    for (name, evidence) in &proposal.template_properties {
+        let _ = writeln!(
+            out,
+            "# Templates read the flags a context processor puts in `{name}` ({evidence}).\n[[checks]]\nproperty = \"{name}\"\nlanguage = \"template\"\n"
         );
     }
     for check in &proposal.checks {
@@ -595,10 +1025,92 @@ mod tests {
         let found = check_functions(
             "a.tsx",
             Language::TypeScript,
-            "const checkFeatureFlag = useCheckFeatureFlag();\nconst user = useUser();\n",
+            "const checkFeatureFlag = useCheckFeatureFlag();\nconst user = useUser();\nconst flags = useFlags();\nconst allFlags = useAllFlags();\nif (checkFeatureFlag('x')) {}\nflags('y'); allFlags('z');\n",
         );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].call, "checkFeatureFlag");
+        let calls: Vec<&str> = found.iter().map(|c| c.call.as_str()).collect();
+        assert_eq!(calls, ["checkFeatureFlag"]);
+    }
+
+    #[test]
+    fn typescript_functions_and_their_key_types() {
+        let found = check_functions(
+            "src/hooks/useUiFlag.ts",
+            Language::TypeScript,
+            "export const useUiFlag = <K extends Flag>(flag: K) => {\nexport function isFlagActive(runtimeData: RuntimeData, flagName: string) {\nconst render = (flag) => null;\nconst setActiveFlag = (flag: FlagItem) => {};\nexport const useFlag = (name: FlagName) => useContext(ctx).has(name);\n",
+        );
+        let calls: Vec<(&str, usize, Option<&str>)> = found
+            .iter()
+            .map(|c| (c.call.as_str(), c.key, c.key_type.as_deref()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("useUiFlag", 0, Some("Flag")),
+                ("isFlagActive", 1, None),
+                ("useFlag", 0, Some("FlagName"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_parameter_type_names_the_registry() {
+        let found = check_functions(
+            "crates/uv-preview/src/lib.rs",
+            Language::Rust,
+            "    pub fn is_enabled(&self, flag: PreviewFeature) -> bool {\n",
+        );
+        assert_eq!(found[0].key_type.as_deref(), Some("PreviewFeature"));
+        let mut types = BTreeMap::new();
+        for (rel, language, text) in [
+            ("crates/uv-preview/src/lib.rs", Language::Rust, "#[bitflags]\npub enum PreviewFeature {\n"),
+            ("web/interfaces/uiConfig.ts", Language::TypeScript, "export type UiFlags = {\n  newNav?: boolean;\n};\nexport type Flag = keyof UiFlags;\n"),
+            ("web/a.ts", Language::TypeScript, "type Twice = { a: 1 };\n"),
+            ("web/b.ts", Language::TypeScript, "type Twice = { b: 1 };\n"),
+        ] {
+            for declaration in type_declarations(rel, language, text) {
+                types.entry(declaration.name.clone()).or_insert_with(Vec::new).push(declaration);
+            }
+        }
+        let preview = resolve_type(&types, "PreviewFeature", Language::Rust).unwrap();
+        assert_eq!(
+            (preview.shape, preview.path.as_str()),
+            ("enum", "crates/uv-preview/src/lib.rs")
+        );
+        let flags = resolve_type(&types, "Flag", Language::TypeScript).unwrap();
+        assert_eq!((flags.shape, flags.name.as_str()), ("registry", "UiFlags"));
+        assert!(resolve_type(&types, "Twice", Language::TypeScript).is_none());
+        assert!(resolve_type(&types, "PreviewFeature", Language::TypeScript).is_none());
+    }
+
+    #[test]
+    fn context_processors_fill_template_properties() {
+        assert_eq!(
+            context_processor_flags(
+                "def global_context(request):\n    return {\n        \"FEATURE_FLAGS\": get_all_feature_flags(request),\n        \"SITE_NAME\": settings.SITE_NAME,\n        'feature_list': [],\n    }\n"
+            ),
+            [("FEATURE_FLAGS".to_string(), 3)]
+        );
+    }
+
+    #[test]
+    fn tests_and_fixtures_are_not_the_flag_system() {
+        for yes in [
+            "crates/ruff/resources/test/fixtures/a.py",
+            "app/tests/helpers.py",
+            "web/src/__mocks__/flags.ts",
+            "python/typeshed/stdlib/os.pyi",
+            "app/test_views.py",
+            "web/Panel.test.tsx",
+        ] {
+            assert!(in_tests_or_fixtures(yes), "{yes}");
+        }
+        for no in [
+            "app/views.py",
+            "crates/uv-preview/src/lib.rs",
+            "web/src/latest.ts",
+        ] {
+            assert!(!in_tests_or_fixtures(no), "{no}");
+        }
     }
 
     #[test]
