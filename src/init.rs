@@ -80,13 +80,10 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         })
         .collect();
 
+    let manifests = manifest_files(&files);
     for (rel, path) in &files {
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        let is_manifest = (name.starts_with("requirements") && name.ends_with(".txt"))
-            || name == "pyproject.toml"
-            || name == "package.json"
-            || name == "Cargo.toml";
-        if !is_manifest {
+        if !manifests.contains(rel.as_str()) {
             continue;
         }
         let Ok(text) = crate::files::read_text(path) else {
@@ -391,6 +388,80 @@ fn in_tests_or_fixtures(rel: &str) -> bool {
         || name.ends_with(".pyi")
 }
 
+/// The dependency manifests among `files`: `pyproject.toml`, `package.json`, `Cargo.toml`, and
+/// requirement files (`requirements*.txt`, `requirements/*.txt|*.in`, and the files they include
+/// with `-r`/`-c`), outside tests, fixtures and vendored directories (a test fixture's manifest
+/// says nothing about the repository's own flag system).
+fn manifest_files(files: &[(String, PathBuf)]) -> HashSet<&str> {
+    let is_requirements = |rel: &str| {
+        let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        (name.starts_with("requirements") && (name.ends_with(".txt") || name.ends_with(".in")))
+            || (dirs.rsplit('/').next() == Some("requirements")
+                && (name.ends_with(".txt") || name.ends_with(".in")))
+    };
+    let own = |rel: &str| !in_tests_or_fixtures(rel) && vendored_dir(rel).is_none();
+    let mut manifests: HashSet<&str> = files
+        .iter()
+        .map(|(rel, _)| rel.as_str())
+        .filter(|rel| own(rel))
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            is_requirements(rel) || matches!(name, "pyproject.toml" | "package.json" | "Cargo.toml")
+        })
+        .collect();
+    // `-r base.txt` / `-c constraints.txt` includes, relative to the including file.
+    let mut pending: Vec<&str> = manifests
+        .iter()
+        .copied()
+        .filter(|r| is_requirements(r))
+        .collect();
+    while let Some(rel) = pending.pop() {
+        let Some((_, path)) = files.iter().find(|(r, _)| r == rel) else {
+            continue;
+        };
+        let Ok(text) = crate::files::read_text(path) else {
+            continue;
+        };
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        for line in text.lines() {
+            let line = line.trim();
+            let Some(target) = ["-r", "--requirement", "-c", "--constraint"]
+                .iter()
+                .find_map(|flag| line.strip_prefix(flag))
+                .map(|t| t.trim_start_matches('=').trim())
+            else {
+                continue;
+            };
+            let joined = normalize_path(&if dir.is_empty() {
+                target.to_string()
+            } else {
+                format!("{dir}/{target}")
+            });
+            if let Some((included, _)) = files.iter().find(|(r, _)| *r == joined) {
+                if manifests.insert(included.as_str()) {
+                    pending.push(included.as_str());
+                }
+            }
+        }
+    }
+    manifests
+}
+
+/// `a/b/../c/./d` -> `a/c/d`.
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// Source and manifest files under `root`, honouring ignore files, sorted.
 fn list_files(root: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = ignore::WalkBuilder::new(root)
@@ -458,13 +529,41 @@ fn manifest_dependencies(file_name: &str, text: &str) -> Vec<String> {
                         .collect()
                 })
                 .unwrap_or_default();
-            if let Some(poetry) = table
-                .get("tool")
-                .and_then(|t| t.get("poetry"))
+            let requirement_lists = |value: Option<&toml::Value>| -> Vec<String> {
+                value
+                    .and_then(|v| v.as_table())
+                    .into_iter()
+                    .flat_map(|groups| groups.values())
+                    .filter_map(|group| group.as_array())
+                    .flatten()
+                    .filter_map(|d| d.as_str())
+                    .map(requirement_name)
+                    .collect()
+            };
+            // `[project.optional-dependencies]` and `[dependency-groups]` (PEP 735).
+            names.extend(requirement_lists(
+                table
+                    .get("project")
+                    .and_then(|p| p.get("optional-dependencies")),
+            ));
+            names.extend(requirement_lists(table.get("dependency-groups")));
+            let poetry = table.get("tool").and_then(|t| t.get("poetry"));
+            if let Some(dependencies) = poetry
                 .and_then(|p| p.get("dependencies"))
                 .and_then(|d| d.as_table())
             {
-                names.extend(poetry.keys().cloned());
+                names.extend(dependencies.keys().cloned());
+            }
+            // `[tool.poetry.group.<name>.dependencies]`
+            for group in poetry
+                .and_then(|p| p.get("group"))
+                .and_then(|g| g.as_table())
+                .into_iter()
+                .flat_map(|groups| groups.values())
+            {
+                if let Some(dependencies) = group.get("dependencies").and_then(|d| d.as_table()) {
+                    names.extend(dependencies.keys().cloned());
+                }
             }
             names
         }
@@ -1111,6 +1210,43 @@ mod tests {
         ] {
             assert!(!in_tests_or_fixtures(no), "{no}");
         }
+    }
+
+    #[test]
+    fn manifests_follow_includes_and_skip_test_fixtures() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        };
+        write("requirements.txt", "-r requirements/production.txt\n");
+        write("requirements/production.txt", "-r ./base.in\ngunicorn\n");
+        write("requirements/base.in", "django-waffle\n");
+        write("deploy/pinned.txt", "unrelated\n");
+        write(
+            "tests/fixtures/proj/pyproject.toml",
+            "[project]\ndependencies = [\"UnleashClient\"]\n",
+        );
+        write(
+            "pyproject.toml",
+            "[dependency-groups]\ndev = [\"pytest\"]\n[tool.poetry.group.flags.dependencies]\nposthog = \"^3\"\n",
+        );
+        let files = list_files(dir.path());
+        let mut found: Vec<&str> = manifest_files(&files).into_iter().collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "pyproject.toml",
+                "requirements.txt",
+                "requirements/base.in",
+                "requirements/production.txt"
+            ]
+        );
+        let proposal = detect(dir.path(), Depth::Manifests);
+        let packs: Vec<&str> = proposal.packs.keys().map(String::as_str).collect();
+        assert_eq!(packs, ["django-waffle", "posthog"]);
     }
 
     #[test]
