@@ -276,10 +276,10 @@ fn type_declarations(rel: &str, language: Language, text: &str) -> Vec<TypeDecla
         };
         match language {
             Language::Rust => {
+                // A key typed by a struct is a record about a flag (`feature: &Feature` with a
+                // name and a stability), not a registry of flags.
                 if let Some(rest) = trimmed.strip_prefix("enum ") {
                     declare(rest, "enum", None);
-                } else if let Some(rest) = trimmed.strip_prefix("struct ") {
-                    declare(rest, "struct", None);
                 }
             }
             Language::TypeScript | Language::JavaScript => {
@@ -933,8 +933,8 @@ fn asks(name: &str) -> bool {
 /// `flag(&mut self, flag)` or `env_flag(key)` (compiler and CLI flags).
 fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
-    let about_flags = lower.contains("feature")
-        || (lower.contains("flag") && asks(name))
+    // It asks (`is_feature_on`, not `parse_feature` or `cargo_feature`) about a flag.
+    let about_flags = ((lower.contains("feature") || lower.contains("flag")) && asks(name))
         || matches!(lower.as_str(), "is_enabled" | "isenabled");
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
@@ -1111,7 +1111,7 @@ mod tests {
         let found = check_functions(
             "build.rs",
             Language::Rust,
-            "fn flag(&mut self, flag: &str) {}\nfn env_flag(key: &str) {}\nfn flag_if_supported(&mut self, flag: &str) {}\n",
+            "fn flag(&mut self, flag: &str) {}\nfn env_flag(key: &str) {}\nfn flag_if_supported(&mut self, flag: &str) {}\nfn parse_feature(feature: &str) {}\npub fn cargo_feature(name: &str) -> bool {}\n",
         );
         assert!(found.is_empty(), "{found:?}");
         let found = check_functions(
