@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn literal_key_spellings() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.create(name="new_" "checkout")
@@ -201,8 +201,7 @@ mod tests {
     Flag.objects.create(name=(("parenthesised")))
     Flag.objects.create(name='''triple''')
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             keys(&facts),
             vec![
@@ -218,7 +217,7 @@ mod tests {
 
     #[test]
     fn helper_parameters_are_dynamic_keys() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def add_flag(apps, name, options):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.create(name=name)
@@ -237,8 +236,7 @@ mod tests {
 def create(apps, schema_editor):
     add_flag(apps, "x", None)
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             keys(&facts),
             vec![

@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn get_then_delete_through_a_local() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     flag = Flag.objects.get(name="legacy")
@@ -255,8 +255,7 @@ mod tests {
     rows.delete()
     Flag.objects.get(name="direct").delete()
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             ops(&facts),
             vec![
@@ -270,7 +269,7 @@ mod tests {
 
     #[test]
     fn updates_and_reads_are_not_operations() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.filter(everyone=True).update(everyone=None)
@@ -284,14 +283,13 @@ mod tests {
     flag.name = "b"
     flag.save()
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert!(facts.flag_ops.is_empty(), "{:?}", facts.flag_ops);
     }
 
     #[test]
     fn non_waffle_models_are_ignored() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("users", "Flag")
     Flag.objects.create(name="a")
@@ -303,14 +301,13 @@ mod tests {
     Flag(name="d").save()
     NotBound.objects.create(name="e")
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert!(facts.flag_ops.is_empty(), "{:?}", facts.flag_ops);
     }
 
     #[test]
     fn model_lookup_forms() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"from django.conf import settings
 import waffle
 from waffle import get_waffle_switch_model
@@ -327,8 +324,7 @@ def create(apps, schema_editor):
     Model = waffle.get_waffle_flag_model()
     Model._base_manager.create(name="bound")
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         let found: Vec<(WaffleKind, KeyExpr)> = facts
             .flag_ops
             .iter()
@@ -385,7 +381,7 @@ def local_import(apps, schema_editor):
 
     #[test]
     fn module_level_model_binding_and_shadowing() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag.objects.create(name="module_bound")
 
@@ -398,8 +394,7 @@ def reassigned(apps, schema_editor):
 
 Flag = django_apps.get_model("waffle", "Flag")
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             ops(&facts),
             vec![(Create, Flag, lit("module_bound"), Forward, Some(0))]
@@ -408,7 +403,7 @@ Flag = django_apps.get_model("waffle", "Flag")
 
     #[test]
     fn managers_with_using_and_db_manager() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     db_alias = schema_editor.connection.alias
     Flag = apps.get_model("waffle", "Flag")
@@ -419,8 +414,7 @@ Flag = django_apps.get_model("waffle", "Flag")
     manager.create(name="d")
     manager.filter(name="e").using(db_alias).order_by("name").delete()
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             keys(&facts),
             vec![lit("a"), lit("b"), lit("c"), lit("d"), lit("e")]
@@ -431,7 +425,7 @@ Flag = django_apps.get_model("waffle", "Flag")
 
     #[test]
     fn loop_over_a_queryset() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     for flag in Flag.objects.filter(name__in=["a", "b"]):
@@ -442,8 +436,7 @@ Flag = django_apps.get_model("waffle", "Flag")
     for flag in Flag.objects.filter(name="c").iterator():
         flag.delete()
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             keys(&facts),
             vec![lit("a"), lit("b"), dynamic("all rows"), lit("c")]

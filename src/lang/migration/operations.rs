@@ -238,12 +238,11 @@ mod tests {
 
     #[test]
     fn get_or_create_with_defaults() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.get_or_create(note="n", name="new_checkout", defaults={"everyone": None, 'percent': 5, other: 1}, superusers=True)
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -267,16 +266,14 @@ mod tests {
 
     #[test]
     fn update_or_create_and_create() {
-        let source = module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Switch = apps.get_model("waffle", "Switch")
     Switch.objects.update_or_create(name="maintenance", defaults={"active": False})
     Switch.objects.create(name="read_only", active=True, note="x")
     Switch.objects.update_or_create(name="late", create_defaults={"active": True}, defaults=DEFAULTS)
 "#,
-            "migrations.RunPython(create)",
         );
-        let facts = facts(&source);
         assert_eq!(
             ops(&facts),
             vec![
@@ -295,7 +292,7 @@ mod tests {
 
     #[test]
     fn constructor_and_save() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     flag = Flag(name="beta", everyone=True)
@@ -305,7 +302,6 @@ mod tests {
     row.name = "later"
     row.save()
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -332,7 +328,7 @@ mod tests {
 
     #[test]
     fn bulk_create_of_constructors() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.bulk_create([
@@ -340,8 +336,7 @@ mod tests {
         Flag(name=flags.B, percent=10),
     ])
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             ops(&facts),
             vec![
@@ -354,7 +349,7 @@ mod tests {
 
     #[test]
     fn deletions_by_name_and_name_in() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.filter(name="old").delete()
@@ -363,7 +358,6 @@ mod tests {
     Flag.objects.filter(name__in={"s"}).delete()
     Flag.objects.filter(everyone=True, name__exact="exact").exclude(name="x").delete()
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -392,7 +386,7 @@ mod tests {
 
     #[test]
     fn unreadable_deletion_selectors_are_dynamic() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.filter(name__startswith="exp_").delete()
@@ -403,7 +397,6 @@ mod tests {
     Flag.objects.filter(Q(name="a") | Q(name="b")).delete()
     Flag.objects.filter(**lookup).delete()
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(

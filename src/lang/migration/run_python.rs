@@ -367,7 +367,7 @@ def remove(apps, schema_editor):
 
     #[test]
     fn unreferenced_functions_and_module_level_code() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"from waffle.models import Flag
 
 def create(apps, schema_editor):
@@ -382,8 +382,7 @@ class Helper:
     def run(self):
         Flag.objects.create(name=self.name)
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             ops(&facts),
             vec![
@@ -402,7 +401,7 @@ class Helper:
 
     #[test]
     fn nested_functions_belong_to_their_module_function() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
 
@@ -412,8 +411,7 @@ class Helper:
 
     inner("x")
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(
             ops(&facts),
             vec![

@@ -87,3 +87,14 @@ pub(super) fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// A migration module with `functions` at the top and one `migrations.RunPython(create)`
+/// operation.
+pub(super) fn create_module(functions: &str) -> String {
+    module(functions, "migrations.RunPython(create)")
+}
+
+/// The facts of [`create_module`].
+pub(super) fn run_create(functions: &str) -> MigrationFacts {
+    facts(&create_module(functions))
+}

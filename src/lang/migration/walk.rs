@@ -487,7 +487,7 @@ mod tests {
 
     #[test]
     fn name_in_module_constant() {
-        let source = module(
+        let source = create_module(
             r#"OLD_FLAGS = ["x", "y"]
 OLD_SWITCHES = {"s1": 1, "s2": 2}
 NOT_A_LIST = make()
@@ -499,7 +499,6 @@ def create(apps, schema_editor):
     Switch.objects.filter(name__in=OLD_SWITCHES.keys()).delete()
     Flag.objects.filter(name__in=NOT_A_LIST).delete()
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -526,21 +525,20 @@ def create(apps, schema_editor):
 
     #[test]
     fn a_local_shadows_a_module_constant() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"NAMES = ["x"]
 
 def create(apps, schema_editor, NAMES=()):
     Flag = apps.get_model("waffle", "Flag")
     Flag.objects.filter(name__in=NAMES).delete()
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         assert_eq!(keys(&facts), vec![dynamic("a non-literal `name__in`")]);
     }
 
     #[test]
     fn loop_over_a_literal_list() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     for name in ["a", B, "c"]:
@@ -552,7 +550,6 @@ def create(apps, schema_editor, NAMES=()):
     for name in []:
         Flag.objects.create(name=name)
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -583,7 +580,7 @@ def create(apps, schema_editor, NAMES=()):
 
     #[test]
     fn loop_over_a_list_of_tuples() {
-        let source = module(
+        let source = create_module(
             r#"def create(apps, schema_editor):
     Flag = apps.get_model("waffle", "Flag")
     for name, everyone in [("a", True), (B, False), ["c", None], odd]:
@@ -591,7 +588,6 @@ def create(apps, schema_editor, NAMES=()):
     for (label, name) in [(1, "second")]:
         Flag.objects.create(name=name)
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -624,7 +620,7 @@ def create(apps, schema_editor, NAMES=()):
 
     #[test]
     fn loop_over_a_module_dict() {
-        let source = module(
+        let source = create_module(
             r#"FLAGS = {
     "alpha": {"everyone": True},
     Names.BETA: {"everyone": False},
@@ -645,7 +641,6 @@ def create(apps, schema_editor):
     for config, name in FLAGS.items():
         Flag.objects.create(name=name)
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         let alpha_beta = [lit("alpha"), path(&["Names", "BETA"])];
@@ -663,7 +658,7 @@ def create(apps, schema_editor):
 
     #[test]
     fn comprehensions_in_bulk_create() {
-        let source = module(
+        let source = create_module(
             r#"NAMES = ("n1", "n2")
 CONFIG = {"c1": True}
 
@@ -674,7 +669,6 @@ def create(apps, schema_editor):
     Flag.objects.bulk_create({Flag(name=x) for x in ["set"]})
     Flag.objects.bulk_create([Flag(name=n) for n in names_from_somewhere()])
 "#,
-            "migrations.RunPython(create)",
         );
         let facts = facts(&source);
         assert_eq!(
@@ -728,14 +722,13 @@ def create(apps, schema_editor):
 
     #[test]
     fn parameters_of_every_form_are_dynamic() {
-        let facts = facts(&module(
+        let facts = run_create(
             r#"def create(apps, schema_editor, a, b=1, *c: str, d: int, e: int = 2, **f):
     Flag = apps.get_model("waffle", "Flag")
     for key in [a, b, c, d, e, f, g]:
         Flag.objects.create(name=key)
 "#,
-            "migrations.RunPython(create)",
-        ));
+        );
         let mut expected: Vec<KeyExpr> = ["a", "b", "c", "d", "e", "f"]
             .iter()
             .map(|p| dynamic(&format!("parameter `{p}`")))
