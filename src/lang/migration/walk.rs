@@ -49,12 +49,12 @@ pub(super) enum Region {
 #[derive(Clone, Copy)]
 pub(super) struct Ctx {
     /// Index into [`Walker::scopes`].
-    pub(super) scope: usize,
+    scope: usize,
     /// The innermost enclosing loop variable (index into [`Walker::loop_vars`]).
-    pub(super) env: Option<usize>,
+    env: Option<usize>,
     pub(super) region: Region,
     /// The node's depth from the module.
-    pub(super) depth: usize,
+    depth: usize,
 }
 
 impl Ctx {
@@ -125,12 +125,12 @@ pub(super) enum Lookup<'b, 'a> {
 /// Reads the module in one iterative walk.
 pub(super) struct Walker<'a> {
     pub(super) source: &'a str,
-    pub(super) lines: &'a LineIndex<'a>,
+    lines: &'a LineIndex<'a>,
     pub(super) options: &'a MigrationOptions<'a>,
     pub(super) module: Module<'a>,
     /// The node id of the Migration class's `operations` value.
-    pub(super) operations: Option<usize>,
-    pub(super) scopes: BindingScopes<'a, Binding<'a>>,
+    operations: Option<usize>,
+    scopes: BindingScopes<'a, Binding<'a>>,
     loop_vars: Vec<LoopVar<'a>>,
     /// Regions of the code arguments of `RunPython`s, by node id.
     pub(super) arg_regions: HashMap<usize, Region>,
