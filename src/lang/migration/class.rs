@@ -5,31 +5,24 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::syntax::{callee_name, definition_of, last_segment, plain_string, statement_assignment};
+use super::syntax::{
+    callee_name, class_assignments, definition_of, has_base, plain_string, statement_assignment,
+    top_level_classes,
+};
 use crate::lang::python::unwrap_parens;
 use crate::lang::ts_util::{named_children, text};
 
 /// The first module-level `class Migration(<...>Migration)`.
 pub(super) fn migration_class<'a>(root: Node<'a>, source: &str) -> Option<Node<'a>> {
-    named_children(root)
-        .into_iter()
-        .map(definition_of)
-        .find(|&class| is_migration_class(class, source))
+    top_level_classes(root).find(|&class| is_migration_class(class, source))
 }
 
 /// A `class Migration(...)` with a base whose last dotted segment is `Migration`.
 fn is_migration_class(class: Node, source: &str) -> bool {
-    let named_migration = class
+    class
         .child_by_field_name("name")
-        .is_some_and(|name| text(source, name) == "Migration");
-    let based_on_migration = class
-        .child_by_field_name("superclasses")
-        .is_some_and(|bases| {
-            named_children(bases)
-                .into_iter()
-                .any(|base| last_segment(base, source) == Some("Migration"))
-        });
-    class.kind() == "class_definition" && named_migration && based_on_migration
+        .is_some_and(|name| text(source, name) == "Migration")
+        && has_base(class, source, |base| base == "Migration")
 }
 
 /// The values assigned in the Migration class body (the last assignment of each wins).
@@ -45,13 +38,7 @@ impl<'a> ClassSettings<'a> {
     /// Reads the assignments of the class body.
     pub(super) fn read(class: Node<'a>, source: &str) -> Self {
         let mut settings = ClassSettings::default();
-        let Some(body) = class.child_by_field_name("body") else {
-            return settings;
-        };
-        for (target, value) in named_children(body)
-            .into_iter()
-            .filter_map(statement_assignment)
-        {
+        for (target, value) in class_assignments(class) {
             match text(source, target) {
                 "dependencies" => settings.dependencies = Some(value),
                 "replaces" => settings.replaces = Some(value),

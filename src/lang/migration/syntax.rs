@@ -15,6 +15,34 @@ pub(super) fn definition_of(node: Node) -> Node {
     }
 }
 
+/// The classes at the top level of a module (also decorated ones), in source order.
+pub(super) fn top_level_classes(root: Node) -> impl Iterator<Item = Node> {
+    named_children(root)
+        .into_iter()
+        .map(definition_of)
+        .filter(|node| node.kind() == "class_definition")
+}
+
+/// Whether a class has a base whose last dotted segment passes `test`.
+pub(super) fn has_base(class: Node, source: &str, test: impl Fn(&str) -> bool) -> bool {
+    class
+        .child_by_field_name("superclasses")
+        .is_some_and(|bases| {
+            named_children(bases)
+                .into_iter()
+                .any(|base| last_segment(base, source).is_some_and(&test))
+        })
+}
+
+/// The `name = value` statements of a class body, in source order.
+pub(super) fn class_assignments(class: Node) -> impl Iterator<Item = (Node, Node)> {
+    let body = class.child_by_field_name("body");
+    body.map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(statement_assignment)
+}
+
 /// `target = value` as a statement, with an identifier target.
 pub(super) fn statement_assignment(statement: Node) -> Option<(Node, Node)> {
     let assignment = statement
