@@ -133,16 +133,28 @@ fn extracted_facts_match_their_snapshots() {
         .flat_map(|f| extract(&config, f, &HashSet::new()).string_consts)
         .flat_map(|constant| constant.symbol)
         .collect();
-    assert!(fixtures.len() >= 12, "fixtures: {}", fixtures.len());
-    for fixture in &fixtures {
-        let facts = extract(&config, fixture, &interesting);
-        let name = fixture.rel.replace('/', "__");
-        insta::with_settings!({
-            input_file => &fixture.path,
-            omit_expression => true,
-            prepend_module_to_snapshot => true,
-        }, {
-            insta::assert_snapshot!(name, render(&facts, &config.checks));
-        });
-    }
+    assert!(!fixtures.is_empty(), "no fixture under {}", dir.display());
+    // Every fixture is compared, so that one run lists every snapshot that differs.
+    let differing: Vec<&str> = fixtures
+        .iter()
+        .filter(|fixture| {
+            let facts = extract(&config, fixture, &interesting);
+            let name = fixture.rel.replace('/', "__");
+            let compare = || {
+                insta::with_settings!({
+                    input_file => &fixture.path,
+                    omit_expression => true,
+                    prepend_module_to_snapshot => true,
+                }, {
+                    insta::assert_snapshot!(name, render(&facts, &config.checks));
+                });
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(compare)).is_err()
+        })
+        .map(|fixture| fixture.rel.as_str())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "facts differ from their snapshots: {differing:?}"
+    );
 }
