@@ -8,8 +8,10 @@ pub mod migration;
 pub mod python;
 pub mod reference;
 pub mod rust;
+pub(crate) mod scope;
 pub(crate) mod shape;
 pub mod template;
+pub(crate) mod ts_util;
 pub mod typescript;
 pub mod yaml;
 
