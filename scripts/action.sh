@@ -18,6 +18,9 @@ python="${FLAGLINT_PYTHON:-$(command -v python3 || command -v python || echo pyt
 output="${GITHUB_OUTPUT:-/dev/null}"
 summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
 
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
 # Fails the step with an annotation and the same words in the job summary.
 error() {
     echo "::error title=flaglint::$*"
@@ -31,10 +34,10 @@ path_dir="$path"
 repo_root="$(git -C "$path_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$path_dir" && pwd))"
 
 # The extra arguments, split as a shell would (quotes group words).
+"$python" -c 'import os, shlex, sys; sys.stdout.write("".join(a + "\0" for a in shlex.split(os.environ.get("FLAGLINT_ARGS", ""))))' \
+    > "$tmp/args" 2> /dev/null || error "args: cannot split \`${FLAGLINT_ARGS:-}\` into words (unbalanced quotes?)"
 args=()
-while IFS= read -r -d '' arg; do args+=("$arg"); done < <(
-    "$python" -c 'import os, shlex, sys; sys.stdout.write("".join(a + "\0" for a in shlex.split(os.environ.get("FLAGLINT_ARGS", ""))))'
-)
+while IFS= read -r -d '' arg; do args+=("$arg"); done < "$tmp/args"
 config=""
 sarif_flags=(--exit-zero)
 for ((i = 0; i < ${#args[@]}; i++)); do
@@ -54,7 +57,7 @@ if [ -n "${FLAGLINT_CHANGED_SINCE:-}" ]; then
     rev="$FLAGLINT_CHANGED_SINCE"
     if ! git -C "$repo_root" rev-parse --verify --quiet --end-of-options "$rev^{commit}" >/dev/null; then
         if [ "$(git -C "$repo_root" rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
-            error "changed-since: $rev is not in this shallow clone. Check out the history it needs: actions/checkout with fetch-depth: 0 (or fetch the base branch, for example git fetch origin $rev)"
+            error "changed-since: $rev is not in this shallow clone. Check out the history it needs: actions/checkout with fetch-depth: 0 (or git fetch --unshallow before this step)"
         fi
         error "changed-since: $rev is not a commit of this repository (fetch it before this step)"
     fi
@@ -63,9 +66,6 @@ fi
 
 prefix="$("$python" "$here/action.py" prefix "$repo_root" "$path" ${config:+"$config"})" \
     || error "cannot place flaglint's paths in the repository"
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 # The annotated run: its exit code is the step's.
 status=0

@@ -118,6 +118,9 @@ grep -q '^0 errors, 0 warnings, 0 infos' "$work/summary.md" || fail "no zero cou
 run_step FLAGLINT_ARGS="--format json"
 [ "$status" = 2 ] && grep -q '^::error title=flaglint::args: --format' "$work/out.txt" || fail "--format in args was not refused"
 
+run_step FLAGLINT_ARGS="--config 'services/api"
+[ "$status" = 2 ] && grep -q '^::error title=flaglint::args: cannot split' "$work/out.txt" || fail "unbalanced quotes in args were not refused"
+
 # changed-since in a shallow clone: a hint about fetch-depth, not git's usage text.
 git clone -q --depth 1 "file://$repo" "$work/shallow"
 cd "$work/shallow"
