@@ -33,7 +33,10 @@ def has_flaglint_table(pyproject: Path) -> bool:
     try:
         import tomllib
     except ImportError:  # Python before 3.11: the table header is enough.
-        return re.search(r'^\s*\[\s*tool\s*\.\s*"?flaglint"?\s*[\].]', text, re.M) is not None
+        return (
+            re.search(r'^\s*\[\s*tool\s*\.\s*"?flaglint"?\s*[\].]', text, re.MULTILINE)
+            is not None
+        )
     try:
         return isinstance(tomllib.loads(text).get("tool", {}).get("flaglint"), dict)
     except tomllib.TOMLDecodeError:
@@ -69,7 +72,10 @@ def prefix(repo_root: str, path: str, config=None) -> int:
     try:
         relative = root.relative_to(Path(repo_root).resolve()).as_posix()
     except ValueError:
-        print(f"flaglint's project root {root} is outside the repository {repo_root}", file=sys.stderr)
+        print(
+            f"flaglint's project root {root} is outside the repository {repo_root}",
+            file=sys.stderr,
+        )
         return 1
     print("" if relative == "." else relative + "/")
     return 0
@@ -82,7 +88,13 @@ def github_property(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    for escaped, plain in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+    for escaped, plain in (
+        ("%0D", "\r"),
+        ("%0A", "\n"),
+        ("%3A", ":"),
+        ("%2C", ","),
+        ("%25", "%"),
+    ):
         text = text.replace(escaped, plain)
     return text
 
@@ -95,10 +107,14 @@ def table_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def github(path_prefix: str, input_file: str, output_file: str, summary_file: str) -> int:
+def github(
+    path_prefix: str, input_file: str, output_file: str, summary_file: str
+) -> int:
     counts = {"error": 0, "warning": 0, "info": 0}
     rows = []
-    with open(input_file, encoding="utf-8") as lines, open(output_file, "w", encoding="utf-8") as out:
+    with open(input_file, encoding="utf-8") as lines, open(
+        output_file, "w", encoding="utf-8"
+    ) as out:
         for line in lines:
             line = line.rstrip("\n")
             match = COMMAND.match(line)
@@ -111,14 +127,20 @@ def github(path_prefix: str, input_file: str, output_file: str, summary_file: st
             level = LEVELS[command]
             counts[level] += 1
             properties = dict(PROPERTY.findall(rest))
-            location = unescape(file) + (f":{properties['line']}" if "line" in properties else "")
+            location = unescape(file) + (
+                f":{properties['line']}" if "line" in properties else ""
+            )
             message = unescape(data).split("\n", 1)[0]
-            rows.append((level, location, unescape(properties.get("title", "")), message))
+            rows.append(
+                (level, location, unescape(properties.get("title", "")), message)
+            )
     total = sum(counts.values())
     summary = [
         "## flaglint",
         "",
-        ", ".join(plural(counts[level], level) for level in ("error", "warning", "info"))
+        ", ".join(
+            plural(counts[level], level) for level in ("error", "warning", "info")
+        )
         + (f" in `{path_prefix.rstrip('/')}`" if path_prefix else ""),
         "",
     ]
@@ -129,7 +151,9 @@ def github(path_prefix: str, input_file: str, output_file: str, summary_file: st
             for level, location, rule, message in rows[:SUMMARY_ROWS]
         ]
         if total > SUMMARY_ROWS:
-            summary.append(f"\n... and {total - SUMMARY_ROWS} more (see the annotations).")
+            summary.append(
+                f"\n... and {total - SUMMARY_ROWS} more (see the annotations)."
+            )
         summary.append("")
     with open(summary_file, "a", encoding="utf-8") as out:
         out.write("\n".join(summary) + "\n")
@@ -158,7 +182,11 @@ def sarif(path_prefix: str, repo_root: str, file: str) -> int:
 
 
 def main(args) -> int:
-    commands = {"prefix": (prefix, (2, 3)), "github": (github, (4,)), "sarif": (sarif, (3,))}
+    commands = {
+        "prefix": (prefix, (2, 3)),
+        "github": (github, (4,)),
+        "sarif": (sarif, (3,)),
+    }
     if not args or args[0] not in commands or len(args) - 1 not in commands[args[0]][1]:
         print(__doc__, file=sys.stderr)
         return 2

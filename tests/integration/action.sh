@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # backquotes and dollars in the patterns are literal text
 # The GitHub Action's check step, scripts/action.sh, in a monorepo-shaped git repository whose
 # services/api has its own flaglint.toml: annotations and SARIF locations are relative to the
 # repository root, the findings count and the job summary are written, the SARIF log honours the
@@ -116,10 +117,14 @@ grep -q '^0 errors, 0 warnings, 0 infos' "$work/summary.md" || fail "no zero cou
 
 # The action's own arguments are refused in `args`.
 run_step FLAGLINT_ARGS="--format json"
-[ "$status" = 2 ] && grep -q '^::error title=flaglint::args: --format' "$work/out.txt" || fail "--format in args was not refused"
+if [ "$status" != 2 ] || ! grep -q '^::error title=flaglint::args: --format' "$work/out.txt"; then
+    fail "--format in args was not refused"
+fi
 
 run_step FLAGLINT_ARGS="--config 'services/api"
-[ "$status" = 2 ] && grep -q '^::error title=flaglint::args: cannot split' "$work/out.txt" || fail "unbalanced quotes in args were not refused"
+if [ "$status" != 2 ] || ! grep -q '^::error title=flaglint::args: cannot split' "$work/out.txt"; then
+    fail "unbalanced quotes in args were not refused"
+fi
 
 # changed-since in a shallow clone: a hint about fetch-depth, not git's usage text.
 git clone -q --depth 1 "file://$repo" "$work/shallow"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # the variables are the sourcing scripts'
 # Shared by the integration scripts (sourced): the flaglint checkout, a scratch directory removed on
 # exit, Python virtual environments, and the demo's expected summary.
 

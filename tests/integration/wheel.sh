@@ -14,7 +14,7 @@ make_venv "$work/tools"
 (cd "$flaglint_repo" && "$work/tools/bin/maturin" build --quiet --out "$work/dist") > "$work/out.txt" 2>&1 \
     || fail "maturin could not build the wheel"
 build_time="$(seconds_since "$start")"
-wheel="$(echo "$work/dist"/flaglint-"$version"-*.whl)"
+wheel="$(echo "$work/dist/flaglint-$version-"*.whl)"
 [ -f "$wheel" ] || fail "no wheel flaglint-$version-*.whl in $work/dist: $(ls "$work/dist")"
 
 make_venv "$work/venv"
