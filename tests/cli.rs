@@ -641,19 +641,19 @@ fn changed_since_in_a_project_below_the_work_tree_root() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     let root = repo.join("services/api");
-    std::fs::create_dir_all(root.join("app")).unwrap();
-    std::fs::write(
-        root.join("flaglint.toml"),
-        "[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("app/flags.py"), "A = \"a\"\n").unwrap();
-    std::fs::write(
-        root.join("app/one.py"),
-        "from app.flags import A\non(A)\non(\"typo_one\")\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("app/two.py"), "from app.flags import A\non(A)\n").unwrap();
+    for (rel, text) in [
+        (
+            "flaglint.toml",
+            "[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+        ),
+        ("app/flags.py", "A = \"a\"\n"),
+        ("app/one.py", "from app.flags import A\non(A)\non(\"typo_one\")\n"),
+        ("app/two.py", "from app.flags import A\non(A)\n"),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     for args in [
         &["init", "-q"][..],
         &["add", "-A"],

@@ -19,35 +19,12 @@ for name in FLAGLINT FLAGLINT_PYTHON FLAGLINT_PATH FLAGLINT_CHANGED_SINCE FLAGLI
 done
 
 repo="$work/repo"
-mkdir -p "$repo/services/api/app" "$repo/web"
-cd "$repo"
-git init -q -b main
-git config user.name "Dev"
-git config user.email "dev@example.com"
-git config commit.gpgsign false
+new_repo "$repo"
+mkdir web
 printf 'console.log("not flaglint'"'"'s project");\n' > web/index.js
-cat > services/api/flaglint.toml <<'TOML'
-[[definitions]]
-side = "backend"
-path = "app/flags.py"
-
-[[checks]]
-call = "get_flag_for_user"
-key = 1
-language = "python"
-TOML
+billing_project services/api
 # The same project, with unused flags not reported: the extra arguments name it.
 { cat services/api/flaglint.toml; printf '\n[rules]\nunused-flag = "off"\n'; } > services/api/flaglint-ci.toml
-printf 'NEW_BILLING = "new_billing"\nOLD_CHECKOUT = "old_checkout"\n' > services/api/app/flags.py
-cat > services/api/app/views.py <<'PY'
-from app.flags import NEW_BILLING
-
-
-def invoice(user):
-    if get_flag_for_user(user, NEW_BILLING):
-        return "new"
-    return "old"
-PY
 git add -A
 git commit -q -m "start"
 cat >> services/api/app/views.py <<'PY'

@@ -31,3 +31,39 @@ fail() {
 seconds_since() {
     awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - start }'
 }
+
+# Creates a git repository in $1, with a fixed identity, and enters it.
+new_repo() {
+    mkdir -p "$1"
+    cd "$1" || exit
+    git init -q -b main
+    git config user.name "Dev"
+    git config user.email "dev@example.com"
+    git config commit.gpgsign false
+}
+
+# Writes a project in $1: flaglint.toml, app/flags.py with NEW_BILLING (checked) and OLD_EXPORT (an
+# unused flag, line 2), and app/views.py checking NEW_BILLING.
+billing_project() {
+    mkdir -p "$1/app"
+    cat > "$1/flaglint.toml" <<'TOML'
+[[definitions]]
+side = "backend"
+path = "app/flags.py"
+
+[[checks]]
+call = "get_flag_for_user"
+key = 1
+language = "python"
+TOML
+    printf 'NEW_BILLING = "new_billing"\nOLD_EXPORT = "old_export"\n' > "$1/app/flags.py"
+    cat > "$1/app/views.py" <<'PY'
+from app.flags import NEW_BILLING
+
+
+def invoice(user):
+    if get_flag_for_user(user, NEW_BILLING):
+        return "new"
+    return "old"
+PY
+}

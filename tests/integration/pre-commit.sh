@@ -27,33 +27,8 @@ commit() {
 
 for hook in "${hooks[@]}"; do
     start="$(date +%s.%N)"
-    repo="$work/repo-$hook"
-    mkdir -p "$repo/app"
-    cd "$repo"
-    git init -q -b main
-    git config user.name "Dev"
-    git config user.email "dev@example.com"
-    git config commit.gpgsign false
-    cat > flaglint.toml <<'TOML'
-[[definitions]]
-side = "backend"
-path = "app/flags.py"
-
-[[checks]]
-call = "get_flag_for_user"
-key = 1
-language = "python"
-TOML
-    printf 'NEW_BILLING = "new_billing"\nOLD_EXPORT = "old_export"\n' > app/flags.py
-    cat > app/views.py <<'PY'
-from app.flags import NEW_BILLING
-
-
-def invoice(user):
-    if get_flag_for_user(user, NEW_BILLING):
-        return "new"
-    return "old"
-PY
+    new_repo "$work/repo-$hook"
+    billing_project .
     cat > .pre-commit-config.yaml <<YAML
 repos:
   - repo: $flaglint_repo
