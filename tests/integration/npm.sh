@@ -44,4 +44,13 @@ status=0
 npx --offline flaglint check "$flaglint_repo/fixtures/demo" --color never > "$work/out.txt" 2>&1 || status=$?
 [ "$status" = 1 ] || fail "npx flaglint check exited with $status, not 1"
 grep -q "^$demo_summary in " "$work/out.txt" || fail "no summary line \"$demo_summary in ...\""
+# A platform the package has no binary for: said, exit 2.
+installed="$work/project/node_modules/flaglint/vendor"
+key="$(node -p 'process.platform + "-" + process.arch')"
+mv "$installed/$key" "$installed/elsewhere-x64"
+status=0
+npx --offline flaglint check > "$work/out.txt" 2>&1 || status=$?
+[ "$status" = 2 ] || fail "npx flaglint without a binary for $key exited with $status, not 2"
+grep -q "this package has no binary for $key (it has: elsewhere-x64)" "$work/out.txt" \
+    || fail "npx flaglint without a binary for $key did not say so"
 echo "npm: flaglint-$version.tgz packed in ${pack_time}s (with the cargo build), installed offline in ${install_time}s; npx flaglint checks the demo"
