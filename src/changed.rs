@@ -169,9 +169,14 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
         }
     }
     if !to_hash.is_empty() {
+        // `ls-files` names paths relative to the root; `hash-object` reads them from the work
+        // tree's top level.
+        let prefix = run(&["rev-parse", "--show-prefix"], None)?;
+        let prefix = String::from_utf8_lossy(&prefix);
+        let prefix = prefix.strip_suffix('\n').unwrap_or(&prefix);
         let input: String = to_hash
             .iter()
-            .map(|(path, _)| format!("{path}\n"))
+            .map(|(path, _)| format!("{prefix}{path}\n"))
             .collect();
         let hashed = run(
             &["hash-object", "--no-filters", "--stdin-paths"],

@@ -637,6 +637,57 @@ fn file_arguments_index_everything_and_report_on_those_files() {
 }
 
 #[test]
+fn changed_since_in_a_project_below_the_work_tree_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let root = repo.join("services/api");
+    for (rel, text) in [
+        (
+            "flaglint.toml",
+            "[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n[[checks]]\ncall = \"on\"\nkey = 0\n",
+        ),
+        ("app/flags.py", "A = \"a\"\n"),
+        ("app/one.py", "from app.flags import A\non(A)\non(\"typo_one\")\n"),
+        ("app/two.py", "from app.flags import A\non(A)\n"),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["commit", "-qm", "one"],
+    ] {
+        common::git(repo, args, "2026-01-05T10:00:00Z");
+    }
+    std::fs::write(
+        root.join("app/two.py"),
+        "from app.flags import A\non(A)\non(\"typo_two\")\n",
+    )
+    .unwrap();
+    for cwd in [repo, &root] {
+        let changed = flaglint(
+            &[
+                "check",
+                "--changed-since",
+                "HEAD",
+                "--format",
+                "json",
+                &root.display().to_string(),
+            ],
+            cwd,
+        );
+        assert_eq!(
+            finding_places(&changed),
+            [("app/two.py".to_string(), "undefined-flag".to_string())],
+            "{}",
+            stderr(&changed)
+        );
+    }
+}
+
+#[test]
 fn baseline_hides_known_findings_and_counts_stale_entries() {
     let dir = changed_files_repository();
     let root = dir.path();

@@ -1,81 +1,70 @@
 #!/usr/bin/env bash
 # The real pre-commit, from PyPI, runs flaglint through .pre-commit-hooks.yaml in a throwaway git
-# repository: the commit of a staged undefined flag fails, the commit of the fix passes.
+# repository, once per hook id given (default: every hook): the commit of a staged undefined flag
+# fails, the commit of the fix passes and shows the warnings, a staged flaglint.toml runs the hook.
+#
+# The hooks build flaglint from this checkout. To reuse its warm build, cargo writes to the
+# checkout's target directory, and the Python hook's wheel is built with the dev profile (release
+# builds are a release's job, not a test's).
 set -euo pipefail
-flaglint_repo="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/integration/common.sh
+source "$(dirname "$0")/common.sh"
 rev="$(git -C "$flaglint_repo" rev-parse HEAD)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+hooks=("$@")
+if [ ${#hooks[@]} = 0 ]; then hooks=(flaglint flaglint-cargo); fi
 
-if ! python3 -m venv "$work/venv" >/dev/null 2>&1; then
-    SUDO=""
-    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$work/venv"
-fi
+make_venv "$work/venv"
 "$work/venv/bin/pip" install -q pre-commit
 export PRE_COMMIT_HOME="$work/cache"
 export PATH="$work/venv/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$flaglint_repo/target}"
+export MATURIN_PEP517_ARGS="${MATURIN_PEP517_ARGS:---profile dev}"
 
-repo="$work/repo"
-mkdir -p "$repo/app"
-cd "$repo"
-git init -q -b main
-git config user.name "Dev"
-git config user.email "dev@example.com"
-git config commit.gpgsign false
-cat > flaglint.toml <<'TOML'
-[[definitions]]
-side = "backend"
-path = "app/flags.py"
+# Commits in the current repository; the commit's output goes to $work/out.txt.
+commit() {
+    git commit -q -m "$1" > "$work/out.txt" 2>&1
+}
 
-[[checks]]
-call = "get_flag_for_user"
-key = 1
-language = "python"
-TOML
-printf 'NEW_BILLING = "new_billing"\n' > app/flags.py
-cat > app/views.py <<'PY'
-from app.flags import NEW_BILLING
-
-
-def invoice(user):
-    if get_flag_for_user(user, NEW_BILLING):
-        return "new"
-    return "old"
-PY
-cat > .pre-commit-config.yaml <<YAML
+for hook in "${hooks[@]}"; do
+    start="$(date +%s.%N)"
+    new_repo "$work/repo-$hook"
+    billing_project .
+    cat > .pre-commit-config.yaml <<YAML
 repos:
   - repo: $flaglint_repo
     rev: $rev
-    hooks: [{id: flaglint}]
+    hooks: [{id: $hook}]
 YAML
-git add -A
-git commit -q -m "start"
-pre-commit install >/dev/null
+    git add -A
+    git commit -q -m "start"
+    pre-commit install >/dev/null
 
-# A staged typo in a flag key: the hook fails the commit.
-cat >> app/views.py <<'PY'
+    # A staged typo in a flag key: the hook fails the commit.
+    cat >> app/views.py <<'PY'
 
 
 def preview(user):
     return get_flag_for_user(user, "new_biling")
 PY
-git add app/views.py
-if git commit -q -m "preview" > "$work/out.txt" 2>&1; then
-    cat "$work/out.txt"
-    echo "FAIL: the commit of an undefined flag passed the hook" >&2
-    exit 1
-fi
-grep -q "undefined-flag" "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: no undefined-flag finding" >&2; exit 1; }
+    git add app/views.py
+    if commit "preview"; then fail "$hook: the commit of an undefined flag passed the hook"; fi
+    grep -q "undefined-flag" "$work/out.txt" || fail "$hook: no undefined-flag finding"
 
-# Fixed: the hook passes and the commit lands.
-sed -i 's/"new_biling"/NEW_BILLING/' app/views.py
-git add app/views.py
-if ! git commit -q -m "preview" > "$work/out.txt" 2>&1; then
-    cat "$work/out.txt"
-    echo "FAIL: the fixed commit did not pass the hook" >&2
-    exit 1
-fi
-echo "pre-commit: the hook failed on the staged undefined flag and passed once it was fixed"
+    # Fixed: the hook passes and the commit lands.
+    sed -i 's/"new_biling"/NEW_BILLING/' app/views.py
+    git add app/views.py
+    commit "preview" || fail "$hook: the fixed commit did not pass the hook"
+
+    # A configuration change runs the hook: a check call that matches nothing is a warning there.
+    printf '\n[[checks]]\ncall = "is_enabled_for"\nkey = 1\nlanguage = "python"\n' >> flaglint.toml
+    git add flaglint.toml
+    commit "config" || fail "$hook: the configuration commit did not pass the hook"
+    grep -q "config-matches-nothing" "$work/out.txt" || fail "$hook: the hook did not run on flaglint.toml"
+
+    # Warnings show on a passing run.
+    printf 'LEGACY = "legacy"\n' >> app/flags.py
+    git add app/flags.py
+    commit "legacy" || fail "$hook: the commit of an unused flag (a warning) did not pass the hook"
+    grep -q "unused-flag" "$work/out.txt" || fail "$hook: the passing run did not show its warnings"
+    echo "pre-commit $hook: failed on the staged undefined flag, passed once it was fixed, ran on flaglint.toml, showed warnings ($(seconds_since "$start")s)"
+done
