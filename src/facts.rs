@@ -571,6 +571,24 @@ pub struct AppConfigFacts {
     pub default: Option<bool>,
 }
 
+/// Where a suppression applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SuppressionScope {
+    /// Diagnostics starting on this line or the next (1-based).
+    Line(u32),
+    File,
+}
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub scope: SuppressionScope,
+    /// The rule ids as written (possibly unknown, possibly none).
+    pub rules: Vec<String>,
+    /// The `flaglint: ...` text.
+    pub span: Span,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

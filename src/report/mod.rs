@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
+use crate::analysis::Analysis;
 use crate::facts::{line_starts, FlagAction, WaffleKind};
 use crate::index::{CheckKey, Index, RefKind};
 use crate::rules::{Diagnostic, Severity};
@@ -236,7 +237,7 @@ pub struct Location<'a> {
 
 /// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
 /// Checks in tests and migrations are listed among the references, with their kind.
-pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
+pub fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<FlagRow<'a>> {
     let location = |file: usize, span: crate::facts::Span| Location {
         path: index.path(file),
         line: span.line,
@@ -246,7 +247,7 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
     let keys: BTreeSet<&str> = index
         .flags
         .keys()
-        .chain(index.django.by_key.keys())
+        .chain(analysis.django.by_key.keys())
         .map(String::as_str)
         .collect();
     let no_flag = crate::index::Flag::default();
@@ -290,13 +291,13 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
             checks.sort();
             references.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
             references.dedup();
-            let history = index
+            let history = analysis
                 .django
                 .events_of(key)
                 .map(|event| HistoryRow {
                     action: event.action,
                     kind: event.kind,
-                    migration: index.django.migration_name(event.migration),
+                    migration: analysis.django.migration_name(event.migration),
                     location: location(event.file, event.span),
                     initial: &event.initial,
                 })

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
+use crate::diagnostics::Scan;
 use crate::git;
 use crate::rules::RuleId;
-use crate::Scan;
 
 /// What to report on: files and directories, relative to the scanned root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -158,7 +158,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
         let mut meta = meta.split(' ');
         let (mode, object, stage) = (meta.next(), meta.next(), meta.next());
         let is_file = matches!(mode, Some("100644" | "100755"));
-        if !is_file || !crate::walk::is_read(Path::new(path)) {
+        if !is_file || !crate::index::walk::is_read(Path::new(path)) {
             continue;
         }
         if stage != Some("0") || path.contains(['\n', '\r']) || !root.join(path).is_file() {

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostics::Scan;
 use crate::report::Sources;
-use crate::Scan;
 
 /// A 64-bit FNV-1a hash, printed as 16 hex digits: stable across runs, platforms and versions.
 fn fnv1a(parts: &[&str]) -> String {

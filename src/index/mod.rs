@@ -3,14 +3,20 @@
 //!
 //! Built once from the facts of all parsed files; rules only read it.
 
+pub mod comments;
+pub mod process;
+pub mod roles;
+pub mod walk;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::config::{definition_name, DefinitionPolicy, Side};
-use crate::facts::{ConstKind, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst};
+use crate::facts::{
+    ConstKind, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst, Suppression,
+};
 use crate::lang::{CheckSpec, KeyTransform, Language};
-use crate::suppress::Suppression;
 
 pub type FileId = usize;
 pub type DefId = usize;
@@ -214,12 +220,6 @@ pub struct Index {
     pub flags: BTreeMap<String, Flag>,
     /// The key of every flag operation of every migration, in file order.
     pub migration_keys: Vec<MigrationKey>,
-    /// Django apps, their migration graphs and the history of every waffle row.
-    pub django: crate::django::Project,
-    /// The day ages are measured to.
-    pub today: crate::date::Date,
-    /// Dates from git (filled when a rule or the report needs them).
-    pub ages: crate::lifecycle::Ages,
 }
 
 /// The resolved key of one flag operation of a migration.
@@ -604,7 +604,7 @@ struct Resolver<'a> {
     /// Per file: top-level string constants (`X`, `OBJ.A`) for keys spelled through a local constant.
     local_constants: Vec<HashMap<String, &'a str>>,
     module_names: Vec<HashSet<&'a str>>,
-    /// Django settings modules ([`crate::django::is_settings_module`]).
+    /// Django settings modules ([`roles::is_settings_module`]).
     settings_modules: Vec<FileId>,
     /// Per file: its imports by the name they bind (`*` for globs), indices in source order.
     imports_by_local: Vec<HashMap<&'a str, Vec<usize>>>,
@@ -681,7 +681,7 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| {
-                    f.language == Language::Python && crate::django::is_settings_module(&f.rel)
+                    f.language == Language::Python && roles::is_settings_module(&f.rel)
                 })
                 .map(|(id, _)| id)
                 .collect(),
