@@ -82,7 +82,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
     if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n', '\r']) {
         return Err(format!(
             "`{}` is not a git revision",
-            crate::report::escape_controls(rev)
+            crate::text::escape_controls(rev)
         ));
     }
     let run = |args: &[&str], input: Option<String>| -> Result<Vec<u8>, String> {
@@ -107,7 +107,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
             Err(format!(
                 "git {}: {}",
                 args.join(" "),
-                crate::report::escape_controls(String::from_utf8_lossy(&output.stderr).trim())
+                crate::text::escape_controls(String::from_utf8_lossy(&output.stderr).trim())
             ))
         }
     };
@@ -129,7 +129,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
     .map_err(|_| {
         format!(
             "`{}` is not a commit of the repository",
-            crate::report::escape_controls(rev)
+            crate::text::escape_controls(rev)
         )
     })?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();

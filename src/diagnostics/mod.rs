@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod changed;
+pub mod sources;
 pub mod suppress;
 
 use std::path::PathBuf;
