@@ -13,22 +13,20 @@ pub mod date;
 pub mod diagnostics;
 pub mod facts;
 pub mod files;
-pub mod git;
+pub(crate) mod git;
 pub mod index;
 pub mod init;
 pub mod lang;
-pub mod panics;
+pub(crate) mod panics;
 pub mod project;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod text;
 
-pub use analysis::{django, lifecycle, state};
+pub use analysis::{lifecycle, state};
 pub use config::packs;
-pub use diagnostics::{baseline, changed, suppress, Scan, Stats};
-pub use index::roles::{classify, role_from_path};
-pub use index::walk;
+pub use diagnostics::{baseline, changed, Scan, Stats};
 pub use panics::contain_panics;
 
 use std::collections::BTreeSet;
@@ -37,10 +35,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::Analysis;
+use crate::analysis::{django, Analysis};
 use crate::config::Config;
+use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
-use crate::index::roles::definition_source;
+use crate::index::roles::{classify, definition_source, role_from_path};
+use crate::index::walk;
 use crate::index::{FileRole, Index, Layout};
 use crate::lang::Language;
 use crate::registry::RuleId;

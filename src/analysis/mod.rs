@@ -2,7 +2,7 @@
 //! git line dates and flag ages, and the lifecycle read from them and from environment state.
 
 pub mod django;
-pub mod history;
+pub(crate) mod history;
 pub mod lifecycle;
 pub mod state;
 

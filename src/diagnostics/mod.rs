@@ -4,7 +4,7 @@
 pub mod baseline;
 pub mod changed;
 pub mod sources;
-pub mod suppress;
+pub(crate) mod suppress;
 
 use std::path::PathBuf;
 

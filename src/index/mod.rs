@@ -3,8 +3,8 @@
 //!
 //! Built once from the facts of all parsed files; rules only read it.
 
-pub mod comments;
-pub mod process;
+pub(crate) mod comments;
+pub(crate) mod process;
 pub mod roles;
 pub mod walk;
 
