@@ -303,6 +303,12 @@ pub enum ForkKind {
     Ternary,
 }
 
+oxc_index::define_index_type! {
+    /// A check of one file: an index into [`FileFacts::checks`]. Not to be mixed with the
+    /// index's `CheckId`s, which number the checks of every file.
+    pub struct FileCheckId = u32;
+}
+
 /// A branch whose condition tests a flag: an `if`, `elif`/`else if` or ternary whose condition
 /// contains a flag check, directly or through a local variable assigned once from a check in the
 /// same function (`use_binary = get_flag_for_user(...)` then `if use_binary:`).
@@ -339,6 +345,13 @@ pub struct Fork {
     /// else-branch contains this one, within the same named function. An `elif`/`else if` is not
     /// inside its own chain: its parent is the chain head's parent.
     pub parent: Option<usize>,
+}
+
+impl Fork {
+    /// The checks the condition tests, in source order.
+    pub fn check_ids(&self) -> impl Iterator<Item = FileCheckId> + '_ {
+        self.checks.iter().map(|&c| FileCheckId::from_usize(c))
+    }
 }
 
 /// What a branch of a [`Fork`] holds.

@@ -14,7 +14,7 @@ use crate::analysis::Analysis;
 use crate::config::{Config, Side};
 use crate::date::Date;
 use crate::facts::{FlagAction, Span, WaffleKind};
-use crate::index::{CheckKey, DefId, FileId, Index, KeySource, RefKind};
+use crate::index::{CheckId, CheckKey, DefId, FileId, Index, KeySource, RefKind};
 use crate::lang::Language;
 
 /// Dates from git: when each definition was introduced, and when each flag's checks last changed.
@@ -247,7 +247,7 @@ pub struct Assessment {
     pub last_check_change: Option<Date>,
     pub definitions: Vec<DefId>,
     /// Production checks (indices into `Index::checks`).
-    pub checks: Vec<usize>,
+    pub checks: Vec<CheckId>,
     /// Tests that set the flag on, and off.
     pub tests_on: usize,
     pub tests_off: usize,
@@ -686,14 +686,14 @@ fn flag_spellings<'a>(index: &'a Index, a: &'a Assessment) -> Vec<&'a str> {
 }
 
 /// What to keep where a check is removed: a branch of its fork, or the constant it stands for.
-fn keep_text(index: &Index, check: usize, keep_on: Option<bool>) -> String {
+fn keep_text(index: &Index, check: CheckId, keep_on: Option<bool>) -> String {
     let c = &index.checks[check];
-    let local = check - index.check_offsets[c.file];
+    let local = index.local_id(check);
     let fork = index.files[c.file]
         .facts
         .forks
         .iter()
-        .find(|f| f.checks.contains(&local));
+        .find(|f| f.check_ids().any(|id| id == local));
     let Some(on) = keep_on else {
         return "the branch of the behaviour that shipped".to_string();
     };

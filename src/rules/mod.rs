@@ -276,9 +276,9 @@ fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, &Fork, Strin
                 .forks
                 .iter()
                 .filter(move |fork| {
-                    fork.checks
-                        .first()
-                        .is_some_and(|&c| index.check_of(file, c).kind == RefKind::Check)
+                    fork.check_ids()
+                        .next()
+                        .is_some_and(|c| index.check_of(file, c).kind == RefKind::Check)
                 })
                 .filter_map(move |fork| Some((file, fork, fork_flag(index, file, fork)?)))
         })
@@ -286,9 +286,8 @@ fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, &Fork, Strin
 
 /// The keys a fork tests (`None` for a dynamic key).
 fn fork_keys(index: &Index, file: FileId, fork: &Fork) -> Vec<Option<String>> {
-    fork.checks
-        .iter()
-        .map(|&c| match &index.check_of(file, c).key {
+    fork.check_ids()
+        .map(|c| match &index.check_of(file, c).key {
             CheckKey::Key { key, .. } => Some(key.clone()),
             _ => None,
         })
