@@ -3,7 +3,12 @@
 //! Extractors (`crate::lang::*`) turn a parsed file into a [`FileFacts`]; the index
 //! (`crate::index`) joins the facts of every file. Nothing here knows about other files.
 
+use std::ops::Range;
+
 use serde::Serialize;
+
+/// What starts every comment that speaks to flaglint: suppressions and definition metadata.
+pub const COMMENT_MARKER: &str = "flaglint:";
 
 /// A source location: byte range plus 1-based line and (character) column of both ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -429,6 +434,19 @@ pub struct FileFacts {
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
     /// fields).
     pub annotations: Vec<(u32, Vec<(String, String)>)>,
+    /// The comments holding [`COMMENT_MARKER`], as the parser found them (`None`: the extractor
+    /// keeps no comments, and a lexer looks for them).
+    pub comments: Option<ParsedComments>,
+}
+
+/// The comments of a file that speak to flaglint, from its parse tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedComments {
+    /// Byte ranges of the comments holding [`COMMENT_MARKER`], delimiters included, in source
+    /// order.
+    pub ranges: Vec<Range<usize>>,
+    /// Where the file's first statement starts (`None`: it has none).
+    pub first_statement: Option<usize>,
 }
 
 impl FileFacts {

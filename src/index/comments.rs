@@ -2,19 +2,26 @@
 //! on a line or the line above, `flaglint: ignore-file[rule-id, ...]` in a comment before the
 //! first statement of a file) and definition metadata (`flaglint: type=... owner=...`).
 //!
-//! Comments are found by a small per-language line lexer (strings and block comments are tracked),
-//! so a `flaglint:` inside a string literal is not a suppression.
+//! Comments are taken from the parse tree where the parser keeps them (Python and TypeScript with
+//! tree-sitter), and found by a small per-language line lexer elsewhere (Rust, templates, YAML, and
+//! files that could not be parsed): strings and block comments are tracked, so a `flaglint:`
+//! inside a string literal is not a suppression.
 
-use crate::facts::{LineIndex, Suppression, SuppressionScope as Scope};
+use crate::facts::{
+    line_starts, LineIndex, ParsedComments, Suppression, SuppressionScope as Scope,
+    COMMENT_MARKER as MARKER,
+};
 use crate::lang::Language;
 
-const MARKER: &str = "flaglint:";
-
 /// Finds the suppression comments of a file.
-pub fn suppressions(source: &str, language: Language) -> Vec<Suppression> {
+pub fn suppressions(
+    source: &str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+) -> Vec<Suppression> {
     let index = LineIndex::new(source);
     let mut found = Vec::new();
-    for_each_marker(source, language, |marker| {
+    for_each_marker(source, language, parsed, |marker| {
         let Some((kind, rules, len)) = parse(marker.text) else {
             return;
         };
@@ -37,9 +44,13 @@ pub fn suppressions(source: &str, language: Language) -> Vec<Suppression> {
 /// Flag metadata in comments: `flaglint: type=release owner=@billing remove-by=2026-03-01`, as
 /// (the 1-based line it describes, fields in order). A comment after code describes its own line;
 /// a comment alone on its line describes the next one.
-pub fn annotations(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
+pub fn annotations(
+    source: &str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+) -> Vec<(u32, Vec<(String, String)>)> {
     let mut found = Vec::new();
-    for_each_marker(source, language, |marker| {
+    for_each_marker(source, language, parsed, |marker| {
         if parse(marker.text).is_some() {
             return;
         }
@@ -76,38 +87,120 @@ struct Marker<'a> {
     alone: bool,
 }
 
-/// Calls `visit` for each `flaglint:` marker inside a comment (not inside a string).
-fn for_each_marker<'a>(source: &'a str, language: Language, mut visit: impl FnMut(Marker<'a>)) {
+/// Calls `visit` for each `flaglint:` marker inside a comment (not inside a string), in source
+/// order: the comments the parser found, or else those a line lexer finds.
+fn for_each_marker<'a>(
+    source: &'a str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+    mut visit: impl FnMut(Marker<'a>),
+) {
     if !source.contains(MARKER) {
         return;
     }
-    let mut lexer = CommentLexer::new(language);
-    let mut before_first_statement = true;
-    let mut offset = 0;
-    for (line_number, line) in source.split_inclusive('\n').enumerate() {
-        let comments = lexer.comments(line);
-        let has_code = lexer.line_has_code;
-        let mut lead = None;
-        for range in comments {
-            let comment = &line[range.clone()];
-            let Some(at) = comment.find(MARKER) else {
-                continue;
-            };
-            let lead = *lead.get_or_insert_with(|| comment_lead(line));
-            visit(Marker {
-                line: line_number as u32 + 1,
-                start: offset + range.start + at,
-                text: &comment[at + MARKER.len()..],
-                before_first_statement,
-                alone: range.start <= lead,
-            });
+    match parsed {
+        Some(parsed) => for_each_parsed_marker(source, parsed, visit),
+        None => {
+            let mut lexer = CommentLexer::new(language);
+            let mut before_first_statement = true;
+            let mut offset = 0;
+            for (index, line) in source.split_inclusive('\n').enumerate() {
+                for range in lexer.comments(line) {
+                    let place = LinePlace {
+                        index,
+                        offset,
+                        before_first_statement,
+                    };
+                    visit_marker(line, place, range, &mut visit);
+                }
+                let shebang = index == 0 && line.starts_with("#!");
+                if lexer.line_has_code && !shebang {
+                    before_first_statement = false;
+                }
+                offset += line.len();
+            }
         }
-        let shebang = line_number == 0 && line.starts_with("#!");
-        if has_code && !shebang {
-            before_first_statement = false;
-        }
-        offset += line.len();
     }
+}
+
+/// [`for_each_marker`] over the comments of a parse tree, cut at line ends as the lexer cuts them:
+/// a line comment to the end of its line, a block comment between its delimiters, line by line.
+fn for_each_parsed_marker<'a>(
+    source: &'a str,
+    parsed: &ParsedComments,
+    mut visit: impl FnMut(Marker<'a>),
+) {
+    let starts = line_starts(source);
+    let line_of = |offset: usize| {
+        starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1)
+    };
+    let first_statement_line = parsed.first_statement.map(line_of);
+    for range in &parsed.ranges {
+        let Some(text) = source.get(range.clone()) else {
+            continue;
+        };
+        let block = text.len() >= 4 && text.starts_with("/*") && text.ends_with("*/");
+        let body = if block {
+            range.start + 2..range.end - 2
+        } else {
+            range.clone()
+        };
+        let mut index = line_of(range.start);
+        loop {
+            let offset = starts[index] as usize;
+            let end = starts.get(index + 1).map_or(source.len(), |&s| s as usize);
+            let line = &source[offset..end];
+            let piece_end = if block {
+                body.end.min(end) - offset
+            } else {
+                line.trim_end().len()
+            };
+            let place = LinePlace {
+                index,
+                offset,
+                before_first_statement: first_statement_line.is_none_or(|first| index <= first),
+            };
+            visit_marker(
+                line,
+                place,
+                body.start.max(offset) - offset..piece_end,
+                &mut visit,
+            );
+            if body.end <= end {
+                break;
+            }
+            index += 1;
+        }
+    }
+}
+
+/// Where a line is: its 0-based index, its byte offset, and whether no code precedes it.
+struct LinePlace {
+    index: usize,
+    offset: usize,
+    before_first_statement: bool,
+}
+
+/// Visits the marker of the comment at `range` of `line`, if it holds one.
+fn visit_marker<'a>(
+    line: &'a str,
+    place: LinePlace,
+    range: std::ops::Range<usize>,
+    visit: &mut impl FnMut(Marker<'a>),
+) {
+    let comment = &line[range.clone()];
+    let Some(at) = comment.find(MARKER) else {
+        return;
+    };
+    visit(Marker {
+        line: place.index as u32 + 1,
+        start: place.offset + range.start + at,
+        text: &comment[at + MARKER.len()..],
+        before_first_statement: place.before_first_statement,
+        alone: range.start <= comment_lead(line),
+    });
 }
 
 /// The length of a line's lead before any comment text: blanks, comment openers (`//`, `/*`,
@@ -289,6 +382,46 @@ fn skip_string(bytes: &[u8], mut i: usize, quote: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{test_extract, Grammar};
+
+    /// The comments the parser keeps, for the languages whose parser keeps them (TypeScript read
+    /// as TSX where it holds JSX).
+    fn parsed(source: &str, language: Language) -> Option<ParsedComments> {
+        let grammars: &[Grammar] = match language {
+            Language::Python => &[Grammar::Python],
+            Language::TypeScript => &[Grammar::TypeScript, Grammar::Tsx],
+            _ => &[],
+        };
+        grammars
+            .iter()
+            .find_map(|&grammar| test_extract(grammar, language, &[], &[], source).comments)
+    }
+
+    /// The suppressions the lexer finds, which the parse tree must give too.
+    fn suppressions_of(source: &str, language: Language) -> Vec<Suppression> {
+        let lexed = suppressions(source, language, None);
+        if let Some(parsed) = parsed(source, language) {
+            assert_eq!(
+                suppressions(source, language, Some(&parsed)),
+                lexed,
+                "{source}"
+            );
+        }
+        lexed
+    }
+
+    /// The annotations the lexer finds, which the parse tree must give too.
+    fn annotations_of(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
+        let lexed = annotations(source, language, None);
+        if let Some(parsed) = parsed(source, language) {
+            assert_eq!(
+                annotations(source, language, Some(&parsed)),
+                lexed,
+                "{source}"
+            );
+        }
+        lexed
+    }
 
     #[test]
     fn metadata_annotations_describe_their_line_or_the_next() {
@@ -300,7 +433,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            annotations(source, Language::Python),
+            annotations_of(source, Language::Python),
             vec![
                 (2, fields(&[("type", "release"), ("owner", "@billing")])),
                 (3, fields(&[("type", "ops"), ("remove-by", "2026-03-01")])),
@@ -308,7 +441,7 @@ mod tests {
         );
         let ts = "export enum F {\n  A = 'a', // flaglint: type=experiment\n  /* flaglint: owner=@web */\n  B = 'b',\n}\n";
         assert_eq!(
-            annotations(ts, Language::TypeScript),
+            annotations_of(ts, Language::TypeScript),
             vec![
                 (2, fields(&[("type", "experiment")])),
                 (4, fields(&[("owner", "@web")])),
@@ -317,7 +450,7 @@ mod tests {
     }
 
     fn rules_at(source: &str, language: Language) -> Vec<(Scope, Vec<String>)> {
-        suppressions(source, language)
+        suppressions_of(source, language)
             .into_iter()
             .map(|s| (s.scope, s.rules))
             .collect()
@@ -385,13 +518,13 @@ mod tests {
     #[test]
     fn metadata_comments_are_not_suppressions() {
         let source = "X = \"x\"  # flaglint: type=release owner=@billing\nY = 1  # flaglint: ignored-thing\n";
-        assert!(suppressions(source, Language::Python).is_empty());
+        assert!(suppressions_of(source, Language::Python).is_empty());
     }
 
     #[test]
     fn suppression_span_covers_the_directive() {
         let source = "x = 1  # flaglint: ignore[unused-flag] because reasons\n";
-        let found = suppressions(source, Language::Python);
+        let found = suppressions_of(source, Language::Python);
         let span = found[0].span;
         assert_eq!(
             &source[span.start as usize..span.end as usize],
@@ -424,7 +557,7 @@ mod tests {
             ),
         ];
         for (source, language) in cases {
-            let found = suppressions(source, language);
+            let found = suppressions_of(source, language);
             assert_eq!(found.len(), 1, "{source}");
             assert_eq!(found[0].rules, ids(&["unused-flag"]), "{source}");
         }
@@ -450,5 +583,29 @@ mod tests {
             );
         }
         assert_eq!(comment_lead(line), 2);
+    }
+
+    #[test]
+    fn parse_tree_comments_match_the_lexer() {
+        let cases = [
+            (Language::Python, "#!/usr/bin/env python\n# flaglint: ignore-file[unused-flag]\n\"\"\"Doc # flaglint: ignore[a]\"\"\"\nx = 1  # flaglint: ignore[dynamic-flag-key] \r\ns = '# flaglint: ignore[b]'\n# flaglint: ignore-file[c]\n"),
+            (Language::Python, "def f(\n    x,  # flaglint: ignore[undefined-flag]\n):\n    return f\"{x} # flaglint: ignore[d]\"\n"),
+            (Language::TypeScript, "#!/usr/bin/env node\n/* flaglint: ignore-file[negated-fork] */\nconst a = `// flaglint: ignore[x]`;\n/*\n * flaglint: owner=@web\n   flaglint: ignore[unused-flag] */\nconst r = /\\/\\/ flaglint: ignore[y]/; // flaglint: ignore[z]\n"),
+            (Language::TypeScript, "export const el = <div>{/* flaglint: ignore[literal-flag-key] */}</div>;\n"),
+        ];
+        for (language, source) in cases {
+            let parsed = parsed(source, language).expect("the case parses");
+            assert!(!parsed.ranges.is_empty(), "{source}");
+            assert_eq!(
+                suppressions(source, language, Some(&parsed)),
+                suppressions(source, language, None),
+                "{source}"
+            );
+            assert_eq!(
+                annotations(source, language, Some(&parsed)),
+                annotations(source, language, None),
+                "{source}"
+            );
+        }
     }
 }

@@ -328,10 +328,11 @@ fn process_with(
             }
             _ => extract(file.grammar, &source, &options),
         };
+        let parsed = facts.comments.take();
         if definitions.is_some() {
-            facts.annotations = comments::annotations(&source, file.language);
+            facts.annotations = comments::annotations(&source, file.language, parsed.as_ref());
         }
-        let suppressions = comments::suppressions(&source, file.language);
+        let suppressions = comments::suppressions(&source, file.language, parsed.as_ref());
         (Outcome::Parsed, Some(indexed(facts, suppressions)))
     };
     let (outcome, indexed) =
