@@ -29,17 +29,16 @@ pub use config::packs;
 pub use diagnostics::{baseline, changed, Scan, Stats};
 pub use panics::contain_panics;
 
-use std::collections::BTreeSet;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::analysis::{django, Analysis};
+use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
-use crate::index::roles::{classify, definition_source, role_from_path};
+use crate::index::roles::{classify, definition_source};
 use crate::index::walk;
 use crate::index::{FileRole, Index, Layout};
 use crate::lang::Language;
@@ -213,53 +212,19 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
     let layout = Layout::discover(&root, &rels);
     let index = Index::build(indexed, &layout, config.checks.specs());
-    let sources = django::Sources {
-        complete: config.django.full(),
-        markers: read_markers(&walked.markers, &mut notes),
-        modules: rels
-            .iter()
-            .copied()
-            .chain(walked.too_large.iter().map(String::as_str))
-            .filter(|rel| {
-                lang::detect(Path::new(rel)).is_some_and(|(_, language)| {
-                    role_from_path(rel, language) == FileRole::Migration
-                })
-            })
-            .map(|rel| rel.to_string())
-            .collect(),
-        recovered: django::recover_values(&index, &root),
-    };
-    let mut django = django::Project::build(&index, sources);
-    if config.severity(RuleId::OrphanedFlag).is_some() {
-        // Each key as the backend spells it, and as the frontend does.
-        let created: BTreeSet<String> = django
-            .created_keys()
-            .into_iter()
-            .flat_map(|key| [key.to_string(), config.frontend_key.to_frontend(key)])
-            .collect();
-        if !created.is_empty() {
-            let code: Vec<&Path> = walked
-                .files
-                .iter()
-                .zip(&roles)
-                .filter(|(_, role)| **role != FileRole::Migration)
-                .map(|(file, _)| file.path.as_path())
-                .collect();
-            django.spelled = pool.install(|| django::spelled_in_code(&code, &created));
-        }
-    }
-    let mut ages = lifecycle::Ages::default();
-    if options.date_checks || config.severity(RuleId::StaleFlag).is_some() {
-        ages = lifecycle::ages(&root, &index, &django, options.today, options.date_checks);
-        if ages.shallow {
-            notes.push(lifecycle::SHALLOW_NOTE.to_string());
-        }
-    }
-    let analysis = Analysis {
-        django,
-        today: options.today,
-        ages,
-    };
+    let analysis = Analysis::build(
+        &index,
+        analysis::Inputs {
+            root: &root,
+            config: &config,
+            walked: &walked,
+            roles: &roles,
+            today: options.today,
+            date_checks: options.date_checks,
+            pool: &pool,
+        },
+        &mut notes,
+    );
     notes.extend(lifecycle::invalid_dates(&index));
     rules::run(&index, &analysis, &mut sink);
     rules::config_matches_nothing(&config, &index, &root, &rels, &mut sink);
@@ -295,27 +260,6 @@ pub fn worker_threads(requested: usize) -> usize {
         0 => cores.min(cap),
         n => n.min(cap),
     }
-}
-
-/// The text of each `latest_migrations/<app>` file (a note for the unreadable ones).
-fn read_markers(markers: &[walk::SourceMarker], notes: &mut Vec<String>) -> Vec<(String, String)> {
-    const MAX_MARKER_LEN: u64 = 4096;
-    let mut read = Vec::new();
-    for marker in markers {
-        let text = std::fs::File::open(&marker.path).and_then(|file| {
-            let mut text = String::new();
-            std::io::Read::read_to_string(
-                &mut std::io::Read::take(file, MAX_MARKER_LEN),
-                &mut text,
-            )?;
-            Ok(text)
-        });
-        match text {
-            Ok(text) => read.push((marker.rel.clone(), text)),
-            Err(e) => notes.push(format!("skipped unreadable file {}: {e}", marker.rel)),
-        }
-    }
-    read
 }
 
 #[cfg(test)]

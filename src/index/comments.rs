@@ -397,30 +397,26 @@ mod tests {
             .find_map(|&grammar| test_extract(grammar, language, &[], &[], source).comments)
     }
 
-    /// The suppressions the lexer finds, which the parse tree must give too.
-    fn suppressions_of(source: &str, language: Language) -> Vec<Suppression> {
-        let lexed = suppressions(source, language, None);
+    /// What `find` reads from the comments the lexer finds, which must be what it reads from
+    /// those of the parse tree.
+    fn lexed_and_parsed<T: PartialEq + std::fmt::Debug>(
+        source: &str,
+        language: Language,
+        find: impl Fn(Option<&ParsedComments>) -> T,
+    ) -> T {
+        let lexed = find(None);
         if let Some(parsed) = parsed(source, language) {
-            assert_eq!(
-                suppressions(source, language, Some(&parsed)),
-                lexed,
-                "{source}"
-            );
+            assert_eq!(find(Some(&parsed)), lexed, "{source}");
         }
         lexed
     }
 
-    /// The annotations the lexer finds, which the parse tree must give too.
+    fn suppressions_of(source: &str, language: Language) -> Vec<Suppression> {
+        lexed_and_parsed(source, language, |p| suppressions(source, language, p))
+    }
+
     fn annotations_of(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
-        let lexed = annotations(source, language, None);
-        if let Some(parsed) = parsed(source, language) {
-            assert_eq!(
-                annotations(source, language, Some(&parsed)),
-                lexed,
-                "{source}"
-            );
-        }
-        lexed
+        lexed_and_parsed(source, language, |p| annotations(source, language, p))
     }
 
     #[test]
@@ -594,18 +590,10 @@ mod tests {
             (Language::TypeScript, "export const el = <div>{/* flaglint: ignore[literal-flag-key] */}</div>;\n"),
         ];
         for (language, source) in cases {
-            let parsed = parsed(source, language).expect("the case parses");
-            assert!(!parsed.ranges.is_empty(), "{source}");
-            assert_eq!(
-                suppressions(source, language, Some(&parsed)),
-                suppressions(source, language, None),
-                "{source}"
-            );
-            assert_eq!(
-                annotations(source, language, Some(&parsed)),
-                annotations(source, language, None),
-                "{source}"
-            );
+            let parsed = parsed(source, language);
+            assert!(parsed.is_some_and(|p| !p.ranges.is_empty()), "{source}");
+            suppressions_of(source, language);
+            annotations_of(source, language);
         }
     }
 }
