@@ -35,7 +35,7 @@ pub struct Ages {
 pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older than its fetched history cannot be dated, so those flags' ages are unknown (not 0) and stale-flag cannot judge them by age; fetch the whole history (`fetch-depth: 0` with actions/checkout, or `git fetch --unshallow`)";
 
 /// Dates the definitions, the creating migrations and, with `checks`, every production check,
-/// with two git processes in all (see [`history::line_dates`]). Empty outside a git work tree.
+/// with two git processes in all (see `history::line_dates`). Empty outside a git work tree.
 pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: bool) -> Ages {
     let mut ages = Ages::default();
     if !crate::git::is_work_tree(root) {
