@@ -3,7 +3,12 @@
 //! Extractors (`crate::lang::*`) turn a parsed file into a [`FileFacts`]; the index
 //! (`crate::index`) joins the facts of every file. Nothing here knows about other files.
 
+use std::ops::Range;
+
 use serde::Serialize;
+
+/// What starts every comment that speaks to flaglint: suppressions and definition metadata.
+pub const COMMENT_MARKER: &str = "flaglint:";
 
 /// A source location: byte range plus 1-based line and (character) column of both ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -303,6 +308,12 @@ pub enum ForkKind {
     Ternary,
 }
 
+oxc_index::define_index_type! {
+    /// A check of one file: an index into [`FileFacts::checks`]. Not to be mixed with the
+    /// index's `CheckId`s, which number the checks of every file.
+    pub struct FileCheckId = u32;
+}
+
 /// A branch whose condition tests a flag: an `if`, `elif`/`else if` or ternary whose condition
 /// contains a flag check, directly or through a local variable assigned once from a check in the
 /// same function (`use_binary = get_flag_for_user(...)` then `if use_binary:`).
@@ -339,6 +350,13 @@ pub struct Fork {
     /// else-branch contains this one, within the same named function. An `elif`/`else if` is not
     /// inside its own chain: its parent is the chain head's parent.
     pub parent: Option<usize>,
+}
+
+impl Fork {
+    /// The checks the condition tests, in source order.
+    pub fn check_ids(&self) -> impl Iterator<Item = FileCheckId> + '_ {
+        self.checks.iter().map(|&c| FileCheckId::from_usize(c))
+    }
 }
 
 /// What a branch of a [`Fork`] holds.
@@ -416,6 +434,19 @@ pub struct FileFacts {
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,
     /// fields).
     pub annotations: Vec<(u32, Vec<(String, String)>)>,
+    /// The comments holding [`COMMENT_MARKER`], as the parser found them (`None`: the extractor
+    /// keeps no comments, and a lexer looks for them).
+    pub comments: Option<ParsedComments>,
+}
+
+/// The comments of a file that speak to flaglint, from its parse tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedComments {
+    /// Byte ranges of the comments holding [`COMMENT_MARKER`], delimiters included, in source
+    /// order.
+    pub ranges: Vec<Range<usize>>,
+    /// Where the file's first statement starts (`None`: it has none).
+    pub first_statement: Option<usize>,
 }
 
 impl FileFacts {
@@ -569,6 +600,24 @@ pub struct AppConfigFacts {
     pub unread: bool,
     /// `default = True` / `default = False`: whether Django picks this class for the app.
     pub default: Option<bool>,
+}
+
+/// Where a suppression applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SuppressionScope {
+    /// Diagnostics starting on this line or the next (1-based).
+    Line(u32),
+    File,
+}
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub scope: SuppressionScope,
+    /// The rule ids as written (possibly unknown, possibly none).
+    pub rules: Vec<String>,
+    /// The `flaglint: ...` text.
+    pub span: Span,
 }
 
 #[cfg(test)]

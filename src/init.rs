@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::config::packs::{self, Detect};
 use crate::config::Side;
+use crate::index::walk;
 use crate::lang::{self, CheckMatcher, ExtractOptions, Language};
-use crate::packs::{self, Detect};
-use crate::walk;
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -132,9 +132,10 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         }
         let text = String::from_utf8_lossy(&bytes);
         if language == Language::Python
-            && crate::role_from_path(rel, language) == crate::index::FileRole::Migration
+            && crate::index::roles::role_from_path(rel, language)
+                == crate::index::FileRole::Migration
             && text.contains("waffle")
-            && crate::django::migration_path(rel).is_some()
+            && crate::index::roles::migration_path(rel).is_some()
         {
             proposal.waffle_migrations.push(rel.clone());
         }

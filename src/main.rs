@@ -211,14 +211,9 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
         true,
     )?;
     print_notes(&scan);
-    let assessments = flaglint::lifecycle::assess(
-        &scan.index,
-        &scan.config,
-        &scan.index.ages,
-        &environments,
-        scan.index.today,
-    );
-    let document = lifecycle::document(&scan.index, &assessments, &environments, scan.index.today);
+    let assessments =
+        flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.analysis, &environments);
+    let document = lifecycle::document(&scan.index, &scan.analysis, &assessments, &environments);
     let text = match args.format {
         ReportFormat::Human => lifecycle::human(&document),
         ReportFormat::Json => {

@@ -8,8 +8,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::changed::Scope;
 use crate::config;
+use crate::diagnostics::changed::Scope;
 
 /// The project a run is about.
 #[derive(Debug)]
@@ -72,7 +72,7 @@ pub fn locate(paths: &[PathBuf], config: Option<&Path>) -> Result<Project, Strin
                 root.display()
             ));
         };
-        let rel = crate::walk::relative(Path::new(""), rel);
+        let rel = crate::index::walk::relative(Path::new(""), rel);
         if canonical.is_dir() {
             if rel.is_empty() || rel == "." {
                 whole = true;
@@ -87,7 +87,9 @@ pub fn locate(paths: &[PathBuf], config: Option<&Path>) -> Result<Project, Strin
         // From a subdirectory, a run reports on that directory.
         match cwd.strip_prefix(&root) {
             Ok(rel) if !rel.as_os_str().is_empty() => {
-                scope.dirs.insert(crate::walk::relative(Path::new(""), rel));
+                scope
+                    .dirs
+                    .insert(crate::index::walk::relative(Path::new(""), rel));
             }
             _ => whole = true,
         }

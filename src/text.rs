@@ -1,5 +1,6 @@
 //! Text shown to people: excerpts of long lines, clipped messages, escaped names.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Characters of a line shown around a span; longer lines are cut to this window.
@@ -67,6 +68,34 @@ pub fn floor_char_boundary(text: &str, at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// Whether a character must not reach a terminal as is: control characters (C0, DEL, C1: escape
+/// sequences, carriage returns, line feeds), and the invisible ones that reorder or break lines
+/// (bidirectional overrides and isolates, the line and paragraph separators).
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text taken from the repository (a path, a key, a message quoting them), made safe to print on
+/// one line of a terminal: each unprintable character is written as an escape (`\n`, `\u{1b}`).
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

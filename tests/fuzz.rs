@@ -210,9 +210,8 @@ fn run_case(root: &Path) -> Result<(), String> {
     let baseline = Baseline::of(&scan).to_json();
     serde_json::from_str::<serde_json::Value>(&baseline)
         .map_err(|e| format!("bad baseline JSON: {e}"))?;
-    let assessments =
-        flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.index.ages, &[], today);
-    let document = lifecycle::document(&scan.index, &assessments, &[], today);
+    let assessments = flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.analysis, &[]);
+    let document = lifecycle::document(&scan.index, &scan.analysis, &assessments, &[]);
     lifecycle::human(&document);
     lifecycle::markdown(&document);
     lifecycle::csv(&document);

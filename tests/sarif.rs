@@ -163,6 +163,7 @@ fn crafted_scan(diagnostics: Vec<Diagnostic>) -> Scan {
     Scan {
         root: demo(),
         index: flaglint::index::Index::default(),
+        analysis: flaglint::analysis::Analysis::default(),
         diagnostics,
         stats: flaglint::Stats::default(),
         notes: Vec::new(),

@@ -4,6 +4,7 @@
 //! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
 
 pub mod budget;
+pub(crate) mod comments;
 pub mod migration;
 pub mod python;
 pub mod reference;

@@ -71,6 +71,7 @@ fn extract_within(source: &str, options: &ExtractOptions, budget: Duration) -> F
     // judged by the reference parser.
     let suspect = root.has_error() || walker.python2_statement;
     let mut facts = walker.finish();
+    facts.comments = super::comments::collect(root, source);
     if suspect {
         facts.syntax_errors = reference::python_errors(source, &lines);
     }

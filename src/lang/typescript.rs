@@ -62,7 +62,9 @@ fn extract_within(
                     walker.facts.syntax_errors = errors;
                 }
             }
-            walker.finish()
+            let mut facts = walker.finish();
+            facts.comments = super::comments::collect(root, source);
+            facts
         }
         Err(unparsed) => unparsed.facts(&LineIndex::new(source)),
     }

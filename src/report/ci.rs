@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
+use crate::diagnostics::Scan;
 use crate::facts::Span;
 use crate::rules::{Diagnostic, RuleId, Severity};
-use crate::Scan;
 
 /// Where the SARIF 2.1.0 schema is published.
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -26,7 +26,7 @@ const SRCROOT: &str = "%SRCROOT%";
 /// SARIF 2.1.0 log (one run; tool.driver with version and every rule's metadata).
 ///
 /// `fingerprints[i]` is the fingerprint of `scan.diagnostics[i]`
-/// (see [`crate::baseline::fingerprints`]); a diagnostic without one has no
+/// (see [`crate::diagnostics::baseline::fingerprints`]); a diagnostic without one has no
 /// `partialFingerprints`.
 pub fn sarif(scan: &Scan, fingerprints: &[String]) -> String {
     let log = SarifLog {
@@ -428,8 +428,8 @@ fn pretty(value: &impl Serialize) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::diagnostics::Stats;
     use crate::index::Index;
-    use crate::Stats;
 
     fn diagnostic(
         rule: RuleId,
@@ -464,6 +464,7 @@ mod tests {
         Scan {
             root: std::path::PathBuf::from("."),
             index: Index::default(),
+            analysis: Default::default(),
             diagnostics,
             stats: Stats::default(),
             notes: Vec::new(),

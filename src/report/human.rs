@@ -8,10 +8,10 @@ use miette::{
 };
 
 use super::{escape_controls, escape_source, inventory, Counts, SourceText, Sources};
+use crate::diagnostics::Scan;
 use crate::facts::{FlagAction, Span};
 use crate::project::PathDisplay;
 use crate::rules::{Diagnostic, Severity};
-use crate::Scan;
 
 /// How diagnostics are drawn.
 #[derive(Clone, Copy, Debug)]
@@ -64,7 +64,7 @@ fn render(
             .map(|(span, source)| Snippet::new(shown, source, span)),
     };
     // A renderer that fails or panics still leaves the message.
-    crate::contain_panics(|| {
+    crate::panics::contain_panics(|| {
         let mut text = String::new();
         handler
             .render_report(&mut text, &report)
@@ -125,7 +125,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 /// Paths are shown by `paths` (relative to the current directory).
 pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
     let e = |text: &str| escape_controls(text).into_owned();
-    let rows = inventory(&scan.index);
+    let rows = inventory(&scan.index, &scan.analysis);
     let mut out = String::new();
     for row in &rows {
         let status = if !row.definitions.is_empty() {
@@ -196,7 +196,7 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
             out.push_str(")\n");
         }
     }
-    let project = &scan.index.django;
+    let project = &scan.analysis.django;
     for app in &project.apps {
         let leaves: Vec<String> = app
             .leaves

@@ -4,8 +4,8 @@ use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::{inventory, Counts};
+use crate::diagnostics::Scan;
 use crate::rules::Diagnostic;
-use crate::Scan;
 
 /// `flaglint check --format json`: serialized as it is read, without an intermediate tree, so
 /// that hundreds of thousands of findings cost only their text.
@@ -98,7 +98,7 @@ struct JsonDiagnostic<'a> {
 
 /// `flaglint flags --format json`.
 pub fn flags(scan: &Scan) -> String {
-    let flags: Vec<Value> = inventory(&scan.index)
+    let flags: Vec<Value> = inventory(&scan.index, &scan.analysis)
         .into_iter()
         .map(|row| {
             json!({
@@ -159,7 +159,7 @@ pub fn flags(scan: &Scan) -> String {
             })
         })
         .collect();
-    let project = &scan.index.django;
+    let project = &scan.analysis.django;
     let name = |m: usize| project.migrations[m].name.clone();
     let apps: Vec<Value> = project
         .apps

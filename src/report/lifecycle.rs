@@ -6,17 +6,18 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Map, Value};
 
+use crate::analysis::lifecycle::{Assessment, Place, Readiness};
+use crate::analysis::state::{Environment, Rollout};
+use crate::analysis::Analysis;
 use crate::date::Date;
 use crate::index::Index;
-use crate::lifecycle::{Assessment, Place, Readiness};
-use crate::state::{Environment, Rollout};
 
 /// The report document (`--format json`), version 1.
 pub fn document(
     index: &Index,
+    analysis: &Analysis,
     assessments: &[Assessment],
     environments: &[Environment],
-    today: Date,
 ) -> Value {
     let mut by_readiness = Map::new();
     for readiness in Readiness::ALL {
@@ -46,13 +47,16 @@ pub fn document(
         })
         .collect();
     // What the reader must know to trust the figures.
-    let notes: Vec<&str> = [(index.ages.shallow, crate::lifecycle::SHALLOW_NOTE)]
-        .into_iter()
-        .filter_map(|(applies, note)| applies.then_some(note))
-        .collect();
+    let notes: Vec<&str> = [(
+        analysis.ages.shallow,
+        crate::analysis::lifecycle::SHALLOW_NOTE,
+    )]
+    .into_iter()
+    .filter_map(|(applies, note)| applies.then_some(note))
+    .collect();
     json!({
         "version": 1,
-        "today": today.to_string(),
+        "today": analysis.today.to_string(),
         "notes": notes,
         "environments": environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
         "summary": {

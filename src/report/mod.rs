@@ -8,41 +8,16 @@ pub mod json;
 pub mod lifecycle;
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
-use std::ops::Range;
-use std::path::Path;
+use std::collections::BTreeSet;
 
-use crate::facts::{line_starts, FlagAction, WaffleKind};
+use crate::analysis::Analysis;
+use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{CheckKey, Index, RefKind};
 use crate::rules::{Diagnostic, Severity};
+use crate::text::is_unprintable;
 
-/// Whether a character must not reach a terminal as is: control characters (C0, DEL, C1: escape
-/// sequences, carriage returns, line feeds), and the invisible ones that reorder or break lines
-/// (bidirectional overrides and isolates, the line and paragraph separators).
-fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// Text taken from the repository (a path, a key, a message quoting them), made safe to print on
-/// one line of a terminal: each unprintable character is written as an escape (`\n`, `\u{1b}`).
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unprintable(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::diagnostics::sources::{SourceText, Sources};
+pub use crate::text::escape_controls;
 
 /// Source text for a terminal snippet: like [`escape_controls`], but keeping line ends and tabs;
 /// returns the text and a function from byte offsets in `text` to offsets in it.
@@ -91,78 +66,6 @@ pub enum Format {
     Gitlab,
     /// JUnit XML (`check` only).
     Junit,
-}
-
-/// A file's text as reports read it back (lossily decoded, as the scan read it), with its lines.
-pub struct SourceText {
-    text: String,
-    line_starts: Vec<u32>,
-}
-
-impl SourceText {
-    pub fn new(text: String) -> Self {
-        let line_starts = line_starts(&text);
-        SourceText { text, line_starts }
-    }
-
-    fn read(path: &Path) -> Option<Self> {
-        let bytes = std::fs::read(path).ok()?;
-        Some(SourceText::new(
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ))
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// The 0-based line holding a byte offset (clamped to the text).
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts
-            .partition_point(|&start| start as usize <= offset)
-            .saturating_sub(1)
-    }
-
-    /// The byte range of a 0-based line, without its `\n` (empty past the end).
-    pub fn line_range(&self, line: usize) -> Range<usize> {
-        let Some(&start) = self.line_starts.get(line) else {
-            return self.text.len()..self.text.len();
-        };
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&next| next as usize - 1);
-        start as usize..end
-    }
-
-    /// The text of a 1-based line, without its `\n`.
-    pub fn line(&self, line: u32) -> &str {
-        &self.text[self.line_range((line as usize).saturating_sub(1))]
-    }
-}
-
-/// The files diagnostics point into, each read once, by path relative to the scanned root.
-pub struct Sources<'a> {
-    root: &'a Path,
-    files: HashMap<&'a str, Option<SourceText>>,
-}
-
-impl<'a> Sources<'a> {
-    pub fn new(root: &'a Path) -> Self {
-        Sources {
-            root,
-            files: HashMap::new(),
-        }
-    }
-
-    /// The text of a file (`None` when it cannot be read any more).
-    pub fn get(&mut self, path: &'a str) -> Option<&SourceText> {
-        let root = self.root;
-        self.files
-            .entry(path)
-            .or_insert_with(|| SourceText::read(&root.join(path)))
-            .as_ref()
-    }
 }
 
 /// Diagnostic counts by severity.
@@ -236,7 +139,7 @@ pub struct Location<'a> {
 
 /// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
 /// Checks in tests and migrations are listed among the references, with their kind.
-pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
+pub fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<FlagRow<'a>> {
     let location = |file: usize, span: crate::facts::Span| Location {
         path: index.path(file),
         line: span.line,
@@ -246,7 +149,7 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
     let keys: BTreeSet<&str> = index
         .flags
         .keys()
-        .chain(index.django.by_key.keys())
+        .chain(analysis.django.by_key.keys())
         .map(String::as_str)
         .collect();
     let no_flag = crate::index::Flag::default();
@@ -290,13 +193,13 @@ pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
             checks.sort();
             references.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
             references.dedup();
-            let history = index
+            let history = analysis
                 .django
                 .events_of(key)
                 .map(|event| HistoryRow {
                     action: event.action,
                     kind: event.kind,
-                    migration: index.django.migration_name(event.migration),
+                    migration: analysis.django.migration_name(event.migration),
                     location: location(event.file, event.span),
                     initial: &event.initial,
                 })

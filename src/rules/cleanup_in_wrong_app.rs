@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::django::{AppId, Event};
+use crate::analysis::django::{AppId, Event};
+use crate::analysis::Analysis;
 use crate::facts::{FlagAction, WaffleKind};
 use crate::index::Index;
 
@@ -22,11 +23,11 @@ Flag.objects.filter(name=\"pricing_paywall\").delete()  # cleanup-in-wrong-app",
 removing several flags, write one cleanup migration per creating app).",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::CleanupInWrongApp) {
         return;
     }
-    let project = &index.django;
+    let project = &analysis.django;
     for key in project.by_key.keys() {
         let events: Vec<_> = project.events_of(key).collect();
         // Per kind: the first creation, and every app that creates the row.

@@ -35,7 +35,7 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
     let Some(file) = &config.file else {
         return;
     };
-    let path = crate::walk::relative(root, file);
+    let path = crate::index::walk::relative(root, file);
     let text = std::fs::read_to_string(file).unwrap_or_default();
     let lines = LineIndex::new(&text);
     let base_dir = config
@@ -44,11 +44,11 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
         .unwrap_or_else(|_| config.base_dir.clone());
     let from_base: Vec<String> = rels
         .iter()
-        .map(|rel| crate::walk::relative(&base_dir, &root.join(rel)))
+        .map(|rel| crate::index::walk::relative(&base_dir, &root.join(rel)))
         .collect();
     // Definitions files by the entry that claims them (the first that matches).
     let entry_of = |rel: &str| {
-        let from = crate::walk::relative(&base_dir, &root.join(rel));
+        let from = crate::index::walk::relative(&base_dir, &root.join(rel));
         config.definitions.iter().position(|d| d.matches(&from))
     };
     // The definitions files of an entry.

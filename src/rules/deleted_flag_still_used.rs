@@ -1,6 +1,7 @@
 //! `deleted-flag-still-used`: a migration deletes a flag that code still checks or uses.
 
 use super::{key_uses, Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::Analysis;
 use crate::index::{Index, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -25,11 +26,11 @@ deploy that; add the deletion migration in a later change. If the deletion was a
 the migration.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::DeletedFlagStillUsed) {
         return;
     }
-    let project = &index.django;
+    let project = &analysis.django;
     let config = sink.config();
     for key in project.by_key.keys() {
         let rows = project.rows(key);

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{waffle_kind, Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::Analysis;
 use crate::config::{Config, Side};
 use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{Definition, Index, RefKind};
@@ -35,8 +36,8 @@ APP --empty`) whose forward function creates the row of the model the checks rea
 (`Flag.objects.get_or_create(name=...)`, `Switch...`, `Sample...`) and whose reverse deletes it.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    let project = &index.django;
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
+    let project = &analysis.django;
     if !sink.enabled(RuleId::FlagNotCreated) || !project.complete || project.apps.is_empty() {
         return;
     }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
 use crate::config::Side;
-use crate::index::{code_side, CheckKey, Index, RefKind};
+use crate::index::{code_side, CheckId, CheckKey, Index, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a backend flag is checked in frontend code but never in backend code",
@@ -56,8 +56,8 @@ pub fn check(index: &Index, sink: &mut Sink) {
         checked || referenced || mentioned.contains(key)
     };
     // Checks are in path order, then source order: the first one met is the first frontend check.
-    let mut first_frontend_check: HashMap<&str, usize> = HashMap::new();
-    for (id, check) in index.checks.iter().enumerate() {
+    let mut first_frontend_check: HashMap<&str, CheckId> = HashMap::new();
+    for (id, check) in index.checks.iter_enumerated() {
         let CheckKey::Key { key, .. } = &check.key else {
             continue;
         };
@@ -67,7 +67,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
             first_frontend_check.entry(backend_key).or_insert(id);
         }
     }
-    let mut gates: Vec<(&str, usize)> = first_frontend_check.into_iter().collect();
+    let mut gates: Vec<(&str, CheckId)> = first_frontend_check.into_iter().collect();
     gates.sort();
     for (backend_key, check_id) in gates {
         if in_backend_code(backend_key) {

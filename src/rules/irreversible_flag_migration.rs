@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::Analysis;
 use crate::facts::{FlagAction, Reverse, WaffleKind};
 use crate::index::{FileId, Index};
 
@@ -22,15 +23,16 @@ migrations.RunPython(delete_pricing_paywall, migrations.RunPython.noop)  # irrev
 it had (`Flag.objects.get_or_create(name=..., defaults={\"everyone\": True})`).",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::IrreversibleFlagMigration) {
         return;
     }
     // Forward deletions with a known key (recovered values of removed constants included), by
     // file and `RunPython`, in source order.
     let mut deletions: BTreeMap<(FileId, usize), Vec<(WaffleKind, &str)>> = BTreeMap::new();
-    for event in &index.django.events {
-        let run = crate::django::flag_op(index, event.file, event.op).and_then(|op| op.run_python);
+    for event in &analysis.django.events {
+        let run = crate::analysis::django::flag_op(index, event.file, event.op)
+            .and_then(|op| op.run_python);
         if let (FlagAction::Delete, Some(run)) = (event.action, run) {
             let rows = deletions.entry((event.file, run)).or_default();
             if !rows.contains(&(event.kind, event.key.as_str())) {

@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::django::{App, MigrationId, Project};
+use crate::analysis::django::{App, MigrationId, Project};
+use crate::analysis::Analysis;
 use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -32,8 +33,8 @@ migration (`manage.py makemigrations --merge`); then write the leaf's name to \
 `latest_migrations/<app>`.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    let project = &index.django;
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
+    let project = &analysis.django;
     if !sink.enabled(RuleId::MigrationConflict) || !project.complete {
         return;
     }

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::django::Recovered;
+use crate::analysis::django::Recovered;
+use crate::analysis::Analysis;
 use crate::facts::Span;
 use crate::index::{CheckKey, FileId, Index, RefKind};
 
@@ -26,7 +27,7 @@ from feature_flags.flags import PRICING_PAYWALL  # migration-constant-missing",
 and remove the import.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::MigrationConstantMissing) {
         return;
     }
@@ -55,7 +56,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
     }
     for resolved in &index.migration_keys {
         if let CheckKey::MissingSymbol { symbol, file } = &resolved.key {
-            if let Some(op) = crate::django::flag_op(index, resolved.file, resolved.op) {
+            if let Some(op) = crate::analysis::django::flag_op(index, resolved.file, resolved.op) {
                 note(resolved.file, *file, symbol, op.key_span);
             }
         }
@@ -67,7 +68,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
     }
     for ((file, defined_in, symbol), span) in uses {
         let defs_path = index.path(defined_in);
-        let found = index.django.recovered.get(&(defined_in, symbol.clone()));
+        let found = analysis.django.recovered.get(&(defined_in, symbol.clone()));
         let help = match found {
             Some(Recovered::Tree { value, path }) => format!(
                 "replace `{symbol}` with the literal \"{value}\" (its value in {path}) and remove the import, so that the migration still runs on a fresh database"

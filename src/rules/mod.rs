@@ -31,42 +31,14 @@ mod unused_suppression;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
+use crate::analysis::{lifecycle, Analysis};
 use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span, WaffleKind};
 use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
 
+pub use crate::registry::{RuleId, Severity};
 pub use config_matches_nothing::check as config_matches_nothing;
 pub use internal_error::internal_error;
-
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Severity> {
-        match name {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-}
 
 /// Documentation of a rule, in fixed sections.
 pub struct RuleDoc {
@@ -77,29 +49,9 @@ pub struct RuleDoc {
     pub how_to_fix: &'static str,
 }
 
-macro_rules! rule_table {
+macro_rules! rule_docs {
     ($($variant:ident => $name:literal, $severity:ident, $module:ident;)*) => {
-        /// Every rule flaglint has. Ids are part of the public contract.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum RuleId {
-            $($variant,)*
-        }
-
         impl RuleId {
-            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
-
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(RuleId::$variant => $name,)*
-                }
-            }
-
-            pub fn default_severity(self) -> Severity {
-                match self {
-                    $(RuleId::$variant => Severity::$severity,)*
-                }
-            }
-
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(RuleId::$variant => &$module::DOC,)*
@@ -109,44 +61,9 @@ macro_rules! rule_table {
     };
 }
 
-rule_table! {
-    UndefinedFlag => "undefined-flag", Error, undefined_flag;
-    UnusedFlag => "unused-flag", Warning, unused_flag;
-    DynamicFlagKey => "dynamic-flag-key", Info, dynamic_flag_key;
-    ParseError => "parse-error", Warning, parse_error;
-    InternalError => "internal-error", Error, internal_error;
-    DuplicateFlag => "duplicate-flag", Error, duplicate_flag;
-    FlagValueMismatch => "flag-value-mismatch", Error, flag_value_mismatch;
-    MissingBackendFlag => "missing-backend-flag", Warning, missing_backend_flag;
-    FrontendOnlyGate => "frontend-only-gate", Info, frontend_only_gate;
-    LiteralFlagKey => "literal-flag-key", Warning, literal_flag_key;
-    NegatedFork => "negated-fork", Warning, negated_fork;
-    CompoundFork => "compound-fork", Warning, compound_fork;
-    NestedFork => "nested-fork", Warning, nested_fork;
-    ChainedFork => "chained-fork", Warning, chained_fork;
-    UnusedSuppression => "unused-suppression", Warning, unused_suppression;
-    FlagNotCreated => "flag-not-created", Warning, flag_not_created;
-    DeletedFlagStillUsed => "deleted-flag-still-used", Error, deleted_flag_still_used;
-    MigrationConstantMissing => "migration-constant-missing", Error, migration_constant_missing;
-    IrreversibleFlagMigration => "irreversible-flag-migration", Warning, irreversible_flag_migration;
-    MigrationConflict => "migration-conflict", Error, migration_conflict;
-    CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
-    OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
-    StaleFlag => "stale-flag", Info, stale_flag;
-    UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
-    ConfigMatchesNothing => "config-matches-nothing", Warning, config_matches_nothing;
-}
+crate::registry::rule_table!(rule_docs);
 
 impl RuleId {
-    /// Rules that run only when `[rules]` gives them a severity: stricter styles that real
-    /// codebases do not share.
-    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[
-        RuleId::UntestedFlagState,
-        RuleId::CompoundFork,
-        RuleId::NestedFork,
-        RuleId::ChainedFork,
-    ];
-
     /// Rules that describe one cause in different words when they meet on one line about one
     /// flag, the most specific first: only the first of them is reported there.
     pub const SAME_CAUSE: &'static [&'static [RuleId]] = &[
@@ -176,31 +93,6 @@ impl RuleId {
                     .position(|&r| r == self)
                     .map(|place| (group, place))
             })
-    }
-
-    /// The severity a rule has when the configuration says nothing (`None`: off).
-    pub fn default_level(self) -> Option<Severity> {
-        (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
-    }
-
-    /// The default as users read it: `warning`, or `off (warning)` for an opt-in rule.
-    pub fn default_label(self) -> String {
-        match self.default_level() {
-            Some(severity) => severity.name().to_string(),
-            None => format!("off ({})", self.default_severity().name()),
-        }
-    }
-}
-
-impl RuleId {
-    pub fn from_name(name: &str) -> Option<RuleId> {
-        RuleId::ALL.iter().copied().find(|r| r.name() == name)
-    }
-}
-
-impl Serialize for RuleId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
     }
 }
 
@@ -326,10 +218,10 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
-/// Runs every rule over the index (`unused-suppression` runs after, in `crate::suppress`).
-pub fn run(index: &Index, sink: &mut Sink) {
+/// Runs every rule over the index (`unused-suppression` runs after, in `crate::diagnostics::suppress`).
+pub fn run(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     undefined_flag::check(index, sink);
-    unused_flag::check(index, sink);
+    unused_flag::check(index, analysis, sink);
     dynamic_flag_key::check(index, sink);
     parse_error::check(index, sink);
     duplicate_flag::check(index, sink);
@@ -341,17 +233,17 @@ pub fn run(index: &Index, sink: &mut Sink) {
     compound_fork::check(index, sink);
     nested_fork::check(index, sink);
     chained_fork::check(index, sink);
-    flag_not_created::check(index, sink);
-    deleted_flag_still_used::check(index, sink);
-    migration_constant_missing::check(index, sink);
-    irreversible_flag_migration::check(index, sink);
-    migration_conflict::check(index, sink);
-    cleanup_in_wrong_app::check(index, sink);
-    orphaned_flag::check(index, sink);
+    flag_not_created::check(index, analysis, sink);
+    deleted_flag_still_used::check(index, analysis, sink);
+    migration_constant_missing::check(index, analysis, sink);
+    irreversible_flag_migration::check(index, analysis, sink);
+    migration_conflict::check(index, analysis, sink);
+    cleanup_in_wrong_app::check(index, analysis, sink);
+    orphaned_flag::check(index, analysis, sink);
     if sink.enabled(RuleId::StaleFlag) || sink.enabled(RuleId::UntestedFlagState) {
         let config = sink.config();
-        let assessments = crate::lifecycle::assess(index, config, &index.ages, &[], index.today);
-        stale_flag::check(index, &assessments, sink);
+        let assessments = lifecycle::assess(index, config, analysis, &[]);
+        stale_flag::check(index, analysis.today, &assessments, sink);
         untested_flag_state::check(index, &assessments, sink);
     }
 }
@@ -384,9 +276,9 @@ fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, &Fork, Strin
                 .forks
                 .iter()
                 .filter(move |fork| {
-                    fork.checks
-                        .first()
-                        .is_some_and(|&c| index.check_of(file, c).kind == RefKind::Check)
+                    fork.check_ids()
+                        .next()
+                        .is_some_and(|c| index.check_of(file, c).kind == RefKind::Check)
                 })
                 .filter_map(move |fork| Some((file, fork, fork_flag(index, file, fork)?)))
         })
@@ -394,9 +286,8 @@ fn production_forks(index: &Index) -> impl Iterator<Item = (FileId, &Fork, Strin
 
 /// The keys a fork tests (`None` for a dynamic key).
 fn fork_keys(index: &Index, file: FileId, fork: &Fork) -> Vec<Option<String>> {
-    fork.checks
-        .iter()
-        .map(|&c| match &index.check_of(file, c).key {
+    fork.check_ids()
+        .map(|c| match &index.check_of(file, c).key {
             CheckKey::Key { key, .. } => Some(key.clone()),
             _ => None,
         })

@@ -1,6 +1,7 @@
 //! `orphaned-flag`: a flag row that migrations create, that nothing uses, and that nothing deletes.
 
 use super::{is_defined, key_uses, Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::Analysis;
 use crate::facts::FlagAction;
 use crate::index::Index;
 
@@ -23,11 +24,11 @@ Flag.objects.get_or_create(name=\"pricing_paywall\")  # orphaned-flag: nothing u
 it (`Flag.objects.filter(name=...).delete()`) and whose reverse creates it again.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::OrphanedFlag) {
         return;
     }
-    let project = &index.django;
+    let project = &analysis.django;
     let config = sink.config();
     let mapping = &config.frontend_key;
     for key in project.by_key.keys() {

@@ -1,8 +1,9 @@
 //! `stale-flag`: a flag past its lifetime or its remove-by date that code still checks.
 
 use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::lifecycle::{anchor, Assessment};
+use crate::date::Date;
 use crate::index::Index;
-use crate::lifecycle::{anchor, Assessment};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag is older than its lifetime, or past its remove-by date, and still checked",
@@ -27,7 +28,7 @@ if it is meant to stay, give it a permanent type (`type=ops`, with `ops = \"perm
 `[lifetimes]`) or a later remove-by date.",
 };
 
-pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
+pub fn check(index: &Index, today: Date, assessments: &[Assessment], sink: &mut Sink) {
     if !sink.enabled(RuleId::StaleFlag) {
         return;
     }
@@ -35,13 +36,13 @@ pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
         if a.checks.is_empty() {
             continue;
         }
-        let (Some(why), Some((file, span))) = (a.overdue(index.today), anchor(index, a)) else {
+        let (Some(why), Some((file, span))) = (a.overdue(today), anchor(index, a)) else {
             continue;
         };
         // A date after the day ages are measured to (`--today` in the past) says nothing.
         let introduced = a
             .introduced
-            .filter(|d| *d <= index.today)
+            .filter(|d| *d <= today)
             .map(|d| format!(" (introduced {d})"))
             .unwrap_or_default();
         sink.report(

@@ -1,8 +1,8 @@
 //! `untested-flag-state`: a checked flag whose tests do not set it both on and off.
 
 use super::{Finding, RuleDoc, RuleId, Sink};
+use crate::analysis::lifecycle::{anchor, Assessment};
 use crate::index::Index;
-use crate::lifecycle::{anchor, Assessment};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a checked flag is not tested both on and off",

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::{Finding, RuleDoc, RuleId, Severity, Sink};
+use crate::analysis::Analysis;
 use crate::config::Side;
 use crate::facts::{ConstKind, FlagAction};
 use crate::index::{Definition, Index, RefKind, WholeRead};
@@ -29,7 +30,7 @@ field with the code that parses it). If the flag is about to be used, ignore the
 check lands; if it is kept on purpose, mark it `flaglint: state=retained`.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
+pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
     if !sink.enabled(RuleId::UnusedFlag) {
         return;
     }
@@ -70,7 +71,7 @@ pub fn check(index: &Index, sink: &mut Sink) {
         };
         let finding = |message: String| Finding {
             message,
-            help: Some(help(index, def)),
+            help: Some(help(index, analysis, def)),
             label: Some("defined here".to_string()),
             path: index.path(def.file).to_string(),
             span: Some(def.name_span),
@@ -128,7 +129,7 @@ fn has_mirror(index: &Index, def: &Definition) -> bool {
 }
 
 /// What removing the flag means for this kind of definition, in its ecosystem.
-fn help(index: &Index, def: &Definition) -> String {
+fn help(index: &Index, analysis: &Analysis, def: &Definition) -> String {
     let language = index.files[def.file].language;
     let what = match def.kind {
         ConstKind::EnumVariant => format!("the variant `{}`", rust_path(&def.symbol)),
@@ -153,7 +154,7 @@ fn help(index: &Index, def: &Definition) -> String {
             Side::Frontend => "its backend definition",
         });
     }
-    let has_row = index
+    let has_row = analysis
         .django
         .events_of(&def.key)
         .any(|e| e.action == FlagAction::Create);

@@ -1,4 +1,4 @@
-//! `unused-suppression`: a suppression comment that suppressed nothing (see `crate::suppress`).
+//! `unused-suppression`: a suppression comment that suppressed nothing (see `crate::diagnostics::suppress`).
 
 use super::RuleDoc;
 

@@ -9,22 +9,31 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{build_check, RawCheck};
+use super::{build_check, RawCheck};
 use crate::lang::CheckSpec;
 
 /// The built-in packs: name and TOML text.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("configcat", include_str!("../rules/configcat.toml")),
-    ("django-flags", include_str!("../rules/django-flags.toml")),
-    ("django-waffle", include_str!("../rules/django-waffle.toml")),
-    ("flagsmith", include_str!("../rules/flagsmith.toml")),
-    ("growthbook", include_str!("../rules/growthbook.toml")),
-    ("launchdarkly", include_str!("../rules/launchdarkly.toml")),
-    ("openfeature", include_str!("../rules/openfeature.toml")),
-    ("posthog", include_str!("../rules/posthog.toml")),
-    ("split", include_str!("../rules/split.toml")),
-    ("statsig", include_str!("../rules/statsig.toml")),
-    ("unleash", include_str!("../rules/unleash.toml")),
+    ("configcat", include_str!("../../rules/configcat.toml")),
+    (
+        "django-flags",
+        include_str!("../../rules/django-flags.toml"),
+    ),
+    (
+        "django-waffle",
+        include_str!("../../rules/django-waffle.toml"),
+    ),
+    ("flagsmith", include_str!("../../rules/flagsmith.toml")),
+    ("growthbook", include_str!("../../rules/growthbook.toml")),
+    (
+        "launchdarkly",
+        include_str!("../../rules/launchdarkly.toml"),
+    ),
+    ("openfeature", include_str!("../../rules/openfeature.toml")),
+    ("posthog", include_str!("../../rules/posthog.toml")),
+    ("split", include_str!("../../rules/split.toml")),
+    ("statsig", include_str!("../../rules/statsig.toml")),
+    ("unleash", include_str!("../../rules/unleash.toml")),
 ];
 
 /// How to tell that a repository uses a flag system.

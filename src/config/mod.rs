@@ -2,6 +2,8 @@
 //!
 //! Every error carries the span of the offending TOML so the binary can point at the line.
 
+pub mod packs;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -15,8 +17,8 @@ use crate::facts::StringConst;
 use crate::lang::{
     CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, Shape,
 };
-use crate::packs::{self, Pack};
-use crate::rules::{RuleId, Severity};
+use crate::registry::{RuleId, Severity};
+use packs::Pack;
 
 /// Files larger than this are skipped unless `max-file-size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;

@@ -3,17 +3,30 @@
 //!
 //! Built once from the facts of all parsed files; rules only read it.
 
+pub(crate) mod comments;
+pub(crate) mod process;
+pub mod roles;
+pub mod walk;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use oxc_index::IndexVec;
 use serde::Serialize;
 
 use crate::config::{definition_name, DefinitionPolicy, Side};
-use crate::facts::{ConstKind, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst};
+use crate::facts::{
+    ConstKind, FileCheckId, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst, Suppression,
+};
 use crate::lang::{CheckSpec, KeyTransform, Language};
-use crate::suppress::Suppression;
 
 pub type FileId = usize;
 pub type DefId = usize;
+
+oxc_index::define_index_type! {
+    /// A check of the whole index: an index into [`Index::checks`]. Not to be mixed with a file's
+    /// [`FileCheckId`]s.
+    pub struct CheckId = u32;
+}
 
 /// What a file is for, decided from its path and the configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -188,8 +201,8 @@ pub struct MissingUse {
 #[derive(Clone, Debug, Default)]
 pub struct Flag {
     pub definitions: Vec<DefId>,
-    /// Indices into [`Index::checks`], production and otherwise.
-    pub checks: Vec<usize>,
+    /// Production and other checks.
+    pub checks: Vec<CheckId>,
     /// Indices into [`Index::references`].
     pub references: Vec<usize>,
 }
@@ -199,7 +212,7 @@ pub struct Flag {
 pub struct Index {
     pub files: Vec<IndexedFile>,
     pub definitions: Vec<Definition>,
-    pub checks: Vec<Check>,
+    pub checks: IndexVec<CheckId, Check>,
     pub references: Vec<Reference>,
     pub missing: Vec<MissingUse>,
     /// Reads of whole definitions containers, in file order.
@@ -209,17 +222,11 @@ pub struct Index {
     pub mentions: Vec<Mention>,
     /// Per file: the index in [`Index::checks`] of the file's first check (the file's checks follow
     /// in their `FileFacts::checks` order).
-    pub check_offsets: Vec<usize>,
+    check_offsets: Vec<CheckId>,
     /// Flag key to its occurrences, sorted by key.
     pub flags: BTreeMap<String, Flag>,
     /// The key of every flag operation of every migration, in file order.
     pub migration_keys: Vec<MigrationKey>,
-    /// Django apps, their migration graphs and the history of every waffle row.
-    pub django: crate::django::Project,
-    /// The day ages are measured to.
-    pub today: crate::date::Date,
-    /// Dates from git (filled when a rule or the report needs them).
-    pub ages: crate::lifecycle::Ages,
 }
 
 /// The resolved key of one flag operation of a migration.
@@ -243,7 +250,7 @@ impl Index {
         };
         index.collect_definitions();
         let resolver = Resolver::new(&index.files, &index.definitions, layout);
-        let mut checks = Vec::new();
+        let mut checks = IndexVec::new();
         let mut references = Vec::new();
         let mut missing = Vec::new();
         let mut whole_reads = Vec::new();
@@ -251,7 +258,7 @@ impl Index {
         let mut check_offsets = Vec::with_capacity(index.files.len());
         let mut migration_keys = Vec::new();
         for (file_id, file) in index.files.iter().enumerate() {
-            check_offsets.push(checks.len());
+            check_offsets.push(checks.next_idx());
             for (local, site) in file.facts.checks.iter().enumerate() {
                 let spec = specs.get(site.spec);
                 let key = resolve_expr(
@@ -418,7 +425,7 @@ impl Index {
                 .definitions
                 .push(id);
         }
-        for (id, check) in self.checks.iter().enumerate() {
+        for (id, check) in self.checks.iter_enumerated() {
             if let CheckKey::Key { key, .. } = &check.key {
                 flags.entry(key.clone()).or_default().checks.push(id);
             }
@@ -431,8 +438,14 @@ impl Index {
     }
 
     /// The check a file's `FileFacts::checks[local]` became.
-    pub fn check_of(&self, file: FileId, local: usize) -> &Check {
-        &self.checks[self.check_offsets[file] + local]
+    pub fn check_of(&self, file: FileId, local: FileCheckId) -> &Check {
+        &self.checks[self.check_offsets[file] + local.index()]
+    }
+
+    /// The place of a check among its file's `FileFacts::checks`.
+    pub fn local_id(&self, check: CheckId) -> FileCheckId {
+        let offset = self.check_offsets[self.checks[check].file];
+        FileCheckId::from_usize(check.index() - offset.index())
     }
 
     /// The relative path of a file.
@@ -604,7 +617,7 @@ struct Resolver<'a> {
     /// Per file: top-level string constants (`X`, `OBJ.A`) for keys spelled through a local constant.
     local_constants: Vec<HashMap<String, &'a str>>,
     module_names: Vec<HashSet<&'a str>>,
-    /// Django settings modules ([`crate::django::is_settings_module`]).
+    /// Django settings modules ([`roles::is_settings_module`]).
     settings_modules: Vec<FileId>,
     /// Per file: its imports by the name they bind (`*` for globs), indices in source order.
     imports_by_local: Vec<HashMap<&'a str, Vec<usize>>>,
@@ -681,7 +694,7 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| {
-                    f.language == Language::Python && crate::django::is_settings_module(&f.rel)
+                    f.language == Language::Python && roles::is_settings_module(&f.rel)
                 })
                 .map(|(id, _)| id)
                 .collect(),

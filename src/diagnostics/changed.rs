@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
+use crate::diagnostics::Scan;
 use crate::git;
 use crate::rules::RuleId;
-use crate::Scan;
 
 /// What to report on: files and directories, relative to the scanned root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
     if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n', '\r']) {
         return Err(format!(
             "`{}` is not a git revision",
-            crate::report::escape_controls(rev)
+            crate::text::escape_controls(rev)
         ));
     }
     let run = |args: &[&str], input: Option<String>| -> Result<Vec<u8>, String> {
@@ -107,7 +107,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
             Err(format!(
                 "git {}: {}",
                 args.join(" "),
-                crate::report::escape_controls(String::from_utf8_lossy(&output.stderr).trim())
+                crate::text::escape_controls(String::from_utf8_lossy(&output.stderr).trim())
             ))
         }
     };
@@ -129,7 +129,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
     .map_err(|_| {
         format!(
             "`{}` is not a commit of the repository",
-            crate::report::escape_controls(rev)
+            crate::text::escape_controls(rev)
         )
     })?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
@@ -158,7 +158,7 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
         let mut meta = meta.split(' ');
         let (mode, object, stage) = (meta.next(), meta.next(), meta.next());
         let is_file = matches!(mode, Some("100644" | "100755"));
-        if !is_file || !crate::walk::is_read(Path::new(path)) {
+        if !is_file || !crate::index::walk::is_read(Path::new(path)) {
             continue;
         }
         if stage != Some("0") || path.contains(['\n', '\r']) || !root.join(path).is_file() {

@@ -1,40 +1,27 @@
-//! Suppression comments: `flaglint: ignore[rule-id, ...]` on a line or the line above, and
-//! `flaglint: ignore-file[rule-id, ...]` in a comment before the first statement of a file.
+//! Comments that speak to flaglint, found per file: suppressions (`flaglint: ignore[rule-id, ...]`
+//! on a line or the line above, `flaglint: ignore-file[rule-id, ...]` in a comment before the
+//! first statement of a file) and definition metadata (`flaglint: type=... owner=...`).
 //!
-//! Comments are found by a small per-language line lexer (strings and block comments are tracked),
-//! so a `flaglint:` inside a string literal is not a suppression.
+//! Comments are taken from the parse tree where the parser keeps them (Python and TypeScript with
+//! tree-sitter), and found by a small per-language line lexer elsewhere (Rust, templates, YAML, and
+//! files that could not be parsed): strings and block comments are tracked, so a `flaglint:`
+//! inside a string literal is not a suppression.
 
-use std::collections::{HashMap, HashSet};
-
-use crate::facts::{LineIndex, Span};
+use crate::facts::{
+    line_starts, LineIndex, ParsedComments, Suppression, SuppressionScope as Scope,
+    COMMENT_MARKER as MARKER,
+};
 use crate::lang::Language;
-use crate::rules::{Diagnostic, Finding, RuleId, Sink};
-
-const MARKER: &str = "flaglint:";
-
-/// Where a suppression applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Diagnostics starting on this line or the next (1-based).
-    Line(u32),
-    File,
-}
-
-/// One suppression comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    pub scope: Scope,
-    /// The rule ids as written (possibly unknown, possibly none).
-    pub rules: Vec<String>,
-    /// The `flaglint: ...` text.
-    pub span: Span,
-}
 
 /// Finds the suppression comments of a file.
-pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
+pub fn suppressions(
+    source: &str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+) -> Vec<Suppression> {
     let index = LineIndex::new(source);
     let mut found = Vec::new();
-    for_each_marker(source, language, |marker| {
+    for_each_marker(source, language, parsed, |marker| {
         let Some((kind, rules, len)) = parse(marker.text) else {
             return;
         };
@@ -57,9 +44,13 @@ pub fn scan(source: &str, language: Language) -> Vec<Suppression> {
 /// Flag metadata in comments: `flaglint: type=release owner=@billing remove-by=2026-03-01`, as
 /// (the 1-based line it describes, fields in order). A comment after code describes its own line;
 /// a comment alone on its line describes the next one.
-pub fn annotations(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
+pub fn annotations(
+    source: &str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+) -> Vec<(u32, Vec<(String, String)>)> {
     let mut found = Vec::new();
-    for_each_marker(source, language, |marker| {
+    for_each_marker(source, language, parsed, |marker| {
         if parse(marker.text).is_some() {
             return;
         }
@@ -96,38 +87,120 @@ struct Marker<'a> {
     alone: bool,
 }
 
-/// Calls `visit` for each `flaglint:` marker inside a comment (not inside a string).
-fn for_each_marker<'a>(source: &'a str, language: Language, mut visit: impl FnMut(Marker<'a>)) {
+/// Calls `visit` for each `flaglint:` marker inside a comment (not inside a string), in source
+/// order: the comments the parser found, or else those a line lexer finds.
+fn for_each_marker<'a>(
+    source: &'a str,
+    language: Language,
+    parsed: Option<&ParsedComments>,
+    mut visit: impl FnMut(Marker<'a>),
+) {
     if !source.contains(MARKER) {
         return;
     }
-    let mut lexer = CommentLexer::new(language);
-    let mut before_first_statement = true;
-    let mut offset = 0;
-    for (line_number, line) in source.split_inclusive('\n').enumerate() {
-        let comments = lexer.comments(line);
-        let has_code = lexer.line_has_code;
-        let mut lead = None;
-        for range in comments {
-            let comment = &line[range.clone()];
-            let Some(at) = comment.find(MARKER) else {
-                continue;
-            };
-            let lead = *lead.get_or_insert_with(|| comment_lead(line));
-            visit(Marker {
-                line: line_number as u32 + 1,
-                start: offset + range.start + at,
-                text: &comment[at + MARKER.len()..],
-                before_first_statement,
-                alone: range.start <= lead,
-            });
+    match parsed {
+        Some(parsed) => for_each_parsed_marker(source, parsed, visit),
+        None => {
+            let mut lexer = CommentLexer::new(language);
+            let mut before_first_statement = true;
+            let mut offset = 0;
+            for (index, line) in source.split_inclusive('\n').enumerate() {
+                for range in lexer.comments(line) {
+                    let place = LinePlace {
+                        index,
+                        offset,
+                        before_first_statement,
+                    };
+                    visit_marker(line, place, range, &mut visit);
+                }
+                let shebang = index == 0 && line.starts_with("#!");
+                if lexer.line_has_code && !shebang {
+                    before_first_statement = false;
+                }
+                offset += line.len();
+            }
         }
-        let shebang = line_number == 0 && line.starts_with("#!");
-        if has_code && !shebang {
-            before_first_statement = false;
-        }
-        offset += line.len();
     }
+}
+
+/// [`for_each_marker`] over the comments of a parse tree, cut at line ends as the lexer cuts them:
+/// a line comment to the end of its line, a block comment between its delimiters, line by line.
+fn for_each_parsed_marker<'a>(
+    source: &'a str,
+    parsed: &ParsedComments,
+    mut visit: impl FnMut(Marker<'a>),
+) {
+    let starts = line_starts(source);
+    let line_of = |offset: usize| {
+        starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1)
+    };
+    let first_statement_line = parsed.first_statement.map(line_of);
+    for range in &parsed.ranges {
+        let Some(text) = source.get(range.clone()) else {
+            continue;
+        };
+        let block = text.len() >= 4 && text.starts_with("/*") && text.ends_with("*/");
+        let body = if block {
+            range.start + 2..range.end - 2
+        } else {
+            range.clone()
+        };
+        let mut index = line_of(range.start);
+        loop {
+            let offset = starts[index] as usize;
+            let end = starts.get(index + 1).map_or(source.len(), |&s| s as usize);
+            let line = &source[offset..end];
+            let piece_end = if block {
+                body.end.min(end) - offset
+            } else {
+                line.trim_end().len()
+            };
+            let place = LinePlace {
+                index,
+                offset,
+                before_first_statement: first_statement_line.is_none_or(|first| index <= first),
+            };
+            visit_marker(
+                line,
+                place,
+                body.start.max(offset) - offset..piece_end,
+                &mut visit,
+            );
+            if body.end <= end {
+                break;
+            }
+            index += 1;
+        }
+    }
+}
+
+/// Where a line is: its 0-based index, its byte offset, and whether no code precedes it.
+struct LinePlace {
+    index: usize,
+    offset: usize,
+    before_first_statement: bool,
+}
+
+/// Visits the marker of the comment at `range` of `line`, if it holds one.
+fn visit_marker<'a>(
+    line: &'a str,
+    place: LinePlace,
+    range: std::ops::Range<usize>,
+    visit: &mut impl FnMut(Marker<'a>),
+) {
+    let comment = &line[range.clone()];
+    let Some(at) = comment.find(MARKER) else {
+        return;
+    };
+    visit(Marker {
+        line: place.index as u32 + 1,
+        start: place.offset + range.start + at,
+        text: &comment[at + MARKER.len()..],
+        before_first_statement: place.before_first_statement,
+        alone: range.start <= comment_lead(line),
+    });
 }
 
 /// The length of a line's lead before any comment text: blanks, comment openers (`//`, `/*`,
@@ -306,122 +379,45 @@ fn skip_string(bytes: &[u8], mut i: usize, quote: u8) -> usize {
     bytes.len()
 }
 
-/// A file's path, and its suppressions by the scope and rule they hide: their indices, and whether
-/// they have been marked used.
-type Covering<'a> = (&'a str, HashMap<(Scope, &'a str), (Vec<usize>, bool)>);
-
-/// Applies the suppressions to `diagnostics` and reports the suppressions that suppressed nothing.
-/// Returns how many diagnostics were suppressed.
-pub fn apply(
-    diagnostics: &mut Vec<Diagnostic>,
-    files: &[(&str, &[Suppression])],
-    sink: &mut Sink,
-) -> usize {
-    let mut by_path: HashMap<&str, Covering> = HashMap::new();
-    for &(path, suppressions) in files {
-        for (i, suppression) in suppressions.iter().enumerate() {
-            // `Line(0)`: a misplaced file-level suppression, which hides nothing.
-            if suppression.scope == Scope::Line(0) {
-                continue;
-            }
-            let (_, by_rule) = by_path
-                .entry(path)
-                .or_insert_with(|| (path, HashMap::new()));
-            for rule in &suppression.rules {
-                by_rule
-                    .entry((suppression.scope, rule.as_str()))
-                    .or_default()
-                    .0
-                    .push(i);
-            }
-        }
-    }
-    // (path, suppression index, rule) for every suppression that hid something.
-    let mut used: HashSet<(&str, usize, &str)> = HashSet::new();
-    let before = diagnostics.len();
-    diagnostics.retain(|diagnostic| {
-        let Some((path, by_rule)) = by_path.get_mut(diagnostic.path.as_str()) else {
-            return true;
-        };
-        let path: &str = path;
-        let line = diagnostic.span.map_or(0, |s| s.line);
-        let rule = diagnostic.rule.name();
-        // A line suppression covers its own line and the next.
-        let scopes = [
-            Some(Scope::File),
-            Some(Scope::Line(line)),
-            line.checked_sub(1).map(Scope::Line),
-        ];
-        let mut keep = true;
-        for scope in scopes.into_iter().flatten() {
-            if let Some((suppressions, marked)) = by_rule.get_mut(&(scope, rule)) {
-                keep = false;
-                if !*marked {
-                    used.extend(suppressions.iter().map(|&i| (path, i, rule)));
-                    *marked = true;
-                }
-            }
-        }
-        keep
-    });
-    let suppressed = before - diagnostics.len();
-
-    for (path, suppressions) in files {
-        for (i, suppression) in suppressions.iter().enumerate() {
-            let report = |sink: &mut Sink, message: String, help: &str| {
-                sink.report(
-                    RuleId::UnusedSuppression,
-                    Finding {
-                        message,
-                        help: Some(help.to_string()),
-                        label: Some("suppression".to_string()),
-                        path: path.to_string(),
-                        span: Some(suppression.span),
-                        flag: None,
-                    },
-                )
-            };
-            if suppression.scope == Scope::Line(0) {
-                report(
-                    sink,
-                    "file-level suppression after the first statement".to_string(),
-                    "move `flaglint: ignore-file[...]` into a comment at the top of the file",
-                );
-                continue;
-            }
-            if suppression.rules.is_empty() {
-                report(
-                    sink,
-                    "suppression names no rule".to_string(),
-                    "name the rules to ignore: `flaglint: ignore[rule-id]`",
-                );
-                continue;
-            }
-            for rule in &suppression.rules {
-                match RuleId::from_name(rule) {
-                    None => report(
-                        sink,
-                        format!("suppression names an unknown rule `{rule}`"),
-                        "run `flaglint rule` to list the rule ids",
-                    ),
-                    // A rule that is turned off found nothing to suppress; that is not news.
-                    Some(id) if !sink.enabled(id) => {}
-                    Some(_) if used.contains(&(*path, i, rule.as_str())) => {}
-                    Some(_) => report(
-                        sink,
-                        format!("unused suppression of `{rule}`"),
-                        "remove it: nothing here triggers the rule any more",
-                    ),
-                }
-            }
-        }
-    }
-    suppressed
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{test_extract, Grammar};
+
+    /// The comments the parser keeps, for the languages whose parser keeps them (TypeScript read
+    /// as TSX where it holds JSX).
+    fn parsed(source: &str, language: Language) -> Option<ParsedComments> {
+        let grammars: &[Grammar] = match language {
+            Language::Python => &[Grammar::Python],
+            Language::TypeScript => &[Grammar::TypeScript, Grammar::Tsx],
+            _ => &[],
+        };
+        grammars
+            .iter()
+            .find_map(|&grammar| test_extract(grammar, language, &[], &[], source).comments)
+    }
+
+    /// What `find` reads from the comments the lexer finds, which must be what it reads from
+    /// those of the parse tree.
+    fn lexed_and_parsed<T: PartialEq + std::fmt::Debug>(
+        source: &str,
+        language: Language,
+        find: impl Fn(Option<&ParsedComments>) -> T,
+    ) -> T {
+        let lexed = find(None);
+        if let Some(parsed) = parsed(source, language) {
+            assert_eq!(find(Some(&parsed)), lexed, "{source}");
+        }
+        lexed
+    }
+
+    fn suppressions_of(source: &str, language: Language) -> Vec<Suppression> {
+        lexed_and_parsed(source, language, |p| suppressions(source, language, p))
+    }
+
+    fn annotations_of(source: &str, language: Language) -> Vec<(u32, Vec<(String, String)>)> {
+        lexed_and_parsed(source, language, |p| annotations(source, language, p))
+    }
 
     #[test]
     fn metadata_annotations_describe_their_line_or_the_next() {
@@ -433,7 +429,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            annotations(source, Language::Python),
+            annotations_of(source, Language::Python),
             vec![
                 (2, fields(&[("type", "release"), ("owner", "@billing")])),
                 (3, fields(&[("type", "ops"), ("remove-by", "2026-03-01")])),
@@ -441,7 +437,7 @@ mod tests {
         );
         let ts = "export enum F {\n  A = 'a', // flaglint: type=experiment\n  /* flaglint: owner=@web */\n  B = 'b',\n}\n";
         assert_eq!(
-            annotations(ts, Language::TypeScript),
+            annotations_of(ts, Language::TypeScript),
             vec![
                 (2, fields(&[("type", "experiment")])),
                 (4, fields(&[("owner", "@web")])),
@@ -450,7 +446,7 @@ mod tests {
     }
 
     fn rules_at(source: &str, language: Language) -> Vec<(Scope, Vec<String>)> {
-        scan(source, language)
+        suppressions_of(source, language)
             .into_iter()
             .map(|s| (s.scope, s.rules))
             .collect()
@@ -518,13 +514,13 @@ mod tests {
     #[test]
     fn metadata_comments_are_not_suppressions() {
         let source = "X = \"x\"  # flaglint: type=release owner=@billing\nY = 1  # flaglint: ignored-thing\n";
-        assert!(scan(source, Language::Python).is_empty());
+        assert!(suppressions_of(source, Language::Python).is_empty());
     }
 
     #[test]
     fn suppression_span_covers_the_directive() {
         let source = "x = 1  # flaglint: ignore[unused-flag] because reasons\n";
-        let found = scan(source, Language::Python);
+        let found = suppressions_of(source, Language::Python);
         let span = found[0].span;
         assert_eq!(
             &source[span.start as usize..span.end as usize],
@@ -557,7 +553,7 @@ mod tests {
             ),
         ];
         for (source, language) in cases {
-            let found = scan(source, language);
+            let found = suppressions_of(source, language);
             assert_eq!(found.len(), 1, "{source}");
             assert_eq!(found[0].rules, ids(&["unused-flag"]), "{source}");
         }
@@ -586,63 +582,18 @@ mod tests {
     }
 
     #[test]
-    fn many_suppressions_hide_and_are_marked_used() {
-        let config = crate::config::Config::empty(std::path::PathBuf::from("."));
-        let suppressions: Vec<Suppression> = (1..=200)
-            .flat_map(|line| {
-                let rules = vec!["undefined-flag".to_string()];
-                let span = Span {
-                    line,
-                    ..Span::default()
-                };
-                [
-                    Suppression {
-                        scope: Scope::Line(line),
-                        rules: rules.clone(),
-                        span,
-                    },
-                    Suppression {
-                        scope: Scope::Line(line),
-                        rules: vec!["dynamic-flag-key".to_string()],
-                        span,
-                    },
-                ]
-            })
-            .collect();
-        let diagnostic = |path: &str, line: u32, rule: RuleId| Diagnostic {
-            rule,
-            severity: crate::rules::Severity::Error,
-            message: String::new(),
-            help: None,
-            label: None,
-            path: path.to_string(),
-            span: Some(Span {
-                line,
-                ..Span::default()
-            }),
-            flag: None,
-        };
-        let mut diagnostics: Vec<Diagnostic> = (1..=201)
-            .map(|line| diagnostic("a.py", line, RuleId::UndefinedFlag))
-            .chain([
-                diagnostic("a.py", 202, RuleId::UndefinedFlag),
-                diagnostic("a.py", 5, RuleId::ParseError),
-                diagnostic("b.py", 5, RuleId::UndefinedFlag),
-            ])
-            .collect();
-        let mut sink = Sink::new(&config);
-        let files = [("a.py", suppressions.as_slice()), ("b.py", &[][..])];
-        assert_eq!(apply(&mut diagnostics, &files, &mut sink), 201);
-        let kept: Vec<(&str, u32)> = diagnostics
-            .iter()
-            .map(|d| (d.path.as_str(), d.span.unwrap().line))
-            .collect();
-        assert_eq!(kept, [("a.py", 202), ("a.py", 5), ("b.py", 5)]);
-        // Every `dynamic-flag-key` suppression hid nothing; every `undefined-flag` one was used.
-        let unused = sink.into_diagnostics();
-        assert_eq!(unused.len(), 200);
-        assert!(unused
-            .iter()
-            .all(|d| d.message == "unused suppression of `dynamic-flag-key`"));
+    fn parse_tree_comments_match_the_lexer() {
+        let cases = [
+            (Language::Python, "#!/usr/bin/env python\n# flaglint: ignore-file[unused-flag]\n\"\"\"Doc # flaglint: ignore[a]\"\"\"\nx = 1  # flaglint: ignore[dynamic-flag-key] \r\ns = '# flaglint: ignore[b]'\n# flaglint: ignore-file[c]\n"),
+            (Language::Python, "def f(\n    x,  # flaglint: ignore[undefined-flag]\n):\n    return f\"{x} # flaglint: ignore[d]\"\n"),
+            (Language::TypeScript, "#!/usr/bin/env node\n/* flaglint: ignore-file[negated-fork] */\nconst a = `// flaglint: ignore[x]`;\n/*\n * flaglint: owner=@web\n   flaglint: ignore[unused-flag] */\nconst r = /\\/\\/ flaglint: ignore[y]/; // flaglint: ignore[z]\n"),
+            (Language::TypeScript, "export const el = <div>{/* flaglint: ignore[literal-flag-key] */}</div>;\n"),
+        ];
+        for (language, source) in cases {
+            let parsed = parsed(source, language);
+            assert!(parsed.is_some_and(|p| !p.ranges.is_empty()), "{source}");
+            suppressions_of(source, language);
+            annotations_of(source, language);
+        }
     }
 }

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Sources;
-use crate::Scan;
+use crate::diagnostics::sources::Sources;
+use crate::diagnostics::Scan;
 
 /// A 64-bit FNV-1a hash, printed as 16 hex digits: stable across runs, platforms and versions.
 fn fnv1a(parts: &[&str]) -> String {
@@ -160,7 +160,7 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::SourceText;
+    use crate::diagnostics::sources::SourceText;
 
     #[test]
     fn fingerprints_are_stable_and_ignore_whitespace_and_line_numbers() {

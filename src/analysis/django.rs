@@ -7,9 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::analysis::history::{self, PastValue};
 use crate::facts::{
     AppConfigFacts, Direction, FlagAction, FlagOp, KeyExpr, MigrationFacts, Span, WaffleKind,
 };
+use crate::index::roles::{is_app_module, migration_path};
 use crate::index::{CheckKey, FileId, FileRole, Index, RefKind};
 
 pub type AppId = usize;
@@ -705,19 +707,6 @@ pub fn flag_op(index: &Index, file: FileId, op: usize) -> Option<&FlagOp> {
     index.files[file].facts.migration.as_ref()?.flag_ops.get(op)
 }
 
-/// The app directory and migration name of a migration module path, `None` for modules Django
-/// does not load as migrations (`__init__.py`, `_helpers.py`, `~draft.py`) and files outside a
-/// `migrations/` package.
-pub fn migration_path(rel: &str) -> Option<(&str, &str)> {
-    let (dirs, file) = rel.rsplit_once('/')?;
-    let name = file.strip_suffix(".py")?;
-    if name.starts_with(['_', '~']) {
-        return None;
-    }
-    let app_dir = dirs.strip_suffix("/migrations")?;
-    (!app_dir.is_empty()).then_some((app_dir, name))
-}
-
 /// The keys among `keys` that one of the files at `paths` spells as a quoted string (`"x"`, `'x'`,
 /// `` `x` ``). Files are read in parallel (on the current rayon pool); unreadable ones are skipped.
 pub fn spelled_in_code(paths: &[&std::path::Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
@@ -743,11 +732,6 @@ pub fn spelled_in_code(paths: &[&std::path::Path], keys: &BTreeSet<String>) -> B
             all.extend(found);
             all
         })
-}
-
-/// Whether a path is a Django `apps.py` module, where app configurations live.
-pub fn is_app_module(rel: &str) -> bool {
-    rel == "apps.py" || rel.ends_with("/apps.py")
 }
 
 /// The label Django gives the app of `apps.py` (Django 3.2 and later): the label, or the last part
@@ -783,13 +767,6 @@ fn declared_label(dir_label: &str, configs: Option<&[AppConfigFacts]>) -> Option
 /// `__first__` and `__latest__`, which name no module.
 fn is_special(name: &str) -> bool {
     name == "__first__" || name == "__latest__"
-}
-
-/// A Django settings module, which `django.conf.settings` reads: `settings.py`, or a module of a
-/// `settings/` package (`settings/base.py`, `settings/production.py`).
-pub fn is_settings_module(rel: &str) -> bool {
-    let (dirs, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    file == "settings.py" || (file.ends_with(".py") && dirs.rsplit('/').next() == Some("settings"))
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {
@@ -856,11 +833,23 @@ pub fn recover_values(
             .iter()
             .map(|s| s.rsplit('.').next().unwrap_or(s))
             .collect();
-        let found = crate::git::last_values(root, &index.files[file].rel, &names);
+        let found = history::last_values(root, &index.files[file].rel, &names);
         for symbol in symbols {
             let name = symbol.rsplit('.').next().unwrap_or(&symbol).to_string();
-            if let Some(value) = found.get(&name) {
-                recovered.insert((file, symbol), value.clone());
+            if let Some(PastValue {
+                value,
+                commit,
+                date,
+            }) = found.get(&name).cloned()
+            {
+                recovered.insert(
+                    (file, symbol),
+                    Recovered::Git {
+                        value,
+                        commit,
+                        date,
+                    },
+                );
             }
         }
     }
@@ -1177,26 +1166,6 @@ mod tests {
     }
 
     #[test]
-    fn settings_modules() {
-        for rel in [
-            "settings.py",
-            "app/settings.py",
-            "app/settings/base.py",
-            "settings/__init__.py",
-        ] {
-            assert!(is_settings_module(rel), "{rel}");
-        }
-        for rel in [
-            "app/settings_test.py",
-            "app/settings/data.json",
-            "app/mysettings.py",
-            "settings/x/y.py",
-        ] {
-            assert!(!is_settings_module(rel), "{rel}");
-        }
-    }
-
-    #[test]
     fn graph_with_squash_missing_parent_and_cross_app_dependency() {
         let (_, project) = project(vec![
             module("shop", "0001_initial", &[], &[], vec![]),
@@ -1282,19 +1251,6 @@ mod tests {
         )]);
         let actions: Vec<FlagAction> = project.events_of("a").map(|e| e.action).collect();
         assert_eq!(actions, [FlagAction::Delete]);
-    }
-
-    #[test]
-    fn migration_paths() {
-        assert_eq!(
-            migration_path("backend/users/migrations/0072_auto.py"),
-            Some(("backend/users", "0072_auto"))
-        );
-        assert_eq!(migration_path("users/migrations/__init__.py"), None);
-        assert_eq!(migration_path("users/migrations/_helpers.py"), None);
-        assert_eq!(migration_path("users/migrations/sub/0001.py"), None);
-        assert_eq!(migration_path("migrations/0001.py"), None);
-        assert_eq!(migration_path("users/models.py"), None);
     }
 
     #[test]

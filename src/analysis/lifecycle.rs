@@ -7,12 +7,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+use crate::analysis::django::{Event, Project};
+use crate::analysis::history;
+use crate::analysis::state::{Environment, Rollout, Stored};
+use crate::analysis::Analysis;
 use crate::config::{Config, Side};
 use crate::date::Date;
 use crate::facts::{FlagAction, Span, WaffleKind};
-use crate::index::{CheckKey, DefId, FileId, Index, KeySource, RefKind};
+use crate::index::{CheckId, CheckKey, DefId, FileId, Index, KeySource, RefKind};
 use crate::lang::Language;
-use crate::state::{Environment, Rollout, Stored};
 
 /// Dates from git: when each definition was introduced, and when each flag's checks last changed.
 #[derive(Clone, Debug, Default)]
@@ -32,8 +35,8 @@ pub struct Ages {
 pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older than its fetched history cannot be dated, so those flags' ages are unknown (not 0) and stale-flag cannot judge them by age; fetch the whole history (`fetch-depth: 0` with actions/checkout, or `git fetch --unshallow`)";
 
 /// Dates the definitions, the creating migrations and, with `checks`, every production check,
-/// with two git processes in all (see [`crate::git::line_dates`]). Empty outside a git work tree.
-pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
+/// with two git processes in all (see `history::line_dates`). Empty outside a git work tree.
+pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: bool) -> Ages {
     let mut ages = Ages::default();
     if !crate::git::is_work_tree(root) {
         return ages;
@@ -46,7 +49,7 @@ pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
             .or_default()
             .push((def.name_span.line, Target::Definition(id)));
     }
-    for event in &index.django.events {
+    for event in &django.events {
         if event.action == FlagAction::Create {
             wanted
                 .entry(event.file)
@@ -71,7 +74,7 @@ pub fn ages(root: &Path, index: &Index, today: Date, checks: bool) -> Ages {
             (index.path(*file).to_string(), lines)
         })
         .collect();
-    let dated = crate::git::line_dates(root, &lines, today);
+    let dated = history::line_dates(root, &lines, today);
     ages.shallow = dated.shallow;
     let dates = dated.dates;
     for (file, targets) in wanted {
@@ -244,7 +247,7 @@ pub struct Assessment {
     pub last_check_change: Option<Date>,
     pub definitions: Vec<DefId>,
     /// Production checks (indices into `Index::checks`).
-    pub checks: Vec<usize>,
+    pub checks: Vec<CheckId>,
     /// Tests that set the flag on, and off.
     pub tests_on: usize,
     pub tests_off: usize,
@@ -280,9 +283,8 @@ impl Assessment {
 pub fn assess(
     index: &Index,
     config: &Config,
-    ages: &Ages,
+    analysis: &Analysis,
     environments: &[Environment],
-    today: Date,
 ) -> Vec<Assessment> {
     let mapping = &config.frontend_key;
     // A frontend spelling of a backend key is the same flag.
@@ -294,7 +296,7 @@ pub fn assess(
         .filter(|(frontend, backend)| frontend != backend)
         .collect();
     let mut keys: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for key in index.flags.keys().chain(index.django.by_key.keys()) {
+    for key in index.flags.keys().chain(analysis.django.by_key.keys()) {
         let owner = backend_of.get(key).cloned().unwrap_or_else(|| key.clone());
         let spellings = keys.entry(owner).or_default();
         if !spellings.contains(&key.as_str()) {
@@ -303,8 +305,7 @@ pub fn assess(
     }
     let mut out = Vec::new();
     for (key, spellings) in &keys {
-        if let Some(assessment) =
-            assess_flag(index, config, ages, environments, today, key, spellings)
+        if let Some(assessment) = assess_flag(index, config, analysis, environments, key, spellings)
         {
             out.push(assessment);
         }
@@ -365,12 +366,12 @@ pub fn assess(
 fn assess_flag(
     index: &Index,
     config: &Config,
-    ages: &Ages,
+    analysis: &Analysis,
     environments: &[Environment],
-    today: Date,
     key: &str,
     spellings: &[&str],
 ) -> Option<Assessment> {
+    let (django, ages, today) = (&analysis.django, &analysis.ages, analysis.today);
     let mut definitions = Vec::new();
     let mut checks = Vec::new();
     let (mut tests_on, mut tests_off) = (0, 0);
@@ -392,9 +393,9 @@ fn assess_flag(
             }
         }
     }
-    let events: Vec<_> = index.django.events_of(key).collect();
+    let events: Vec<_> = django.events_of(key).collect();
     let created = events.iter().any(|e| e.action == FlagAction::Create);
-    let deleted = index.django.is_deleted(key);
+    let deleted = django.is_deleted(key);
     if definitions.is_empty() && checks.is_empty() && (!created || deleted) {
         // Test-only keys, or rows already deleted: nothing to report.
         return None;
@@ -446,7 +447,7 @@ fn assess_flag(
     // A `--today` before the introduction is day 0, not a negative age.
     assessment.age_days = assessment.introduced.map(|d| today.days_since(d).max(0));
     decide(&mut assessment, environments, config, today);
-    assessment.plan = plan(index, &assessment, &events);
+    assessment.plan = plan(index, django, &assessment, &events);
     Some(assessment)
 }
 
@@ -598,12 +599,12 @@ fn warn_drift(a: &mut Assessment, known: &[(&str, Rollout, Option<Date>)]) {
 }
 
 /// The removal plan for the steps that have one.
-fn plan(index: &Index, a: &Assessment, events: &[&crate::django::Event]) -> Option<Plan> {
+fn plan(index: &Index, django: &Project, a: &Assessment, events: &[&Event]) -> Option<Plan> {
     let keep_on = match a.readiness {
         Readiness::RemoveUsages => Some(true),
         Readiness::NoShip => Some(false),
         Readiness::Stale => None,
-        Readiness::DeleteDefinition => return Some(step_two(index, a, events)),
+        Readiness::DeleteDefinition => return Some(step_two(index, django, a, events)),
         _ => return None,
     };
     let mut edits: Vec<Edit> = a
@@ -685,14 +686,14 @@ fn flag_spellings<'a>(index: &'a Index, a: &'a Assessment) -> Vec<&'a str> {
 }
 
 /// What to keep where a check is removed: a branch of its fork, or the constant it stands for.
-fn keep_text(index: &Index, check: usize, keep_on: Option<bool>) -> String {
+fn keep_text(index: &Index, check: CheckId, keep_on: Option<bool>) -> String {
     let c = &index.checks[check];
-    let local = check - index.check_offsets[c.file];
+    let local = index.local_id(check);
     let fork = index.files[c.file]
         .facts
         .forks
         .iter()
-        .find(|f| f.checks.contains(&local));
+        .find(|f| f.check_ids().any(|id| id == local));
     let Some(on) = keep_on else {
         return "the branch of the behaviour that shipped".to_string();
     };
@@ -719,7 +720,7 @@ fn keep_text(index: &Index, check: usize, keep_on: Option<bool>) -> String {
     }
 }
 
-fn step_two(index: &Index, a: &Assessment, events: &[&crate::django::Event]) -> Plan {
+fn step_two(index: &Index, project: &Project, a: &Assessment, events: &[&Event]) -> Plan {
     let delete_definitions: Vec<Place> = a
         .definitions
         .iter()
@@ -733,7 +734,6 @@ fn step_two(index: &Index, a: &Assessment, events: &[&crate::django::Event]) -> 
             }
         })
         .collect();
-    let project = &index.django;
     let creation = events.iter().find(|e| e.action == FlagAction::Create);
     let migration = match creation {
         Some(created) if !project.is_deleted(&a.key) => {
@@ -772,7 +772,7 @@ fn step_two(index: &Index, a: &Assessment, events: &[&crate::django::Event]) -> 
         if key != &a.key {
             continue;
         }
-        let Some(op) = crate::django::flag_op(index, resolved.file, resolved.op) else {
+        let Some(op) = crate::analysis::django::flag_op(index, resolved.file, resolved.op) else {
             continue;
         };
         let definition = &index.definitions[*def];
