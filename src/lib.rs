@@ -19,6 +19,7 @@ pub mod lang;
 pub mod lifecycle;
 pub mod packs;
 pub mod project;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod state;
@@ -286,8 +287,13 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         }
     }
     notes.extend(lifecycle::invalid_dates(&index));
-    rules::run(&index, &mut sink);
-    rules::config_matches_nothing(&config, &index, &root, &rels, &mut sink);
+    let input = rules::RuleInput {
+        index: &index,
+        config: &config,
+        root: &root,
+        rels: &rels,
+    };
+    rules::run(&input, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[suppress::Suppression])> = index
         .files

@@ -29,179 +29,66 @@ mod untested_flag_state;
 mod unused_flag;
 mod unused_suppression;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
-
-use serde::Serialize;
+use std::path::Path;
 
 use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span, WaffleKind};
 use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
+use crate::lifecycle::Assessment;
 
-pub use config_matches_nothing::check as config_matches_nothing;
+pub use crate::registry::{RuleDoc, RuleId, Severity};
 pub use internal_error::internal_error;
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Severity> {
-        match name {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-}
-
-/// Documentation of a rule, in fixed sections.
-pub struct RuleDoc {
-    pub summary: &'static str,
-    pub what_it_does: &'static str,
-    pub why_is_this_bad: &'static str,
-    pub example: &'static str,
-    pub how_to_fix: &'static str,
-}
-
-macro_rules! rule_table {
-    ($($variant:ident => $name:literal, $severity:ident, $module:ident;)*) => {
-        /// Every rule flaglint has. Ids are part of the public contract.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum RuleId {
-            $($variant,)*
-        }
-
+macro_rules! define_rule_modules {
+    ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
         impl RuleId {
-            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
-
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(RuleId::$variant => $name,)*
-                }
-            }
-
-            pub fn default_severity(self) -> Severity {
-                match self {
-                    $(RuleId::$variant => Severity::$severity,)*
-                }
-            }
-
+            /// The rule's documentation, kept at the top of its file.
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(RuleId::$variant => &$module::DOC,)*
                 }
             }
         }
+
+        /// Runs one enabled rule.
+        fn dispatch(ctx: &mut RuleContext) {
+            match ctx.rule {
+                $(RuleId::$variant => $module::check(ctx),)*
+            }
+        }
     };
 }
 
-rule_table! {
-    UndefinedFlag => "undefined-flag", Error, undefined_flag;
-    UnusedFlag => "unused-flag", Warning, unused_flag;
-    DynamicFlagKey => "dynamic-flag-key", Info, dynamic_flag_key;
-    ParseError => "parse-error", Warning, parse_error;
-    InternalError => "internal-error", Error, internal_error;
-    DuplicateFlag => "duplicate-flag", Error, duplicate_flag;
-    FlagValueMismatch => "flag-value-mismatch", Error, flag_value_mismatch;
-    MissingBackendFlag => "missing-backend-flag", Warning, missing_backend_flag;
-    FrontendOnlyGate => "frontend-only-gate", Info, frontend_only_gate;
-    LiteralFlagKey => "literal-flag-key", Warning, literal_flag_key;
-    NegatedFork => "negated-fork", Warning, negated_fork;
-    CompoundFork => "compound-fork", Warning, compound_fork;
-    NestedFork => "nested-fork", Warning, nested_fork;
-    ChainedFork => "chained-fork", Warning, chained_fork;
-    UnusedSuppression => "unused-suppression", Warning, unused_suppression;
-    FlagNotCreated => "flag-not-created", Warning, flag_not_created;
-    DeletedFlagStillUsed => "deleted-flag-still-used", Error, deleted_flag_still_used;
-    MigrationConstantMissing => "migration-constant-missing", Error, migration_constant_missing;
-    IrreversibleFlagMigration => "irreversible-flag-migration", Warning, irreversible_flag_migration;
-    MigrationConflict => "migration-conflict", Error, migration_conflict;
-    CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
-    OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
-    StaleFlag => "stale-flag", Info, stale_flag;
-    UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
-    ConfigMatchesNothing => "config-matches-nothing", Warning, config_matches_nothing;
-}
+crate::for_each_rule!(define_rule_modules);
 
-impl RuleId {
-    /// Rules that run only when `[rules]` gives them a severity: stricter styles that real
-    /// codebases do not share.
-    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[
-        RuleId::UntestedFlagState,
+/// Rules that describe one cause in different words when they meet on one line about one flag,
+/// the most specific first: only the first of them is reported there.
+const SAME_CAUSE: &[&[RuleId]] = &[
+    // One fork's shape.
+    &[
+        RuleId::NegatedFork,
         RuleId::CompoundFork,
-        RuleId::NestedFork,
         RuleId::ChainedFork,
-    ];
+        RuleId::NestedFork,
+    ],
+    // A definition nothing uses: delete it, rather than create its row or its backend twin.
+    &[
+        RuleId::UnusedFlag,
+        RuleId::FlagNotCreated,
+        RuleId::MissingBackendFlag,
+    ],
+];
 
-    /// Rules that describe one cause in different words when they meet on one line about one
-    /// flag, the most specific first: only the first of them is reported there.
-    pub const SAME_CAUSE: &'static [&'static [RuleId]] = &[
-        // One fork's shape.
-        &[
-            RuleId::NegatedFork,
-            RuleId::CompoundFork,
-            RuleId::ChainedFork,
-            RuleId::NestedFork,
-        ],
-        // A definition nothing uses: delete it, rather than create its row or its backend twin.
-        &[
-            RuleId::UnusedFlag,
-            RuleId::FlagNotCreated,
-            RuleId::MissingBackendFlag,
-        ],
-    ];
-
-    /// The group of [`RuleId::SAME_CAUSE`] a rule belongs to, and its place there.
-    fn cause(self) -> Option<(usize, usize)> {
-        Self::SAME_CAUSE
+/// The group of [`SAME_CAUSE`] a rule belongs to, and its place there.
+fn cause(rule: RuleId) -> Option<(usize, usize)> {
+    SAME_CAUSE.iter().enumerate().find_map(|(group, rules)| {
+        rules
             .iter()
-            .enumerate()
-            .find_map(|(group, rules)| {
-                rules
-                    .iter()
-                    .position(|&r| r == self)
-                    .map(|place| (group, place))
-            })
-    }
-
-    /// The severity a rule has when the configuration says nothing (`None`: off).
-    pub fn default_level(self) -> Option<Severity> {
-        (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
-    }
-
-    /// The default as users read it: `warning`, or `off (warning)` for an opt-in rule.
-    pub fn default_label(self) -> String {
-        match self.default_level() {
-            Some(severity) => severity.name().to_string(),
-            None => format!("off ({})", self.default_severity().name()),
-        }
-    }
-}
-
-impl RuleId {
-    pub fn from_name(name: &str) -> Option<RuleId> {
-        RuleId::ALL.iter().copied().find(|r| r.name() == name)
-    }
-}
-
-impl Serialize for RuleId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
+            .position(|&r| r == rule)
+            .map(|place| (group, place))
+    })
 }
 
 /// One finding.
@@ -227,6 +114,81 @@ impl Diagnostic {
         let (line, column) = self.span.map_or((0, 0), |s| (s.line, s.column));
         (&self.path, line, column, self.rule.name(), &self.message)
     }
+
+    /// Sets what to do about it.
+    pub(crate) fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the short text under the source snippet.
+    pub(crate) fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the flag the finding is about.
+    pub(crate) fn flag(&mut self, flag: impl Into<String>) -> &mut Self {
+        self.flag = Some(flag.into());
+        self
+    }
+
+    /// Lowers the severity to `at_most` (an info stays an info).
+    pub(crate) fn at_most(&mut self, at_most: Severity) -> &mut Self {
+        self.severity = self.severity.max(at_most);
+        self
+    }
+}
+
+/// What the rules read: the index, the configuration, and the files walked (relative to `root`).
+pub struct RuleInput<'a> {
+    pub index: &'a Index,
+    pub config: &'a Config,
+    pub root: &'a Path,
+    pub rels: &'a [&'a str],
+}
+
+/// What one rule sees while it runs: its input, the models derived from it on demand, and a
+/// report builder bound to the rule and its configured severity.
+pub(crate) struct RuleContext<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) config: &'a Config,
+    pub(crate) root: &'a Path,
+    pub(crate) rels: &'a [&'a str],
+    assessments: &'a OnceCell<Vec<Assessment>>,
+    rule: RuleId,
+    severity: Severity,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> RuleContext<'a> {
+    /// Reports a finding of this rule at `span` of `path` (`None`: about the whole file); the
+    /// returned diagnostic takes the help, label and flag.
+    pub(crate) fn report(
+        &mut self,
+        path: impl Into<String>,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            label: None,
+            path: path.into(),
+            span: span.into(),
+            flag: None,
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The lifecycle of every flag, assessed once for the rules that read it.
+    pub(crate) fn assessments(&self) -> &'a [Assessment] {
+        let (index, config) = (self.index, self.config);
+        self.assessments
+            .get_or_init(|| crate::lifecycle::assess(index, config, &index.ages, &[], index.today))
+    }
 }
 
 /// Collects the diagnostics of the enabled rules, with the configured severities.
@@ -235,7 +197,8 @@ pub struct Sink<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// A diagnostic before its severity is applied.
+/// A finding reported from outside the rules (the scan, the suppressions), before its severity is
+/// applied.
 pub struct Finding {
     pub message: String,
     pub help: Option<String>,
@@ -253,43 +216,27 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// The configuration the rules run under.
-    pub fn config(&self) -> &'a Config {
-        self.config
-    }
-
     pub fn enabled(&self, rule: RuleId) -> bool {
         self.config.severity(rule).is_some()
     }
 
     pub fn report(&mut self, rule: RuleId, finding: Finding) {
         if let Some(severity) = self.config.severity(rule) {
-            self.push(rule, severity, finding);
+            self.diagnostics.push(Diagnostic {
+                rule,
+                severity,
+                message: finding.message,
+                help: finding.help,
+                label: finding.label,
+                path: finding.path,
+                span: finding.span,
+                flag: finding.flag,
+            });
         }
     }
 
-    fn push(&mut self, rule: RuleId, severity: Severity, finding: Finding) {
-        self.diagnostics.push(Diagnostic {
-            rule,
-            severity,
-            message: finding.message,
-            help: finding.help,
-            label: finding.label,
-            path: finding.path,
-            span: finding.span,
-            flag: finding.flag,
-        });
-    }
-
-    /// Reports a finding no more severe than `at_most` (an info, when the rule is on).
-    pub fn report_at_most(&mut self, rule: RuleId, at_most: Severity, finding: Finding) {
-        if let Some(severity) = self.config.severity(rule) {
-            self.push(rule, severity.max(at_most), finding);
-        }
-    }
-
-    /// The diagnostics collected so far, one per cause (see [`RuleId::SAME_CAUSE`]), leaving the
-    /// sink empty for more.
+    /// The diagnostics collected so far, one per cause (see [`SAME_CAUSE`]), leaving the sink
+    /// empty for more.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
         one_per_cause(&mut diagnostics);
@@ -307,7 +254,7 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     // (path, line, flag, group) -> the most specific place in the group reported there.
     let mut best: HashMap<(&str, u32, &str, usize), usize> = HashMap::new();
     for d in diagnostics.iter() {
-        if let (Some(span), Some(flag), Some((group, place))) = (d.span, &d.flag, d.rule.cause()) {
+        if let (Some(span), Some(flag), Some((group, place))) = (d.span, &d.flag, cause(d.rule)) {
             best.entry((&d.path, span.line, flag, group))
                 .and_modify(|p| *p = (*p).min(place))
                 .or_insert(place);
@@ -315,7 +262,7 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     }
     let keep: Vec<bool> = diagnostics
         .iter()
-        .map(|d| match (d.span, &d.flag, d.rule.cause()) {
+        .map(|d| match (d.span, &d.flag, cause(d.rule)) {
             (Some(span), Some(flag), Some((group, place))) => {
                 best[&(d.path.as_str(), span.line, flag.as_str(), group)] == place
             }
@@ -326,33 +273,26 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
-/// Runs every rule over the index (`unused-suppression` runs after, in `crate::suppress`).
-pub fn run(index: &Index, sink: &mut Sink) {
-    undefined_flag::check(index, sink);
-    unused_flag::check(index, sink);
-    dynamic_flag_key::check(index, sink);
-    parse_error::check(index, sink);
-    duplicate_flag::check(index, sink);
-    flag_value_mismatch::check(index, sink);
-    missing_backend_flag::check(index, sink);
-    frontend_only_gate::check(index, sink);
-    literal_flag_key::check(index, sink);
-    negated_fork::check(index, sink);
-    compound_fork::check(index, sink);
-    nested_fork::check(index, sink);
-    chained_fork::check(index, sink);
-    flag_not_created::check(index, sink);
-    deleted_flag_still_used::check(index, sink);
-    migration_constant_missing::check(index, sink);
-    irreversible_flag_migration::check(index, sink);
-    migration_conflict::check(index, sink);
-    cleanup_in_wrong_app::check(index, sink);
-    orphaned_flag::check(index, sink);
-    if sink.enabled(RuleId::StaleFlag) || sink.enabled(RuleId::UntestedFlagState) {
-        let config = sink.config();
-        let assessments = crate::lifecycle::assess(index, config, &index.ages, &[], index.today);
-        stale_flag::check(index, &assessments, sink);
-        untested_flag_state::check(index, &assessments, sink);
+/// Runs every enabled rule over the index (`unused-suppression` runs after, in
+/// `crate::suppress`; `internal-error` is reported by the scan).
+pub fn run(input: &RuleInput, sink: &mut Sink) {
+    let assessments = OnceCell::new();
+    for &rule in RuleId::ALL {
+        let Some(severity) = input.config.severity(rule) else {
+            continue;
+        };
+        let mut ctx = RuleContext {
+            index: input.index,
+            config: input.config,
+            root: input.root,
+            rels: input.rels,
+            assessments: &assessments,
+            rule,
+            severity,
+            diagnostics: Vec::new(),
+        };
+        dispatch(&mut ctx);
+        sink.diagnostics.append(&mut ctx.diagnostics);
     }
 }
 
@@ -506,7 +446,6 @@ mod tests {
             ] {
                 assert!(!text.trim().is_empty(), "{} lacks {section}", rule.name());
             }
-            assert_eq!(RuleId::from_name(rule.name()), Some(*rule));
         }
     }
 
@@ -558,14 +497,5 @@ mod tests {
                 (RuleId::UnusedFlag, 3),
             ]
         );
-    }
-
-    #[test]
-    fn rule_names_say_what_they_find() {
-        for rule in RuleId::ALL {
-            let name = rule.name();
-            assert!(!name.starts_with("no-") && !name.starts_with("disallow-"));
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-        }
     }
 }
