@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use super::document::{FlagReport, PlanReport, ReportDocument, StateReport};
 
 /// The color of each readiness value, in lifecycle order: the order of the header chips, of the
 /// chart legend and of the table's readiness sort. White text on any of them stays readable.
@@ -58,131 +58,24 @@ const STATES: [(&str, u32); 5] = [
 ];
 
 /// The stylesheet; readiness classes are appended from [`READINESS_COLORS`].
-const CSS: &str = r#":root { color-scheme: light; --fg: #1f2937; --muted: #6b7280; --line: #e5e7eb; --bg: #f6f7f9; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
-header { background: #fff; border-bottom: 1px solid var(--line); padding: 20px 32px 16px; }
-h1 { margin: 0; font-size: 22px; font-weight: 650; }
-h1 .date { color: var(--muted); font-weight: 400; margin-left: 8px; }
-h2 { font-size: 16px; margin: 0 0 12px; }
-h2 .count { color: var(--muted); font-weight: 400; }
-h4 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 12px 0 4px; }
-.totals { margin: 6px 0 0; color: var(--muted); }
-.totals strong { color: var(--fg); }
-main { padding: 24px 32px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 0 0 24px; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
-.chips { list-style: none; padding: 0; margin: 12px 0 0; display: flex; flex-wrap: wrap; gap: 6px; }
-.chip { display: inline-block; padding: 1px 9px; border-radius: 999px; color: #fff; font-size: 12px; font-weight: 600; white-space: nowrap; }
-.chip b { margin-left: 6px; }
-.charts { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
-figure { margin: 0; max-width: 100%; }
-figcaption { color: var(--muted); font-size: 12px; margin: 0 0 6px; }
-svg { max-width: 100%; height: auto; display: block; }
-svg text { font-size: 12px; fill: #1f2937; }
-svg text.key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-svg text.dim { fill: #6b7280; font-style: italic; }
-svg text.over { fill: #b91c1c; font-weight: 600; }
-svg text.light { fill: #fff; font-weight: 600; }
-svg text.lifetime { fill: #475569; font-size: 11px; }
-svg tspan.muted { fill: #6b7280; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; background: #f9fafb; }
-th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
-th button:focus-visible { outline: 2px solid #2563eb; outline-offset: 2px; }
-th[aria-sort="ascending"]::after { content: " \25B2"; }
-th[aria-sort="descending"]::after { content: " \25BC"; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tbody tr:hover { background: #fafafa; }
-td.key summary { cursor: pointer; white-space: nowrap; }
-.more { min-width: 30em; max-width: 60em; padding: 6px 0 4px; white-space: normal; }
-.more ul { margin: 0; padding-left: 18px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; }
-.muted { color: var(--muted); }
-.over { color: #b91c1c; font-weight: 600; }
-.st, .nowrap { white-space: nowrap; }
-.st-on { color: #166534; background: #f0fdf4; }
-.st-partial { color: #92400e; background: #fffbeb; }
-.st-pilot { color: #5b21b6; background: #f5f3ff; }
-.st-off { color: #374151; }
-.st-absent, .st-other { color: #9ca3af; font-style: italic; }
-ul.warnings { margin: 0; padding-left: 16px; color: #92400e; font-size: 12.5px; min-width: 16em; }
-.empty { color: var(--muted); font-style: italic; margin: 0; }
-.notice { margin: 12px 0 0; padding: 8px 12px; border: 1px solid #f59e0b; border-radius: 6px; background: #fffbeb; color: #92400e; }
-footer { color: var(--muted); font-size: 12px; padding: 0 32px 24px; }
-@media print { body { background: #fff; } section { border: 0; padding: 0; } }
-"#;
+const CSS: &str = include_str!("assets/report.css");
 
 /// Sorts the flag table when a header is clicked: numeric or text per `data-type`, by each cell's
 /// `data-sort`; empty values last; stable; clicking again toggles the direction (`aria-sort`).
 /// Headers become buttons only here, so the page reads the same without JS.
-const SCRIPT: &str = r#"(function () {
-  "use strict";
-  var table = document.getElementById("flags");
-  if (!table || !table.tHead || !table.tBodies.length) { return; }
-  var body = table.tBodies[0];
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  function sortKey(row, col, numeric) {
-    var cell = row.cells[col];
-    if (!cell) { return null; }
-    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
-    raw = raw.trim();
-    if (raw === "") { return null; }
-    if (numeric) {
-      var n = parseFloat(raw);
-      return isNaN(n) ? null : n;
-    }
-    return raw.toLowerCase();
-  }
-  function compare(a, b) {
-    return a < b ? -1 : (a > b ? 1 : 0);
-  }
-  function sortBy(th) {
-    var col = heads.indexOf(th);
-    var numeric = th.getAttribute("data-type") === "num";
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    var rows = Array.prototype.slice.call(body.rows).map(function (row, i) {
-      return { row: row, i: i, key: sortKey(row, col, numeric) };
-    });
-    rows.sort(function (a, b) {
-      if (a.key === null || b.key === null) {
-        if (a.key === b.key) { return a.i - b.i; }
-        return a.key === null ? 1 : -1;
-      }
-      return dir * compare(a.key, b.key) || a.i - b.i;
-    });
-    rows.forEach(function (r) { body.appendChild(r.row); });
-    heads.forEach(function (h) {
-      if (h.hasAttribute("data-type")) { h.setAttribute("aria-sort", "none"); }
-    });
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-  }
-  heads.forEach(function (th) {
-    if (!th.hasAttribute("data-type")) { return; }
-    var button = document.createElement("button");
-    button.type = "button";
-    while (th.firstChild) { button.appendChild(th.firstChild); }
-    th.appendChild(button);
-    button.addEventListener("click", function () { sortBy(th); });
-  });
-}());
-"#;
+const SCRIPT: &str = include_str!("assets/report.js");
 
 /// One self-contained HTML page (no network: inline CSS, inline JS, inline SVG) from the report
-/// document that `--format json` prints.
-pub fn render(report: &Value) -> String {
+/// document.
+pub fn render(report: &ReportDocument) -> String {
     let flags = flags_of(report);
     let environments = environments_of(report, &flags);
     let counts = readiness_counts(report, &flags);
-    let today = str_at(report, "today");
+    let today = non_empty(&report.today);
     let mut out = String::with_capacity(16 * 1024 + flags.len() * 2048);
     head(&mut out, today);
     out.push_str("<body>\n");
-    header(&mut out, report, today, &flags, &counts);
+    header(&mut out, report, today, &counts);
     out.push_str("<main>\n");
     charts(&mut out, &flags, &counts);
     flag_table(&mut out, &flags, &environments);
@@ -195,32 +88,29 @@ pub fn render(report: &Value) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The document, read leniently.
+// The document, in the order the page draws it.
 
 /// One flag of the document, with the fields the page orders and draws by.
 struct Flag<'a> {
-    raw: &'a Value,
-    key: String,
-    readiness: String,
+    raw: &'a FlagReport,
+    key: &'a str,
+    readiness: &'a str,
     age: Option<i64>,
+    /// The lifetime, if positive.
     lifetime: Option<i64>,
 }
 
-/// The flags (objects only), oldest first; unknown ages last; ties by key.
-fn flags_of(report: &Value) -> Vec<Flag<'_>> {
+/// The flags, oldest first; unknown ages last; ties by key.
+fn flags_of(report: &ReportDocument) -> Vec<Flag<'_>> {
     let mut flags: Vec<Flag> = report
-        .get("flags")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+        .flags
         .iter()
-        .filter(|flag| flag.is_object())
         .map(|raw| Flag {
             raw,
-            key: text_at(raw, "key").unwrap_or_else(|| "(no key)".to_owned()),
-            readiness: text_at(raw, "readiness").unwrap_or_else(|| DEFAULT_READINESS.to_owned()),
-            age: int_at(raw, "age_days"),
-            lifetime: int_at(raw, "lifetime_days").filter(|&days| days > 0),
+            key: non_empty(&raw.key).unwrap_or("(no key)"),
+            readiness: non_empty(&raw.readiness).unwrap_or(DEFAULT_READINESS),
+            age: raw.age_days,
+            lifetime: raw.lifetime_days.filter(|&days| days > 0),
         })
         .collect();
     flags.sort_by(|a, b| {
@@ -228,62 +118,61 @@ fn flags_of(report: &Value) -> Vec<Flag<'_>> {
             .is_none()
             .cmp(&b.age.is_none())
             .then(b.age.cmp(&a.age))
-            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.key.cmp(b.key))
     });
     flags
 }
 
 /// The environments of the document in its order, then any other environment a flag has a state
 /// in, by name.
-fn environments_of(report: &Value, flags: &[Flag]) -> Vec<String> {
-    let mut environments: Vec<String> = Vec::new();
-    let listed = report.get("environments").and_then(Value::as_array);
-    for name in listed.into_iter().flatten().filter_map(scalar_text) {
+fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'a str> {
+    let mut environments: Vec<&str> = Vec::new();
+    for name in report
+        .environments
+        .iter()
+        .filter_map(|name| non_empty(name))
+    {
         if !environments.contains(&name) {
             environments.push(name);
         }
     }
-    let mut extra: Vec<String> = flags
+    let mut extra: Vec<&str> = flags
         .iter()
-        .filter_map(|flag| flag.raw.get("states").and_then(Value::as_object))
-        .flat_map(|states| states.keys())
+        .flat_map(|flag| flag.raw.states.keys())
+        .map(String::as_str)
         .filter(|name| !name.is_empty() && !environments.contains(name))
-        .cloned()
         .collect();
-    extra.sort();
+    extra.sort_unstable();
     extra.dedup();
     environments.extend(extra);
     environments
 }
 
-/// Flags per readiness: the summary's `by_readiness` if the document has one, else counted from
-/// the flags; in palette order, other values after by name; zero counts left out.
-fn readiness_counts(report: &Value, flags: &[Flag]) -> Vec<(String, i64)> {
-    let mut counts: Vec<(String, i64)> = match report
-        .get("summary")
-        .and_then(|summary| summary.get("by_readiness"))
-        .and_then(Value::as_object)
-    {
-        Some(by_readiness) => by_readiness
-            .iter()
-            .filter_map(|(name, count)| Some((name.clone(), as_int(count)?)))
-            .collect(),
-        None => {
-            let mut counted: Vec<(String, i64)> = Vec::new();
-            for flag in flags {
-                match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
-                    Some((_, count)) => *count += 1,
-                    None => counted.push((flag.readiness.clone(), 1)),
-                }
+/// Flags per readiness: the summary's `by_readiness`, or counted from the flags when it has none;
+/// in palette order, other values after by name; zero counts left out.
+fn readiness_counts<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<(&'a str, i64)> {
+    let mut counts: Vec<(&str, i64)> = if report.summary.by_readiness.is_empty() {
+        let mut counted: Vec<(&str, i64)> = Vec::new();
+        for flag in flags {
+            match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
+                Some((_, count)) => *count += 1,
+                None => counted.push((flag.readiness, 1)),
             }
-            counted
         }
+        counted
+    } else {
+        report
+            .summary
+            .by_readiness
+            .iter()
+            .map(|(name, &count)| (name.as_str(), count as i64))
+            .collect()
     };
     counts.retain(|&(_, count)| count > 0);
     counts.sort_by(|a, b| {
-        readiness_rank(&a.0)
-            .cmp(&readiness_rank(&b.0))
-            .then_with(|| a.0.cmp(&b.0))
+        readiness_rank(a.0)
+            .cmp(&readiness_rank(b.0))
+            .then_with(|| a.0.cmp(b.0))
     });
     counts
 }
@@ -313,79 +202,24 @@ fn readiness_class(readiness: &str) -> String {
     }
 }
 
-/// The non-empty string at `key`.
-fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key)?.as_str().filter(|text| !text.is_empty())
+/// A text, if not empty.
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
-/// The scalar at `key` as text.
-fn text_at(value: &Value, key: &str) -> Option<String> {
-    scalar_text(value.get(key)?)
+/// An optional text, if not empty.
+fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|text| !text.is_empty())
 }
 
-/// A scalar as text: strings as they are (if not empty), numbers and booleans printed; anything
-/// else is missing.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) if !text.is_empty() => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
+/// The non-empty texts of a list.
+fn texts(items: &[String]) -> Vec<&str> {
+    items.iter().filter_map(|item| non_empty(item)).collect()
 }
 
-/// The whole number at `key`.
-fn int_at(value: &Value, key: &str) -> Option<i64> {
-    as_int(value.get(key)?)
-}
-
-/// A whole number: an integer, a finite float rounded, or a numeric string.
-fn as_int(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => number.as_i64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|float| float.is_finite())
-                .map(|float| float.round() as i64)
-        }),
-        Value::String(text) => {
-            let text = text.trim();
-            text.parse().ok().or_else(|| {
-                text.parse::<f64>()
-                    .ok()
-                    .filter(|float| float.is_finite())
-                    .map(|float| float.round() as i64)
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The scalars of the array at `key` as text (a lone scalar counts as a one-item list).
-fn texts_at(value: &Value, key: &str) -> Vec<String> {
-    match value.get(key) {
-        Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
-        Some(other) => scalar_text(other).into_iter().collect(),
-        None => Vec::new(),
-    }
-}
-
-/// The objects of the array at `key`.
-fn objects_at<'a>(value: &'a Value, key: &str) -> Vec<&'a Value> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter(|item| item.is_object()).collect())
-        .unwrap_or_default()
-}
-
-/// `path:line` of a location object (`?` for a missing path).
-fn location(value: &Value) -> String {
-    let path = text_at(value, "path").unwrap_or_else(|| "?".to_owned());
-    match int_at(value, "line") {
-        Some(line) => format!("{path}:{line}"),
-        None => path,
-    }
+/// `path:line` of a place (`?` for a missing path).
+fn location(path: &str, line: u32) -> String {
+    format!("{}:{line}", non_empty(path).unwrap_or("?"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,21 +310,9 @@ fn head(out: &mut String, today: Option<&str>) {
 }
 
 /// The header: date, totals, a chip per readiness.
-fn header(
-    out: &mut String,
-    report: &Value,
-    today: Option<&str>,
-    flags: &[Flag],
-    counts: &[(String, i64)],
-) {
-    let summary = report.get("summary").unwrap_or(&Value::Null);
-    let total = int_at(summary, "flags").unwrap_or(flags.len() as i64);
-    let warnings = int_at(summary, "warnings").unwrap_or_else(|| {
-        flags
-            .iter()
-            .map(|flag| texts_at(flag.raw, "warnings").len() as i64)
-            .sum()
-    });
+fn header(out: &mut String, report: &ReportDocument, today: Option<&str>, counts: &[(&str, i64)]) {
+    let total = report.summary.flags as i64;
+    let warnings = report.summary.warnings as i64;
     out.push_str("<header>\n<h1>Stale-flag report");
     if let Some(today) = today {
         let _ = write!(out, "<span class=\"date\">{}</span>", esc(today));
@@ -509,26 +331,26 @@ fn header(
         }
         out.push_str("</ul>\n");
     }
-    for note in texts_at(report, "notes") {
-        let _ = writeln!(out, "<p class=\"notice\" role=\"alert\">{}</p>", esc(&note));
+    for note in texts(&report.notes) {
+        let _ = writeln!(out, "<p class=\"notice\" role=\"alert\">{}</p>", esc(note));
     }
     out.push_str("</header>\n");
 }
 
 /// The footer: the tool and the document version.
-fn footer(out: &mut String, report: &Value) {
-    out.push_str("<footer>Generated by flaglint");
-    if let Some(version) = text_at(report, "version") {
-        let _ = write!(out, " · report format {}", esc(&version));
-    }
-    out.push_str("</footer>\n");
+fn footer(out: &mut String, report: &ReportDocument) {
+    let _ = writeln!(
+        out,
+        "<footer>Generated by flaglint · report format {}</footer>",
+        report.version
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Charts.
 
 /// The charts section: ages and readiness, or a note that there are no flags.
-fn charts(out: &mut String, flags: &[Flag], counts: &[(String, i64)]) {
+fn charts(out: &mut String, flags: &[Flag], counts: &[(&str, i64)]) {
     out.push_str("<section id=\"overview\">\n<h2>Overview</h2>\n");
     if flags.is_empty() && counts.is_empty() {
         out.push_str("<p class=\"empty\">There are no flags to chart.</p>\n</section>\n");
@@ -630,9 +452,9 @@ fn age_chart(out: &mut String, flags: &[Flag]) {
 fn age_row(out: &mut String, scale: &AgeScale, index: usize, flag: &Flag) {
     let top = AgeScale::row_top(index);
     let baseline = num(top + 15.0);
-    let key = esc(&flag.key);
-    let readiness = esc(&flag.readiness);
-    let label = esc(&shorten(&flag.key, CHART_KEY_CHARS));
+    let key = esc(flag.key);
+    let readiness = esc(flag.readiness);
+    let label = esc(&shorten(flag.key, CHART_KEY_CHARS));
     out.push_str("<g>");
     let Some(age) = flag.age else {
         let _ = writeln!(
@@ -668,7 +490,7 @@ fn age_row(out: &mut String, scale: &AgeScale, index: usize, flag: &Flag) {
         x = num(scale.label_width),
         y = num(top + 4.0),
         w = num(end - scale.label_width),
-        color = readiness_color(&flag.readiness),
+        color = readiness_color(flag.readiness),
     );
     if let Some(lifetime) = flag.lifetime {
         let _ = write!(
@@ -714,7 +536,7 @@ fn lifetime_lines(out: &mut String, scale: &AgeScale, marks: &[i64], height: f64
 }
 
 /// A stacked bar of flags per readiness with a legend.
-fn readiness_chart(out: &mut String, counts: &[(String, i64)]) {
+fn readiness_chart(out: &mut String, counts: &[(&str, i64)]) {
     const WIDTH: f64 = 640.0;
     const BAR: f64 = 28.0;
     const COLUMNS: usize = 3;
@@ -780,7 +602,7 @@ fn readiness_chart(out: &mut String, counts: &[(String, i64)]) {
 // The flag table.
 
 /// The table: one row per flag, in chart order (oldest first), sortable by its headers.
-fn flag_table(out: &mut String, flags: &[Flag], environments: &[String]) {
+fn flag_table(out: &mut String, flags: &[Flag], environments: &[&str]) {
     let _ = writeln!(
         out,
         "<section id=\"flag-list\">\n<h2>Flags <span class=\"count\">({})</span></h2>",
@@ -815,7 +637,7 @@ enum Column {
 }
 
 /// The header cells; the rows start sorted by age, oldest first.
-fn table_head(out: &mut String, environments: &[String]) {
+fn table_head(out: &mut String, environments: &[&str]) {
     let column = |out: &mut String, label: &str, column: Column, sorted: Option<&str>| {
         let _ = write!(
             out,
@@ -848,45 +670,55 @@ fn table_head(out: &mut String, environments: &[String]) {
 }
 
 /// One flag row.
-fn flag_row(out: &mut String, flag: &Flag, environments: &[String]) {
+fn flag_row(out: &mut String, flag: &Flag, environments: &[&str]) {
     let raw = flag.raw;
     out.push_str("<tr>");
     let _ = write!(
         out,
         "<td class=\"key\" data-sort=\"{key}\"><details><summary><code>{key}</code></summary>\
          <div class=\"more\">",
-        key = esc(&flag.key),
+        key = esc(flag.key),
     );
     details(out, flag);
     out.push_str("</div></details></td>");
     kind_cell(out, raw);
-    let owner = text_at(raw, "owner");
+    let owner = given(&raw.owner);
     let _ = write!(
         out,
         "<td data-sort=\"{}\">{}</td>",
-        esc(owner.as_deref().unwrap_or("")),
-        esc(owner.as_deref().unwrap_or(MISSING)),
+        esc(owner.unwrap_or("")),
+        esc(owner.unwrap_or(MISSING)),
     );
     age_cell(out, flag);
     let _ = write!(
         out,
         "<td data-sort=\"{}\">{}</td>",
-        readiness_rank(&flag.readiness),
-        chip(&flag.readiness, None),
+        readiness_rank(flag.readiness),
+        chip(flag.readiness, None),
     );
-    let states = raw.get("states").unwrap_or(&Value::Null);
     for environment in environments {
-        state_cell(out, environment, states.get(environment.as_str()));
+        state_cell(out, environment, raw.states.get(*environment));
     }
-    count_cell(out, int_at(raw, "checks"));
-    tests_cell(out, raw.get("tests").unwrap_or(&Value::Null));
-    warnings_cell(out, &texts_at(raw, "warnings"));
+    let _ = write!(
+        out,
+        "<td class=\"num\" data-sort=\"{count}\">{count}</td>",
+        count = raw.checks
+    );
+    let tests = &raw.tests;
+    let _ = write!(
+        out,
+        "<td class=\"num\" data-sort=\"{}\" title=\"tests with the flag on / off\">{} / {}</td>",
+        tests.on.saturating_add(tests.off),
+        tests.on,
+        tests.off,
+    );
+    warnings_cell(out, &texts(&raw.warnings));
     out.push_str("</tr>\n");
 }
 
 /// Kind and type, e.g. "flag · release".
-fn kind_cell(out: &mut String, raw: &Value) {
-    let parts: Vec<String> = [text_at(raw, "kind"), text_at(raw, "type")]
+fn kind_cell(out: &mut String, raw: &FlagReport) {
+    let parts: Vec<&str> = [given(&raw.kind), given(&raw.flag_type)]
         .into_iter()
         .flatten()
         .collect();
@@ -910,20 +742,18 @@ fn kind_cell(out: &mut String, raw: &Value) {
 /// Age in days, with the introduction date and lifetime as its title; red when past the lifetime.
 fn age_cell(out: &mut String, flag: &Flag) {
     let raw = flag.raw;
-    let mut title = match text_at(raw, "introduced") {
+    let mut title = match given(&raw.introduced) {
         Some(date) => format!("introduced {date}"),
         None => "introduced: unknown".to_owned(),
     };
-    if let Some(from) = text_at(raw, "introduced_from") {
+    if let Some(from) = given(&raw.introduced_from) {
         let _ = write!(title, " ({from})");
     }
     match flag.lifetime {
         Some(lifetime) => {
             let _ = write!(title, "; lifetime {lifetime} days");
         }
-        None if raw.get("lifetime_days").is_some_and(Value::is_null) => {
-            title.push_str("; permanent");
-        }
+        None if raw.lifetime_days.is_none() => title.push_str("; permanent"),
         None => {}
     }
     let overdue =
@@ -940,17 +770,9 @@ fn age_cell(out: &mut String, flag: &Flag) {
 }
 
 /// An environment's state and percent, e.g. "partial 50%".
-fn state_cell(out: &mut String, environment: &str, value: Option<&Value>) {
-    let value = value.unwrap_or(&Value::Null);
-    let (state, percent, since) = match value {
-        Value::Object(_) => (
-            text_at(value, "state"),
-            text_at(value, "percent"),
-            text_at(value, "since"),
-        ),
-        other => (scalar_text(other), None, None),
-    };
-    let Some(state) = state else {
+fn state_cell(out: &mut String, environment: &str, value: Option<&StateReport>) {
+    let Some((value, state)) = value.and_then(|value| Some((value, non_empty(&value.state)?)))
+    else {
         let _ = write!(
             out,
             "<td class=\"st st-other\" data-sort=\"\" title=\"{}: no state\">{MISSING}</td>",
@@ -958,21 +780,21 @@ fn state_cell(out: &mut String, environment: &str, value: Option<&Value>) {
         );
         return;
     };
+    let percent = given(&value.percent);
     let rank = STATES.iter().find(|&&(name, _)| name == state);
     let percent_value = percent
-        .as_deref()
         .and_then(|text| text.trim_end_matches('%').trim().parse::<f64>().ok())
         .filter(|value| value.is_finite());
     let sort = rank.map_or_else(String::new, |&(_, rank)| {
         num(f64::from(rank) * 1000.0 + percent_value.unwrap_or(0.0).clamp(0.0, 100.0))
     });
-    let mut shown = state.clone();
-    if let Some(percent) = &percent {
+    let mut shown = state.to_owned();
+    if let Some(percent) = percent {
         let _ = write!(shown, " {}", percent.trim_end_matches('%'));
         shown.push('%');
     }
     let mut title = format!("{environment}: {shown}");
-    if let Some(since) = since {
+    if let Some(since) = given(&value.since) {
         let _ = write!(title, ", since {since}");
     }
     let _ = write!(
@@ -984,39 +806,8 @@ fn state_cell(out: &mut String, environment: &str, value: Option<&Value>) {
     );
 }
 
-/// A plain count.
-fn count_cell(out: &mut String, count: Option<i64>) {
-    match count {
-        Some(count) => {
-            let _ = write!(out, "<td class=\"num\" data-sort=\"{count}\">{count}</td>");
-        }
-        None => {
-            let _ = write!(out, "<td class=\"num muted\" data-sort=\"\">{MISSING}</td>");
-        }
-    }
-}
-
-/// Tests that set the flag on and off; sorted by their total.
-fn tests_cell(out: &mut String, tests: &Value) {
-    let on = int_at(tests, "on");
-    let off = int_at(tests, "off");
-    if on.is_none() && off.is_none() {
-        let _ = write!(out, "<td class=\"num muted\" data-sort=\"\">{MISSING}</td>");
-        return;
-    }
-    let shown =
-        |count: Option<i64>| count.map_or_else(|| "?".to_owned(), |count| count.to_string());
-    let _ = write!(
-        out,
-        "<td class=\"num\" data-sort=\"{}\" title=\"tests with the flag on / off\">{} / {}</td>",
-        on.unwrap_or(0).saturating_add(off.unwrap_or(0)),
-        shown(on),
-        shown(off),
-    );
-}
-
 /// The warnings as a list; sorted by their number.
-fn warnings_cell(out: &mut String, warnings: &[String]) {
+fn warnings_cell(out: &mut String, warnings: &[&str]) {
     let _ = write!(out, "<td data-sort=\"{}\">", warnings.len());
     if !warnings.is_empty() {
         out.push_str("<ul class=\"warnings\">");
@@ -1035,13 +826,13 @@ fn warnings_cell(out: &mut String, warnings: &[String]) {
 fn details(out: &mut String, flag: &Flag) {
     let raw = flag.raw;
     facts(out, flag);
-    let evidence = texts_at(raw, "evidence");
+    let evidence = texts(&raw.evidence);
     if !evidence.is_empty() {
         out.push_str("<h4>Evidence</h4>");
-        list(out, evidence.iter().map(|item| esc(item)));
+        list(out, evidence.into_iter().map(esc));
     }
     out.push_str("<h4>Removal plan</h4>");
-    match raw.get("plan").filter(|plan| plan.is_object()) {
+    match &raw.plan {
         Some(plan) => removal_plan(out, plan),
         None => out.push_str("<p class=\"muted\">No removal plan.</p>"),
     }
@@ -1054,38 +845,38 @@ fn facts(out: &mut String, flag: &Flag) {
     let mut fact = |name: &str, html: String| {
         let _ = write!(out, "<dt>{name}</dt><dd>{html}</dd>");
     };
-    let introduced = match text_at(raw, "introduced") {
-        Some(date) => esc(&date),
-        None => "unknown".to_owned(),
-    };
-    let from = text_at(raw, "introduced_from")
-        .map(|from| format!(" <span class=\"muted\">({})</span>", esc(&from)))
+    let introduced = given(&raw.introduced).map_or_else(|| "unknown".to_owned(), esc);
+    let from = given(&raw.introduced_from)
+        .map(|from| format!(" <span class=\"muted\">({})</span>", esc(from)))
         .unwrap_or_default();
     fact("Introduced", format!("{introduced}{from}"));
-    let lifetime = match (flag.lifetime, raw.get("lifetime_days")) {
+    let lifetime = match (flag.lifetime, raw.lifetime_days) {
         (Some(days), _) => plural(days, "day", "days"),
-        (None, Some(Value::Null)) => "permanent".to_owned(),
-        (None, _) => MISSING.to_owned(),
+        (None, None) => "permanent".to_owned(),
+        (None, Some(_)) => MISSING.to_owned(),
     };
     fact("Lifetime", lifetime);
-    for (name, key) in [
-        ("Remove by", "remove_by"),
-        ("Last check change", "last_check_change"),
+    for (name, value) in [
+        ("Remove by", &raw.remove_by),
+        ("Last check change", &raw.last_check_change),
     ] {
-        if let Some(value) = text_at(raw, key) {
-            fact(name, esc(&value));
+        if let Some(value) = given(value) {
+            fact(name, esc(value));
         }
     }
-    let definitions = objects_at(raw, "definitions");
-    if !definitions.is_empty() {
+    if !raw.definitions.is_empty() {
         let mut html = String::from("<ul>");
-        for definition in definitions {
-            let _ = write!(html, "<li><code>{}</code>", esc(&location(definition)));
-            if let Some(symbol) = text_at(definition, "symbol") {
-                let _ = write!(html, " <code>{}</code>", esc(&symbol));
+        for definition in &raw.definitions {
+            let _ = write!(
+                html,
+                "<li><code>{}</code>",
+                esc(&location(&definition.path, definition.line))
+            );
+            if let Some(symbol) = non_empty(&definition.symbol) {
+                let _ = write!(html, " <code>{}</code>", esc(symbol));
             }
-            if let Some(side) = text_at(definition, "side") {
-                let _ = write!(html, " <span class=\"muted\">({})</span>", esc(&side));
+            if let Some(side) = non_empty(&definition.side) {
+                let _ = write!(html, " <span class=\"muted\">({})</span>", esc(side));
             }
             html.push_str("</li>");
         }
@@ -1096,72 +887,68 @@ fn facts(out: &mut String, flag: &Flag) {
 }
 
 /// The removal plan: its step, edits, definitions to delete, migration, constants to inline.
-fn removal_plan(out: &mut String, plan: &Value) {
-    let step = text_at(plan, "step").map(|step| format!("Step {}: ", esc(&step)));
-    let summary = text_at(plan, "summary").map(|summary| esc(&summary));
-    if step.is_some() || summary.is_some() {
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong>{}</p>",
-            step.unwrap_or_default(),
-            summary.unwrap_or_default()
-        );
-    }
-    let edits: Vec<String> = objects_at(plan, "edits")
-        .into_iter()
-        .map(edit_item)
+fn removal_plan(out: &mut String, plan: &PlanReport) {
+    let _ = write!(
+        out,
+        "<p><strong>Step {}: </strong>{}</p>",
+        plan.step,
+        esc(&plan.summary)
+    );
+    let edits: Vec<String> = plan
+        .edits
+        .iter()
+        .map(|edit| {
+            let mut item = format!("<code>{}</code>", esc(&location(&edit.path, edit.line)));
+            if let Some(kind) = non_empty(&edit.kind) {
+                let _ = write!(item, " <span class=\"muted\">({})</span>", esc(kind));
+            }
+            if let Some(keep) = non_empty(&edit.keep) {
+                let _ = write!(item, " — keep {}", esc(keep));
+            }
+            item
+        })
         .collect();
     plan_list(out, "Edits", edits);
-    let deletions: Vec<String> = objects_at(plan, "delete_definitions")
-        .into_iter()
+    let deletions: Vec<String> = plan
+        .delete_definitions
+        .iter()
         .map(|definition| {
-            let symbol = text_at(definition, "symbol")
-                .map(|symbol| format!(" <code>{}</code>", esc(&symbol)))
+            let symbol = non_empty(&definition.symbol)
+                .map(|symbol| format!(" <code>{}</code>", esc(symbol)))
                 .unwrap_or_default();
-            format!("<code>{}</code>{symbol}", esc(&location(definition)))
+            format!(
+                "<code>{}</code>{symbol}",
+                esc(&location(&definition.path, definition.line))
+            )
         })
         .collect();
     plan_list(out, "Delete definitions", deletions);
-    if let Some(migration) = plan
-        .get("migration")
-        .filter(|migration| !migration.is_null())
-    {
+    if let Some(migration) = &plan.migration {
         out.push_str("<h4>Add a migration</h4>");
-        let app = text_at(migration, "app")
-            .map(|app| format!("in app <code>{}</code>", esc(&app)))
+        let app = non_empty(&migration.app)
+            .map(|app| format!("in app <code>{}</code>", esc(app)))
             .unwrap_or_else(|| "a data migration".to_owned());
-        let note = text_at(migration, "note")
-            .map(|note| format!(": {}", esc(&note)))
+        let note = non_empty(&migration.note)
+            .map(|note| format!(": {}", esc(note)))
             .unwrap_or_default();
         let _ = write!(out, "<p>{app}{note}</p>");
     }
-    let inlines: Vec<String> = objects_at(plan, "inline")
-        .into_iter()
+    let inlines: Vec<String> = plan
+        .inline
+        .iter()
         .map(|constant| {
-            let symbol = text_at(constant, "symbol").unwrap_or_else(|| "?".to_owned());
-            let value = text_at(constant, "value")
-                .map(|value| format!(" → <code>&quot;{}&quot;</code>", esc(&value)))
+            let symbol = non_empty(&constant.symbol).unwrap_or("?");
+            let value = given(&constant.value)
+                .map(|value| format!(" → <code>&quot;{}&quot;</code>", esc(value)))
                 .unwrap_or_default();
             format!(
                 "<code>{}</code> <code>{}</code>{value}",
-                esc(&location(constant)),
-                esc(&symbol)
+                esc(&location(&constant.path, constant.line)),
+                esc(symbol)
             )
         })
         .collect();
     plan_list(out, "Inline constants", inlines);
-}
-
-/// One edit: `path:line`, its kind, and what to keep.
-fn edit_item(edit: &Value) -> String {
-    let mut item = format!("<code>{}</code>", esc(&location(edit)));
-    if let Some(kind) = text_at(edit, "kind") {
-        let _ = write!(item, " <span class=\"muted\">({})</span>", esc(&kind));
-    }
-    if let Some(keep) = text_at(edit, "keep") {
-        let _ = write!(item, " — keep {}", esc(&keep));
-    }
-    item
 }
 
 /// A titled list of plan items, left out when empty.
@@ -1186,8 +973,8 @@ fn list(out: &mut String, items: impl Iterator<Item = String>) {
 // Orphaned states.
 
 /// Values stored in an environment for keys not in code; nothing when there are none.
-fn orphaned_states(out: &mut String, report: &Value) {
-    let orphans = objects_at(report, "orphaned_states");
+fn orphaned_states(out: &mut String, report: &ReportDocument) {
+    let orphans = &report.orphaned_states;
     if orphans.is_empty() {
         return;
     }
@@ -1203,13 +990,13 @@ fn orphaned_states(out: &mut String, report: &Value) {
          </tr>\n</thead>\n<tbody>\n",
     );
     for orphan in orphans {
-        let cell = |key: &str| esc(&text_at(orphan, key).unwrap_or_else(|| MISSING.to_owned()));
+        let cell = |text: &str| esc(non_empty(text).unwrap_or(MISSING));
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            cell("key"),
-            cell("environment"),
-            cell("state"),
+            cell(&orphan.key),
+            cell(&orphan.environment),
+            cell(&orphan.state),
         );
     }
     out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
@@ -1218,7 +1005,12 @@ fn orphaned_states(out: &mut String, report: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// The report document a JSON literal describes.
+    fn doc(value: Value) -> ReportDocument {
+        serde_json::from_value(value).expect("a report document")
+    }
 
     /// A flag with every field set.
     fn full_flag(key: &str, readiness: &str, age: Value, lifetime: Value) -> Value {
@@ -1258,7 +1050,7 @@ mod tests {
 
     /// A document with a flag per readiness value, null fields, unknown ages and HTML-special
     /// characters.
-    fn sample() -> Value {
+    fn sample() -> ReportDocument {
         let mut flags: Vec<Value> = READINESS_COLORS
             .iter()
             .enumerate()
@@ -1280,19 +1072,19 @@ mod tests {
             "key": "<b>\"bold\" & 'brave'</b>",
             "kind": null, "type": null, "owner": "@team<&>", "remove_by": null,
             "introduced": null, "introduced_from": null, "age_days": null, "lifetime_days": null,
-            "last_check_change": null, "definitions": [], "checks": 0, "tests": null,
+            "last_check_change": null, "definitions": [], "checks": 0, "tests": {"on": 0, "off": 0},
             "states": {"prod": {"state": "absent", "percent": null, "since": null},
-                       "staging": {"state": "pilot", "percent": 5, "since": "2026-04-01"}},
+                       "staging": {"state": "pilot", "percent": "5", "since": "2026-04-01"}},
             "readiness": "mystery", "evidence": [], "warnings": [], "plan": null
         }));
-        json!({
+        doc(json!({
             "version": 1,
             "today": "2026-05-01",
             "environments": ["prod", "staging"],
             "summary": {"flags": flags.len(), "warnings": 11},
             "flags": flags,
             "orphaned_states": [{"key": "old_thing", "environment": "prod", "state": "on"}]
-        })
+        }))
     }
 
     /// The flag table's body.
@@ -1400,7 +1192,7 @@ mod tests {
     fn one_row_per_flag() {
         let document = sample();
         let html = render(&document);
-        let flags = document["flags"].as_array().map_or(0, Vec::len);
+        let flags = document.flags.len();
         assert_eq!(opening(tbody(&html), "tr"), flags);
         assert_eq!(opening(tbody(&html), "details"), flags);
     }
@@ -1449,7 +1241,7 @@ mod tests {
 
     #[test]
     fn default_lifetime_is_marked_without_lifetimes() {
-        let html = render(&json!({"flags": [{"key": "a", "age_days": 12}]}));
+        let html = render(&doc(json!({"flags": [{"key": "a", "age_days": 12}]})));
         assert_eq!(html.matches("stroke-dasharray").count(), 1);
         assert!(html.contains(">90 d</text>"));
     }
@@ -1492,13 +1284,15 @@ mod tests {
         let html = render(&sample());
         assert!(html.contains("<section id=\"orphaned\">"));
         assert!(html.contains("<code>old_thing</code>"));
-        let none = render(&json!({"flags": [], "orphaned_states": []}));
+        let none = render(&doc(json!({"flags": [], "orphaned_states": []})));
         assert!(!none.contains("id=\"orphaned\""));
     }
 
     #[test]
     fn empty_report_is_a_valid_page() {
-        let html = render(&json!({"version": 1, "today": "2026-05-01", "flags": []}));
+        let html = render(&doc(
+            json!({"version": 1, "today": "2026-05-01", "flags": []}),
+        ));
         assert!(html.contains("This report has no flags."));
         assert!(html.contains("no flags to chart"));
         assert!(!html.contains("<table"));
@@ -1510,16 +1304,16 @@ mod tests {
     #[test]
     fn odd_documents_do_not_panic() {
         let odd = [
-            json!(null),
-            json!([1, 2]),
-            json!("text"),
-            json!({"flags": "nope", "summary": 3, "environments": {"a": 1}}),
-            json!({"flags": [1, null, {"key": 5, "age_days": "12", "lifetime_days": -3,
-                   "states": {"x": "on", "y": [1]}, "tests": {"on": "2"}, "plan": {"edits": [1]},
-                   "warnings": "single", "readiness": 7, "checks": 1.6}],
-                   "summary": {"by_readiness": {"stale": "2", "pilot": null}},
-                   "orphaned_states": [{}, 3]}),
-            json!({"flags": [{"age_days": i64::MAX, "lifetime_days": 1}, {"age_days": -5}]}),
+            ReportDocument::default(),
+            doc(
+                json!({"environments": ["", "a", "a"], "summary": {"by_readiness": {"stale": 2, "pilot": 0}},
+                   "flags": [{"key": "", "readiness": "", "lifetime_days": -3,
+                   "states": {"x": {"state": "on"}, "": {"state": ""}, "y": {"percent": "%"}},
+                   "plan": {"edits": [{}], "migration": {}, "inline": [{}]},
+                   "definitions": [{}], "warnings": [""], "evidence": [""]}],
+                   "orphaned_states": [{}]}),
+            ),
+            doc(json!({"flags": [{"age_days": i64::MAX, "lifetime_days": 1}, {"age_days": -5}]})),
         ];
         for document in odd {
             let html = render(&document);
@@ -1556,13 +1350,13 @@ mod tests {
 
     #[test]
     fn readiness_counts_come_from_summary_or_flags() {
-        let from_flags = render(&json!({"flags": [
+        let from_flags = render(&doc(json!({"flags": [
             {"key": "a", "readiness": "stale"}, {"key": "b", "readiness": "stale"},
-            {"key": "c", "readiness": "pilot"}]}));
+            {"key": "c", "readiness": "pilot"}]})));
         assert!(from_flags.contains("<span class=\"chip rd-stale\">stale <b>2</b></span>"));
-        let document = json!({"summary": {"by_readiness": {"soaking": 4}}, "flags": []});
+        let document = doc(json!({"summary": {"by_readiness": {"soaking": 4}}, "flags": []}));
         let counts = readiness_counts(&document, &flags_of(&document));
-        assert_eq!(counts, vec![("soaking".to_owned(), 4)]);
+        assert_eq!(counts, vec![("soaking", 4)]);
     }
 
     /// Writes the sample page to the path in `FLAGLINT_HTML_SAMPLE`, for a look in a browser.

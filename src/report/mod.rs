@@ -2,6 +2,7 @@
 //! nothing is left half-written if the process stops midway.
 
 pub mod ci;
+pub mod document;
 pub mod html;
 pub mod human;
 pub mod json;
