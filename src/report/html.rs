@@ -11,10 +11,13 @@
 //!   without JS too), each key opening a `<details>` with the evidence and the removal plan;
 //! - the orphaned states, if any.
 //!
-//! Every field of the document is optional: missing or oddly typed values are shown as "—"
-//! instead of failing. The output is deterministic: the same document gives the same bytes.
+//! The page is the template `assets/report.html`, rendered with escaping on by default; this
+//! module prepares what it shows (texts, sort keys, chart geometry). Empty values are shown as
+//! "—" instead of failing. The output is deterministic: the same document gives the same bytes.
 
-use std::fmt::Write as _;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, Output, State};
+use serde::Serialize;
 
 use super::document::{FlagReport, PlanReport, ReportDocument, StateReport};
 
@@ -57,6 +60,9 @@ const STATES: [(&str, u32); 5] = [
     ("on", 4),
 ];
 
+/// The page, with escaping on for every value it shows.
+const TEMPLATE: &str = include_str!("assets/report.html");
+
 /// The stylesheet; readiness classes are appended from [`READINESS_COLORS`].
 const CSS: &str = include_str!("assets/report.css");
 
@@ -68,23 +74,36 @@ const SCRIPT: &str = include_str!("assets/report.js");
 /// One self-contained HTML page (no network: inline CSS, inline JS, inline SVG) from the report
 /// document.
 pub fn render(report: &ReportDocument) -> String {
-    let flags = flags_of(report);
-    let environments = environments_of(report, &flags);
-    let counts = readiness_counts(report, &flags);
-    let today = non_empty(&report.today);
-    let mut out = String::with_capacity(16 * 1024 + flags.len() * 2048);
-    head(&mut out, today);
-    out.push_str("<body>\n");
-    header(&mut out, report, today, &counts);
-    out.push_str("<main>\n");
-    charts(&mut out, &flags, &counts);
-    flag_table(&mut out, &flags, &environments);
-    orphaned_states(&mut out, report);
-    out.push_str("</main>\n");
-    footer(&mut out, report);
-    let _ = write!(out, "<script>\n{SCRIPT}</script>\n");
-    out.push_str("</body>\n</html>\n");
-    out
+    let page = Page::of(report);
+    let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("a valid syntax"),
+    );
+    env.set_formatter(escape);
+    let context = minijinja::context! {
+        css => Value::from_safe_string(CSS.to_owned()),
+        script => Value::from_safe_string(SCRIPT.to_owned()),
+        ..Value::from(minijinja::value::Serde(&page))
+    };
+    // The name's extension turns HTML escaping on.
+    env.render_named_str("report.html", TEMPLATE, context)
+        .expect("the report template renders every document")
+}
+
+/// Writes a value into the page, escaped for HTML content and quoted attributes.
+fn escape(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if value.is_safe() || *state.auto_escape() == AutoEscape::None {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.as_str() {
+        Some(text) => esc(text),
+        None => esc(&value.to_string()),
+    };
+    out.write_str(&text).map_err(Error::from)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,101 +290,6 @@ fn plural(count: i64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
-/// A readiness chip.
-fn chip(readiness: &str, count: Option<i64>) -> String {
-    let count = count
-        .map(|count| format!(" <b>{count}</b>"))
-        .unwrap_or_default();
-    format!(
-        "<span class=\"chip {}\">{}{count}</span>",
-        readiness_class(readiness),
-        esc(readiness)
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Page frame.
-
-/// `<head>`: charset, title, a policy that forbids fetching anything, and the stylesheet.
-fn head(out: &mut String, today: Option<&str>) {
-    let title = match today {
-        Some(today) => format!("flaglint report — {}", esc(today)),
-        None => "flaglint report".to_owned(),
-    };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
-    );
-    out.push_str("<link rel=\"icon\" href=\"data:,\">\n");
-    let _ = writeln!(out, "<title>{title}</title>");
-    out.push_str("<style>\n");
-    out.push_str(CSS);
-    for (name, color) in READINESS_COLORS {
-        let _ = writeln!(out, ".rd-{name} {{ background: {color}; }}");
-    }
-    let _ = writeln!(out, ".rd-other {{ background: {OTHER_COLOR}; }}");
-    out.push_str("</style>\n</head>\n");
-}
-
-/// The header: date, totals, a chip per readiness.
-fn header(out: &mut String, report: &ReportDocument, today: Option<&str>, counts: &[(&str, i64)]) {
-    let total = report.summary.flags as i64;
-    let warnings = report.summary.warnings as i64;
-    out.push_str("<header>\n<h1>Stale-flag report");
-    if let Some(today) = today {
-        let _ = write!(out, "<span class=\"date\">{}</span>", esc(today));
-    }
-    out.push_str("</h1>\n");
-    let _ = writeln!(
-        out,
-        "<p class=\"totals\"><strong>{}</strong> · <strong>{}</strong></p>",
-        plural(total, "flag", "flags"),
-        plural(warnings, "warning", "warnings"),
-    );
-    if !counts.is_empty() {
-        out.push_str("<ul class=\"chips\" aria-label=\"flags per readiness\">\n");
-        for (readiness, count) in counts {
-            let _ = writeln!(out, "<li>{}</li>", chip(readiness, Some(*count)));
-        }
-        out.push_str("</ul>\n");
-    }
-    for note in texts(&report.notes) {
-        let _ = writeln!(out, "<p class=\"notice\" role=\"alert\">{}</p>", esc(note));
-    }
-    out.push_str("</header>\n");
-}
-
-/// The footer: the tool and the document version.
-fn footer(out: &mut String, report: &ReportDocument) {
-    let _ = writeln!(
-        out,
-        "<footer>Generated by flaglint · report format {}</footer>",
-        report.version
-    );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Charts.
-
-/// The charts section: ages and readiness, or a note that there are no flags.
-fn charts(out: &mut String, flags: &[Flag], counts: &[(&str, i64)]) {
-    out.push_str("<section id=\"overview\">\n<h2>Overview</h2>\n");
-    if flags.is_empty() && counts.is_empty() {
-        out.push_str("<p class=\"empty\">There are no flags to chart.</p>\n</section>\n");
-        return;
-    }
-    out.push_str("<div class=\"charts\">\n");
-    if !flags.is_empty() {
-        age_chart(out, flags);
-    }
-    if !counts.is_empty() {
-        readiness_chart(out, counts);
-    }
-    out.push_str("</div>\n</section>\n");
-}
-
 /// The lifetimes marked on the age chart: every distinct lifetime, or the default.
 fn lifetime_marks(flags: &[Flag]) -> Vec<i64> {
     let mut marks: Vec<i64> = flags.iter().filter_map(|flag| flag.lifetime).collect();
@@ -401,9 +325,300 @@ impl AgeScale {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// What the page shows.
+
+/// Everything the template draws, in page order.
+#[derive(Serialize)]
+struct Page<'a> {
+    today: Option<&'a str>,
+    palette: [(&'static str, &'static str); 11],
+    other_color: &'static str,
+    unknown_age_color: &'static str,
+    missing: &'static str,
+    /// "N flags" and "N warnings".
+    total: String,
+    warnings: String,
+    counts: Vec<ReadinessCount<'a>>,
+    readiness_total: String,
+    readiness_chart: ReadinessChart,
+    notes: Vec<&'a str>,
+    ages: Option<AgeChart<'a>>,
+    columns: Vec<ColumnHead<'a>>,
+    rows: Vec<Row<'a>>,
+    rows_count: usize,
+    orphans: Vec<Orphan<'a>>,
+    orphans_count: usize,
+    version: u32,
+}
+
+impl<'a> Page<'a> {
+    fn of(report: &'a ReportDocument) -> Self {
+        let flags = flags_of(report);
+        let environments = environments_of(report, &flags);
+        let counts = readiness_counts(report, &flags);
+        let total: i64 = counts.iter().map(|&(_, count)| count).sum();
+        let (readiness_chart, counts) = readiness_chart(&counts, total);
+        let orphans: Vec<Orphan> = report
+            .orphaned_states
+            .iter()
+            .map(|orphan| Orphan {
+                key: non_empty(&orphan.key).unwrap_or(MISSING),
+                environment: non_empty(&orphan.environment).unwrap_or(MISSING),
+                state: non_empty(&orphan.state).unwrap_or(MISSING),
+            })
+            .collect();
+        Page {
+            today: non_empty(&report.today),
+            palette: READINESS_COLORS,
+            other_color: OTHER_COLOR,
+            unknown_age_color: UNKNOWN_AGE_COLOR,
+            missing: MISSING,
+            total: plural(report.summary.flags as i64, "flag", "flags"),
+            warnings: plural(report.summary.warnings as i64, "warning", "warnings"),
+            counts,
+            readiness_total: plural(total, "flag", "flags"),
+            readiness_chart,
+            notes: texts(&report.notes),
+            ages: (!flags.is_empty()).then(|| age_chart(&flags)),
+            columns: columns(&environments),
+            rows_count: flags.len(),
+            rows: flags.iter().map(|flag| row(flag, &environments)).collect(),
+            orphans_count: orphans.len(),
+            orphans,
+            version: report.version,
+        }
+    }
+}
+
+/// A readiness value: its chip, its bar and its legend entry.
+#[derive(Serialize)]
+struct ReadinessCount<'a> {
+    name: &'a str,
+    class: String,
+    color: &'static str,
+    count: i64,
+    /// "N flags".
+    flags: String,
+    bar_x: String,
+    bar_width: String,
+    /// Where the count is written on the bar, if the bar is wide enough.
+    bar_label_x: Option<String>,
+    legend_x: String,
+    legend_y: String,
+    legend_text_x: String,
+    legend_text_y: String,
+    short_name: String,
+}
+
+/// Geometry of the readiness chart.
+#[derive(Serialize)]
+struct ReadinessChart {
+    width: String,
+    height: String,
+    bar: String,
+}
+
+/// The age chart.
+#[derive(Serialize)]
+struct AgeChart<'a> {
+    /// "lifetime" or "lifetimes".
+    marks_label: &'static str,
+    width: String,
+    height: String,
+    axis_x: String,
+    axis_y1: String,
+    axis_y2: String,
+    mark_y1: String,
+    bars: Vec<AgeBar<'a>>,
+    marks: Vec<LifetimeMark>,
+}
+
+/// One flag's bar; `end_x` is `None` for a flag of unknown age (a grey stub).
+#[derive(Serialize)]
+struct AgeBar<'a> {
+    key: &'a str,
+    readiness: &'a str,
+    label: String,
+    /// "age unknown", or the age and how it compares with the lifetime.
+    age_text: String,
+    label_x: String,
+    baseline: String,
+    x: String,
+    y: String,
+    unknown_x: String,
+    width: String,
+    color: &'static str,
+    lifetime_x: Option<String>,
+    lifetime_y1: String,
+    lifetime_y2: String,
+    over: bool,
+    age: Option<i64>,
+    end_x: Option<String>,
+}
+
+/// A dashed lifetime line.
+#[derive(Serialize)]
+struct LifetimeMark {
+    days: i64,
+    x: String,
+    /// Labels of lines close together are staggered.
+    label_y: &'static str,
+}
+
+/// A header cell of the flag table.
+#[derive(Serialize)]
+struct ColumnHead<'a> {
+    label: &'a str,
+    /// Sorted as a number and right-aligned.
+    number: bool,
+    /// `text`, or `num` for columns sorted by a number in `data-sort`.
+    data_type: &'static str,
+    /// The table starts sorted by age, oldest first.
+    sorted: &'static str,
+}
+
+/// One row of the flag table.
+#[derive(Serialize)]
+struct Row<'a> {
+    key: &'a str,
+    facts: Vec<Fact<'a>>,
+    evidence: Vec<&'a str>,
+    plan: Option<Plan<'a>>,
+    /// Kind and type, e.g. "flag · release".
+    kind: Option<String>,
+    kind_sort: String,
+    owner: &'a str,
+    owner_sort: &'a str,
+    over: bool,
+    age: String,
+    age_sort: String,
+    age_title: String,
+    readiness: &'a str,
+    readiness_class: String,
+    readiness_rank: usize,
+    states: Vec<StateCell>,
+    checks: usize,
+    tests_on: usize,
+    tests_off: usize,
+    tests_sort: usize,
+    warnings: Vec<&'a str>,
+    warnings_count: usize,
+}
+
+/// One fact of a flag's details: a text, a muted remark, or the definitions.
+#[derive(Serialize)]
+struct Fact<'a> {
+    name: &'static str,
+    text: Option<String>,
+    muted: Option<&'a str>,
+    definitions: Option<Vec<Place<'a>>>,
+}
+
+/// A place in the code, with what is there.
+#[derive(Serialize)]
+struct Place<'a> {
+    location: String,
+    symbol: &'a str,
+    side: &'a str,
+}
+
+/// The removal plan of a flag.
+#[derive(Serialize)]
+struct Plan<'a> {
+    step: u8,
+    summary: &'a str,
+    edits: Vec<Edit<'a>>,
+    deletions: Vec<Place<'a>>,
+    migration: Option<Migration<'a>>,
+    inlines: Vec<Inline<'a>>,
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    location: String,
+    kind: &'a str,
+    keep: &'a str,
+}
+
+#[derive(Serialize)]
+struct Migration<'a> {
+    app: &'a str,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct Inline<'a> {
+    location: String,
+    symbol: &'a str,
+    value: Option<&'a str>,
+}
+
+/// An environment's state, e.g. "partial 50%".
+#[derive(Serialize)]
+struct StateCell {
+    class: &'static str,
+    sort: String,
+    title: String,
+    shown: String,
+}
+
+#[derive(Serialize)]
+struct Orphan<'a> {
+    key: &'a str,
+    environment: &'a str,
+    state: &'a str,
+}
+
+/// The stacked bar of flags per readiness and its legend.
+fn readiness_chart<'a>(
+    counts: &[(&'a str, i64)],
+    total: i64,
+) -> (ReadinessChart, Vec<ReadinessCount<'a>>) {
+    const WIDTH: f64 = 640.0;
+    const BAR: f64 = 28.0;
+    const COLUMNS: usize = 3;
+    const LEGEND_ROW: f64 = 20.0;
+    let rows = counts.len().div_ceil(COLUMNS);
+    let legend_top = BAR + 18.0;
+    let chart = ReadinessChart {
+        width: num(WIDTH),
+        height: num(legend_top + rows as f64 * LEGEND_ROW),
+        bar: num(BAR),
+    };
+    let mut before = 0;
+    let counts = counts
+        .iter()
+        .enumerate()
+        .map(|(index, &(name, count))| {
+            let x = before as f64 / total as f64 * WIDTH;
+            before += count;
+            let end = before as f64 / total as f64 * WIDTH;
+            let legend_x = (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64);
+            let legend_y = legend_top + (index / COLUMNS) as f64 * LEGEND_ROW;
+            ReadinessCount {
+                name,
+                class: readiness_class(name),
+                color: readiness_color(name),
+                count,
+                flags: plural(count, "flag", "flags"),
+                bar_x: num(x),
+                bar_width: num(end - x),
+                bar_label_x: (end - x >= 22.0).then(|| num((x + end) / 2.0)),
+                legend_x: num(legend_x),
+                legend_y: num(legend_y),
+                legend_text_x: num(legend_x + 18.0),
+                legend_text_y: num(legend_y + 11.0),
+                short_name: shorten(name, 24),
+            }
+        })
+        .collect();
+    (chart, counts)
+}
+
 /// A horizontal bar per flag of its age (oldest first, colored by readiness), dashed lines at
 /// the lifetimes, keys left, ages right; unknown ages as a grey stub.
-fn age_chart(out: &mut String, flags: &[Flag]) {
+fn age_chart<'a>(flags: &[Flag<'a>]) -> AgeChart<'a> {
     let marks = lifetime_marks(flags);
     let longest_key = flags
         .iter()
@@ -418,211 +633,117 @@ fn age_chart(out: &mut String, flags: &[Flag]) {
     };
     let width = scale.label_width + scale.plot_width + AgeScale::RIGHT;
     let height = AgeScale::row_top(flags.len()) + AgeScale::BOTTOM;
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>Age of each flag in days, oldest first; dashed: {}</figcaption>",
-        if marks.len() == 1 {
+    AgeChart {
+        marks_label: if marks.len() == 1 {
             "lifetime"
         } else {
             "lifetimes"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "<svg class=\"ages\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" \
-         aria-label=\"Age of each flag in days\">",
-        w = num(width),
-        h = num(height),
-    );
-    let _ = writeln!(
-        out,
-        "<line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" y2=\"{y2}\" stroke=\"#9ca3af\"/>",
-        x = num(scale.label_width),
-        y1 = num(AgeScale::TOP - 4.0),
-        y2 = num(height - AgeScale::BOTTOM),
-    );
-    for (index, flag) in flags.iter().enumerate() {
-        age_row(out, &scale, index, flag);
+        },
+        width: num(width),
+        height: num(height),
+        axis_x: num(scale.label_width),
+        axis_y1: num(AgeScale::TOP - 4.0),
+        axis_y2: num(height - AgeScale::BOTTOM),
+        mark_y1: num(AgeScale::TOP - 6.0),
+        bars: flags
+            .iter()
+            .enumerate()
+            .map(|(index, flag)| age_bar(&scale, index, flag))
+            .collect(),
+        marks: lifetime_lines(&scale, &marks),
     }
-    lifetime_lines(out, &scale, &marks, height);
-    out.push_str("</svg>\n</figure>\n");
 }
 
 /// One bar of the age chart.
-fn age_row(out: &mut String, scale: &AgeScale, index: usize, flag: &Flag) {
+fn age_bar<'a>(scale: &AgeScale, index: usize, flag: &Flag<'a>) -> AgeBar<'a> {
     let top = AgeScale::row_top(index);
-    let baseline = num(top + 15.0);
-    let key = esc(flag.key);
-    let readiness = esc(flag.readiness);
-    let label = esc(&shorten(flag.key, CHART_KEY_CHARS));
-    out.push_str("<g>");
-    let Some(age) = flag.age else {
-        let _ = writeln!(
-            out,
-            "<title>{key}: age unknown ({readiness})</title>\
-             <text class=\"key\" x=\"{lx}\" y=\"{baseline}\" text-anchor=\"end\">{label}</text>\
-             <rect x=\"{x}\" y=\"{y}\" width=\"8\" height=\"14\" rx=\"2\" fill=\"{UNKNOWN_AGE_COLOR}\"/>\
-             <text class=\"dim\" x=\"{ax}\" y=\"{baseline}\">age unknown</text></g>",
-            lx = num(scale.label_width - 8.0),
-            x = num(scale.label_width),
-            y = num(top + 4.0),
-            ax = num(scale.label_width + 14.0),
-        );
-        return;
-    };
-    let end = scale.x(age).max(scale.label_width + 2.0);
-    let overdue = flag.lifetime.filter(|&lifetime| age > lifetime);
-    let note = match (flag.lifetime, overdue) {
-        (Some(lifetime), Some(_)) => format!(
-            ", {} past its {lifetime}-day lifetime",
+    let end = flag
+        .age
+        .map(|age| scale.x(age).max(scale.label_width + 2.0));
+    let overdue =
+        matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime);
+    let age_text = match (flag.age, flag.lifetime) {
+        (None, _) => "age unknown".to_owned(),
+        (Some(age), Some(lifetime)) if overdue => format!(
+            "{}, {} past its {lifetime}-day lifetime",
+            plural(age, "day", "days"),
             plural(age - lifetime, "day", "days")
         ),
-        (Some(lifetime), None) => format!(", lifetime {lifetime} days"),
-        (None, _) => String::new(),
-    };
-    let _ = write!(
-        out,
-        "<title>{key}: {}{note} ({readiness})</title>\
-         <text class=\"key\" x=\"{lx}\" y=\"{baseline}\" text-anchor=\"end\">{label}</text>\
-         <rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"14\" rx=\"2\" fill=\"{color}\"/>",
-        plural(age, "day", "days"),
-        lx = num(scale.label_width - 8.0),
-        x = num(scale.label_width),
-        y = num(top + 4.0),
-        w = num(end - scale.label_width),
-        color = readiness_color(flag.readiness),
-    );
-    if let Some(lifetime) = flag.lifetime {
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" y2=\"{y2}\" stroke=\"#111827\" stroke-width=\"2\"/>",
-            x = num(scale.x(lifetime)),
-            y1 = num(top + 2.0),
-            y2 = num(top + 20.0),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "<text{class} x=\"{x}\" y=\"{baseline}\">{age} d</text></g>",
-        class = if overdue.is_some() {
-            " class=\"over\""
-        } else {
-            ""
-        },
-        x = num(end + 6.0),
-    );
-}
-
-/// The dashed lifetime lines with their labels on top, staggered when close together.
-fn lifetime_lines(out: &mut String, scale: &AgeScale, marks: &[i64], height: f64) {
-    let mut previous: Option<(f64, bool)> = None;
-    for &days in marks {
-        let x = scale.x(days);
-        let raised = matches!(previous, Some((last, low)) if x - last < 44.0 && low);
-        let low = !raised;
-        previous = Some((x, low));
-        let _ = writeln!(
-            out,
-            "<g><title>lifetime {days} days</title>\
-             <line x1=\"{lx}\" y1=\"{y1}\" x2=\"{lx}\" y2=\"{y2}\" stroke=\"#475569\" \
-             stroke-dasharray=\"4 3\"/>\
-             <text class=\"lifetime\" x=\"{lx}\" y=\"{ty}\" text-anchor=\"middle\">{days} d</text></g>",
-            lx = num(x),
-            y1 = num(AgeScale::TOP - 6.0),
-            y2 = num(height - AgeScale::BOTTOM),
-            ty = if low { "22" } else { "11" },
-        );
-    }
-}
-
-/// A stacked bar of flags per readiness with a legend.
-fn readiness_chart(out: &mut String, counts: &[(&str, i64)]) {
-    const WIDTH: f64 = 640.0;
-    const BAR: f64 = 28.0;
-    const COLUMNS: usize = 3;
-    const LEGEND_ROW: f64 = 20.0;
-    let total: i64 = counts.iter().map(|&(_, count)| count).sum();
-    let rows = counts.len().div_ceil(COLUMNS);
-    let legend_top = BAR + 18.0;
-    let height = legend_top + rows as f64 * LEGEND_ROW;
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>Flags per readiness ({})</figcaption>",
-        plural(total, "flag", "flags")
-    );
-    let _ = writeln!(
-        out,
-        "<svg class=\"readiness\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" \
-         aria-label=\"Flags per readiness\">",
-        w = num(WIDTH),
-        h = num(height),
-    );
-    let mut before = 0;
-    for (readiness, count) in counts {
-        let x = before as f64 / total as f64 * WIDTH;
-        before += count;
-        let end = before as f64 / total as f64 * WIDTH;
-        let _ = write!(
-            out,
-            "<g><title>{}: {}</title><rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{BAR}\" fill=\"{}\"/>",
-            esc(readiness),
-            plural(*count, "flag", "flags"),
-            num(x),
-            num(end - x),
-            readiness_color(readiness),
-        );
-        if end - x >= 22.0 {
-            let _ = write!(
-                out,
-                "<text class=\"light\" x=\"{}\" y=\"19\" text-anchor=\"middle\">{count}</text>",
-                num((x + end) / 2.0),
-            );
+        (Some(age), Some(lifetime)) => {
+            format!("{}, lifetime {lifetime} days", plural(age, "day", "days"))
         }
-        out.push_str("</g>\n");
+        (Some(age), None) => plural(age, "day", "days"),
+    };
+    AgeBar {
+        key: flag.key,
+        readiness: flag.readiness,
+        label: shorten(flag.key, CHART_KEY_CHARS),
+        age_text,
+        label_x: num(scale.label_width - 8.0),
+        baseline: num(top + 15.0),
+        x: num(scale.label_width),
+        y: num(top + 4.0),
+        unknown_x: num(scale.label_width + 14.0),
+        width: end.map_or_else(String::new, |end| num(end - scale.label_width)),
+        color: readiness_color(flag.readiness),
+        lifetime_x: flag.lifetime.map(|lifetime| num(scale.x(lifetime))),
+        lifetime_y1: num(top + 2.0),
+        lifetime_y2: num(top + 20.0),
+        over: overdue,
+        age: flag.age,
+        end_x: end.map(|end| num(end + 6.0)),
     }
-    for (index, (readiness, count)) in counts.iter().enumerate() {
-        let x = (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64);
-        let y = legend_top + (index / COLUMNS) as f64 * LEGEND_ROW;
-        let _ = writeln!(
-            out,
-            "<g><rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" rx=\"2\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\">{} <tspan class=\"muted\">({count})</tspan></text></g>",
-            num(x),
-            num(y),
-            readiness_color(readiness),
-            num(x + 18.0),
-            num(y + 11.0),
-            esc(&shorten(readiness, 24)),
-        );
-    }
-    out.push_str("</svg>\n</figure>\n");
 }
 
-// ---------------------------------------------------------------------------------------------
-// The flag table.
+/// The dashed lifetime lines, their labels staggered when close together.
+fn lifetime_lines(scale: &AgeScale, marks: &[i64]) -> Vec<LifetimeMark> {
+    let mut previous: Option<(f64, bool)> = None;
+    marks
+        .iter()
+        .map(|&days| {
+            let x = scale.x(days);
+            let raised = matches!(previous, Some((last, low)) if x - last < 44.0 && low);
+            let low = !raised;
+            previous = Some((x, low));
+            LifetimeMark {
+                days,
+                x: num(x),
+                label_y: if low { "22" } else { "11" },
+            }
+        })
+        .collect()
+}
 
-/// The table: one row per flag, in chart order (oldest first), sortable by its headers.
-fn flag_table(out: &mut String, flags: &[Flag], environments: &[&str]) {
-    let _ = writeln!(
-        out,
-        "<section id=\"flag-list\">\n<h2>Flags <span class=\"count\">({})</span></h2>",
-        flags.len()
+/// The header cells; the rows start sorted by age, oldest first.
+fn columns<'a>(environments: &[&'a str]) -> Vec<ColumnHead<'a>> {
+    let column = |label: &'a str, column: Column, sorted: Option<&'static str>| ColumnHead {
+        label,
+        number: column == Column::Number,
+        data_type: if column == Column::Text {
+            "text"
+        } else {
+            "num"
+        },
+        sorted: sorted.unwrap_or("none"),
+    };
+    let mut columns = vec![
+        column("Key", Column::Text, None),
+        column("Kind / type", Column::Text, None),
+        column("Owner", Column::Text, None),
+        column("Age (days)", Column::Number, Some("descending")),
+        column("Readiness", Column::Ranked, None),
+    ];
+    columns.extend(
+        environments
+            .iter()
+            .map(|environment| column(environment, Column::Ranked, None)),
     );
-    if flags.is_empty() {
-        out.push_str("<p class=\"empty\">This report has no flags.</p>\n</section>\n");
-        return;
-    }
-    out.push_str(
-        "<p class=\"muted\">Click a key for its evidence and removal plan; \
-         click a header to sort.</p>\n",
-    );
-    out.push_str("<div class=\"table-wrap\">\n<table id=\"flags\">\n<thead>\n<tr>");
-    table_head(out, environments);
-    out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for flag in flags {
-        flag_row(out, flag, environments);
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+    columns.extend([
+        column("Checks", Column::Number, None),
+        column("Tests on / off", Column::Number, None),
+        column("Warnings", Column::Ranked, None),
+    ]);
+    columns
 }
 
 /// How a column sorts and aligns.
@@ -636,370 +757,185 @@ enum Column {
     Number,
 }
 
-/// The header cells; the rows start sorted by age, oldest first.
-fn table_head(out: &mut String, environments: &[&str]) {
-    let column = |out: &mut String, label: &str, column: Column, sorted: Option<&str>| {
-        let _ = write!(
-            out,
-            "<th scope=\"col\"{} data-type=\"{}\" aria-sort=\"{}\">{}</th>",
-            if column == Column::Number {
-                " class=\"num\""
-            } else {
-                ""
-            },
-            if column == Column::Text {
-                "text"
-            } else {
-                "num"
-            },
-            sorted.unwrap_or("none"),
-            esc(label),
-        );
-    };
-    column(out, "Key", Column::Text, None);
-    column(out, "Kind / type", Column::Text, None);
-    column(out, "Owner", Column::Text, None);
-    column(out, "Age (days)", Column::Number, Some("descending"));
-    column(out, "Readiness", Column::Ranked, None);
-    for environment in environments {
-        column(out, environment, Column::Ranked, None);
-    }
-    column(out, "Checks", Column::Number, None);
-    column(out, "Tests on / off", Column::Number, None);
-    column(out, "Warnings", Column::Ranked, None);
-}
-
 /// One flag row.
-fn flag_row(out: &mut String, flag: &Flag, environments: &[&str]) {
+fn row<'a>(flag: &Flag<'a>, environments: &[&'a str]) -> Row<'a> {
     let raw = flag.raw;
-    out.push_str("<tr>");
-    let _ = write!(
-        out,
-        "<td class=\"key\" data-sort=\"{key}\"><details><summary><code>{key}</code></summary>\
-         <div class=\"more\">",
-        key = esc(flag.key),
-    );
-    details(out, flag);
-    out.push_str("</div></details></td>");
-    kind_cell(out, raw);
-    let owner = given(&raw.owner);
-    let _ = write!(
-        out,
-        "<td data-sort=\"{}\">{}</td>",
-        esc(owner.unwrap_or("")),
-        esc(owner.unwrap_or(MISSING)),
-    );
-    age_cell(out, flag);
-    let _ = write!(
-        out,
-        "<td data-sort=\"{}\">{}</td>",
-        readiness_rank(flag.readiness),
-        chip(flag.readiness, None),
-    );
-    for environment in environments {
-        state_cell(out, environment, raw.states.get(*environment));
-    }
-    let _ = write!(
-        out,
-        "<td class=\"num\" data-sort=\"{count}\">{count}</td>",
-        count = raw.checks
-    );
-    let tests = &raw.tests;
-    let _ = write!(
-        out,
-        "<td class=\"num\" data-sort=\"{}\" title=\"tests with the flag on / off\">{} / {}</td>",
-        tests.on.saturating_add(tests.off),
-        tests.on,
-        tests.off,
-    );
-    warnings_cell(out, &texts(&raw.warnings));
-    out.push_str("</tr>\n");
-}
-
-/// Kind and type, e.g. "flag · release".
-fn kind_cell(out: &mut String, raw: &FlagReport) {
-    let parts: Vec<&str> = [given(&raw.kind), given(&raw.flag_type)]
+    let kind: Vec<&str> = [given(&raw.kind), given(&raw.flag_type)]
         .into_iter()
         .flatten()
         .collect();
-    let sort = parts.join(" ");
-    let shown = if parts.is_empty() {
-        format!("<span class=\"muted\">{MISSING}</span>")
-    } else {
-        parts
+    let owner = given(&raw.owner);
+    let warnings = texts(&raw.warnings);
+    Row {
+        key: flag.key,
+        facts: facts(flag),
+        evidence: texts(&raw.evidence),
+        plan: raw.plan.as_ref().map(plan),
+        kind: (!kind.is_empty()).then(|| kind.join(" · ")),
+        kind_sort: kind.join(" "),
+        owner: owner.unwrap_or(MISSING),
+        owner_sort: owner.unwrap_or(""),
+        over: matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime),
+        age: flag
+            .age
+            .map_or_else(|| "?".to_owned(), |age| age.to_string()),
+        age_sort: flag.age.map(|age| age.to_string()).unwrap_or_default(),
+        age_title: age_title(flag),
+        readiness: flag.readiness,
+        readiness_class: readiness_class(flag.readiness),
+        readiness_rank: readiness_rank(flag.readiness),
+        states: environments
             .iter()
-            .map(|part| esc(part))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    let _ = write!(
-        out,
-        "<td class=\"nowrap\" data-sort=\"{}\">{shown}</td>",
-        esc(&sort)
-    );
+            .map(|environment| state_cell(environment, raw.states.get(*environment)))
+            .collect(),
+        checks: raw.checks,
+        tests_on: raw.tests.on,
+        tests_off: raw.tests.off,
+        tests_sort: raw.tests.on.saturating_add(raw.tests.off),
+        warnings_count: warnings.len(),
+        warnings,
+    }
 }
 
-/// Age in days, with the introduction date and lifetime as its title; red when past the lifetime.
-fn age_cell(out: &mut String, flag: &Flag) {
+/// The age's title: the introduction date and the lifetime.
+fn age_title(flag: &Flag) -> String {
     let raw = flag.raw;
     let mut title = match given(&raw.introduced) {
         Some(date) => format!("introduced {date}"),
         None => "introduced: unknown".to_owned(),
     };
     if let Some(from) = given(&raw.introduced_from) {
-        let _ = write!(title, " ({from})");
+        title.push_str(&format!(" ({from})"));
     }
     match flag.lifetime {
-        Some(lifetime) => {
-            let _ = write!(title, "; lifetime {lifetime} days");
-        }
+        Some(lifetime) => title.push_str(&format!("; lifetime {lifetime} days")),
         None if raw.lifetime_days.is_none() => title.push_str("; permanent"),
         None => {}
     }
-    let overdue =
-        matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime);
-    let _ = write!(
-        out,
-        "<td class=\"num{}\" data-sort=\"{}\" title=\"{}\">{}</td>",
-        if overdue { " over" } else { "" },
-        flag.age.map(|age| age.to_string()).unwrap_or_default(),
-        esc(&title),
-        flag.age
-            .map_or_else(|| "?".to_owned(), |age| age.to_string()),
-    );
+    title
 }
 
 /// An environment's state and percent, e.g. "partial 50%".
-fn state_cell(out: &mut String, environment: &str, value: Option<&StateReport>) {
+fn state_cell(environment: &str, value: Option<&StateReport>) -> StateCell {
     let Some((value, state)) = value.and_then(|value| Some((value, non_empty(&value.state)?)))
     else {
-        let _ = write!(
-            out,
-            "<td class=\"st st-other\" data-sort=\"\" title=\"{}: no state\">{MISSING}</td>",
-            esc(environment)
-        );
-        return;
+        return StateCell {
+            class: "other",
+            sort: String::new(),
+            title: format!("{environment}: no state"),
+            shown: MISSING.to_owned(),
+        };
     };
     let percent = given(&value.percent);
     let rank = STATES.iter().find(|&&(name, _)| name == state);
     let percent_value = percent
         .and_then(|text| text.trim_end_matches('%').trim().parse::<f64>().ok())
         .filter(|value| value.is_finite());
-    let sort = rank.map_or_else(String::new, |&(_, rank)| {
-        num(f64::from(rank) * 1000.0 + percent_value.unwrap_or(0.0).clamp(0.0, 100.0))
-    });
     let mut shown = state.to_owned();
     if let Some(percent) = percent {
-        let _ = write!(shown, " {}", percent.trim_end_matches('%'));
-        shown.push('%');
+        shown.push_str(&format!(" {}%", percent.trim_end_matches('%')));
     }
     let mut title = format!("{environment}: {shown}");
     if let Some(since) = given(&value.since) {
-        let _ = write!(title, ", since {since}");
+        title.push_str(&format!(", since {since}"));
     }
-    let _ = write!(
-        out,
-        "<td class=\"st st-{}\" data-sort=\"{sort}\" title=\"{}\">{}</td>",
-        rank.map_or("other", |&(name, _)| name),
-        esc(&title),
-        esc(&shown),
-    );
+    StateCell {
+        class: rank.map_or("other", |&(name, _)| name),
+        sort: rank.map_or_else(String::new, |&(_, rank)| {
+            num(f64::from(rank) * 1000.0 + percent_value.unwrap_or(0.0).clamp(0.0, 100.0))
+        }),
+        title,
+        shown,
+    }
 }
 
-/// The warnings as a list; sorted by their number.
-fn warnings_cell(out: &mut String, warnings: &[&str]) {
-    let _ = write!(out, "<td data-sort=\"{}\">", warnings.len());
-    if !warnings.is_empty() {
-        out.push_str("<ul class=\"warnings\">");
-        for warning in warnings {
-            let _ = write!(out, "<li>{}</li>", esc(warning));
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</td>");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-flag details.
-
-/// Facts, evidence and the removal plan of a flag.
-fn details(out: &mut String, flag: &Flag) {
+/// The facts about a flag: introduction, lifetime, dates, definitions.
+fn facts<'a>(flag: &Flag<'a>) -> Vec<Fact<'a>> {
     let raw = flag.raw;
-    facts(out, flag);
-    let evidence = texts(&raw.evidence);
-    if !evidence.is_empty() {
-        out.push_str("<h4>Evidence</h4>");
-        list(out, evidence.into_iter().map(esc));
-    }
-    out.push_str("<h4>Removal plan</h4>");
-    match &raw.plan {
-        Some(plan) => removal_plan(out, plan),
-        None => out.push_str("<p class=\"muted\">No removal plan.</p>"),
-    }
-}
-
-/// The facts about a flag as a definition list.
-fn facts(out: &mut String, flag: &Flag) {
-    let raw = flag.raw;
-    out.push_str("<dl class=\"facts\">");
-    let mut fact = |name: &str, html: String| {
-        let _ = write!(out, "<dt>{name}</dt><dd>{html}</dd>");
+    let text = |name, text: String| Fact {
+        name,
+        text: Some(text),
+        muted: None,
+        definitions: None,
     };
-    let introduced = given(&raw.introduced).map_or_else(|| "unknown".to_owned(), esc);
-    let from = given(&raw.introduced_from)
-        .map(|from| format!(" <span class=\"muted\">({})</span>", esc(from)))
-        .unwrap_or_default();
-    fact("Introduced", format!("{introduced}{from}"));
+    let mut facts = vec![Fact {
+        muted: given(&raw.introduced_from),
+        ..text(
+            "Introduced",
+            given(&raw.introduced).unwrap_or("unknown").to_owned(),
+        )
+    }];
     let lifetime = match (flag.lifetime, raw.lifetime_days) {
         (Some(days), _) => plural(days, "day", "days"),
         (None, None) => "permanent".to_owned(),
         (None, Some(_)) => MISSING.to_owned(),
     };
-    fact("Lifetime", lifetime);
+    facts.push(text("Lifetime", lifetime));
     for (name, value) in [
         ("Remove by", &raw.remove_by),
         ("Last check change", &raw.last_check_change),
     ] {
         if let Some(value) = given(value) {
-            fact(name, esc(value));
+            facts.push(text(name, value.to_owned()));
         }
     }
     if !raw.definitions.is_empty() {
-        let mut html = String::from("<ul>");
-        for definition in &raw.definitions {
-            let _ = write!(
-                html,
-                "<li><code>{}</code>",
-                esc(&location(&definition.path, definition.line))
-            );
-            if let Some(symbol) = non_empty(&definition.symbol) {
-                let _ = write!(html, " <code>{}</code>", esc(symbol));
-            }
-            if let Some(side) = non_empty(&definition.side) {
-                let _ = write!(html, " <span class=\"muted\">({})</span>", esc(side));
-            }
-            html.push_str("</li>");
-        }
-        html.push_str("</ul>");
-        fact("Defined in", html);
+        facts.push(Fact {
+            name: "Defined in",
+            text: None,
+            muted: None,
+            definitions: Some(
+                raw.definitions
+                    .iter()
+                    .map(|d| Place {
+                        location: location(&d.path, d.line),
+                        symbol: &d.symbol,
+                        side: &d.side,
+                    })
+                    .collect(),
+            ),
+        });
     }
-    out.push_str("</dl>");
+    facts
 }
 
 /// The removal plan: its step, edits, definitions to delete, migration, constants to inline.
-fn removal_plan(out: &mut String, plan: &PlanReport) {
-    let _ = write!(
-        out,
-        "<p><strong>Step {}: </strong>{}</p>",
-        plan.step,
-        esc(&plan.summary)
-    );
-    let edits: Vec<String> = plan
-        .edits
-        .iter()
-        .map(|edit| {
-            let mut item = format!("<code>{}</code>", esc(&location(&edit.path, edit.line)));
-            if let Some(kind) = non_empty(&edit.kind) {
-                let _ = write!(item, " <span class=\"muted\">({})</span>", esc(kind));
-            }
-            if let Some(keep) = non_empty(&edit.keep) {
-                let _ = write!(item, " — keep {}", esc(keep));
-            }
-            item
-        })
-        .collect();
-    plan_list(out, "Edits", edits);
-    let deletions: Vec<String> = plan
-        .delete_definitions
-        .iter()
-        .map(|definition| {
-            let symbol = non_empty(&definition.symbol)
-                .map(|symbol| format!(" <code>{}</code>", esc(symbol)))
-                .unwrap_or_default();
-            format!(
-                "<code>{}</code>{symbol}",
-                esc(&location(&definition.path, definition.line))
-            )
-        })
-        .collect();
-    plan_list(out, "Delete definitions", deletions);
-    if let Some(migration) = &plan.migration {
-        out.push_str("<h4>Add a migration</h4>");
-        let app = non_empty(&migration.app)
-            .map(|app| format!("in app <code>{}</code>", esc(app)))
-            .unwrap_or_else(|| "a data migration".to_owned());
-        let note = non_empty(&migration.note)
-            .map(|note| format!(": {}", esc(note)))
-            .unwrap_or_default();
-        let _ = write!(out, "<p>{app}{note}</p>");
+fn plan(plan: &PlanReport) -> Plan<'_> {
+    Plan {
+        step: plan.step,
+        summary: &plan.summary,
+        edits: plan
+            .edits
+            .iter()
+            .map(|edit| Edit {
+                location: location(&edit.path, edit.line),
+                kind: &edit.kind,
+                keep: &edit.keep,
+            })
+            .collect(),
+        deletions: plan
+            .delete_definitions
+            .iter()
+            .map(|d| Place {
+                location: location(&d.path, d.line),
+                symbol: &d.symbol,
+                side: "",
+            })
+            .collect(),
+        migration: plan.migration.as_ref().map(|migration| Migration {
+            app: &migration.app,
+            note: &migration.note,
+        }),
+        inlines: plan
+            .inline
+            .iter()
+            .map(|constant| Inline {
+                location: location(&constant.path, constant.line),
+                symbol: non_empty(&constant.symbol).unwrap_or("?"),
+                value: given(&constant.value),
+            })
+            .collect(),
     }
-    let inlines: Vec<String> = plan
-        .inline
-        .iter()
-        .map(|constant| {
-            let symbol = non_empty(&constant.symbol).unwrap_or("?");
-            let value = given(&constant.value)
-                .map(|value| format!(" → <code>&quot;{}&quot;</code>", esc(value)))
-                .unwrap_or_default();
-            format!(
-                "<code>{}</code> <code>{}</code>{value}",
-                esc(&location(&constant.path, constant.line)),
-                esc(symbol)
-            )
-        })
-        .collect();
-    plan_list(out, "Inline constants", inlines);
-}
-
-/// A titled list of plan items, left out when empty.
-fn plan_list(out: &mut String, title: &str, items: Vec<String>) {
-    if items.is_empty() {
-        return;
-    }
-    let _ = write!(out, "<h4>{title}</h4>");
-    list(out, items.into_iter());
-}
-
-/// A `<ul>` of already escaped items.
-fn list(out: &mut String, items: impl Iterator<Item = String>) {
-    out.push_str("<ul>");
-    for item in items {
-        let _ = write!(out, "<li>{item}</li>");
-    }
-    out.push_str("</ul>");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Orphaned states.
-
-/// Values stored in an environment for keys not in code; nothing when there are none.
-fn orphaned_states(out: &mut String, report: &ReportDocument) {
-    let orphans = &report.orphaned_states;
-    if orphans.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<section id=\"orphaned\">\n<h2>Orphaned states <span class=\"count\">({})</span></h2>\n\
-         <p class=\"muted\">Values stored in an environment for keys that are no longer in code.</p>",
-        orphans.len()
-    );
-    out.push_str(
-        "<div class=\"table-wrap\">\n<table class=\"orphans\">\n<thead>\n<tr>\
-         <th scope=\"col\">Key</th><th scope=\"col\">Environment</th><th scope=\"col\">State</th>\
-         </tr>\n</thead>\n<tbody>\n",
-    );
-    for orphan in orphans {
-        let cell = |text: &str| esc(non_empty(text).unwrap_or(MISSING));
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            cell(&orphan.key),
-            cell(&orphan.environment),
-            cell(&orphan.state),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 #[cfg(test)]
