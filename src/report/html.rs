@@ -24,7 +24,7 @@ use super::document::{FlagReport, PlanReport, ReportDocument, StateReport};
 /// The color of each readiness value, in lifecycle order: the order of the header chips, of the
 /// chart legend and of the table's readiness sort. White text on any of them stays readable.
 /// Values not listed here use [`OTHER_COLOR`].
-pub const READINESS_COLORS: [(&str, &str); 11] = [
+pub(crate) const READINESS_COLORS: [(&str, &str); 11] = [
     ("in-development", "#2563eb"),
     ("pilot", "#7c3aed"),
     ("rolling-out", "#0e7490"),
@@ -523,6 +523,16 @@ struct Place<'a> {
     side: &'a str,
 }
 
+impl<'a> Place<'a> {
+    fn new(path: &str, line: u32, symbol: &'a str, side: &'a str) -> Self {
+        Place {
+            location: location(path, line),
+            symbol,
+            side,
+        }
+    }
+}
+
 /// The removal plan of a flag.
 #[derive(Serialize)]
 struct Plan<'a> {
@@ -887,11 +897,7 @@ fn facts<'a>(flag: &Flag<'a>) -> Vec<Fact<'a>> {
             definitions: Some(
                 raw.definitions
                     .iter()
-                    .map(|d| Place {
-                        location: location(&d.path, d.line),
-                        symbol: &d.symbol,
-                        side: &d.side,
-                    })
+                    .map(|d| Place::new(&d.path, d.line, &d.symbol, &d.side))
                     .collect(),
             ),
         });
@@ -916,11 +922,7 @@ fn plan(plan: &PlanReport) -> Plan<'_> {
         deletions: plan
             .delete_definitions
             .iter()
-            .map(|d| Place {
-                location: location(&d.path, d.line),
-                symbol: &d.symbol,
-                side: "",
-            })
+            .map(|d| Place::new(&d.path, d.line, &d.symbol, ""))
             .collect(),
         migration: plan.migration.as_ref().map(|migration| Migration {
             app: &migration.app,

@@ -95,7 +95,7 @@ pub enum Format {
 }
 
 /// A file's text as reports read it back (lossily decoded, as the scan read it), with its lines.
-pub struct SourceText {
+pub(crate) struct SourceText {
     text: String,
     line_starts: Vec<u32>,
 }
@@ -143,7 +143,7 @@ impl SourceText {
 }
 
 /// The files diagnostics point into, each read once, by path relative to the scanned root.
-pub struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     root: &'a Path,
     files: HashMap<&'a str, Option<SourceText>>,
 }
@@ -189,7 +189,7 @@ impl Counts {
 }
 
 /// One row of the inventory, in output order.
-pub struct FlagRow<'a> {
+pub(crate) struct FlagRow<'a> {
     pub key: &'a str,
     pub definitions: Vec<DefinitionRow<'a>>,
     pub checks: Vec<Location<'a>>,
@@ -200,7 +200,7 @@ pub struct FlagRow<'a> {
 }
 
 /// A migration creating or deleting a waffle row.
-pub struct HistoryRow<'a> {
+pub(crate) struct HistoryRow<'a> {
     pub action: FlagAction,
     pub kind: WaffleKind,
     /// `app_label.migration_name`.
@@ -219,7 +219,7 @@ impl HistoryRow<'_> {
     }
 }
 
-pub struct DefinitionRow<'a> {
+pub(crate) struct DefinitionRow<'a> {
     pub side: &'static str,
     pub language: &'static str,
     pub location: Location<'a>,
@@ -228,7 +228,7 @@ pub struct DefinitionRow<'a> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location<'a> {
+pub(crate) struct Location<'a> {
     pub path: &'a str,
     pub line: u32,
     pub column: u32,
@@ -237,7 +237,7 @@ pub struct Location<'a> {
 
 /// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
 /// Checks in tests and migrations are listed among the references, with their kind.
-pub fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
+pub(crate) fn inventory(index: &Index) -> Vec<FlagRow<'_>> {
     let location = |file: usize, span: crate::facts::Span| Location {
         path: index.path(file),
         line: span.line,

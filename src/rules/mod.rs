@@ -1,7 +1,9 @@
-//! The rules: one table from id to rule, and the diagnostics they produce.
+//! The rules and the diagnostics they produce.
 //!
 //! Each rule lives in its own file with its documentation first (What it does / Why is this bad? /
-//! Example / How to fix), then the check, then its tests. `flaglint rule NAME` prints the docs.
+//! Example / How to fix), then `check(ctx)`, then its tests. `flaglint rule NAME` prints the docs.
+//! The rule table of [`crate::registry`] generates the docs lookup and the dispatch: a rule's
+//! check runs only when the configuration enables it, and reports through its `RuleContext`.
 
 mod chained_fork;
 mod cleanup_in_wrong_app;
@@ -39,7 +41,7 @@ use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
 use crate::lifecycle::Assessment;
 
 pub use crate::registry::{RuleDoc, RuleId, Severity};
-pub use internal_error::internal_error;
+pub(crate) use internal_error::internal_error;
 
 macro_rules! define_rule_modules {
     ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
@@ -141,11 +143,11 @@ impl Diagnostic {
 }
 
 /// What the rules read: the index, the configuration, and the files walked (relative to `root`).
-pub struct RuleInput<'a> {
-    pub index: &'a Index,
-    pub config: &'a Config,
-    pub root: &'a Path,
-    pub rels: &'a [&'a str],
+pub(crate) struct RuleInput<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) config: &'a Config,
+    pub(crate) root: &'a Path,
+    pub(crate) rels: &'a [&'a str],
 }
 
 /// What one rule sees while it runs: its input, the models derived from it on demand, and a
@@ -235,7 +237,7 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// The diagnostics collected so far, one per cause (see [`SAME_CAUSE`]), leaving the sink
+    /// The diagnostics collected so far, one per cause (see `SAME_CAUSE`), leaving the sink
     /// empty for more.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
@@ -275,7 +277,7 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Runs every enabled rule over the index (`unused-suppression` runs after, in
 /// `crate::suppress`; `internal-error` is reported by the scan).
-pub fn run(input: &RuleInput, sink: &mut Sink) {
+pub(crate) fn run(input: &RuleInput, sink: &mut Sink) {
     let assessments = OnceCell::new();
     for &rule in RuleId::ALL {
         let Some(severity) = input.config.severity(rule) else {
