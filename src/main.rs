@@ -54,7 +54,7 @@ enum Failure {
     ChangedSince(String),
     #[error("{0}")]
     Baseline(String),
-    /// A baseline the configuration names outside the project.
+    /// A baseline the configuration names that cannot be read or is outside the project.
     #[error("baseline: {0}")]
     BaselineOutside(String),
     #[error("{0}")]
