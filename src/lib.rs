@@ -29,7 +29,6 @@ pub use config::packs;
 pub use diagnostics::{baseline, changed, Scan, Stats};
 pub use panics::contain_panics;
 
-use std::fmt;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -64,31 +63,21 @@ pub struct ScanOptions {
 }
 
 /// Why a scan could not run at all.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ScanError {
+    #[error("cannot read {path}: {1}", path = .0.display())]
     Root(PathBuf, std::io::Error),
     /// Ignore files or exclude patterns leave out every source file: (root, one of them).
+    #[error(
+        "no source file to scan in {path}: ignore files (`.gitignore`, `.ignore`) or `exclude` patterns leave out every one, such as {1}",
+        path = .0.display()
+    )]
     AllIgnored(PathBuf, String),
+    #[error("cannot walk the repository: {0}")]
     Walk(ignore::Error),
+    #[error("cannot start worker threads: {0}")]
     Threads(String),
 }
-
-impl fmt::Display for ScanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScanError::Root(path, e) => write!(f, "cannot read {}: {e}", path.display()),
-            ScanError::AllIgnored(path, example) => write!(
-                f,
-                "no source file to scan in {}: ignore files (`.gitignore`, `.ignore`) or `exclude` patterns leave out every one, such as {example}",
-                path.display()
-            ),
-            ScanError::Walk(e) => write!(f, "cannot walk the repository: {e}"),
-            ScanError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ScanError {}
 
 /// Scans a repository: walk, parse, index, rules.
 pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
@@ -226,8 +215,14 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         &mut notes,
     );
     notes.extend(lifecycle::invalid_dates(&index));
-    rules::run(&index, &analysis, &mut sink);
-    rules::config_matches_nothing(&config, &index, &root, &rels, &mut sink);
+    let input = rules::RuleInput {
+        index: &index,
+        analysis: &analysis,
+        config: &config,
+        root: &root,
+        rels: &rels,
+    };
+    rules::run(&input, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
     let files: Vec<(&str, &[facts::Suppression])> = index
         .files

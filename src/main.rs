@@ -1,16 +1,16 @@
 //! The `flaglint` binary: parse arguments, call the library, map the outcome to an exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use flaglint::baseline::{fingerprints, Baseline};
 use flaglint::changed;
 use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
-use flaglint::config::{self, Config, ConfigError};
+use flaglint::config::{self, Config, ConfigError, ConfigText};
 use flaglint::date::Date;
 use flaglint::project::{self, Project};
 use flaglint::report::{
@@ -18,7 +18,7 @@ use flaglint::report::{
 };
 use flaglint::rules::RuleId;
 use flaglint::state;
-use flaglint::{files, init, scan, Scan, ScanOptions};
+use flaglint::{files, init, scan, Scan, ScanError, ScanOptions};
 
 /// Exit codes: the tool ran and found no errors, found errors, or could not run.
 #[derive(Clone, Copy)]
@@ -27,6 +27,62 @@ enum Exit {
     Findings = 1,
     CouldNotRun = 2,
 }
+
+/// Why a command could not run. `main` reports it once and exits with [`Exit::CouldNotRun`].
+#[derive(Debug, thiserror::Error, Diagnostic)]
+enum Failure {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    /// No configuration, and no flag system named by the manifests either.
+    #[error(
+        "no flaglint.toml (or [tool.flaglint] in pyproject.toml) found in {root} or above, and no known flag system in its manifests: there is nothing to check",
+        root = .0.display()
+    )]
+    #[diagnostic(help(
+        "run `flaglint init` to propose a configuration, or pass one with --config"
+    ))]
+    Unconfigured(PathBuf),
+    /// The configuration made of the packs the manifests name did not load.
+    #[error("{0}")]
+    DetectedPacks(String),
+    /// The project around the path arguments.
+    #[error("{0}")]
+    Project(String),
+    #[error("{0}")]
+    ChangedSince(String),
+    #[error("{0}")]
+    Baseline(String),
+    /// A baseline the configuration names that cannot be read or is outside the project.
+    #[error("baseline: {0}")]
+    BaselineOutside(String),
+    #[error("{0}")]
+    State(String),
+    #[error("environment `{0}` is given twice")]
+    EnvironmentTwice(String),
+    #[error("`flags` prints human or json, not {0}")]
+    FlagsFormat(String),
+    #[error("unknown rule `{0}`; run `flaglint rule` to list them")]
+    UnknownRule(String),
+    #[error("{path} is not a directory", path = .0.display())]
+    NotADirectory(PathBuf),
+    #[error(
+        "{path} already exists; use --force to overwrite it, or --stdout to see the proposal",
+        path = .0.display()
+    )]
+    ConfigExists(PathBuf),
+    #[error("cannot write {path}: {source}", path = .path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot write to stdout: {0}")]
+    Stdout(io::Error),
+    /// The reader of stdout went away (`| head`): the document was not delivered, but this is
+    /// not worth a message, as with other tools.
+    #[error("stdout was closed")]
+    StdoutClosed,
+}
+
+type Outcome = Result<Exit, Failure>;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -40,44 +96,44 @@ fn main() -> ExitCode {
             });
         }
     };
-    let exit = match cli.command {
+    let outcome = match cli.command {
         Command::Check(args) => run_check(&args),
-        Command::Flags(args) => {
-            run_scan(args.path.as_slice(), &args.scan).and_then(|(project, scan)| {
-                let output = match args.scan.format {
-                    Format::Human => human::flags(&scan, &project.display),
-                    Format::Json => json::flags(&scan),
-                    other => {
-                        error(format_args!(
-                            "`flags` prints human or json, not {}",
-                            format_name(other)
-                        ));
-                        return Err(());
-                    }
-                };
-                print_notes(&scan);
-                write_stdout(&output)?;
-                Ok(Exit::Clean)
-            })
-        }
+        Command::Flags(args) => run_flags(args.path.as_slice(), &args.scan),
         Command::Report(args) => run_report(&args),
         Command::Init {
             path,
             force,
             stdout,
-        } => Ok(run_init(&path, force, stdout)),
+        } => run_init(&path, force, stdout),
         Command::Rule { name } => print_rule(name.as_deref()),
     };
-    ExitCode::from(exit.unwrap_or(Exit::CouldNotRun) as u8)
+    let exit = outcome.unwrap_or_else(|failure| {
+        report_failure(&failure);
+        Exit::CouldNotRun
+    });
+    ExitCode::from(exit as u8)
+}
+
+/// `flaglint flags`: scan and list every flag.
+fn run_flags(paths: &[PathBuf], args: &ScanArgs) -> Outcome {
+    let (project, scan) = run_scan(paths, args)?;
+    let output = match args.format {
+        Format::Human => human::flags(&scan, &project.display),
+        Format::Json => json::flags(&scan),
+        other => return Err(Failure::FlagsFormat(format_name(other))),
+    };
+    print_notes(&scan);
+    write_stdout(&output)?;
+    Ok(Exit::Clean)
 }
 
 /// What `check` reports on: the path arguments' scope, narrowed to the files changed since a
 /// revision when one is given.
-fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Scope>, ()> {
+fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Scope>, Failure> {
     let Some(rev) = &args.changed_since else {
         return Ok(project.scope.clone());
     };
-    let files = changed::changed_since(&project.root, rev).map_err(error)?;
+    let files = changed::changed_since(&project.root, rev).map_err(Failure::ChangedSince)?;
     let files = files
         .into_iter()
         .filter(|f| project.scope.as_ref().is_none_or(|s| s.contains(f)))
@@ -89,7 +145,7 @@ fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Sc
 }
 
 /// `flaglint check`: scan, narrow to the given files, apply the baseline, report.
-fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
+fn run_check(args: &CheckArgs) -> Outcome {
     let (project, mut scan) = run_scan(&args.paths, &args.scan)?;
     let scope = check_scope(args, &project)?;
     if let Some(scope) = &scope {
@@ -113,12 +169,12 @@ fn run_check(args: &CheckArgs) -> Result<Exit, ()> {
         (None, Some(file)) => Some(
             files::confine(file, &scan.config.base_dir)
                 .map(|_| file.clone())
-                .map_err(|e| error(format_args!("baseline: {e}")))?,
+                .map_err(Failure::BaselineOutside)?,
         ),
         (None, None) => None,
     };
     if let Some(file) = baseline_file {
-        let baseline = Baseline::load(&file).map_err(error)?;
+        let baseline = Baseline::load(&file).map_err(Failure::Baseline)?;
         let in_scope = |path: &str| scope.as_ref().is_none_or(|s| s.contains(path));
         let (hidden, stale) = baseline.apply(&mut scan, in_scope);
         scan.stats.baselined = hidden;
@@ -156,7 +212,7 @@ fn format_name(format: Format) -> String {
         .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
-fn run_scan(paths: &[PathBuf], args: &ScanArgs) -> Result<(Project, Scan), ()> {
+fn run_scan(paths: &[PathBuf], args: &ScanArgs) -> Result<(Project, Scan), Failure> {
     scan_with(
         paths,
         args.config.as_deref(),
@@ -173,10 +229,10 @@ fn scan_with(
     threads: usize,
     today: Option<Date>,
     date_checks: bool,
-) -> Result<(Project, Scan), ()> {
-    let project = project::locate(paths, config).map_err(error)?;
+) -> Result<(Project, Scan), Failure> {
+    let project = project::locate(paths, config).map_err(Failure::Project)?;
     let config = match &project.config {
-        Some(file) => config::load(file).map_err(|e| print_config_error(&e))?,
+        Some(file) => config::load(file)?,
         None => unconfigured(&project.root)?,
     };
     let scan = scan(ScanOptions {
@@ -185,23 +241,21 @@ fn scan_with(
         threads,
         today: today.unwrap_or_else(Date::today),
         date_checks,
-    })
-    .map_err(error)?;
+    })?;
     Ok((project, scan))
 }
 
 /// `flaglint report`: scan with dates, read the state exports, assess, write one document.
-fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
+fn run_report(args: &ReportArgs) -> Outcome {
     let mut environments = Vec::new();
     for (name, file) in &args.states {
         if environments
             .iter()
             .any(|e: &state::Environment| &e.name == name)
         {
-            error(format_args!("environment `{name}` is given twice"));
-            return Err(());
+            return Err(Failure::EnvironmentTwice(name.clone()));
         }
-        environments.push(state::load(name, file).map_err(error)?);
+        environments.push(state::load(name, file).map_err(Failure::State)?);
     }
     let (_, scan) = scan_with(
         args.path.as_slice(),
@@ -231,17 +285,10 @@ fn run_report(args: &ReportArgs) -> Result<Exit, ()> {
 
 /// Without a configuration: the packs the repository's manifests name, and a note saying so;
 /// with none, the run could check nothing, which is an error.
-fn unconfigured(root: &Path) -> Result<Config, ()> {
+fn unconfigured(root: &Path) -> Result<Config, Failure> {
     let detected = init::detect(root, init::Depth::Manifests);
     if detected.packs.is_empty() {
-        error(format_args!(
-            "no flaglint.toml (or [tool.flaglint] in pyproject.toml) found in {} or above, and no known flag system in its manifests: there is nothing to check",
-            root.display()
-        ));
-        eprintln!(
-            "help: run `flaglint init` to propose a configuration, or pass one with --config"
-        );
-        return Err(());
+        return Err(Failure::Unconfigured(root.to_path_buf()));
     }
     let names: Vec<&str> = detected.packs.keys().map(String::as_str).collect();
     note(format_args!(
@@ -254,41 +301,28 @@ fn unconfigured(root: &Path) -> Result<Config, ()> {
         &format!("packs = [{}]\n", quoted.join(", ")),
         root.to_path_buf(),
     )
-    .map_err(|(_, e)| {
-        error(e);
-    })
+    .map_err(|(_, e)| Failure::DetectedPacks(e))
 }
 
-fn run_init(path: &Path, force: bool, stdout: bool) -> Exit {
+fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
     if !path.is_dir() {
-        error(format_args!("{} is not a directory", path.display()));
-        return Exit::CouldNotRun;
+        return Err(Failure::NotADirectory(path.to_path_buf()));
     }
     let text = init::render(&init::detect(path, init::Depth::Full));
     if stdout {
-        return match write_stdout(&text) {
-            Ok(()) => Exit::Clean,
-            Err(()) => Exit::CouldNotRun,
-        };
+        write_stdout(&text)?;
+        return Ok(Exit::Clean);
     }
     let target = path.join("flaglint.toml");
     if target.exists() && !force {
-        error(format_args!(
-            "{} already exists; use --force to overwrite it, or --stdout to see the proposal",
-            target.display()
-        ));
-        return Exit::CouldNotRun;
+        return Err(Failure::ConfigExists(target));
     }
-    match emit(&text, Some(&target)) {
-        Ok(()) => {
-            eprintln!(
-                "wrote {}; review it, then run `flaglint check`",
-                target.display()
-            );
-            Exit::Clean
-        }
-        Err(()) => Exit::CouldNotRun,
-    }
+    emit(&text, Some(&target))?;
+    eprintln!(
+        "wrote {}; review it, then run `flaglint check`",
+        target.display()
+    );
+    Ok(Exit::Clean)
 }
 
 fn style(color: Color) -> human::Style {
@@ -306,126 +340,100 @@ fn print_notes(scan: &Scan) {
     }
 }
 
-/// Prints an error on stderr. Messages quote paths and text from the repository: unprintable
-/// characters are escaped.
-fn error(message: impl std::fmt::Display) {
-    eprintln!("error: {}", escape_controls(&message.to_string()));
+/// Prints why the command could not run on stderr: a configuration error with the offending
+/// line, anything else as `error: ...` and its help. Messages quote paths and text from the
+/// repository: unprintable characters are escaped.
+fn report_failure(failure: &Failure) {
+    match failure {
+        Failure::StdoutClosed => {}
+        Failure::Config(error) => eprintln!("{}", render_config_error(error).trim_end()),
+        failure => {
+            eprintln!("error: {}", escape_controls(&failure.to_string()));
+            if let Some(help) = failure.help() {
+                eprintln!("help: {help}");
+            }
+        }
+    }
 }
 
-/// Prints a note on stderr, escaped like [`error`].
+/// Prints a note on stderr, escaped like errors.
 fn note(message: impl std::fmt::Display) {
     eprintln!("note: {}", escape_controls(&message.to_string()));
 }
 
 /// Writes a whole document to `--output FILE` (see [`files::write_atomically`]), or to stdout.
-fn emit(text: &str, output: Option<&Path>) -> Result<(), ()> {
+fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
     match output {
         None => write_stdout(text),
-        Some(file) => files::write_atomically(file, text).map_err(|e| {
-            error(format_args!("cannot write {}: {e}", file.display()));
+        Some(file) => files::write_atomically(file, text).map_err(|source| Failure::Write {
+            path: file.to_path_buf(),
+            source,
         }),
     }
 }
 
 /// Writes the whole document at once. Any failure means the document was not delivered: the run
-/// fails. A reader that went away (`| head`) gets no message, as with other tools.
-fn write_stdout(text: &str) -> Result<(), ()> {
+/// fails.
+fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|e| {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                error(format_args!("cannot write to stdout: {e}"));
-            }
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => Failure::StdoutClosed,
+            _ => Failure::Stdout(e),
         })
 }
 
-fn print_rule(name: Option<&str>) -> Result<Exit, ()> {
-    match name {
-        None => {
-            let mut out = String::new();
-            let width = RuleId::ALL
-                .iter()
-                .map(|r| r.name().len())
-                .max()
-                .unwrap_or(0);
-            for rule in RuleId::ALL {
-                out.push_str(&format!(
-                    "{:<width$} {:<13} {}\n",
-                    rule.name(),
-                    rule.default_label(),
-                    rule.doc().summary
-                ));
-            }
-            write_stdout(&out)?;
-            Ok(Exit::Clean)
+fn print_rule(name: Option<&str>) -> Outcome {
+    let Some(name) = name else {
+        let mut out = String::new();
+        let width = RuleId::ALL
+            .iter()
+            .map(|r| r.name().len())
+            .max()
+            .unwrap_or(0);
+        for rule in RuleId::ALL {
+            out.push_str(&format!(
+                "{:<width$} {:<13} {}\n",
+                rule.name(),
+                rule.default_label(),
+                rule.doc().summary
+            ));
         }
-        Some(name) => match RuleId::from_name(name) {
-            Some(rule) => {
-                let doc = rule.doc();
-                write_stdout(&format!(
-                    "# {}\n\ndefault: {}\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## How to fix\n{}\n",
-                    rule.name(),
-                    rule.default_label(),
-                    doc.summary,
-                    doc.what_it_does,
-                    doc.why_is_this_bad,
-                    doc.example,
-                    doc.how_to_fix
-                ))?;
-                Ok(Exit::Clean)
-            }
-            None => {
-                error(format_args!(
-                    "unknown rule `{name}`; run `flaglint rule` to list them"
-                ));
-                Err(())
-            }
-        },
-    }
+        write_stdout(&out)?;
+        return Ok(Exit::Clean);
+    };
+    let rule = RuleId::from_name(name).ok_or_else(|| Failure::UnknownRule(name.to_string()))?;
+    let doc = rule.doc();
+    write_stdout(&format!(
+        "# {}\n\ndefault: {}\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## How to fix\n{}\n",
+        rule.name(),
+        rule.default_label(),
+        doc.summary,
+        doc.what_it_does,
+        doc.why_is_this_bad,
+        doc.example,
+        doc.how_to_fix
+    ))?;
+    Ok(Exit::Clean)
 }
 
-/// Shows a configuration error with the offending line, as miette draws it (the configuration's
-/// text escaped for the terminal).
-fn print_config_error(error: &ConfigError) {
-    #[derive(Debug)]
-    struct Rendered {
-        title: String,
-        message: String,
-        source: NamedSource<String>,
-        span: Option<SourceSpan>,
-    }
-    impl std::fmt::Display for Rendered {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(&self.title)
-        }
-    }
-    impl std::error::Error for Rendered {}
-    impl miette::Diagnostic for Rendered {
-        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-            Some(&self.source)
-        }
-        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-                Some(self.message.clone()),
-                self.span?,
-            ))))
-        }
-    }
+/// A configuration error with the offending line, as miette draws it: the configuration's text
+/// escaped for the terminal, and very long lines cut to a window around the span.
+fn render_config_error(error: &ConfigError) -> String {
     let escape = |text: &str| escape_controls(text).into_owned();
     let (source, offset) = escape_source(&error.source_text);
-    // Very long lines are cut to a window around the span before they reach the renderer.
     let span = error
         .span
         .as_ref()
         .map(|span| offset(span.start)..offset(span.end));
     let (excerpt, span) = flaglint::text::excerpt(&source, span);
-    let rendered = Rendered {
-        title: escape(&error.to_string()),
+    let shown = ConfigError {
+        source_text: ConfigText::new(escape(error.source_text.name()), excerpt),
+        span,
+        line: error.line,
         message: escape(&error.message),
-        source: NamedSource::new(escape(&error.path.display().to_string()), excerpt),
-        span: span.map(|s| SourceSpan::new(s.start.into(), s.end.saturating_sub(s.start))),
     };
     let theme = if std::io::stderr().is_terminal() {
         GraphicalTheme::unicode()
@@ -433,15 +441,14 @@ fn print_config_error(error: &ConfigError) {
         GraphicalTheme::unicode_nocolor()
     };
     // A renderer that fails or panics still leaves the message.
-    let text = flaglint::contain_panics(|| {
+    flaglint::contain_panics(|| {
         let mut text = String::new();
         GraphicalReportHandler::new_themed(theme)
-            .render_report(&mut text, &rendered)
+            .render_report(&mut text, &shown)
             .ok()
             .map(|()| text)
     })
     .ok()
     .flatten()
-    .unwrap_or_else(|| rendered.title.clone());
-    eprintln!("{}", text.trim_end());
+    .unwrap_or_else(|| shown.to_string())
 }

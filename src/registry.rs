@@ -1,8 +1,47 @@
-//! The rule declarations: every rule's id, name and default severity, and the severities a
-//! finding can have. The rules themselves live in [`crate::rules`]; the configuration reads only
-//! this table.
+//! The rule table: every rule's id, name, default severity and module, declared once.
+//!
+//! [`for_each_rule!`](crate::for_each_rule) hands the table to a macro. This module generates
+//! [`RuleId`] and its metadata from it; `crate::rules` generates the docs and the dispatch to each
+//! rule's check; the rule tests generate one test per rule. This module depends on nothing else in
+//! the crate.
 
 use serde::Serialize;
+
+/// Calls the macro `$m` with the rule table, one `(Variant, "name", module, Severity, default)`
+/// entry per rule, in the order rules are listed: `default` is `on`, or `off` for a rule that runs
+/// only when `[rules]` gives it a severity (a stricter style that real codebases do not share).
+#[macro_export]
+macro_rules! for_each_rule {
+    ($m:ident) => {
+        $m! {
+            (UndefinedFlag, "undefined-flag", undefined_flag, Error, on),
+            (UnusedFlag, "unused-flag", unused_flag, Warning, on),
+            (DynamicFlagKey, "dynamic-flag-key", dynamic_flag_key, Info, on),
+            (ParseError, "parse-error", parse_error, Warning, on),
+            (InternalError, "internal-error", internal_error, Error, on),
+            (DuplicateFlag, "duplicate-flag", duplicate_flag, Error, on),
+            (FlagValueMismatch, "flag-value-mismatch", flag_value_mismatch, Error, on),
+            (MissingBackendFlag, "missing-backend-flag", missing_backend_flag, Warning, on),
+            (FrontendOnlyGate, "frontend-only-gate", frontend_only_gate, Info, on),
+            (LiteralFlagKey, "literal-flag-key", literal_flag_key, Warning, on),
+            (NegatedFork, "negated-fork", negated_fork, Warning, on),
+            (CompoundFork, "compound-fork", compound_fork, Warning, off),
+            (NestedFork, "nested-fork", nested_fork, Warning, off),
+            (ChainedFork, "chained-fork", chained_fork, Warning, off),
+            (UnusedSuppression, "unused-suppression", unused_suppression, Warning, on),
+            (FlagNotCreated, "flag-not-created", flag_not_created, Warning, on),
+            (DeletedFlagStillUsed, "deleted-flag-still-used", deleted_flag_still_used, Error, on),
+            (MigrationConstantMissing, "migration-constant-missing", migration_constant_missing, Error, on),
+            (IrreversibleFlagMigration, "irreversible-flag-migration", irreversible_flag_migration, Warning, on),
+            (MigrationConflict, "migration-conflict", migration_conflict, Error, on),
+            (CleanupInWrongApp, "cleanup-in-wrong-app", cleanup_in_wrong_app, Warning, on),
+            (OrphanedFlag, "orphaned-flag", orphaned_flag, Warning, on),
+            (StaleFlag, "stale-flag", stale_flag, Info, on),
+            (UntestedFlagState, "untested-flag-state", untested_flag_state, Info, off),
+            (ConfigMatchesNothing, "config-matches-nothing", config_matches_nothing, Warning, on),
+        }
+    };
+}
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -32,43 +71,17 @@ impl Severity {
     }
 }
 
-/// Calls `$callback!` with the rule table: `Variant => "name", DefaultSeverity, module;` per rule,
-/// `module` being the rule's file under `src/rules/`.
-macro_rules! rule_table {
-    ($callback:ident) => {
-        $callback! {
-            UndefinedFlag => "undefined-flag", Error, undefined_flag;
-            UnusedFlag => "unused-flag", Warning, unused_flag;
-            DynamicFlagKey => "dynamic-flag-key", Info, dynamic_flag_key;
-            ParseError => "parse-error", Warning, parse_error;
-            InternalError => "internal-error", Error, internal_error;
-            DuplicateFlag => "duplicate-flag", Error, duplicate_flag;
-            FlagValueMismatch => "flag-value-mismatch", Error, flag_value_mismatch;
-            MissingBackendFlag => "missing-backend-flag", Warning, missing_backend_flag;
-            FrontendOnlyGate => "frontend-only-gate", Info, frontend_only_gate;
-            LiteralFlagKey => "literal-flag-key", Warning, literal_flag_key;
-            NegatedFork => "negated-fork", Warning, negated_fork;
-            CompoundFork => "compound-fork", Warning, compound_fork;
-            NestedFork => "nested-fork", Warning, nested_fork;
-            ChainedFork => "chained-fork", Warning, chained_fork;
-            UnusedSuppression => "unused-suppression", Warning, unused_suppression;
-            FlagNotCreated => "flag-not-created", Warning, flag_not_created;
-            DeletedFlagStillUsed => "deleted-flag-still-used", Error, deleted_flag_still_used;
-            MigrationConstantMissing => "migration-constant-missing", Error, migration_constant_missing;
-            IrreversibleFlagMigration => "irreversible-flag-migration", Warning, irreversible_flag_migration;
-            MigrationConflict => "migration-conflict", Error, migration_conflict;
-            CleanupInWrongApp => "cleanup-in-wrong-app", Warning, cleanup_in_wrong_app;
-            OrphanedFlag => "orphaned-flag", Warning, orphaned_flag;
-            StaleFlag => "stale-flag", Info, stale_flag;
-            UntestedFlagState => "untested-flag-state", Info, untested_flag_state;
-            ConfigMatchesNothing => "config-matches-nothing", Warning, config_matches_nothing;
-        }
-    };
+/// Documentation of a rule, in fixed sections.
+pub struct RuleDoc {
+    pub summary: &'static str,
+    pub what_it_does: &'static str,
+    pub why_is_this_bad: &'static str,
+    pub example: &'static str,
+    pub how_to_fix: &'static str,
 }
-pub(crate) use rule_table;
 
-macro_rules! declare_rule_ids {
-    ($($variant:ident => $name:literal, $severity:ident, $module:ident;)*) => {
+macro_rules! define_rule_id {
+    ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
         /// Every rule flaglint has. Ids are part of the public contract.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum RuleId {
@@ -89,29 +102,29 @@ macro_rules! declare_rule_ids {
                     $(RuleId::$variant => Severity::$severity,)*
                 }
             }
+
+            /// Whether the rule runs when the configuration says nothing about it.
+            pub fn on_by_default(self) -> bool {
+                match self {
+                    $(RuleId::$variant => define_rule_id!(@on $default),)*
+                }
+            }
         }
     };
+    (@on on) => { true };
+    (@on off) => { false };
 }
 
-rule_table!(declare_rule_ids);
+for_each_rule!(define_rule_id);
 
 impl RuleId {
-    /// Rules that run only when `[rules]` gives them a severity: stricter styles that real
-    /// codebases do not share.
-    pub const OFF_BY_DEFAULT: &'static [RuleId] = &[
-        RuleId::UntestedFlagState,
-        RuleId::CompoundFork,
-        RuleId::NestedFork,
-        RuleId::ChainedFork,
-    ];
-
     pub fn from_name(name: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|r| r.name() == name)
     }
 
     /// The severity a rule has when the configuration says nothing (`None`: off).
     pub fn default_level(self) -> Option<Severity> {
-        (!Self::OFF_BY_DEFAULT.contains(&self)).then(|| self.default_severity())
+        self.on_by_default().then(|| self.default_severity())
     }
 
     /// The default as users read it: `warning`, or `off (warning)` for an opt-in rule.
@@ -126,5 +139,33 @@ impl RuleId {
 impl Serialize for RuleId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        for &rule in RuleId::ALL {
+            assert_eq!(RuleId::from_name(rule.name()), Some(rule));
+        }
+    }
+
+    #[test]
+    fn rule_names_say_what_they_find() {
+        for rule in RuleId::ALL {
+            let name = rule.name();
+            assert!(!name.starts_with("no-") && !name.starts_with("disallow-"));
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+
+    #[test]
+    fn opt_in_rules_are_off_by_default() {
+        assert_eq!(RuleId::NestedFork.default_level(), None);
+        assert_eq!(RuleId::NestedFork.default_label(), "off (warning)");
+        assert_eq!(RuleId::UndefinedFlag.default_level(), Some(Severity::Error));
     }
 }

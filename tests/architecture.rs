@@ -121,6 +121,29 @@ fn edges() -> Vec<Edge> {
         .iter()
         .filter_map(|f| module_of(f.strip_prefix(&src).ok()?))
         .collect();
+    // `#[macro_export]` macros live at the crate root but belong to the module defining them.
+    let mut exported_macros: BTreeMap<String, String> = BTreeMap::new();
+    for path in &files {
+        let rel = path.strip_prefix(&src).expect("under src/");
+        let (Some(module), Ok(source)) = (module_of(rel), std::fs::read_to_string(path)) else {
+            continue;
+        };
+        let mut after = source.as_str();
+        while let Some(at) = after.find("#[macro_export]") {
+            after = &after[at + "#[macro_export]".len()..];
+            if let Some(name) = after
+                .trim_start()
+                .strip_prefix("macro_rules!")
+                .and_then(|r| {
+                    r.trim_start()
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                })
+            {
+                exported_macros.insert(name.to_string(), module.clone());
+            }
+        }
+    }
     let mut edges = Vec::new();
     for path in &files {
         let rel = path.strip_prefix(&src).expect("under src/");
@@ -134,6 +157,8 @@ fn edges() -> Vec<Edge> {
             // `crate::Item` is an item of the crate root.
             let to = if modules.contains(&name) {
                 name
+            } else if let Some(module) = exported_macros.get(&name) {
+                module.clone()
             } else {
                 "lib".to_string()
             };

@@ -61,58 +61,6 @@ fn expected_lines(dir: &Path, rule: RuleId) -> BTreeSet<(String, u64)> {
     expected
 }
 
-#[test]
-fn every_rule_is_flagged_exactly_where_its_fixture_says() {
-    let mut failures = Vec::new();
-    for &rule in RuleId::ALL {
-        if WITHOUT_FIXTURE.iter().any(|(r, _)| *r == rule) {
-            continue;
-        }
-        let dir = fixture_dir(rule);
-        if !dir.is_dir() {
-            failures.push(format!("{}: no fixture at {}", rule.name(), dir.display()));
-            continue;
-        }
-        let expected = expected_lines(&dir, rule);
-        if expected.is_empty() {
-            failures.push(format!(
-                "{}: the fixture marks no expected finding",
-                rule.name()
-            ));
-        }
-        let report: serde_json::Value = serde_json::from_str(&check(&dir, "json")).unwrap();
-        let found: BTreeSet<(String, u64)> = report["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["rule"] == rule.name())
-            .map(|d| {
-                (
-                    d["path"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect();
-        for missed in expected.difference(&found) {
-            failures.push(format!(
-                "{}: missed at {}:{}",
-                rule.name(),
-                missed.0,
-                missed.1
-            ));
-        }
-        for noisy in found.difference(&expected) {
-            failures.push(format!(
-                "{}: unexpected at {}:{}",
-                rule.name(),
-                noisy.0,
-                noisy.1
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-}
-
 /// Rules whose findings may be about no known flag, and what they are about instead.
 const WITHOUT_FLAG: &[(RuleId, &str)] = &[
     (RuleId::ParseError, "a file"),
@@ -134,35 +82,82 @@ const WITHOUT_FLAG: &[(RuleId, &str)] = &[
     ),
 ];
 
-#[test]
-fn every_finding_of_a_flag_specific_rule_names_its_flag() {
+/// The failures of one rule's fixture: findings missed or unexpected, findings of a
+/// flag-specific rule that name no flag; and its human output against the snapshot.
+fn check_fixture(rule: RuleId) -> Vec<String> {
     let mut failures = Vec::new();
-    for &rule in RuleId::ALL {
-        let dir = fixture_dir(rule);
-        if !dir.is_dir() {
-            continue;
-        }
-        let report: serde_json::Value = serde_json::from_str(&check(&dir, "json")).unwrap();
-        for d in report["diagnostics"].as_array().unwrap() {
-            let name = d["rule"].as_str().unwrap();
-            let about_a_flag = !WITHOUT_FLAG.iter().any(|(r, _)| r.name() == name);
-            if about_a_flag && d["flag"].is_null() {
-                failures.push(format!("{name} at {}:{} has no flag", d["path"], d["line"]));
-            }
+    let dir = fixture_dir(rule);
+    if WITHOUT_FIXTURE.iter().any(|(r, _)| *r == rule) {
+        assert!(!dir.is_dir(), "{} has a fixture after all", rule.name());
+        return failures;
+    }
+    if !dir.is_dir() {
+        failures.push(format!("{}: no fixture at {}", rule.name(), dir.display()));
+        return failures;
+    }
+    let expected = expected_lines(&dir, rule);
+    if expected.is_empty() {
+        failures.push(format!(
+            "{}: the fixture marks no expected finding",
+            rule.name()
+        ));
+    }
+    let report: serde_json::Value = serde_json::from_str(&check(&dir, "json")).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let found: BTreeSet<(String, u64)> = diagnostics
+        .iter()
+        .filter(|d| d["rule"] == rule.name())
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    for missed in expected.difference(&found) {
+        failures.push(format!(
+            "{}: missed at {}:{}",
+            rule.name(),
+            missed.0,
+            missed.1
+        ));
+    }
+    for noisy in found.difference(&expected) {
+        failures.push(format!(
+            "{}: unexpected at {}:{}",
+            rule.name(),
+            noisy.0,
+            noisy.1
+        ));
+    }
+    // Every finding in the fixture, of any rule, names its flag unless its rule is about
+    // something else.
+    for d in diagnostics {
+        let name = d["rule"].as_str().unwrap();
+        let about_a_flag = !WITHOUT_FLAG.iter().any(|(r, _)| r.name() == name);
+        if about_a_flag && d["flag"].is_null() {
+            failures.push(format!("{name} at {}:{} has no flag", d["path"], d["line"]));
         }
     }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    insta::assert_snapshot!(format!("rule_{}", rule.name()), check(&dir, "human"));
+    failures
 }
 
-#[test]
-fn every_rule_fixture_has_a_human_snapshot() {
-    for &rule in RuleId::ALL {
-        let dir = fixture_dir(rule);
-        if dir.is_dir() {
-            insta::assert_snapshot!(format!("rule_{}", rule.name()), check(&dir, "human"));
-        }
-    }
+/// One test per rule, named after its module (`cargo test --test rules negated_fork`): the
+/// rule's fixture is flagged exactly where its markers say, and its findings name their flag.
+macro_rules! fixture_tests {
+    ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
+        $(
+            #[test]
+            fn $module() {
+                let failures = check_fixture(RuleId::$variant);
+                assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+            }
+        )*
+    };
 }
+
+flaglint::for_each_rule!(fixture_tests);
 
 #[test]
 fn readme_rule_table_matches_the_rule_table() {

@@ -5,11 +5,11 @@
 pub mod packs;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use miette::{LabeledSpan, MietteError, NamedSource, SourceCode, SourceSpan, SpanContents};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -521,29 +521,81 @@ impl Config {
 }
 
 /// A configuration that could not be read, with the span of the offending text when known.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "invalid configuration in {}{}: {message}",
+    source_text.name(),
+    line.map_or_else(String::new, |line| format!(" (line {line})"))
+)]
 pub struct ConfigError {
-    pub path: PathBuf,
-    pub source_text: String,
+    pub source_text: ConfigText,
     pub span: Option<Range<usize>>,
+    /// The line the span starts on, 1-based.
+    pub line: Option<usize>,
     pub message: String,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration in {}", self.path.display())?;
-        if let Some(span) = &self.span {
-            let line = self.source_text[..span.start.min(self.source_text.len())]
-                .matches('\n')
-                .count()
-                + 1;
-            write!(f, " (line {line})")?;
+impl ConfigError {
+    pub fn new(path: &Path, text: String, span: Option<Range<usize>>, message: String) -> Self {
+        let line = span
+            .as_ref()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        ConfigError {
+            source_text: ConfigText::new(path.display().to_string(), text),
+            span,
+            line,
+            message,
         }
-        write!(f, ": {}", self.message)
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// The configuration's text, with the message under the offending span.
+impl miette::Diagnostic for ConfigError {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source_text)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        let label = LabeledSpan::new_with_span(Some(self.message.clone()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The text of a configuration file, named by its path in snippets; it reads as the text.
+#[derive(Debug)]
+pub struct ConfigText(Box<NamedSource<String>>);
+
+impl ConfigText {
+    pub fn new(name: String, text: String) -> Self {
+        ConfigText(Box::new(NamedSource::new(name, text)))
+    }
+
+    /// The path the text was read from, as shown.
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+impl std::ops::Deref for ConfigText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0.inner()
+    }
+}
+
+impl SourceCode for ConfigText {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        self.0
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
 
 /// Looks for `flaglint.toml`, or a `pyproject.toml` with a `[tool.flaglint]` table, in `start` and
 /// its ancestors, nearest first.
@@ -576,12 +628,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Reads and validates a configuration file (`flaglint.toml` or `pyproject.toml`).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = crate::files::read_text(path).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        source_text: String::new(),
-        span: None,
-        message: e,
-    })?;
+    let text = crate::files::read_text(path)
+        .map_err(|e| ConfigError::new(path, String::new(), None, e))?;
     let base_dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -592,11 +640,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     } else {
         toml::from_str::<RawConfig>(&text).map_err(|e| (e.span(), e.message().to_string()))
     };
-    let error = |span: Option<Range<usize>>, message: String| ConfigError {
-        path: path.to_path_buf(),
-        source_text: text.clone(),
-        span,
-        message: crate::text::clip(&message, 4 * crate::text::EXCERPT_WIDTH),
+    let error = |span: Option<Range<usize>>, message: String| {
+        let message = crate::text::clip(&message, 4 * crate::text::EXCERPT_WIDTH);
+        ConfigError::new(path, text.clone(), span, message)
     };
     let raw = raw.map_err(|(span, message)| error(span, message))?;
     let mut config = build(raw, base_dir).map_err(|(span, message)| error(Some(span), message))?;

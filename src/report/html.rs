@@ -11,17 +11,20 @@
 //!   without JS too), each key opening a `<details>` with the evidence and the removal plan;
 //! - the orphaned states, if any.
 //!
-//! Every field of the document is optional: missing or oddly typed values are shown as "—"
-//! instead of failing. The output is deterministic: the same document gives the same bytes.
+//! The page is the template `assets/report.html`, rendered with escaping on by default; this
+//! module prepares what it shows (texts, sort keys, chart geometry). Empty values are shown as
+//! "—" instead of failing. The output is deterministic: the same document gives the same bytes.
 
-use std::fmt::Write as _;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, Output, State};
+use serde::Serialize;
 
-use serde_json::Value;
+use super::document::{FlagReport, PlanReport, ReportDocument, StateReport};
 
 /// The color of each readiness value, in lifecycle order: the order of the header chips, of the
 /// chart legend and of the table's readiness sort. White text on any of them stays readable.
 /// Values not listed here use [`OTHER_COLOR`].
-pub const READINESS_COLORS: [(&str, &str); 11] = [
+pub(crate) const READINESS_COLORS: [(&str, &str); 11] = [
     ("in-development", "#2563eb"),
     ("pilot", "#7c3aed"),
     ("rolling-out", "#0e7490"),
@@ -57,170 +60,76 @@ const STATES: [(&str, u32); 5] = [
     ("on", 4),
 ];
 
+/// The page, with escaping on for every value it shows.
+const TEMPLATE: &str = include_str!("assets/report.html");
+
 /// The stylesheet; readiness classes are appended from [`READINESS_COLORS`].
-const CSS: &str = r#":root { color-scheme: light; --fg: #1f2937; --muted: #6b7280; --line: #e5e7eb; --bg: #f6f7f9; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
-header { background: #fff; border-bottom: 1px solid var(--line); padding: 20px 32px 16px; }
-h1 { margin: 0; font-size: 22px; font-weight: 650; }
-h1 .date { color: var(--muted); font-weight: 400; margin-left: 8px; }
-h2 { font-size: 16px; margin: 0 0 12px; }
-h2 .count { color: var(--muted); font-weight: 400; }
-h4 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 12px 0 4px; }
-.totals { margin: 6px 0 0; color: var(--muted); }
-.totals strong { color: var(--fg); }
-main { padding: 24px 32px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 0 0 24px; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
-.chips { list-style: none; padding: 0; margin: 12px 0 0; display: flex; flex-wrap: wrap; gap: 6px; }
-.chip { display: inline-block; padding: 1px 9px; border-radius: 999px; color: #fff; font-size: 12px; font-weight: 600; white-space: nowrap; }
-.chip b { margin-left: 6px; }
-.charts { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
-figure { margin: 0; max-width: 100%; }
-figcaption { color: var(--muted); font-size: 12px; margin: 0 0 6px; }
-svg { max-width: 100%; height: auto; display: block; }
-svg text { font-size: 12px; fill: #1f2937; }
-svg text.key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-svg text.dim { fill: #6b7280; font-style: italic; }
-svg text.over { fill: #b91c1c; font-weight: 600; }
-svg text.light { fill: #fff; font-weight: 600; }
-svg text.lifetime { fill: #475569; font-size: 11px; }
-svg tspan.muted { fill: #6b7280; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; background: #f9fafb; }
-th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
-th button:focus-visible { outline: 2px solid #2563eb; outline-offset: 2px; }
-th[aria-sort="ascending"]::after { content: " \25B2"; }
-th[aria-sort="descending"]::after { content: " \25BC"; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tbody tr:hover { background: #fafafa; }
-td.key summary { cursor: pointer; white-space: nowrap; }
-.more { min-width: 30em; max-width: 60em; padding: 6px 0 4px; white-space: normal; }
-.more ul { margin: 0; padding-left: 18px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; }
-.muted { color: var(--muted); }
-.over { color: #b91c1c; font-weight: 600; }
-.st, .nowrap { white-space: nowrap; }
-.st-on { color: #166534; background: #f0fdf4; }
-.st-partial { color: #92400e; background: #fffbeb; }
-.st-pilot { color: #5b21b6; background: #f5f3ff; }
-.st-off { color: #374151; }
-.st-absent, .st-other { color: #9ca3af; font-style: italic; }
-ul.warnings { margin: 0; padding-left: 16px; color: #92400e; font-size: 12.5px; min-width: 16em; }
-.empty { color: var(--muted); font-style: italic; margin: 0; }
-.notice { margin: 12px 0 0; padding: 8px 12px; border: 1px solid #f59e0b; border-radius: 6px; background: #fffbeb; color: #92400e; }
-footer { color: var(--muted); font-size: 12px; padding: 0 32px 24px; }
-@media print { body { background: #fff; } section { border: 0; padding: 0; } }
-"#;
+const CSS: &str = include_str!("assets/report.css");
 
 /// Sorts the flag table when a header is clicked: numeric or text per `data-type`, by each cell's
 /// `data-sort`; empty values last; stable; clicking again toggles the direction (`aria-sort`).
 /// Headers become buttons only here, so the page reads the same without JS.
-const SCRIPT: &str = r#"(function () {
-  "use strict";
-  var table = document.getElementById("flags");
-  if (!table || !table.tHead || !table.tBodies.length) { return; }
-  var body = table.tBodies[0];
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  function sortKey(row, col, numeric) {
-    var cell = row.cells[col];
-    if (!cell) { return null; }
-    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
-    raw = raw.trim();
-    if (raw === "") { return null; }
-    if (numeric) {
-      var n = parseFloat(raw);
-      return isNaN(n) ? null : n;
-    }
-    return raw.toLowerCase();
-  }
-  function compare(a, b) {
-    return a < b ? -1 : (a > b ? 1 : 0);
-  }
-  function sortBy(th) {
-    var col = heads.indexOf(th);
-    var numeric = th.getAttribute("data-type") === "num";
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    var rows = Array.prototype.slice.call(body.rows).map(function (row, i) {
-      return { row: row, i: i, key: sortKey(row, col, numeric) };
-    });
-    rows.sort(function (a, b) {
-      if (a.key === null || b.key === null) {
-        if (a.key === b.key) { return a.i - b.i; }
-        return a.key === null ? 1 : -1;
-      }
-      return dir * compare(a.key, b.key) || a.i - b.i;
-    });
-    rows.forEach(function (r) { body.appendChild(r.row); });
-    heads.forEach(function (h) {
-      if (h.hasAttribute("data-type")) { h.setAttribute("aria-sort", "none"); }
-    });
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-  }
-  heads.forEach(function (th) {
-    if (!th.hasAttribute("data-type")) { return; }
-    var button = document.createElement("button");
-    button.type = "button";
-    while (th.firstChild) { button.appendChild(th.firstChild); }
-    th.appendChild(button);
-    button.addEventListener("click", function () { sortBy(th); });
-  });
-}());
-"#;
+const SCRIPT: &str = include_str!("assets/report.js");
 
 /// One self-contained HTML page (no network: inline CSS, inline JS, inline SVG) from the report
-/// document that `--format json` prints.
-pub fn render(report: &Value) -> String {
-    let flags = flags_of(report);
-    let environments = environments_of(report, &flags);
-    let counts = readiness_counts(report, &flags);
-    let today = str_at(report, "today");
-    let mut out = String::with_capacity(16 * 1024 + flags.len() * 2048);
-    head(&mut out, today);
-    out.push_str("<body>\n");
-    header(&mut out, report, today, &flags, &counts);
-    out.push_str("<main>\n");
-    charts(&mut out, &flags, &counts);
-    flag_table(&mut out, &flags, &environments);
-    orphaned_states(&mut out, report);
-    out.push_str("</main>\n");
-    footer(&mut out, report);
-    let _ = write!(out, "<script>\n{SCRIPT}</script>\n");
-    out.push_str("</body>\n</html>\n");
-    out
+/// document.
+pub fn render(report: &ReportDocument) -> String {
+    let page = Page::of(report);
+    let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("a valid syntax"),
+    );
+    env.set_formatter(escape);
+    let context = minijinja::context! {
+        css => Value::from_safe_string(CSS.to_owned()),
+        script => Value::from_safe_string(SCRIPT.to_owned()),
+        ..Value::from(minijinja::value::Serde(&page))
+    };
+    // The name's extension turns HTML escaping on.
+    env.render_named_str("report.html", TEMPLATE, context)
+        .expect("the report template renders every document")
+}
+
+/// Writes a value into the page, escaped for HTML content and quoted attributes.
+fn escape(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if value.is_safe() || *state.auto_escape() == AutoEscape::None {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.as_str() {
+        Some(text) => esc(text),
+        None => esc(&value.to_string()),
+    };
+    out.write_str(&text).map_err(Error::from)
 }
 
 // ---------------------------------------------------------------------------------------------
-// The document, read leniently.
+// The document, in the order the page draws it.
 
 /// One flag of the document, with the fields the page orders and draws by.
 struct Flag<'a> {
-    raw: &'a Value,
-    key: String,
-    readiness: String,
+    raw: &'a FlagReport,
+    key: &'a str,
+    readiness: &'a str,
     age: Option<i64>,
+    /// The lifetime, if positive.
     lifetime: Option<i64>,
 }
 
-/// The flags (objects only), oldest first; unknown ages last; ties by key.
-fn flags_of(report: &Value) -> Vec<Flag<'_>> {
+/// The flags, oldest first; unknown ages last; ties by key.
+fn flags_of(report: &ReportDocument) -> Vec<Flag<'_>> {
     let mut flags: Vec<Flag> = report
-        .get("flags")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+        .flags
         .iter()
-        .filter(|flag| flag.is_object())
         .map(|raw| Flag {
             raw,
-            key: text_at(raw, "key").unwrap_or_else(|| "(no key)".to_owned()),
-            readiness: text_at(raw, "readiness").unwrap_or_else(|| DEFAULT_READINESS.to_owned()),
-            age: int_at(raw, "age_days"),
-            lifetime: int_at(raw, "lifetime_days").filter(|&days| days > 0),
+            key: non_empty(&raw.key).unwrap_or("(no key)"),
+            readiness: non_empty(&raw.readiness).unwrap_or(DEFAULT_READINESS),
+            age: raw.age_days,
+            lifetime: raw.lifetime_days.filter(|&days| days > 0),
         })
         .collect();
     flags.sort_by(|a, b| {
@@ -228,62 +137,61 @@ fn flags_of(report: &Value) -> Vec<Flag<'_>> {
             .is_none()
             .cmp(&b.age.is_none())
             .then(b.age.cmp(&a.age))
-            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.key.cmp(b.key))
     });
     flags
 }
 
 /// The environments of the document in its order, then any other environment a flag has a state
 /// in, by name.
-fn environments_of(report: &Value, flags: &[Flag]) -> Vec<String> {
-    let mut environments: Vec<String> = Vec::new();
-    let listed = report.get("environments").and_then(Value::as_array);
-    for name in listed.into_iter().flatten().filter_map(scalar_text) {
+fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'a str> {
+    let mut environments: Vec<&str> = Vec::new();
+    for name in report
+        .environments
+        .iter()
+        .filter_map(|name| non_empty(name))
+    {
         if !environments.contains(&name) {
             environments.push(name);
         }
     }
-    let mut extra: Vec<String> = flags
+    let mut extra: Vec<&str> = flags
         .iter()
-        .filter_map(|flag| flag.raw.get("states").and_then(Value::as_object))
-        .flat_map(|states| states.keys())
+        .flat_map(|flag| flag.raw.states.keys())
+        .map(String::as_str)
         .filter(|name| !name.is_empty() && !environments.contains(name))
-        .cloned()
         .collect();
-    extra.sort();
+    extra.sort_unstable();
     extra.dedup();
     environments.extend(extra);
     environments
 }
 
-/// Flags per readiness: the summary's `by_readiness` if the document has one, else counted from
-/// the flags; in palette order, other values after by name; zero counts left out.
-fn readiness_counts(report: &Value, flags: &[Flag]) -> Vec<(String, i64)> {
-    let mut counts: Vec<(String, i64)> = match report
-        .get("summary")
-        .and_then(|summary| summary.get("by_readiness"))
-        .and_then(Value::as_object)
-    {
-        Some(by_readiness) => by_readiness
-            .iter()
-            .filter_map(|(name, count)| Some((name.clone(), as_int(count)?)))
-            .collect(),
-        None => {
-            let mut counted: Vec<(String, i64)> = Vec::new();
-            for flag in flags {
-                match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
-                    Some((_, count)) => *count += 1,
-                    None => counted.push((flag.readiness.clone(), 1)),
-                }
+/// Flags per readiness: the summary's `by_readiness`, or counted from the flags when it has none;
+/// in palette order, other values after by name; zero counts left out.
+fn readiness_counts<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<(&'a str, i64)> {
+    let mut counts: Vec<(&str, i64)> = if report.summary.by_readiness.is_empty() {
+        let mut counted: Vec<(&str, i64)> = Vec::new();
+        for flag in flags {
+            match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
+                Some((_, count)) => *count += 1,
+                None => counted.push((flag.readiness, 1)),
             }
-            counted
         }
+        counted
+    } else {
+        report
+            .summary
+            .by_readiness
+            .iter()
+            .map(|(name, &count)| (name.as_str(), count as i64))
+            .collect()
     };
     counts.retain(|&(_, count)| count > 0);
     counts.sort_by(|a, b| {
-        readiness_rank(&a.0)
-            .cmp(&readiness_rank(&b.0))
-            .then_with(|| a.0.cmp(&b.0))
+        readiness_rank(a.0)
+            .cmp(&readiness_rank(b.0))
+            .then_with(|| a.0.cmp(b.0))
     });
     counts
 }
@@ -313,79 +221,24 @@ fn readiness_class(readiness: &str) -> String {
     }
 }
 
-/// The non-empty string at `key`.
-fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key)?.as_str().filter(|text| !text.is_empty())
+/// A text, if not empty.
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
-/// The scalar at `key` as text.
-fn text_at(value: &Value, key: &str) -> Option<String> {
-    scalar_text(value.get(key)?)
+/// An optional text, if not empty.
+fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|text| !text.is_empty())
 }
 
-/// A scalar as text: strings as they are (if not empty), numbers and booleans printed; anything
-/// else is missing.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) if !text.is_empty() => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
+/// The non-empty texts of a list.
+fn texts(items: &[String]) -> Vec<&str> {
+    items.iter().filter_map(|item| non_empty(item)).collect()
 }
 
-/// The whole number at `key`.
-fn int_at(value: &Value, key: &str) -> Option<i64> {
-    as_int(value.get(key)?)
-}
-
-/// A whole number: an integer, a finite float rounded, or a numeric string.
-fn as_int(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => number.as_i64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|float| float.is_finite())
-                .map(|float| float.round() as i64)
-        }),
-        Value::String(text) => {
-            let text = text.trim();
-            text.parse().ok().or_else(|| {
-                text.parse::<f64>()
-                    .ok()
-                    .filter(|float| float.is_finite())
-                    .map(|float| float.round() as i64)
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The scalars of the array at `key` as text (a lone scalar counts as a one-item list).
-fn texts_at(value: &Value, key: &str) -> Vec<String> {
-    match value.get(key) {
-        Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
-        Some(other) => scalar_text(other).into_iter().collect(),
-        None => Vec::new(),
-    }
-}
-
-/// The objects of the array at `key`.
-fn objects_at<'a>(value: &'a Value, key: &str) -> Vec<&'a Value> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter(|item| item.is_object()).collect())
-        .unwrap_or_default()
-}
-
-/// `path:line` of a location object (`?` for a missing path).
-fn location(value: &Value) -> String {
-    let path = text_at(value, "path").unwrap_or_else(|| "?".to_owned());
-    match int_at(value, "line") {
-        Some(line) => format!("{path}:{line}"),
-        None => path,
-    }
+/// `path:line` of a place (`?` for a missing path).
+fn location(path: &str, line: u32) -> String {
+    format!("{}:{line}", non_empty(path).unwrap_or("?"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,113 +290,6 @@ fn plural(count: i64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
-/// A readiness chip.
-fn chip(readiness: &str, count: Option<i64>) -> String {
-    let count = count
-        .map(|count| format!(" <b>{count}</b>"))
-        .unwrap_or_default();
-    format!(
-        "<span class=\"chip {}\">{}{count}</span>",
-        readiness_class(readiness),
-        esc(readiness)
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Page frame.
-
-/// `<head>`: charset, title, a policy that forbids fetching anything, and the stylesheet.
-fn head(out: &mut String, today: Option<&str>) {
-    let title = match today {
-        Some(today) => format!("flaglint report — {}", esc(today)),
-        None => "flaglint report".to_owned(),
-    };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
-    );
-    out.push_str("<link rel=\"icon\" href=\"data:,\">\n");
-    let _ = writeln!(out, "<title>{title}</title>");
-    out.push_str("<style>\n");
-    out.push_str(CSS);
-    for (name, color) in READINESS_COLORS {
-        let _ = writeln!(out, ".rd-{name} {{ background: {color}; }}");
-    }
-    let _ = writeln!(out, ".rd-other {{ background: {OTHER_COLOR}; }}");
-    out.push_str("</style>\n</head>\n");
-}
-
-/// The header: date, totals, a chip per readiness.
-fn header(
-    out: &mut String,
-    report: &Value,
-    today: Option<&str>,
-    flags: &[Flag],
-    counts: &[(String, i64)],
-) {
-    let summary = report.get("summary").unwrap_or(&Value::Null);
-    let total = int_at(summary, "flags").unwrap_or(flags.len() as i64);
-    let warnings = int_at(summary, "warnings").unwrap_or_else(|| {
-        flags
-            .iter()
-            .map(|flag| texts_at(flag.raw, "warnings").len() as i64)
-            .sum()
-    });
-    out.push_str("<header>\n<h1>Stale-flag report");
-    if let Some(today) = today {
-        let _ = write!(out, "<span class=\"date\">{}</span>", esc(today));
-    }
-    out.push_str("</h1>\n");
-    let _ = writeln!(
-        out,
-        "<p class=\"totals\"><strong>{}</strong> · <strong>{}</strong></p>",
-        plural(total, "flag", "flags"),
-        plural(warnings, "warning", "warnings"),
-    );
-    if !counts.is_empty() {
-        out.push_str("<ul class=\"chips\" aria-label=\"flags per readiness\">\n");
-        for (readiness, count) in counts {
-            let _ = writeln!(out, "<li>{}</li>", chip(readiness, Some(*count)));
-        }
-        out.push_str("</ul>\n");
-    }
-    for note in texts_at(report, "notes") {
-        let _ = writeln!(out, "<p class=\"notice\" role=\"alert\">{}</p>", esc(&note));
-    }
-    out.push_str("</header>\n");
-}
-
-/// The footer: the tool and the document version.
-fn footer(out: &mut String, report: &Value) {
-    out.push_str("<footer>Generated by flaglint");
-    if let Some(version) = text_at(report, "version") {
-        let _ = write!(out, " · report format {}", esc(&version));
-    }
-    out.push_str("</footer>\n");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Charts.
-
-/// The charts section: ages and readiness, or a note that there are no flags.
-fn charts(out: &mut String, flags: &[Flag], counts: &[(String, i64)]) {
-    out.push_str("<section id=\"overview\">\n<h2>Overview</h2>\n");
-    if flags.is_empty() && counts.is_empty() {
-        out.push_str("<p class=\"empty\">There are no flags to chart.</p>\n</section>\n");
-        return;
-    }
-    out.push_str("<div class=\"charts\">\n");
-    if !flags.is_empty() {
-        age_chart(out, flags);
-    }
-    if !counts.is_empty() {
-        readiness_chart(out, counts);
-    }
-    out.push_str("</div>\n</section>\n");
-}
-
 /// The lifetimes marked on the age chart: every distinct lifetime, or the default.
 fn lifetime_marks(flags: &[Flag]) -> Vec<i64> {
     let mut marks: Vec<i64> = flags.iter().filter_map(|flag| flag.lifetime).collect();
@@ -579,9 +325,310 @@ impl AgeScale {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// What the page shows.
+
+/// Everything the template draws, in page order.
+#[derive(Serialize)]
+struct Page<'a> {
+    today: Option<&'a str>,
+    palette: [(&'static str, &'static str); 11],
+    other_color: &'static str,
+    unknown_age_color: &'static str,
+    missing: &'static str,
+    /// "N flags" and "N warnings".
+    total: String,
+    warnings: String,
+    counts: Vec<ReadinessCount<'a>>,
+    readiness_total: String,
+    readiness_chart: ReadinessChart,
+    notes: Vec<&'a str>,
+    ages: Option<AgeChart<'a>>,
+    columns: Vec<ColumnHead<'a>>,
+    rows: Vec<Row<'a>>,
+    rows_count: usize,
+    orphans: Vec<Orphan<'a>>,
+    orphans_count: usize,
+    version: u32,
+}
+
+impl<'a> Page<'a> {
+    fn of(report: &'a ReportDocument) -> Self {
+        let flags = flags_of(report);
+        let environments = environments_of(report, &flags);
+        let counts = readiness_counts(report, &flags);
+        let total: i64 = counts.iter().map(|&(_, count)| count).sum();
+        let (readiness_chart, counts) = readiness_chart(&counts, total);
+        let orphans: Vec<Orphan> = report
+            .orphaned_states
+            .iter()
+            .map(|orphan| Orphan {
+                key: non_empty(&orphan.key).unwrap_or(MISSING),
+                environment: non_empty(&orphan.environment).unwrap_or(MISSING),
+                state: non_empty(&orphan.state).unwrap_or(MISSING),
+            })
+            .collect();
+        Page {
+            today: non_empty(&report.today),
+            palette: READINESS_COLORS,
+            other_color: OTHER_COLOR,
+            unknown_age_color: UNKNOWN_AGE_COLOR,
+            missing: MISSING,
+            total: plural(report.summary.flags as i64, "flag", "flags"),
+            warnings: plural(report.summary.warnings as i64, "warning", "warnings"),
+            counts,
+            readiness_total: plural(total, "flag", "flags"),
+            readiness_chart,
+            notes: texts(&report.notes),
+            ages: (!flags.is_empty()).then(|| age_chart(&flags)),
+            columns: columns(&environments),
+            rows_count: flags.len(),
+            rows: flags.iter().map(|flag| row(flag, &environments)).collect(),
+            orphans_count: orphans.len(),
+            orphans,
+            version: report.version,
+        }
+    }
+}
+
+/// A readiness value: its chip, its bar and its legend entry.
+#[derive(Serialize)]
+struct ReadinessCount<'a> {
+    name: &'a str,
+    class: String,
+    color: &'static str,
+    count: i64,
+    /// "N flags".
+    flags: String,
+    bar_x: String,
+    bar_width: String,
+    /// Where the count is written on the bar, if the bar is wide enough.
+    bar_label_x: Option<String>,
+    legend_x: String,
+    legend_y: String,
+    legend_text_x: String,
+    legend_text_y: String,
+    short_name: String,
+}
+
+/// Geometry of the readiness chart.
+#[derive(Serialize)]
+struct ReadinessChart {
+    width: String,
+    height: String,
+    bar: String,
+}
+
+/// The age chart.
+#[derive(Serialize)]
+struct AgeChart<'a> {
+    /// "lifetime" or "lifetimes".
+    marks_label: &'static str,
+    width: String,
+    height: String,
+    axis_x: String,
+    axis_y1: String,
+    axis_y2: String,
+    mark_y1: String,
+    bars: Vec<AgeBar<'a>>,
+    marks: Vec<LifetimeMark>,
+}
+
+/// One flag's bar; `end_x` is `None` for a flag of unknown age (a grey stub).
+#[derive(Serialize)]
+struct AgeBar<'a> {
+    key: &'a str,
+    readiness: &'a str,
+    label: String,
+    /// "age unknown", or the age and how it compares with the lifetime.
+    age_text: String,
+    label_x: String,
+    baseline: String,
+    x: String,
+    y: String,
+    unknown_x: String,
+    width: String,
+    color: &'static str,
+    lifetime_x: Option<String>,
+    lifetime_y1: String,
+    lifetime_y2: String,
+    over: bool,
+    age: Option<i64>,
+    end_x: Option<String>,
+}
+
+/// A dashed lifetime line.
+#[derive(Serialize)]
+struct LifetimeMark {
+    days: i64,
+    x: String,
+    /// Labels of lines close together are staggered.
+    label_y: &'static str,
+}
+
+/// A header cell of the flag table.
+#[derive(Serialize)]
+struct ColumnHead<'a> {
+    label: &'a str,
+    /// Sorted as a number and right-aligned.
+    number: bool,
+    /// `text`, or `num` for columns sorted by a number in `data-sort`.
+    data_type: &'static str,
+    /// The table starts sorted by age, oldest first.
+    sorted: &'static str,
+}
+
+/// One row of the flag table.
+#[derive(Serialize)]
+struct Row<'a> {
+    key: &'a str,
+    facts: Vec<Fact<'a>>,
+    evidence: Vec<&'a str>,
+    plan: Option<Plan<'a>>,
+    /// Kind and type, e.g. "flag · release".
+    kind: Option<String>,
+    kind_sort: String,
+    owner: &'a str,
+    owner_sort: &'a str,
+    over: bool,
+    age: String,
+    age_sort: String,
+    age_title: String,
+    readiness: &'a str,
+    readiness_class: String,
+    readiness_rank: usize,
+    states: Vec<StateCell>,
+    checks: usize,
+    tests_on: usize,
+    tests_off: usize,
+    tests_sort: usize,
+    warnings: Vec<&'a str>,
+    warnings_count: usize,
+}
+
+/// One fact of a flag's details: a text, a muted remark, or the definitions.
+#[derive(Serialize)]
+struct Fact<'a> {
+    name: &'static str,
+    text: Option<String>,
+    muted: Option<&'a str>,
+    definitions: Option<Vec<Place<'a>>>,
+}
+
+/// A place in the code, with what is there.
+#[derive(Serialize)]
+struct Place<'a> {
+    location: String,
+    symbol: &'a str,
+    side: &'a str,
+}
+
+impl<'a> Place<'a> {
+    fn new(path: &str, line: u32, symbol: &'a str, side: &'a str) -> Self {
+        Place {
+            location: location(path, line),
+            symbol,
+            side,
+        }
+    }
+}
+
+/// The removal plan of a flag.
+#[derive(Serialize)]
+struct Plan<'a> {
+    step: u8,
+    summary: &'a str,
+    edits: Vec<Edit<'a>>,
+    deletions: Vec<Place<'a>>,
+    migration: Option<Migration<'a>>,
+    inlines: Vec<Inline<'a>>,
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    location: String,
+    kind: &'a str,
+    keep: &'a str,
+}
+
+#[derive(Serialize)]
+struct Migration<'a> {
+    app: &'a str,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct Inline<'a> {
+    location: String,
+    symbol: &'a str,
+    value: Option<&'a str>,
+}
+
+/// An environment's state, e.g. "partial 50%".
+#[derive(Serialize)]
+struct StateCell {
+    class: &'static str,
+    sort: String,
+    title: String,
+    shown: String,
+}
+
+#[derive(Serialize)]
+struct Orphan<'a> {
+    key: &'a str,
+    environment: &'a str,
+    state: &'a str,
+}
+
+/// The stacked bar of flags per readiness and its legend.
+fn readiness_chart<'a>(
+    counts: &[(&'a str, i64)],
+    total: i64,
+) -> (ReadinessChart, Vec<ReadinessCount<'a>>) {
+    const WIDTH: f64 = 640.0;
+    const BAR: f64 = 28.0;
+    const COLUMNS: usize = 3;
+    const LEGEND_ROW: f64 = 20.0;
+    let rows = counts.len().div_ceil(COLUMNS);
+    let legend_top = BAR + 18.0;
+    let chart = ReadinessChart {
+        width: num(WIDTH),
+        height: num(legend_top + rows as f64 * LEGEND_ROW),
+        bar: num(BAR),
+    };
+    let mut before = 0;
+    let counts = counts
+        .iter()
+        .enumerate()
+        .map(|(index, &(name, count))| {
+            let x = before as f64 / total as f64 * WIDTH;
+            before += count;
+            let end = before as f64 / total as f64 * WIDTH;
+            let legend_x = (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64);
+            let legend_y = legend_top + (index / COLUMNS) as f64 * LEGEND_ROW;
+            ReadinessCount {
+                name,
+                class: readiness_class(name),
+                color: readiness_color(name),
+                count,
+                flags: plural(count, "flag", "flags"),
+                bar_x: num(x),
+                bar_width: num(end - x),
+                bar_label_x: (end - x >= 22.0).then(|| num((x + end) / 2.0)),
+                legend_x: num(legend_x),
+                legend_y: num(legend_y),
+                legend_text_x: num(legend_x + 18.0),
+                legend_text_y: num(legend_y + 11.0),
+                short_name: shorten(name, 24),
+            }
+        })
+        .collect();
+    (chart, counts)
+}
+
 /// A horizontal bar per flag of its age (oldest first, colored by readiness), dashed lines at
 /// the lifetimes, keys left, ages right; unknown ages as a grey stub.
-fn age_chart(out: &mut String, flags: &[Flag]) {
+fn age_chart<'a>(flags: &[Flag<'a>]) -> AgeChart<'a> {
     let marks = lifetime_marks(flags);
     let longest_key = flags
         .iter()
@@ -596,211 +643,117 @@ fn age_chart(out: &mut String, flags: &[Flag]) {
     };
     let width = scale.label_width + scale.plot_width + AgeScale::RIGHT;
     let height = AgeScale::row_top(flags.len()) + AgeScale::BOTTOM;
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>Age of each flag in days, oldest first; dashed: {}</figcaption>",
-        if marks.len() == 1 {
+    AgeChart {
+        marks_label: if marks.len() == 1 {
             "lifetime"
         } else {
             "lifetimes"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "<svg class=\"ages\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" \
-         aria-label=\"Age of each flag in days\">",
-        w = num(width),
-        h = num(height),
-    );
-    let _ = writeln!(
-        out,
-        "<line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" y2=\"{y2}\" stroke=\"#9ca3af\"/>",
-        x = num(scale.label_width),
-        y1 = num(AgeScale::TOP - 4.0),
-        y2 = num(height - AgeScale::BOTTOM),
-    );
-    for (index, flag) in flags.iter().enumerate() {
-        age_row(out, &scale, index, flag);
+        },
+        width: num(width),
+        height: num(height),
+        axis_x: num(scale.label_width),
+        axis_y1: num(AgeScale::TOP - 4.0),
+        axis_y2: num(height - AgeScale::BOTTOM),
+        mark_y1: num(AgeScale::TOP - 6.0),
+        bars: flags
+            .iter()
+            .enumerate()
+            .map(|(index, flag)| age_bar(&scale, index, flag))
+            .collect(),
+        marks: lifetime_lines(&scale, &marks),
     }
-    lifetime_lines(out, &scale, &marks, height);
-    out.push_str("</svg>\n</figure>\n");
 }
 
 /// One bar of the age chart.
-fn age_row(out: &mut String, scale: &AgeScale, index: usize, flag: &Flag) {
+fn age_bar<'a>(scale: &AgeScale, index: usize, flag: &Flag<'a>) -> AgeBar<'a> {
     let top = AgeScale::row_top(index);
-    let baseline = num(top + 15.0);
-    let key = esc(&flag.key);
-    let readiness = esc(&flag.readiness);
-    let label = esc(&shorten(&flag.key, CHART_KEY_CHARS));
-    out.push_str("<g>");
-    let Some(age) = flag.age else {
-        let _ = writeln!(
-            out,
-            "<title>{key}: age unknown ({readiness})</title>\
-             <text class=\"key\" x=\"{lx}\" y=\"{baseline}\" text-anchor=\"end\">{label}</text>\
-             <rect x=\"{x}\" y=\"{y}\" width=\"8\" height=\"14\" rx=\"2\" fill=\"{UNKNOWN_AGE_COLOR}\"/>\
-             <text class=\"dim\" x=\"{ax}\" y=\"{baseline}\">age unknown</text></g>",
-            lx = num(scale.label_width - 8.0),
-            x = num(scale.label_width),
-            y = num(top + 4.0),
-            ax = num(scale.label_width + 14.0),
-        );
-        return;
-    };
-    let end = scale.x(age).max(scale.label_width + 2.0);
-    let overdue = flag.lifetime.filter(|&lifetime| age > lifetime);
-    let note = match (flag.lifetime, overdue) {
-        (Some(lifetime), Some(_)) => format!(
-            ", {} past its {lifetime}-day lifetime",
+    let end = flag
+        .age
+        .map(|age| scale.x(age).max(scale.label_width + 2.0));
+    let overdue =
+        matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime);
+    let age_text = match (flag.age, flag.lifetime) {
+        (None, _) => "age unknown".to_owned(),
+        (Some(age), Some(lifetime)) if overdue => format!(
+            "{}, {} past its {lifetime}-day lifetime",
+            plural(age, "day", "days"),
             plural(age - lifetime, "day", "days")
         ),
-        (Some(lifetime), None) => format!(", lifetime {lifetime} days"),
-        (None, _) => String::new(),
-    };
-    let _ = write!(
-        out,
-        "<title>{key}: {}{note} ({readiness})</title>\
-         <text class=\"key\" x=\"{lx}\" y=\"{baseline}\" text-anchor=\"end\">{label}</text>\
-         <rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"14\" rx=\"2\" fill=\"{color}\"/>",
-        plural(age, "day", "days"),
-        lx = num(scale.label_width - 8.0),
-        x = num(scale.label_width),
-        y = num(top + 4.0),
-        w = num(end - scale.label_width),
-        color = readiness_color(&flag.readiness),
-    );
-    if let Some(lifetime) = flag.lifetime {
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" y2=\"{y2}\" stroke=\"#111827\" stroke-width=\"2\"/>",
-            x = num(scale.x(lifetime)),
-            y1 = num(top + 2.0),
-            y2 = num(top + 20.0),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "<text{class} x=\"{x}\" y=\"{baseline}\">{age} d</text></g>",
-        class = if overdue.is_some() {
-            " class=\"over\""
-        } else {
-            ""
-        },
-        x = num(end + 6.0),
-    );
-}
-
-/// The dashed lifetime lines with their labels on top, staggered when close together.
-fn lifetime_lines(out: &mut String, scale: &AgeScale, marks: &[i64], height: f64) {
-    let mut previous: Option<(f64, bool)> = None;
-    for &days in marks {
-        let x = scale.x(days);
-        let raised = matches!(previous, Some((last, low)) if x - last < 44.0 && low);
-        let low = !raised;
-        previous = Some((x, low));
-        let _ = writeln!(
-            out,
-            "<g><title>lifetime {days} days</title>\
-             <line x1=\"{lx}\" y1=\"{y1}\" x2=\"{lx}\" y2=\"{y2}\" stroke=\"#475569\" \
-             stroke-dasharray=\"4 3\"/>\
-             <text class=\"lifetime\" x=\"{lx}\" y=\"{ty}\" text-anchor=\"middle\">{days} d</text></g>",
-            lx = num(x),
-            y1 = num(AgeScale::TOP - 6.0),
-            y2 = num(height - AgeScale::BOTTOM),
-            ty = if low { "22" } else { "11" },
-        );
-    }
-}
-
-/// A stacked bar of flags per readiness with a legend.
-fn readiness_chart(out: &mut String, counts: &[(String, i64)]) {
-    const WIDTH: f64 = 640.0;
-    const BAR: f64 = 28.0;
-    const COLUMNS: usize = 3;
-    const LEGEND_ROW: f64 = 20.0;
-    let total: i64 = counts.iter().map(|&(_, count)| count).sum();
-    let rows = counts.len().div_ceil(COLUMNS);
-    let legend_top = BAR + 18.0;
-    let height = legend_top + rows as f64 * LEGEND_ROW;
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>Flags per readiness ({})</figcaption>",
-        plural(total, "flag", "flags")
-    );
-    let _ = writeln!(
-        out,
-        "<svg class=\"readiness\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" \
-         aria-label=\"Flags per readiness\">",
-        w = num(WIDTH),
-        h = num(height),
-    );
-    let mut before = 0;
-    for (readiness, count) in counts {
-        let x = before as f64 / total as f64 * WIDTH;
-        before += count;
-        let end = before as f64 / total as f64 * WIDTH;
-        let _ = write!(
-            out,
-            "<g><title>{}: {}</title><rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{BAR}\" fill=\"{}\"/>",
-            esc(readiness),
-            plural(*count, "flag", "flags"),
-            num(x),
-            num(end - x),
-            readiness_color(readiness),
-        );
-        if end - x >= 22.0 {
-            let _ = write!(
-                out,
-                "<text class=\"light\" x=\"{}\" y=\"19\" text-anchor=\"middle\">{count}</text>",
-                num((x + end) / 2.0),
-            );
+        (Some(age), Some(lifetime)) => {
+            format!("{}, lifetime {lifetime} days", plural(age, "day", "days"))
         }
-        out.push_str("</g>\n");
+        (Some(age), None) => plural(age, "day", "days"),
+    };
+    AgeBar {
+        key: flag.key,
+        readiness: flag.readiness,
+        label: shorten(flag.key, CHART_KEY_CHARS),
+        age_text,
+        label_x: num(scale.label_width - 8.0),
+        baseline: num(top + 15.0),
+        x: num(scale.label_width),
+        y: num(top + 4.0),
+        unknown_x: num(scale.label_width + 14.0),
+        width: end.map_or_else(String::new, |end| num(end - scale.label_width)),
+        color: readiness_color(flag.readiness),
+        lifetime_x: flag.lifetime.map(|lifetime| num(scale.x(lifetime))),
+        lifetime_y1: num(top + 2.0),
+        lifetime_y2: num(top + 20.0),
+        over: overdue,
+        age: flag.age,
+        end_x: end.map(|end| num(end + 6.0)),
     }
-    for (index, (readiness, count)) in counts.iter().enumerate() {
-        let x = (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64);
-        let y = legend_top + (index / COLUMNS) as f64 * LEGEND_ROW;
-        let _ = writeln!(
-            out,
-            "<g><rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" rx=\"2\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\">{} <tspan class=\"muted\">({count})</tspan></text></g>",
-            num(x),
-            num(y),
-            readiness_color(readiness),
-            num(x + 18.0),
-            num(y + 11.0),
-            esc(&shorten(readiness, 24)),
-        );
-    }
-    out.push_str("</svg>\n</figure>\n");
 }
 
-// ---------------------------------------------------------------------------------------------
-// The flag table.
+/// The dashed lifetime lines, their labels staggered when close together.
+fn lifetime_lines(scale: &AgeScale, marks: &[i64]) -> Vec<LifetimeMark> {
+    let mut previous: Option<(f64, bool)> = None;
+    marks
+        .iter()
+        .map(|&days| {
+            let x = scale.x(days);
+            let raised = matches!(previous, Some((last, low)) if x - last < 44.0 && low);
+            let low = !raised;
+            previous = Some((x, low));
+            LifetimeMark {
+                days,
+                x: num(x),
+                label_y: if low { "22" } else { "11" },
+            }
+        })
+        .collect()
+}
 
-/// The table: one row per flag, in chart order (oldest first), sortable by its headers.
-fn flag_table(out: &mut String, flags: &[Flag], environments: &[String]) {
-    let _ = writeln!(
-        out,
-        "<section id=\"flag-list\">\n<h2>Flags <span class=\"count\">({})</span></h2>",
-        flags.len()
+/// The header cells; the rows start sorted by age, oldest first.
+fn columns<'a>(environments: &[&'a str]) -> Vec<ColumnHead<'a>> {
+    let column = |label: &'a str, column: Column, sorted: Option<&'static str>| ColumnHead {
+        label,
+        number: column == Column::Number,
+        data_type: if column == Column::Text {
+            "text"
+        } else {
+            "num"
+        },
+        sorted: sorted.unwrap_or("none"),
+    };
+    let mut columns = vec![
+        column("Key", Column::Text, None),
+        column("Kind / type", Column::Text, None),
+        column("Owner", Column::Text, None),
+        column("Age (days)", Column::Number, Some("descending")),
+        column("Readiness", Column::Ranked, None),
+    ];
+    columns.extend(
+        environments
+            .iter()
+            .map(|environment| column(environment, Column::Ranked, None)),
     );
-    if flags.is_empty() {
-        out.push_str("<p class=\"empty\">This report has no flags.</p>\n</section>\n");
-        return;
-    }
-    out.push_str(
-        "<p class=\"muted\">Click a key for its evidence and removal plan; \
-         click a header to sort.</p>\n",
-    );
-    out.push_str("<div class=\"table-wrap\">\n<table id=\"flags\">\n<thead>\n<tr>");
-    table_head(out, environments);
-    out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for flag in flags {
-        flag_row(out, flag, environments);
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+    columns.extend([
+        column("Checks", Column::Number, None),
+        column("Tests on / off", Column::Number, None),
+        column("Warnings", Column::Ranked, None),
+    ]);
+    columns
 }
 
 /// How a column sorts and aligns.
@@ -814,411 +767,188 @@ enum Column {
     Number,
 }
 
-/// The header cells; the rows start sorted by age, oldest first.
-fn table_head(out: &mut String, environments: &[String]) {
-    let column = |out: &mut String, label: &str, column: Column, sorted: Option<&str>| {
-        let _ = write!(
-            out,
-            "<th scope=\"col\"{} data-type=\"{}\" aria-sort=\"{}\">{}</th>",
-            if column == Column::Number {
-                " class=\"num\""
-            } else {
-                ""
-            },
-            if column == Column::Text {
-                "text"
-            } else {
-                "num"
-            },
-            sorted.unwrap_or("none"),
-            esc(label),
-        );
-    };
-    column(out, "Key", Column::Text, None);
-    column(out, "Kind / type", Column::Text, None);
-    column(out, "Owner", Column::Text, None);
-    column(out, "Age (days)", Column::Number, Some("descending"));
-    column(out, "Readiness", Column::Ranked, None);
-    for environment in environments {
-        column(out, environment, Column::Ranked, None);
-    }
-    column(out, "Checks", Column::Number, None);
-    column(out, "Tests on / off", Column::Number, None);
-    column(out, "Warnings", Column::Ranked, None);
-}
-
 /// One flag row.
-fn flag_row(out: &mut String, flag: &Flag, environments: &[String]) {
+fn row<'a>(flag: &Flag<'a>, environments: &[&'a str]) -> Row<'a> {
     let raw = flag.raw;
-    out.push_str("<tr>");
-    let _ = write!(
-        out,
-        "<td class=\"key\" data-sort=\"{key}\"><details><summary><code>{key}</code></summary>\
-         <div class=\"more\">",
-        key = esc(&flag.key),
-    );
-    details(out, flag);
-    out.push_str("</div></details></td>");
-    kind_cell(out, raw);
-    let owner = text_at(raw, "owner");
-    let _ = write!(
-        out,
-        "<td data-sort=\"{}\">{}</td>",
-        esc(owner.as_deref().unwrap_or("")),
-        esc(owner.as_deref().unwrap_or(MISSING)),
-    );
-    age_cell(out, flag);
-    let _ = write!(
-        out,
-        "<td data-sort=\"{}\">{}</td>",
-        readiness_rank(&flag.readiness),
-        chip(&flag.readiness, None),
-    );
-    let states = raw.get("states").unwrap_or(&Value::Null);
-    for environment in environments {
-        state_cell(out, environment, states.get(environment.as_str()));
-    }
-    count_cell(out, int_at(raw, "checks"));
-    tests_cell(out, raw.get("tests").unwrap_or(&Value::Null));
-    warnings_cell(out, &texts_at(raw, "warnings"));
-    out.push_str("</tr>\n");
-}
-
-/// Kind and type, e.g. "flag · release".
-fn kind_cell(out: &mut String, raw: &Value) {
-    let parts: Vec<String> = [text_at(raw, "kind"), text_at(raw, "type")]
+    let kind: Vec<&str> = [given(&raw.kind), given(&raw.flag_type)]
         .into_iter()
         .flatten()
         .collect();
-    let sort = parts.join(" ");
-    let shown = if parts.is_empty() {
-        format!("<span class=\"muted\">{MISSING}</span>")
-    } else {
-        parts
+    let owner = given(&raw.owner);
+    let warnings = texts(&raw.warnings);
+    Row {
+        key: flag.key,
+        facts: facts(flag),
+        evidence: texts(&raw.evidence),
+        plan: raw.plan.as_ref().map(plan),
+        kind: (!kind.is_empty()).then(|| kind.join(" · ")),
+        kind_sort: kind.join(" "),
+        owner: owner.unwrap_or(MISSING),
+        owner_sort: owner.unwrap_or(""),
+        over: matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime),
+        age: flag
+            .age
+            .map_or_else(|| "?".to_owned(), |age| age.to_string()),
+        age_sort: flag.age.map(|age| age.to_string()).unwrap_or_default(),
+        age_title: age_title(flag),
+        readiness: flag.readiness,
+        readiness_class: readiness_class(flag.readiness),
+        readiness_rank: readiness_rank(flag.readiness),
+        states: environments
             .iter()
-            .map(|part| esc(part))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    let _ = write!(
-        out,
-        "<td class=\"nowrap\" data-sort=\"{}\">{shown}</td>",
-        esc(&sort)
-    );
+            .map(|environment| state_cell(environment, raw.states.get(*environment)))
+            .collect(),
+        checks: raw.checks,
+        tests_on: raw.tests.on,
+        tests_off: raw.tests.off,
+        tests_sort: raw.tests.on.saturating_add(raw.tests.off),
+        warnings_count: warnings.len(),
+        warnings,
+    }
 }
 
-/// Age in days, with the introduction date and lifetime as its title; red when past the lifetime.
-fn age_cell(out: &mut String, flag: &Flag) {
+/// The age's title: the introduction date and the lifetime.
+fn age_title(flag: &Flag) -> String {
     let raw = flag.raw;
-    let mut title = match text_at(raw, "introduced") {
+    let mut title = match given(&raw.introduced) {
         Some(date) => format!("introduced {date}"),
         None => "introduced: unknown".to_owned(),
     };
-    if let Some(from) = text_at(raw, "introduced_from") {
-        let _ = write!(title, " ({from})");
+    if let Some(from) = given(&raw.introduced_from) {
+        title.push_str(&format!(" ({from})"));
     }
     match flag.lifetime {
-        Some(lifetime) => {
-            let _ = write!(title, "; lifetime {lifetime} days");
-        }
-        None if raw.get("lifetime_days").is_some_and(Value::is_null) => {
-            title.push_str("; permanent");
-        }
+        Some(lifetime) => title.push_str(&format!("; lifetime {lifetime} days")),
+        None if raw.lifetime_days.is_none() => title.push_str("; permanent"),
         None => {}
     }
-    let overdue =
-        matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime);
-    let _ = write!(
-        out,
-        "<td class=\"num{}\" data-sort=\"{}\" title=\"{}\">{}</td>",
-        if overdue { " over" } else { "" },
-        flag.age.map(|age| age.to_string()).unwrap_or_default(),
-        esc(&title),
-        flag.age
-            .map_or_else(|| "?".to_owned(), |age| age.to_string()),
-    );
+    title
 }
 
 /// An environment's state and percent, e.g. "partial 50%".
-fn state_cell(out: &mut String, environment: &str, value: Option<&Value>) {
-    let value = value.unwrap_or(&Value::Null);
-    let (state, percent, since) = match value {
-        Value::Object(_) => (
-            text_at(value, "state"),
-            text_at(value, "percent"),
-            text_at(value, "since"),
-        ),
-        other => (scalar_text(other), None, None),
+fn state_cell(environment: &str, value: Option<&StateReport>) -> StateCell {
+    let Some((value, state)) = value.and_then(|value| Some((value, non_empty(&value.state)?)))
+    else {
+        return StateCell {
+            class: "other",
+            sort: String::new(),
+            title: format!("{environment}: no state"),
+            shown: MISSING.to_owned(),
+        };
     };
-    let Some(state) = state else {
-        let _ = write!(
-            out,
-            "<td class=\"st st-other\" data-sort=\"\" title=\"{}: no state\">{MISSING}</td>",
-            esc(environment)
-        );
-        return;
-    };
+    let percent = given(&value.percent);
     let rank = STATES.iter().find(|&&(name, _)| name == state);
     let percent_value = percent
-        .as_deref()
         .and_then(|text| text.trim_end_matches('%').trim().parse::<f64>().ok())
         .filter(|value| value.is_finite());
-    let sort = rank.map_or_else(String::new, |&(_, rank)| {
-        num(f64::from(rank) * 1000.0 + percent_value.unwrap_or(0.0).clamp(0.0, 100.0))
-    });
-    let mut shown = state.clone();
-    if let Some(percent) = &percent {
-        let _ = write!(shown, " {}", percent.trim_end_matches('%'));
-        shown.push('%');
+    let mut shown = state.to_owned();
+    if let Some(percent) = percent {
+        shown.push_str(&format!(" {}%", percent.trim_end_matches('%')));
     }
     let mut title = format!("{environment}: {shown}");
-    if let Some(since) = since {
-        let _ = write!(title, ", since {since}");
+    if let Some(since) = given(&value.since) {
+        title.push_str(&format!(", since {since}"));
     }
-    let _ = write!(
-        out,
-        "<td class=\"st st-{}\" data-sort=\"{sort}\" title=\"{}\">{}</td>",
-        rank.map_or("other", |&(name, _)| name),
-        esc(&title),
-        esc(&shown),
-    );
-}
-
-/// A plain count.
-fn count_cell(out: &mut String, count: Option<i64>) {
-    match count {
-        Some(count) => {
-            let _ = write!(out, "<td class=\"num\" data-sort=\"{count}\">{count}</td>");
-        }
-        None => {
-            let _ = write!(out, "<td class=\"num muted\" data-sort=\"\">{MISSING}</td>");
-        }
+    StateCell {
+        class: rank.map_or("other", |&(name, _)| name),
+        sort: rank.map_or_else(String::new, |&(_, rank)| {
+            num(f64::from(rank) * 1000.0 + percent_value.unwrap_or(0.0).clamp(0.0, 100.0))
+        }),
+        title,
+        shown,
     }
 }
 
-/// Tests that set the flag on and off; sorted by their total.
-fn tests_cell(out: &mut String, tests: &Value) {
-    let on = int_at(tests, "on");
-    let off = int_at(tests, "off");
-    if on.is_none() && off.is_none() {
-        let _ = write!(out, "<td class=\"num muted\" data-sort=\"\">{MISSING}</td>");
-        return;
-    }
-    let shown =
-        |count: Option<i64>| count.map_or_else(|| "?".to_owned(), |count| count.to_string());
-    let _ = write!(
-        out,
-        "<td class=\"num\" data-sort=\"{}\" title=\"tests with the flag on / off\">{} / {}</td>",
-        on.unwrap_or(0).saturating_add(off.unwrap_or(0)),
-        shown(on),
-        shown(off),
-    );
-}
-
-/// The warnings as a list; sorted by their number.
-fn warnings_cell(out: &mut String, warnings: &[String]) {
-    let _ = write!(out, "<td data-sort=\"{}\">", warnings.len());
-    if !warnings.is_empty() {
-        out.push_str("<ul class=\"warnings\">");
-        for warning in warnings {
-            let _ = write!(out, "<li>{}</li>", esc(warning));
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</td>");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-flag details.
-
-/// Facts, evidence and the removal plan of a flag.
-fn details(out: &mut String, flag: &Flag) {
+/// The facts about a flag: introduction, lifetime, dates, definitions.
+fn facts<'a>(flag: &Flag<'a>) -> Vec<Fact<'a>> {
     let raw = flag.raw;
-    facts(out, flag);
-    let evidence = texts_at(raw, "evidence");
-    if !evidence.is_empty() {
-        out.push_str("<h4>Evidence</h4>");
-        list(out, evidence.iter().map(|item| esc(item)));
-    }
-    out.push_str("<h4>Removal plan</h4>");
-    match raw.get("plan").filter(|plan| plan.is_object()) {
-        Some(plan) => removal_plan(out, plan),
-        None => out.push_str("<p class=\"muted\">No removal plan.</p>"),
-    }
-}
-
-/// The facts about a flag as a definition list.
-fn facts(out: &mut String, flag: &Flag) {
-    let raw = flag.raw;
-    out.push_str("<dl class=\"facts\">");
-    let mut fact = |name: &str, html: String| {
-        let _ = write!(out, "<dt>{name}</dt><dd>{html}</dd>");
+    let text = |name, text: String| Fact {
+        name,
+        text: Some(text),
+        muted: None,
+        definitions: None,
     };
-    let introduced = match text_at(raw, "introduced") {
-        Some(date) => esc(&date),
-        None => "unknown".to_owned(),
-    };
-    let from = text_at(raw, "introduced_from")
-        .map(|from| format!(" <span class=\"muted\">({})</span>", esc(&from)))
-        .unwrap_or_default();
-    fact("Introduced", format!("{introduced}{from}"));
-    let lifetime = match (flag.lifetime, raw.get("lifetime_days")) {
+    let mut facts = vec![Fact {
+        muted: given(&raw.introduced_from),
+        ..text(
+            "Introduced",
+            given(&raw.introduced).unwrap_or("unknown").to_owned(),
+        )
+    }];
+    let lifetime = match (flag.lifetime, raw.lifetime_days) {
         (Some(days), _) => plural(days, "day", "days"),
-        (None, Some(Value::Null)) => "permanent".to_owned(),
-        (None, _) => MISSING.to_owned(),
+        (None, None) => "permanent".to_owned(),
+        (None, Some(_)) => MISSING.to_owned(),
     };
-    fact("Lifetime", lifetime);
-    for (name, key) in [
-        ("Remove by", "remove_by"),
-        ("Last check change", "last_check_change"),
+    facts.push(text("Lifetime", lifetime));
+    for (name, value) in [
+        ("Remove by", &raw.remove_by),
+        ("Last check change", &raw.last_check_change),
     ] {
-        if let Some(value) = text_at(raw, key) {
-            fact(name, esc(&value));
+        if let Some(value) = given(value) {
+            facts.push(text(name, value.to_owned()));
         }
     }
-    let definitions = objects_at(raw, "definitions");
-    if !definitions.is_empty() {
-        let mut html = String::from("<ul>");
-        for definition in definitions {
-            let _ = write!(html, "<li><code>{}</code>", esc(&location(definition)));
-            if let Some(symbol) = text_at(definition, "symbol") {
-                let _ = write!(html, " <code>{}</code>", esc(&symbol));
-            }
-            if let Some(side) = text_at(definition, "side") {
-                let _ = write!(html, " <span class=\"muted\">({})</span>", esc(&side));
-            }
-            html.push_str("</li>");
-        }
-        html.push_str("</ul>");
-        fact("Defined in", html);
+    if !raw.definitions.is_empty() {
+        facts.push(Fact {
+            name: "Defined in",
+            text: None,
+            muted: None,
+            definitions: Some(
+                raw.definitions
+                    .iter()
+                    .map(|d| Place::new(&d.path, d.line, &d.symbol, &d.side))
+                    .collect(),
+            ),
+        });
     }
-    out.push_str("</dl>");
+    facts
 }
 
 /// The removal plan: its step, edits, definitions to delete, migration, constants to inline.
-fn removal_plan(out: &mut String, plan: &Value) {
-    let step = text_at(plan, "step").map(|step| format!("Step {}: ", esc(&step)));
-    let summary = text_at(plan, "summary").map(|summary| esc(&summary));
-    if step.is_some() || summary.is_some() {
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong>{}</p>",
-            step.unwrap_or_default(),
-            summary.unwrap_or_default()
-        );
+fn plan(plan: &PlanReport) -> Plan<'_> {
+    Plan {
+        step: plan.step,
+        summary: &plan.summary,
+        edits: plan
+            .edits
+            .iter()
+            .map(|edit| Edit {
+                location: location(&edit.path, edit.line),
+                kind: &edit.kind,
+                keep: &edit.keep,
+            })
+            .collect(),
+        deletions: plan
+            .delete_definitions
+            .iter()
+            .map(|d| Place::new(&d.path, d.line, &d.symbol, ""))
+            .collect(),
+        migration: plan.migration.as_ref().map(|migration| Migration {
+            app: &migration.app,
+            note: &migration.note,
+        }),
+        inlines: plan
+            .inline
+            .iter()
+            .map(|constant| Inline {
+                location: location(&constant.path, constant.line),
+                symbol: non_empty(&constant.symbol).unwrap_or("?"),
+                value: given(&constant.value),
+            })
+            .collect(),
     }
-    let edits: Vec<String> = objects_at(plan, "edits")
-        .into_iter()
-        .map(edit_item)
-        .collect();
-    plan_list(out, "Edits", edits);
-    let deletions: Vec<String> = objects_at(plan, "delete_definitions")
-        .into_iter()
-        .map(|definition| {
-            let symbol = text_at(definition, "symbol")
-                .map(|symbol| format!(" <code>{}</code>", esc(&symbol)))
-                .unwrap_or_default();
-            format!("<code>{}</code>{symbol}", esc(&location(definition)))
-        })
-        .collect();
-    plan_list(out, "Delete definitions", deletions);
-    if let Some(migration) = plan
-        .get("migration")
-        .filter(|migration| !migration.is_null())
-    {
-        out.push_str("<h4>Add a migration</h4>");
-        let app = text_at(migration, "app")
-            .map(|app| format!("in app <code>{}</code>", esc(&app)))
-            .unwrap_or_else(|| "a data migration".to_owned());
-        let note = text_at(migration, "note")
-            .map(|note| format!(": {}", esc(&note)))
-            .unwrap_or_default();
-        let _ = write!(out, "<p>{app}{note}</p>");
-    }
-    let inlines: Vec<String> = objects_at(plan, "inline")
-        .into_iter()
-        .map(|constant| {
-            let symbol = text_at(constant, "symbol").unwrap_or_else(|| "?".to_owned());
-            let value = text_at(constant, "value")
-                .map(|value| format!(" → <code>&quot;{}&quot;</code>", esc(&value)))
-                .unwrap_or_default();
-            format!(
-                "<code>{}</code> <code>{}</code>{value}",
-                esc(&location(constant)),
-                esc(&symbol)
-            )
-        })
-        .collect();
-    plan_list(out, "Inline constants", inlines);
-}
-
-/// One edit: `path:line`, its kind, and what to keep.
-fn edit_item(edit: &Value) -> String {
-    let mut item = format!("<code>{}</code>", esc(&location(edit)));
-    if let Some(kind) = text_at(edit, "kind") {
-        let _ = write!(item, " <span class=\"muted\">({})</span>", esc(&kind));
-    }
-    if let Some(keep) = text_at(edit, "keep") {
-        let _ = write!(item, " — keep {}", esc(&keep));
-    }
-    item
-}
-
-/// A titled list of plan items, left out when empty.
-fn plan_list(out: &mut String, title: &str, items: Vec<String>) {
-    if items.is_empty() {
-        return;
-    }
-    let _ = write!(out, "<h4>{title}</h4>");
-    list(out, items.into_iter());
-}
-
-/// A `<ul>` of already escaped items.
-fn list(out: &mut String, items: impl Iterator<Item = String>) {
-    out.push_str("<ul>");
-    for item in items {
-        let _ = write!(out, "<li>{item}</li>");
-    }
-    out.push_str("</ul>");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Orphaned states.
-
-/// Values stored in an environment for keys not in code; nothing when there are none.
-fn orphaned_states(out: &mut String, report: &Value) {
-    let orphans = objects_at(report, "orphaned_states");
-    if orphans.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<section id=\"orphaned\">\n<h2>Orphaned states <span class=\"count\">({})</span></h2>\n\
-         <p class=\"muted\">Values stored in an environment for keys that are no longer in code.</p>",
-        orphans.len()
-    );
-    out.push_str(
-        "<div class=\"table-wrap\">\n<table class=\"orphans\">\n<thead>\n<tr>\
-         <th scope=\"col\">Key</th><th scope=\"col\">Environment</th><th scope=\"col\">State</th>\
-         </tr>\n</thead>\n<tbody>\n",
-    );
-    for orphan in orphans {
-        let cell = |key: &str| esc(&text_at(orphan, key).unwrap_or_else(|| MISSING.to_owned()));
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            cell("key"),
-            cell("environment"),
-            cell("state"),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// The report document a JSON literal describes.
+    fn doc(value: Value) -> ReportDocument {
+        serde_json::from_value(value).expect("a report document")
+    }
 
     /// A flag with every field set.
     fn full_flag(key: &str, readiness: &str, age: Value, lifetime: Value) -> Value {
@@ -1258,7 +988,7 @@ mod tests {
 
     /// A document with a flag per readiness value, null fields, unknown ages and HTML-special
     /// characters.
-    fn sample() -> Value {
+    fn sample() -> ReportDocument {
         let mut flags: Vec<Value> = READINESS_COLORS
             .iter()
             .enumerate()
@@ -1280,19 +1010,19 @@ mod tests {
             "key": "<b>\"bold\" & 'brave'</b>",
             "kind": null, "type": null, "owner": "@team<&>", "remove_by": null,
             "introduced": null, "introduced_from": null, "age_days": null, "lifetime_days": null,
-            "last_check_change": null, "definitions": [], "checks": 0, "tests": null,
+            "last_check_change": null, "definitions": [], "checks": 0, "tests": {"on": 0, "off": 0},
             "states": {"prod": {"state": "absent", "percent": null, "since": null},
-                       "staging": {"state": "pilot", "percent": 5, "since": "2026-04-01"}},
+                       "staging": {"state": "pilot", "percent": "5", "since": "2026-04-01"}},
             "readiness": "mystery", "evidence": [], "warnings": [], "plan": null
         }));
-        json!({
+        doc(json!({
             "version": 1,
             "today": "2026-05-01",
             "environments": ["prod", "staging"],
             "summary": {"flags": flags.len(), "warnings": 11},
             "flags": flags,
             "orphaned_states": [{"key": "old_thing", "environment": "prod", "state": "on"}]
-        })
+        }))
     }
 
     /// The flag table's body.
@@ -1400,7 +1130,7 @@ mod tests {
     fn one_row_per_flag() {
         let document = sample();
         let html = render(&document);
-        let flags = document["flags"].as_array().map_or(0, Vec::len);
+        let flags = document.flags.len();
         assert_eq!(opening(tbody(&html), "tr"), flags);
         assert_eq!(opening(tbody(&html), "details"), flags);
     }
@@ -1449,7 +1179,7 @@ mod tests {
 
     #[test]
     fn default_lifetime_is_marked_without_lifetimes() {
-        let html = render(&json!({"flags": [{"key": "a", "age_days": 12}]}));
+        let html = render(&doc(json!({"flags": [{"key": "a", "age_days": 12}]})));
         assert_eq!(html.matches("stroke-dasharray").count(), 1);
         assert!(html.contains(">90 d</text>"));
     }
@@ -1492,13 +1222,15 @@ mod tests {
         let html = render(&sample());
         assert!(html.contains("<section id=\"orphaned\">"));
         assert!(html.contains("<code>old_thing</code>"));
-        let none = render(&json!({"flags": [], "orphaned_states": []}));
+        let none = render(&doc(json!({"flags": [], "orphaned_states": []})));
         assert!(!none.contains("id=\"orphaned\""));
     }
 
     #[test]
     fn empty_report_is_a_valid_page() {
-        let html = render(&json!({"version": 1, "today": "2026-05-01", "flags": []}));
+        let html = render(&doc(
+            json!({"version": 1, "today": "2026-05-01", "flags": []}),
+        ));
         assert!(html.contains("This report has no flags."));
         assert!(html.contains("no flags to chart"));
         assert!(!html.contains("<table"));
@@ -1510,16 +1242,16 @@ mod tests {
     #[test]
     fn odd_documents_do_not_panic() {
         let odd = [
-            json!(null),
-            json!([1, 2]),
-            json!("text"),
-            json!({"flags": "nope", "summary": 3, "environments": {"a": 1}}),
-            json!({"flags": [1, null, {"key": 5, "age_days": "12", "lifetime_days": -3,
-                   "states": {"x": "on", "y": [1]}, "tests": {"on": "2"}, "plan": {"edits": [1]},
-                   "warnings": "single", "readiness": 7, "checks": 1.6}],
-                   "summary": {"by_readiness": {"stale": "2", "pilot": null}},
-                   "orphaned_states": [{}, 3]}),
-            json!({"flags": [{"age_days": i64::MAX, "lifetime_days": 1}, {"age_days": -5}]}),
+            ReportDocument::default(),
+            doc(
+                json!({"environments": ["", "a", "a"], "summary": {"by_readiness": {"stale": 2, "pilot": 0}},
+                   "flags": [{"key": "", "readiness": "", "lifetime_days": -3,
+                   "states": {"x": {"state": "on"}, "": {"state": ""}, "y": {"percent": "%"}},
+                   "plan": {"edits": [{}], "migration": {}, "inline": [{}]},
+                   "definitions": [{}], "warnings": [""], "evidence": [""]}],
+                   "orphaned_states": [{}]}),
+            ),
+            doc(json!({"flags": [{"age_days": i64::MAX, "lifetime_days": 1}, {"age_days": -5}]})),
         ];
         for document in odd {
             let html = render(&document);
@@ -1556,13 +1288,13 @@ mod tests {
 
     #[test]
     fn readiness_counts_come_from_summary_or_flags() {
-        let from_flags = render(&json!({"flags": [
+        let from_flags = render(&doc(json!({"flags": [
             {"key": "a", "readiness": "stale"}, {"key": "b", "readiness": "stale"},
-            {"key": "c", "readiness": "pilot"}]}));
+            {"key": "c", "readiness": "pilot"}]})));
         assert!(from_flags.contains("<span class=\"chip rd-stale\">stale <b>2</b></span>"));
-        let document = json!({"summary": {"by_readiness": {"soaking": 4}}, "flags": []});
+        let document = doc(json!({"summary": {"by_readiness": {"soaking": 4}}, "flags": []}));
         let counts = readiness_counts(&document, &flags_of(&document));
-        assert_eq!(counts, vec![("soaking".to_owned(), 4)]);
+        assert_eq!(counts, vec![("soaking", 4)]);
     }
 
     /// Writes the sample page to the path in `FLAGLINT_HTML_SAMPLE`, for a look in a browser.

@@ -1,216 +1,79 @@
-//! `flaglint report`: the stale-flag report as a JSON document, and the text formats drawn from it
-//! (a human table, Markdown to paste into an issue or a wiki, CSV). The HTML page is drawn from the
-//! same document (`super::html`).
+//! `flaglint report`: the text formats drawn from the report document (a human table, Markdown to
+//! paste into an issue or a wiki, CSV). The document itself (`--format json`) is
+//! [`super::document`]; the HTML page is drawn from it too (`super::html`).
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Map, Value};
+pub use super::document::{document, ReportDocument};
+use super::document::{FlagReport, PlanReport};
+use super::escape_controls;
 
-use crate::analysis::lifecycle::{Assessment, Place, Readiness};
-use crate::analysis::state::{Environment, Rollout};
-use crate::analysis::Analysis;
-use crate::date::Date;
-use crate::index::Index;
-
-/// The report document (`--format json`), version 1.
-pub fn document(
-    index: &Index,
-    analysis: &Analysis,
-    assessments: &[Assessment],
-    environments: &[Environment],
-) -> Value {
-    let mut by_readiness = Map::new();
-    for readiness in Readiness::ALL {
-        let count = assessments
-            .iter()
-            .filter(|a| a.readiness == readiness)
-            .count();
-        if count > 0 {
-            by_readiness.insert(readiness.name().to_string(), Value::from(count));
-        }
-    }
-    let warnings: usize = assessments.iter().map(|a| a.warnings.len()).sum();
-    let flags: Vec<Value> = assessments
-        .iter()
-        .filter(|a| a.readiness != Readiness::OrphanedState)
-        .map(|a| flag(index, a, environments))
-        .collect();
-    let orphaned: Vec<Value> = assessments
-        .iter()
-        .filter(|a| a.readiness == Readiness::OrphanedState)
-        .flat_map(|a| {
-            environments.iter().zip(&a.states).filter_map(|(e, s)| {
-                s.as_ref().map(
-                    |s| json!({"key": a.key, "environment": e.name, "state": s.rollout.name()}),
-                )
-            })
-        })
-        .collect();
-    // What the reader must know to trust the figures.
-    let notes: Vec<&str> = [(
-        analysis.ages.shallow,
-        crate::analysis::lifecycle::SHALLOW_NOTE,
-    )]
-    .into_iter()
-    .filter_map(|(applies, note)| applies.then_some(note))
-    .collect();
-    json!({
-        "version": 1,
-        "today": analysis.today.to_string(),
-        "notes": notes,
-        "environments": environments.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
-        "summary": {
-            "flags": flags.len(),
-            "by_readiness": by_readiness,
-            "warnings": warnings,
-        },
-        "flags": flags,
-        "orphaned_states": orphaned,
-    })
+/// Text from the document as shown: unprintable characters escaped.
+fn text(s: &str) -> String {
+    escape_controls(s).into_owned()
 }
 
-fn flag(index: &Index, a: &Assessment, environments: &[Environment]) -> Value {
-    let date = |d: Option<Date>| d.map(|d| d.to_string());
-    let states: Map<String, Value> = environments
-        .iter()
-        .zip(&a.states)
-        .map(|(e, s)| {
-            let value = match s {
-                None => json!({"state": "absent", "percent": null, "since": null}),
-                Some(s) => json!({
-                    "state": s.rollout.name(),
-                    "percent": match &s.rollout {
-                        Rollout::Partial(Some(p)) => Value::from(p.clone()),
-                        _ => Value::Null,
-                    },
-                    "since": date(s.modified),
-                }),
-            };
-            (e.name.clone(), value)
-        })
-        .collect();
-    let definitions: Vec<Value> = a
-        .definitions
-        .iter()
-        .map(|&d| {
-            let def = &index.definitions[d];
-            json!({
-                "side": def.side.name(),
-                "path": index.path(def.file),
-                "line": def.name_span.line,
-                "symbol": def.symbol,
-            })
-        })
-        .collect();
-    let plan = a.plan.as_ref().map(|plan| {
-        json!({
-            "step": plan.step,
-            "summary": plan.summary,
-            "edits": plan.edits.iter().map(|e| json!({
-                "path": e.path, "line": e.line, "kind": e.kind, "keep": e.keep,
-            })).collect::<Vec<_>>(),
-            "delete_definitions": plan.delete_definitions.iter().map(place).collect::<Vec<_>>(),
-            "migration": plan.migration.as_ref().map(|(app, note)| json!({"app": app, "note": note})),
-            "inline": plan.inline.iter().map(place).collect::<Vec<_>>(),
-        })
-    });
-    json!({
-        "key": a.key,
-        "kind": a.kind.map(|k| k.name()),
-        "type": a.flag_type,
-        "owner": a.owner,
-        "remove_by": date(a.remove_by),
-        "introduced": date(a.introduced),
-        "introduced_from": a.introduced_from,
-        "age_days": a.age_days,
-        "lifetime_days": a.lifetime_days,
-        "last_check_change": date(a.last_check_change),
-        "definitions": definitions,
-        "checks": a.checks.len(),
-        "tests": {"on": a.tests_on, "off": a.tests_off},
-        "states": states,
-        "readiness": a.readiness.name(),
-        "evidence": a.evidence,
-        "warnings": a.warnings,
-        "plan": plan,
-    })
-}
-
-fn place(p: &Place) -> Value {
-    let mut value = json!({"path": p.path, "line": p.line, "symbol": p.symbol});
-    if let Some(literal) = &p.value {
-        value["value"] = Value::from(literal.clone());
-    }
-    value
-}
-
-/// A JSON field as display text: strings as is (unprintable characters escaped), numbers printed,
-/// null as `-`.
-fn text(value: &Value) -> String {
-    match value {
-        Value::Null => "-".to_string(),
-        Value::String(s) => super::escape_controls(s).into_owned(),
-        other => other.to_string(),
-    }
+/// An optional text, `-` when missing.
+fn opt(s: Option<&str>) -> String {
+    s.map_or_else(|| "-".to_string(), text)
 }
 
 /// The columns of the tables, as (header, cell) per flag.
-fn columns(document: &Value) -> Vec<(String, Vec<String>)> {
-    let flags = document["flags"].as_array().cloned().unwrap_or_default();
-    let environments: Vec<&str> = document["environments"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let column = |header: &str, cell: &dyn Fn(&Value) -> String| {
+fn columns(document: &ReportDocument) -> Vec<(String, Vec<String>)> {
+    let flags = &document.flags;
+    let column = |header: &str, cell: &dyn Fn(&FlagReport) -> String| {
         (
             header.to_string(),
             flags.iter().map(cell).collect::<Vec<_>>(),
         )
     };
     let mut columns = vec![
-        column("flag", &|f| text(&f["key"])),
-        column("type", &|f| text(&f["type"])),
-        column("owner", &|f| text(&f["owner"])),
-        column("age", &|f| match &f["age_days"] {
-            Value::Null => "?".to_string(),
-            age => format!("{}d", text(age)),
+        column("flag", &|f| text(&f.key)),
+        column("type", &|f| opt(f.flag_type.as_deref())),
+        column("owner", &|f| opt(f.owner.as_deref())),
+        column("age", &|f| {
+            f.age_days
+                .map_or_else(|| "?".to_string(), |age| format!("{age}d"))
         }),
-        column("lifetime", &|f| match &f["lifetime_days"] {
-            Value::Null => "permanent".to_string(),
-            days => format!("{}d", text(days)),
+        column("lifetime", &|f| {
+            f.lifetime_days
+                .map_or_else(|| "permanent".to_string(), |days| format!("{days}d"))
         }),
-        column("readiness", &|f| text(&f["readiness"])),
+        column("readiness", &|f| text(&f.readiness)),
     ];
-    for environment in environments {
-        columns.push(column(&super::escape_controls(environment), &|f| {
-            let state = &f["states"][environment];
-            match (&state["state"], &state["percent"]) {
-                (s, Value::Null) => text(s),
-                (s, p) => format!("{} {}%", text(s), text(p)),
-            }
-        }));
+    for environment in &document.environments {
+        columns.push(column(
+            &text(environment),
+            &|f| match f.states.get(environment) {
+                None => "-".to_string(),
+                Some(state) => match &state.percent {
+                    None => text(&state.state),
+                    Some(percent) => format!("{} {}%", text(&state.state), text(percent)),
+                },
+            },
+        ));
     }
-    columns.push(column("checks", &|f| text(&f["checks"])));
+    columns.push(column("checks", &|f| f.checks.to_string()));
     columns.push(column("tests on/off", &|f| {
-        format!("{}/{}", text(&f["tests"]["on"]), text(&f["tests"]["off"]))
+        format!("{}/{}", f.tests.on, f.tests.off)
     }));
     columns.push(column("warnings", &|f| {
-        f["warnings"]
-            .as_array()
-            .map(|w| {
-                w.iter()
-                    .map(|w| text(w).split(':').next().unwrap_or("").to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .filter(|w| !w.is_empty())
-            .unwrap_or_else(|| "-".to_string())
+        let names: Vec<String> = f
+            .warnings
+            .iter()
+            .map(|w| text(w).split(':').next().unwrap_or("").to_string())
+            .collect();
+        if names.is_empty() {
+            "-".to_string()
+        } else {
+            names.join(", ")
+        }
     }));
     columns
 }
 
 /// `--format human`: an aligned table, then the removal steps.
-pub fn human(document: &Value) -> String {
+pub fn human(document: &ReportDocument) -> String {
     let columns = columns(document);
     let rows = columns.first().map_or(0, |c| c.1.len());
     let widths: Vec<usize> = columns
@@ -225,8 +88,8 @@ pub fn human(document: &Value) -> String {
         })
         .collect();
     let mut out = String::new();
-    for note in notes(document) {
-        let _ = writeln!(out, "warning: {note}\n");
+    for note in &document.notes {
+        let _ = writeln!(out, "warning: {}\n", text(note));
     }
     let line = |cells: Vec<&str>| {
         let mut row: String = cells
@@ -244,105 +107,97 @@ pub fn human(document: &Value) -> String {
             columns.iter().map(|(_, c)| c[row].as_str()).collect(),
         ));
     }
-    for f in document["flags"].as_array().into_iter().flatten() {
-        let plan = &f["plan"];
-        let warnings = f["warnings"].as_array().cloned().unwrap_or_default();
-        if plan.is_null() && warnings.is_empty() {
+    for f in &document.flags {
+        if f.plan.is_none() && f.warnings.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({})", text(&f["key"]), text(&f["readiness"]));
-        for warning in &warnings {
+        let _ = writeln!(out, "\n{} ({})", text(&f.key), text(&f.readiness));
+        for warning in &f.warnings {
             let _ = writeln!(out, "  warning: {}", text(warning));
         }
-        for line in plan_lines(plan) {
+        for line in plan_lines(f.plan.as_ref()) {
             let _ = writeln!(out, "  {line}");
         }
     }
-    for o in document["orphaned_states"].as_array().into_iter().flatten() {
+    for o in &document.orphaned_states {
         let _ = writeln!(
             out,
             "\norphaned state: `{}` is {} in {} but not in the code: delete the stored value",
-            text(&o["key"]),
-            text(&o["state"]),
-            text(&o["environment"])
+            text(&o.key),
+            text(&o.state),
+            text(&o.environment)
         );
     }
     let _ = writeln!(out, "\n{}", summary(document));
     out
 }
 
-/// The document's notes, as text.
-fn notes(document: &Value) -> Vec<String> {
-    document["notes"]
-        .as_array()
-        .map(|notes| notes.iter().map(text).collect())
-        .unwrap_or_default()
-}
-
 /// The plan as lines of text.
-fn plan_lines(plan: &Value) -> Vec<String> {
-    if plan.is_null() {
+fn plan_lines(plan: Option<&PlanReport>) -> Vec<String> {
+    let Some(plan) = plan else {
         return Vec::new();
-    }
-    let mut lines = vec![text(&plan["summary"])];
-    for e in plan["edits"].as_array().into_iter().flatten() {
+    };
+    let mut lines = vec![text(&plan.summary)];
+    for e in &plan.edits {
         lines.push(format!(
             "- {} {}:{}: {}",
-            text(&e["kind"]),
-            text(&e["path"]),
-            text(&e["line"]),
-            text(&e["keep"])
+            text(&e.kind),
+            text(&e.path),
+            e.line,
+            text(&e.keep)
         ));
     }
-    for d in plan["delete_definitions"].as_array().into_iter().flatten() {
+    for d in &plan.delete_definitions {
         lines.push(format!(
             "- delete {} at {}:{}",
-            text(&d["symbol"]),
-            text(&d["path"]),
-            text(&d["line"])
+            text(&d.symbol),
+            text(&d.path),
+            d.line
         ));
     }
-    if !plan["migration"].is_null() {
-        lines.push(format!("- add {}", text(&plan["migration"]["note"])));
+    if let Some(migration) = &plan.migration {
+        lines.push(format!("- add {}", text(&migration.note)));
     }
-    for i in plan["inline"].as_array().into_iter().flatten() {
+    for i in &plan.inline {
         lines.push(format!(
             "- inline {} as \"{}\" at {}:{}",
-            text(&i["symbol"]),
-            text(&i["value"]),
-            text(&i["path"]),
-            text(&i["line"])
+            text(&i.symbol),
+            opt(i.value.as_deref()),
+            text(&i.path),
+            i.line
         ));
     }
     lines
 }
 
-fn summary(document: &Value) -> String {
-    let counts: Vec<String> = document["summary"]["by_readiness"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{} {k}", text(v))).collect())
-        .unwrap_or_default();
+fn summary(document: &ReportDocument) -> String {
+    let counts: Vec<String> = document
+        .summary
+        .by_readiness
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
     format!(
         "{} flags as of {}: {}; {} warnings",
-        text(&document["summary"]["flags"]),
-        text(&document["today"]),
+        document.summary.flags,
+        text(&document.today),
         if counts.is_empty() {
             "none".to_string()
         } else {
             counts.join(", ")
         },
-        text(&document["summary"]["warnings"])
+        document.summary.warnings
     )
 }
 
 /// `--format markdown`: a table and the removal steps, to paste into an issue or a wiki page.
-pub fn markdown(document: &Value) -> String {
+pub fn markdown(document: &ReportDocument) -> String {
     let columns = columns(document);
     let rows = columns.first().map_or(0, |c| c.1.len());
     let cell = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("## Feature flags as of {}\n\n", text(&document["today"]));
-    for note in notes(document) {
-        let _ = writeln!(out, "> **Warning**: {note}\n");
+    let mut out = format!("## Feature flags as of {}\n\n", text(&document.today));
+    for note in &document.notes {
+        let _ = writeln!(out, "> **Warning**: {}\n", text(note));
     }
     let _ = writeln!(out, "{}\n", summary(document));
     let headers: Vec<String> = columns.iter().map(|(h, _)| cell(h)).collect();
@@ -363,22 +218,16 @@ pub fn markdown(document: &Value) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let mut steps = String::new();
-    for f in document["flags"].as_array().into_iter().flatten() {
-        let lines = plan_lines(&f["plan"]);
-        let warnings = f["warnings"].as_array().cloned().unwrap_or_default();
-        if lines.is_empty() && warnings.is_empty() {
+    for f in &document.flags {
+        let lines = plan_lines(f.plan.as_ref());
+        if lines.is_empty() && f.warnings.is_empty() {
             continue;
         }
-        let _ = writeln!(
-            steps,
-            "\n### `{}` ({})\n",
-            text(&f["key"]),
-            text(&f["readiness"])
-        );
-        for warning in &warnings {
+        let _ = writeln!(steps, "\n### `{}` ({})\n", text(&f.key), text(&f.readiness));
+        for warning in &f.warnings {
             let _ = writeln!(steps, "- **warning** {}", text(warning));
         }
-        if !warnings.is_empty() && !lines.is_empty() {
+        if !f.warnings.is_empty() && !lines.is_empty() {
             steps.push('\n');
         }
         let mut lines = lines.into_iter();
@@ -394,19 +243,15 @@ pub fn markdown(document: &Value) -> String {
         out.push_str("\n## Removal steps\n");
         out.push_str(&steps);
     }
-    let orphaned = document["orphaned_states"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if !orphaned.is_empty() {
+    if !document.orphaned_states.is_empty() {
         out.push_str("\n## Stored values with no flag in the code\n\n");
-        for o in orphaned {
+        for o in &document.orphaned_states {
             let _ = writeln!(
                 out,
                 "- [ ] delete `{}` from {} (it is {})",
-                text(&o["key"]),
-                text(&o["environment"]),
-                text(&o["state"])
+                text(&o.key),
+                text(&o.environment),
+                text(&o.state)
             );
         }
     }
@@ -414,17 +259,22 @@ pub fn markdown(document: &Value) -> String {
 }
 
 /// `--format csv`: one row per flag (RFC 4180 quoting), the table's columns plus dates.
-pub fn csv(document: &Value) -> String {
+pub fn csv(document: &ReportDocument) -> String {
     let mut columns = columns(document);
-    let flags = document["flags"].as_array().cloned().unwrap_or_default();
-    for (header, field) in [
-        ("introduced", "introduced"),
-        ("remove_by", "remove_by"),
-        ("last_check_change", "last_check_change"),
-    ] {
+    fn dates(f: &FlagReport) -> [&Option<String>; 3] {
+        [&f.introduced, &f.remove_by, &f.last_check_change]
+    }
+    for (i, header) in ["introduced", "remove_by", "last_check_change"]
+        .into_iter()
+        .enumerate()
+    {
         columns.push((
             header.to_string(),
-            flags.iter().map(|f| text(&f[field])).collect(),
+            document
+                .flags
+                .iter()
+                .map(|f| opt(dates(f)[i].as_deref()))
+                .collect(),
         ));
     }
     let quote = |s: &str| {

@@ -2,6 +2,7 @@
 //! nothing is left half-written if the process stops midway.
 
 pub mod ci;
+pub mod document;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -91,7 +92,7 @@ impl Counts {
 }
 
 /// One row of the inventory, in output order.
-pub struct FlagRow<'a> {
+pub(crate) struct FlagRow<'a> {
     pub key: &'a str,
     pub definitions: Vec<DefinitionRow<'a>>,
     pub checks: Vec<Location<'a>>,
@@ -102,7 +103,7 @@ pub struct FlagRow<'a> {
 }
 
 /// A migration creating or deleting a waffle row.
-pub struct HistoryRow<'a> {
+pub(crate) struct HistoryRow<'a> {
     pub action: FlagAction,
     pub kind: WaffleKind,
     /// `app_label.migration_name`.
@@ -121,7 +122,7 @@ impl HistoryRow<'_> {
     }
 }
 
-pub struct DefinitionRow<'a> {
+pub(crate) struct DefinitionRow<'a> {
     pub side: &'static str,
     pub language: &'static str,
     pub location: Location<'a>,
@@ -130,7 +131,7 @@ pub struct DefinitionRow<'a> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location<'a> {
+pub(crate) struct Location<'a> {
     pub path: &'a str,
     pub line: u32,
     pub column: u32,
@@ -139,7 +140,7 @@ pub struct Location<'a> {
 
 /// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
 /// Checks in tests and migrations are listed among the references, with their kind.
-pub fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<FlagRow<'a>> {
+pub(crate) fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<FlagRow<'a>> {
     let location = |file: usize, span: crate::facts::Span| Location {
         path: index.path(file),
         line: span.line,

@@ -1,8 +1,7 @@
 //! `chained-fork`: a flag check in an `elif`/`else if` of a chain that is not about the flag.
 
-use super::{production_forks, Finding, RuleDoc, RuleId, Sink};
+use super::{production_forks, RuleContext, RuleDoc};
 use crate::facts::ForkKind;
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag check sits in an elif / else if of a chain whose first condition is not a flag",
@@ -19,28 +18,17 @@ path is reachable for some inputs only, which a team may want to see at the top 
 with old code>`), or give the flag its own `if` inside the branch where it applies.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::ChainedFork) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for (file, fork, flag) in production_forks(index) {
         if fork.kind != ForkKind::ElseIf || fork.chain_head_is_flag {
             continue;
         }
-        sink.report(
-            RuleId::ChainedFork,
-            Finding {
-                message: "flag check in an else-if of a chain that does not start with a flag"
-                    .to_string(),
-                help: Some(
-                    "fork on the flag outside the chain, or give it its own `if` in the branch where it applies"
-                        .to_string(),
-                ),
-                label: Some("flag check in a chain".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(fork.span),
-                flag: Some(flag),
-            },
-        );
+        let message = "flag check in an else-if of a chain that does not start with a flag";
+        let help = "fork on the flag outside the chain, or give it its own `if` in the branch where it applies";
+        ctx.report(index.path(file), fork.span, message)
+            .help(help)
+            .label("flag check in a chain")
+            .flag(flag);
     }
 }

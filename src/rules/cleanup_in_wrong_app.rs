@@ -2,11 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::analysis::django::{AppId, Event};
-use crate::analysis::Analysis;
 use crate::facts::{FlagAction, WaffleKind};
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag is deleted by a migration of an app other than the one that created it",
@@ -23,10 +21,9 @@ Flag.objects.filter(name=\"pricing_paywall\").delete()  # cleanup-in-wrong-app",
 removing several flags, write one cleanup migration per creating app).",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::CleanupInWrongApp) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     let project = &analysis.django;
     for key in project.by_key.keys() {
         let events: Vec<_> = project.events_of(key).collect();
@@ -50,23 +47,17 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
             let creators = [first];
             let created_by = project.migration_name(creators[0].migration);
             let creator_app = project.app_label(creators[0].migration);
-            sink.report(
-                RuleId::CleanupInWrongApp,
-                Finding {
-                    message: format!(
-                        "{} `{key}` is deleted in app `{}`, but it was created by migration {created_by}",
-                        deletion.kind.name(),
-                        project.app_label(deletion.migration)
-                    ),
-                    help: Some(format!(
-                        "delete it in a new migration of `{creator_app}`, the app that created it"
-                    )),
-                    label: Some("deleted outside its app".to_string()),
-                    path: index.path(deletion.file).to_string(),
-                    span: Some(deletion.span),
-                    flag: Some(key.clone()),
-                },
+            let message = format!(
+                "{} `{key}` is deleted in app `{}`, but it was created by migration {created_by}",
+                deletion.kind.name(),
+                project.app_label(deletion.migration)
             );
+            let help =
+                format!("delete it in a new migration of `{creator_app}`, the app that created it");
+            ctx.report(index.path(deletion.file), deletion.span, message)
+                .help(help)
+                .label("deleted outside its app")
+                .flag(key.clone());
         }
     }
 }

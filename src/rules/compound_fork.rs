@@ -1,8 +1,7 @@
 //! `compound-fork`: a flag check or-ed with another condition, so the gated branch runs without it.
 
-use super::{production_forks, Finding, RuleDoc, RuleId, Sink};
+use super::{production_forks, RuleContext, RuleDoc};
 use crate::facts::{Body, Fork};
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary:
@@ -29,27 +28,17 @@ fn bypasses_flag(fork: &Fork) -> bool {
     fork.then_without_flag && matches!(fork.then_body, Body::Exit | Body::Code)
 }
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::CompoundFork) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for (file, fork, flag) in production_forks(index) {
         if !bypasses_flag(fork) {
             continue;
         }
-        sink.report(
-            RuleId::CompoundFork,
-            Finding {
-                message: format!("the code gated by `{flag}` also runs with the flag off"),
-                help: Some(
-                    "gate the branch on the flag alone; reach the other audience through the flag's targeting"
-                        .to_string(),
-                ),
-                label: Some("flag or-ed with another condition".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(fork.span),
-                flag: Some(flag),
-            },
-        );
+        let message = format!("the code gated by `{flag}` also runs with the flag off");
+        let help = "gate the branch on the flag alone; reach the other audience through the flag's targeting";
+        ctx.report(index.path(file), fork.span, message)
+            .help(help)
+            .label("flag or-ed with another condition")
+            .flag(flag);
     }
 }

@@ -1,12 +1,10 @@
 //! `config-matches-nothing`: a path, name or pack of the configuration that matches nothing in
 //! the repository.
 
-use std::path::Path;
-
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::config::{definition_name, Config, Declares};
+use super::{RuleContext, RuleDoc};
+use crate::config::{definition_name, Declares};
 use crate::facts::LineIndex;
-use crate::index::{FileRole, Index};
+use crate::index::FileRole;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a configured path, name or pack matches nothing in the repository",
@@ -26,12 +24,9 @@ directory is feature_flags",
 /// How similar a name must be to be suggested.
 const SUGGESTION_THRESHOLD: f64 = 0.8;
 
-/// Checks every declared entry of `config` against the index and the walked files (`rels`,
-/// relative to `root`).
-pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &mut Sink) {
-    if !sink.enabled(RuleId::ConfigMatchesNothing) {
-        return;
-    }
+/// Checks every declared entry of the configuration against the index and the walked files.
+pub(super) fn check(ctx: &mut RuleContext) {
+    let (config, index, root, rels) = (ctx.config, ctx.index, ctx.root, ctx.rels);
     let Some(file) = &config.file else {
         return;
     };
@@ -158,17 +153,9 @@ pub fn check(config: &Config, index: &Index, root: &Path, rels: &[&str], sink: &
             (None, _) => "fix the spelling, or remove the entry: it checks nothing".to_string(),
         };
         let span = (!text.is_empty()).then(|| lines.span(declared.span.start, declared.span.end));
-        sink.report(
-            RuleId::ConfigMatchesNothing,
-            Finding {
-                message,
-                help: Some(help),
-                label: Some("matches nothing".to_string()),
-                path: path.clone(),
-                span,
-                flag: None,
-            },
-        );
+        ctx.report(path.clone(), span, message)
+            .help(help)
+            .label("matches nothing");
     }
 }
 

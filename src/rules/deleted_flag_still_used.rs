@@ -1,8 +1,7 @@
 //! `deleted-flag-still-used`: a migration deletes a flag that code still checks or uses.
 
-use super::{key_uses, Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::Analysis;
-use crate::index::{Index, RefKind};
+use super::{key_uses, RuleContext, RuleDoc};
+use crate::index::RefKind;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a migration deletes a flag that code still checks or references",
@@ -26,12 +25,11 @@ deploy that; add the deletion migration in a later change. If the deletion was a
 the migration.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::DeletedFlagStillUsed) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     let project = &analysis.django;
-    let config = sink.config();
+    let config = ctx.config;
     for key in project.by_key.keys() {
         let rows = project.rows(key);
         if rows.values().all(Option::is_none) {
@@ -66,23 +64,18 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
                 (false, false) => "this code still uses its constant",
                 (false, true) => "this test still uses its constant",
             };
-            sink.report(
-                RuleId::DeletedFlagStillUsed,
-                Finding {
-                    message: format!(
-                        "{} `{key}` is deleted by migration {by}, but {what}",
-                        deletion.kind.name()
-                    ),
-                    help: Some(format!(
+            let message = format!(
+                "{} `{key}` is deleted by migration {by}, but {what}",
+                deletion.kind.name()
+            );
+            let help = format!(
                         "remove this usage (keep the behaviour the flag had in production) and deploy it before the migration that deletes the flag ({})",
                         index.path(deletion.file)
-                    )),
-                    label: Some(format!("deleted {}", deletion.kind.name())),
-                    path: index.path(at.file).to_string(),
-                    span: Some(at.span),
-                    flag: Some(key.clone()),
-                },
-            );
+                    );
+            ctx.report(index.path(at.file), at.span, message)
+                .help(help)
+                .label(format!("deleted {}", deletion.kind.name()))
+                .flag(key.clone());
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::config::Side;
 use crate::facts::ConstKind;
-use crate::index::{DefId, Definition, FileId, Index};
+use crate::index::{DefId, Definition, FileId};
 use crate::lang::Language;
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -23,10 +23,8 @@ the later value, so one of the two keys is checked everywhere while the other lo
     how_to_fix: "Keep one constant per flag and side; point every usage at it and delete the other.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::DuplicateFlag) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     let mut order: Vec<DefId> = (0..index.definitions.len()).collect();
     order.sort_by_key(|&d| {
         let def = &index.definitions[d];
@@ -80,20 +78,13 @@ pub fn check(index: &Index, sink: &mut Sink) {
         } else {
             continue;
         };
-        sink.report(
-            RuleId::DuplicateFlag,
-            Finding {
-                message,
-                help: Some(format!(
-                    "the first definition is at {}:{}; keep one and point every usage at it",
-                    index.path(original.file),
-                    original.span.line
-                )),
-                label: Some("defined again here".to_string()),
-                path: index.path(def.file).to_string(),
-                span: Some(def.name_span),
-                flag: Some(def.key.clone()),
-            },
-        );
+        ctx.report(index.path(def.file), def.name_span, message)
+            .help(format!(
+                "the first definition is at {}:{}; keep one and point every usage at it",
+                index.path(original.file),
+                original.span.line
+            ))
+            .label("defined again here")
+            .flag(def.key.clone());
     }
 }

@@ -1,7 +1,7 @@
 //! `dynamic-flag-key`: a check whose key flaglint cannot know statically.
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::index::{CheckKey, Index, RefKind};
+use super::{RuleContext, RuleDoc};
+use crate::index::{CheckKey, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag check's key is computed at run time",
@@ -22,10 +22,8 @@ make flags impossible to find and remove.",
 itself as a check (`[[checks]]`) so that its callers' keys are traced.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::DynamicFlagKey) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for check in &index.checks {
         let CheckKey::Dynamic(reason) = &check.key else {
             continue;
@@ -33,16 +31,12 @@ pub fn check(index: &Index, sink: &mut Sink) {
         if check.kind != RefKind::Check {
             continue;
         }
-        sink.report(
-            RuleId::DynamicFlagKey,
-            Finding {
-                message: format!("flag key is not statically known: {reason}"),
-                help: Some("pass a flag constant instead of a key built at run time".to_string()),
-                label: Some("computed key".to_string()),
-                path: index.path(check.file).to_string(),
-                span: Some(check.key_span),
-                flag: None,
-            },
-        );
+        ctx.report(
+            index.path(check.file),
+            check.key_span,
+            format!("flag key is not statically known: {reason}"),
+        )
+        .help("pass a flag constant instead of a key built at run time")
+        .label("computed key");
     }
 }

@@ -3,8 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{waffle_kind, Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::Analysis;
+use super::{waffle_kind, RuleContext, RuleDoc};
 use crate::config::{Config, Side};
 use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{Definition, Index, RefKind};
@@ -36,12 +35,14 @@ APP --empty`) whose forward function creates the row of the model the checks rea
 (`Flag.objects.get_or_create(name=...)`, `Switch...`, `Sample...`) and whose reverse deletes it.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     let project = &analysis.django;
-    if !sink.enabled(RuleId::FlagNotCreated) || !project.complete || project.apps.is_empty() {
+    if !project.complete || project.apps.is_empty() {
         return;
     }
-    let config = sink.config();
+    let config = ctx.config;
     // Each checked backend definition with the model its checks read, if no migration creates it.
     let mut checked = 0;
     let mut missing: Vec<(&Definition, WaffleKind)> = Vec::new();
@@ -74,26 +75,22 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
         return;
     }
     for (def, kind) in missing {
-        sink.report(
-            RuleId::FlagNotCreated,
-            Finding {
-                message: format!(
-                    "{} `{}` ({}) is checked, but no migration creates it",
-                    kind.name(),
-                    def.key,
-                    def.symbol
-                ),
-                help: Some(format!(
+        let message = format!(
+            "{} `{}` ({}) is checked, but no migration creates it",
+            kind.name(),
+            def.key,
+            def.symbol
+        );
+        let help = format!(
                     "add a data migration to the app that owns the feature whose forward function runs `{}.objects.get_or_create(name={})` and whose reverse deletes it",
                     kind.model(),
                     def.symbol
-                )),
-                label: Some(format!("no migration creates this {}", kind.name())),
-                path: index.path(def.file).to_string(),
-                span: Some(def.name_span),
-                flag: Some(def.key.clone()),
-            },
-        );
+                );
+        let label = format!("no migration creates this {}", kind.name());
+        ctx.report(index.path(def.file), def.name_span, message)
+            .help(help)
+            .label(label)
+            .flag(def.key.clone());
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::config::{KeyMapping, Side};
 use crate::facts::ConstKind;
 use crate::index::{DefId, Definition, Index};
@@ -23,30 +23,25 @@ disagree about whether the feature is on.",
 `[parity] frontend-key` if the frontend spells every key differently on purpose.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::FlagValueMismatch) {
-        return;
-    }
-    for (frontend, backend) in mismatches(index, &sink.config().frontend_key) {
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    for (frontend, backend) in mismatches(index, &ctx.config.frontend_key) {
         let (frontend, backend) = (&index.definitions[frontend], &index.definitions[backend]);
-        sink.report(
-            RuleId::FlagValueMismatch,
-            Finding {
-                message: format!(
-                    "`{}` is `{}` here but `{}` on the backend",
-                    frontend.symbol, frontend.key, backend.key
-                ),
-                help: Some(format!(
-                    "use the backend value (see {}:{}), or configure `[parity] frontend-key`",
-                    index.path(backend.file),
-                    backend.span.line
-                )),
-                label: Some("differs from the backend".to_string()),
-                path: index.path(frontend.file).to_string(),
-                span: Some(frontend.span),
-                flag: Some(frontend.key.clone()),
-            },
-        );
+        ctx.report(
+            index.path(frontend.file),
+            frontend.span,
+            format!(
+                "`{}` is `{}` here but `{}` on the backend",
+                frontend.symbol, frontend.key, backend.key
+            ),
+        )
+        .help(format!(
+            "use the backend value (see {}:{}), or configure `[parity] frontend-key`",
+            index.path(backend.file),
+            backend.span.line
+        ))
+        .label("differs from the backend")
+        .flag(frontend.key.clone());
     }
 }
 

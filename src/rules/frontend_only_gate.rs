@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::config::Side;
-use crate::index::{code_side, CheckId, CheckKey, Index, RefKind};
+use crate::index::{code_side, CheckId, CheckKey, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a backend flag is checked in frontend code but never in backend code",
@@ -23,11 +23,9 @@ too, so there is no way to use the feature until the flag is on.",
 task). Then both sides switch together.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::FrontendOnlyGate) {
-        return;
-    }
-    let mapping = &sink.config().frontend_key;
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let mapping = &ctx.config.frontend_key;
     // Frontend spelling -> backend key, for keys backend code defines (a backend written in
     // TypeScript is not told apart from its frontend).
     let backend_keys: HashMap<String, &str> = index
@@ -74,21 +72,12 @@ pub fn check(index: &Index, sink: &mut Sink) {
             continue;
         }
         let check = &index.checks[check_id];
-        sink.report(
-            RuleId::FrontendOnlyGate,
-            Finding {
-                message: format!(
-                    "flag `{backend_key}` gates frontend code but no backend code checks it"
-                ),
-                help: Some(
-                    "check the flag in the backend code path this UI calls, so the feature cannot be used before the flag is on"
-                        .to_string(),
-                ),
-                label: Some("only gate of this flag".to_string()),
-                path: index.path(check.file).to_string(),
-                span: Some(check.span),
-                flag: Some(backend_key.to_string()),
-            },
-        );
+        let message =
+            format!("flag `{backend_key}` gates frontend code but no backend code checks it");
+        let help = "check the flag in the backend code path this UI calls, so the feature cannot be used before the flag is on";
+        ctx.report(index.path(check.file), check.span, message)
+            .help(help)
+            .label("only gate of this flag")
+            .flag(backend_key.to_string());
     }
 }

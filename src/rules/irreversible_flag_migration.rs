@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::Analysis;
+use super::{RuleContext, RuleDoc};
 use crate::facts::{FlagAction, Reverse, WaffleKind};
-use crate::index::{FileId, Index};
+use crate::index::FileId;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a migration deletes a flag with no reverse, or a no-op reverse",
@@ -23,10 +22,9 @@ migrations.RunPython(delete_pricing_paywall, migrations.RunPython.noop)  # irrev
 it had (`Flag.objects.get_or_create(name=..., defaults={\"everyone\": True})`).",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::IrreversibleFlagMigration) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     // Forward deletions with a known key (recovered values of removed constants included), by
     // file and `RunPython`, in source order.
     let mut deletions: BTreeMap<(FileId, usize), Vec<(WaffleKind, &str)>> = BTreeMap::new();
@@ -63,19 +61,14 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
             Reverse::Function(_) | Reverse::Other => continue,
         };
         let keys: Vec<String> = rows.iter().map(|(_, key)| format!("`{key}`")).collect();
-        sink.report(
-            RuleId::IrreversibleFlagMigration,
-            Finding {
-                message: format!("migration deletes {noun} {}, but {why}", keys.join(", ")),
-                help: Some(format!(
+        let message = format!("migration deletes {noun} {}, but {why}", keys.join(", "));
+        let help = format!(
                     "pass a reverse function that creates the {noun} again with the state it had: `RunPython(delete_{0}, create_{0})`",
                     kind.name()
-                )),
-                label: Some("no way back".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(run.span),
-                flag: Some(first.to_string()),
-            },
-        );
+                );
+        ctx.report(index.path(file), run.span, message)
+            .help(help)
+            .label("no way back")
+            .flag(first.to_string());
     }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::index::{CheckKey, Definition, Index, KeySource, RefKind};
+use super::{RuleContext, RuleDoc};
+use crate::index::{CheckKey, Definition, KeySource, RefKind};
 use crate::lang::{Language, ShapeKind};
 
 pub const DOC: RuleDoc = RuleDoc {
@@ -34,11 +34,9 @@ fn family(language: Language) -> Language {
     }
 }
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::LiteralFlagKey) {
-        return;
-    }
-    let specs = sink.config().checks.specs();
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let specs = ctx.config.checks.specs();
     let mut names: HashMap<(Language, &str), (&Definition, &str)> = HashMap::new();
     for def in &index.definitions {
         if let Some(reference) = &def.reference {
@@ -69,16 +67,13 @@ pub fn check(index: &Index, sink: &mut Sink) {
         let Some((def, reference)) = names.get(&(language, key.as_str())) else {
             continue;
         };
-        sink.report(
-            RuleId::LiteralFlagKey,
-            Finding {
-                message: format!("flag key `{key}` is spelled as a string literal"),
-                help: Some(format!("use `{reference}` from {}", index.path(def.file))),
-                label: Some(format!("use `{reference}`")),
-                path: index.path(check.file).to_string(),
-                span: Some(check.key_span),
-                flag: Some(key.clone()),
-            },
-        );
+        ctx.report(
+            index.path(check.file),
+            check.key_span,
+            format!("flag key `{key}` is spelled as a string literal"),
+        )
+        .help(format!("use `{reference}` from {}", index.path(def.file)))
+        .label(format!("use `{reference}`"))
+        .flag(key.clone());
     }
 }

@@ -2,10 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::analysis::django::{App, MigrationId, Project};
-use crate::analysis::Analysis;
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "two migrations of an app share a parent, an app has two leaves, or `latest_migrations` is stale",
@@ -33,21 +31,22 @@ migration (`manage.py makemigrations --merge`); then write the leaf's name to \
 `latest_migrations/<app>`.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    let project = &analysis.django;
-    if !sink.enabled(RuleId::MigrationConflict) || !project.complete {
+pub(super) fn check(ctx: &mut RuleContext) {
+    let project = &ctx.analysis.django;
+    if !project.complete {
         return;
     }
     for app in &project.apps {
         if app.certain() {
-            check_app(index, project, app, sink);
+            check_app(ctx, project, app);
         }
-        check_missing(index, project, app, sink);
+        check_missing(ctx, project, app);
     }
 }
 
 /// Siblings, leaves and `latest_migrations` of an app whose graph is known.
-fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
+fn check_app(ctx: &mut RuleContext, project: &Project, app: &App) {
+    let index = ctx.index;
     let live: Vec<MigrationId> = app
         .migrations
         .iter()
@@ -85,28 +84,22 @@ fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
                 .iter()
                 .find(|(p, _)| *p == parent)
                 .map(|(_, span)| *span);
-            sink.report(
-                RuleId::MigrationConflict,
-                Finding {
-                    message: format!(
-                        "migrations {} and {} of app `{}` both depend on {}",
-                        name(earlier),
-                        name(later),
-                        app.label,
-                        name(parent)
-                    ),
-                    help: Some(format!(
+            let message = format!(
+                "migrations {} and {} of app `{}` both depend on {}",
+                name(earlier),
+                name(later),
+                app.label,
+                name(parent)
+            );
+            let help = format!(
                         "make {} depend on {} (and renumber it), or add a merge migration (`manage.py makemigrations --merge {}`)",
                         name(later),
                         name(earlier),
                         app.label
-                    )),
-                    label: Some("same parent as another migration".to_string()),
-                    path: path(later),
-                    span,
-                    flag: None,
-                },
-            );
+                    );
+            ctx.report(path(later), span, message)
+                .help(help)
+                .label("same parent as another migration");
         }
     }
 
@@ -119,77 +112,60 @@ fn check_app(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
             if explained.contains(&leaf) {
                 continue;
             }
-            sink.report(
-                RuleId::MigrationConflict,
-                Finding {
-                    message: format!(
-                        "app `{}` has {} leaf migrations ({}); `migrate` refuses to run",
-                        app.label,
-                        leaves.len(),
-                        all.join(", ")
-                    ),
-                    help: Some(format!(
-                        "make {} depend on {}, or add a merge migration",
-                        name(leaf),
-                        all[0]
-                    )),
-                    label: Some("another leaf".to_string()),
-                    path: path(leaf),
-                    span: Some(project.class_span(leaf, index)),
-                    flag: None,
-                },
+            let message = format!(
+                "app `{}` has {} leaf migrations ({}); `migrate` refuses to run",
+                app.label,
+                leaves.len(),
+                all.join(", ")
             );
+            let help = format!(
+                "make {} depend on {}, or add a merge migration",
+                name(leaf),
+                all[0]
+            );
+            ctx.report(path(leaf), project.class_span(leaf, index), message)
+                .help(help)
+                .label("another leaf");
         }
     }
 
     if let (Some(marker), [leaf]) = (&app.marker, app.leaves.as_slice()) {
         if marker.names != name(*leaf) {
-            sink.report(
-                RuleId::MigrationConflict,
-                Finding {
-                    message: format!(
-                        "{} names {}, but the leaf migration of app `{}` is {}",
-                        marker.path,
-                        if marker.names.is_empty() {
-                            "nothing"
-                        } else {
-                            &marker.names
-                        },
-                        app.label,
-                        name(*leaf)
-                    ),
-                    help: Some(format!("write `{}` to {}", name(*leaf), marker.path)),
-                    label: Some("not the leaf migration".to_string()),
-                    path: marker.path.clone(),
-                    span: Some(marker.span),
-                    flag: None,
+            let message = format!(
+                "{} names {}, but the leaf migration of app `{}` is {}",
+                marker.path,
+                if marker.names.is_empty() {
+                    "nothing"
+                } else {
+                    &marker.names
                 },
+                app.label,
+                name(*leaf)
             );
+            let help = format!("write `{}` to {}", name(*leaf), marker.path);
+            ctx.report(marker.path.clone(), marker.span, message)
+                .help(help)
+                .label("not the leaf migration");
         }
     }
 }
 
 /// Dependencies of the app's migrations that certainly do not exist.
-fn check_missing(index: &Index, project: &Project, app: &App, sink: &mut Sink) {
+fn check_missing(ctx: &mut RuleContext, project: &Project, app: &App) {
+    let index = ctx.index;
     for &m in &app.migrations {
         let migration = &project.migrations[m];
         for (label, missing, span) in &migration.missing_parents {
-            sink.report(
-                RuleId::MigrationConflict,
-                Finding {
-                    message: format!(
-                        "migration {} depends on {label}.{missing}, which does not exist",
-                        migration.name
-                    ),
-                    help: Some(format!(
-                        "depend on the current leaf of `{label}` instead (it was renamed or removed, often by a rebase)"
-                    )),
-                    label: Some("no such migration".to_string()),
-                    path: index.path(migration.file).to_string(),
-                    span: Some(*span),
-                    flag: None,
-                },
+            let message = format!(
+                "migration {} depends on {label}.{missing}, which does not exist",
+                migration.name
             );
+            let help = format!(
+                        "depend on the current leaf of `{label}` instead (it was renamed or removed, often by a rebase)"
+                    );
+            ctx.report(index.path(migration.file), *span, message)
+                .help(help)
+                .label("no such migration");
         }
     }
 }

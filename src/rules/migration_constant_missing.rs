@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::analysis::django::Recovered;
-use crate::analysis::Analysis;
 use crate::facts::Span;
-use crate::index::{CheckKey, FileId, Index, RefKind};
+use crate::index::{CheckKey, FileId, RefKind};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary:
@@ -27,10 +26,9 @@ from feature_flags.flags import PRICING_PAYWALL  # migration-constant-missing",
 and remove the import.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::MigrationConstantMissing) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     // (file, definitions file, symbol) -> the first place it is used.
     let mut uses: BTreeMap<(FileId, FileId, String), Span> = BTreeMap::new();
     let mut note = |file: FileId, defined_in: FileId, symbol: &str, span: Span| {
@@ -81,18 +79,10 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
             ),
         };
         let key = found.map(|f| index.files[defined_in].key_transform.apply(f.value()));
-        sink.report(
-            RuleId::MigrationConstantMissing,
-            Finding {
-                message: format!(
-                    "migration uses `{symbol}`, which no longer exists in {defs_path}"
-                ),
-                help: Some(help),
-                label: Some("constant removed from the definitions module".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(span),
-                flag: key,
-            },
-        );
+        let message = format!("migration uses `{symbol}`, which no longer exists in {defs_path}");
+        ctx.report(index.path(file), span, message)
+            .help(help)
+            .label("constant removed from the definitions module")
+            .flag = key;
     }
 }

@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use super::{flag_value_mismatch, Finding, RuleDoc, RuleId, Sink};
+use super::{flag_value_mismatch, RuleContext, RuleDoc};
 use crate::config::Side;
-use crate::index::{DefId, Index};
+use crate::index::DefId;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a frontend definition's key is not declared by any backend definition",
@@ -24,11 +24,9 @@ frontend constant if the flag is gone. Mark the `[[definitions]]` entry of front
 `local = true`.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::MissingBackendFlag) {
-        return;
-    }
-    let mapping = &sink.config().frontend_key;
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let mapping = &ctx.config.frontend_key;
     let backend_keys: HashSet<String> = index
         .definitions
         .iter()
@@ -50,19 +48,14 @@ pub fn check(index: &Index, sink: &mut Sink) {
         {
             continue;
         }
-        sink.report(
-            RuleId::MissingBackendFlag,
-            Finding {
-                message: format!("frontend flag `{}` is not defined on the backend", def.key),
-                help: Some(format!(
+        let message = format!("frontend flag `{}` is not defined on the backend", def.key);
+        let help = format!(
                     "define `{}` in the backend definitions (and create the flag), or delete `{}`; if it is a frontend-only toggle, mark its `[[definitions]]` entry `local = true`",
                     def.key, def.symbol
-                )),
-                label: Some("no backend definition".to_string()),
-                path: index.path(def.file).to_string(),
-                span: Some(def.span),
-                flag: Some(def.key.clone()),
-            },
-        );
+                );
+        ctx.report(index.path(def.file), def.span, message)
+            .help(help)
+            .label("no backend definition")
+            .flag(def.key.clone());
     }
 }

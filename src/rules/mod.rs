@@ -1,7 +1,9 @@
-//! The rules: one table from id to rule, and the diagnostics they produce.
+//! The rules and the diagnostics they produce.
 //!
 //! Each rule lives in its own file with its documentation first (What it does / Why is this bad? /
-//! Example / How to fix), then the check, then its tests. `flaglint rule NAME` prints the docs.
+//! Example / How to fix), then `check(ctx)`, then its tests. `flaglint rule NAME` prints the docs.
+//! The rule table of [`crate::registry`] generates the docs lookup and the dispatch: a rule's
+//! check runs only when the configuration enables it, and reports through its `RuleContext`.
 
 mod chained_fork;
 mod cleanup_in_wrong_app;
@@ -29,71 +31,67 @@ mod untested_flag_state;
 mod unused_flag;
 mod unused_suppression;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::path::Path;
 
-use crate::analysis::{lifecycle, Analysis};
+use crate::analysis::lifecycle::Assessment;
+use crate::analysis::Analysis;
 use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span, WaffleKind};
 use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
 
-pub use crate::registry::{RuleId, Severity};
-pub use config_matches_nothing::check as config_matches_nothing;
-pub use internal_error::internal_error;
+pub use crate::registry::{RuleDoc, RuleId, Severity};
+pub(crate) use internal_error::internal_error;
 
-/// Documentation of a rule, in fixed sections.
-pub struct RuleDoc {
-    pub summary: &'static str,
-    pub what_it_does: &'static str,
-    pub why_is_this_bad: &'static str,
-    pub example: &'static str,
-    pub how_to_fix: &'static str,
-}
-
-macro_rules! rule_docs {
-    ($($variant:ident => $name:literal, $severity:ident, $module:ident;)*) => {
+macro_rules! define_rule_modules {
+    ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
         impl RuleId {
+            /// The rule's documentation, kept at the top of its file.
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(RuleId::$variant => &$module::DOC,)*
                 }
             }
         }
+
+        /// Runs one enabled rule.
+        fn dispatch(ctx: &mut RuleContext) {
+            match ctx.rule {
+                $(RuleId::$variant => $module::check(ctx),)*
+            }
+        }
     };
 }
 
-crate::registry::rule_table!(rule_docs);
+crate::for_each_rule!(define_rule_modules);
 
-impl RuleId {
-    /// Rules that describe one cause in different words when they meet on one line about one
-    /// flag, the most specific first: only the first of them is reported there.
-    pub const SAME_CAUSE: &'static [&'static [RuleId]] = &[
-        // One fork's shape.
-        &[
-            RuleId::NegatedFork,
-            RuleId::CompoundFork,
-            RuleId::ChainedFork,
-            RuleId::NestedFork,
-        ],
-        // A definition nothing uses: delete it, rather than create its row or its backend twin.
-        &[
-            RuleId::UnusedFlag,
-            RuleId::FlagNotCreated,
-            RuleId::MissingBackendFlag,
-        ],
-    ];
+/// Rules that describe one cause in different words when they meet on one line about one flag,
+/// the most specific first: only the first of them is reported there.
+const SAME_CAUSE: &[&[RuleId]] = &[
+    // One fork's shape.
+    &[
+        RuleId::NegatedFork,
+        RuleId::CompoundFork,
+        RuleId::ChainedFork,
+        RuleId::NestedFork,
+    ],
+    // A definition nothing uses: delete it, rather than create its row or its backend twin.
+    &[
+        RuleId::UnusedFlag,
+        RuleId::FlagNotCreated,
+        RuleId::MissingBackendFlag,
+    ],
+];
 
-    /// The group of [`RuleId::SAME_CAUSE`] a rule belongs to, and its place there.
-    fn cause(self) -> Option<(usize, usize)> {
-        Self::SAME_CAUSE
+/// The group of [`SAME_CAUSE`] a rule belongs to, and its place there.
+fn cause(rule: RuleId) -> Option<(usize, usize)> {
+    SAME_CAUSE.iter().enumerate().find_map(|(group, rules)| {
+        rules
             .iter()
-            .enumerate()
-            .find_map(|(group, rules)| {
-                rules
-                    .iter()
-                    .position(|&r| r == self)
-                    .map(|place| (group, place))
-            })
-    }
+            .position(|&r| r == rule)
+            .map(|place| (group, place))
+    })
 }
 
 /// One finding.
@@ -119,6 +117,83 @@ impl Diagnostic {
         let (line, column) = self.span.map_or((0, 0), |s| (s.line, s.column));
         (&self.path, line, column, self.rule.name(), &self.message)
     }
+
+    /// Sets what to do about it.
+    pub(crate) fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the short text under the source snippet.
+    pub(crate) fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the flag the finding is about.
+    pub(crate) fn flag(&mut self, flag: impl Into<String>) -> &mut Self {
+        self.flag = Some(flag.into());
+        self
+    }
+
+    /// Lowers the severity to `at_most` (an info stays an info).
+    pub(crate) fn at_most(&mut self, at_most: Severity) -> &mut Self {
+        self.severity = self.severity.max(at_most);
+        self
+    }
+}
+
+/// What the rules read: the index, the configuration, and the files walked (relative to `root`).
+pub(crate) struct RuleInput<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) analysis: &'a Analysis,
+    pub(crate) config: &'a Config,
+    pub(crate) root: &'a Path,
+    pub(crate) rels: &'a [&'a str],
+}
+
+/// What one rule sees while it runs: its input, the models derived from it on demand, and a
+/// report builder bound to the rule and its configured severity.
+pub(crate) struct RuleContext<'a> {
+    pub(crate) index: &'a Index,
+    pub(crate) analysis: &'a Analysis,
+    pub(crate) config: &'a Config,
+    pub(crate) root: &'a Path,
+    pub(crate) rels: &'a [&'a str],
+    assessments: &'a OnceCell<Vec<Assessment>>,
+    rule: RuleId,
+    severity: Severity,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> RuleContext<'a> {
+    /// Reports a finding of this rule at `span` of `path` (`None`: about the whole file); the
+    /// returned diagnostic takes the help, label and flag.
+    pub(crate) fn report(
+        &mut self,
+        path: impl Into<String>,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            label: None,
+            path: path.into(),
+            span: span.into(),
+            flag: None,
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The lifecycle of every flag, assessed once for the rules that read it.
+    pub(crate) fn assessments(&self) -> &'a [Assessment] {
+        let (index, analysis, config) = (self.index, self.analysis, self.config);
+        self.assessments
+            .get_or_init(|| crate::analysis::lifecycle::assess(index, config, analysis, &[]))
+    }
 }
 
 /// Collects the diagnostics of the enabled rules, with the configured severities.
@@ -127,7 +202,8 @@ pub struct Sink<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// A diagnostic before its severity is applied.
+/// A finding reported from outside the rules (the scan, the suppressions), before its severity is
+/// applied.
 pub struct Finding {
     pub message: String,
     pub help: Option<String>,
@@ -145,43 +221,27 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// The configuration the rules run under.
-    pub fn config(&self) -> &'a Config {
-        self.config
-    }
-
     pub fn enabled(&self, rule: RuleId) -> bool {
         self.config.severity(rule).is_some()
     }
 
     pub fn report(&mut self, rule: RuleId, finding: Finding) {
         if let Some(severity) = self.config.severity(rule) {
-            self.push(rule, severity, finding);
+            self.diagnostics.push(Diagnostic {
+                rule,
+                severity,
+                message: finding.message,
+                help: finding.help,
+                label: finding.label,
+                path: finding.path,
+                span: finding.span,
+                flag: finding.flag,
+            });
         }
     }
 
-    fn push(&mut self, rule: RuleId, severity: Severity, finding: Finding) {
-        self.diagnostics.push(Diagnostic {
-            rule,
-            severity,
-            message: finding.message,
-            help: finding.help,
-            label: finding.label,
-            path: finding.path,
-            span: finding.span,
-            flag: finding.flag,
-        });
-    }
-
-    /// Reports a finding no more severe than `at_most` (an info, when the rule is on).
-    pub fn report_at_most(&mut self, rule: RuleId, at_most: Severity, finding: Finding) {
-        if let Some(severity) = self.config.severity(rule) {
-            self.push(rule, severity.max(at_most), finding);
-        }
-    }
-
-    /// The diagnostics collected so far, one per cause (see [`RuleId::SAME_CAUSE`]), leaving the
-    /// sink empty for more.
+    /// The diagnostics collected so far, one per cause (see `SAME_CAUSE`), leaving the sink
+    /// empty for more.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
         one_per_cause(&mut diagnostics);
@@ -199,7 +259,7 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     // (path, line, flag, group) -> the most specific place in the group reported there.
     let mut best: HashMap<(&str, u32, &str, usize), usize> = HashMap::new();
     for d in diagnostics.iter() {
-        if let (Some(span), Some(flag), Some((group, place))) = (d.span, &d.flag, d.rule.cause()) {
+        if let (Some(span), Some(flag), Some((group, place))) = (d.span, &d.flag, cause(d.rule)) {
             best.entry((&d.path, span.line, flag, group))
                 .and_modify(|p| *p = (*p).min(place))
                 .or_insert(place);
@@ -207,7 +267,7 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     }
     let keep: Vec<bool> = diagnostics
         .iter()
-        .map(|d| match (d.span, &d.flag, d.rule.cause()) {
+        .map(|d| match (d.span, &d.flag, cause(d.rule)) {
             (Some(span), Some(flag), Some((group, place))) => {
                 best[&(d.path.as_str(), span.line, flag.as_str(), group)] == place
             }
@@ -218,33 +278,27 @@ fn one_per_cause(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
-/// Runs every rule over the index (`unused-suppression` runs after, in `crate::diagnostics::suppress`).
-pub fn run(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    undefined_flag::check(index, sink);
-    unused_flag::check(index, analysis, sink);
-    dynamic_flag_key::check(index, sink);
-    parse_error::check(index, sink);
-    duplicate_flag::check(index, sink);
-    flag_value_mismatch::check(index, sink);
-    missing_backend_flag::check(index, sink);
-    frontend_only_gate::check(index, sink);
-    literal_flag_key::check(index, sink);
-    negated_fork::check(index, sink);
-    compound_fork::check(index, sink);
-    nested_fork::check(index, sink);
-    chained_fork::check(index, sink);
-    flag_not_created::check(index, analysis, sink);
-    deleted_flag_still_used::check(index, analysis, sink);
-    migration_constant_missing::check(index, analysis, sink);
-    irreversible_flag_migration::check(index, analysis, sink);
-    migration_conflict::check(index, analysis, sink);
-    cleanup_in_wrong_app::check(index, analysis, sink);
-    orphaned_flag::check(index, analysis, sink);
-    if sink.enabled(RuleId::StaleFlag) || sink.enabled(RuleId::UntestedFlagState) {
-        let config = sink.config();
-        let assessments = lifecycle::assess(index, config, analysis, &[]);
-        stale_flag::check(index, analysis.today, &assessments, sink);
-        untested_flag_state::check(index, &assessments, sink);
+/// Runs every enabled rule over the index (`unused-suppression` runs after, in
+/// `crate::suppress`; `internal-error` is reported by the scan).
+pub(crate) fn run(input: &RuleInput, sink: &mut Sink) {
+    let assessments = OnceCell::new();
+    for &rule in RuleId::ALL {
+        let Some(severity) = input.config.severity(rule) else {
+            continue;
+        };
+        let mut ctx = RuleContext {
+            index: input.index,
+            analysis: input.analysis,
+            config: input.config,
+            root: input.root,
+            rels: input.rels,
+            assessments: &assessments,
+            rule,
+            severity,
+            diagnostics: Vec::new(),
+        };
+        dispatch(&mut ctx);
+        sink.diagnostics.append(&mut ctx.diagnostics);
     }
 }
 
@@ -397,7 +451,6 @@ mod tests {
             ] {
                 assert!(!text.trim().is_empty(), "{} lacks {section}", rule.name());
             }
-            assert_eq!(RuleId::from_name(rule.name()), Some(*rule));
         }
     }
 
@@ -449,14 +502,5 @@ mod tests {
                 (RuleId::UnusedFlag, 3),
             ]
         );
-    }
-
-    #[test]
-    fn rule_names_say_what_they_find() {
-        for rule in RuleId::ALL {
-            let name = rule.name();
-            assert!(!name.starts_with("no-") && !name.starts_with("disallow-"));
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-        }
     }
 }

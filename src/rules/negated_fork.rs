@@ -1,8 +1,7 @@
 //! `negated-fork`: an if/else or ternary that tests the flag negatively, with code in both branches.
 
-use super::{production_forks, Finding, RuleDoc, RuleId, Sink};
+use super::{production_forks, RuleContext, RuleDoc};
 use crate::facts::{Body, Fork, ForkKind};
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag fork tests the flag negatively with code in both branches: the new code is in the else",
@@ -32,10 +31,8 @@ fn inverts_code(fork: &Fork) -> bool {
         && fork.else_body == Some(Body::Code)
 }
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::NegatedFork) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for (file, fork, flag) in production_forks(index) {
         if !inverts_code(fork) {
             continue;
@@ -45,19 +42,9 @@ pub fn check(index: &Index, sink: &mut Sink) {
         } else {
             "negated flag fork: the new code path is in the else branch"
         };
-        sink.report(
-            RuleId::NegatedFork,
-            Finding {
-                message: message.to_string(),
-                help: Some(
-                    "swap the branches and test the flag positively: `if flag: new else: old`"
-                        .to_string(),
-                ),
-                label: Some("negated flag check".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(fork.span),
-                flag: Some(flag),
-            },
-        );
+        ctx.report(index.path(file), fork.span, message.to_string())
+            .help("swap the branches and test the flag positively: `if flag: new else: old`")
+            .label("negated flag check")
+            .flag(flag);
     }
 }

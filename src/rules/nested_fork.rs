@@ -2,8 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{fork_keys, production_forks, Finding, RuleDoc, RuleId, Sink};
-use crate::index::Index;
+use super::{fork_keys, production_forks, RuleContext, RuleDoc};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag fork is nested inside a branch of another flag's fork",
@@ -21,10 +20,8 @@ flags independent can turn this on.",
 outer one and fork on it at a separate place.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::NestedFork) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for (file, fork, flag) in production_forks(index) {
         let Some(parent) = fork.parent else {
             continue;
@@ -51,19 +48,16 @@ pub fn check(index: &Index, sink: &mut Sink) {
         } else {
             format!("`{}`", outer_names.join("`, `"))
         };
-        sink.report(
-            RuleId::NestedFork,
-            Finding {
-                message: format!("flag fork nested inside the fork on {outer_text}"),
-                help: Some(format!(
-                    "fork on one flag at a time; the outer fork starts at line {}",
-                    outer.span.line
-                )),
-                label: Some("nested flag fork".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(fork.span),
-                flag: Some(flag),
-            },
-        );
+        ctx.report(
+            index.path(file),
+            fork.span,
+            format!("flag fork nested inside the fork on {outer_text}"),
+        )
+        .help(format!(
+            "fork on one flag at a time; the outer fork starts at line {}",
+            outer.span.line
+        ))
+        .label("nested flag fork")
+        .flag(flag);
     }
 }

@@ -1,9 +1,7 @@
 //! `orphaned-flag`: a flag row that migrations create, that nothing uses, and that nothing deletes.
 
-use super::{is_defined, key_uses, Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::Analysis;
+use super::{is_defined, key_uses, RuleContext, RuleDoc};
 use crate::facts::FlagAction;
-use crate::index::Index;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag created by a migration, with no definition or check left, is never deleted",
@@ -24,12 +22,11 @@ Flag.objects.get_or_create(name=\"pricing_paywall\")  # orphaned-flag: nothing u
 it (`Flag.objects.filter(name=...).delete()`) and whose reverse creates it again.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::OrphanedFlag) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     let project = &analysis.django;
-    let config = sink.config();
+    let config = ctx.config;
     let mapping = &config.frontend_key;
     for key in project.by_key.keys() {
         if is_defined(index, key, mapping)
@@ -50,24 +47,19 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
                 continue;
             }
             let app = project.app_label(created.migration);
-            sink.report(
-                RuleId::OrphanedFlag,
-                Finding {
-                    message: format!(
+            let message = format!(
                         "{} `{key}` is created by migration {}, but nothing defines, checks or names it and no migration deletes it",
                         kind.name(),
                         project.migration_name(created.migration)
-                    ),
-                    help: Some(format!(
+                    );
+            let help = format!(
                         "add a migration to `{app}` that deletes it (`{}.objects.filter(name=\"{key}\").delete()`), with a reverse that creates it again",
                         kind.model()
-                    )),
-                    label: Some("created here, used nowhere".to_string()),
-                    path: index.path(created.file).to_string(),
-                    span: Some(created.span),
-                    flag: Some(key.clone()),
-                },
-            );
+                    );
+            ctx.report(index.path(created.file), created.span, message)
+                .help(help)
+                .label("created here, used nowhere")
+                .flag(key.clone());
         }
     }
 }

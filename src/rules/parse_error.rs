@@ -1,7 +1,6 @@
 //! `parse-error`: a file the parser could not fully understand.
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::index::Index;
+use super::{RuleContext, RuleDoc};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a file could not be fully parsed",
@@ -16,10 +15,8 @@ so undefined and unused flags there can go unreported.",
 generated, exclude it with `exclude = [...]` in the configuration.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::ParseError) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     for file in &index.files {
         let Some(first) = file.facts.syntax_errors.first() else {
             continue;
@@ -29,23 +26,15 @@ pub fn check(index: &Index, sink: &mut Sink) {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        sink.report(
-            RuleId::ParseError,
-            Finding {
-                message: format!("file could not be fully parsed: {}{more}", first.message),
-                help: Some(
-                    if first.whole_file {
+        let message = format!("file could not be fully parsed: {}{more}", first.message);
+        let help = if first.whole_file {
                         "nothing in this file was checked; fix it, or exclude it if it is generated"
                     } else {
                         "fix the syntax error; flags in the unparsed region are not seen, the rest of the file was checked"
                     }
-                    .to_string(),
-                ),
-                label: Some(first.message.clone()),
-                path: file.rel.clone(),
-                span: Some(first.span),
-                flag: None,
-            },
-        );
+                    .to_string();
+        ctx.report(file.rel.clone(), first.span, message)
+            .help(help)
+            .label(first.message.clone());
     }
 }

@@ -1,9 +1,7 @@
 //! `stale-flag`: a flag past its lifetime or its remove-by date that code still checks.
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::lifecycle::{anchor, Assessment};
-use crate::date::Date;
-use crate::index::Index;
+use super::{RuleContext, RuleDoc};
+use crate::analysis::lifecycle::anchor;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a flag is older than its lifetime, or past its remove-by date, and still checked",
@@ -28,39 +26,31 @@ if it is meant to stay, give it a permanent type (`type=ops`, with `ops = \"perm
 `[lifetimes]`) or a later remove-by date.",
 };
 
-pub fn check(index: &Index, today: Date, assessments: &[Assessment], sink: &mut Sink) {
-    if !sink.enabled(RuleId::StaleFlag) {
-        return;
-    }
-    for a in assessments {
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
+    for a in ctx.assessments() {
         if a.checks.is_empty() {
             continue;
         }
-        let (Some(why), Some((file, span))) = (a.overdue(today), anchor(index, a)) else {
+        let (Some(why), Some((file, span))) = (a.overdue(analysis.today), anchor(index, a)) else {
             continue;
         };
         // A date after the day ages are measured to (`--today` in the past) says nothing.
         let introduced = a
             .introduced
-            .filter(|d| *d <= today)
+            .filter(|d| *d <= analysis.today)
             .map(|d| format!(" (introduced {d})"))
             .unwrap_or_default();
-        sink.report(
-            RuleId::StaleFlag,
-            Finding {
-                message: format!("flag `{}` is stale: {why}{introduced}", a.key),
-                help: Some(
-                    "finish the rollout and remove it (`flaglint report` lists the steps), or mark it permanent or give it a later remove-by date"
-                        .to_string(),
-                ),
-                label: Some(match a.checks.len() {
-                    1 => "still checked in 1 place".to_string(),
-                    n => format!("still checked in {n} places"),
-                }),
-                path: index.path(file).to_string(),
-                span: Some(span),
-                flag: Some(a.key.clone()),
-            },
-        );
+        let message = format!("flag `{}` is stale: {why}{introduced}", a.key);
+        let help = "finish the rollout and remove it (`flaglint report` lists the steps), or mark it permanent or give it a later remove-by date";
+        let label = match a.checks.len() {
+            1 => "still checked in 1 place".to_string(),
+            n => format!("still checked in {n} places"),
+        };
+        ctx.report(index.path(file), span, message)
+            .help(help)
+            .label(label)
+            .flag(a.key.clone());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Finding, RuleDoc, RuleId, Sink};
+use super::{RuleContext, RuleDoc};
 use crate::facts::Span;
 use crate::index::{CheckKey, FileId, Index, KeySource, RefKind};
 
@@ -22,12 +22,10 @@ treat it as OFF and the feature never launches. A missing constant crashes at im
 mirror) and check it through the constant.",
 };
 
-pub fn check(index: &Index, sink: &mut Sink) {
-    if !sink.enabled(RuleId::UndefinedFlag) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
     let has_definitions = index.has_definitions();
-    let config = sink.config();
+    let config = ctx.config;
     // Keys of systems whose flags may live only in a database or a vendor's dashboard are not
     // required to have a definition in code, unless the user asks for it.
     let definition_optional = |spec: usize| {
@@ -55,18 +53,12 @@ pub fn check(index: &Index, sink: &mut Sink) {
                     .is_some_and(|flag| !flag.definitions.is_empty());
                 if !defined {
                     let near = suggest.key(key);
-                    sink.report(
-                        RuleId::UndefinedFlag,
-                        undefined_key(index, check.file, check.key_span, key, near),
-                    );
+                    undefined_key(ctx, check.file, check.key_span, key, near);
                 }
             }
             CheckKey::MissingSymbol { symbol, file } if check.kind != RefKind::Migration => {
                 let near = suggest.symbol(symbol, *file);
-                sink.report(
-                    RuleId::UndefinedFlag,
-                    missing_symbol(index, check.file, check.key_span, symbol, *file, near),
-                );
+                missing_symbol(ctx, check.file, check.key_span, symbol, *file, near);
             }
             _ => {}
         }
@@ -74,28 +66,19 @@ pub fn check(index: &Index, sink: &mut Sink) {
     for missing in &index.missing {
         if missing.kind != RefKind::Migration {
             let near = suggest.symbol(&missing.symbol, missing.defined_in);
-            sink.report(
-                RuleId::UndefinedFlag,
-                missing_symbol(
-                    index,
-                    missing.file,
-                    missing.span,
-                    &missing.symbol,
-                    missing.defined_in,
-                    near,
-                ),
+            missing_symbol(
+                ctx,
+                missing.file,
+                missing.span,
+                &missing.symbol,
+                missing.defined_in,
+                near,
             );
         }
     }
 }
 
-fn undefined_key(
-    index: &Index,
-    file: FileId,
-    span: Span,
-    key: &str,
-    near: Option<&str>,
-) -> Finding {
+fn undefined_key(ctx: &mut RuleContext, file: FileId, span: Span, key: &str, near: Option<&str>) {
     let help = match near {
         Some(near) => {
             format!("did you mean `{near}`? Otherwise define the flag before checking it")
@@ -104,37 +87,36 @@ fn undefined_key(
             "define the flag in a definitions file and check it through its constant".to_string()
         }
     };
-    Finding {
-        message: format!("flag `{key}` is not defined"),
-        help: Some(help),
-        label: Some("no definition declares this key".to_string()),
-        path: index.path(file).to_string(),
-        span: Some(span),
-        flag: Some(key.to_string()),
-    }
+    ctx.report(
+        ctx.index.path(file),
+        span,
+        format!("flag `{key}` is not defined"),
+    )
+    .help(help)
+    .label("no definition declares this key")
+    .flag(key);
 }
 
 fn missing_symbol(
-    index: &Index,
+    ctx: &mut RuleContext,
     file: FileId,
     span: Span,
     symbol: &str,
     defined_in: FileId,
     near: Option<&str>,
-) -> Finding {
-    let defs_path = index.path(defined_in);
+) {
+    let defs_path = ctx.index.path(defined_in);
     let help = match near {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("add the constant to {defs_path}, or remove this use"),
     };
-    Finding {
-        message: format!("`{symbol}` is not defined in {defs_path}"),
-        help: Some(help),
-        label: Some("unknown flag constant".to_string()),
-        path: index.path(file).to_string(),
-        span: Some(span),
-        flag: None,
-    }
+    ctx.report(
+        ctx.index.path(file),
+        span,
+        format!("`{symbol}` is not defined in {defs_path}"),
+    )
+    .help(help)
+    .label("unknown flag constant");
 }
 
 /// Least similarity (normalized Damerau-Levenshtein) of a suggestion: a likely typo.

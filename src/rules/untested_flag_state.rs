@@ -1,8 +1,7 @@
 //! `untested-flag-state`: a checked flag whose tests do not set it both on and off.
 
-use super::{Finding, RuleDoc, RuleId, Sink};
-use crate::analysis::lifecycle::{anchor, Assessment};
-use crate::index::Index;
+use super::{RuleContext, RuleDoc};
+use crate::analysis::lifecycle::anchor;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a checked flag is not tested both on and off",
@@ -17,11 +16,9 @@ def test_invoice(): ...",
     how_to_fix: "Add a test for the missing state, or parametrize the existing one over both.",
 };
 
-pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
-    if !sink.enabled(RuleId::UntestedFlagState) {
-        return;
-    }
-    for a in assessments {
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    for a in ctx.assessments() {
         if a.checks.is_empty() || (a.tests_on > 0 && a.tests_off > 0) {
             continue;
         }
@@ -33,19 +30,13 @@ pub fn check(index: &Index, assessments: &[Assessment], sink: &mut Sink) {
             (true, false) => "tests set it on, none sets it off",
             _ => "tests set it off, none sets it on",
         };
-        sink.report(
-            RuleId::UntestedFlagState,
-            Finding {
-                message: format!("flag `{}` is not tested in both states: {missing}", a.key),
-                help: Some(
-                    "test both states: `override_flag(..., active=True)` and `active=False`"
-                        .to_string(),
-                ),
-                label: Some("untested state".to_string()),
-                path: index.path(file).to_string(),
-                span: Some(span),
-                flag: Some(a.key.clone()),
-            },
-        );
+        ctx.report(
+            index.path(file),
+            span,
+            format!("flag `{}` is not tested in both states: {missing}", a.key),
+        )
+        .help("test both states: `override_flag(..., active=True)` and `active=False`")
+        .label("untested state")
+        .flag(a.key.clone());
     }
 }

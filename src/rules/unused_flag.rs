@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Finding, RuleDoc, RuleId, Severity, Sink};
+use super::{RuleContext, RuleDoc, Severity};
 use crate::analysis::Analysis;
 use crate::config::Side;
 use crate::facts::{ConstKind, FlagAction};
@@ -30,10 +30,9 @@ field with the code that parses it). If the flag is about to be used, ignore the
 check lands; if it is kept on purpose, mark it `flaglint: state=retained`.",
 };
 
-pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
-    if !sink.enabled(RuleId::UnusedFlag) {
-        return;
-    }
+pub(super) fn check(ctx: &mut RuleContext) {
+    let index = ctx.index;
+    let analysis = ctx.analysis;
     let mut seen: HashSet<&str> = HashSet::new();
     for def in &index.definitions {
         if !seen.insert(def.key.as_str()) {
@@ -69,34 +68,28 @@ pub fn check(index: &Index, analysis: &Analysis, sink: &mut Sink) {
             (false, true) => "; it is referenced only by migrations",
             (false, false) => "",
         };
-        let finding = |message: String| Finding {
-            message,
-            help: Some(help(index, analysis, def)),
-            label: Some("defined here".to_string()),
-            path: index.path(def.file).to_string(),
-            span: Some(def.name_span),
-            flag: Some(def.key.clone()),
+        let read = definitions().find_map(|d| consumed_whole(index, d));
+        let message = match read {
+            Some(read) => format!(
+                "flag `{}` ({}) is never checked in production code{only}, but `{}` is read whole at {}:{}: its receivers may use it",
+                def.key,
+                def.symbol,
+                read.container,
+                index.path(read.file),
+                read.span.line
+            ),
+            None => format!(
+                "flag `{}` ({}) is never checked in production code{only}",
+                def.key, def.symbol
+            ),
         };
-        match definitions().find_map(|d| consumed_whole(index, d)) {
-            Some(read) => sink.report_at_most(
-                RuleId::UnusedFlag,
-                Severity::Info,
-                finding(format!(
-                    "flag `{}` ({}) is never checked in production code{only}, but `{}` is read whole at {}:{}: its receivers may use it",
-                    def.key,
-                    def.symbol,
-                    read.container,
-                    index.path(read.file),
-                    read.span.line
-                )),
-            ),
-            None => sink.report(
-                RuleId::UnusedFlag,
-                finding(format!(
-                    "flag `{}` ({}) is never checked in production code{only}",
-                    def.key, def.symbol
-                )),
-            ),
+        let diagnostic = ctx
+            .report(index.path(def.file), def.name_span, message)
+            .help(help(index, analysis, def))
+            .label("defined here")
+            .flag(def.key.clone());
+        if read.is_some() {
+            diagnostic.at_most(Severity::Info);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `unused-suppression`: a suppression comment that suppressed nothing (see `crate::diagnostics::suppress`).
 
-use super::RuleDoc;
+use super::{RuleContext, RuleDoc};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a suppression comment suppressed nothing",
@@ -13,3 +13,7 @@ misspelt ones never did what their author thought.",
 if get_flag_for_user(user, BINARY_INTERFACE):\n    ...",
     how_to_fix: "Delete the suppression, or correct the rule id (`flaglint rule` lists them).",
 };
+
+/// Nothing to check in the index: suppressions are matched against the other rules' findings
+/// afterwards, in `crate::suppress`.
+pub(super) fn check(_: &mut RuleContext) {}
