@@ -4,11 +4,11 @@
 //! walks its tree without unbounded recursion, so deeply nested input cannot overflow the stack.
 
 pub mod budget;
+pub(crate) mod flow;
 pub mod migration;
 pub mod python;
 pub mod reference;
 pub mod rust;
-pub(crate) mod shape;
 pub mod template;
 pub mod typescript;
 pub mod yaml;

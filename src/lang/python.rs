@@ -14,11 +14,11 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::shape::{self, CondNode, Statement};
+use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
 use super::{binding_of, reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
-    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
-    Span, StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -183,27 +183,13 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// An `if`, `elif` or ternary; it becomes a [`Fork`] in `finish` when its condition tests a
-/// flag (check locals are only known once the whole file is read).
+/// The condition of a [`Branch`], read in `finish` (check locals are only known once the whole
+/// file is read).
 struct Candidate<'a> {
-    kind: ForkKind,
-    /// Byte offset of the `if`/`elif` keyword or of the ternary.
-    start: usize,
     condition: Node<'a>,
     scope: usize,
-    /// The candidate whose branch holds this one (an elif: its chain head's).
-    enclosing: Option<usize>,
-    /// Where the search for the fork around this candidate's branches continues when this one
-    /// is not a fork: `enclosing`, or for an elif the previous clause of its chain.
-    outer: Option<usize>,
-    /// An elif's chain head.
-    head: Option<usize>,
     /// A chain head: the last clause of its chain seen so far (itself or an elif).
     last_clause: usize,
-    has_else: bool,
-    exits_early: bool,
-    then_body: Body,
-    else_body: Option<Body>,
 }
 
 /// A name chain seen in value position, decided at the end (imports may come later).
@@ -251,16 +237,15 @@ struct Walker<'a, 'o> {
     import_locals: HashSet<&'a str>,
     pending: Vec<PendingUse>,
     segments: Vec<(usize, usize)>,
-    /// Every `if`/`elif`/ternary, in source order of its keyword.
+    /// Every `if`/`elif`/ternary, in source order of its keyword, and its condition.
+    branches: Vec<Branch>,
     candidates: Vec<Candidate<'a>>,
     /// Identifiers read inside conditions: (start byte, scope, name).
     cond_idents: Vec<(usize, usize, &'a str)>,
-    /// How many times each (scope, name) is bound (assignments, loops, imports, defs...).
-    bindings: HashMap<(usize, &'a str), u32>,
+    /// The bindings of each (scope, name): assignments, loops, imports, defs...
+    locals: Locals<(usize, &'a str)>,
     /// `name = call(...)`: the call's node id -> (scope, name).
     local_calls: HashMap<usize, (usize, &'a str)>,
-    /// (scope, name) -> index of the check the name was assigned from.
-    local_checks: HashMap<(usize, &'a str), usize>,
     /// `name = <string or name chain>` in a function: (scope, name) -> the value.
     local_values: HashMap<(usize, &'a str), Node<'a>>,
     /// Checks whose key is a name of a function scope: (check index, scope, name); the key is the
@@ -309,11 +294,11 @@ impl<'a, 'o> Walker<'a, 'o> {
             import_locals: HashSet::new(),
             pending: Vec::new(),
             segments: Vec::new(),
+            branches: Vec::new(),
             candidates: Vec::new(),
             cond_idents: Vec::new(),
-            bindings: HashMap::new(),
+            locals: Locals::default(),
             local_calls: HashMap::new(),
-            local_checks: HashMap::new(),
             local_values: HashMap::new(),
             key_locals: Vec::new(),
             check_nodes: HashMap::new(),
@@ -634,21 +619,18 @@ impl<'a, 'o> Walker<'a, 'o> {
         let alternative = node.child_by_field_name("alternative");
         let has_else = alternative.is_some();
         let consequence = node.child_by_field_name("consequence");
-        let index = self.candidates.len();
-        self.candidates.push(Candidate {
+        let branch = Branch {
             kind: ForkKind::If,
-            start: node.start_byte(),
-            condition,
-            scope: ctx.scope,
-            enclosing: ctx.fork,
-            outer: ctx.fork,
-            head: None,
-            last_clause: index,
+            span: self.lines.span(node.start_byte(), condition.end_byte()),
             has_else,
             exits_early: !has_else && ends_by_leaving(consequence),
             then_body: self.block_body(consequence),
             else_body: self.else_body(alternative),
-        });
+            enclosing: ctx.fork,
+            outer: ctx.fork,
+            head: None,
+        };
+        let index = self.push_branch(branch, condition, ctx.scope);
         let ctx = ctx.expr();
         self.push_children_with(node, |_, child, field| {
             Some(match field {
@@ -672,8 +654,8 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     fn visit_elif(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         let head = ctx.chain.and_then(|head| {
-            let candidate = self.candidates.get(head)?;
-            Some((head, candidate.last_clause, candidate.enclosing))
+            let last_clause = self.candidates.get(head)?.last_clause;
+            Some((head, last_clause, self.branches.get(head)?.enclosing))
         });
         let ctx = Ctx { chain: None, ..ctx };
         let (Some((head, previous, enclosing)), Some(condition)) =
@@ -684,21 +666,18 @@ impl<'a, 'o> Walker<'a, 'o> {
         let next = next_clause(node);
         let has_else = next.is_some();
         let consequence = node.child_by_field_name("consequence");
-        let index = self.candidates.len();
-        self.candidates.push(Candidate {
+        let branch = Branch {
             kind: ForkKind::ElseIf,
-            start: node.start_byte(),
-            condition,
-            scope: ctx.scope,
-            enclosing,
-            outer: Some(previous),
-            head: Some(head),
-            last_clause: index,
+            span: self.lines.span(node.start_byte(), condition.end_byte()),
             has_else,
             exits_early: !has_else && ends_by_leaving(consequence),
             then_body: self.block_body(consequence),
             else_body: self.else_body(next),
-        });
+            enclosing,
+            outer: Some(previous),
+            head: Some(head),
+        };
+        let index = self.push_branch(branch, condition, ctx.scope);
         if let Some(head) = self.candidates.get_mut(head) {
             head.last_clause = index;
         }
@@ -740,21 +719,18 @@ impl<'a, 'o> Walker<'a, 'o> {
         let [then, condition, otherwise] = parts[..] else {
             return self.push_children(node, ctx);
         };
-        let index = self.candidates.len();
-        self.candidates.push(Candidate {
+        let branch = Branch {
             kind: ForkKind::Ternary,
-            start: node.start_byte(),
-            condition,
-            scope: ctx.scope,
-            enclosing: ctx.fork,
-            outer: ctx.fork,
-            head: None,
-            last_clause: index,
+            span: self.lines.span(node.start_byte(), condition.end_byte()),
             has_else: true,
             exits_early: false,
             then_body: value_body(then),
             else_body: Some(value_body(otherwise)),
-        });
+            enclosing: ctx.fork,
+            outer: ctx.fork,
+            head: None,
+        };
+        let index = self.push_branch(branch, condition, ctx.scope);
         let branch = Ctx {
             fork: Some(index),
             ..ctx.expr()
@@ -768,6 +744,18 @@ impl<'a, 'o> Walker<'a, 'o> {
             },
         );
         self.push(then, branch);
+    }
+
+    /// Adds a branch and its condition; its index.
+    fn push_branch(&mut self, branch: Branch, condition: Node<'a>, scope: usize) -> usize {
+        let index = self.branches.len();
+        self.branches.push(branch);
+        self.candidates.push(Candidate {
+            condition,
+            scope,
+            last_clause: index,
+        });
+        index
     }
 
     /// Remembers an identifier read inside a condition (it may be a check local).
@@ -830,7 +818,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             let Some(&value) = self.local_values.get(&(scope, name)) else {
                 continue;
             };
-            if self.bindings.get(&(scope, name)) != Some(&1) {
+            if !self.locals.written_once(&(scope, name)) {
                 continue;
             }
             let key = self.classify_key(value, scope);
@@ -846,7 +834,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn bind_local(&mut self, scope: usize, name: &'a str) {
-        *self.bindings.entry((scope, name)).or_insert(0) += 1;
+        self.locals.write((scope, name), None);
     }
 
     /// `global x` / `nonlocal x`: `x` is not a local of this scope.
@@ -855,7 +843,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         for &(child, _) in &children {
             if child.kind() == "identifier" {
                 let name = self.text(child);
-                *self.bindings.entry((scope, name)).or_insert(0) += 2;
+                self.locals.foreign((scope, name));
             }
         }
         self.children_buffer = children;
@@ -880,20 +868,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         });
     }
 
-    /// The check a name is bound to, when it is a check local of `scope`: assigned exactly once
-    /// there, from a check, and not a parameter.
-    fn check_local(&self, scope: usize, name: &str) -> Option<usize> {
-        let check = *self.local_checks.get(&(scope, name))?;
-        let once = self.bindings.get(&(scope, name)) == Some(&1);
-        let param = self
-            .scopes
-            .get(scope)
-            .is_some_and(|s| s.params.contains(&name));
-        (once && !param).then_some(check)
-    }
-
-    /// Turns the candidates whose condition tests a flag into forks.
+    /// Turns the branches whose condition tests a flag into forks.
     fn resolve_forks(&mut self) {
+        let branches = std::mem::take(&mut self.branches);
         let candidates = std::mem::take(&mut self.candidates);
         let mut checks_by_start: Vec<(usize, usize)> = self
             .facts
@@ -904,48 +881,18 @@ impl<'a, 'o> Walker<'a, 'o> {
             .collect();
         checks_by_start.sort_unstable();
         self.cond_idents.sort_by_key(|&(start, _, _)| start);
-        // Per candidate: its fork index, and the nearest fork along its `outer` chain.
-        let mut fork_of: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
-        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
-        for candidate in &candidates {
+        let forks = flow::forks(&branches, |index| {
+            let candidate = &candidates[index];
             let checks = self.condition_checks(candidate, &checks_by_start);
-            let fork = if checks.is_empty() {
-                None
-            } else {
-                let condition = shape::condition(candidate.condition, condition_node);
-                let is_test = |&node: &Node<'a>| self.is_flag_test(node, candidate.scope);
-                let negated = condition.negated_leaf.as_ref().is_some_and(is_test);
-                let then_without_flag = condition.then_without.iter().any(is_test);
-                let index = self.facts.forks.len();
-                self.facts.forks.push(Fork {
-                    kind: candidate.kind,
-                    span: self
-                        .lines
-                        .span(candidate.start, candidate.condition.end_byte()),
-                    checks,
-                    negated,
-                    compound: condition.compound,
-                    has_else: candidate.has_else,
-                    exits_early: candidate.exits_early,
-                    then_body: candidate.then_body,
-                    else_body: candidate.else_body,
-                    then_without_flag,
-                    chain_head_is_flag: candidate
-                        .head
-                        .is_some_and(|h| fork_of.get(h).copied().flatten().is_some()),
-                    parent: candidate
-                        .enclosing
-                        .and_then(|e| nearest.get(e).copied().flatten()),
-                });
-                Some(index)
-            };
-            fork_of.push(fork);
-            nearest.push(fork.or_else(|| {
-                candidate
-                    .outer
-                    .and_then(|o| nearest.get(o).copied().flatten())
-            }));
-        }
+            if checks.is_empty() {
+                return Tested::default();
+            }
+            let test = flow::test(candidate.condition, condition_node, |node| {
+                self.is_flag_test(node, candidate.scope)
+            });
+            Tested { checks, test }
+        });
+        self.facts.forks = forks;
     }
 
     /// Indices of the checks a condition tests: calls inside it and the checks its check
@@ -971,10 +918,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             if start >= range.end {
                 break;
             }
-            checks.extend(self.check_local(scope, name));
+            checks.extend(self.locals.check_local(&(scope, name)));
         }
-        checks.sort_unstable();
-        checks.dedup();
         checks
     }
 
@@ -985,7 +930,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         };
         let mut cursor = block.walk();
         let statements: Vec<Node<'a>> = block.named_children(&mut cursor).collect();
-        shape::body(statements.into_iter().map(|s| self.statement(s)))
+        flow::body(statements.into_iter().map(|s| self.statement(s)))
     }
 
     /// What the `else:` among an if's or elif's next clause holds (`None` for an `elif`).
@@ -1017,7 +962,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                                 .map(|c| vec![self.text(c)])
                                 .unwrap_or_default(),
                         };
-                        if shape::is_log_call(&segments) {
+                        if flow::is_log_call(&segments) {
                             Statement::Log
                         } else {
                             Statement::Other
@@ -1035,7 +980,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         let node = unwrap_value(node);
         match node.kind() {
             "call" | "attribute" | "subscript" => self.check_nodes.contains_key(&node.id()),
-            "identifier" => self.check_local(scope, self.text(node)).is_some(),
+            "identifier" => self.locals.check_local(&(scope, self.text(node))).is_some(),
             _ => false,
         }
     }
@@ -1150,7 +1095,11 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     fn new_scope(&mut self, parent: usize, name: Option<&'a str>, params: Vec<&'a str>) -> usize {
-        self.scopes.push(Some(parent), name, params)
+        let scope = self.scopes.push(Some(parent), name, params);
+        for &param in self.scopes.get(scope).map_or(&[][..], |s| &s.params) {
+            self.locals.foreign((scope, param));
+        }
+        scope
     }
 
     /// Parameter names, and the annotations and default values to visit (in source order).
@@ -1660,7 +1609,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 }
                 self.check_nodes.insert(node.id(), index);
                 if let Some(&local) = self.local_calls.get(&node.id()) {
-                    self.local_checks.insert(local, index);
+                    self.locals.assigned_check(local, index);
                 }
             }
         }
@@ -1946,7 +1895,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         });
         self.check_nodes.insert(node.id(), index);
         if let Some(&local) = self.local_calls.get(&node.id()) {
-            self.local_checks.insert(local, index);
+            self.locals.assigned_check(local, index);
         }
         Some(index)
     }
@@ -2159,7 +2108,7 @@ fn bool_comparison(node: Node) -> Option<(Node, bool)> {
     }
 }
 
-/// One node of a condition, for [`shape::condition`].
+/// One node of a condition, for [`flow::condition`].
 fn condition_node(node: Node) -> CondNode<Node> {
     let unary = |operand, negates| CondNode::Unary { operand, negates };
     match node.kind() {
@@ -2406,6 +2355,7 @@ fn decode_escapes(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Fork;
     use crate::lang::{
         pairs, test_extract, with_test_options, Grammar, Language, MAX_SYNTAX_ERRORS,
     };
@@ -3493,7 +3443,7 @@ if is_on('g'):
                       \x20   if is_on('e'):\n        \"docstring\"\n        ...\n    else:\n        c()\n\
                       \x20   y = None if is_on('f') else 1\n";
         assert_eq!(
-            shape::describe_bodies(&run(source).forks),
+            flow::describe_bodies(&run(source).forks),
             "Exit, Exit, Log/Empty, Code, Empty/Code, Empty/Code"
         );
     }
@@ -3503,7 +3453,7 @@ if is_on('g'):
         let without = |condition: &str| {
             fork(&format!("on = is_on('k')\nif {condition}:\n    pass\n")).then_without_flag
         };
-        shape::check_without(
+        flow::check_without(
             without,
             &[
                 ("on or x", true),

@@ -18,7 +18,7 @@
 //! beyond either bound are reported as one syntax error and not parsed. Files with unusually long
 //! chains below that bound are parsed on a short-lived thread with a large stack.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
@@ -34,14 +34,14 @@ use syn::{
     PathArguments, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::shape::{self, CondNode, Statement};
+use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
 use super::{
     on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
     MAX_SYNTAX_ERRORS,
 };
 use crate::facts::{
-    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
-    Span, StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 /// Files whose longest token run (see [`scan_depth`]) is at most this are parsed on the calling
@@ -438,12 +438,11 @@ type NameHash = u64;
 /// file's frame).
 #[derive(Default)]
 struct LocalFrame {
-    /// How many times each name is bound or assigned: parameters, `let`/`for`/`match` pattern
-    /// bindings, `x = ...`, `x += ...`.
-    bindings: HashMap<NameHash, u32>,
-    /// Names bound by `let name = check(...)`, with the check's index.
-    check_lets: HashMap<NameHash, usize>,
-    /// Conditions (fork slot, name) that mention a name of `check_lets`.
+    /// Parameters, and the writes of each name: `let`/`for`/`match` pattern bindings,
+    /// `x = ...`, `x += ...`, with the check a `let name = check(...)` or `name = check(...)`
+    /// assigns.
+    locals: Locals<NameHash>,
+    /// Conditions (fork slot, name) that mention a name assigned a check.
     refs: Vec<(usize, NameHash)>,
     /// Conditions (fork slot, name, role) with a leaf that is that name.
     terms: Vec<(usize, NameHash, Term)>,
@@ -454,33 +453,20 @@ struct LocalFrame {
 enum Term {
     /// The leaf under an odd number of negations is the whole condition.
     Negated,
-    /// [`Fork::then_without_flag`].
+    /// [`Fork::then_without_flag`](crate::facts::Fork::then_without_flag).
     ThenWithout,
 }
 
-/// An `if` / `else if` met during the walk; it becomes a [`Fork`] when its condition turns out to
+/// An `if` / `else if` met during the walk; it becomes a [`Fork`](crate::facts::Fork) when its condition turns out to
 /// test a flag (check-local status is only known when its fn has been walked).
 struct ForkSlot {
-    kind: ForkKind,
-    span: Span,
+    /// ElseIf: `head` is the chain head's slot (`None` if the head could not be a fork); `outer`
+    /// the previous link of the chain.
+    branch: Branch,
     /// Checks in the condition, then those of check locals it uses (unsorted).
-    checks: Vec<usize>,
+    tested: Tested,
     /// Condition references to possible check locals, still to be resolved.
     refs: usize,
-    negated: bool,
-    compound: bool,
-    then_without_flag: bool,
-    has_else: bool,
-    exits_early: bool,
-    then_body: Body,
-    else_body: Option<Body>,
-    /// ElseIf: the chain head's slot (`None` if the head could not be a fork).
-    head: Option<usize>,
-    /// The slot whose resolved context is this fork's parent.
-    parent_of: Option<usize>,
-    /// The slot whose resolved context holds forks in this branch's bodies if this one is not a
-    /// fork (If: the enclosing slot; ElseIf: the previous link of the chain).
-    outer: Option<usize>,
 }
 
 /// Walks the parsed items and collects the facts.
@@ -1345,7 +1331,7 @@ impl<'a> Walker<'a> {
             if let Some(ident) = expr.path.get_ident() {
                 let hash = self.name_hash(ident);
                 if let Some(frame) = self.frames.last_mut() {
-                    if frame.check_lets.contains_key(&hash) {
+                    if frame.locals.assigned_a_check(&hash) {
                         for &slot in &self.cond_stack {
                             frame.refs.push((slot, hash));
                             if let Some(slot) = self.fork_slots.get_mut(slot) {
@@ -1378,22 +1364,26 @@ impl<'a> Walker<'a> {
         self.hasher.hash_one(name)
     }
 
-    /// Counts one binding or assignment of `ident` in the current fn.
-    fn bind_ident(&mut self, ident: &Ident) {
+    /// Tells the current fn's locals about `ident`.
+    fn local(&mut self, ident: &Ident, tell: impl FnOnce(&mut Locals<NameHash>, NameHash)) {
         let hash = self.name_hash(ident);
         if let Some(frame) = self.frames.last_mut() {
-            let count = frame.bindings.entry(hash).or_insert(0);
-            *count = count.saturating_add(1);
+            tell(&mut frame.locals, hash);
         }
     }
 
-    /// Counts the names a parameter pattern binds.
+    /// Counts one binding or assignment of `ident` in the current fn.
+    fn bind_ident(&mut self, ident: &Ident) {
+        self.local(ident, |locals, name| locals.write(name, None));
+    }
+
+    /// The names a parameter pattern binds.
     fn bind_pattern(&mut self, pat: &Pat) {
         let mut stack = vec![pat];
         while let Some(pat) = stack.pop() {
             match pat {
                 Pat::Ident(p) => {
-                    self.bind_ident(&p.ident);
+                    self.local(&p.ident, |locals, name| locals.foreign(name));
                     if let Some((_, sub)) = &p.subpat {
                         stack.push(sub);
                     }
@@ -1426,26 +1416,22 @@ impl<'a> Walker<'a> {
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
-        let check_local = |hash: &NameHash| {
-            (frame.bindings.get(hash) == Some(&1))
-                .then(|| frame.check_lets.get(hash).copied())
-                .flatten()
-        };
+        let check_local = |hash: &NameHash| frame.locals.check_local(hash);
         for (slot, hash) in &frame.refs {
             if let (Some(check), Some(slot)) = (check_local(hash), self.fork_slots.get_mut(*slot)) {
-                slot.checks.push(check);
+                slot.tested.checks.push(check);
             }
         }
         for &(slot, hash, term) in &frame.terms {
             if let (Some(_), Some(slot)) = (check_local(&hash), self.fork_slots.get_mut(slot)) {
+                let test = &mut slot.tested.test;
                 match term {
-                    Term::Negated => slot.negated = true,
-                    Term::ThenWithout => slot.then_without_flag = true,
+                    Term::Negated => test.negated = true,
+                    Term::ThenWithout => test.then_without_flag = true,
                 }
             }
         }
-        frame.bindings.clear();
-        frame.check_lets.clear();
+        frame.locals.clear();
         frame.refs.clear();
         frame.terms.clear();
         self.spare_frames.push(frame);
@@ -1474,20 +1460,19 @@ impl<'a> Walker<'a> {
                 _ => Some(Body::Code),
             });
         self.fork_slots.push(ForkSlot {
-            kind,
-            span: self.index.span(self.base + start, self.base + end),
-            checks: Vec::new(),
+            branch: Branch {
+                kind,
+                span: self.index.span(self.base + start, self.base + end),
+                has_else,
+                exits_early: !has_else && block_exits(&expr.then_branch),
+                then_body: block_body(&expr.then_branch),
+                else_body,
+                enclosing: parent_of,
+                outer,
+                head,
+            },
+            tested: Tested::default(),
             refs: 0,
-            negated: false,
-            compound: false,
-            then_without_flag: false,
-            has_else,
-            exits_early: !has_else && block_exits(&expr.then_branch),
-            then_body: block_body(&expr.then_branch),
-            else_body,
-            head,
-            parent_of,
-            outer,
         });
         let before = self.facts.checks.len();
         let blocks_before = self.cond_blocks.len();
@@ -1506,7 +1491,7 @@ impl<'a> Walker<'a> {
             self.fork_slots.pop();
             return None;
         }
-        let condition = shape::condition(&*expr.cond, condition_node);
+        let condition = flow::condition(&*expr.cond, condition_node);
         let negated = condition
             .negated_leaf
             .is_some_and(|leaf| self.flag_term(index, leaf, before, Term::Negated));
@@ -1514,11 +1499,13 @@ impl<'a> Walker<'a> {
             .then_without
             .iter()
             .any(|leaf| self.flag_term(index, leaf, before, Term::ThenWithout));
-        let slot = &mut self.fork_slots[index];
-        slot.checks.extend((before..after).filter(own));
-        slot.negated = negated;
-        slot.compound = condition.compound;
-        slot.then_without_flag = then_without_flag;
+        let tested = &mut self.fork_slots[index].tested;
+        tested.checks.extend((before..after).filter(own));
+        tested.test = flow::Test {
+            negated,
+            compound: condition.compound,
+            then_without_flag,
+        };
         Some(index)
     }
 
@@ -1533,7 +1520,7 @@ impl<'a> Walker<'a> {
             if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
                 let hash = self.name_hash(ident);
                 if let Some(frame) = self.frames.last_mut() {
-                    if frame.check_lets.contains_key(&hash) {
+                    if frame.locals.assigned_a_check(&hash) {
                         frame.terms.push((slot, hash, term));
                     }
                 }
@@ -1547,42 +1534,12 @@ impl<'a> Walker<'a> {
         while !self.frames.is_empty() {
             self.close_frame();
         }
-        let slots = std::mem::take(&mut self.fork_slots);
-        // Per slot: the fork holding nodes inside its bodies, and whether it is a fork itself.
-        let mut holder: Vec<Option<usize>> = Vec::with_capacity(slots.len());
-        let mut is_fork: Vec<bool> = Vec::with_capacity(slots.len());
-        for mut slot in slots {
-            let resolve = |s: Option<usize>| s.and_then(|s| holder.get(s).copied().flatten());
-            slot.checks.sort_unstable();
-            slot.checks.dedup();
-            let parent = resolve(slot.parent_of);
-            let outer = resolve(slot.outer);
-            let fork = if slot.checks.is_empty() {
-                None
-            } else {
-                let chain_head_is_flag = slot.kind == ForkKind::ElseIf
-                    && slot
-                        .head
-                        .is_some_and(|h| is_fork.get(h).copied().unwrap_or(false));
-                self.facts.forks.push(Fork {
-                    kind: slot.kind,
-                    span: slot.span,
-                    checks: slot.checks,
-                    negated: slot.negated,
-                    compound: slot.compound,
-                    has_else: slot.has_else,
-                    exits_early: slot.exits_early,
-                    then_body: slot.then_body,
-                    else_body: slot.else_body,
-                    then_without_flag: slot.then_without_flag,
-                    chain_head_is_flag,
-                    parent,
-                });
-                Some(self.facts.forks.len() - 1)
-            };
-            is_fork.push(fork.is_some());
-            holder.push(fork.or(outer));
-        }
+        let (branches, mut tested): (Vec<Branch>, Vec<Tested>) =
+            std::mem::take(&mut self.fork_slots)
+                .into_iter()
+                .map(|slot| (slot.branch, slot.tested))
+                .unzip();
+        self.facts.forks = flow::forks(&branches, |index| std::mem::take(&mut tested[index]));
         self.facts
     }
 
@@ -1791,10 +1748,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         };
         if let Some(check) = self.check_at(unwrap_check_value(&init.expr), before) {
-            let hash = self.name_hash(ident);
-            if let Some(frame) = self.frames.last_mut() {
-                frame.check_lets.insert(hash, check);
-            }
+            self.local(ident, |locals, name| locals.assigned_check(name, check));
         }
     }
 
@@ -1964,7 +1918,7 @@ fn is_compound_assign(op: &BinOp) -> bool {
     )
 }
 
-/// One node of a condition, for [`shape::condition`].
+/// One node of a condition, for [`flow::condition`].
 fn condition_node(expr: &Expr) -> CondNode<&Expr> {
     let unary = |operand, negates| CondNode::Unary { operand, negates };
     match expr {
@@ -1990,7 +1944,7 @@ fn condition_node(expr: &Expr) -> CondNode<&Expr> {
 
 /// What a block holds.
 fn block_body(block: &Block) -> Body {
-    shape::body(block.stmts.iter().map(|stmt| match stmt {
+    flow::body(block.stmts.iter().map(|stmt| match stmt {
         Stmt::Expr(expr, _) => expr_statement(expr),
         Stmt::Macro(m) => macro_statement(&m.mac),
         Stmt::Local(_) | Stmt::Item(_) => Statement::Other,
@@ -2026,7 +1980,7 @@ fn is_log_path(path: &Path) -> bool {
         .iter()
         .map(|s| ident_string(&s.ident))
         .collect();
-    shape::is_log_call(&segments)
+    flow::is_log_call(&segments)
 }
 
 fn bool_lit(expr: &Expr) -> Option<bool> {
@@ -3620,7 +3574,7 @@ impl<T: Clone> S<T> where T: Send {
              if is_enabled(X) { 1 } else { log::info!(\"z\") }",
         );
         assert_eq!(
-            shape::describe_bodies(&facts.forks),
+            flow::describe_bodies(&facts.forks),
             "Exit, Log, Code/Empty, Exit, Code/Log"
         );
     }
@@ -3633,7 +3587,7 @@ impl<T: Clone> S<T> where T: Send {
             ));
             facts.forks.len() == 1 && facts.forks[0].then_without_flag
         };
-        shape::check_without(
+        flow::check_without(
             without,
             &[
                 ("on || p", true),

@@ -25,13 +25,13 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::shape::{self, CondNode, Statement};
+use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
 use super::{
     binding_of, reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS,
 };
 use crate::facts::{
-    Body, CheckSite, ConstKind, FileFacts, Fork, ForkKind, Import, KeyExpr, LineIndex, ModuleRef,
-    Span, StringConst, SymbolUse, SyntaxError,
+    Body, CheckSite, ConstKind, FileFacts, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
+    StringConst, SymbolUse, SyntaxError,
 };
 
 thread_local! {
@@ -127,32 +127,12 @@ struct Item<'t, 's> {
     hint: Option<&'s str>,
     /// A direct child of the program.
     top: bool,
-    /// Innermost fork candidate (index into `Walker::fork_candidates`) whose then- or else-branch
+    /// Innermost branch (index into `Walker::branches`) whose then- or else-branch
     /// contains the node, within the same named function.
     branch: Option<usize>,
     /// Inside the condition of an `if` or ternary.
     cond: bool,
 }
-
-/// An `if`, `else if` or ternary; it becomes a [`Fork`] when its condition tests a flag.
-struct ForkCandidate<'t> {
-    kind: ForkKind,
-    /// Where the span starts: the `if` keyword, or the ternary's start.
-    start: usize,
-    condition: Node<'t>,
-    has_else: bool,
-    exits_early: bool,
-    then_body: Body,
-    else_body: Option<Body>,
-    /// If/Ternary: the enclosing candidate (`Item::branch`). ElseIf: the previous link of its
-    /// chain, whose else-branch contains it.
-    up: Option<usize>,
-    /// The first `if` of the chain (the candidate itself for If/Ternary).
-    head: usize,
-}
-
-/// Writes to one variable: how many, and the check the last one assigned (if a check call).
-type Binding = (u32, Option<usize>);
 
 /// A write to a plain identifier: a declarator with a value, an assignment, `x++`, a `for` target.
 struct Write<'s> {
@@ -185,7 +165,9 @@ struct Walker<'s, 'o, 't> {
     children: Vec<(Option<&'static str>, Node<'t>)>,
     segments: Vec<Cow<'s, str>>,
     // ----- fork bookkeeping (resolved in `finish`) -----
-    fork_candidates: Vec<ForkCandidate<'t>>,
+    /// Every `if`, `else if` and ternary, and its condition.
+    branches: Vec<Branch>,
+    conditions: Vec<Node<'t>>,
     /// `if` statements that are the `else if` of a candidate: node id -> that candidate.
     pending_else_if: HashMap<usize, usize>,
     /// Call node id -> index of the check recorded there.
@@ -242,7 +224,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             cursor,
             children: Vec::new(),
             segments: Vec::new(),
-            fork_candidates: Vec::new(),
+            branches: Vec::new(),
+            conditions: Vec::new(),
             pending_else_if: HashMap::new(),
             check_calls: HashMap::new(),
             check_ranges: Vec::new(),
@@ -655,29 +638,35 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let previous = self.pending_else_if.remove(&node.id());
         let mut candidate = None;
         if let Some(condition) = condition {
-            let index = self.fork_candidates.len();
-            let (kind, up, head) =
-                match previous.and_then(|p| Some((p, self.fork_candidates.get(p)?.head))) {
-                    Some((previous, head)) => (ForkKind::ElseIf, Some(previous), head),
-                    None => (ForkKind::If, item.branch, index),
-                };
+            // An `else if`: its chain head, and the head's enclosing branch.
+            let chain = previous.and_then(|p| {
+                let head = self.branches.get(p)?.head.unwrap_or(p);
+                Some((p, head, self.branches.get(head)?.enclosing))
+            });
+            let (kind, enclosing, outer, head) = match chain {
+                Some((previous, head, enclosing)) => {
+                    (ForkKind::ElseIf, enclosing, Some(previous), Some(head))
+                }
+                None => (ForkKind::If, item.branch, item.branch, None),
+            };
             let has_else = alternative.is_some();
             let consequence = node.child_by_field_name("consequence");
             let exits_early = !has_else && consequence.is_some_and(ends_by_leaving);
             let else_statement = alternative.and_then(first_named);
-            self.fork_candidates.push(ForkCandidate {
+            let branch = Branch {
                 kind,
-                start: node.start_byte(),
-                condition,
+                span: self.lines.span(node.start_byte(), condition.end_byte()),
                 has_else,
                 exits_early,
                 then_body: consequence.map_or(Body::Empty, |c| self.statement_body(c)),
                 else_body: else_statement
                     .filter(|e| e.kind() != "if_statement")
                     .map(|e| self.statement_body(e)),
-                up,
+                enclosing,
+                outer,
                 head,
-            });
+            };
+            let index = self.push_branch(branch, condition);
             if let Some(else_if) = alternative
                 .and_then(first_named)
                 .filter(|n| n.kind() == "if_statement")
@@ -695,14 +684,21 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         }
     }
 
+    /// Adds a branch and its condition; its index.
+    fn push_branch(&mut self, branch: Branch, condition: Node<'t>) -> usize {
+        self.branches.push(branch);
+        self.conditions.push(condition);
+        self.branches.len() - 1
+    }
+
     /// What a branch holds: a block's statements, or the one statement without braces.
     fn statement_body(&self, branch: Node<'t>) -> Body {
         if branch.kind() == "statement_block" {
             let mut cursor = branch.walk();
             let statements: Vec<Node<'t>> = branch.named_children(&mut cursor).collect();
-            shape::body(statements.into_iter().map(|s| self.statement(s)))
+            flow::body(statements.into_iter().map(|s| self.statement(s)))
         } else {
-            shape::body([self.statement(branch)])
+            flow::body([self.statement(branch)])
         }
     }
 
@@ -719,7 +715,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     .and_then(|call| call.child_by_field_name("function"));
                 let mut segments = Vec::new();
                 match call.map(|callee| self.static_chain(callee, &mut segments)) {
-                    Some(ChainEnd::Root) if shape::is_log_call(&segments) => Statement::Log,
+                    Some(ChainEnd::Root) if flow::is_log_call(&segments) => Statement::Log,
                     _ => Statement::Other,
                 }
             }
@@ -733,23 +729,22 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let condition = node.child_by_field_name("condition");
         let mut candidate = None;
         if let Some(condition) = condition {
-            let index = self.fork_candidates.len();
             let value = |field| {
                 node.child_by_field_name(field)
                     .map_or(Body::Empty, value_body)
             };
-            self.fork_candidates.push(ForkCandidate {
+            let branch = Branch {
                 kind: ForkKind::Ternary,
-                start: node.start_byte(),
-                condition,
+                span: self.lines.span(node.start_byte(), condition.end_byte()),
                 has_else: true,
                 exits_early: false,
                 then_body: value("consequence"),
                 else_body: Some(value("alternative")),
-                up: item.branch,
-                head: index,
-            });
-            candidate = Some(index);
+                enclosing: item.branch,
+                outer: item.branch,
+                head: None,
+            };
+            candidate = Some(self.push_branch(branch, condition));
         }
         let start = stack.len();
         self.push_children(item, stack, |_, field, child| {
@@ -879,21 +874,19 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         Ok(None)
     }
 
-    /// Turns the fork candidates into `facts.forks`, now that every check and write is known.
+    /// Turns the branches into `facts.forks`, now that every check and write is known.
     fn resolve_forks(&mut self) {
-        if self.fork_candidates.is_empty() || self.check_ranges.is_empty() {
+        if self.branches.is_empty() || self.check_ranges.is_empty() {
             return;
         }
         // Check locals: variables written exactly once, from a recorded check call.
-        // (function frame, name) -> (number of writes, check of the last write).
-        let mut bindings: HashMap<(Option<usize>, &str), Binding> = HashMap::new();
+        let mut locals: Locals<(Option<usize>, &str)> = Locals::default();
         for write in &self.writes {
             let Ok(scope) = self.binding_scope(write.name, write.frame) else {
                 continue;
             };
-            let entry = bindings.entry((scope, write.name)).or_insert((0, None));
-            entry.0 = entry.0.saturating_add(1);
-            entry.1 = write.call.and_then(|id| self.check_calls.get(&id).copied());
+            let check = write.call.and_then(|id| self.check_calls.get(&id).copied());
+            locals.write((scope, write.name), check);
         }
         // Flag tests: `(start, end, check)` of check calls and of check-local reads in conditions.
         let mut tests: Vec<(usize, usize, usize)> = self
@@ -906,57 +899,24 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             let Ok(scope) = self.binding_scope(name, frame) else {
                 continue;
             };
-            if let Some(&(1, Some(check))) = bindings.get(&(scope, name)) {
+            if let Some(check) = locals.check_local(&(scope, name)) {
                 tests.push((start, end, check));
             }
         }
         tests.sort_unstable();
         let tests = FlagTests(tests);
-
-        let candidates = std::mem::take(&mut self.fork_candidates);
-        let mut fork_of: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
-        // The nearest recorded fork above each candidate (following `up`).
-        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(candidates.len());
-        let mut checks = Vec::new();
-        for (index, candidate) in candidates.iter().enumerate() {
-            let above = match candidate.up.filter(|&u| u < index) {
-                Some(up) => fork_of[up].or(nearest[up]),
-                None => None,
-            };
-            nearest.push(above);
-            let condition = candidate.condition;
-            checks.clear();
+        let branches = std::mem::take(&mut self.branches);
+        let conditions = std::mem::take(&mut self.conditions);
+        self.facts.forks = flow::forks(&branches, |index| {
+            let condition = conditions[index];
+            let mut checks = Vec::new();
             tests.within(condition.start_byte(), condition.end_byte(), &mut checks);
             if checks.is_empty() {
-                fork_of.push(None);
-                continue;
+                return Tested::default();
             }
-            checks.sort_unstable();
-            checks.dedup();
-            let (parent, chain_head_is_flag) = match candidate.kind {
-                ForkKind::ElseIf if candidate.head < index => {
-                    (nearest[candidate.head], fork_of[candidate.head].is_some())
-                }
-                _ => (above, false),
-            };
-            fork_of.push(Some(self.facts.forks.len()));
-            let shape = shape::condition(condition, condition_node);
-            let is_test = |node: &Node| tests.is_test(*node);
-            self.facts.forks.push(Fork {
-                kind: candidate.kind,
-                span: self.lines.span(candidate.start, condition.end_byte()),
-                checks: checks.clone(),
-                negated: shape.negated_leaf.as_ref().is_some_and(is_test),
-                compound: shape.compound,
-                has_else: candidate.has_else,
-                exits_early: candidate.exits_early,
-                then_body: candidate.then_body,
-                else_body: candidate.else_body,
-                then_without_flag: shape.then_without.iter().any(is_test),
-                chain_head_is_flag,
-                parent,
-            });
-        }
+            let test = flow::test(condition, condition_node, |node| tests.is_test(node));
+            Tested { checks, test }
+        });
     }
 
     // ----- member chains and symbol uses -----------------------------------------------------
@@ -2429,7 +2389,7 @@ fn operator(node: Node) -> Option<&'static str> {
     node.child_by_field_name("operator").map(|o| o.kind())
 }
 
-/// One node of a condition, for [`shape::condition`].
+/// One node of a condition, for [`flow::condition`].
 fn condition_node(node: Node) -> CondNode<Node> {
     let unary = |operand, negates| CondNode::Unary { operand, negates };
     let inner = unwrap_test_operand(node);
@@ -2704,6 +2664,7 @@ fn mark_branches(pushed: &mut [Item<'_, '_>], condition: Option<Node<'_>>, index
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Fork;
     use crate::lang::{test_extract, with_test_options, CheckSpec, Grammar, Language};
 
     const ISENABLED: usize = 2;
@@ -3962,7 +3923,7 @@ d';");
                       const w = isEnabled('f') ? a : undefined;\n\
                       }";
         assert_eq!(
-            shape::describe_bodies(&forks(source)),
+            flow::describe_bodies(&forks(source)),
             "Exit, Exit, Log/Empty, Code, Empty/Code, Code/Empty"
         );
     }
@@ -3975,7 +3936,7 @@ d';");
             ));
             forks.len() == 1 && forks[0].then_without_flag
         };
-        shape::check_without(
+        flow::check_without(
             without,
             &[
                 ("on || x", true),

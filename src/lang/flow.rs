@@ -1,12 +1,18 @@
-//! The shape of a flag fork, decided once for every language: an extractor says what each node of
-//! a condition and each statement of a branch is, and these functions say what the fork looks
-//! like ([`Fork::negated`], [`Fork::compound`], [`Fork::then_body`], ...).
+//! Forks, decided once for every language: a front-end says what it sees (branches in source
+//! order with where they sit, each node of a condition, each statement of a branch, the writes of
+//! its locals) and this module says which branches are forks and what they look like
+//! ([`Fork::negated`], [`Fork::compound`], [`Fork::then_body`], [`Fork::parent`], ...), and which
+//! locals are check locals.
 //!
 //! [`Fork::negated`]: crate::facts::Fork::negated
 //! [`Fork::compound`]: crate::facts::Fork::compound
 //! [`Fork::then_body`]: crate::facts::Fork::then_body
+//! [`Fork::parent`]: crate::facts::Fork::parent
 
-use crate::facts::Body;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use crate::facts::{Body, Fork, ForkKind, Span};
 
 /// One node of a condition, as its extractor reads it.
 pub(crate) enum CondNode<N> {
@@ -78,6 +84,170 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
         }
     }
     shape
+}
+
+/// What a condition says about its fork, given which of its leaves are flag tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Test {
+    /// [`Fork::negated`](crate::facts::Fork::negated).
+    pub negated: bool,
+    /// [`Fork::compound`](crate::facts::Fork::compound).
+    pub compound: bool,
+    /// [`Fork::then_without_flag`](crate::facts::Fork::then_without_flag).
+    pub then_without_flag: bool,
+}
+
+/// Reads a condition (see [`condition`]) and says what it tests, `is_test` telling the leaves
+/// that are flag tests (check calls, check locals).
+pub(crate) fn test<N: Copy>(
+    root: N,
+    node: impl Fn(N) -> CondNode<N>,
+    is_test: impl Fn(N) -> bool,
+) -> Test {
+    let shape = condition(root, node);
+    Test {
+        negated: shape.negated_leaf.is_some_and(&is_test),
+        compound: shape.compound,
+        then_without_flag: shape.then_without.into_iter().any(is_test),
+    }
+}
+
+/// An `if`, `elif` / `else if` or ternary as its front-end sees it; branches are listed in
+/// source order of their keyword, and refer to one another by index in that list.
+#[derive(Clone, Debug)]
+pub(crate) struct Branch {
+    pub kind: ForkKind,
+    /// From the keyword (a ternary: its start) to the end of the condition.
+    pub span: Span,
+    pub has_else: bool,
+    /// No else, and the then-branch ends by leaving (`return`, `raise`, `throw`, ...).
+    pub exits_early: bool,
+    pub then_body: Body,
+    /// The plain `else` (a ternary: its second value).
+    pub else_body: Option<Body>,
+    /// The branch whose then- or else-branch holds this one, within the same named function (an
+    /// elif: its chain head's).
+    pub enclosing: Option<usize>,
+    /// Where forks in this branch's bodies find their parent when this branch is not a fork:
+    /// `enclosing`, or for an elif the previous link of its chain.
+    pub outer: Option<usize>,
+    /// An elif's chain head.
+    pub head: Option<usize>,
+}
+
+/// What a branch's condition tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Tested {
+    /// The checks tested (calls in the condition, checks of its check locals), in any order.
+    pub checks: Vec<usize>,
+    pub test: Test,
+}
+
+/// The forks among `branches`: those whose condition tests a check (`tested` says what each
+/// branch's condition tests), with their parents and chain heads.
+pub(crate) fn forks(branches: &[Branch], mut tested: impl FnMut(usize) -> Tested) -> Vec<Fork> {
+    let mut forks = Vec::new();
+    // Per branch: its fork, and the fork holding what its bodies hold (itself, or the nearest
+    // fork along its `outer` links).
+    let mut fork_of: Vec<Option<usize>> = Vec::with_capacity(branches.len());
+    let mut holder: Vec<Option<usize>> = Vec::with_capacity(branches.len());
+    let earlier = |links: &[Option<usize>], link: Option<usize>| {
+        link.and_then(|l| links.get(l).copied().flatten())
+    };
+    for (index, branch) in branches.iter().enumerate() {
+        let Tested { mut checks, test } = tested(index);
+        checks.sort_unstable();
+        checks.dedup();
+        let fork = (!checks.is_empty()).then(|| {
+            forks.push(Fork {
+                kind: branch.kind,
+                span: branch.span,
+                checks,
+                negated: test.negated,
+                compound: test.compound,
+                has_else: branch.has_else,
+                exits_early: branch.exits_early,
+                then_body: branch.then_body,
+                else_body: branch.else_body,
+                then_without_flag: test.then_without_flag,
+                chain_head_is_flag: branch.kind == ForkKind::ElseIf
+                    && earlier(&fork_of, branch.head).is_some(),
+                parent: earlier(&holder, branch.enclosing),
+            });
+            forks.len() - 1
+        });
+        fork_of.push(fork);
+        holder.push(fork.or_else(|| earlier(&holder, branch.outer)));
+    }
+    forks
+}
+
+/// The writes of a file's locals, keyed by a front-end's (scope, name): which are check locals,
+/// written exactly once, from a check, and not parameters.
+#[derive(Debug)]
+pub(crate) struct Locals<K> {
+    written: HashMap<K, Written>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Written {
+    writes: u32,
+    /// The check the last write assigned.
+    check: Option<usize>,
+    /// A parameter, or a name declared to belong to another scope (`global x`).
+    foreign: bool,
+}
+
+impl<K> Default for Locals<K> {
+    fn default() -> Self {
+        Locals {
+            written: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Eq + Hash> Locals<K> {
+    /// A write of the local: an assignment, a loop or pattern binding, an import.
+    pub fn write(&mut self, key: K, check: Option<usize>) {
+        let written = self.written.entry(key).or_default();
+        written.writes = written.writes.saturating_add(1);
+        written.check = check;
+    }
+
+    /// The value of the local's last write is a check (known once the check is recorded).
+    pub fn assigned_check(&mut self, key: K, check: usize) {
+        self.written.entry(key).or_default().check = Some(check);
+    }
+
+    /// The name is a parameter of the scope, or declared to belong to another one.
+    pub fn foreign(&mut self, key: K) {
+        self.written.entry(key).or_default().foreign = true;
+    }
+
+    /// Written exactly once, and neither a parameter nor another scope's.
+    pub fn written_once(&self, key: &K) -> bool {
+        self.written
+            .get(key)
+            .is_some_and(|w| w.writes == 1 && !w.foreign)
+    }
+
+    /// The check a check local was assigned from.
+    pub fn check_local(&self, key: &K) -> Option<usize> {
+        let written = self.written.get(key)?;
+        (written.writes == 1 && !written.foreign)
+            .then_some(written.check)
+            .flatten()
+    }
+
+    /// A write so far assigned a check: the name may turn out a check local.
+    pub fn assigned_a_check(&self, key: &K) -> bool {
+        self.written.get(key).is_some_and(|w| w.check.is_some())
+    }
+
+    /// Forgets every local (a front-end that reuses one table per function).
+    pub fn clear(&mut self) {
+        self.written.clear();
+    }
 }
 
 /// What one statement of a branch is, as its extractor reads it.
@@ -229,6 +399,64 @@ mod tests {
         assert_eq!(then("(!f&x)"), "");
         assert_eq!(then("!(f|x)"), "");
         assert_eq!(then("(!f|x)"), "x");
+    }
+
+    #[test]
+    fn check_locals_are_written_once_from_a_check() {
+        let mut locals = Locals::default();
+        locals.write("once", Some(0));
+        locals.write("twice", Some(1));
+        locals.write("twice", None);
+        locals.write("later", None);
+        locals.assigned_check("later", 2);
+        locals.write("param", Some(3));
+        locals.foreign("param");
+        locals.write("plain", None);
+        assert_eq!(locals.check_local(&"once"), Some(0));
+        assert_eq!(locals.check_local(&"twice"), None);
+        assert_eq!(locals.check_local(&"later"), Some(2));
+        assert_eq!(locals.check_local(&"param"), None);
+        assert_eq!(locals.check_local(&"plain"), None);
+        assert!(locals.written_once(&"plain") && !locals.written_once(&"param"));
+    }
+
+    #[test]
+    fn parents_and_chain_heads() {
+        let branch = |kind, enclosing, outer, head| Branch {
+            kind,
+            span: Span::default(),
+            has_else: false,
+            exits_early: false,
+            then_body: Body::Code,
+            else_body: None,
+            enclosing,
+            outer,
+            head,
+        };
+        // if flag: (if x: elif flag: (if flag: ...))
+        let branches = [
+            branch(ForkKind::If, None, None, None),
+            branch(ForkKind::If, Some(0), Some(0), None),
+            branch(ForkKind::ElseIf, Some(0), Some(1), Some(1)),
+            branch(ForkKind::If, Some(2), Some(2), None),
+        ];
+        let flags = [true, false, true, true];
+        let forks = forks(&branches, |i| Tested {
+            checks: if flags[i] { vec![i, i] } else { Vec::new() },
+            test: Test::default(),
+        });
+        let found: Vec<_> = forks
+            .iter()
+            .map(|f| (f.checks.clone(), f.parent, f.chain_head_is_flag))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (vec![0], None, false),
+                (vec![2], Some(0), false),
+                (vec![3], Some(1), false),
+            ]
+        );
     }
 
     #[test]
