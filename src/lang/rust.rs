@@ -1736,6 +1736,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
+        if local.init.is_none() && simple_binding(&local.pat).is_some() {
+            // `let x;` declares `x`: its first assignment is its first write.
+            if let Pat::Type(typed) = &local.pat {
+                self.visit_type(&typed.ty);
+            }
+            return;
+        }
         let before = self.facts.checks.len();
         visit::visit_local(self, local);
         let Some(init) = &local.init else {
@@ -1758,10 +1765,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_assign(&mut self, expr: &'ast ExprAssign) {
-        if let Some(ident) = plain_ident(&expr.left) {
+        let ident = plain_ident(&expr.left);
+        if let Some(ident) = ident {
             self.bind_ident(ident);
         }
+        let before = self.facts.checks.len();
         visit::visit_expr_assign(self, expr);
+        let check = self.check_at(unwrap_check_value(&expr.right), before);
+        if let (Some(ident), Some(check)) = (ident, check) {
+            self.local(ident, |locals, name| locals.assigned_check(name, check));
+        }
     }
 
     fn visit_expr_binary(&mut self, expr: &'ast ExprBinary) {
