@@ -21,6 +21,9 @@ pub(crate) enum CondNode<N> {
     Unary { operand: N, negates: bool },
     /// `a and b`, `a || b` (`any`: an or).
     Junction { any: bool, operands: [N; 2] },
+    /// A call with one argument, `callee` its name's segments: `bool(x)`, `Boolean(x)`,
+    /// `bool::from(x)`, `is_on("k")`.
+    Call { callee: Vec<String>, argument: N },
     /// Anything else: a flag test or another condition.
     Leaf,
 }
@@ -39,6 +42,7 @@ pub(crate) struct Condition<N> {
 
 /// Reads a condition's structure (without recursion: conditions can be deep).
 pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Condition<N> {
+    let node = |n| lowered(node(n));
     let mut shape = Condition {
         negated_leaf: None,
         compound: false,
@@ -57,7 +61,7 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
                 shape.compound = true;
                 break;
             }
-            CondNode::Leaf => {
+            CondNode::Leaf | CondNode::Call { .. } => {
                 shape.negated_leaf = negated.then_some(current);
                 break;
             }
@@ -76,7 +80,7 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
                     stack.push((operand, negated, under_or || or));
                 }
             }
-            CondNode::Leaf => {
+            CondNode::Leaf | CondNode::Call { .. } => {
                 if !negated && under_or {
                     shape.then_without.push(current);
                 }
@@ -84,6 +88,29 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
         }
     }
     shape
+}
+
+/// A node as the condition's structure sees it: a conversion to a boolean is its operand, any
+/// other call a leaf.
+fn lowered<N>(node: CondNode<N>) -> CondNode<N> {
+    match node {
+        CondNode::Call { callee, argument } if is_conversion(&callee) => CondNode::Unary {
+            operand: argument,
+            negates: false,
+        },
+        CondNode::Call { .. } => CondNode::Leaf,
+        other => other,
+    }
+}
+
+/// A call that converts its argument to a boolean, keeping its truth: `bool(x)`, `Boolean(x)`,
+/// `bool::from(x)`.
+fn is_conversion<S: AsRef<str>>(callee: &[S]) -> bool {
+    match callee {
+        [name] => matches!(name.as_ref(), "bool" | "Boolean"),
+        [ty, function] => ty.as_ref() == "bool" && function.as_ref() == "from",
+        _ => false,
+    }
 }
 
 /// What a condition says about its fork, given which of its leaves are flag tests.
@@ -387,6 +414,29 @@ mod tests {
         assert_eq!(negated("!(f&x)"), None);
         assert!(parse("!(f&x)").compound);
         assert!(!parse("!f").compound);
+    }
+
+    #[test]
+    fn conversions_are_their_operand() {
+        // `!bool(f)`: 0 `!`, 1 the call, 2 `f`.
+        let nodes = |callee: &'static [&'static str]| {
+            move |i: usize| match i {
+                0 => CondNode::Unary {
+                    operand: 1,
+                    negates: true,
+                },
+                1 => CondNode::Call {
+                    callee: callee.iter().map(|s| s.to_string()).collect(),
+                    argument: 2,
+                },
+                _ => CondNode::Leaf,
+            }
+        };
+        assert_eq!(condition(0, nodes(&["bool"])).negated_leaf, Some(2));
+        assert_eq!(condition(0, nodes(&["Boolean"])).negated_leaf, Some(2));
+        assert_eq!(condition(0, nodes(&["bool", "from"])).negated_leaf, Some(2));
+        assert_eq!(condition(0, nodes(&["is_on"])).negated_leaf, Some(1));
+        assert_eq!(condition(0, nodes(&["str"])).negated_leaf, Some(1));
     }
 
     #[test]

@@ -887,7 +887,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             if checks.is_empty() {
                 return Tested::default();
             }
-            let test = flow::test(candidate.condition, condition_node, |node| {
+            let node = |node| condition_node(node, self.source);
+            let test = flow::test(candidate.condition, node, |node| {
                 self.is_flag_test(node, candidate.scope)
             });
             Tested { checks, test }
@@ -952,16 +953,10 @@ impl<'a, 'o> Walker<'a, 'o> {
                 match expression.map(unwrap_value) {
                     Some(e) if matches!(e.kind(), "ellipsis" | "string") => Statement::Nothing,
                     Some(e) if e.kind() == "call" => {
-                        let callee = e.child_by_field_name("function");
-                        let segments: Vec<&str> = match callee.map(attribute_chain) {
-                            Some(Chain::Rooted(segments)) => {
-                                segments.iter().map(|s| self.text(*s)).collect()
-                            }
-                            _ => callee
-                                .filter(|c| c.kind() == "identifier")
-                                .map(|c| vec![self.text(c)])
-                                .unwrap_or_default(),
-                        };
+                        let segments = e
+                            .child_by_field_name("function")
+                            .and_then(|callee| callee_segments(callee, self.source))
+                            .unwrap_or_default();
                         if flow::is_log_call(&segments) {
                             Statement::Log
                         } else {
@@ -2109,7 +2104,7 @@ fn bool_comparison(node: Node) -> Option<(Node, bool)> {
 }
 
 /// One node of a condition, for [`flow::condition`].
-fn condition_node(node: Node) -> CondNode<Node> {
+fn condition_node<'t>(node: Node<'t>, source: &str) -> CondNode<Node<'t>> {
     let unary = |operand, negates| CondNode::Unary { operand, negates };
     match node.kind() {
         "parenthesized_expression" | "await" => match unwrap_value(node) {
@@ -2134,7 +2129,46 @@ fn condition_node(node: Node) -> CondNode<Node> {
             },
             _ => CondNode::Leaf,
         },
+        "call" => {
+            let arguments = node
+                .child_by_field_name("arguments")
+                .filter(|a| a.kind() == "argument_list");
+            let callee = node
+                .child_by_field_name("function")
+                .and_then(|f| callee_segments(f, source));
+            let arguments = arguments.map(named_children).unwrap_or_default();
+            match (callee, &arguments[..]) {
+                (Some(callee), &[argument])
+                    if !matches!(
+                        argument.kind(),
+                        "keyword_argument" | "list_splat" | "dictionary_splat"
+                    ) =>
+                {
+                    CondNode::Call {
+                        callee: callee.into_iter().map(str::to_string).collect(),
+                        argument,
+                    }
+                }
+                _ => CondNode::Leaf,
+            }
+        }
         _ => CondNode::Leaf,
+    }
+}
+
+/// The named children of a node but comments.
+fn named_children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// The segments of a callee that is a name or a static attribute chain: `f`, `a.b.f`.
+fn callee_segments<'s>(callee: Node, source: &'s str) -> Option<Vec<&'s str>> {
+    match attribute_chain(callee) {
+        Chain::Rooted(segments) => Some(segments.iter().map(|s| &source[s.byte_range()]).collect()),
+        Chain::Unrooted(_) => None,
     }
 }
 

@@ -1951,6 +1951,18 @@ fn condition_node(expr: &Expr) -> CondNode<&Expr> {
             },
             _ => CondNode::Leaf,
         },
+        Expr::Call(call) if call.args.len() == 1 => match &*call.func {
+            Expr::Path(p) if p.qself.is_none() => CondNode::Call {
+                callee: p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| ident_string(&s.ident))
+                    .collect(),
+                argument: &call.args[0],
+            },
+            _ => CondNode::Leaf,
+        },
         _ => CondNode::Leaf,
     }
 }

@@ -914,7 +914,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if checks.is_empty() {
                 return Tested::default();
             }
-            let test = flow::test(condition, condition_node, |node| tests.is_test(node));
+            let node = |node| condition_node(node, self.src);
+            let test = flow::test(condition, node, |node| tests.is_test(node));
             Tested { checks, test }
         });
     }
@@ -2390,7 +2391,7 @@ fn operator(node: Node) -> Option<&'static str> {
 }
 
 /// One node of a condition, for [`flow::condition`].
-fn condition_node(node: Node) -> CondNode<Node> {
+fn condition_node<'t>(node: Node<'t>, source: &str) -> CondNode<Node<'t>> {
     let unary = |operand, negates| CondNode::Unary { operand, negates };
     let inner = unwrap_test_operand(node);
     if inner != node {
@@ -2430,8 +2431,46 @@ fn condition_node(node: Node) -> CondNode<Node> {
                 _ => CondNode::Leaf,
             }
         }
+        "call_expression" => {
+            let callee = node
+                .child_by_field_name("function")
+                .and_then(|f| member_names(f, source));
+            let arguments: Vec<Node> = node
+                .child_by_field_name("arguments")
+                .filter(|a| a.kind() == "arguments")
+                .map(|a| {
+                    let mut cursor = a.walk();
+                    let named = a.named_children(&mut cursor);
+                    named.filter(|a| a.kind() != "comment").collect()
+                })
+                .unwrap_or_default();
+            match (callee, &arguments[..]) {
+                (Some(callee), &[argument]) if argument.kind() != "spread_element" => {
+                    CondNode::Call { callee, argument }
+                }
+                _ => CondNode::Leaf,
+            }
+        }
         _ => CondNode::Leaf,
     }
+}
+
+/// The names of a callee that is an identifier or a chain of named members: `f`, `a.b.f`.
+fn member_names(callee: Node, source: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut current = callee;
+    while current.kind() == "member_expression" {
+        let property = current
+            .child_by_field_name("property")
+            .filter(|p| p.kind() == "property_identifier")?;
+        names.push(source[property.byte_range()].to_string());
+        current = current.child_by_field_name("object")?;
+    }
+    (current.kind() == "identifier").then(|| {
+        names.push(source[current.byte_range()].to_string());
+        names.reverse();
+        names
+    })
 }
 
 /// `Flags.NEW_NAV`, or `Flags["new-nav"]` when the member is not an identifier.
