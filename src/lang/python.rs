@@ -1370,27 +1370,15 @@ impl<'a, 'o> Walker<'a, 'o> {
             _ => return,
         };
         let last = self.text(last);
-        let registrations = &self.options.definitions.registrations;
-        if !registrations
-            .iter()
-            .any(|(segments, _)| segments.last().is_some_and(|s| s == last))
-        {
+        let definitions = self.options.definitions;
+        if !definitions.is_registration_candidate(last) {
             return;
         }
         let callee: Vec<&str> = match attribute_chain(function) {
             Chain::Rooted(segments) => segments.iter().map(|s| self.text(*s)).collect(),
             Chain::Unrooted(_) => vec![last],
         };
-        let matching = registrations.iter().find(|(segments, _)| {
-            !segments.is_empty()
-                && segments.len() <= callee.len()
-                && segments
-                    .iter()
-                    .rev()
-                    .zip(callee.iter().rev())
-                    .all(|(a, b)| a == b)
-        });
-        let Some((_, key)) = matching else {
+        let Some(key) = definitions.registration(&callee) else {
             return;
         };
         let Some(KeyArgument::Found(key_node)) = key_argument(self, arguments, key) else {

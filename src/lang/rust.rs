@@ -980,17 +980,15 @@ impl<'a> Walker<'a> {
 
     /// Whether a callee ending in `last` may be a registration (none configured: never).
     fn is_registration_candidate(&mut self, last: Option<&Ident>) -> bool {
-        let registrations = &self.options.definitions.registrations;
-        if registrations.is_empty() || self.test_depth > 0 {
+        let registrations = self.options.definitions;
+        if registrations.registrations.is_empty() || self.test_depth > 0 {
             return false;
         }
         let Some(last) = last else {
             return false;
         };
         let name = ident_str(&mut self.buf, last);
-        registrations
-            .iter()
-            .any(|(call, _)| call.last().is_some_and(|c| c == name))
+        registrations.is_registration_candidate(name)
     }
 
     /// `manager.add("x", ...)` matching a [`DefinitionShapes::registrations`] entry (trailing
@@ -1001,16 +999,8 @@ impl<'a> Walker<'a> {
         args: &Punctuated<Expr, Token![,]>,
         call_span: proc_macro2::Span,
     ) {
-        let registrations = &self.options.definitions.registrations;
-        let Some(position) = registrations.iter().find_map(|(call, key)| {
-            let matches = call.len() <= chain.len()
-                && call
-                    .iter()
-                    .rev()
-                    .zip(chain.iter().rev())
-                    .all(|(a, b)| a == b);
-            matches.then_some(key.position).flatten()
-        }) else {
+        let registration = self.options.definitions.registration(chain);
+        let Some(position) = registration.and_then(|key| key.position) else {
             return;
         };
         let Some(arg) = args.iter().nth(position) else {

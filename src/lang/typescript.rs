@@ -2242,11 +2242,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             _ => return,
         };
         let last = self.text(last);
-        let registrations = &self.options.definitions.registrations;
-        if !registrations
-            .iter()
-            .any(|(segments, _)| segments.last().is_some_and(|s| s == last))
-        {
+        let definitions = self.options.definitions;
+        if !definitions.is_registration_candidate(last) {
             return;
         }
         let Some(arguments) = call
@@ -2260,20 +2257,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             ChainEnd::Root => segments.iter().map(|s| s.as_ref()).collect(),
             ChainEnd::Broken(_) => vec![last],
         };
-        let Some(position) = registrations.iter().find_map(|(wanted, key)| {
-            let matches = !wanted.is_empty()
-                && wanted.len() <= chain.len()
-                && wanted
-                    .iter()
-                    .rev()
-                    .zip(chain.iter().rev())
-                    .all(|(a, b)| a == b);
-            if matches {
-                key.position
-            } else {
-                None
-            }
-        }) else {
+        let Some(position) = definitions
+            .registration(&chain)
+            .and_then(|key| key.position)
+        else {
             return;
         };
         let mut cursor = arguments.walk();
