@@ -7,6 +7,7 @@ pub mod budget;
 pub(crate) mod flow;
 pub mod migration;
 pub mod python;
+pub(crate) mod reason;
 pub mod reference;
 pub mod rust;
 pub mod template;

@@ -15,6 +15,7 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
 use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::reason::DynamicReason;
 use super::{binding_of, reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
     Body, CheckSite, ConstKind, FileFacts, ForkKind, Import, KeyExpr, LineIndex, ModuleRef, Span,
@@ -1633,7 +1634,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         }
         let (key, key_node) = match key_argument(self, arguments, &spec.key)? {
             KeyArgument::Found(node) => (self.classify_key(node, ctx.scope), node),
-            KeyArgument::Unpacked(node) => (KeyExpr::Dynamic("an unpacked argument".into()), node),
+            KeyArgument::Unpacked(node) => (KeyExpr::from(DynamicReason::UnpackedArgument), node),
         };
         Some((
             CheckSite {
@@ -1846,7 +1847,7 @@ impl<'a, 'o> Walker<'a, 'o> {
         }
         match self.classify_key(index, scope) {
             key @ (KeyExpr::Dynamic(_) | KeyExpr::Parameter(_)) => key,
-            _ => KeyExpr::Dynamic("a non-literal index".to_string()),
+            _ => KeyExpr::from(DynamicReason::NonLiteralIndex),
         }
     }
 
@@ -1886,11 +1887,11 @@ impl<'a, 'o> Walker<'a, 'o> {
     /// What a key argument is: a literal, a static name chain, or something dynamic.
     fn classify_key(&self, node: Node<'a>, scope: usize) -> KeyExpr {
         let node = unwrap_parens(node);
-        let dynamic = |what: &str| KeyExpr::Dynamic(what.to_string());
+        let dynamic = KeyExpr::from;
         match node.kind() {
             "string" | "concatenated_string" => match string_value(node, self.source) {
                 Ok(value) => KeyExpr::Literal(value),
-                Err(what) => dynamic(what),
+                Err(what) => KeyExpr::Dynamic(what.to_string()),
             },
             "identifier" => {
                 let name = self.text(node);
@@ -1904,12 +1905,12 @@ impl<'a, 'o> Walker<'a, 'o> {
                 Chain::Rooted(segments) => {
                     KeyExpr::Path(segments.iter().map(|s| self.text(*s).to_string()).collect())
                 }
-                Chain::Unrooted(_) => dynamic("an attribute of an expression"),
+                Chain::Unrooted(_) => dynamic(DynamicReason::AttributeOfExpression),
             },
             "binary_operator" => match node.child_by_field_name("operator").map(|o| o.kind()) {
-                Some("+") => dynamic("a string concatenation"),
-                Some("%") => dynamic("a % format"),
-                _ => dynamic("an expression"),
+                Some("+") => dynamic(DynamicReason::StringConcatenation),
+                Some("%") => dynamic(DynamicReason::PercentFormat),
+                _ => dynamic(DynamicReason::Expression),
             },
             "call" => {
                 let is_format = node
@@ -1918,14 +1919,14 @@ impl<'a, 'o> Walker<'a, 'o> {
                     .and_then(|f| f.child_by_field_name("attribute"))
                     .is_some_and(|a| self.text(a) == "format");
                 if is_format {
-                    dynamic("a format() call")
+                    dynamic(DynamicReason::FormatCall)
                 } else {
-                    dynamic("a function call result")
+                    dynamic(DynamicReason::CallResult)
                 }
             }
-            "conditional_expression" => dynamic("a conditional expression"),
-            "subscript" => dynamic("a subscript"),
-            _ => dynamic("an expression"),
+            "conditional_expression" => dynamic(DynamicReason::Conditional),
+            "subscript" => dynamic(DynamicReason::Subscript),
+            _ => dynamic(DynamicReason::Expression),
         }
     }
 }
@@ -2227,7 +2228,7 @@ pub(super) fn string_value(node: Node, source: &str) -> Result<String, &'static 
 /// The decoded value of one string literal.
 fn one_string_value(node: Node, source: &str) -> Result<String, &'static str> {
     if node.kind() != "string" {
-        return Err("an expression");
+        return Err(DynamicReason::Expression.text());
     }
     let mut cursor = node.walk();
     let mut content_start = node.start_byte();
@@ -2242,13 +2243,13 @@ fn one_string_value(node: Node, source: &str) -> Result<String, &'static str> {
                 content_start = child.end_byte();
             }
             "string_end" => content_end = child.start_byte(),
-            "interpolation" => return Err("an f-string"),
+            "interpolation" => return Err(DynamicReason::FString.text()),
             _ => {}
         }
     }
     let prefix = prefix_of(prefix);
     if prefix.contains(['b', 'B']) {
-        return Err("a bytes literal");
+        return Err(DynamicReason::BytesLiteral.text());
     }
     let raw = source
         .get(content_start..content_end.max(content_start))

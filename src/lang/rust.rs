@@ -35,6 +35,7 @@ use syn::{
 };
 
 use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::reason::DynamicReason;
 use super::{
     on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
     MAX_SYNTAX_ERRORS,
@@ -1207,11 +1208,11 @@ impl<'a> Walker<'a> {
     /// expression is then not visited for symbol uses).
     fn classify_key(&self, arg: &Expr) -> (KeyExpr, bool) {
         let expr = unwrap_key(arg);
-        let dynamic = |text: &str| (KeyExpr::Dynamic(text.to_string()), false);
+        let dynamic = |reason: DynamicReason| (KeyExpr::from(reason), false);
         match expr {
             Expr::Lit(lit) => match &lit.lit {
                 Lit::Str(s) => (KeyExpr::Literal(s.value()), true),
-                _ => (KeyExpr::Dynamic("a non-string literal".to_string()), true),
+                _ => (KeyExpr::from(DynamicReason::NonStringLiteral), true),
             },
             Expr::Path(p) if p.qself.is_none() => {
                 let segments: Vec<String> = p
@@ -1229,16 +1230,18 @@ impl<'a> Walker<'a> {
             }
             Expr::Field(_) => match static_chain(expr) {
                 Some(chain) => (KeyExpr::Path(chain), true),
-                None => dynamic("a field of an expression"),
+                None => dynamic(DynamicReason::FieldOfExpression),
             },
-            Expr::Macro(m) if m.mac.path.is_ident("format") => dynamic("a format!() call"),
-            Expr::Macro(_) => dynamic("a macro call"),
-            Expr::Call(_) => dynamic("a function call result"),
-            Expr::MethodCall(_) => dynamic("a method call result"),
-            Expr::Binary(b) if matches!(b.op, BinOp::Add(_)) => dynamic("a string concatenation"),
-            Expr::If(_) | Expr::Match(_) => dynamic("a conditional expression"),
-            Expr::Index(_) => dynamic("a subscript"),
-            _ => dynamic("an expression"),
+            Expr::Macro(m) if m.mac.path.is_ident("format") => dynamic(DynamicReason::FormatMacro),
+            Expr::Macro(_) => dynamic(DynamicReason::MacroCall),
+            Expr::Call(_) => dynamic(DynamicReason::CallResult),
+            Expr::MethodCall(_) => dynamic(DynamicReason::MethodCallResult),
+            Expr::Binary(b) if matches!(b.op, BinOp::Add(_)) => {
+                dynamic(DynamicReason::StringConcatenation)
+            }
+            Expr::If(_) | Expr::Match(_) => dynamic(DynamicReason::Conditional),
+            Expr::Index(_) => dynamic(DynamicReason::Subscript),
+            _ => dynamic(DynamicReason::Expression),
         }
     }
 

@@ -26,6 +26,7 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
 use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::reason::DynamicReason;
 use super::{
     binding_of, reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS,
 };
@@ -1109,7 +1110,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
         }
         let (key, key_node) = match (spread, key_node) {
-            (Some(spread), _) => (dynamic("a spread argument"), spread),
+            (Some(spread), _) => (dynamic(DynamicReason::SpreadArgument), spread),
             (None, Some(arg)) => (self.classify_key(arg, item.frame), arg),
             (None, None) => return None,
         };
@@ -1132,7 +1133,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         match node.kind() {
             "string" | "template_string" => match self.string_value(node) {
                 Some(value) => KeyExpr::Literal(value),
-                None => dynamic("a template literal"),
+                None => dynamic(DynamicReason::TemplateLiteral),
             },
             "identifier" => {
                 let name = self.text(node);
@@ -1146,15 +1147,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 let mut segments = Vec::new();
                 match self.static_chain(node, &mut segments) {
                     ChainEnd::Root if segments.first().is_some_and(|s| s == "this") => {
-                        dynamic("a member of `this`")
+                        dynamic(DynamicReason::MemberOfThis)
                     }
                     ChainEnd::Root => {
                         KeyExpr::Path(segments.into_iter().map(Cow::into_owned).collect())
                     }
                     ChainEnd::Broken(_) if node.kind() == "subscript_expression" => {
-                        dynamic("a subscript")
+                        dynamic(DynamicReason::Subscript)
                     }
-                    ChainEnd::Broken(_) => dynamic("an expression"),
+                    ChainEnd::Broken(_) => dynamic(DynamicReason::Expression),
                 }
             }
             "binary_expression" => {
@@ -1162,14 +1163,14 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     .child_by_field_name("operator")
                     .is_some_and(|o| o.kind() == "+");
                 dynamic(if plus {
-                    "a string concatenation"
+                    DynamicReason::StringConcatenation
                 } else {
-                    "an expression"
+                    DynamicReason::Expression
                 })
             }
-            "call_expression" => dynamic("a function call result"),
-            "ternary_expression" => dynamic("a conditional expression"),
-            _ => dynamic("an expression"),
+            "call_expression" => dynamic(DynamicReason::CallResult),
+            "ternary_expression" => dynamic(DynamicReason::Conditional),
+            _ => dynamic(DynamicReason::Expression),
         }
     }
 
@@ -1280,7 +1281,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     checks.find_shape(self.options.language, ShapeKind::Property, &prefix)?;
                 let key = match self.classify_key(key_node, frame) {
                     key @ (KeyExpr::Path(_) | KeyExpr::Parameter(_)) => key,
-                    _ => dynamic("a computed property"),
+                    _ => dynamic(DynamicReason::ComputedProperty),
                 };
                 let known = !matches!(key, KeyExpr::Dynamic(_));
                 self.push_shape_check(spec, key, node, key_node);
@@ -1353,7 +1354,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             .filter(|c| c.kind() != "comment")
             .nth(1);
         let Some(value) = value else {
-            let key = dynamic("an attribute without a value");
+            let key = dynamic(DynamicReason::AttributeWithoutValue);
             return self.push_shape_check(spec, key, element, attribute);
         };
         match value.kind() {
@@ -1365,7 +1366,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
             "jsx_expression" => {
                 let Some(inner) = first_named(value) else {
-                    let key = dynamic("an empty expression");
+                    let key = dynamic(DynamicReason::EmptyExpression);
                     return self.push_shape_check(spec, key, element, value);
                 };
                 let array = unwrap_expression(inner);
@@ -1381,7 +1382,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     self.jsx_key(spec, element, inner, item.frame);
                 }
             }
-            _ => self.push_shape_check(spec, dynamic("an expression"), element, value),
+            _ => self.push_shape_check(spec, dynamic(DynamicReason::Expression), element, value),
         }
     }
 
@@ -2309,9 +2310,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     }
 }
 
-/// A `KeyExpr::Dynamic` with a short description.
-fn dynamic(description: &str) -> KeyExpr {
-    KeyExpr::Dynamic(description.to_string())
+/// A `KeyExpr::Dynamic` for `reason`.
+fn dynamic(reason: DynamicReason) -> KeyExpr {
+    reason.into()
 }
 
 /// The mode of a child of a generic expression/statement node of kind `parent`.
