@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::ops::Range;
 
 use crate::facts::{Body, Fork, ForkKind, Span};
 
@@ -209,6 +210,38 @@ pub(crate) fn forks(branches: &[Branch], mut tested: impl FnMut(usize) -> Tested
     forks
 }
 
+/// The flag tests of a file, by byte range: check calls, and reads of check locals in
+/// conditions, each with its check.
+pub(crate) struct FlagTests(Vec<(usize, usize, usize)>);
+
+impl FlagTests {
+    /// From `(start, end, check)` of each test, in any order.
+    pub fn new(mut tests: Vec<(usize, usize, usize)>) -> Self {
+        tests.sort_unstable();
+        FlagTests(tests)
+    }
+
+    /// The checks of the tests inside `range`.
+    pub fn within(&self, range: Range<usize>) -> Vec<usize> {
+        let first = self.0.partition_point(|t| t.0 < range.start);
+        self.0[first..]
+            .iter()
+            .take_while(|t| t.0 < range.end)
+            .filter(|t| t.1 <= range.end)
+            .map(|t| t.2)
+            .collect()
+    }
+
+    /// Whether exactly `range` is a flag test.
+    pub fn is_test(&self, range: Range<usize>) -> bool {
+        let first = self.0.partition_point(|t| t.0 < range.start);
+        self.0[first..]
+            .iter()
+            .take_while(|t| t.0 == range.start)
+            .any(|t| t.1 == range.end)
+    }
+}
+
 /// The writes of a file's locals, keyed by a front-end's (scope, name): which are check locals,
 /// written exactly once, from a check, and not parameters.
 #[derive(Debug)]
@@ -289,12 +322,25 @@ pub(crate) enum Statement {
     Other,
 }
 
-/// What a branch holds, from its statements in order.
-pub(crate) fn body(statements: impl IntoIterator<Item = Statement>) -> Body {
+/// What a branch holds, and whether it ends by leaving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Held {
+    pub body: Body,
+    /// The last statement that does something leaves (`return`, `raise`, `throw`, `continue`,
+    /// `break`, a diverging macro).
+    pub leaves: bool,
+}
+
+/// What a branch holds and whether it ends by leaving, from its statements in order.
+pub(crate) fn branch(statements: impl IntoIterator<Item = Statement>) -> Held {
     let mut logs = false;
     let mut exit = false;
     let mut other = false;
+    let mut last = Statement::Nothing;
     for statement in statements {
+        if statement != Statement::Nothing {
+            last = statement;
+        }
         match statement {
             Statement::Nothing => {}
             Statement::Log => logs = true,
@@ -302,11 +348,15 @@ pub(crate) fn body(statements: impl IntoIterator<Item = Statement>) -> Body {
             Statement::Exit | Statement::Other => other = true,
         }
     }
-    match (other, exit, logs) {
+    let body = match (other, exit, logs) {
         (true, _, _) => Body::Code,
         (false, true, _) => Body::Exit,
         (false, false, true) => Body::Log,
         (false, false, false) => Body::Empty,
+    };
+    Held {
+        body,
+        leaves: last == Statement::Exit,
     }
 }
 
@@ -471,6 +521,16 @@ mod tests {
     }
 
     #[test]
+    fn flag_tests_by_range() {
+        let tests = FlagTests::new(vec![(10, 20, 1), (0, 5, 0), (12, 15, 2), (30, 35, 3)]);
+        assert_eq!(tests.within(0..25), vec![0, 1, 2]);
+        assert_eq!(tests.within(11..25), vec![2]);
+        assert_eq!(tests.within(11..14), Vec::<usize>::new());
+        assert!(tests.is_test(12..15) && tests.is_test(10..20));
+        assert!(!tests.is_test(10..15) && !tests.is_test(1..5));
+    }
+
+    #[test]
     fn parents_and_chain_heads() {
         let branch = |kind, enclosing, outer, head| Branch {
             kind,
@@ -512,14 +572,19 @@ mod tests {
     #[test]
     fn bodies() {
         use Statement::*;
-        assert_eq!(body([]), Body::Empty);
-        assert_eq!(body([Nothing]), Body::Empty);
-        assert_eq!(body([Exit]), Body::Exit);
-        assert_eq!(body([Log, Exit]), Body::Exit);
-        assert_eq!(body([Log, Log]), Body::Log);
-        assert_eq!(body([Other, Exit]), Body::Code);
-        assert_eq!(body([Exit, Exit]), Body::Code);
-        assert_eq!(body([Log, Other]), Body::Code);
+        let body = |statements: &[Statement]| branch(statements.iter().copied()).body;
+        assert_eq!(body(&[]), Body::Empty);
+        assert_eq!(body(&[Nothing]), Body::Empty);
+        assert_eq!(body(&[Exit]), Body::Exit);
+        assert_eq!(body(&[Log, Exit]), Body::Exit);
+        assert_eq!(body(&[Log, Log]), Body::Log);
+        assert_eq!(body(&[Other, Exit]), Body::Code);
+        assert_eq!(body(&[Exit, Exit]), Body::Code);
+        assert_eq!(body(&[Log, Other]), Body::Code);
+        let leaves = |statements: &[Statement]| branch(statements.iter().copied()).leaves;
+        assert!(leaves(&[Other, Exit, Nothing]));
+        assert!(!leaves(&[Exit, Other]));
+        assert!(!leaves(&[]));
     }
 
     #[test]

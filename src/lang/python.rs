@@ -14,7 +14,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement, Tested};
 use super::reason::DynamicReason;
 use super::{binding_of, reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
@@ -188,7 +188,6 @@ impl<'a> Ctx<'a> {
 /// file is read).
 struct Candidate<'a> {
     condition: Node<'a>,
-    scope: usize,
     /// A chain head: the last clause of its chain seen so far (itself or an elif).
     last_clause: usize,
 }
@@ -619,19 +618,19 @@ impl<'a, 'o> Walker<'a, 'o> {
         };
         let alternative = node.child_by_field_name("alternative");
         let has_else = alternative.is_some();
-        let consequence = node.child_by_field_name("consequence");
+        let then = self.block(node.child_by_field_name("consequence"));
         let branch = Branch {
             kind: ForkKind::If,
             span: self.lines.span(node.start_byte(), condition.end_byte()),
             has_else,
-            exits_early: !has_else && ends_by_leaving(consequence),
-            then_body: self.block_body(consequence),
+            exits_early: !has_else && then.leaves,
+            then_body: then.body,
             else_body: self.else_body(alternative),
             enclosing: ctx.fork,
             outer: ctx.fork,
             head: None,
         };
-        let index = self.push_branch(branch, condition, ctx.scope);
+        let index = self.push_branch(branch, condition);
         let ctx = ctx.expr();
         self.push_children_with(node, |_, child, field| {
             Some(match field {
@@ -666,19 +665,19 @@ impl<'a, 'o> Walker<'a, 'o> {
         };
         let next = next_clause(node);
         let has_else = next.is_some();
-        let consequence = node.child_by_field_name("consequence");
+        let then = self.block(node.child_by_field_name("consequence"));
         let branch = Branch {
             kind: ForkKind::ElseIf,
             span: self.lines.span(node.start_byte(), condition.end_byte()),
             has_else,
-            exits_early: !has_else && ends_by_leaving(consequence),
-            then_body: self.block_body(consequence),
+            exits_early: !has_else && then.leaves,
+            then_body: then.body,
             else_body: self.else_body(next),
             enclosing,
             outer: Some(previous),
             head: Some(head),
         };
-        let index = self.push_branch(branch, condition, ctx.scope);
+        let index = self.push_branch(branch, condition);
         if let Some(head) = self.candidates.get_mut(head) {
             head.last_clause = index;
         }
@@ -731,7 +730,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             outer: ctx.fork,
             head: None,
         };
-        let index = self.push_branch(branch, condition, ctx.scope);
+        let index = self.push_branch(branch, condition);
         let branch = Ctx {
             fork: Some(index),
             ..ctx.expr()
@@ -748,12 +747,11 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     /// Adds a branch and its condition; its index.
-    fn push_branch(&mut self, branch: Branch, condition: Node<'a>, scope: usize) -> usize {
+    fn push_branch(&mut self, branch: Branch, condition: Node<'a>) -> usize {
         let index = self.branches.len();
         self.branches.push(branch);
         self.candidates.push(Candidate {
             condition,
-            scope,
             last_clause: index,
         });
         index
@@ -873,73 +871,46 @@ impl<'a, 'o> Walker<'a, 'o> {
     fn resolve_forks(&mut self) {
         let branches = std::mem::take(&mut self.branches);
         let candidates = std::mem::take(&mut self.candidates);
-        let mut checks_by_start: Vec<(usize, usize)> = self
-            .facts
-            .checks
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.span.start as usize, i))
-            .collect();
-        checks_by_start.sort_unstable();
-        self.cond_idents.sort_by_key(|&(start, _, _)| start);
-        let forks = flow::forks(&branches, |index| {
-            let candidate = &candidates[index];
-            let checks = self.condition_checks(candidate, &checks_by_start);
+        let calls = self.facts.checks.iter().enumerate();
+        let calls = calls.map(|(i, c)| (c.span.start as usize, c.span.end as usize, i));
+        let locals = self.cond_idents.iter().filter_map(|&(start, scope, name)| {
+            let check = self.locals.check_local(&(scope, name))?;
+            Some((start, start + name.len(), check))
+        });
+        let tests = FlagTests::new(calls.chain(locals).collect());
+        self.facts.forks = flow::forks(&branches, |index| {
+            let condition = candidates[index].condition;
+            let checks = tests.within(condition.byte_range());
             if checks.is_empty() {
                 return Tested::default();
             }
             let node = |node| condition_node(node, self.source);
-            let test = flow::test(candidate.condition, node, |node| {
-                self.is_flag_test(node, candidate.scope)
-            });
+            let is_test = |node| {
+                let node = unwrap_value(node);
+                matches!(
+                    node.kind(),
+                    "call" | "attribute" | "subscript" | "identifier"
+                ) && tests.is_test(node.byte_range())
+            };
+            let test = flow::test(condition, node, is_test);
             Tested { checks, test }
         });
-        self.facts.forks = forks;
-    }
-
-    /// Indices of the checks a condition tests: calls inside it and the checks its check
-    /// locals were assigned from, in source order, deduplicated.
-    fn condition_checks(
-        &self,
-        candidate: &Candidate<'a>,
-        checks_by_start: &[(usize, usize)],
-    ) -> Vec<usize> {
-        let range = candidate.condition.byte_range();
-        let mut checks = Vec::new();
-        let first = checks_by_start.partition_point(|&(start, _)| start < range.start);
-        for &(start, index) in &checks_by_start[first..] {
-            if start >= range.end {
-                break;
-            }
-            checks.push(index);
-        }
-        let first = self
-            .cond_idents
-            .partition_point(|&(start, _, _)| start < range.start);
-        for &(start, scope, name) in &self.cond_idents[first..] {
-            if start >= range.end {
-                break;
-            }
-            checks.extend(self.locals.check_local(&(scope, name)));
-        }
-        checks
     }
 
     /// What a block of statements holds.
-    fn block_body(&self, block: Option<Node<'a>>) -> Body {
-        let Some(block) = block else {
-            return Body::Empty;
-        };
-        let mut cursor = block.walk();
-        let statements: Vec<Node<'a>> = block.named_children(&mut cursor).collect();
-        flow::body(statements.into_iter().map(|s| self.statement(s)))
+    fn block(&self, block: Option<Node<'a>>) -> Held {
+        let statements = block.map(|b| {
+            let mut cursor = b.walk();
+            b.named_children(&mut cursor).collect::<Vec<_>>()
+        });
+        flow::branch(statements.into_iter().flatten().map(|s| self.statement(s)))
     }
 
     /// What the `else:` among an if's or elif's next clause holds (`None` for an `elif`).
     fn else_body(&self, clause: Option<Node<'a>>) -> Option<Body> {
         clause
             .filter(|c| c.kind() == "else_clause")
-            .map(|c| self.block_body(c.child_by_field_name("body")))
+            .map(|c| self.block(c.child_by_field_name("body")).body)
     }
 
     fn statement(&self, node: Node<'a>) -> Statement {
@@ -968,16 +939,6 @@ impl<'a, 'o> Walker<'a, 'o> {
                 }
             }
             _ => Statement::Other,
-        }
-    }
-
-    /// A check call (or property check) or a check local, possibly parenthesised or awaited.
-    fn is_flag_test(&self, node: Node<'a>, scope: usize) -> bool {
-        let node = unwrap_value(node);
-        match node.kind() {
-            "call" | "attribute" | "subscript" => self.check_nodes.contains_key(&node.id()),
-            "identifier" => self.locals.check_local(&(scope, self.text(node))).is_some(),
-            _ => false,
         }
     }
 
@@ -2171,21 +2132,6 @@ fn value_body(value: Node) -> Body {
 }
 
 /// The then-branch block ends with `return`, `raise`, `continue` or `break`.
-fn ends_by_leaving(block: Option<Node>) -> bool {
-    let Some(block) = block else {
-        return false;
-    };
-    let mut cursor = block.walk();
-    let last = block
-        .named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
-        .last();
-    matches!(
-        last.map(|n| n.kind()),
-        Some("return_statement" | "raise_statement" | "continue_statement" | "break_statement")
-    )
-}
-
 /// The `elif` or `else` clause that follows this clause of its chain.
 fn next_clause(node: Node) -> Option<Node> {
     let mut next = node.next_named_sibling();

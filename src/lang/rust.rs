@@ -34,7 +34,7 @@ use syn::{
     PathArguments, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, Held, Locals, Statement, Tested};
 use super::reason::DynamicReason;
 use super::{
     on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
@@ -1449,16 +1449,17 @@ impl<'a> Walker<'a> {
             .as_ref()
             .and_then(|(_, branch)| match &**branch {
                 Expr::If(_) => None,
-                Expr::Block(block) => Some(block_body(&block.block)),
+                Expr::Block(block) => Some(block_branch(&block.block).body),
                 _ => Some(Body::Code),
             });
+        let then = block_branch(&expr.then_branch);
         self.fork_slots.push(ForkSlot {
             branch: Branch {
                 kind,
                 span: self.index.span(self.base + start, self.base + end),
                 has_else,
-                exits_early: !has_else && block_exits(&expr.then_branch),
-                then_body: block_body(&expr.then_branch),
+                exits_early: !has_else && then.leaves,
+                then_body: then.body,
                 else_body,
                 enclosing: parent_of,
                 outer,
@@ -1961,8 +1962,8 @@ fn condition_node(expr: &Expr) -> CondNode<&Expr> {
 }
 
 /// What a block holds.
-fn block_body(block: &Block) -> Body {
-    flow::body(block.stmts.iter().map(|stmt| match stmt {
+fn block_branch(block: &Block) -> Held {
+    flow::branch(block.stmts.iter().map(|stmt| match stmt {
         Stmt::Expr(expr, _) => expr_statement(expr),
         Stmt::Macro(m) => macro_statement(&m.mac),
         Stmt::Local(_) | Stmt::Item(_) => Statement::Other,
@@ -2012,18 +2013,6 @@ fn bool_lit(expr: &Expr) -> Option<bool> {
 }
 
 /// The block's last statement leaves: `return`, `break`, `continue` or a diverging macro.
-fn block_exits(block: &Block) -> bool {
-    match block.stmts.last() {
-        Some(Stmt::Expr(expr, _)) => match expr {
-            Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
-            Expr::Macro(m) => is_exit_macro(&m.mac),
-            _ => false,
-        },
-        Some(Stmt::Macro(m)) => is_exit_macro(&m.mac),
-        _ => false,
-    }
-}
-
 fn is_exit_macro(mac: &Macro) -> bool {
     mac.path.segments.last().is_some_and(|s| {
         s.ident == "panic" || s.ident == "unreachable" || s.ident == "bail" || s.ident == "todo"

@@ -25,7 +25,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::flow::{self, Branch, CondNode, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement, Tested};
 use super::reason::DynamicReason;
 use super::{
     binding_of, reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS,
@@ -652,17 +652,22 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             };
             let has_else = alternative.is_some();
             let consequence = node.child_by_field_name("consequence");
-            let exits_early = !has_else && consequence.is_some_and(ends_by_leaving);
+            let then = consequence
+                .map(|c| self.statement_branch(c))
+                .unwrap_or(Held {
+                    body: Body::Empty,
+                    leaves: false,
+                });
             let else_statement = alternative.and_then(first_named);
             let branch = Branch {
                 kind,
                 span: self.lines.span(node.start_byte(), condition.end_byte()),
                 has_else,
-                exits_early,
-                then_body: consequence.map_or(Body::Empty, |c| self.statement_body(c)),
+                exits_early: !has_else && then.leaves,
+                then_body: then.body,
                 else_body: else_statement
                     .filter(|e| e.kind() != "if_statement")
-                    .map(|e| self.statement_body(e)),
+                    .map(|e| self.statement_branch(e).body),
                 enclosing,
                 outer,
                 head,
@@ -693,13 +698,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     }
 
     /// What a branch holds: a block's statements, or the one statement without braces.
-    fn statement_body(&self, branch: Node<'t>) -> Body {
+    fn statement_branch(&self, branch: Node<'t>) -> Held {
         if branch.kind() == "statement_block" {
             let mut cursor = branch.walk();
             let statements: Vec<Node<'t>> = branch.named_children(&mut cursor).collect();
-            flow::body(statements.into_iter().map(|s| self.statement(s)))
+            flow::branch(statements.into_iter().map(|s| self.statement(s)))
         } else {
-            flow::body([self.statement(branch)])
+            flow::branch([self.statement(branch)])
         }
     }
 
@@ -904,19 +909,27 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 tests.push((start, end, check));
             }
         }
-        tests.sort_unstable();
-        let tests = FlagTests(tests);
+        let tests = FlagTests::new(tests);
         let branches = std::mem::take(&mut self.branches);
         let conditions = std::mem::take(&mut self.conditions);
         self.facts.forks = flow::forks(&branches, |index| {
             let condition = conditions[index];
-            let mut checks = Vec::new();
-            tests.within(condition.start_byte(), condition.end_byte(), &mut checks);
+            let checks = tests.within(condition.byte_range());
             if checks.is_empty() {
                 return Tested::default();
             }
             let node = |node| condition_node(node, self.src);
-            let test = flow::test(condition, node, |node| tests.is_test(node));
+            let is_test = |node| {
+                let node = unwrap_test_operand(node);
+                let kinds = [
+                    "call_expression",
+                    "identifier",
+                    "member_expression",
+                    "subscript_expression",
+                ];
+                kinds.contains(&node.kind()) && tests.is_test(node.byte_range())
+            };
+            let test = flow::test(condition, node, is_test);
             Tested { checks, test }
         });
     }
@@ -2337,42 +2350,6 @@ fn expr_child_mode(parent: &str, field: Option<&'static str>, child: Node) -> Op
     }
 }
 
-/// The flag tests of a file (check calls, reads of check locals in conditions) as
-/// `(start, end, check index)`, sorted.
-struct FlagTests(Vec<(usize, usize, usize)>);
-
-impl FlagTests {
-    /// Pushes the checks of the tests inside `start..end`.
-    fn within(&self, start: usize, end: usize, out: &mut Vec<usize>) {
-        let first = self.0.partition_point(|t| t.0 < start);
-        for &(s, e, check) in &self.0[first..] {
-            if s >= end {
-                break;
-            }
-            if e <= end {
-                out.push(check);
-            }
-        }
-    }
-
-    /// `node` itself (unwrapped) is a check call or a check-local read.
-    fn is_test(&self, node: Node) -> bool {
-        let node = unwrap_test_operand(node);
-        if !matches!(
-            node.kind(),
-            "call_expression" | "identifier" | "member_expression" | "subscript_expression"
-        ) {
-            return false;
-        }
-        let (start, end) = (node.start_byte(), node.end_byte());
-        let first = self.0.partition_point(|t| t.0 < start);
-        self.0[first..]
-            .iter()
-            .take_while(|t| t.0 == start)
-            .any(|t| t.1 == end)
-    }
-}
-
 /// The operator token of a unary/binary expression.
 fn operator(node: Node) -> Option<&'static str> {
     node.child_by_field_name("operator").map(|o| o.kind())
@@ -2510,33 +2487,6 @@ fn unwrap_test_operand(node: Node) -> Node {
             None => return current,
         }
     }
-}
-
-/// A then-branch whose last statement (or itself, without braces) leaves: `return`, `throw`,
-/// `continue`, `break`.
-fn ends_by_leaving(consequence: Node) -> bool {
-    let last = if consequence.kind() == "statement_block" {
-        let count = consequence.named_child_count();
-        let mut found = None;
-        for i in (0..count).rev() {
-            match consequence.named_child(i) {
-                Some(child) if child.kind() == "comment" => continue,
-                child => {
-                    found = child;
-                    break;
-                }
-            }
-        }
-        found
-    } else {
-        Some(consequence)
-    };
-    last.is_some_and(|statement| {
-        matches!(
-            statement.kind(),
-            "return_statement" | "throw_statement" | "continue_statement" | "break_statement"
-        )
-    })
 }
 
 /// The first named child that is not a comment.
