@@ -232,6 +232,26 @@ impl FlagTests {
             .collect()
     }
 
+    /// What a condition spanning `range` tests: the checks inside it, and what its shape says
+    /// (`node` reads its nodes, `leaf` gives the range of a leaf that may be a flag test).
+    pub fn tested<N: Copy>(
+        &self,
+        root: N,
+        range: Range<usize>,
+        node: impl Fn(N) -> CondNode<N>,
+        leaf: impl Fn(N) -> Option<Range<usize>>,
+    ) -> Tested {
+        let checks = self.within(range);
+        if checks.is_empty() {
+            return Tested::default();
+        }
+        let is_test = |n| leaf(n).is_some_and(|range| self.is_test(range));
+        Tested {
+            checks,
+            test: test(root, node, is_test),
+        }
+    }
+
     /// Whether exactly `range` is a flag test.
     pub fn is_test(&self, range: Range<usize>) -> bool {
         let first = self.0.partition_point(|t| t.0 < range.start);

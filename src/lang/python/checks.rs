@@ -149,22 +149,8 @@ impl<'a, 'o> Walker<'a, 'o> {
     /// check: one check per matching target; the value is the key and is not walked again
     /// unless it is dynamic.
     pub(super) fn attribute_checks(&mut self, statement: Node<'a>, ctx: Ctx<'a>) {
-        let Some(mut assignment) = statement.named_child(0) else {
+        let Some((targets, value)) = assignment_targets(statement) else {
             return;
-        };
-        if assignment.kind() != "assignment" {
-            return;
-        }
-        let mut targets = Vec::new();
-        let value = loop {
-            if let Some(left) = assignment.child_by_field_name("left") {
-                targets.push(left);
-            }
-            match assignment.child_by_field_name("right") {
-                Some(right) if right.kind() == "assignment" => assignment = right,
-                Some(right) => break right,
-                None => return,
-            }
         };
         let mut recorded = None;
         for target in targets {

@@ -189,22 +189,11 @@ impl<'a, 'o> Walker<'a, 'o> {
             Level::Class(Some(class)) => Some(class),
             _ => return,
         };
-        let Some(mut assignment) = statement.named_child(0) else {
-            return;
-        };
-        if assignment.kind() != "assignment" || statement.has_error() {
+        if statement.has_error() {
             return;
         }
-        let mut targets = Vec::new();
-        let value = loop {
-            if let Some(left) = assignment.child_by_field_name("left") {
-                targets.push(left);
-            }
-            match assignment.child_by_field_name("right") {
-                Some(right) if right.kind() == "assignment" => assignment = right,
-                Some(right) => break right,
-                None => return,
-            }
+        let Some((targets, value)) = assignment_targets(statement) else {
+            return;
         };
         let Some(value) = self.plain_string(value) else {
             return;
@@ -252,23 +241,10 @@ impl<'a, 'o> Walker<'a, 'o> {
     /// `NAME = {...}` for a registry name, `NAME = [...]` / `(...)` / `{...}` (a set) for a list
     /// name, at module level (also annotated, chained): one constant per string key / element.
     pub(super) fn definition_literals(&mut self, statement: Node<'a>) {
-        let Some(mut assignment) = statement.named_child(0) else {
+        let Some((targets, value)) = assignment_targets(statement) else {
             return;
         };
-        if assignment.kind() != "assignment" {
-            return;
-        }
-        let mut targets = Vec::new();
-        let value = loop {
-            if let Some(left) = assignment.child_by_field_name("left") {
-                targets.push(left);
-            }
-            match assignment.child_by_field_name("right") {
-                Some(right) if right.kind() == "assignment" => assignment = right,
-                Some(right) => break unwrap_parens(right),
-                None => return,
-            }
-        };
+        let value = unwrap_parens(value);
         let definitions = self.options.definitions;
         for target in targets {
             if target.kind() != "identifier" {

@@ -280,20 +280,13 @@ impl<'a, 'o> Walker<'a, 'o> {
         let tests = FlagTests::new(calls.chain(locals).collect());
         self.facts.forks = flow::forks(&branches, |index| {
             let condition = candidates[index].condition;
-            let checks = tests.within(condition.byte_range());
-            if checks.is_empty() {
-                return Tested::default();
-            }
             let node = |node| condition_node(node, self.source);
-            let is_test = |node| {
+            let leaf = |node| {
                 let node = unwrap_value(node);
-                matches!(
-                    node.kind(),
-                    "call" | "attribute" | "subscript" | "identifier"
-                ) && tests.is_test(node.byte_range())
+                let kinds = ["call", "attribute", "subscript", "identifier"];
+                kinds.contains(&node.kind()).then(|| node.byte_range())
             };
-            let test = flow::test(condition, node, is_test);
-            Tested { checks, test }
+            tests.tested(condition, condition.byte_range(), node, leaf)
         });
     }
 

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement};
 use super::reason::DynamicReason;
 use super::{binding_of, reference, ExtractOptions, FunctionScopes, KeyArg, ShapeKind};
 use crate::facts::{
@@ -857,6 +857,21 @@ fn unwrap_value(mut node: Node) -> Node {
         match inner {
             Some(inner) => node = inner,
             None => return node,
+        }
+    }
+}
+
+/// The targets and the value of an assignment statement, chained or not (`a = b = value`).
+fn assignment_targets(statement: Node) -> Option<(Vec<Node>, Node)> {
+    let mut assignment = statement
+        .named_child(0)
+        .filter(|a| a.kind() == "assignment")?;
+    let mut targets = Vec::new();
+    loop {
+        targets.extend(assignment.child_by_field_name("left"));
+        match assignment.child_by_field_name("right")? {
+            right if right.kind() == "assignment" => assignment = right,
+            value => return Some((targets, value)),
         }
     }
 }

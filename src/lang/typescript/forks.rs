@@ -287,12 +287,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let conditions = std::mem::take(&mut self.conditions);
         self.facts.forks = flow::forks(&branches, |index| {
             let condition = conditions[index];
-            let checks = tests.within(condition.byte_range());
-            if checks.is_empty() {
-                return Tested::default();
-            }
             let node = |node| condition_node(node, self.src);
-            let is_test = |node| {
+            let leaf = |node| {
                 let node = unwrap_test_operand(node);
                 let kinds = [
                     "call_expression",
@@ -300,10 +296,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     "member_expression",
                     "subscript_expression",
                 ];
-                kinds.contains(&node.kind()) && tests.is_test(node.byte_range())
+                kinds.contains(&node.kind()).then(|| node.byte_range())
             };
-            let test = flow::test(condition, node, is_test);
-            Tested { checks, test }
+            tests.tested(condition, condition.byte_range(), node, leaf)
         });
     }
 }

@@ -31,7 +31,7 @@ use std::time::Duration;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use super::budget::{self, Unparsed};
-use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement};
 use super::reason::DynamicReason;
 use super::{
     binding_of, reference, ExtractOptions, FunctionScopes, Shape, ShapeKind, MAX_SYNTAX_ERRORS,
