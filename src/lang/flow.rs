@@ -17,15 +17,26 @@ use crate::facts::{Body, Fork, ForkKind, Span};
 
 /// One node of a condition, as its extractor reads it.
 pub(crate) enum CondNode<N> {
-    /// A node around one operand: `not x`, `!x`, `x == False`, `x !== true` (`negates`), or
-    /// parentheses, `await x`, `x as T` (not `negates`).
+    /// A node around one operand: `not x`, `!x` (`negates`), or parentheses, `await x`, `x as T`
+    /// (not `negates`).
     Unary { operand: N, negates: bool },
     /// `a and b`, `a || b` (`any`: an or).
     Junction { any: bool, operands: [N; 2] },
+    /// `a == b`, `a is b`, `a === b` (`equal`), `a != b`, `a is not b`, `a !== b`.
+    Compare { equal: bool, operands: [N; 2] },
+    /// `True`, `false`.
+    Bool(bool),
     /// A call with one argument, `callee` its name's segments: `bool(x)`, `Boolean(x)`,
     /// `bool::from(x)`, `is_on("k")`.
     Call { callee: Vec<String>, argument: N },
     /// Anything else: a flag test or another condition.
+    Leaf,
+}
+
+/// A node of a condition as its structure sees it.
+enum Lowered<N> {
+    Unary { operand: N, negates: bool },
+    Junction { any: bool, operands: [N; 2] },
     Leaf,
 }
 
@@ -43,7 +54,7 @@ pub(crate) struct Condition<N> {
 
 /// Reads a condition's structure (without recursion: conditions can be deep).
 pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Condition<N> {
-    let node = |n| lowered(node(n));
+    let node = |n| lowered(&node, n);
     let mut shape = Condition {
         negated_leaf: None,
         compound: false,
@@ -54,15 +65,15 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
     let mut negated = false;
     loop {
         match node(current) {
-            CondNode::Unary { operand, negates } => {
+            Lowered::Unary { operand, negates } => {
                 negated ^= negates;
                 current = operand;
             }
-            CondNode::Junction { .. } => {
+            Lowered::Junction { .. } => {
                 shape.compound = true;
                 break;
             }
-            CondNode::Leaf | CondNode::Call { .. } => {
+            Lowered::Leaf => {
                 shape.negated_leaf = negated.then_some(current);
                 break;
             }
@@ -72,16 +83,16 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
     let mut stack = vec![(root, false, false)];
     while let Some((current, negated, under_or)) = stack.pop() {
         match node(current) {
-            CondNode::Unary { operand, negates } => {
+            Lowered::Unary { operand, negates } => {
                 stack.push((operand, negated ^ negates, under_or));
             }
-            CondNode::Junction { any, operands } => {
+            Lowered::Junction { any, operands } => {
                 let or = any != negated;
                 for operand in operands.into_iter().rev() {
                     stack.push((operand, negated, under_or || or));
                 }
             }
-            CondNode::Leaf | CondNode::Call { .. } => {
+            Lowered::Leaf => {
                 if !negated && under_or {
                     shape.then_without.push(current);
                 }
@@ -91,16 +102,46 @@ pub(crate) fn condition<N: Copy>(root: N, node: impl Fn(N) -> CondNode<N>) -> Co
     shape
 }
 
-/// A node as the condition's structure sees it: a conversion to a boolean is its operand, any
-/// other call a leaf.
-fn lowered<N>(node: CondNode<N>) -> CondNode<N> {
-    match node {
-        CondNode::Call { callee, argument } if is_conversion(&callee) => CondNode::Unary {
+/// A node as the condition's structure sees it: a comparison with a boolean literal is its other
+/// operand, negated when it tests for false (`x == False`, `x != true`); a conversion to a
+/// boolean is its operand; any other call or comparison is a leaf.
+fn lowered<N: Copy>(node: &impl Fn(N) -> CondNode<N>, n: N) -> Lowered<N> {
+    match node(n) {
+        CondNode::Unary { operand, negates } => Lowered::Unary { operand, negates },
+        CondNode::Junction { any, operands } => Lowered::Junction { any, operands },
+        CondNode::Compare {
+            equal,
+            operands: [left, right],
+        } => match (literal(node, right), literal(node, left)) {
+            (Some(value), _) => Lowered::Unary {
+                operand: left,
+                negates: equal != value,
+            },
+            (None, Some(value)) => Lowered::Unary {
+                operand: right,
+                negates: equal != value,
+            },
+            (None, None) => Lowered::Leaf,
+        },
+        CondNode::Call { callee, argument } if is_conversion(&callee) => Lowered::Unary {
             operand: argument,
             negates: false,
         },
-        CondNode::Call { .. } => CondNode::Leaf,
-        other => other,
+        CondNode::Call { .. } | CondNode::Bool(_) | CondNode::Leaf => Lowered::Leaf,
+    }
+}
+
+/// The value of a boolean literal, possibly parenthesised.
+fn literal<N: Copy>(node: &impl Fn(N) -> CondNode<N>, mut n: N) -> Option<bool> {
+    loop {
+        match node(n) {
+            CondNode::Bool(value) => return Some(value),
+            CondNode::Unary {
+                operand,
+                negates: false,
+            } => n = operand,
+            _ => return None,
+        }
     }
 }
 
@@ -507,6 +548,30 @@ mod tests {
         assert_eq!(condition(0, nodes(&["bool", "from"])).negated_leaf, Some(2));
         assert_eq!(condition(0, nodes(&["is_on"])).negated_leaf, Some(1));
         assert_eq!(condition(0, nodes(&["str"])).negated_leaf, Some(1));
+    }
+
+    #[test]
+    fn comparisons_with_a_boolean_literal() {
+        // 0 the comparison of 1 `f` with 2 `(`, around 3 the literal.
+        let nodes = |equal: bool, value: bool| {
+            move |i: usize| match i {
+                0 => CondNode::Compare {
+                    equal,
+                    operands: [1, 2],
+                },
+                2 => CondNode::Unary {
+                    operand: 3,
+                    negates: false,
+                },
+                3 => CondNode::Bool(value),
+                _ => CondNode::Leaf,
+            }
+        };
+        let negated = |equal, value| condition(0, nodes(equal, value)).negated_leaf;
+        assert_eq!(negated(true, false), Some(1));
+        assert_eq!(negated(false, true), Some(1));
+        assert_eq!(negated(true, true), None);
+        assert_eq!(negated(false, false), None);
     }
 
     #[test]

@@ -336,9 +336,8 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 }
 
-/// `x == False`, `True != x`, `x is not True`...: the other operand, and whether the comparison
-/// negates it; `None` for any other comparison.
-fn bool_comparison(node: Node) -> Option<(Node, bool)> {
+/// `a == b`, `a is not b`...: the comparison as the flow layer reads it; `None` for any other.
+fn equality(node: Node) -> Option<CondNode<Node>> {
     let mut cursor = node.walk();
     let mut operands = Vec::new();
     let mut operators = Vec::new();
@@ -352,23 +351,18 @@ fn bool_comparison(node: Node) -> Option<(Node, bool)> {
             operators.push(child.kind());
         }
     }
-    let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
+    let (&[left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
         return None;
     };
-    let is_bool = |n: Node| matches!(n.kind(), "true" | "false");
-    let (operand, literal) = if is_bool(*right) {
-        (*left, *right)
-    } else if is_bool(*left) {
-        (*right, *left)
-    } else {
-        return None;
+    let equal = match *operator {
+        "==" | "is" => true,
+        "!=" | "<>" | "is not" => false,
+        _ => return None,
     };
-    let literal_true = literal.kind() == "true";
-    match *operator {
-        "==" | "is" => Some((operand, !literal_true)),
-        "!=" | "<>" | "is not" => Some((operand, literal_true)),
-        _ => None,
-    }
+    Some(CondNode::Compare {
+        equal,
+        operands: [left, right],
+    })
 }
 
 /// One node of a condition, for [`flow::condition`].
@@ -383,10 +377,9 @@ fn condition_node<'t>(node: Node<'t>, source: &str) -> CondNode<Node<'t>> {
             Some(argument) => unary(argument, true),
             None => CondNode::Leaf,
         },
-        "comparison_operator" => match bool_comparison(node) {
-            Some((operand, flips)) => unary(operand, flips),
-            None => CondNode::Leaf,
-        },
+        "comparison_operator" => equality(node).unwrap_or(CondNode::Leaf),
+        "true" => CondNode::Bool(true),
+        "false" => CondNode::Bool(false),
         "boolean_operator" => match (
             node.child_by_field_name("left"),
             node.child_by_field_name("right"),

@@ -216,13 +216,16 @@ fn condition_node(expr: &Expr) -> CondNode<&Expr> {
                 any: matches!(b.op, BinOp::Or(_)),
                 operands: [&*b.left, &*b.right],
             },
-            BinOp::Eq(_) | BinOp::Ne(_) => match (bool_lit(&b.left), bool_lit(&b.right)) {
-                (None, Some(value)) => unary(&*b.left, matches!(b.op, BinOp::Eq(_)) != value),
-                (Some(value), None) => unary(&*b.right, matches!(b.op, BinOp::Eq(_)) != value),
-                _ => CondNode::Leaf,
+            BinOp::Eq(_) | BinOp::Ne(_) => CondNode::Compare {
+                equal: matches!(b.op, BinOp::Eq(_)),
+                operands: [&*b.left, &*b.right],
             },
             _ => CondNode::Leaf,
         },
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Bool(value),
+            ..
+        }) => CondNode::Bool(value.value),
         Expr::Call(call) if call.args.len() == 1 => match &*call.func {
             Expr::Path(p) if p.qself.is_none() => CondNode::Call {
                 callee: p
@@ -280,17 +283,7 @@ fn is_log_path(path: &Path) -> bool {
     flow::is_log_call(&segments)
 }
 
-fn bool_lit(expr: &Expr) -> Option<bool> {
-    match unwrap_parens(expr) {
-        Expr::Lit(lit) => match &lit.lit {
-            Lit::Bool(b) => Some(b.value),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The block's last statement leaves: `return`, `break`, `continue` or a diverging macro.
+/// A macro that does not return: `panic!`, `unreachable!`, `bail!`, `todo!`.
 fn is_exit_macro(mac: &Macro) -> bool {
     mac.path.segments.last().is_some_and(|s| {
         s.ident == "panic" || s.ident == "unreachable" || s.ident == "bail" || s.ident == "todo"

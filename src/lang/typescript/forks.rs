@@ -329,21 +329,15 @@ fn condition_node<'t>(node: Node<'t>, source: &str) -> CondNode<Node<'t>> {
                     any: op == "||",
                     operands: [left, right],
                 },
-                Some(op @ ("===" | "==" | "!==" | "!=")) => {
-                    let (operand, literal) = match (
-                        unwrap_parentheses(left).kind(),
-                        unwrap_parentheses(right).kind(),
-                    ) {
-                        (_, literal @ ("true" | "false")) => (left, literal),
-                        (literal @ ("true" | "false"), _) => (right, literal),
-                        _ => return CondNode::Leaf,
-                    };
-                    let equals = matches!(op, "===" | "==");
-                    unary(operand, equals == (literal == "false"))
-                }
+                Some(op @ ("===" | "==" | "!==" | "!=")) => CondNode::Compare {
+                    equal: matches!(op, "===" | "=="),
+                    operands: [left, right],
+                },
                 _ => CondNode::Leaf,
             }
         }
+        "true" => CondNode::Bool(true),
+        "false" => CondNode::Bool(false),
         "call_expression" => {
             let callee = node
                 .child_by_field_name("function")
