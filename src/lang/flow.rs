@@ -166,21 +166,6 @@ pub(crate) struct Test {
     pub then_without_flag: bool,
 }
 
-/// Reads a condition (see [`condition`]) and says what it tests, `is_test` telling the leaves
-/// that are flag tests (check calls, check locals).
-pub(crate) fn test<N: Copy>(
-    root: N,
-    node: impl Fn(N) -> CondNode<N>,
-    is_test: impl Fn(N) -> bool,
-) -> Test {
-    let shape = condition(root, node);
-    Test {
-        negated: shape.negated_leaf.is_some_and(&is_test),
-        compound: shape.compound,
-        then_without_flag: shape.then_without.into_iter().any(is_test),
-    }
-}
-
 /// An `if`, `elif` / `else if` or ternary as its front-end sees it; branches are listed in
 /// source order of their keyword, and refer to one another by index in that list.
 #[derive(Clone, Debug)]
@@ -287,10 +272,13 @@ impl FlagTests {
             return Tested::default();
         }
         let is_test = |n| leaf(n).is_some_and(|range| self.is_test(range));
-        Tested {
-            checks,
-            test: test(root, node, is_test),
-        }
+        let shape = condition(root, node);
+        let test = Test {
+            negated: shape.negated_leaf.is_some_and(is_test),
+            compound: shape.compound,
+            then_without_flag: shape.then_without.into_iter().any(is_test),
+        };
+        Tested { checks, test }
     }
 
     /// Whether exactly `range` is a flag test.
