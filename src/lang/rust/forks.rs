@@ -65,24 +65,16 @@ impl<'a> Walker<'a> {
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
-        let check_local = |hash: &NameHash| frame.locals.check_local(hash);
-        for (slot, hash) in &frame.refs {
-            if let (Some(check), Some(slot)) = (check_local(hash), self.fork_slots.get_mut(*slot)) {
+        for (slot, hash, range) in frame.refs.drain(..) {
+            let Some(check) = frame.locals.check_local(&hash) else {
+                continue;
+            };
+            if let Some(slot) = self.fork_slots.get_mut(slot) {
                 slot.tested.checks.push(check);
             }
-        }
-        for &(slot, hash, term) in &frame.terms {
-            if let (Some(_), Some(slot)) = (check_local(&hash), self.fork_slots.get_mut(slot)) {
-                let test = &mut slot.tested.test;
-                match term {
-                    Term::Negated => test.negated = true,
-                    Term::ThenWithout => test.then_without_flag = true,
-                }
-            }
+            self.local_tests.push((range.start, range.end, check));
         }
         frame.locals.clear();
-        frame.refs.clear();
-        frame.terms.clear();
         self.spare_frames.push(frame);
     }
 
@@ -122,6 +114,8 @@ impl<'a> Walker<'a> {
                 head,
             },
             tested: Tested::default(),
+            negated_leaf: None,
+            then_without: Vec::new(),
             refs: 0,
         });
         let before = self.facts.checks.len();
@@ -142,41 +136,18 @@ impl<'a> Walker<'a> {
             return None;
         }
         let condition = flow::condition(&*expr.cond, condition_node);
-        let negated = condition
-            .negated_leaf
-            .is_some_and(|leaf| self.flag_term(index, leaf, before, Term::Negated));
-        let then_without_flag = condition
-            .then_without
-            .iter()
-            .any(|leaf| self.flag_term(index, leaf, before, Term::ThenWithout));
-        let tested = &mut self.fork_slots[index].tested;
-        tested.checks.extend((before..after).filter(own));
-        tested.test = flow::Test {
-            negated,
-            compound: condition.compound,
-            then_without_flag,
+        let range = |leaf: &Expr| {
+            let span = self.span(unwrap_check_value(leaf).span());
+            span.start as usize..span.end as usize
         };
+        let negated_leaf = condition.negated_leaf.map(range);
+        let then_without = condition.then_without.into_iter().map(range).collect();
+        let slot = &mut self.fork_slots[index];
+        slot.tested.checks.extend((before..after).filter(own));
+        slot.tested.test.compound = condition.compound;
+        slot.negated_leaf = negated_leaf;
+        slot.then_without = then_without;
         Some(index)
-    }
-
-    /// Whether a condition's leaf is a check call of the condition; a name that may be a check
-    /// local is decided when its fn is closed (`term` says what it then decides).
-    fn flag_term(&mut self, slot: usize, leaf: &Expr, from: usize, term: Term) -> bool {
-        let leaf = unwrap_check_value(leaf);
-        if self.check_at(leaf, from).is_some() {
-            return true;
-        }
-        if let Expr::Path(p) = leaf {
-            if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
-                let hash = self.name_hash(ident);
-                if let Some(frame) = self.frames.last_mut() {
-                    if frame.locals.assigned_a_check(&hash) {
-                        frame.terms.push((slot, hash, term));
-                    }
-                }
-            }
-        }
-        false
     }
 
     /// Resolves the fork slots into [`FileFacts::forks`] and returns the facts.
@@ -184,12 +155,20 @@ impl<'a> Walker<'a> {
         while !self.frames.is_empty() {
             self.close_frame();
         }
-        let (branches, mut tested): (Vec<Branch>, Vec<Tested>) =
-            std::mem::take(&mut self.fork_slots)
-                .into_iter()
-                .map(|slot| (slot.branch, slot.tested))
-                .unzip();
-        self.facts.forks = flow::forks(&branches, |index| std::mem::take(&mut tested[index]));
+        let calls = self.facts.checks.iter().enumerate();
+        let calls = calls.map(|(i, c)| (c.span.start as usize, c.span.end as usize, i));
+        let locals = std::mem::take(&mut self.local_tests);
+        let tests = FlagTests::new(calls.chain(locals).collect());
+        let mut slots = std::mem::take(&mut self.fork_slots);
+        let branches: Vec<Branch> = slots.iter().map(|slot| slot.branch.clone()).collect();
+        self.facts.forks = flow::forks(&branches, |index| {
+            let slot = &mut slots[index];
+            let is_test = |range: &Range<usize>| tests.is_test(range.clone());
+            let test = &mut slot.tested.test;
+            test.negated = slot.negated_leaf.as_ref().is_some_and(is_test);
+            test.then_without_flag = slot.then_without.iter().any(is_test);
+            std::mem::take(&mut slot.tested)
+        });
         self.facts
     }
 

@@ -28,6 +28,7 @@ mod tests;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::ops::Range;
 
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
@@ -41,7 +42,7 @@ use syn::{
     PathArguments, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UnOp, UseTree, Visibility,
 };
 
-use super::flow::{self, Branch, CondNode, Held, Locals, Statement, Tested};
+use super::flow::{self, Branch, CondNode, FlagTests, Held, Locals, Statement, Tested};
 use super::reason::DynamicReason;
 use super::{
     on_deep_stack, DefinitionShapes, ExtractOptions, Shape, ShapeKind, MAX_RUST_NESTING,
@@ -229,19 +230,8 @@ struct LocalFrame {
     /// `x = ...`, `x += ...`, with the check a `let name = check(...)` or `name = check(...)`
     /// assigns.
     locals: Locals<NameHash>,
-    /// Conditions (fork slot, name) that mention a name assigned a check.
-    refs: Vec<(usize, NameHash)>,
-    /// Conditions (fork slot, name, role) with a leaf that is that name.
-    terms: Vec<(usize, NameHash, Term)>,
-}
-
-/// What a condition's leaf decides about its fork if it is a flag test.
-#[derive(Clone, Copy)]
-enum Term {
-    /// The leaf under an odd number of negations is the whole condition.
-    Negated,
-    /// [`Fork::then_without_flag`](crate::facts::Fork::then_without_flag).
-    ThenWithout,
+    /// Reads, in conditions (fork slot), of a name assigned a check, with their byte range.
+    refs: Vec<(usize, NameHash, Range<usize>)>,
 }
 
 /// An `if` / `else if` met during the walk; it becomes a [`Fork`](crate::facts::Fork) when its condition turns out to
@@ -250,8 +240,16 @@ struct ForkSlot {
     /// ElseIf: `head` is the chain head's slot (`None` if the head could not be a fork); `outer`
     /// the previous link of the chain.
     branch: Branch,
-    /// Checks in the condition, then those of check locals it uses (unsorted).
+    /// Checks in the condition, then those of check locals it uses (unsorted); whether it is
+    /// compound.
     tested: Tested,
+    /// The byte ranges of the condition's leaves that decide [`Test::negated`] and
+    /// [`Test::then_without_flag`] if they are flag tests.
+    ///
+    /// [`Test::negated`]: flow::Test::negated
+    /// [`Test::then_without_flag`]: flow::Test::then_without_flag
+    negated_leaf: Option<Range<usize>>,
+    then_without: Vec<Range<usize>>,
     /// Condition references to possible check locals, still to be resolved.
     refs: usize,
 }
@@ -279,6 +277,8 @@ struct Walker<'a> {
     buf: String,
     /// Every `if` that may be a fork, in source order of its keyword.
     fork_slots: Vec<ForkSlot>,
+    /// Reads of check locals in conditions: `(start, end, check)`.
+    local_tests: Vec<(usize, usize, usize)>,
     /// The slot whose then/else body holds the current node (reset at `fn` boundaries).
     fork_ctx: Option<usize>,
     /// Slots whose condition is being walked.
@@ -318,6 +318,7 @@ impl<'a> Walker<'a> {
             params: Vec::new(),
             buf: String::new(),
             fork_slots: Vec::new(),
+            local_tests: Vec::new(),
             fork_ctx: None,
             cond_stack: Vec::new(),
             cond_blocks: Vec::new(),
@@ -476,10 +477,12 @@ impl<'a> Walker<'a> {
         if !self.cond_stack.is_empty() && expr.qself.is_none() {
             if let Some(ident) = expr.path.get_ident() {
                 let hash = self.name_hash(ident);
+                let span = self.span(expr.span());
+                let range = span.start as usize..span.end as usize;
                 if let Some(frame) = self.frames.last_mut() {
                     if frame.locals.assigned_a_check(&hash) {
                         for &slot in &self.cond_stack {
-                            frame.refs.push((slot, hash));
+                            frame.refs.push((slot, hash, range.clone()));
                             if let Some(slot) = self.fork_slots.get_mut(slot) {
                                 slot.refs += 1;
                             }
