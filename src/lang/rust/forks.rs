@@ -159,15 +159,22 @@ impl<'a> Walker<'a> {
         let calls = calls.map(|(i, c)| (c.span.start as usize, c.span.end as usize, i));
         let locals = std::mem::take(&mut self.local_tests);
         let tests = FlagTests::new(calls.chain(locals).collect());
-        let mut slots = std::mem::take(&mut self.fork_slots);
-        let branches: Vec<Branch> = slots.iter().map(|slot| slot.branch.clone()).collect();
+        let (branches, mut conditions): (Vec<Branch>, Vec<_>) =
+            std::mem::take(&mut self.fork_slots)
+                .into_iter()
+                .map(|slot| {
+                    (
+                        slot.branch,
+                        (slot.tested, slot.negated_leaf, slot.then_without),
+                    )
+                })
+                .unzip();
         self.facts.forks = flow::forks(&branches, |index| {
-            let slot = &mut slots[index];
+            let (tested, negated_leaf, then_without) = &mut conditions[index];
             let is_test = |range: &Range<usize>| tests.is_test(range.clone());
-            let test = &mut slot.tested.test;
-            test.negated = slot.negated_leaf.as_ref().is_some_and(is_test);
-            test.then_without_flag = slot.then_without.iter().any(is_test);
-            std::mem::take(&mut slot.tested)
+            tested.test.negated = negated_leaf.as_ref().is_some_and(is_test);
+            tested.test.then_without_flag = then_without.iter().any(is_test);
+            std::mem::take(tested)
         });
         self.facts
     }
