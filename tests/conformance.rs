@@ -127,7 +127,8 @@ fn forks(grammar: Grammar, language: Language, source: &str) -> Vec<Expected> {
 
 #[test]
 fn forks_agree_across_languages() {
-    let text = std::fs::read_to_string("tests/conformance/forks.toml").expect("forks.toml");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/forks.toml");
+    let text = std::fs::read_to_string(path).expect("forks.toml");
     let table: Table = toml::from_str(&text).expect("forks.toml is a valid table");
     let mut names = HashSet::new();
     let mut wrong = BTreeMap::new();
