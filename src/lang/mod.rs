@@ -5,12 +5,13 @@
 
 pub mod budget;
 pub(crate) mod comments;
+pub(crate) mod flow;
 pub mod migration;
 pub mod python;
+pub(crate) mod reason;
 pub mod reference;
 pub mod rust;
 pub(crate) mod scope;
-pub(crate) mod shape;
 pub mod template;
 pub(crate) mod ts_util;
 pub mod typescript;
@@ -335,17 +336,25 @@ impl CheckMatcher {
                 }
                 Some(l) => l == language,
             };
-            let suffix_ok = spec.call.len() <= callee.len()
-                && spec
-                    .call
-                    .iter()
-                    .rev()
-                    .zip(callee.iter().rev())
-                    .all(|(a, b)| a == b);
-            (language_ok && suffix_ok && spec.receiver_matches(callee) && accept(spec))
-                .then_some((i, spec))
+            (language_ok
+                && ends_with_segments(callee, &spec.call)
+                && spec.receiver_matches(callee)
+                && accept(spec))
+            .then_some((i, spec))
         })
     }
+}
+
+/// Whether `callee` ends with the segments of `suffix`, as configured calls are matched:
+/// `["features", "includes"]` matches `self.features.includes`. An empty suffix matches nothing.
+pub(crate) fn ends_with_segments<A: AsRef<str>, B: AsRef<str>>(callee: &[A], suffix: &[B]) -> bool {
+    !suffix.is_empty()
+        && suffix.len() <= callee.len()
+        && suffix
+            .iter()
+            .rev()
+            .zip(callee.iter().rev())
+            .all(|(a, b)| a.as_ref() == b.as_ref())
 }
 
 /// Where a definitions file declares flags besides string constants (`[[definitions]]` keys).
@@ -387,6 +396,21 @@ impl DefinitionShapes {
     /// Whether `name` is a configured list.
     pub fn is_list(&self, name: &str) -> bool {
         self.lists.iter().any(|l| l == name)
+    }
+
+    /// Whether a callee whose last segment is `last` may be a registration.
+    pub fn is_registration_candidate(&self, last: &str) -> bool {
+        self.registrations
+            .iter()
+            .any(|(call, _)| call.last().is_some_and(|c| c == last))
+    }
+
+    /// Where the key is in a call of `callee`, when it is a configured registration.
+    pub fn registration<S: AsRef<str>>(&self, callee: &[S]) -> Option<&KeyArg> {
+        self.registrations
+            .iter()
+            .find(|(call, _)| ends_with_segments(callee, call))
+            .map(|(_, key)| key)
     }
 
     /// Whether `name` is a configured union.
