@@ -34,6 +34,10 @@ pub enum Command {
         /// Print the proposal instead of writing it.
         #[arg(long)]
         stdout: bool,
+        /// Write nothing: report which of the entries `init` would propose the current
+        /// configuration does not model (exit 1 when some are missing).
+        #[arg(long, conflicts_with_all = ["force", "stdout"])]
+        check: bool,
     },
     /// Print a rule's documentation, or list the rules.
     Rule {

@@ -977,6 +977,128 @@ fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     })
 }
 
+/// What `init --check` finds: the entries `init` would propose that a configuration does not
+/// model, each as the TOML that would add it and its evidence.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// How many proposed entries the configuration models, of how many.
+    pub modelled: usize,
+    pub proposed: usize,
+    pub missing: Vec<String>,
+}
+
+/// Compares a configuration (the text of `flaglint.toml`, or of `pyproject.toml` with its
+/// `[tool.flaglint]` table) with what `init` proposes: packs by name, definitions by path and
+/// shape, checks by what they match and their language.
+pub fn drift(proposal: &Proposal, config_text: &str, in_pyproject: bool) -> Result<Drift, String> {
+    let table: toml::Table = toml::from_str(config_text).map_err(|e| e.message().to_string())?;
+    let config = if in_pyproject {
+        table
+            .get("tool")
+            .and_then(|t| t.get("flaglint"))
+            .and_then(|t| t.as_table())
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        table
+    };
+    let strings = |value: Option<&toml::Value>| -> Vec<String> {
+        value
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let entries = |name: &str| -> Vec<toml::Table> {
+        config
+            .get(name)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_table().cloned())
+            .collect()
+    };
+    let field = |entry: &toml::Table, key: &str| {
+        entry.get(key).and_then(|v| v.as_str()).map(str::to_string)
+    };
+    let packs = strings(config.get("packs"));
+    let definitions = entries("definitions");
+    let checks = entries("checks");
+    let mut drift = Drift::default();
+    let mut want = |modelled: bool, toml: String| {
+        drift.proposed += 1;
+        if modelled {
+            drift.modelled += 1;
+        } else {
+            drift.missing.push(toml);
+        }
+    };
+    for (pack, evidence) in &proposal.packs {
+        let evidence: Vec<&str> = evidence.iter().take(1).map(String::as_str).collect();
+        want(
+            packs.contains(pack),
+            format!("packs = [\"{pack}\"]  # {}", evidence.join("; ")),
+        );
+    }
+    for definition in &proposal.definitions {
+        let modelled = definitions.iter().any(|d| {
+            let path_matches = field(d, "path").is_some_and(|p| {
+                p == definition.path
+                    || globset::Glob::new(&p)
+                        .is_ok_and(|g| g.compile_matcher().is_match(&definition.path))
+            });
+            let shape_matches = definition
+                .shape
+                .as_ref()
+                .is_none_or(|(shape, name)| field(d, shape).as_deref() == Some(name.as_str()));
+            path_matches && shape_matches
+        });
+        let shape = definition
+            .shape
+            .as_ref()
+            .map(|(shape, name)| format!(", {shape} = \"{name}\""))
+            .unwrap_or_default();
+        want(
+            modelled,
+            format!(
+                "[[definitions]] path = \"{}\"{shape}  # {}",
+                definition.path, definition.evidence
+            ),
+        );
+    }
+    let language_matches = |entry: &toml::Table, language: &str| {
+        field(entry, "language")
+            .is_none_or(|l| l == language || (l == "typescript" && language == "javascript"))
+    };
+    for check in &proposal.checks {
+        let language = check.language.name();
+        let modelled = checks.iter().any(|c| {
+            field(c, "call").is_some_and(|call| {
+                call == check.call || call.rsplit('.').next() == Some(check.call.as_str())
+            }) && language_matches(c, language)
+        });
+        want(
+            modelled,
+            format!(
+                "[[checks]] call = \"{}\", language = \"{language}\"  # {}",
+                check.call, check.evidence
+            ),
+        );
+    }
+    for (name, evidence) in &proposal.template_properties {
+        let modelled = checks.iter().any(|c| {
+            field(c, "property").as_deref() == Some(name.as_str())
+                && language_matches(c, "template")
+        });
+        want(
+            modelled,
+            format!("[[checks]] property = \"{name}\", language = \"template\"  # {evidence}"),
+        );
+    }
+    Ok(drift)
+}
+
 /// The proposal as a commented `flaglint.toml`.
 pub fn render(proposal: &Proposal) -> String {
     let mut out = String::from(
@@ -1248,6 +1370,44 @@ mod tests {
         let proposal = detect(dir.path(), Depth::Manifests);
         let packs: Vec<&str> = proposal.packs.keys().map(String::as_str).collect();
         assert_eq!(packs, ["django-waffle", "posthog"]);
+    }
+
+    #[test]
+    fn drift_lists_what_the_configuration_does_not_model() {
+        let proposal = Proposal {
+            packs: BTreeMap::from([(
+                "django-waffle".to_string(),
+                BTreeSet::from(["requirements.txt: django-waffle".to_string()]),
+            )]),
+            definitions: vec![ProposedDefinition {
+                side: Side::Backend,
+                path: "crates/uv-preview/src/lib.rs".to_string(),
+                shape: Some(("enum", "PreviewFeature".to_string())),
+                evidence: "the key type".to_string(),
+            }],
+            checks: vec![ProposedCheck {
+                call: "useUiFlag".to_string(),
+                key: 0,
+                keyword: None,
+                language: Language::TypeScript,
+                evidence: "web/useUiFlag.ts:3".to_string(),
+                key_type: None,
+            }],
+            ..Proposal::default()
+        };
+        let config = "packs = [\"django-waffle\"]\n[[definitions]]\nside = \"backend\"\npath = \"crates/*/src/lib.rs\"\nenum = \"PreviewFeature\"\n";
+        let found = drift(&proposal, config, false).unwrap();
+        assert_eq!((found.modelled, found.proposed), (2, 3));
+        assert_eq!(
+            found.missing,
+            ["[[checks]] call = \"useUiFlag\", language = \"typescript\"  # web/useUiFlag.ts:3"]
+        );
+        let pyproject = format!(
+            "[tool.flaglint]\n{}",
+            config.replace("[[definitions]]", "[[tool.flaglint.definitions]]")
+        );
+        assert_eq!(drift(&proposal, &pyproject, true).unwrap().modelled, 2);
+        assert!(drift(&proposal, "packs = [", false).is_err());
     }
 
     #[test]

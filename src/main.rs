@@ -101,9 +101,13 @@ fn main() -> ExitCode {
         Command::Flags(args) => run_flags(args.path.as_slice(), &args.scan),
         Command::Report(args) => run_report(&args),
         Command::Init {
+            path, check: true, ..
+        } => run_init_check(&path),
+        Command::Init {
             path,
             force,
             stdout,
+            check: false,
         } => run_init(&path, force, stdout),
         Command::Rule { name } => print_rule(name.as_deref()),
     };
@@ -318,11 +322,62 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
         return Err(Failure::ConfigExists(target));
     }
     emit(&text, Some(&target))?;
-    eprintln!(
-        "wrote {}; review it, then run `flaglint check`",
-        target.display()
-    );
+    eprintln!("wrote {}", target.display());
+    // What the proposal models, as `check` will see it.
+    match scan_with(&[path.to_path_buf()], Some(&target), 0, None, false) {
+        Ok((_, scan)) => {
+            let sites = scan
+                .index
+                .checks
+                .iter()
+                .filter(|c| c.kind == flaglint::index::RefKind::Check)
+                .count();
+            let counts = flaglint::report::Counts::of(&scan.diagnostics);
+            eprintln!(
+                "with it, `flaglint check` sees {} flags and {sites} check sites in production code ({} errors, {} warnings, {} infos); review the entries, then run `flaglint check`",
+                scan.index.flags.len(),
+                counts.errors,
+                counts.warnings,
+                counts.infos,
+            );
+        }
+        Err(failure) => {
+            report_failure(&failure);
+            eprintln!("the proposal does not load: fix it before running `flaglint check`");
+        }
+    }
     Ok(Exit::Clean)
+}
+
+/// `flaglint init --check`: which entries `init` would propose are not in the configuration.
+fn run_init_check(path: &Path) -> Outcome {
+    if !path.is_dir() {
+        return Err(Failure::NotADirectory(path.to_path_buf()));
+    }
+    let project = project::locate(&[path.to_path_buf()], None).map_err(Failure::Project)?;
+    let Some(file) = project.config else {
+        return Err(Failure::Unconfigured(project.root));
+    };
+    let text = files::read_text(&file)
+        .map_err(|e| Failure::Project(format!("cannot read {}: {e}", file.display())))?;
+    let in_pyproject = file.file_name().is_some_and(|n| n == "pyproject.toml");
+    let proposal = init::detect(path, init::Depth::Full);
+    let drift = init::drift(&proposal, &text, in_pyproject)
+        .map_err(|e| Failure::Project(format!("{}: {e}", file.display())))?;
+    for line in &drift.missing {
+        println!("{line}");
+    }
+    eprintln!(
+        "{} models {} of the {} entries `flaglint init` proposes",
+        file.display(),
+        drift.modelled,
+        drift.proposed
+    );
+    Ok(if drift.missing.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
 }
 
 fn style(color: Color) -> human::Style {

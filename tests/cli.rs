@@ -466,6 +466,33 @@ fn init_proposes_the_demo_config() {
     assert_eq!(proposed, written);
 }
 
+#[test]
+fn init_summarises_its_proposal_and_checks_for_drift() {
+    let dir = waffle_repository();
+    let output = flaglint(&["init"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("sees 1 flags and 1 check sites in production code"),
+        "{}",
+        stderr(&output)
+    );
+    let check = flaglint(&["init", "--check"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("models 1 of the 1 entries"),
+        "{}",
+        stderr(&check)
+    );
+    std::fs::write(dir.path().join("flaglint.toml"), "packs = []\n").unwrap();
+    let check = flaglint(&["init", "--check"], dir.path());
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).starts_with("packs = [\"django-waffle\"]"),
+        "{}",
+        stdout(&check)
+    );
+}
+
 /// A repository that uses django-waffle, with no flaglint configuration.
 fn waffle_repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
