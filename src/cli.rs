@@ -39,6 +39,13 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["force", "stdout"])]
         check: bool,
     },
+    /// Print flaglint's version.
+    Version,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print a rule's documentation, or list the rules.
     Rule {
         /// A rule id such as `undefined-flag`.
@@ -58,8 +65,8 @@ pub struct FlagsArgs {
 /// Options every scanning command shares.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (`concise`: one line per finding, `path:line:col: severity[rule] message`).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Configuration file (default: `flaglint.toml` or `pyproject.toml` with `[tool.flaglint]`,
     /// searched upward from PATH).
@@ -152,6 +159,24 @@ pub struct CheckArgs {
     /// Exit with 0 even when there are findings (2 still means flaglint could not run).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Exit with 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Run only these rules (comma-separated ids), each at its configured or default severity.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Also run these rules (comma-separated ids), opt-in rules included.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings and nothing else (no summary line, no notes).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

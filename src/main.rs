@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use flaglint::baseline::{fingerprints, Baseline};
@@ -63,7 +63,7 @@ enum Failure {
     EnvironmentTwice(String),
     #[error("`flags` prints human or json, not {0}")]
     FlagsFormat(String),
-    #[error("unknown rule `{0}`; run `flaglint rule` to list them")]
+    #[error("{}", RuleId::unknown_message(.0))]
     UnknownRule(String),
     #[error("{path} is not a directory", path = .0.display())]
     NotADirectory(PathBuf),
@@ -110,6 +110,14 @@ fn main() -> ExitCode {
             check: false,
         } => run_init(&path, force, stdout),
         Command::Rule { name } => print_rule(name.as_deref()),
+        Command::Version => {
+            write_stdout(&format!("flaglint {}\n", env!("CARGO_PKG_VERSION"))).map(|()| Exit::Clean)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "flaglint", &mut out);
+            write_stdout(&String::from_utf8_lossy(&out)).map(|()| Exit::Clean)
+        }
     };
     let exit = outcome.unwrap_or_else(|failure| {
         report_failure(&failure);
@@ -150,7 +158,25 @@ fn check_scope(args: &CheckArgs, project: &Project) -> Result<Option<changed::Sc
 
 /// `flaglint check`: scan, narrow to the given files, apply the baseline, report.
 fn run_check(args: &CheckArgs) -> Outcome {
-    let (project, mut scan) = run_scan(&args.paths, &args.scan)?;
+    let rules = |names: &[String]| -> Result<Vec<RuleId>, Failure> {
+        names
+            .iter()
+            .map(|name| RuleId::from_name(name).ok_or_else(|| Failure::UnknownRule(name.clone())))
+            .collect()
+    };
+    let (select, extend_select, ignore) = (
+        rules(&args.select)?,
+        rules(&args.extend_select)?,
+        rules(&args.ignore)?,
+    );
+    let (project, mut scan) = scan_with(
+        &args.paths,
+        args.scan.config.as_deref(),
+        args.scan.threads,
+        args.scan.today,
+        false,
+        |config| config.select_rules(&select, &extend_select, &ignore),
+    )?;
     let scope = check_scope(args, &project)?;
     if let Some(scope) = &scope {
         changed::narrow(&mut scan, scope);
@@ -191,17 +217,36 @@ fn run_check(args: &CheckArgs) -> Outcome {
         }
     }
     let output = match args.scan.format {
+        _ if args.statistics => {
+            let mut out = human::statistics(&scan);
+            if !args.quiet {
+                out.push_str(&human::summary(&scan));
+            }
+            out
+        }
+        Format::Human if args.quiet => human::concise(&scan, &project.display),
         Format::Human => human::check(&scan, style(args.scan.color), &project.display),
+        Format::Concise => {
+            let mut out = human::concise(&scan, &project.display);
+            if !args.quiet {
+                out.push_str(&human::summary(&scan));
+            }
+            out
+        }
         Format::Json => json::check(&scan),
         Format::Sarif => ci::sarif(&scan, &fingerprints(&scan)),
         Format::Github => ci::github(&scan),
         Format::Gitlab => ci::gitlab(&scan, &fingerprints(&scan)),
         Format::Junit => ci::junit(&scan),
     };
-    print_notes(&scan);
+    if !args.quiet {
+        print_notes(&scan);
+    }
     emit(&output, args.output.as_deref())?;
     let counts = Counts::of(&scan.diagnostics);
-    let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
+    let failed = counts.errors > 0
+        || (args.deny_warnings && counts.warnings > 0)
+        || args.max_warnings.is_some_and(|most| counts.warnings > most);
     Ok(if failed && !args.exit_zero {
         Exit::Findings
     } else {
@@ -223,6 +268,7 @@ fn run_scan(paths: &[PathBuf], args: &ScanArgs) -> Result<(Project, Scan), Failu
         args.threads,
         args.today,
         false,
+        |_| {},
     )
 }
 
@@ -233,12 +279,14 @@ fn scan_with(
     threads: usize,
     today: Option<Date>,
     date_checks: bool,
+    adjust: impl FnOnce(&mut Config),
 ) -> Result<(Project, Scan), Failure> {
     let project = project::locate(paths, config).map_err(Failure::Project)?;
-    let config = match &project.config {
+    let mut config = match &project.config {
         Some(file) => config::load(file)?,
         None => unconfigured(&project.root)?,
     };
+    adjust(&mut config);
     let scan = scan(ScanOptions {
         root: project.root.clone(),
         config,
@@ -267,6 +315,7 @@ fn run_report(args: &ReportArgs) -> Outcome {
         args.threads,
         args.today,
         true,
+        |_| {},
     )?;
     print_notes(&scan);
     let assessments =
@@ -324,7 +373,7 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
     emit(&text, Some(&target))?;
     eprintln!("wrote {}", target.display());
     // What the proposal models, as `check` will see it.
-    match scan_with(&[path.to_path_buf()], Some(&target), 0, None, false) {
+    match scan_with(&[path.to_path_buf()], Some(&target), 0, None, false, |_| {}) {
         Ok((_, scan)) => {
             let sites = scan
                 .index

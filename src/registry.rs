@@ -64,7 +64,7 @@ impl Severity {
     pub fn from_name(name: &str) -> Option<Severity> {
         match name {
             "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
+            "warning" | "warn" => Some(Severity::Warning),
             "info" => Some(Severity::Info),
             _ => None,
         }
@@ -120,6 +120,32 @@ for_each_rule!(define_rule_id);
 impl RuleId {
     pub fn from_name(name: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// The rule a mistyped name most likely means (`unused-flags` -> `unused-flag`).
+    pub fn suggest(name: &str) -> Option<RuleId> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .map(|r| (strsim::jaro_winkler(name, r.name()), r))
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, r)| r)
+    }
+
+    /// "unknown rule `x`" with a did-you-mean, or the list of rules.
+    pub fn unknown_message(name: &str) -> String {
+        match RuleId::suggest(name) {
+            Some(rule) => format!("unknown rule `{name}`; did you mean `{}`?", rule.name()),
+            None => format!(
+                "unknown rule `{name}`; known rules: {}",
+                RuleId::ALL
+                    .iter()
+                    .map(|r| r.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
     }
 
     /// The severity a rule has when the configuration says nothing (`None`: off).

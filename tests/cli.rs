@@ -760,3 +760,87 @@ fn baseline_hides_known_findings_and_counts_stale_entries() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("not a flaglint baseline"));
 }
+
+#[test]
+fn rule_selection_statistics_and_concise_output() {
+    let demo = fixture("demo");
+    let all = flaglint(&["check", "--statistics"], &demo);
+    let statistics = stdout(&all);
+    assert!(
+        statistics.contains("\tundefined-flag\t[error]"),
+        "{statistics}"
+    );
+    assert!(
+        statistics.ends_with("16 flags; 1 suppressed\n"),
+        "{statistics}"
+    );
+
+    let selected = flaglint(
+        &[
+            "check",
+            "--select",
+            "undefined-flag",
+            "--output-format",
+            "concise",
+            "-q",
+        ],
+        &demo,
+    );
+    assert_eq!(selected.status.code(), Some(1));
+    let lines = stdout(&selected);
+    assert!(
+        lines
+            .lines()
+            .all(|l| l.contains(": error[undefined-flag] ")),
+        "{lines}"
+    );
+    assert!(
+        !lines.contains("errors,"),
+        "quiet prints no summary: {lines}"
+    );
+
+    let ignored = flaglint(
+        &["check", "--ignore", "undefined-flag", "--statistics", "-q"],
+        &demo,
+    );
+    assert!(
+        !stdout(&ignored).contains("undefined-flag"),
+        "{}",
+        stdout(&ignored)
+    );
+
+    let typo = flaglint(&["check", "--select", "undefined-flags"], &demo);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("did you mean `undefined-flag`?"),
+        "{}",
+        stderr(&typo)
+    );
+}
+
+#[test]
+fn max_warnings_version_and_completions() {
+    let demo = fixture("demo");
+    let warnings_only = ["check", "--ignore", "undefined-flag,duplicate-flag,migration-conflict,flag-value-mismatch,deleted-flag-still-used,cleanup-in-wrong-app,migration-constant-missing,parse-error,internal-error"];
+    let base = flaglint(&warnings_only, &demo);
+    let mut many = warnings_only.to_vec();
+    many.extend(["--max-warnings", "1000"]);
+    assert_eq!(flaglint(&many, &demo).status.code(), base.status.code());
+    let mut none = warnings_only.to_vec();
+    none.extend(["--max-warnings", "0"]);
+    assert_eq!(
+        flaglint(&none, &demo).status.code(),
+        Some(1),
+        "{}",
+        stdout(&base)
+    );
+
+    let version = flaglint(&["version"], &demo);
+    assert_eq!(
+        stdout(&version),
+        format!("flaglint {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let bash = flaglint(&["completions", "bash"], &demo);
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(stdout(&bash).contains("flaglint"), "{}", stdout(&bash));
+}

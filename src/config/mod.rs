@@ -511,6 +511,32 @@ impl Config {
         }
     }
 
+    /// Applies command-line rule selection, as ruff does: `select` replaces the enabled set (each
+    /// at its configured or default severity), `extend_select` adds to it, `ignore` removes.
+    pub fn select_rules(&mut self, select: &[RuleId], extend_select: &[RuleId], ignore: &[RuleId]) {
+        let level =
+            |config: &Config, rule: RuleId| config.severity(rule).or(Some(rule.default_severity()));
+        if !select.is_empty() {
+            let chosen: BTreeMap<RuleId, Option<Severity>> = RuleId::ALL
+                .iter()
+                .map(|&rule| {
+                    (
+                        rule,
+                        select.contains(&rule).then(|| level(self, rule)).flatten(),
+                    )
+                })
+                .collect();
+            self.severities = chosen;
+        }
+        for &rule in extend_select {
+            let severity = level(self, rule);
+            self.severities.insert(rule, severity);
+        }
+        for &rule in ignore {
+            self.severities.insert(rule, None);
+        }
+    }
+
     /// The severity a rule reports with (`None`: turned off).
     pub fn severity(&self, rule: RuleId) -> Option<Severity> {
         self.severities
@@ -854,20 +880,8 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
 
     let mut severities = BTreeMap::new();
     for (rule, level) in raw.rules {
-        let id = RuleId::from_name(rule.get_ref()).ok_or_else(|| {
-            (
-                rule.span(),
-                format!(
-                    "unknown rule `{}`; known rules: {}",
-                    rule.get_ref(),
-                    RuleId::ALL
-                        .iter()
-                        .map(|r| r.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?;
+        let id = RuleId::from_name(rule.get_ref())
+            .ok_or_else(|| (rule.span(), RuleId::unknown_message(rule.get_ref())))?;
         let severity = match level.get_ref().as_str() {
             "off" => None,
             other => Some(Severity::from_name(other).ok_or_else(|| {

@@ -102,7 +102,10 @@ pub fn apply(
                     None => report(
                         sink,
                         format!("suppression names an unknown rule `{rule}`"),
-                        "run `flaglint rule` to list the rule ids",
+                        &match RuleId::suggest(rule) {
+                            Some(meant) => format!("did you mean `{}`?", meant.name()),
+                            None => "run `flaglint rule` to list the rule ids".to_string(),
+                        },
                     ),
                     // A rule that is turned off found nothing to suppress; that is not news.
                     Some(id) if !sink.enabled(id) => {}

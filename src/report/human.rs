@@ -1,5 +1,6 @@
 //! The human formats: miette's graphical diagnostics for `check`, a listing for `flags`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use miette::{
@@ -44,6 +45,41 @@ pub fn check(scan: &Scan, style: Style, paths: &PathDisplay) -> String {
     out
 }
 
+/// One line per finding, `path:line:col: severity[rule] message`, as compilers and ruff print
+/// them (editors and terminals make the location a link).
+pub fn concise(scan: &Scan, paths: &PathDisplay) -> String {
+    let mut out = String::new();
+    for d in &scan.diagnostics {
+        let (line, column) = d.span.map_or((1, 1), |s| (s.line, s.column));
+        let _ = writeln!(
+            out,
+            "{}:{line}:{column}: {}[{}] {}",
+            escape_controls(&paths.show(&d.path)),
+            d.severity.name(),
+            d.rule.name(),
+            escape_controls(&d.message)
+        );
+    }
+    out
+}
+
+/// Findings per rule, most first: `count  rule  [severity]`.
+pub fn statistics(scan: &Scan) -> String {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in &scan.diagnostics {
+        *counts
+            .entry((d.rule.name(), d.severity.name()))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for ((rule, severity), count) in rows {
+        let _ = writeln!(out, "{count:>5}\t{rule}\t[{severity}]");
+    }
+    out
+}
+
 /// One diagnostic, with a snippet of its file when it has a span and the file can be read.
 fn render(
     handler: &GraphicalReportHandler,
@@ -76,7 +112,7 @@ fn render(
     .unwrap_or_else(|| format!("{shown}: {}\n", report.message))
 }
 
-fn summary(scan: &Scan) -> String {
+pub fn summary(scan: &Scan) -> String {
     let counts = Counts::of(&scan.diagnostics);
     let stats = &scan.stats;
     let mut line = format!(

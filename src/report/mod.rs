@@ -58,6 +58,8 @@ pub fn escape_source(text: &str) -> (Cow<'_, str>, impl Fn(usize) -> usize) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
+    /// One line per finding: `path:line:col: severity[rule] message` (`check` only).
+    Concise,
     Json,
     /// SARIF 2.1.0, for code-scanning upload (`check` only).
     Sarif,
