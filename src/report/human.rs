@@ -406,8 +406,13 @@ impl std::fmt::Display for Report<'_> {
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
+    /// `warning[unused-flag]`: the severity in words, not only a glyph, as compilers print it.
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.rule.name()))
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.diagnostic.severity.name(),
+            self.diagnostic.rule.name()
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
