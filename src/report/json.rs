@@ -3,7 +3,7 @@
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
-use super::{inventory, Counts};
+use super::{inventory, pretty_json, Counts};
 use crate::diagnostics::Scan;
 use crate::rules::Diagnostic;
 
@@ -31,9 +31,7 @@ pub fn check(scan: &Scan) -> String {
         },
         diagnostics: Diagnostics(&scan.diagnostics),
     };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+    pretty_json(&document)
 }
 
 #[derive(Serialize)]
@@ -189,11 +187,5 @@ pub fn flags(scan: &Scan) -> String {
             })
         })
         .collect();
-    to_string(&json!({ "version": 1, "flags": flags, "apps": apps }))
-}
-
-fn to_string(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+    pretty_json(&json!({ "version": 1, "flags": flags, "apps": apps }))
 }
