@@ -110,12 +110,7 @@ pub fn flags(scan: &Scan) -> String {
                         "symbol": d.symbol,
                     });
                     if !d.metadata.is_empty() {
-                        let metadata: serde_json::Map<String, Value> = d
-                            .metadata
-                            .iter()
-                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                            .collect();
-                        definition["metadata"] = Value::Object(metadata);
+                        definition["metadata"] = object(d.metadata);
                     }
                     definition
                 }).collect::<Vec<_>>(),
@@ -139,11 +134,6 @@ pub fn flags(scan: &Scan) -> String {
                     reference
                 }).collect::<Vec<_>>(),
                 "history": row.history.iter().map(|h| {
-                    let initial: serde_json::Map<String, Value> = h
-                        .initial
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                        .collect();
                     json!({
                         "action": h.action,
                         "kind": h.kind,
@@ -151,7 +141,7 @@ pub fn flags(scan: &Scan) -> String {
                         "path": h.location.path,
                         "line": h.location.line,
                         "column": h.location.column,
-                        "initial": initial,
+                        "initial": object(h.initial),
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -188,4 +178,14 @@ pub fn flags(scan: &Scan) -> String {
         })
         .collect();
     pretty_json(&json!({ "version": 1, "flags": flags, "apps": apps }))
+}
+
+/// A JSON object of text fields, in their order.
+fn object(fields: &[(String, String)]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
