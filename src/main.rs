@@ -436,15 +436,7 @@ fn render_config_error(error: &ConfigError) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    // A renderer that fails or panics still leaves the message.
-    flaglint::contain_panics(|| {
-        let mut text = String::new();
-        GraphicalReportHandler::new_themed(theme)
-            .render_report(&mut text, &shown)
-            .ok()
-            .map(|()| text)
+    human::render_or(&GraphicalReportHandler::new_themed(theme), &shown, || {
+        shown.to_string()
     })
-    .ok()
-    .flatten()
-    .unwrap_or_else(|| shown.to_string())
 }

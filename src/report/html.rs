@@ -15,6 +15,7 @@
 //! module prepares what it shows (texts, sort keys, chart geometry). Empty values are shown as
 //! "—" instead of failing. The output is deterministic: the same document gives the same bytes.
 
+use indexmap::{IndexMap, IndexSet};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, Output, State};
 use serde::Serialize;
@@ -157,16 +158,8 @@ fn flags_of(report: &ReportDocument) -> Vec<Flag<'_>> {
 /// The environments of the document in its order, then any other environment a flag has a state
 /// in, by name.
 fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'a str> {
-    let mut environments: Vec<&str> = Vec::new();
-    for name in report
-        .environments
-        .iter()
-        .filter_map(|name| non_empty(name))
-    {
-        if !environments.contains(&name) {
-            environments.push(name);
-        }
-    }
+    let given = report.environments.iter().map(String::as_str);
+    let mut environments: IndexSet<&str> = given.filter(|name| !name.is_empty()).collect();
     let mut extra: Vec<&str> = flags
         .iter()
         .flat_map(|flag| flag.raw.states.keys())
@@ -174,23 +167,19 @@ fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'
         .filter(|name| !name.is_empty() && !environments.contains(name))
         .collect();
     extra.sort_unstable();
-    extra.dedup();
     environments.extend(extra);
-    environments
+    environments.into_iter().collect()
 }
 
 /// Flags per readiness: the summary's `by_readiness`, or counted from the flags when it has none;
 /// in palette order, other values after by name; zero counts left out.
 fn readiness_counts<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<(&'a str, i64)> {
     let mut counts: Vec<(&str, i64)> = if report.summary.by_readiness.is_empty() {
-        let mut counted: Vec<(&str, i64)> = Vec::new();
+        let mut counted: IndexMap<&str, i64> = IndexMap::new();
         for flag in flags {
-            match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
-                Some((_, count)) => *count += 1,
-                None => counted.push((flag.readiness, 1)),
-            }
+            *counted.entry(flag.readiness).or_default() += 1;
         }
-        counted
+        counted.into_iter().collect()
     } else {
         report
             .summary
