@@ -14,7 +14,7 @@ use flaglint::config::{self, Config, ConfigError, ConfigText};
 use flaglint::date::Date;
 use flaglint::project::{self, Project};
 use flaglint::report::{
-    ci, escape_controls, escape_source, html, human, json, lifecycle, Counts, Format,
+    ci, escape_controls, escape_source, html, human, json, lifecycle, pretty_json, Counts, Format,
 };
 use flaglint::rules::RuleId;
 use flaglint::state;
@@ -323,11 +323,7 @@ fn run_report(args: &ReportArgs) -> Outcome {
     let document = lifecycle::document(&scan.index, &scan.analysis, &assessments, &environments);
     let text = match args.format {
         ReportFormat::Human => lifecycle::human(&document),
-        ReportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        ReportFormat::Json => pretty_json(&document),
         ReportFormat::Markdown => lifecycle::markdown(&document),
         ReportFormat::Csv => lifecycle::csv(&document),
         ReportFormat::Html => html::render(&document),
@@ -544,15 +540,7 @@ fn render_config_error(error: &ConfigError) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    // A renderer that fails or panics still leaves the message.
-    flaglint::contain_panics(|| {
-        let mut text = String::new();
-        GraphicalReportHandler::new_themed(theme)
-            .render_report(&mut text, &shown)
-            .ok()
-            .map(|()| text)
+    human::render_or(&GraphicalReportHandler::new_themed(theme), &shown, || {
+        shown.to_string()
     })
-    .ok()
-    .flatten()
-    .unwrap_or_else(|| shown.to_string())
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
+use super::pretty_json;
 use crate::diagnostics::Scan;
 use crate::facts::Span;
 use crate::rules::{Diagnostic, RuleId, Severity};
@@ -47,7 +48,7 @@ pub fn sarif(scan: &Scan, fingerprints: &[String]) -> String {
             },
         }],
     };
-    pretty(&log)
+    pretty_json(&log)
 }
 
 /// A SARIF log of one run; the results are made one by one as they are written.
@@ -152,11 +153,7 @@ fn sarif_level(severity: Severity) -> &'static str {
 
 /// The SARIF `result` of a diagnostic.
 fn sarif_result(d: &Diagnostic, fingerprint: Option<&String>) -> Value {
-    let mut text = d.message.clone();
-    if let Some(help) = &d.help {
-        text.push_str("\n\nHelp: ");
-        text.push_str(help);
-    }
+    let text = with_help(d, "\n\nHelp: ");
     let mut physical = json!({
         "artifactLocation": { "uri": uri_reference(&d.path), "uriBaseId": SRCROOT },
     });
@@ -177,6 +174,14 @@ fn sarif_result(d: &Diagnostic, fingerprint: Option<&String>) -> Value {
         result["properties"] = json!({ "flag": flag });
     }
     result
+}
+
+/// A diagnostic's message, then its help after `separator`.
+fn with_help(d: &Diagnostic, separator: &str) -> String {
+    match &d.help {
+        Some(help) => format!("{}{separator}{help}", d.message),
+        None => d.message.clone(),
+    }
 }
 
 /// The SARIF `region` of a span (columns in characters, the end exclusive as in the span).
@@ -249,11 +254,7 @@ fn github_command(d: &Diagnostic) -> String {
         properties.push(format!("endColumn={end_column}"));
     }
     properties.push(format!("title={}", github_property(d.rule.name())));
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
+    let message = with_help(d, "\nhelp: ");
     format!(
         "::{command} {}::{}",
         properties.join(","),
@@ -285,7 +286,7 @@ pub fn gitlab(scan: &Scan, fingerprints: &[String]) -> String {
         .zip(unique)
         .map(|(d, fingerprint)| gitlab_issue(d, fingerprint))
         .collect();
-    pretty(&Value::Array(issues))
+    pretty_json(&issues)
 }
 
 /// One Code Quality issue.
@@ -367,11 +368,7 @@ fn junit_case(d: &Diagnostic) -> String {
         ),
         None => (rule.to_string(), String::new(), d.path.clone()),
     };
-    let mut body = d.message.clone();
-    if let Some(help) = &d.help {
-        body.push_str("\nhelp: ");
-        body.push_str(help);
-    }
+    let mut body = with_help(d, "\nhelp: ");
     body.push('\n');
     body.push_str(&place);
     format!(
@@ -415,13 +412,6 @@ fn xml_attribute(text: &str) -> String {
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         || c >= '\u{10000}'
-}
-
-/// Pretty JSON ending with a newline.
-fn pretty(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_string());
-    text.push('\n');
-    text
 }
 
 #[cfg(test)]

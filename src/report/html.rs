@@ -15,11 +15,12 @@
 //! module prepares what it shows (texts, sort keys, chart geometry). Empty values are shown as
 //! "—" instead of failing. The output is deterministic: the same document gives the same bytes.
 
+use indexmap::{IndexMap, IndexSet};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, Output, State};
 use serde::Serialize;
 
-use super::document::{FlagReport, PlanReport, ReportDocument, StateReport};
+use super::document::{FlagReport, OrphanedState, ReportDocument, StateReport, Summary};
 
 /// The color of each readiness value, in lifecycle order: the order of the header chips, of the
 /// chart legend and of the table's readiness sort. White text on any of them stays readable.
@@ -84,6 +85,11 @@ pub fn render(report: &ReportDocument) -> String {
             .expect("a valid syntax"),
     );
     env.set_formatter(escape);
+    env.add_filter("num", num);
+    // Counts beyond `i64` wrap as they do in Rust.
+    env.add_filter("plural", |count: i128, one: &str, many: &str| {
+        plural(count as i64, one, many)
+    });
     let context = minijinja::context! {
         css => Value::from_safe_string(CSS.to_owned()),
         script => Value::from_safe_string(SCRIPT.to_owned()),
@@ -119,6 +125,13 @@ struct Flag<'a> {
     lifetime: Option<i64>,
 }
 
+impl Flag<'_> {
+    /// Older than its lifetime.
+    fn overdue(&self) -> bool {
+        matches!((self.age, self.lifetime), (Some(age), Some(lifetime)) if age > lifetime)
+    }
+}
+
 /// The flags, oldest first; unknown ages last; ties by key.
 fn flags_of(report: &ReportDocument) -> Vec<Flag<'_>> {
     let mut flags: Vec<Flag> = report
@@ -145,16 +158,8 @@ fn flags_of(report: &ReportDocument) -> Vec<Flag<'_>> {
 /// The environments of the document in its order, then any other environment a flag has a state
 /// in, by name.
 fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'a str> {
-    let mut environments: Vec<&str> = Vec::new();
-    for name in report
-        .environments
-        .iter()
-        .filter_map(|name| non_empty(name))
-    {
-        if !environments.contains(&name) {
-            environments.push(name);
-        }
-    }
+    let given = report.environments.iter().map(String::as_str);
+    let mut environments: IndexSet<&str> = given.filter(|name| !name.is_empty()).collect();
     let mut extra: Vec<&str> = flags
         .iter()
         .flat_map(|flag| flag.raw.states.keys())
@@ -162,23 +167,19 @@ fn environments_of<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<&'
         .filter(|name| !name.is_empty() && !environments.contains(name))
         .collect();
     extra.sort_unstable();
-    extra.dedup();
     environments.extend(extra);
-    environments
+    environments.into_iter().collect()
 }
 
 /// Flags per readiness: the summary's `by_readiness`, or counted from the flags when it has none;
 /// in palette order, other values after by name; zero counts left out.
 fn readiness_counts<'a>(report: &'a ReportDocument, flags: &[Flag<'a>]) -> Vec<(&'a str, i64)> {
     let mut counts: Vec<(&str, i64)> = if report.summary.by_readiness.is_empty() {
-        let mut counted: Vec<(&str, i64)> = Vec::new();
+        let mut counted: IndexMap<&str, i64> = IndexMap::new();
         for flag in flags {
-            match counted.iter_mut().find(|(name, _)| *name == flag.readiness) {
-                Some((_, count)) => *count += 1,
-                None => counted.push((flag.readiness, 1)),
-            }
+            *counted.entry(flag.readiness).or_default() += 1;
         }
-        counted
+        counted.into_iter().collect()
     } else {
         report
             .summary
@@ -234,11 +235,6 @@ fn given(text: &Option<String>) -> Option<&str> {
 /// The non-empty texts of a list.
 fn texts(items: &[String]) -> Vec<&str> {
     items.iter().filter_map(|item| non_empty(item)).collect()
-}
-
-/// `path:line` of a place (`?` for a missing path).
-fn location(path: &str, line: u32) -> String {
-    format!("{}:{line}", non_empty(path).unwrap_or("?"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +324,8 @@ impl AgeScale {
 // ---------------------------------------------------------------------------------------------
 // What the page shows.
 
-/// Everything the template draws, in page order.
+/// Everything the template draws, in page order; the template writes numbers with the `num`
+/// filter and counts with the `plural` filter.
 #[derive(Serialize)]
 struct Page<'a> {
     today: Option<&'a str>,
@@ -336,18 +333,17 @@ struct Page<'a> {
     other_color: &'static str,
     unknown_age_color: &'static str,
     missing: &'static str,
-    /// "N flags" and "N warnings".
-    total: String,
-    warnings: String,
+    summary: &'a Summary,
     counts: Vec<ReadinessCount<'a>>,
-    readiness_total: String,
+    readiness_total: i64,
     readiness_chart: ReadinessChart,
     notes: Vec<&'a str>,
     ages: Option<AgeChart<'a>>,
-    columns: Vec<ColumnHead<'a>>,
+    /// The state columns of the flag table.
+    environments: Vec<&'a str>,
     rows: Vec<Row<'a>>,
     rows_count: usize,
-    orphans: Vec<Orphan<'a>>,
+    orphans: &'a [OrphanedState],
     orphans_count: usize,
     version: u32,
 }
@@ -359,33 +355,23 @@ impl<'a> Page<'a> {
         let counts = readiness_counts(report, &flags);
         let total: i64 = counts.iter().map(|&(_, count)| count).sum();
         let (readiness_chart, counts) = readiness_chart(&counts, total);
-        let orphans: Vec<Orphan> = report
-            .orphaned_states
-            .iter()
-            .map(|orphan| Orphan {
-                key: non_empty(&orphan.key).unwrap_or(MISSING),
-                environment: non_empty(&orphan.environment).unwrap_or(MISSING),
-                state: non_empty(&orphan.state).unwrap_or(MISSING),
-            })
-            .collect();
         Page {
             today: non_empty(&report.today),
             palette: READINESS_COLORS,
             other_color: OTHER_COLOR,
             unknown_age_color: UNKNOWN_AGE_COLOR,
             missing: MISSING,
-            total: plural(report.summary.flags as i64, "flag", "flags"),
-            warnings: plural(report.summary.warnings as i64, "warning", "warnings"),
+            summary: &report.summary,
             counts,
-            readiness_total: plural(total, "flag", "flags"),
+            readiness_total: total,
             readiness_chart,
             notes: texts(&report.notes),
             ages: (!flags.is_empty()).then(|| age_chart(&flags)),
-            columns: columns(&environments),
             rows_count: flags.len(),
             rows: flags.iter().map(|flag| row(flag, &environments)).collect(),
-            orphans_count: orphans.len(),
-            orphans,
+            environments,
+            orphans: &report.orphaned_states,
+            orphans_count: report.orphaned_states.len(),
             version: report.version,
         }
     }
@@ -395,46 +381,40 @@ impl<'a> Page<'a> {
 #[derive(Serialize)]
 struct ReadinessCount<'a> {
     name: &'a str,
+    short_name: String,
     class: String,
     color: &'static str,
     count: i64,
-    /// "N flags".
-    flags: String,
-    bar_x: String,
-    bar_width: String,
-    /// Where the count is written on the bar, if the bar is wide enough.
-    bar_label_x: Option<String>,
-    legend_x: String,
-    legend_y: String,
-    legend_text_x: String,
-    legend_text_y: String,
-    short_name: String,
+    /// Where its bar starts and ends.
+    x: f64,
+    end: f64,
+    /// The top left of its legend entry.
+    legend_x: f64,
+    legend_y: f64,
 }
 
 /// Geometry of the readiness chart.
 #[derive(Serialize)]
 struct ReadinessChart {
-    width: String,
-    height: String,
-    bar: String,
+    width: f64,
+    height: f64,
+    bar: f64,
 }
 
 /// The age chart.
 #[derive(Serialize)]
 struct AgeChart<'a> {
-    /// "lifetime" or "lifetimes".
-    marks_label: &'static str,
-    width: String,
-    height: String,
-    axis_x: String,
-    axis_y1: String,
-    axis_y2: String,
-    mark_y1: String,
+    width: f64,
+    height: f64,
+    /// Where the bars start.
+    left: f64,
+    top: f64,
+    bottom: f64,
     bars: Vec<AgeBar<'a>>,
     marks: Vec<LifetimeMark>,
 }
 
-/// One flag's bar; `end_x` is `None` for a flag of unknown age (a grey stub).
+/// One flag's bar; `end` is `None` for a flag of unknown age (a grey stub).
 #[derive(Serialize)]
 struct AgeBar<'a> {
     key: &'a str,
@@ -442,126 +422,42 @@ struct AgeBar<'a> {
     label: String,
     /// "age unknown", or the age and how it compares with the lifetime.
     age_text: String,
-    label_x: String,
-    baseline: String,
-    x: String,
-    y: String,
-    unknown_x: String,
-    width: String,
+    top: f64,
+    end: Option<f64>,
     color: &'static str,
-    lifetime_x: Option<String>,
-    lifetime_y1: String,
-    lifetime_y2: String,
+    lifetime_x: Option<f64>,
     over: bool,
     age: Option<i64>,
-    end_x: Option<String>,
 }
 
 /// A dashed lifetime line.
 #[derive(Serialize)]
 struct LifetimeMark {
     days: i64,
-    x: String,
+    x: f64,
     /// Labels of lines close together are staggered.
     label_y: &'static str,
 }
 
-/// A header cell of the flag table.
-#[derive(Serialize)]
-struct ColumnHead<'a> {
-    label: &'a str,
-    /// Sorted as a number and right-aligned.
-    number: bool,
-    /// `text`, or `num` for columns sorted by a number in `data-sort`.
-    data_type: &'static str,
-    /// The table starts sorted by age, oldest first.
-    sorted: &'static str,
-}
-
-/// One row of the flag table.
+/// One row of the flag table: the flag as the document has it, and what the page derives.
 #[derive(Serialize)]
 struct Row<'a> {
+    raw: &'a FlagReport,
     key: &'a str,
-    facts: Vec<Fact<'a>>,
+    lifetime: String,
     evidence: Vec<&'a str>,
-    plan: Option<Plan<'a>>,
     /// Kind and type, e.g. "flag · release".
     kind: Option<String>,
     kind_sort: String,
-    owner: &'a str,
-    owner_sort: &'a str,
     over: bool,
-    age: String,
-    age_sort: String,
     age_title: String,
     readiness: &'a str,
     readiness_class: String,
     readiness_rank: usize,
     states: Vec<StateCell>,
-    checks: usize,
-    tests_on: usize,
-    tests_off: usize,
     tests_sort: usize,
     warnings: Vec<&'a str>,
     warnings_count: usize,
-}
-
-/// One fact of a flag's details: a text, a muted remark, or the definitions.
-#[derive(Serialize)]
-struct Fact<'a> {
-    name: &'static str,
-    text: Option<String>,
-    muted: Option<&'a str>,
-    definitions: Option<Vec<Place<'a>>>,
-}
-
-/// A place in the code, with what is there.
-#[derive(Serialize)]
-struct Place<'a> {
-    location: String,
-    symbol: &'a str,
-    side: &'a str,
-}
-
-impl<'a> Place<'a> {
-    fn new(path: &str, line: u32, symbol: &'a str, side: &'a str) -> Self {
-        Place {
-            location: location(path, line),
-            symbol,
-            side,
-        }
-    }
-}
-
-/// The removal plan of a flag.
-#[derive(Serialize)]
-struct Plan<'a> {
-    step: u8,
-    summary: &'a str,
-    edits: Vec<Edit<'a>>,
-    deletions: Vec<Place<'a>>,
-    migration: Option<Migration<'a>>,
-    inlines: Vec<Inline<'a>>,
-}
-
-#[derive(Serialize)]
-struct Edit<'a> {
-    location: String,
-    kind: &'a str,
-    keep: &'a str,
-}
-
-#[derive(Serialize)]
-struct Migration<'a> {
-    app: &'a str,
-    note: &'a str,
-}
-
-#[derive(Serialize)]
-struct Inline<'a> {
-    location: String,
-    symbol: &'a str,
-    value: Option<&'a str>,
 }
 
 /// An environment's state, e.g. "partial 50%".
@@ -571,13 +467,6 @@ struct StateCell {
     sort: String,
     title: String,
     shown: String,
-}
-
-#[derive(Serialize)]
-struct Orphan<'a> {
-    key: &'a str,
-    environment: &'a str,
-    state: &'a str,
 }
 
 /// The stacked bar of flags per readiness and its legend.
@@ -592,9 +481,9 @@ fn readiness_chart<'a>(
     let rows = counts.len().div_ceil(COLUMNS);
     let legend_top = BAR + 18.0;
     let chart = ReadinessChart {
-        width: num(WIDTH),
-        height: num(legend_top + rows as f64 * LEGEND_ROW),
-        bar: num(BAR),
+        width: WIDTH,
+        height: legend_top + rows as f64 * LEGEND_ROW,
+        bar: BAR,
     };
     let mut before = 0;
     let counts = counts
@@ -603,23 +492,16 @@ fn readiness_chart<'a>(
         .map(|(index, &(name, count))| {
             let x = before as f64 / total as f64 * WIDTH;
             before += count;
-            let end = before as f64 / total as f64 * WIDTH;
-            let legend_x = (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64);
-            let legend_y = legend_top + (index / COLUMNS) as f64 * LEGEND_ROW;
             ReadinessCount {
                 name,
+                short_name: shorten(name, 24),
                 class: readiness_class(name),
                 color: readiness_color(name),
                 count,
-                flags: plural(count, "flag", "flags"),
-                bar_x: num(x),
-                bar_width: num(end - x),
-                bar_label_x: (end - x >= 22.0).then(|| num((x + end) / 2.0)),
-                legend_x: num(legend_x),
-                legend_y: num(legend_y),
-                legend_text_x: num(legend_x + 18.0),
-                legend_text_y: num(legend_y + 11.0),
-                short_name: shorten(name, 24),
+                x,
+                end: before as f64 / total as f64 * WIDTH,
+                legend_x: (index % COLUMNS) as f64 * (WIDTH / COLUMNS as f64),
+                legend_y: legend_top + (index / COLUMNS) as f64 * LEGEND_ROW,
             }
         })
         .collect();
@@ -641,20 +523,12 @@ fn age_chart<'a>(flags: &[Flag<'a>]) -> AgeChart<'a> {
         plot_width: 480.0,
         max_days: oldest.max(marks.iter().copied().max().unwrap_or(0)).max(1) as f64,
     };
-    let width = scale.label_width + scale.plot_width + AgeScale::RIGHT;
-    let height = AgeScale::row_top(flags.len()) + AgeScale::BOTTOM;
     AgeChart {
-        marks_label: if marks.len() == 1 {
-            "lifetime"
-        } else {
-            "lifetimes"
-        },
-        width: num(width),
-        height: num(height),
-        axis_x: num(scale.label_width),
-        axis_y1: num(AgeScale::TOP - 4.0),
-        axis_y2: num(height - AgeScale::BOTTOM),
-        mark_y1: num(AgeScale::TOP - 6.0),
+        width: scale.label_width + scale.plot_width + AgeScale::RIGHT,
+        height: AgeScale::row_top(flags.len()) + AgeScale::BOTTOM,
+        left: scale.label_width,
+        top: AgeScale::TOP,
+        bottom: AgeScale::BOTTOM,
         bars: flags
             .iter()
             .enumerate()
@@ -666,12 +540,7 @@ fn age_chart<'a>(flags: &[Flag<'a>]) -> AgeChart<'a> {
 
 /// One bar of the age chart.
 fn age_bar<'a>(scale: &AgeScale, index: usize, flag: &Flag<'a>) -> AgeBar<'a> {
-    let top = AgeScale::row_top(index);
-    let end = flag
-        .age
-        .map(|age| scale.x(age).max(scale.label_width + 2.0));
-    let overdue =
-        matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime);
+    let overdue = flag.overdue();
     let age_text = match (flag.age, flag.lifetime) {
         (None, _) => "age unknown".to_owned(),
         (Some(age), Some(lifetime)) if overdue => format!(
@@ -689,19 +558,14 @@ fn age_bar<'a>(scale: &AgeScale, index: usize, flag: &Flag<'a>) -> AgeBar<'a> {
         readiness: flag.readiness,
         label: shorten(flag.key, CHART_KEY_CHARS),
         age_text,
-        label_x: num(scale.label_width - 8.0),
-        baseline: num(top + 15.0),
-        x: num(scale.label_width),
-        y: num(top + 4.0),
-        unknown_x: num(scale.label_width + 14.0),
-        width: end.map_or_else(String::new, |end| num(end - scale.label_width)),
+        top: AgeScale::row_top(index),
+        end: flag
+            .age
+            .map(|age| scale.x(age).max(scale.label_width + 2.0)),
         color: readiness_color(flag.readiness),
-        lifetime_x: flag.lifetime.map(|lifetime| num(scale.x(lifetime))),
-        lifetime_y1: num(top + 2.0),
-        lifetime_y2: num(top + 20.0),
+        lifetime_x: flag.lifetime.map(|lifetime| scale.x(lifetime)),
         over: overdue,
         age: flag.age,
-        end_x: end.map(|end| num(end + 6.0)),
     }
 }
 
@@ -717,54 +581,11 @@ fn lifetime_lines(scale: &AgeScale, marks: &[i64]) -> Vec<LifetimeMark> {
             previous = Some((x, low));
             LifetimeMark {
                 days,
-                x: num(x),
+                x,
                 label_y: if low { "22" } else { "11" },
             }
         })
         .collect()
-}
-
-/// The header cells; the rows start sorted by age, oldest first.
-fn columns<'a>(environments: &[&'a str]) -> Vec<ColumnHead<'a>> {
-    let column = |label: &'a str, column: Column, sorted: Option<&'static str>| ColumnHead {
-        label,
-        number: column == Column::Number,
-        data_type: if column == Column::Text {
-            "text"
-        } else {
-            "num"
-        },
-        sorted: sorted.unwrap_or("none"),
-    };
-    let mut columns = vec![
-        column("Key", Column::Text, None),
-        column("Kind / type", Column::Text, None),
-        column("Owner", Column::Text, None),
-        column("Age (days)", Column::Number, Some("descending")),
-        column("Readiness", Column::Ranked, None),
-    ];
-    columns.extend(
-        environments
-            .iter()
-            .map(|environment| column(environment, Column::Ranked, None)),
-    );
-    columns.extend([
-        column("Checks", Column::Number, None),
-        column("Tests on / off", Column::Number, None),
-        column("Warnings", Column::Ranked, None),
-    ]);
-    columns
-}
-
-/// How a column sorts and aligns.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Column {
-    /// Sorted as text, left-aligned.
-    Text,
-    /// Sorted by a number in `data-sort`, left-aligned (readiness, states, warnings).
-    Ranked,
-    /// A number, sorted as one and right-aligned.
-    Number,
 }
 
 /// One flag row.
@@ -774,22 +595,19 @@ fn row<'a>(flag: &Flag<'a>, environments: &[&'a str]) -> Row<'a> {
         .into_iter()
         .flatten()
         .collect();
-    let owner = given(&raw.owner);
     let warnings = texts(&raw.warnings);
     Row {
+        raw,
         key: flag.key,
-        facts: facts(flag),
+        lifetime: match (flag.lifetime, raw.lifetime_days) {
+            (Some(days), _) => plural(days, "day", "days"),
+            (None, None) => "permanent".to_owned(),
+            (None, Some(_)) => MISSING.to_owned(),
+        },
         evidence: texts(&raw.evidence),
-        plan: raw.plan.as_ref().map(plan),
         kind: (!kind.is_empty()).then(|| kind.join(" · ")),
         kind_sort: kind.join(" "),
-        owner: owner.unwrap_or(MISSING),
-        owner_sort: owner.unwrap_or(""),
-        over: matches!((flag.age, flag.lifetime), (Some(age), Some(lifetime)) if age > lifetime),
-        age: flag
-            .age
-            .map_or_else(|| "?".to_owned(), |age| age.to_string()),
-        age_sort: flag.age.map(|age| age.to_string()).unwrap_or_default(),
+        over: flag.overdue(),
         age_title: age_title(flag),
         readiness: flag.readiness,
         readiness_class: readiness_class(flag.readiness),
@@ -798,9 +616,6 @@ fn row<'a>(flag: &Flag<'a>, environments: &[&'a str]) -> Row<'a> {
             .iter()
             .map(|environment| state_cell(environment, raw.states.get(*environment)))
             .collect(),
-        checks: raw.checks,
-        tests_on: raw.tests.on,
-        tests_off: raw.tests.off,
         tests_sort: raw.tests.on.saturating_add(raw.tests.off),
         warnings_count: warnings.len(),
         warnings,
@@ -856,87 +671,6 @@ fn state_cell(environment: &str, value: Option<&StateReport>) -> StateCell {
         }),
         title,
         shown,
-    }
-}
-
-/// The facts about a flag: introduction, lifetime, dates, definitions.
-fn facts<'a>(flag: &Flag<'a>) -> Vec<Fact<'a>> {
-    let raw = flag.raw;
-    let text = |name, text: String| Fact {
-        name,
-        text: Some(text),
-        muted: None,
-        definitions: None,
-    };
-    let mut facts = vec![Fact {
-        muted: given(&raw.introduced_from),
-        ..text(
-            "Introduced",
-            given(&raw.introduced).unwrap_or("unknown").to_owned(),
-        )
-    }];
-    let lifetime = match (flag.lifetime, raw.lifetime_days) {
-        (Some(days), _) => plural(days, "day", "days"),
-        (None, None) => "permanent".to_owned(),
-        (None, Some(_)) => MISSING.to_owned(),
-    };
-    facts.push(text("Lifetime", lifetime));
-    for (name, value) in [
-        ("Remove by", &raw.remove_by),
-        ("Last check change", &raw.last_check_change),
-    ] {
-        if let Some(value) = given(value) {
-            facts.push(text(name, value.to_owned()));
-        }
-    }
-    if !raw.definitions.is_empty() {
-        facts.push(Fact {
-            name: "Defined in",
-            text: None,
-            muted: None,
-            definitions: Some(
-                raw.definitions
-                    .iter()
-                    .map(|d| Place::new(&d.path, d.line, &d.symbol, &d.side))
-                    .collect(),
-            ),
-        });
-    }
-    facts
-}
-
-/// The removal plan: its step, edits, definitions to delete, migration, constants to inline.
-fn plan(plan: &PlanReport) -> Plan<'_> {
-    Plan {
-        step: plan.step,
-        summary: &plan.summary,
-        edits: plan
-            .edits
-            .iter()
-            .map(|edit| Edit {
-                location: location(&edit.path, edit.line),
-                kind: &edit.kind,
-                keep: &edit.keep,
-            })
-            .collect(),
-        deletions: plan
-            .delete_definitions
-            .iter()
-            .map(|d| Place::new(&d.path, d.line, &d.symbol, ""))
-            .collect(),
-        migration: plan.migration.as_ref().map(|migration| Migration {
-            app: &migration.app,
-            note: &migration.note,
-        }),
-        inlines: plan
-            .inline
-            .iter()
-            .map(|constant| Inline {
-                location: location(&constant.path, constant.line),
-                symbol: non_empty(&constant.symbol).unwrap_or("?"),
-                value: given(&constant.value),
-            })
-            .collect(),
     }
 }
 

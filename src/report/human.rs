@@ -99,17 +99,25 @@ fn render(
             .zip(source)
             .map(|(span, source)| Snippet::new(shown, source, span)),
     };
-    // A renderer that fails or panics still leaves the message.
+    render_or(handler, &report, || {
+        format!("{shown}: {}\n", report.message)
+    })
+}
+
+/// A diagnostic drawn by miette; a renderer that fails or panics still leaves the `fallback`
+/// text.
+pub fn render_or(
+    handler: &GraphicalReportHandler,
+    report: &dyn miette::Diagnostic,
+    fallback: impl FnOnce() -> String,
+) -> String {
     crate::panics::contain_panics(|| {
         let mut text = String::new();
-        handler
-            .render_report(&mut text, &report)
-            .ok()
-            .map(|()| text)
+        handler.render_report(&mut text, report).ok().map(|()| text)
     })
     .ok()
     .flatten()
-    .unwrap_or_else(|| format!("{shown}: {}\n", report.message))
+    .unwrap_or_else(fallback)
 }
 
 pub fn summary(scan: &Scan) -> String {

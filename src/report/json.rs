@@ -3,7 +3,7 @@
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
-use super::{inventory, Counts};
+use super::{inventory, pretty_json, Counts};
 use crate::diagnostics::Scan;
 use crate::rules::Diagnostic;
 
@@ -31,9 +31,7 @@ pub fn check(scan: &Scan) -> String {
         },
         diagnostics: Diagnostics(&scan.diagnostics),
     };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+    pretty_json(&document)
 }
 
 #[derive(Serialize)]
@@ -112,12 +110,7 @@ pub fn flags(scan: &Scan) -> String {
                         "symbol": d.symbol,
                     });
                     if !d.metadata.is_empty() {
-                        let metadata: serde_json::Map<String, Value> = d
-                            .metadata
-                            .iter()
-                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                            .collect();
-                        definition["metadata"] = Value::Object(metadata);
+                        definition["metadata"] = object(d.metadata);
                     }
                     definition
                 }).collect::<Vec<_>>(),
@@ -141,11 +134,6 @@ pub fn flags(scan: &Scan) -> String {
                     reference
                 }).collect::<Vec<_>>(),
                 "history": row.history.iter().map(|h| {
-                    let initial: serde_json::Map<String, Value> = h
-                        .initial
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                        .collect();
                     json!({
                         "action": h.action,
                         "kind": h.kind,
@@ -153,7 +141,7 @@ pub fn flags(scan: &Scan) -> String {
                         "path": h.location.path,
                         "line": h.location.line,
                         "column": h.location.column,
-                        "initial": initial,
+                        "initial": object(h.initial),
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -189,11 +177,15 @@ pub fn flags(scan: &Scan) -> String {
             })
         })
         .collect();
-    to_string(&json!({ "version": 1, "flags": flags, "apps": apps }))
+    pretty_json(&json!({ "version": 1, "flags": flags, "apps": apps }))
 }
 
-fn to_string(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+/// A JSON object of text fields, in their order.
+fn object(fields: &[(String, String)]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }

@@ -261,22 +261,15 @@ pub fn markdown(document: &ReportDocument) -> String {
 /// `--format csv`: one row per flag (RFC 4180 quoting), the table's columns plus dates.
 pub fn csv(document: &ReportDocument) -> String {
     let mut columns = columns(document);
-    fn dates(f: &FlagReport) -> [&Option<String>; 3] {
-        [&f.introduced, &f.remove_by, &f.last_check_change]
-    }
-    for (i, header) in ["introduced", "remove_by", "last_check_change"]
-        .into_iter()
-        .enumerate()
-    {
-        columns.push((
-            header.to_string(),
-            document
-                .flags
-                .iter()
-                .map(|f| opt(dates(f)[i].as_deref()))
-                .collect(),
-        ));
-    }
+    let date = |header: &str, date: fn(&FlagReport) -> &Option<String>| {
+        let cells = document.flags.iter().map(|f| opt(date(f).as_deref()));
+        (header.to_string(), cells.collect())
+    };
+    columns.extend([
+        date("introduced", |f| &f.introduced),
+        date("remove_by", |f| &f.remove_by),
+        date("last_check_change", |f| &f.last_check_change),
+    ]);
     let quote = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))

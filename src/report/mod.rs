@@ -20,6 +20,13 @@ use crate::text::is_unprintable;
 pub use crate::diagnostics::sources::{SourceText, Sources};
 pub use crate::text::escape_controls;
 
+/// A JSON document, pretty-printed and ending with a newline.
+pub fn pretty_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
 /// Source text for a terminal snippet: like [`escape_controls`], but keeping line ends and tabs;
 /// returns the text and a function from byte offsets in `text` to offsets in it.
 pub fn escape_source(text: &str) -> (Cow<'_, str>, impl Fn(usize) -> usize) {

@@ -2,24 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::analysis::django::{AppId, Event};
 use crate::facts::{FlagAction, WaffleKind};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a flag is deleted by a migration of an app other than the one that created it",
-    what_it_does: "Reports a migration that deletes a flag (switch, sample) when every migration \
-that creates it belongs to another Django app.",
-    why_is_this_bad: "Migrations of different apps are ordered only by their explicit \
-dependencies. A deletion in another app may run before the creation on a fresh database (leaving \
-the row behind), and unapplying one app's migrations no longer restores a consistent state. The \
-playbook: the cleanup migration goes in the app where the flag was introduced.",
-    example: "# backend/users/migrations/0072_add_flag.py creates \"pricing_paywall\"\n\
-# backend/workflows/migrations/0031_cleanup.py\n\
-Flag.objects.filter(name=\"pricing_paywall\").delete()  # cleanup-in-wrong-app",
-    how_to_fix: "Move the deletion to a new migration of the app that created the flag (and, when \
-removing several flags, write one cleanup migration per creating app).",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

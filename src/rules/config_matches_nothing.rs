@@ -1,25 +1,10 @@
 //! `config-matches-nothing`: a path, name or pack of the configuration that matches nothing in
 //! the repository.
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::config::{definition_name, Declares};
 use crate::facts::LineIndex;
 use crate::index::FileRole;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a configured path, name or pack matches nothing in the repository",
-    what_it_does:
-        "Reports each entry of the configuration that finds nothing: a `[[definitions]]` \
-path that matches no file, a `registry`, `list`, `union`, `enum` or `struct` name that declares no \
-flag in its files, a `symbols` or `retained` pattern that matches no flag definition there, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
-names a near match when there is one.",
-    why_is_this_bad: "An entry that matches nothing checks nothing, silently: a misspelt path or \
-name turns the rules it feeds off, and a run that checks nothing looks exactly like a clean one.",
-    example:
-        "[[definitions]]\nside = \"backend\"\npath = \"backend/feature_flag/flags.py\"  # the \
-directory is feature_flags",
-    how_to_fix: "Fix the path or name (the message suggests the nearest one), or remove the entry.",
-};
 
 /// How similar a name must be to be suggested.
 const SUGGESTION_THRESHOLD: f64 = 0.8;

@@ -1,29 +1,7 @@
 //! `deleted-flag-still-used`: a migration deletes a flag that code still checks or uses.
 
-use super::{key_uses, RuleContext, RuleDoc};
+use super::{key_uses, RuleContext};
 use crate::index::RefKind;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a migration deletes a flag that code still checks or references",
-    what_it_does:
-        "Reports every check of a flag, and every use of its constant, in production code \
-and tests, when a migration deletes the flag's row and no later migration creates it again. \
-Rows are matched by waffle model: a `switch_is_active` check is about the switch, so deleting the \
-switch `x` and creating the sample `x` leaves `sample_is_active(\"x\")` alone. A use that names no \
-model (a constant, a check without a `kind`) is reported only when no other row of the key is \
-left. Frontend code is matched under the `[parity] frontend-key` spelling.",
-    why_is_this_bad: "Removal is two steps, each deployed on its own: first the usages go, then a \
-migration deletes the row. Deleting the row while code still checks the flag changes behaviour at \
-deploy time (waffle answers a missing flag with its default, or creates it anew with \
-`WAFFLE_CREATE_MISSING_FLAGS`), and servers still running the old code during the rollout read a \
-flag that is gone.",
-    example: "# backend/users/migrations/0090_remove_new_billing.py\n\
-Flag.objects.filter(name=\"new_billing\").delete()\n\n\
-# backend/billing/views.py\nif get_flag_for_user(user, NEW_BILLING):  # deleted-flag-still-used",
-    how_to_fix: "Remove the usages first, keeping the behaviour the flag had in production, and \
-deploy that; add the deletion migration in a later change. If the deletion was a mistake, drop \
-the migration.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

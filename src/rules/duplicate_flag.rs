@@ -2,26 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::config::Side;
 use crate::facts::ConstKind;
 use crate::index::{DefId, Definition, FileId};
 use crate::lang::Language;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "two constants on the same side declare the same key, or a file defines a symbol twice",
-    what_it_does: "Reports a named constant whose key is already declared by another named \
-constant of the same side (backend or frontend) and language, and a symbol (`NAME`, \
-`FeatureFlags.NAME`, a registry key) that one file defines twice. The first definition, by path \
-and line, is the original; later ones are reported. Keys that definition shapes list (a union type \
-and the defaults object beside it, a registry and an enum) are one registry seen twice, not \
-duplicates; nor are constants of two languages (a Python and a Rust service each need their own).",
-    why_is_this_bad: "Two constants for one flag split its usages: removing the flag later means \
-finding both, and the second is easily missed. A symbol defined twice in one file silently takes \
-the later value, so one of the two keys is checked everywhere while the other looks live.",
-    example: "# backend/feature_flags/flags.py\nNEW_NAV = \"new_nav\"\nNAV_V2 = \"new_nav\"  # duplicate-flag",
-    how_to_fix: "Keep one constant per flag and side; point every usage at it and delete the other.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

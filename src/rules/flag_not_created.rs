@@ -3,37 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{waffle_kind, RuleContext, RuleDoc};
+use super::{waffle_kind, RuleContext};
 use crate::config::{Config, Side};
 use crate::facts::{FlagAction, WaffleKind};
 use crate::index::{Definition, Index, RefKind};
 use crate::lang::Language;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a checked backend flag that no Django migration creates, where migrations create nearly all others",
-    what_it_does: "Reports a flag constant of a Python backend definitions file that a waffle check \
-reads (a django-waffle check or test helper, or a `[[checks]]` entry of your own without another \
-`kind`) and that no migration creates as the model the checks read (`Flag.objects.create`, \
-`get_or_create`, `update_or_create`, a constructor, `bulk_create`, or a configured custom \
-operation): `switch_is_active` needs a `Switch` row, `sample_is_active` a `Sample`. Definitions \
-that no check reads are left to `unused-flag`. It reports only in a project that creates its flags \
-by migration: when migrations create at least 4 in 5 of the checked flags, so that one left out \
-is an oversight. A project that creates fewer, or none, manages its rows in the admin (many move \
-there at some point), where a missing row is waffle's documented default (off: \
-`WAFFLE_FLAG_DEFAULT`, `WAFFLE_SWITCH_DEFAULT` and `WAFFLE_SAMPLE_DEFAULT` are False; \
-`WAFFLE_CREATE_MISSING_FLAGS` and its siblings create rows at run time). Runs only with \
-`[django] migrations = true`, when every migration is read.",
-    why_is_this_bad: "With django-waffle a flag is a database row. In a project whose migrations \
-create its flags, one left out exists only where someone added it by hand: a fresh database, a new \
-developer's environment and every self-hosted install lack it, it cannot be toggled there without \
-knowing its name, and the migration that should delete it at cleanup has nothing to pair with.",
-    example: "# backend/feature_flags/flags.py\nNEW_REPORTS = \"new_reports\"  # flag-not-created\n\n\
-# backend/reports/views.py\nif flag_is_active(request, NEW_REPORTS): ...\n\
-# no migration runs Flag.objects.get_or_create(name=NEW_REPORTS), though others create the rest",
-    how_to_fix: "Add a data migration in the app that owns the feature (`manage.py makemigrations \
-APP --empty`) whose forward function creates the row of the model the checks read \
-(`Flag.objects.get_or_create(name=...)`, `Switch...`, `Sample...`) and whose reverse deletes it.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

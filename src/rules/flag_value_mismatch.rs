@@ -2,26 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::config::{KeyMapping, Side};
 use crate::facts::ConstKind;
 use crate::index::{DefId, Definition, Index};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a backend and a frontend constant with the same name hold different keys",
-    what_it_does: "Pairs backend and frontend constants by name (the last segment of the symbol: \
-`SECRET_ROTATION` and `FeatureFlags.SECRET_ROTATION`) and reports the frontend one when its key \
-differs from the backend key (after the `[parity] frontend-key` mapping). Keys that a registry, \
-list or union declares are named by themselves and do not pair, nor do the definitions of a \
-`local = true` entry.",
-    why_is_this_bad: "The frontend mirror is meant to be the same flag. With a different value the \
-frontend asks the backend for a flag that does not exist (or a different one): the UI and the API \
-disagree about whether the feature is on.",
-    example: "# backend/feature_flags/flags.py\nSECRET_ROTATION = \"secret_rotation\"\n\n\
-// frontend/hooks/useFeatureFlags/types.ts\nSECRET_ROTATION = 'secret-rotation',  // flag-value-mismatch",
-    how_to_fix: "Copy the backend value into the frontend constant, or configure \
-`[parity] frontend-key` if the frontend spells every key differently on purpose.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

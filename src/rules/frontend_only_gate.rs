@@ -2,26 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::config::Side;
 use crate::index::{code_side, CheckId, CheckKey, RefKind};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a backend flag is checked in frontend code but never in backend code",
-    what_it_does: "Reports a flag that has a backend definition in backend code (Python, Rust) \
-and production checks in frontend code (TypeScript, JavaScript), but no production check, \
-reference or literal mention (`\"new_nav\"` in a list of flags a view serves, say, in a backend \
-file flaglint reads for its checks or constants) in backend code. Reported at the first frontend \
-check, as an info: a feature may be presentation only, with nothing on the backend to gate. \
-Frontend keys are matched through `[parity] frontend-key`.",
-    why_is_this_bad: "Hiding a button does not hide the feature: the API behind it is reachable by \
-anyone who calls it directly. GitLab's rule: when a feature flag gates UI, gate the backend code \
-too, so there is no way to use the feature until the flag is on.",
-    example: "// frontend: the only gate\nif (checkFeatureFlag(FeatureFlags.BULK_EXPORT)) { showExportButton(); }\n\n\
-# backend: the export endpoint is not gated  -> frontend-only-gate",
-    how_to_fix: "Check the same flag in the backend code path the UI calls (view, API handler, \
-task). Then both sides switch together.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

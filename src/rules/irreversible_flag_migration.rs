@@ -2,25 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::facts::{FlagAction, Reverse, WaffleKind};
 use crate::index::FileId;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a migration deletes a flag with no reverse, or a no-op reverse",
-    what_it_does: "Reports a `RunPython` whose forward function deletes a flag (switch, sample) when \
-it has no `reverse_code`, or its reverse is `RunPython.noop`, a lambda returning nothing or a \
-function that does nothing: once per `RunPython`, naming the rows it deletes (the `flag` field of \
-JSON and SARIF output holds the first). A deletion whose key cannot be read \
-(`name__startswith=...`) names no row to restore and is not reported.",
-    why_is_this_bad: "Rolling back a deploy means unapplying its migrations. Without a reverse, \
-`migrate` refuses to go back past this migration; with a no-op reverse it goes back but the flag \
-stays deleted, so the code being restored checks a flag that no longer exists.",
-    example: "migrations.RunPython(delete_pricing_paywall)  # irreversible-flag-migration\n\
-migrations.RunPython(delete_pricing_paywall, migrations.RunPython.noop)  # irreversible-flag-migration",
-    how_to_fix: "Give the `RunPython` a reverse function that creates the flag again, with the state \
-it had (`Flag.objects.get_or_create(name=..., defaults={\"everyone\": True})`).",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

@@ -2,29 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::index::{CheckKey, Definition, KeySource, RefKind};
 use crate::lang::{Language, ShapeKind};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a check spells the flag key as a string literal although a constant exists",
-    what_it_does: "Reports a production check whose key argument is a string literal when a \
-definitions file in the same language names that key: a constant, a class attribute, an enum \
-member or variant, an object member. The help gives the expression to write instead, as the \
-language spells it (`BINARY_INTERFACE`, `Flags.BINARY_INTERFACE`, `FeatureFlags.BINARY_INTERFACE`, \
-`Feature::BinaryInterface`).\n\n\
-Not reported: keys declared only as dict keys, list or array elements, registrations, union \
-members or struct fields (there is no name to use instead of the string); member chains and \
-destructured names (`uiConfig.flags.newNav`); templates.",
-    why_is_this_bad:
-        "Literal keys escape every search for the constant: when the flag is removed, \
-the literal is left behind and silently checks a flag that no longer exists. The constant also \
-protects against typos.",
-    example: "from feature_flags.flags import BINARY_INTERFACE\n\n\
-if get_flag_for_user(user, \"binary_interface\"):  # literal-flag-key: use BINARY_INTERFACE",
-    how_to_fix:
-        "Import the constant from the definitions module and pass it instead of the string.",
-};
 
 /// Languages whose code can name each other's constants.
 fn family(language: Language) -> Language {

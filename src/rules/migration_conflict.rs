@@ -2,34 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::analysis::django::{App, MigrationId, Project};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "two migrations of an app share a parent, an app has two leaves, or `latest_migrations` is stale",
-    what_it_does: "Reads every migration of every app (`[django] migrations = true`) and reports: \
-two migrations of one app that depend on the same parent, unless a later migration merges them; an \
-app with more than one leaf migration; a dependency on a migration of a scanned app that does not \
-exist; and a `latest_migrations/<app>` file that does not name the app's leaf migration. The graph \
-is Django's: an app's label comes from its `apps.py` (`label`, else the last part of `name`), \
-confirmed by its own migrations; a squash stands for the migrations it replaces, including \
-replaced modules that were deleted; `run_before` orders migrations too; `__first__`, `__latest__`, \
-`swappable_dependency(...)` and apps outside the repository are never errors. An app is checked \
-only when its graph is certain: every module read, every dependency a literal pair, and a label \
-that its migrations agree with; modules starting with `_` or `~` are not migrations, and \
-migrations under test directories are not read.",
-    why_is_this_bad: "Django refuses to migrate an app whose graph has two leaves (\"Conflicting \
-migrations detected\"), and a missing dependency stops every `migrate`. It happens when two \
-branches each add a migration, typically a flag migration, and merge without renumbering. The \
-`latest_migrations` file exists to turn that into a merge conflict in review; when it is stale, it \
-no longer does.",
-    example: "# backend/users/migrations/0073_add_new_nav.py\ndependencies = [(\"users\", \"0072_auto\")]\n\
-# backend/users/migrations/0073_add_dark_mode.py\n\
-dependencies = [(\"users\", \"0072_auto\")]  # migration-conflict",
-    how_to_fix: "Make the later migration depend on the other one (and renumber it), or add a merge \
-migration (`manage.py makemigrations --merge`); then write the leaf's name to \
-`latest_migrations/<app>`.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let project = &ctx.analysis.django;

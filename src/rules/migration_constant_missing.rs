@@ -2,29 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::analysis::django::Recovered;
 use crate::facts::Span;
 use crate::index::{CheckKey, FileId, RefKind};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary:
-        "a migration imports or uses a flag constant that the definitions module no longer has",
-    what_it_does: "Reports a migration module that imports, or names in a flag operation, a \
-constant its definitions module no longer declares. The help gives the literal value to inline: \
-from another definitions file that still declares the constant (a frontend mirror), else from the \
-git history of the definitions file; otherwise it says the value is unknown.",
-    why_is_this_bad: "Old migrations run again on every fresh database: in tests, in new \
-environments, in self-hosted installs. When the constant they import is gone, `migrate` fails with \
-an ImportError before it gets anywhere. Deleting a constant means inlining its value in the \
-migration that created the flag.",
-    example: "# backend/feature_flags/flags.py no longer has PRICING_PAYWALL\n\
-# backend/users/migrations/0072_add_pricing_paywall.py\n\
-from feature_flags.flags import PRICING_PAYWALL  # migration-constant-missing",
-    how_to_fix:
-        "Replace the constant with its literal value in the migration (`name=\"pricing_paywall\"`) \
-and remove the import.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

@@ -1,7 +1,8 @@
 //! The rules and the diagnostics they produce.
 //!
-//! Each rule lives in its own file with its documentation first (What it does / Why is this bad? /
-//! Example / How to fix), then `check(ctx)`, then its tests. `flaglint rule NAME` prints the docs.
+//! Each rule lives in its own file, `check(ctx)` then its tests, and its documentation in
+//! `docs/<rule-id>.md` (summary, What it does / Why is this bad? / Example / How to fix), which
+//! `flaglint rule NAME` prints.
 //! The rule table of [`crate::registry`] generates the docs lookup and the dispatch: a rule's
 //! check runs only when the configuration enables it, and reports through its `RuleContext`.
 
@@ -34,6 +35,7 @@ mod unused_suppression;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use crate::analysis::lifecycle::Assessment;
 use crate::analysis::Analysis;
@@ -47,10 +49,10 @@ pub(crate) use internal_error::internal_error;
 macro_rules! define_rule_modules {
     ($(($variant:ident, $name:literal, $module:ident, $severity:ident, $default:ident),)*) => {
         impl RuleId {
-            /// The rule's documentation, kept at the top of its file.
-            pub fn doc(self) -> &'static RuleDoc {
+            /// The rule's documentation page, `docs/<rule-id>.md`.
+            fn page(self) -> &'static str {
                 match self {
-                    $(RuleId::$variant => &$module::DOC,)*
+                    $(RuleId::$variant => include_str!(concat!("docs/", $name, ".md")),)*
                 }
             }
         }
@@ -65,6 +67,36 @@ macro_rules! define_rule_modules {
 }
 
 crate::for_each_rule!(define_rule_modules);
+
+impl RuleId {
+    /// The rule's documentation, read from its page.
+    pub fn doc(self) -> &'static RuleDoc {
+        static DOCS: LazyLock<Vec<RuleDoc>> =
+            LazyLock::new(|| RuleId::ALL.iter().map(|rule| doc_of(rule.page())).collect());
+        let position = RuleId::ALL.iter().position(|&rule| rule == self);
+        &DOCS[position.expect("every rule is in the table")]
+    }
+}
+
+/// Splits a documentation page into its summary and sections; every page is embedded, and a test
+/// reads them all.
+fn doc_of(page: &'static str) -> RuleDoc {
+    let section = |text: &'static str, heading: &str| {
+        text.split_once(heading)
+            .unwrap_or_else(|| panic!("a rule page has the heading {heading:?}"))
+    };
+    let (summary, rest) = section(page, "\n\n## What it does\n");
+    let (what_it_does, rest) = section(rest, "\n\n## Why is this bad?\n");
+    let (why_is_this_bad, rest) = section(rest, "\n\n## Example\n```\n");
+    let (example, rest) = section(rest, "\n```\n\n## How to fix\n");
+    RuleDoc {
+        summary,
+        what_it_does,
+        why_is_this_bad,
+        example,
+        how_to_fix: rest.strip_suffix('\n').unwrap_or(rest),
+    }
+}
 
 /// Rules that describe one cause in different words when they meet on one line about one flag,
 /// the most specific first: only the first of them is reported there.

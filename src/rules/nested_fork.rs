@@ -2,23 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{fork_keys, production_forks, RuleContext, RuleDoc};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a flag fork is nested inside a branch of another flag's fork",
-    what_it_does: "Off by default. Reports a flag fork (an `if`, `elif`/`else if` or ternary \
-testing a flag) that sits in the then- or else-branch of a fork on a different flag, in the same \
-function. Reported at the inner fork. Re-checking the same flag inside its own branch is not \
-reported here.\n\n\
-Off by default because a sub-feature gated inside its parent feature (`if tour: .. if \
-advanced_topics: ..`) is the usual way to ship one, and removing either flag stays a local edit.",
-    why_is_this_bad: "Two nested flags make four code paths, some of which no environment ever \
-runs, and the combination that ships is rarely the one that was tested. Teams that keep their \
-flags independent can turn this on.",
-    example: "if get_flag_for_user(user, NEW_CHECKOUT):\n    if get_flag_for_user(user, EXPRESS_PAY):  # nested-fork\n        ...",
-    how_to_fix: "Finish (or remove) one flag first, or make the inner feature independent of the \
-outer one and fork on it at a separate place.",
-};
+use super::{fork_keys, production_forks, RuleContext};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

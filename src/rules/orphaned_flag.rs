@@ -1,26 +1,7 @@
 //! `orphaned-flag`: a flag row that migrations create, that nothing uses, and that nothing deletes.
 
-use super::{is_defined, key_uses, RuleContext, RuleDoc};
+use super::{is_defined, key_uses, RuleContext};
 use crate::facts::FlagAction;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a flag created by a migration, with no definition or check left, is never deleted",
-    what_it_does: "Reports the migration that creates a flag (switch, sample) when no definition \
-declares its key, no code or test checks that row or uses its constant, no source file other than \
-a migration spells the key as a string (`Flag.objects.get(name=\"x\")`, a constant of a module \
-that is not a definitions file), and no migration deletes it (nor may delete it: a deletion whose \
-names cannot be read, such as `name__startswith=...`, counts). Each model's row is judged on its \
-own: deleting the switch `x` does not delete the sample `x`.",
-    why_is_this_bad:
-        "The usages and the constant are gone, but the row lingers in every database: \
-it still shows in the admin, can be toggled to no effect, and makes the flag list lie. Step 2 of \
-the removal was left half done.",
-    example: "# backend/users/migrations/0072_add_pricing_paywall.py\n\
-Flag.objects.get_or_create(name=\"pricing_paywall\")  # orphaned-flag: nothing uses it any more",
-    how_to_fix:
-        "Add a migration, in the app that created the flag, whose forward function deletes \
-it (`Flag.objects.filter(name=...).delete()`) and whose reverse creates it again.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

@@ -2,25 +2,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{RuleContext, RuleDoc};
+use super::RuleContext;
 use crate::facts::Span;
 use crate::index::{CheckKey, FileId, Index, KeySource, RefKind};
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a check or constant names a flag that no definition declares",
-    what_it_does: "Reports a flag check whose key is not declared by any definitions file, and any \
-use of a constant that does not exist in the definitions module it is looked up in \
-(`FeatureFlags.MISSING`, `flags.MISSING`, `from feature_flags.flags import MISSING`). Checks \
-through a pack whose flags may live only in a database or a vendor's dashboard (django-waffle, \
-LaunchDarkly, ...) are exempt unless `[packs.NAME] require-definitions = true`.",
-    why_is_this_bad: "A misspelt key checks a flag nobody can switch. Some systems (GitLab's among \
-them) treat an unknown flag as ON, so a typo silently ships the new code path to everyone; others \
-treat it as OFF and the feature never launches. A missing constant crashes at import or run time.",
-    example: "# backend/feature_flags/flags.py\nBINARY_INTERFACE = \"binary_interface\"\n\n\
-# backend/users/views.py\nif get_flag_for_user(user, \"binary_interfase\"):  # undefined-flag\n    ...",
-    how_to_fix: "Fix the spelling, or add the flag to the definitions module (and its frontend \
-mirror) and check it through the constant.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;

@@ -2,33 +2,12 @@
 
 use std::collections::HashSet;
 
-use super::{RuleContext, RuleDoc, Severity};
+use super::{RuleContext, Severity};
 use crate::analysis::Analysis;
 use crate::config::Side;
 use crate::facts::{ConstKind, FlagAction};
 use crate::index::{Definition, Index, RefKind, WholeRead};
 use crate::lang::Language;
-
-pub const DOC: RuleDoc = RuleDoc {
-    summary: "a defined flag is never checked or used in production code",
-    what_it_does: "Reports a flag whose key has no check and no reference in production code \
-(tests, migrations and the definitions files themselves do not count), once per key, at its first \
-definition. The message says when the flag is still referenced by tests or migrations. A \
-definition kept on purpose (`flaglint: state=retained` beside it, or `retained` in its \
-`[[definitions]]` entry) is not reported. When production code reads the flag's container whole \
-(`for name in FEATURES`, `Object.keys(FLAGS)`, `FEATURES.items()`, passing it on), its flags may \
-be used by whoever receives it: unless the container is mirrored on the other side (some of its \
-flags have a definition there: the receiving client is scanned too), the finding is an info \
-saying so.",
-    why_is_this_bad: "A flag nobody checks is dead weight: it still shows up in the admin, can be \
-toggled to no effect, and misleads readers. Usually its usages were removed (step 1 of removal) and \
-the definition was forgotten (step 2).",
-    example: "# backend/feature_flags/flags.py\nOLD_BILLING = \"old_billing\"  # unused-flag: no code checks it",
-    how_to_fix: "Finish the removal as the help says for the kind of definition (a constant, its \
-mirror on the other side, the database row a migration created; a Rust enum variant or struct \
-field with the code that parses it). If the flag is about to be used, ignore the warning until the \
-check lands; if it is kept on purpose, mark it `flaglint: state=retained`.",
-};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;
