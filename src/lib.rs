@@ -38,7 +38,7 @@ use crate::config::Config;
 use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
 use crate::index::roles::{classify, definition_source};
-use crate::index::walk;
+use crate::index::{key_modules, walk};
 use crate::index::{FileRole, Index, Layout};
 use crate::lang::Language;
 use crate::registry::RuleId;
@@ -169,6 +169,8 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             .map(|(file, role)| process(file, *role, None, &context, &names, Some(&prefilter)))
             .collect()
     });
+    let mut others = others;
+    read_key_modules(&pool, &other_files, &mut others, &context, &names);
 
     let mut stats = Stats {
         files: definition_files.len() + other_files.len(),
@@ -244,6 +246,49 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         notes,
         config,
     })
+}
+
+/// Phase 2b: the Python modules the prefilter skipped that checks import their key constants
+/// from (`from myapp.constants import NEW_NAV`), and the modules those re-export from.
+fn read_key_modules(
+    pool: &rayon::ThreadPool,
+    files: &[(&walk::SourceFile, FileRole)],
+    processed: &mut [Processed],
+    context: &Context,
+    names: &Names,
+) {
+    let mut fresh: Vec<usize> = (0..processed.len()).collect();
+    for round in 0..key_modules::MAX_ROUNDS {
+        let wanted = key_modules::wanted_modules(
+            fresh.iter().filter_map(|&i| processed[i].file.as_ref()),
+            round > 0,
+        );
+        if wanted.is_empty() {
+            return;
+        }
+        fresh = (0..processed.len())
+            .filter(|&i| {
+                matches!(processed[i].outcome, Outcome::Filtered)
+                    && files[i].0.language == Language::Python
+                    && key_modules::is_wanted(&files[i].0.rel, &wanted)
+            })
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        let read: Vec<Processed> = pool.install(|| {
+            fresh
+                .par_iter()
+                .map(|&i| {
+                    let (file, role) = &files[i];
+                    process(file, *role, None, context, names, None)
+                })
+                .collect()
+        });
+        for (&i, result) in fresh.iter().zip(read) {
+            processed[i] = result;
+        }
+    }
 }
 
 /// The worker threads a scan runs with for a `--threads` value: one per core for 0, and never

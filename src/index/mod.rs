@@ -4,6 +4,7 @@
 //! Built once from the facts of all parsed files; rules only read it.
 
 pub(crate) mod comments;
+pub(crate) mod key_modules;
 pub(crate) mod process;
 pub mod roles;
 pub mod walk;
@@ -142,6 +143,9 @@ pub enum KeySource {
     /// A string constant of the same file that is not a definition.
     LocalConstant,
     Definition(DefId),
+    /// A module-level string constant of another module, imported (`from app.constants import
+    /// X`): a flag because a check uses it as its key, wherever it lives.
+    ModuleConstant(FileId),
 }
 
 /// A call of a configured check function.
@@ -518,6 +522,10 @@ fn resolve_expr(
                 key,
                 source: KeySource::LocalConstant,
             },
+            Resolved::ModuleConstant { key, file } => CheckKey::Key {
+                key,
+                source: KeySource::ModuleConstant(file),
+            },
             Resolved::Missing { symbol, file } => CheckKey::MissingSymbol { symbol, file },
             Resolved::Container { .. } | Resolved::Unresolved => CheckKey::Dynamic(format!(
                 "`{}`, which is not a known flag constant",
@@ -547,6 +555,11 @@ enum Resolved {
     },
     /// A local string constant of the same file.
     Constant(String),
+    /// A module-level string constant of another module that is not a flag definition.
+    ModuleConstant {
+        key: String,
+        file: FileId,
+    },
     /// A definitions container as a whole: `FEATURES`, `FEATURES.items`.
     Container {
         file: FileId,
@@ -877,8 +890,9 @@ impl<'a> Resolver<'a> {
             return self.resolve_import(file, import, &path[1..], depth);
         }
         for import in self.imports_named(file, "*") {
-            if let Resolved::Flag(def) = self.resolve_import(file, import, path, depth) {
-                return Resolved::Flag(def);
+            let found = self.resolve_import(file, import, path, depth);
+            if matches!(found, Resolved::Flag(_) | Resolved::ModuleConstant { .. }) {
+                return found;
             }
         }
         Resolved::Unresolved
@@ -1022,8 +1036,18 @@ impl<'a> Resolver<'a> {
             } else {
                 self.resolve_import(file, import, symbol, depth)
             };
-            if let Resolved::Flag(def) = found {
-                return Resolved::Flag(def);
+            if matches!(found, Resolved::Flag(_) | Resolved::ModuleConstant { .. }) {
+                return found;
+            }
+        }
+        // A module-level string constant of any module (not only a definitions file, nor only
+        // the constants its entry admits as flags): a check that uses it as its key makes it one.
+        if self.files[file].language == Language::Python && symbol.len() <= 2 {
+            if let Some(value) = self.local_constants[file].get(symbol.join(".").as_str()) {
+                return Resolved::ModuleConstant {
+                    key: value.to_string(),
+                    file,
+                };
             }
         }
         let is_definitions = self.tables[file].is_some();
