@@ -285,6 +285,8 @@ pub(crate) struct RawCheck {
     property: Option<Spanned<String>>,
     jsx: Option<Spanned<String>>,
     destructure: Option<Spanned<String>>,
+    /// A method called on a flag object (`NEW_NAV.is_enabled()`).
+    method: Option<Spanned<String>>,
     /// With `jsx`: the prop holding the key.
     prop: Option<String>,
     /// With `call` (Rust): the key is this associated const of the turbofish type.
@@ -304,13 +306,14 @@ pub(crate) struct RawCheck {
 
 impl RawCheck {
     /// The shape words of a check, with their values (one of them is given).
-    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 5] {
+    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 6] {
         [
             ("call", &self.call),
             ("attribute", &self.attribute),
             ("property", &self.property),
             ("jsx", &self.jsx),
             ("destructure", &self.destructure),
+            ("method", &self.method),
         ]
     }
 }
@@ -978,14 +981,14 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         [] => {
             return Err((
                 span,
-                "a check needs one of `call`, `attribute`, `property`, `jsx` or `destructure`"
+                "a check needs one of `call`, `attribute`, `property`, `jsx`, `destructure` or `method`"
                     .to_string(),
             ))
         }
         [_, (second, value), ..] => {
             return Err((
                 value.span(),
-                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`"),
+                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`, `method`"),
             ))
         }
     };
@@ -1006,6 +1009,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         (_, _, Some(_)) => return Err((span, "`generic` goes with `call` only".to_string())),
         ("attribute", ..) => Shape::Attribute,
         ("property", ..) => Shape::Property,
+        ("method", ..) => Shape::Method,
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;
@@ -1431,6 +1435,19 @@ registry = "FEATURES"
         assert_eq!(parse("max-file-size = 100\n").unwrap().max_file_size, 100);
         assert!(parse("max-file-size = \"2 parsecs\"\n").is_err());
         assert!(parse("max-file-size = -3\n").is_err());
+    }
+
+    #[test]
+    fn method_checks() {
+        let config = parse("[[checks]]\nmethod = \"is_enabled\"\n").unwrap();
+        let spec = &config.checks.specs()[0];
+        assert_eq!(
+            (&spec.shape, &spec.call[..]),
+            (&Shape::Method, &["is_enabled".to_string()][..])
+        );
+        let error =
+            parse("[[checks]]\nmethod = \"is_enabled\"\ncall = \"f\"\nkey = 0\n").unwrap_err();
+        assert!(error.1.contains("cannot be combined"), "{error:?}");
     }
 
     #[test]
