@@ -38,6 +38,7 @@ use crate::config::Config;
 use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
 use crate::index::roles::{classify, definition_source};
+use crate::index::settings::SettingsModules;
 use crate::index::{key_modules, walk};
 use crate::index::{FileRole, Index, Layout};
 use crate::lang::Language;
@@ -169,8 +170,19 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             .map(|(file, role)| process(file, *role, None, &context, &names, Some(&prefilter)))
             .collect()
     });
+    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+    let mut layout = Layout::discover(&root, &rels);
+    layout.settings = SettingsModules::discover(
+        config
+            .django
+            .settings
+            .as_ref()
+            .map(|path| walk::relative(&root, &base_dir.join(path))),
+        &rels,
+        |rel| files::read_text(&root.join(rel)).ok(),
+    );
     let mut others = others;
-    read_key_modules(&pool, &other_files, &mut others, &context, &names);
+    read_key_modules(&pool, &other_files, &mut others, &context, &names, &layout);
 
     let mut stats = Stats {
         files: definition_files.len() + other_files.len(),
@@ -200,8 +212,6 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     // Files were processed in walk order, definitions first; the index wants path order.
     indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
 
-    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
-    let layout = Layout::discover(&root, &rels);
     let index = Index::build(indexed, &layout, config.checks.specs());
     let analysis = Analysis::build(
         &index,
@@ -256,6 +266,7 @@ fn read_key_modules(
     processed: &mut [Processed],
     context: &Context,
     names: &Names,
+    layout: &Layout,
 ) {
     let mut fresh: Vec<usize> = (0..processed.len()).collect();
     for round in 0..key_modules::MAX_ROUNDS {
@@ -263,14 +274,18 @@ fn read_key_modules(
             fresh.iter().filter_map(|&i| processed[i].file.as_ref()),
             round > 0,
         );
-        if wanted.is_empty() {
+        // Settings modules named by the configuration or `manage.py`, whatever their name.
+        let settings = round == 0 && layout.settings != SettingsModules::Named;
+        if wanted.is_empty() && !settings {
             return;
         }
         fresh = (0..processed.len())
             .filter(|&i| {
+                let rel = &files[i].0.rel;
                 matches!(processed[i].outcome, Outcome::Filtered)
                     && files[i].0.language == Language::Python
-                    && key_modules::is_wanted(&files[i].0.rel, &wanted)
+                    && (key_modules::is_wanted(rel, &wanted)
+                        || (settings && layout.settings.contains(rel)))
             })
             .collect();
         if fresh.is_empty() {

@@ -114,6 +114,7 @@ struct RawDjango {
     create_operations: Vec<Spanned<String>>,
     #[serde(default)]
     delete_operations: Vec<Spanned<String>>,
+    settings: Option<Spanned<String>>,
 }
 
 /// How Django migrations are read (`[django]`).
@@ -128,6 +129,9 @@ pub struct Django {
     pub create_operations: Vec<String>,
     /// Custom migration operations that delete one.
     pub delete_operations: Vec<String>,
+    /// `settings = "proj/settings.py"`: the settings module (or package directory) that
+    /// `django.conf.settings` reads, from the configuration's directory.
+    pub settings: Option<String>,
 }
 
 impl Django {
@@ -480,6 +484,8 @@ pub enum Declares {
     },
     /// A pack (index into [`Config::packs`]): some check site of one of its checks.
     Pack(usize),
+    /// `[django] settings`: some Python file.
+    DjangoSettings(String),
 }
 
 impl Config {
@@ -914,10 +920,34 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
             })
             .collect::<Result<Vec<_>, BuildError>>()
     };
+    let settings = match raw.django.settings {
+        None => None,
+        Some(path) => {
+            let text = path.get_ref().trim_end_matches('/');
+            let valid = !text.is_empty()
+                && !text.starts_with('/')
+                && !text.contains('\\')
+                && text
+                    .split('/')
+                    .all(|s| !s.is_empty() && s != "." && s != "..");
+            if !valid {
+                return Err((
+                    path.span(),
+                    "expected the settings module's path from the configuration's directory, such as \"myproject/settings.py\" (or its package directory, \"myproject/settings\")".to_string(),
+                ));
+            }
+            declared.push(Declared {
+                what: Declares::DjangoSettings(text.to_string()),
+                span: path.span(),
+            });
+            Some(text.to_string())
+        }
+    };
     let django = Django {
         migrations: raw.django.migrations,
         create_operations: operation_names(raw.django.create_operations)?,
         delete_operations: operation_names(raw.django.delete_operations)?,
+        settings,
     };
 
     let mut lifetimes = Lifetimes::default();

@@ -7,6 +7,7 @@ pub(crate) mod comments;
 pub(crate) mod key_modules;
 pub(crate) mod process;
 pub mod roles;
+pub mod settings;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -706,9 +707,7 @@ impl<'a> Resolver<'a> {
             settings_modules: files
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| {
-                    f.language == Language::Python && roles::is_settings_module(&f.rel)
-                })
+                .filter(|(_, f)| f.language == Language::Python && layout.settings.contains(&f.rel))
                 .map(|(id, _)| id)
                 .collect(),
             imports_by_local,
@@ -1287,6 +1286,8 @@ pub struct Layout {
     pub package_dirs: HashSet<String>,
     /// Rust crate directory (`""` for the root) to crate name, from each `Cargo.toml`.
     pub crate_names: HashMap<String, String>,
+    /// The Django settings modules that `django.conf.settings` reads.
+    pub settings: settings::SettingsModules,
 }
 
 impl Layout {
@@ -1445,7 +1446,7 @@ mod tests {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            crate_names: HashMap::new(),
+            ..Layout::default()
         }
     }
 
