@@ -38,7 +38,8 @@ use crate::config::Config;
 use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
 use crate::index::roles::{classify, definition_source};
-use crate::index::walk;
+use crate::index::settings::SettingsModules;
+use crate::index::{key_modules, walk};
 use crate::index::{FileRole, Index, Layout};
 use crate::lang::Language;
 use crate::registry::RuleId;
@@ -169,6 +170,19 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             .map(|(file, role)| process(file, *role, None, &context, &names, Some(&prefilter)))
             .collect()
     });
+    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+    let mut layout = Layout::discover(&root, &rels);
+    layout.settings = SettingsModules::discover(
+        config
+            .django
+            .settings
+            .as_ref()
+            .map(|path| walk::relative(&root, &base_dir.join(path))),
+        &rels,
+        |rel| files::read_text(&root.join(rel)).ok(),
+    );
+    let mut others = others;
+    read_key_modules(&pool, &other_files, &mut others, &context, &names, &layout);
 
     let mut stats = Stats {
         files: definition_files.len() + other_files.len(),
@@ -198,8 +212,6 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     // Files were processed in walk order, definitions first; the index wants path order.
     indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
 
-    let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
-    let layout = Layout::discover(&root, &rels);
     let index = Index::build(indexed, &layout, config.checks.specs());
     let analysis = Analysis::build(
         &index,
@@ -244,6 +256,54 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         notes,
         config,
     })
+}
+
+/// Phase 2b: the Python modules the prefilter skipped that checks import their key constants
+/// from (`from myapp.constants import NEW_NAV`), and the modules those re-export from.
+fn read_key_modules(
+    pool: &rayon::ThreadPool,
+    files: &[(&walk::SourceFile, FileRole)],
+    processed: &mut [Processed],
+    context: &Context,
+    names: &Names,
+    layout: &Layout,
+) {
+    let mut fresh: Vec<usize> = (0..processed.len()).collect();
+    for round in 0..key_modules::MAX_ROUNDS {
+        let wanted = key_modules::wanted_modules(
+            fresh.iter().filter_map(|&i| processed[i].file.as_ref()),
+            round > 0,
+        );
+        // Settings modules named by the configuration or `manage.py`, whatever their name.
+        let settings = round == 0 && layout.settings != SettingsModules::Named;
+        if wanted.is_empty() && !settings {
+            return;
+        }
+        fresh = (0..processed.len())
+            .filter(|&i| {
+                let rel = &files[i].0.rel;
+                matches!(processed[i].outcome, Outcome::Filtered)
+                    && files[i].0.language == Language::Python
+                    && (key_modules::is_wanted(rel, &wanted)
+                        || (settings && layout.settings.contains(rel)))
+            })
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        let read: Vec<Processed> = pool.install(|| {
+            fresh
+                .par_iter()
+                .map(|&i| {
+                    let (file, role) = &files[i];
+                    process(file, *role, None, context, names, None)
+                })
+                .collect()
+        });
+        for (&i, result) in fresh.iter().zip(read) {
+            processed[i] = result;
+        }
+    }
 }
 
 /// The worker threads a scan runs with for a `--threads` value: one per core for 0, and never

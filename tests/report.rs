@@ -377,3 +377,95 @@ fn the_html_report_renders_in_headless_chromium_without_errors() {
     assert!(shot.status.success());
     assert!(std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000));
 }
+
+/// Flags created in the admin, never in code: no definition and no creating migration. Each is
+/// dated by its oldest production check line, and says so.
+#[test]
+fn database_only_flags_are_dated_by_their_first_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"], "2026-01-05T10:00:00Z");
+    write(&root, "flaglint.toml", "packs = [\"django-waffle\"]\n");
+    write(&root, "app/__init__.py", "");
+    write(
+        &root,
+        "app/constants.py",
+        "GREETING = \"Hello!\"\nNEW_NAV = \"new_nav\"\n",
+    );
+    write(
+        &root,
+        "app/views.py",
+        "from waffle import flag_is_active\n\nfrom app.constants import NEW_NAV\n\n\ndef nav(request):\n    return flag_is_active(request, NEW_NAV)\n",
+    );
+    write(&root, "app/tests/test_views.py", "from waffle.testutils import override_flag\n\n\n@override_flag(\"beta_export\", active=True)\ndef test_export():\n    pass\n");
+    commit(&root, "new nav", "2026-01-05T10:00:00Z");
+    write(
+        &root,
+        "app/export.py",
+        "from waffle import flag_is_active\n\n\ndef export(request):\n    return flag_is_active(request, \"beta_export\")\n",
+    );
+    let mut views = std::fs::read_to_string(root.join("app/views.py")).unwrap();
+    views.push_str("\n\ndef nav_again(request):\n    return flag_is_active(request, NEW_NAV)\n");
+    write(&root, "app/views.py", &views);
+    commit(&root, "export", "2026-03-01T10:00:00Z");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args([
+            "report",
+            "repo",
+            "--today",
+            "2026-05-01",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("flaglint runs");
+    let document: serde_json::Value =
+        serde_json::from_str(&common::success_stdout(output)).unwrap();
+    let flags: Vec<(String, String, String, i64, String)> = document["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["key"].as_str().unwrap().to_string(),
+                f["introduced"].as_str().unwrap().to_string(),
+                f["introduced_from"].as_str().unwrap().to_string(),
+                f["age_days"].as_i64().unwrap(),
+                f["readiness"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "beta_export",
+            "2026-03-01",
+            "first check, git blame app/export.py:5",
+            61,
+            "unknown",
+        ),
+        (
+            "new_nav",
+            "2026-01-05",
+            "first check, git blame app/views.py:7",
+            116,
+            "stale",
+        ),
+    ]
+    .map(|(k, d, f, a, r)| {
+        (
+            k.to_string(),
+            d.to_string(),
+            f.to_string(),
+            a,
+            r.to_string(),
+        )
+    });
+    assert_eq!(flags, expected);
+    assert_eq!(
+        document["flags"][0]["evidence"][0],
+        "first checked 61 days ago (no definition or creating migration in the code)"
+    );
+}

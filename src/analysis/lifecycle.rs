@@ -29,7 +29,14 @@ pub struct Ages {
     pub last_check_change: HashMap<String, Date>,
     /// The repository is a shallow clone: lines older than the fetched history have no date.
     pub shallow: bool,
+    /// Flag key to (the day its oldest production check line was written, where from): the age of
+    /// a flag that lives only in a database (created in the admin), with no definition or creating
+    /// migration in the code.
+    pub first_check: HashMap<String, (Date, String)>,
 }
+
+/// How `introduced_from` names a date taken from the first check, when nothing else dates a flag.
+pub const FIRST_CHECK: &str = "first check";
 
 /// What a shallow clone means for ages, said by `check` and `report`.
 pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older than its fetched history cannot be dated, so those flags' ages are unknown (not 0) and stale-flag cannot judge them by age; fetch the whole history (`fetch-depth: 0` with actions/checkout, or `git fetch --unshallow`)";
@@ -95,6 +102,13 @@ pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: b
                     }
                 }
                 Target::Check(key) => {
+                    let first = ages
+                        .first_check
+                        .entry(key.clone())
+                        .or_insert((date, format!("{FIRST_CHECK}, {from}")));
+                    if date < first.0 {
+                        *first = (date, format!("{FIRST_CHECK}, {from}"));
+                    }
                     let entry = ages.last_check_change.entry(key).or_insert(date);
                     *entry = (*entry).max(date);
                 }
@@ -417,6 +431,8 @@ fn assess_flag(
         .filter_map(|d| ages.introduced.get(d))
         .min_by_key(|(date, _)| *date)
         .or_else(|| ages.created.get(key))
+        // A flag created in the admin, never in code: its age is the day the code started asking.
+        .or_else(|| ages.first_check.get(key))
         .cloned();
     let lifetime_days = config.lifetimes.of(flag_type.as_deref());
     let states: Vec<Option<Stored>> = environments
@@ -459,6 +475,15 @@ fn decide(a: &mut Assessment, environments: &[Environment], config: &Config, tod
         a.evidence.push(why.clone());
     }
     match a.age_days {
+        Some(age)
+            if a.introduced_from
+                .as_deref()
+                .is_some_and(|f| f.starts_with(FIRST_CHECK)) =>
+        {
+            a.evidence.push(format!(
+                "first checked {age} days ago (no definition or creating migration in the code)"
+            ))
+        }
         Some(age) => a.evidence.push(format!("introduced {age} days ago")),
         None => a.evidence.push("age unknown (no git history)".to_string()),
     }

@@ -114,6 +114,7 @@ struct RawDjango {
     create_operations: Vec<Spanned<String>>,
     #[serde(default)]
     delete_operations: Vec<Spanned<String>>,
+    settings: Option<Spanned<String>>,
 }
 
 /// How Django migrations are read (`[django]`).
@@ -128,6 +129,9 @@ pub struct Django {
     pub create_operations: Vec<String>,
     /// Custom migration operations that delete one.
     pub delete_operations: Vec<String>,
+    /// `settings = "proj/settings.py"`: the settings module (or package directory) that
+    /// `django.conf.settings` reads, from the configuration's directory.
+    pub settings: Option<String>,
 }
 
 impl Django {
@@ -285,6 +289,8 @@ pub(crate) struct RawCheck {
     property: Option<Spanned<String>>,
     jsx: Option<Spanned<String>>,
     destructure: Option<Spanned<String>>,
+    /// A method called on a flag object (`NEW_NAV.is_enabled()`).
+    method: Option<Spanned<String>>,
     /// With `jsx`: the prop holding the key.
     prop: Option<String>,
     /// With `call` (Rust): the key is this associated const of the turbofish type.
@@ -304,13 +310,14 @@ pub(crate) struct RawCheck {
 
 impl RawCheck {
     /// The shape words of a check, with their values (one of them is given).
-    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 5] {
+    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 6] {
         [
             ("call", &self.call),
             ("attribute", &self.attribute),
             ("property", &self.property),
             ("jsx", &self.jsx),
             ("destructure", &self.destructure),
+            ("method", &self.method),
         ]
     }
 }
@@ -477,6 +484,8 @@ pub enum Declares {
     },
     /// A pack (index into [`Config::packs`]): some check site of one of its checks.
     Pack(usize),
+    /// `[django] settings`: some Python file.
+    DjangoSettings(String),
 }
 
 impl Config {
@@ -925,10 +934,34 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
             })
             .collect::<Result<Vec<_>, BuildError>>()
     };
+    let settings = match raw.django.settings {
+        None => None,
+        Some(path) => {
+            let text = path.get_ref().trim_end_matches('/');
+            let valid = !text.is_empty()
+                && !text.starts_with('/')
+                && !text.contains('\\')
+                && text
+                    .split('/')
+                    .all(|s| !s.is_empty() && s != "." && s != "..");
+            if !valid {
+                return Err((
+                    path.span(),
+                    "expected the settings module's path from the configuration's directory, such as \"myproject/settings.py\" (or its package directory, \"myproject/settings\")".to_string(),
+                ));
+            }
+            declared.push(Declared {
+                what: Declares::DjangoSettings(text.to_string()),
+                span: path.span(),
+            });
+            Some(text.to_string())
+        }
+    };
     let django = Django {
         migrations: raw.django.migrations,
         create_operations: operation_names(raw.django.create_operations)?,
         delete_operations: operation_names(raw.django.delete_operations)?,
+        settings,
     };
 
     let mut lifetimes = Lifetimes::default();
@@ -992,14 +1025,14 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         [] => {
             return Err((
                 span,
-                "a check needs one of `call`, `attribute`, `property`, `jsx` or `destructure`"
+                "a check needs one of `call`, `attribute`, `property`, `jsx`, `destructure` or `method`"
                     .to_string(),
             ))
         }
         [_, (second, value), ..] => {
             return Err((
                 value.span(),
-                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`"),
+                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`, `method`"),
             ))
         }
     };
@@ -1020,6 +1053,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         (_, _, Some(_)) => return Err((span, "`generic` goes with `call` only".to_string())),
         ("attribute", ..) => Shape::Attribute,
         ("property", ..) => Shape::Property,
+        ("method", ..) => Shape::Method,
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;
@@ -1445,6 +1479,19 @@ registry = "FEATURES"
         assert_eq!(parse("max-file-size = 100\n").unwrap().max_file_size, 100);
         assert!(parse("max-file-size = \"2 parsecs\"\n").is_err());
         assert!(parse("max-file-size = -3\n").is_err());
+    }
+
+    #[test]
+    fn method_checks() {
+        let config = parse("[[checks]]\nmethod = \"is_enabled\"\n").unwrap();
+        let spec = &config.checks.specs()[0];
+        assert_eq!(
+            (&spec.shape, &spec.call[..]),
+            (&Shape::Method, &["is_enabled".to_string()][..])
+        );
+        let error =
+            parse("[[checks]]\nmethod = \"is_enabled\"\ncall = \"f\"\nkey = 0\n").unwrap_err();
+        assert!(error.1.contains("cannot be combined"), "{error:?}");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! Built once from the facts of all parsed files; rules only read it.
 
 pub(crate) mod comments;
+pub(crate) mod key_modules;
 pub(crate) mod process;
 pub mod roles;
+pub mod settings;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -142,6 +144,9 @@ pub enum KeySource {
     /// A string constant of the same file that is not a definition.
     LocalConstant,
     Definition(DefId),
+    /// A module-level string constant of another module, imported (`from app.constants import
+    /// X`): a flag because a check uses it as its key, wherever it lives.
+    ModuleConstant(FileId),
 }
 
 /// A call of a configured check function.
@@ -518,6 +523,10 @@ fn resolve_expr(
                 key,
                 source: KeySource::LocalConstant,
             },
+            Resolved::ModuleConstant { key, file } => CheckKey::Key {
+                key,
+                source: KeySource::ModuleConstant(file),
+            },
             Resolved::Missing { symbol, file } => CheckKey::MissingSymbol { symbol, file },
             Resolved::Container { .. } | Resolved::Unresolved => CheckKey::Dynamic(format!(
                 "`{}`, which is not a known flag constant",
@@ -547,6 +556,11 @@ enum Resolved {
     },
     /// A local string constant of the same file.
     Constant(String),
+    /// A module-level string constant of another module that is not a flag definition.
+    ModuleConstant {
+        key: String,
+        file: FileId,
+    },
     /// A definitions container as a whole: `FEATURES`, `FEATURES.items`.
     Container {
         file: FileId,
@@ -693,9 +707,7 @@ impl<'a> Resolver<'a> {
             settings_modules: files
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| {
-                    f.language == Language::Python && roles::is_settings_module(&f.rel)
-                })
+                .filter(|(_, f)| f.language == Language::Python && layout.settings.contains(&f.rel))
                 .map(|(id, _)| id)
                 .collect(),
             imports_by_local,
@@ -877,8 +889,9 @@ impl<'a> Resolver<'a> {
             return self.resolve_import(file, import, &path[1..], depth);
         }
         for import in self.imports_named(file, "*") {
-            if let Resolved::Flag(def) = self.resolve_import(file, import, path, depth) {
-                return Resolved::Flag(def);
+            let found = self.resolve_import(file, import, path, depth);
+            if matches!(found, Resolved::Flag(_) | Resolved::ModuleConstant { .. }) {
+                return found;
             }
         }
         Resolved::Unresolved
@@ -1022,8 +1035,18 @@ impl<'a> Resolver<'a> {
             } else {
                 self.resolve_import(file, import, symbol, depth)
             };
-            if let Resolved::Flag(def) = found {
-                return Resolved::Flag(def);
+            if matches!(found, Resolved::Flag(_) | Resolved::ModuleConstant { .. }) {
+                return found;
+            }
+        }
+        // A module-level string constant of any module (not only a definitions file, nor only
+        // the constants its entry admits as flags): a check that uses it as its key makes it one.
+        if self.files[file].language == Language::Python && symbol.len() <= 2 {
+            if let Some(value) = self.local_constants[file].get(symbol.join(".").as_str()) {
+                return Resolved::ModuleConstant {
+                    key: value.to_string(),
+                    file,
+                };
             }
         }
         let is_definitions = self.tables[file].is_some();
@@ -1263,6 +1286,8 @@ pub struct Layout {
     pub package_dirs: HashSet<String>,
     /// Rust crate directory (`""` for the root) to crate name, from each `Cargo.toml`.
     pub crate_names: HashMap<String, String>,
+    /// The Django settings modules that `django.conf.settings` reads.
+    pub settings: settings::SettingsModules,
 }
 
 impl Layout {
@@ -1421,7 +1446,7 @@ mod tests {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            crate_names: HashMap::new(),
+            ..Layout::default()
         }
     }
 

@@ -131,6 +131,11 @@ pub enum Shape {
     /// A Rust turbofish: `cx.has_flag::<NewRouterFlag>()` checks `NewRouterFlag::NAME` (the key
     /// is `KeyExpr::Path(["NewRouterFlag", constant])`); `call` is the callee's trailing segments.
     Generic { constant: String },
+    /// A method called on a flag object: `NEW_NAV.is_enabled()`, `flags.NEW_NAV.is_enabled(user)`,
+    /// where the receiver is a constant bound to a key (`NEW_NAV = WaffleSwitch("new_nav", ...)`
+    /// in a definitions file with `register = "WaffleSwitch"`); the key is the receiver chain, as
+    /// `KeyExpr::Path`. `call` is the method name.
+    Method,
 }
 
 impl Shape {
@@ -143,6 +148,7 @@ impl Shape {
             Shape::Jsx { .. } => ShapeKind::Jsx,
             Shape::Destructure => ShapeKind::Destructure,
             Shape::Generic { .. } => ShapeKind::Generic,
+            Shape::Method => ShapeKind::Method,
         }
     }
 }
@@ -156,6 +162,7 @@ pub enum ShapeKind {
     Jsx,
     Destructure,
     Generic,
+    Method,
 }
 
 /// A rewrite of a key found in the source into the flag's key (`transform = "snake_case"`).

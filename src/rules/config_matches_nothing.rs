@@ -120,6 +120,20 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     Vec::new(),
                 )
             }
+            Declares::DjangoSettings(path) => {
+                let settings = crate::index::settings::SettingsModules::Paths(vec![path.clone()]);
+                (
+                    from_base.iter().any(|f| settings.contains(f)),
+                    format!(
+                        "Django settings `{path}` is no Python module or package of the repository"
+                    ),
+                    from_base
+                        .iter()
+                        .filter(|f| f.ends_with(".py"))
+                        .cloned()
+                        .collect(),
+                )
+            }
         };
         if matched {
             continue;
@@ -129,6 +143,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
             Declares::Shape { name, .. } | Declares::Check { name, .. } => name.as_str(),
             Declares::Pattern { glob, .. } => glob.glob(),
             Declares::Pack(_) => "",
+            Declares::DjangoSettings(path) => path.as_str(),
         };
         let help = match (nearest(target, &candidates), &declared.what) {
             (Some(near), _) => format!("did you mean `{near}`?"),

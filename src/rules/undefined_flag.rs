@@ -26,8 +26,10 @@ pub(super) fn check(ctx: &mut RuleContext) {
         match &check.key {
             // Tests and migrations legitimately use made-up or historical literal keys.
             CheckKey::Key { key, source }
-                if !matches!(source, KeySource::Definition(_))
-                    && check.kind == RefKind::Check
+                if !matches!(
+                    source,
+                    KeySource::Definition(_) | KeySource::ModuleConstant(_)
+                ) && check.kind == RefKind::Check
                     && has_definitions
                     && !definition_optional(check.spec) =>
             {

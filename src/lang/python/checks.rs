@@ -8,14 +8,21 @@ impl<'a, 'o> Walker<'a, 'o> {
         let function = node.child_by_field_name("function");
         let arguments = node.child_by_field_name("arguments");
         let mut skip = None;
+        // A method check's key is its receiver, which is not visited again.
+        let mut method_check = false;
         if let (Some(function), Some(arguments)) = (function, arguments) {
             if self.definitions {
                 self.registration(node, function, arguments);
             }
-            if let Some((check, key_node)) = self.check_site(node, function, arguments, ctx) {
+            let site = self.check_site(node, function, arguments, ctx).or_else(|| {
+                let site = self.method_site(node, function)?;
+                method_check = true;
+                Some(site)
+            });
+            if let Some((check, key_node)) = site {
                 let visit_key = matches!(check.key, KeyExpr::Dynamic(_))
                     && unwrap_parens(key_node).kind() != "identifier";
-                if !visit_key {
+                if !visit_key && !method_check {
                     skip = Some(key_node.id());
                 }
                 let index = self.facts.checks.len();
@@ -24,6 +31,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                     .as_deref()
                     .and_then(|keyword| self.state_argument(arguments, keyword));
                 if ctx.scope != 0
+                    && !method_check
                     && matches!(&check.key, KeyExpr::Path(path) if path.len() == 1)
                     && unwrap_parens(key_node).kind() == "identifier"
                 {
@@ -53,7 +61,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 self.push(arguments, ctx.expr());
             }
         }
-        if let Some(function) = function {
+        if let Some(function) = function.filter(|_| !method_check) {
             self.callees.insert(function.id());
             // `settings.FEATURES.get(...)` calls a method; it is not a property check.
             self.mark_chain_part(function);
@@ -89,6 +97,50 @@ impl<'a, 'o> Walker<'a, 'o> {
                 scope: Vec::new(),
             },
             key_node,
+        ))
+    }
+
+    /// A method check (`Shape::Method`): `NEW_NAV.is_enabled()`, `toggles.NEW_NAV.is_enabled(u)`,
+    /// whose receiver is a member chain naming a definition symbol; the key is the receiver.
+    fn method_site(&self, call: Node<'a>, function: Node<'a>) -> Option<(CheckSite, Node<'a>)> {
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = self.text(function.child_by_field_name("attribute")?);
+        let checks = self.options.checks;
+        if !checks.is_shape_candidate(ShapeKind::Method, method) {
+            return None;
+        }
+        let receiver = function.child_by_field_name("object")?;
+        let path: Vec<String> = match receiver.kind() {
+            "identifier" => vec![self.text(receiver).to_string()],
+            "attribute" => match attribute_chain(receiver) {
+                Chain::Rooted(segments) => {
+                    segments.iter().map(|s| self.text(*s).to_string()).collect()
+                }
+                Chain::Unrooted(_) => return None,
+            },
+            _ => return None,
+        };
+        // Any object has methods of these names (a configuration model's `is_enabled()`): only a
+        // receiver naming a flag constant is a flag object.
+        if !path
+            .iter()
+            .any(|segment| self.options.interesting.contains(segment))
+        {
+            return None;
+        }
+        let (spec, _) = checks.find_shape(self.options.language, ShapeKind::Method, &[method])?;
+        Some((
+            CheckSite {
+                spec,
+                key: KeyExpr::Path(path),
+                span: self.span(call),
+                key_span: self.span(receiver),
+                in_test: false,
+                scope: Vec::new(),
+            },
+            receiver,
         ))
     }
 

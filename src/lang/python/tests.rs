@@ -1765,6 +1765,65 @@ class Guarded:
     }
 
     #[test]
+    fn method_checks_on_flag_objects() {
+        let source = "\
+from app.toggles import NEW_NAV
+from app import toggles
+
+def view(request, config):
+    if NEW_NAV.is_enabled():
+        pass
+    if toggles.X.is_enabled(request.user):
+        pass
+    # Near misses: any object has such methods, and a call's result is no flag constant.
+    if config.is_enabled() or get_switch().is_enabled() or NEW_NAV.other():
+        pass
+    return is_enabled(NEW_NAV)
+";
+        let facts = test_extract_specs(
+            Grammar::Python,
+            Language::Python,
+            vec![shape_spec("is_enabled", Shape::Method)],
+            &["NEW_NAV", "X"],
+            source,
+        );
+        let checks: Vec<(KeyExpr, String, String)> = facts
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.key.clone(),
+                    text(source, c.span).to_string(),
+                    text(source, c.key_span).to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            checks,
+            vec![
+                (
+                    path(&["NEW_NAV"]),
+                    "NEW_NAV.is_enabled()".to_string(),
+                    "NEW_NAV".to_string()
+                ),
+                (
+                    path(&["toggles", "X"]),
+                    "toggles.X.is_enabled(request.user)".to_string(),
+                    "toggles.X".to_string()
+                ),
+            ]
+        );
+        // The receiver is the check's key, not a reference besides it.
+        let uses: Vec<&Vec<String>> = facts.symbol_uses.iter().map(|u| &u.path).collect();
+        assert!(
+            !uses
+                .iter()
+                .any(|p| p.first().is_some_and(|s| s == "toggles")),
+            "{uses:?}"
+        );
+    }
+
+    #[test]
     fn attribute_key_forms() {
         let source = "\
 from app import flags
