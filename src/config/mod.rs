@@ -1356,6 +1356,29 @@ language = "python"
     }
 
     #[test]
+    fn macro_definitions_take_positions() {
+        let head = "[[definitions]]\nside = \"backend\"\npath = \"f.rs\"\n";
+        let text = format!(
+            "{head}macro = [\"features\", \"opts\"]\nkey = 1\nstate = 0\ntype = \"Feature\"\n"
+        );
+        let config = parse(&text).unwrap();
+        let macros = &config.definitions[0].shapes.macros;
+        assert_eq!(macros.len(), 2);
+        assert_eq!((macros[1].key, macros[1].state), (1, Some(0)));
+        assert!(config.checks.is_key_type("Feature"));
+        let text = format!("{head}macro = \"features\"\nstate = -1\n");
+        let (span, message) = parse(&text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "-1");
+        assert!(message.contains("0-based position"), "{message}");
+        let text = format!("{head}state = 0\n");
+        let (span, message) = parse(&text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "0");
+        assert!(message.contains("goes with `macro`"), "{message}");
+        let text = format!("{head}macro = \"features\"\nkey = \"name\"\n");
+        assert!(parse(&text).unwrap_err().1.contains("0-based position"));
+    }
+
+    #[test]
     fn semantic_errors_point_at_the_value() {
         let text = "[[checks]]\ncall = \"f\"\nkey = 0\nlanguage = \"go\"\n";
         let (span, message) = parse(text).unwrap_err();
