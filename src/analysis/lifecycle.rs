@@ -426,6 +426,13 @@ fn assess_flag(
     let flag_type = metadata(&["type"]);
     let owner = metadata(&["owner", "group"]);
     let remove_by = metadata(REMOVE_BY).and_then(|d| Date::parse(&d));
+    let kept_as = (!definitions.is_empty()
+        && definitions.iter().all(|&d| index.definitions[d].retained))
+    .then(|| {
+        let state = metadata(&["state"]).unwrap_or_else(|| "retained".to_string());
+        let status = metadata(&["status"]).map_or(String::new(), |s| format!(" ({s})"));
+        format!("kept on purpose: state={state}{status}")
+    });
     let introduced = definitions
         .iter()
         .filter_map(|d| ages.introduced.get(d))
@@ -463,6 +470,16 @@ fn assess_flag(
     // A `--today` before the introduction is day 0, not a negative age.
     assessment.age_days = assessment.introduced.map(|d| today.days_since(d).max(0));
     decide(&mut assessment, environments, config, today);
+    // Definitions kept on purpose (`state=retained`, a registry's `stable`/`removed`): nothing to
+    // remove, whatever the checks.
+    if let Some(why) = kept_as {
+        if assessment.readiness == Readiness::DeleteDefinition {
+            // Its "no check left" evidence: no removal step applies.
+            assessment.evidence.pop();
+        }
+        assessment.readiness = Readiness::Permanent;
+        assessment.evidence.push(why);
+    }
     assessment.plan = plan(index, django, &assessment, &events);
     Some(assessment)
 }

@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use crate::facts::StringConst;
 use crate::lang::{
-    CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, Shape,
+    CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, MacroShape, Shape,
 };
 use crate::registry::{RuleId, Severity};
 use packs::Pack;
@@ -277,6 +277,30 @@ struct RawDefinition {
     retained: Vec<Spanned<String>>,
     /// The flags live on this side only (frontend-local toggles).
     local: Option<Spanned<bool>>,
+    /// Rust macro invocations whose entries are the definitions (`features! { .. }`).
+    #[serde(rename = "macro")]
+    macros: Option<RawNames>,
+    /// With `macro`: the position of the lifecycle word in each tuple entry.
+    state: Option<Spanned<i64>>,
+    /// With `macro`: the type whose zero-argument functions name the keys (`Feature::x()`).
+    #[serde(rename = "type")]
+    key_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawNames {
+    fn names(&self) -> Vec<String> {
+        match self {
+            RawNames::One(name) => vec![name.clone()],
+            RawNames::Many(names) => names.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -707,6 +731,52 @@ fn parse_pyproject(text: &str) -> Result<RawConfig, (Option<Range<usize>>, Strin
 
 pub(crate) type BuildError = (Range<usize>, String);
 
+/// The `macro` shapes of a definitions entry, with its `key` and `state` positions and `type`.
+fn macro_shapes(d: &RawDefinition) -> Result<Vec<MacroShape>, BuildError> {
+    let position = |value: &Spanned<i64>, field: &str| match *value.get_ref() {
+        p if p >= 0 => Ok(p as usize),
+        _ => Err((
+            value.span(),
+            format!("`{field}` of a `macro` definition is a 0-based position in each entry"),
+        )),
+    };
+    let Some(names) = &d.macros else {
+        if let Some(state) = &d.state {
+            return Err((state.span(), "`state` goes with `macro`".to_string()));
+        }
+        return Ok(Vec::new());
+    };
+    if d.register.is_some() {
+        return Err((
+            d.path.span(),
+            "`macro` and `register` cannot be combined in one entry".to_string(),
+        ));
+    }
+    let key = match &d.key {
+        None => 0,
+        Some(key) => match key.get_ref() {
+            RawKey::Position(p) if *p >= 0 => *p as usize,
+            _ => {
+                return Err((
+                    key.span(),
+                    "`key` of a `macro` definition is a 0-based position in each entry".to_string(),
+                ))
+            }
+        },
+    };
+    let state = d.state.as_ref().map(|s| position(s, "state")).transpose()?;
+    Ok(names
+        .names()
+        .into_iter()
+        .map(|name| MacroShape {
+            name,
+            key,
+            state,
+            key_type: d.key_type.clone(),
+        })
+        .collect())
+}
+
 fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
     let mut declared = Vec::new();
     for (entry, d) in raw.definitions.iter().enumerate() {
@@ -732,6 +802,16 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     span: d.path.span(),
                 });
             }
+        }
+        for name in d.macros.as_ref().map(RawNames::names).unwrap_or_default() {
+            declared.push(Declared {
+                what: Declares::Shape {
+                    entry,
+                    field: "macro",
+                    name,
+                },
+                span: d.path.span(),
+            });
         }
         let patterns = [
             ("symbols", d.symbols.as_deref().unwrap_or_default()),
@@ -777,8 +857,10 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 .build()
                 .map_err(|e| (d.path.span(), format!("invalid path pattern: {e}")))?;
             let transform = parse_transform(d.transform.as_ref())?;
+            let macros = macro_shapes(&d)?;
             let registrations = match (&d.register, &d.key) {
                 (None, None) => Vec::new(),
+                (None, Some(_)) if !macros.is_empty() => Vec::new(),
                 (Some(call), Some(key)) => {
                     let position = match key.get_ref() {
                         RawKey::Position(p) if *p >= 0 => *p as usize,
@@ -806,7 +888,10 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     ))
                 }
                 (None, Some(key)) => {
-                    return Err((key.span(), "`key` goes with `register`".to_string()))
+                    return Err((
+                        key.span(),
+                        "`key` goes with `register` or `macro`".to_string(),
+                    ))
                 }
             };
             let local = match d.local {
@@ -827,6 +912,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 unions: d.union.into_iter().collect(),
                 enums: d.enumeration.into_iter().collect(),
                 structs: d.structure.into_iter().collect(),
+                macros,
             };
             let policy = DefinitionPolicy {
                 shapes_only: !shapes.is_empty(),
@@ -869,6 +955,19 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 spec
             }));
             packs.push(pack);
+        }
+    }
+
+    // `struct = "FeatureFlags"`: a field read of a binding of that type is a check of the field
+    // (the Rust extractor names such a binding by its type).
+    for d in &definitions {
+        for name in &d.shapes.structs {
+            checks.push(CheckSpec {
+                call: vec![name.clone()],
+                shape: Shape::Property,
+                language: Some(Language::Rust),
+                ..CheckSpec::default()
+            });
         }
     }
 
@@ -995,11 +1094,16 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
     }
 
     let baseline = raw.baseline.map(|b| base_dir.join(b.into_inner()));
+    let key_types = definitions
+        .iter()
+        .flat_map(|d| d.shapes.macros.iter())
+        .filter_map(|m| m.key_type.clone())
+        .collect();
     Ok(Config {
         file: None,
         base_dir,
         definitions,
-        checks: CheckMatcher::new(checks),
+        checks: CheckMatcher::new(checks).with_key_types(key_types),
         exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
         max_file_size,
         severities,
@@ -1297,6 +1401,29 @@ language = "python"
         let span = span.unwrap();
         assert!(text[span].contains("languge"), "{message}");
         assert!(message.contains("languge"), "{message}");
+    }
+
+    #[test]
+    fn macro_definitions_take_positions() {
+        let head = "[[definitions]]\nside = \"backend\"\npath = \"f.rs\"\n";
+        let text = format!(
+            "{head}macro = [\"features\", \"opts\"]\nkey = 1\nstate = 0\ntype = \"Feature\"\n"
+        );
+        let config = parse(&text).unwrap();
+        let macros = &config.definitions[0].shapes.macros;
+        assert_eq!(macros.len(), 2);
+        assert_eq!((macros[1].key, macros[1].state), (1, Some(0)));
+        assert!(config.checks.is_key_type("Feature"));
+        let text = format!("{head}macro = \"features\"\nstate = -1\n");
+        let (span, message) = parse(&text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "-1");
+        assert!(message.contains("0-based position"), "{message}");
+        let text = format!("{head}state = 0\n");
+        let (span, message) = parse(&text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "0");
+        assert!(message.contains("goes with `macro`"), "{message}");
+        let text = format!("{head}macro = \"features\"\nkey = \"name\"\n");
+        assert!(parse(&text).unwrap_err().1.contains("0-based position"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub(crate) mod comments;
 pub(crate) mod key_modules;
+pub(crate) mod lifecycle;
 pub(crate) mod process;
 pub mod roles;
 pub mod settings;
@@ -400,10 +401,17 @@ impl Index {
                 {
                     metadata.extend(fields.iter().cloned());
                 }
+                // A registry's stage word (`status`) gives the state, unless one is written.
+                let stage = metadata.iter().find(|(k, _)| k == "status");
+                let stated = stage.and_then(|(_, word)| lifecycle::state_of(word));
+                if let Some(state) = stated.filter(|_| !metadata.iter().any(|(k, _)| k == "state"))
+                {
+                    metadata.push(("state".to_string(), state.to_string()));
+                }
                 let retained = file.policy.retains(definition_name(&constant.symbol))
                     || metadata
                         .iter()
-                        .any(|(k, v)| k == "state" && v == "retained");
+                        .any(|(k, v)| k == "state" && lifecycle::is_kept(v));
                 self.definitions.push(Definition {
                     key: file.key_transform.apply(&constant.value),
                     symbol: constant.symbol.join("."),
@@ -508,10 +516,19 @@ fn resolve_expr(
     spec: Option<&CheckSpec>,
 ) -> CheckKey {
     match key {
-        KeyExpr::Literal(key) => CheckKey::Key {
-            key: literal_key(key, spec),
-            source: KeySource::Literal,
-        },
+        KeyExpr::Literal(key) => {
+            let key = literal_key(key, spec);
+            match spec.and_then(|spec| field_definition(definitions, spec, &key)) {
+                Some(def) => CheckKey::Key {
+                    key: definitions[def].key.clone(),
+                    source: KeySource::Definition(def),
+                },
+                None => CheckKey::Key {
+                    key,
+                    source: KeySource::Literal,
+                },
+            }
+        }
         KeyExpr::Parameter(name) => CheckKey::Parameter(name.clone()),
         KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
         KeyExpr::Path(path) => match resolver.resolve(file, scope, path) {
@@ -534,6 +551,19 @@ fn resolve_expr(
             )),
         },
     }
+}
+
+/// A property check reads a struct field by its name (`flags.watch_mode`): the field definition
+/// of that name, whose key may be serde's rename of it (`watchMode`).
+fn field_definition(definitions: &[Definition], spec: &CheckSpec, field: &str) -> Option<DefId> {
+    if spec.shape.kind() != crate::lang::ShapeKind::Property {
+        return None;
+    }
+    definitions.iter().position(|d| {
+        d.kind == ConstKind::StructField
+            && d.key != field
+            && d.symbol.rsplit('.').next() == Some(field)
+    })
 }
 
 /// The kind of an occurrence, from where it is.

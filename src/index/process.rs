@@ -330,7 +330,8 @@ fn process_with(
         };
         let parsed = facts.comments.take();
         if definitions.is_some() {
-            facts.annotations = comments::annotations(&source, file.language, parsed.as_ref());
+            let from_comments = comments::annotations(&source, file.language, parsed.as_ref());
+            facts.annotations.extend(from_comments);
         }
         let suppressions = comments::suppressions(&source, file.language, parsed.as_ref());
         (Outcome::Parsed, Some(indexed(facts, suppressions)))

@@ -256,6 +256,9 @@ pub struct CheckMatcher {
     specs: Vec<CheckSpec>,
     /// Per shape: the specs by the last of their `call` segments.
     by_last_segment: HashMap<ShapeKind, HashMap<String, Vec<usize>>>,
+    /// Types whose zero-argument associated functions name flag keys (`Feature::x()` is the
+    /// key `x`): the `type` of the `macro` definition entries.
+    key_types: Vec<String>,
 }
 
 impl CheckMatcher {
@@ -274,7 +277,19 @@ impl CheckMatcher {
         CheckMatcher {
             specs,
             by_last_segment,
+            key_types: Vec::new(),
         }
+    }
+
+    /// With [`CheckMatcher::is_key_type`] answering yes for these type names.
+    pub fn with_key_types(mut self, key_types: Vec<String>) -> Self {
+        self.key_types = key_types;
+        self
+    }
+
+    /// Whether `T::x()` (no arguments) names the key `x`.
+    pub fn is_key_type(&self, name: &str) -> bool {
+        self.key_types.iter().any(|t| t == name)
     }
 
     pub fn specs(&self) -> &[CheckSpec] {
@@ -388,6 +403,24 @@ pub struct DefinitionShapes {
     /// `struct = "FeatureFlags"`: the `bool` fields of a Rust struct. Symbol `[struct, field]`,
     /// value the field name.
     pub structs: Vec<String>,
+    /// `macro = "features"`: the entries of a Rust macro invocation at module level (see
+    /// [`MacroShape`]). Symbol `[macro, key]`.
+    pub macros: Vec<MacroShape>,
+}
+
+/// A registry declared by a Rust macro invocation: `features! { (unstable, x, "", "doc"), .. }`
+/// (tuple entries: the key and the lifecycle word at positions) or
+/// `unstable_cli_options!( x: bool = ("doc"), .. )` (field entries: the field name is the key).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MacroShape {
+    /// The macro's name (last path segment of the invocation).
+    pub name: String,
+    /// Position of the key (an identifier or a string literal) in a tuple entry.
+    pub key: usize,
+    /// Position of the lifecycle word (`stable`, `unstable`, `removed`) in a tuple entry.
+    pub state: Option<usize>,
+    /// The type whose zero-argument associated functions name the keys (`Feature::x()`).
+    pub key_type: Option<String>,
 }
 
 impl DefinitionShapes {

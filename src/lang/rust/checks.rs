@@ -197,6 +197,10 @@ impl<'a> Walker<'a> {
                     .map(|s| ident_string(&s.ident))
                     .collect();
                 match segments.as_slice() {
+                    // The receiver of a method: the key its callers chose.
+                    [name] if name == "self" || name == "Self" => {
+                        (KeyExpr::Parameter(name.clone()), true)
+                    }
                     [name] if p.path.leading_colon.is_none() && self.is_param(name) => {
                         (KeyExpr::Parameter(name.clone()), true)
                     }
@@ -204,12 +208,18 @@ impl<'a> Walker<'a> {
                 }
             }
             Expr::Field(_) => match static_chain(expr) {
+                Some(chain) if chain.first().is_some_and(|root| root == "self") => {
+                    dynamic(DynamicReason::MemberOfThis)
+                }
                 Some(chain) => (KeyExpr::Path(chain), true),
                 None => dynamic(DynamicReason::FieldOfExpression),
             },
             Expr::Macro(m) if m.mac.path.is_ident("format") => dynamic(DynamicReason::FormatMacro),
             Expr::Macro(_) => dynamic(DynamicReason::MacroCall),
-            Expr::Call(_) => dynamic(DynamicReason::CallResult),
+            Expr::Call(call) => match self.key_type_call(call) {
+                Some(key) => (KeyExpr::Literal(key), true),
+                None => dynamic(DynamicReason::CallResult),
+            },
             Expr::MethodCall(_) => dynamic(DynamicReason::MethodCallResult),
             Expr::Binary(b) if matches!(b.op, BinOp::Add(_)) => {
                 dynamic(DynamicReason::StringConcatenation)

@@ -105,6 +105,12 @@ impl<'a> Walker<'a> {
         if self.generic_shape {
             self.type_params.extend(type_param_names(&sig.generics));
         }
+        let typed_len = self.typed_bindings.len();
+        for arg in &sig.inputs {
+            if let FnArg::Typed(t) = arg {
+                self.typed_binding(&t.pat, &t.ty);
+            }
+        }
         self.fn_names.push(ident_string(&sig.ident));
         self.params.push(ParamFrame { names, is_fn: true });
         let frame = self.spare_frames.pop().unwrap_or_default();
@@ -122,6 +128,7 @@ impl<'a> Walker<'a> {
         self.params.pop();
         self.fn_names.pop();
         self.type_params.truncate(type_params_len);
+        self.typed_bindings.truncate(typed_len);
     }
 
     pub(super) fn record_use(&mut self, item: &ItemUse) {
@@ -309,11 +316,13 @@ impl<'a> Walker<'a> {
         if !self.is_definition_type(&self.definitions().structs, &item.ident) {
             return;
         }
+        let rename_all = serde_rename_all(&item.attrs);
         for field in &fields.named {
             let Some(ident) = &field.ident else {
                 continue;
             };
-            if is_bool_type(&field.ty) && !is_test_code(&field.attrs) {
+            if !is_test_code(&field.attrs) {
+                let index = self.facts.string_consts.len();
                 self.push_definition(
                     ConstKind::StructField,
                     &owner,
@@ -322,6 +331,11 @@ impl<'a> Walker<'a> {
                     field.span(),
                     false,
                 );
+                if let (Some(rule), None) = (&rename_all, serde_rename(&field.attrs)) {
+                    if let Some(constant) = self.facts.string_consts.get_mut(index) {
+                        constant.value = rename_field(&constant.value, rule);
+                    }
+                }
             }
         }
     }
@@ -404,33 +418,59 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// `bool` or `Option<bool>` (any path ending in `bool` / `Option`, e.g. `std::option::Option`).
-fn is_bool_type(ty: &Type) -> bool {
-    let Some(last) = type_last_segment(ty) else {
-        return false;
-    };
-    match &last.arguments {
-        PathArguments::None => last.ident == "bool",
-        PathArguments::AngleBracketed(args) if last.ident == "Option" && args.args.len() == 1 => {
-            match args.args.first() {
-                Some(GenericArgument::Type(inner)) => type_last_segment(inner)
-                    .is_some_and(|s| s.ident == "bool" && s.arguments.is_none()),
-                _ => false,
-            }
+/// The rule of a `#[serde(rename_all = "camelCase")]` (or `rename_all(serialize = "..")`).
+fn serde_rename_all(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        Meta::List(list) if attr.path().is_ident("serde") => {
+            let renamed: TokenStream = list
+                .tokens
+                .clone()
+                .into_iter()
+                .map(|tree| match tree {
+                    TokenTree::Ident(ident) if ident == "rename_all" => {
+                        TokenTree::Ident(Ident::new("rename", ident.span()))
+                    }
+                    TokenTree::Ident(ident) if ident == "rename" => {
+                        TokenTree::Ident(Ident::new("other", ident.span()))
+                    }
+                    tree => tree,
+                })
+                .collect();
+            rename_in(renamed)
         }
-        _ => false,
-    }
+        _ => None,
+    })
 }
 
-/// The last segment of a plain type path (parentheses unwrapped).
-fn type_last_segment(mut ty: &Type) -> Option<&syn::PathSegment> {
-    loop {
-        match ty {
-            Type::Paren(p) => ty = &p.elem,
-            Type::Group(g) => ty = &g.elem,
-            Type::Path(p) if p.qself.is_none() => return p.path.segments.last(),
-            _ => return None,
-        }
+/// A snake_case field name as serde's `rename_all` rule writes it.
+fn rename_field(name: &str, rule: &str) -> String {
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let capitalized = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_uppercase()
+                .chain(chars.flat_map(char::to_lowercase))
+                .collect()
+        })
+    };
+    match rule {
+        "camelCase" => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == 0 {
+                    w.to_lowercase()
+                } else {
+                    capitalized(w)
+                }
+            })
+            .collect(),
+        "PascalCase" => words.iter().map(|w| capitalized(w)).collect(),
+        "kebab-case" => words.join("-").to_lowercase(),
+        "SCREAMING-KEBAB-CASE" => words.join("-").to_uppercase(),
+        "SCREAMING_SNAKE_CASE" | "UPPERCASE" => name.to_uppercase(),
+        "lowercase" | "snake_case" => name.to_lowercase(),
+        _ => name.to_string(),
     }
 }
 

@@ -52,7 +52,7 @@ impl<'a> Walker<'a> {
 
     /// The index of the check recorded (at or after `from`) for exactly this call expression.
     pub(super) fn check_at(&self, expr: &Expr, from: usize) -> Option<usize> {
-        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_) | Expr::Field(_)) {
             return None;
         }
         let span = self.span(expr.span());
@@ -181,11 +181,7 @@ impl<'a> Walker<'a> {
 
     /// Visits the comma-separated expressions of a macro body, if it has that shape.
     pub(super) fn walk_macro(&mut self, mac: &Macro) {
-        if let Ok(exprs) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
-            for expr in &exprs {
-                self.visit_expr(expr);
-            }
-        }
+        self.walk_macro_tokens(mac.tokens.clone(), 0);
     }
 }
 

@@ -22,8 +22,12 @@ mod checks;
 mod definitions;
 mod depth;
 mod forks;
+mod macros;
+mod property;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_registry;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -299,6 +303,13 @@ struct Walker<'a> {
     /// The self type name of the enclosing module-level, non-generic, non-test `impl` whose string
     /// consts are definitions (`impl Flag for NewRouter { const NAME: &str = "x"; }`).
     impl_owner: Option<String>,
+    /// Some check spec has [`Shape::Property`] (field reads are looked at).
+    property_shape: bool,
+    /// The address of the field read being written (`flags.x = v`): not a property check.
+    write_target: Option<usize>,
+    /// Parameters and `let` locals declared with a type that a property spec names
+    /// (`flags: &FeatureFlags`): `(name, type)`, innermost last.
+    typed_bindings: Vec<(String, String)>,
 }
 
 impl<'a> Walker<'a> {
@@ -328,6 +339,9 @@ impl<'a> Walker<'a> {
             generic_shape: options.checks.has_shape(ShapeKind::Generic),
             type_params: Vec::new(),
             impl_owner: None,
+            property_shape: options.checks.has_shape(ShapeKind::Property),
+            write_target: None,
+            typed_bindings: Vec::new(),
         }
     }
 
@@ -416,6 +430,7 @@ impl<'a> Walker<'a> {
     /// Records `a.b.c` (rooted at a path) if it qualifies; other chains are visited below the
     /// first non-name link.
     fn walk_field_chain(&mut self, expr: &Expr, called: bool) {
+        self.property_checks(expr);
         let mut members: Vec<&Ident> = Vec::new();
         let mut root = expr;
         while let Expr::Field(f) = root {
@@ -553,7 +568,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
                 self.body_depth -= 1;
             }
-            Item::Macro(_) => {}
+            Item::Macro(m) => self.macro_definitions(m),
             Item::Enum(e) => {
                 self.enum_definitions(e);
                 visit::visit_item(self, item);
@@ -690,6 +705,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
+        if let Pat::Type(typed) = &local.pat {
+            self.typed_binding(&typed.pat, &typed.ty);
+        }
         if local.init.is_none() && simple_binding(&local.pat).is_some() {
             // `let x;` declares `x`: its first assignment is its first write.
             if let Pat::Type(typed) = &local.pat {
@@ -724,7 +742,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.bind_ident(ident);
         }
         let before = self.facts.checks.len();
-        visit::visit_expr_assign(self, expr);
+        self.with_write_target(&expr.left, |w| visit::visit_expr_assign(w, expr));
         let check = self.check_at(unwrap_check_value(&expr.right), before);
         if let (Some(ident), Some(check)) = (ident, check) {
             self.local(ident, |locals, name| locals.assigned_check(name, check));
@@ -736,8 +754,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if let Some(ident) = plain_ident(&expr.left) {
                 self.bind_ident(ident);
             }
+            return self.with_write_target(&expr.left, |w| visit::visit_expr_binary(w, expr));
         }
         visit::visit_expr_binary(self, expr);
+    }
+
+    fn visit_expr_reference(&mut self, expr: &'ast syn::ExprReference) {
+        if expr.mutability.is_some() {
+            return self.with_write_target(&expr.expr, |w| visit::visit_expr_reference(w, expr));
+        }
+        visit::visit_expr_reference(self, expr);
     }
 
     fn visit_expr_macro(&mut self, expr: &'ast ExprMacro) {

@@ -545,11 +545,11 @@ fn f() {
     }
 
     #[test]
-    fn unparsable_macro_bodies_are_ignored() {
+    fn macro_bodies_that_are_not_expressions_are_read_piece_by_piece() {
         let facts = run(
-            r#"fn f() { vec![is_enabled("x"); 3]; json!({ "a": is_enabled("y") }); is_enabled("z"); }"#,
+            r#"fn f() { vec![is_enabled("x"); 3]; json!({ "a": is_enabled("y"), "b": [is_enabled("w")] }); is_enabled("z"); html! { <div> if x {} </div> }; }"#,
         );
-        assert_eq!(keys(&facts), vec![lit("z")]);
+        assert_eq!(keys(&facts), vec![lit("x"), lit("y"), lit("w"), lit("z")]);
     }
 
     #[test]
@@ -2185,7 +2185,7 @@ const S: &str = "enum Feature { InString }";
     }
 
     #[test]
-    fn struct_bool_fields_are_definitions() {
+    fn struct_fields_are_definitions() {
         let source = r#"
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2211,12 +2211,17 @@ mod inner { pub struct FeatureSettings { pub beta: bool } }
         assert_eq!(
             symbol_values(&facts),
             pairs(&[
-                ("FeatureSettings::shadow_traffic", "shadow_traffic"),
+                ("FeatureSettings::shadow_traffic", "shadowTraffic"),
                 ("FeatureSettings::canary", "canary"),
+                ("FeatureSettings::region", "region"),
                 ("FeatureSettings::dark", "dark-mode"),
                 ("FeatureSettings::full", "full"),
                 ("FeatureSettings::qualified", "qualified"),
                 ("FeatureSettings::async", "async"),
+                ("FeatureSettings::list", "list"),
+                ("FeatureSettings::maybe", "maybe"),
+                ("FeatureSettings::reference", "reference"),
+                ("FeatureSettings::nested", "nested"),
                 ("inner::FeatureSettings::beta", "beta"),
             ])
         );
