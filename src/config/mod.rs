@@ -14,6 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::facts::StringConst;
+use crate::lang::gates::NameTemplate;
 use crate::lang::{
     CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, Shape,
 };
@@ -255,7 +256,7 @@ struct RawDefinition {
     path: Spanned<String>,
     registry: Option<String>,
     list: Option<String>,
-    register: Option<Spanned<String>>,
+    register: Option<Spanned<RawNames>>,
     key: Option<Spanned<RawKey>>,
     union: Option<String>,
     #[serde(rename = "enum")]
@@ -273,6 +274,8 @@ struct RawDefinition {
     retained: Vec<Spanned<String>>,
     /// The flags live on this side only (frontend-local toggles).
     local: Option<Spanned<bool>>,
+    /// Gate functions: a function name with a key hole (`is_{key}_enabled`).
+    function: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -300,6 +303,8 @@ pub(crate) struct RawCheck {
     transform: Option<Spanned<String>>,
     /// A keyword argument whose boolean literal is the state the call sets.
     state: Option<String>,
+    /// The key every call checks (a wrapper of one flag); the call has no key argument.
+    flag: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -320,6 +325,23 @@ impl RawCheck {
 enum RawKey {
     Position(i64),
     Keyword(String),
+}
+
+/// One name or several (`register = "manager.add"`, `register = ["a.add", "b.register"]`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawNames {
+    fn names(&self) -> Vec<&str> {
+        match self {
+            RawNames::One(name) => vec![name.as_str()],
+            RawNames::Many(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,6 +381,40 @@ pub struct DefinitionSource {
 impl DefinitionSource {
     pub fn matches(&self, path_from_base: &str) -> bool {
         self.matcher.is_match(path_from_base)
+    }
+
+    /// This entry with the definition shapes of a later entry that claims the same file (a file
+    /// with a `registry` and a `list`, or two enums): the file's definitions are those of both.
+    /// The first entry's `side`, `transform`, `key-field` and `local` stand; `symbols` and
+    /// `retained` are the first entry's when it has some.
+    pub fn merged_with(&self, other: &DefinitionSource) -> DefinitionSource {
+        let mut merged = self.clone();
+        let shapes = &mut merged.shapes;
+        shapes
+            .registries
+            .extend(other.shapes.registries.iter().cloned());
+        shapes.lists.extend(other.shapes.lists.iter().cloned());
+        shapes
+            .registrations
+            .extend(other.shapes.registrations.iter().cloned());
+        shapes.unions.extend(other.shapes.unions.iter().cloned());
+        shapes.enums.extend(other.shapes.enums.iter().cloned());
+        shapes.structs.extend(other.shapes.structs.iter().cloned());
+        shapes
+            .functions
+            .extend(other.shapes.functions.iter().cloned());
+        let policy = &mut merged.policy;
+        policy.shapes_only = policy.shapes_only && other.policy.shapes_only;
+        if policy.symbols.is_none() {
+            policy.symbols = other.policy.symbols.clone();
+        }
+        if policy.retained.is_none() {
+            policy.retained = other.policy.retained.clone();
+        }
+        if merged.transform == KeyTransform::None {
+            merged.transform = other.transform;
+        }
+        merged
     }
 }
 
@@ -698,6 +754,16 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 });
             }
         }
+        if let Some(template) = &d.function {
+            declared.push(Declared {
+                what: Declares::Shape {
+                    entry,
+                    field: "function",
+                    name: template.get_ref().clone(),
+                },
+                span: template.span(),
+            });
+        }
         let patterns = [
             ("symbols", d.symbols.as_deref().unwrap_or_default()),
             ("retained", &d.retained),
@@ -755,14 +821,24 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                             ))
                         }
                     };
-                    let segments = parse_name(call)?;
-                    vec![(
-                        segments,
-                        KeyArg {
-                            position: Some(position),
-                            keyword: None,
-                        },
-                    )]
+                    let names = call.get_ref().names();
+                    if names.is_empty() {
+                        return Err((
+                            call.span(),
+                            "`register` needs at least one function name".to_string(),
+                        ));
+                    }
+                    names
+                        .into_iter()
+                        .map(|name| {
+                            let segments = parse_name_at(name, call.span())?;
+                            let key = KeyArg {
+                                position: Some(position),
+                                keyword: None,
+                            };
+                            Ok((segments, key))
+                        })
+                        .collect::<Result<Vec<_>, BuildError>>()?
                 }
                 (Some(call), None) => {
                     return Err((
@@ -785,7 +861,13 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 Some(local) => local.into_inner(),
                 None => false,
             };
+            let functions = match &d.function {
+                None => Vec::new(),
+                Some(text) => vec![NameTemplate::parse(text.get_ref())
+                    .map_err(|message| (text.span(), message))?],
+            };
             let shapes = DefinitionShapes {
+                functions,
                 registries: d.registry.into_iter().collect(),
                 lists: d.list.into_iter().collect(),
                 registrations,
@@ -834,6 +916,18 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 spec
             }));
             packs.push(pack);
+        }
+    }
+
+    // A gate function template also makes its calls checks, wherever they are.
+    for source in &definitions {
+        for template in &source.shapes.functions {
+            checks.push(CheckSpec {
+                call: vec![template.as_str().to_string()],
+                transform: source.transform,
+                gate: Some(template.clone()),
+                ..CheckSpec::default()
+            });
         }
     }
 
@@ -1009,6 +1103,25 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;
+    if let Some(flag) = &raw.flag {
+        if shape != Shape::Call {
+            return Err((flag.span(), "`flag` goes with `call` only".to_string()));
+        }
+        if let Some(key) = &raw.key {
+            return Err((
+                key.span(),
+                "`flag` is the key every call checks: a check with `flag` has no `key` argument"
+                    .to_string(),
+            ));
+        }
+        if !is_plausible_key(flag.get_ref()) {
+            return Err((
+                flag.span(),
+                format!("`{}` is not a flag key", flag.get_ref()),
+            ));
+        }
+        return finish_check(call, shape, transform, KeyArg::default(), raw);
+    }
     let key = match (&raw.key, &shape) {
         (Some(key), _) => key,
         (None, Shape::Call) => {
@@ -1073,6 +1186,7 @@ fn finish_check(
         negation_prefix: raw.negation_prefix.filter(|p| !p.is_empty()),
         kind: raw.kind,
         state: raw.state,
+        flag: raw.flag.map(Spanned::into_inner),
         ..CheckSpec::default()
     })
 }
@@ -1119,19 +1233,19 @@ fn pack_entries(value: &Spanned<toml::Value>) -> Result<Vec<(String, PackOptions
 
 /// `name`, `a.name` or `a::name` as its segments.
 fn parse_name(text: &Spanned<String>) -> Result<Vec<String>, BuildError> {
+    parse_name_at(text.get_ref(), text.span())
+}
+
+fn parse_name_at(text: &str, span: Range<usize>) -> Result<Vec<String>, BuildError> {
     let segments: Vec<String> = text
-        .get_ref()
         .split(['.', ':'])
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
     if segments.is_empty() || segments.iter().any(|s| !is_identifier(s)) {
         return Err((
-            text.span(),
-            format!(
-                "`{}` is not a name: expected `name`, `a.name` or `a::name`",
-                text.get_ref()
-            ),
+            span,
+            format!("`{text}` is not a name: expected `name`, `a.name` or `a::name`"),
         ));
     }
     Ok(segments)
@@ -1280,6 +1394,79 @@ language = "python"
         let text = "[django]\nmigration = true\n";
         let (span, _) = parse(text).unwrap_err();
         assert_eq!(&text[span.unwrap()], "migration");
+    }
+
+    #[test]
+    fn gates_fixed_keys_and_several_registrations() {
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"preview.rs\"\nfunction = \"is_enabled\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"is_enabled\"");
+        assert!(message.contains("no key hole"), "{message}");
+
+        let text = "[[checks]]\ncall = \"fail_if_stable_opt\"\nflag = \"x\"\nkey = 0\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "0");
+        assert!(message.contains("no `key`"), "{message}");
+
+        let text = "[[checks]]\nattribute = \"waffle_flag\"\nflag = \"x\"\n";
+        assert!(parse(text)
+            .unwrap_err()
+            .1
+            .contains("`flag` goes with `call`"));
+
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.py\"\nregister = [\"a.add\", \"b(\"]\nkey = 0\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert!(text[span.unwrap()].contains("a.add"), "{message}");
+
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "crates/linter/src/preview.rs"
+function = "is_{key}_enabled"
+
+[[definitions]]
+side = "backend"
+path = "flags.py"
+register = ["manager.add", "features.register"]
+key = 0
+
+[[checks]]
+call = "fail_if_stable_opt"
+flag = "unstable-options"
+"#,
+        )
+        .unwrap();
+        let registrations = &config.definitions[1].shapes.registrations;
+        assert_eq!(registrations.len(), 2);
+        assert_eq!(registrations[1].0, ["features", "register"]);
+        let specs = config.checks.specs();
+        assert_eq!(specs[0].flag.as_deref(), Some("unstable-options"));
+        assert_eq!(specs[1].call, ["is_{key}_enabled"]);
+        assert!(specs[1].gate.is_some());
+        assert_eq!(config.definitions[0].shapes.functions.len(), 1);
+    }
+
+    #[test]
+    fn entries_for_one_file_merge() {
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "flags.py"
+registry = "FEATURES"
+
+[[definitions]]
+side = "backend"
+path = "flags.py"
+list = "FLAGS"
+"#,
+        )
+        .unwrap();
+        let merged = config.definitions[0].merged_with(&config.definitions[1]);
+        assert_eq!(merged.shapes.registries, ["FEATURES"]);
+        assert_eq!(merged.shapes.lists, ["FLAGS"]);
+        assert!(merged.policy.shapes_only);
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub struct Definition {
     pub retained: bool,
     /// A flag of its side only (`local = true`): no counterpart on the other side.
     pub local: bool,
+    /// The symbol as its language writes it, for messages (`Feature::TrimPaths` in Rust,
+    /// `FeatureFlags.NEW_NAV` elsewhere).
+    pub shown: String,
 }
 
 impl Definition {
@@ -345,6 +348,10 @@ impl Index {
                             span: site.span,
                         }),
                     _ if is_definitions => {}
+                    // A gate function's call is its check, already recorded.
+                    Resolved::Flag(def)
+                        if site.called
+                            && index.definitions[def].kind == ConstKind::GateFunction => {}
                     Resolved::Flag(def) => references.push(Reference {
                         file: file_id,
                         kind,
@@ -411,6 +418,7 @@ impl Index {
                     kind: constant.kind,
                     retained,
                     local: file.policy.local,
+                    shown: constant.symbol.join(separator(file.language)),
                 });
             }
         }

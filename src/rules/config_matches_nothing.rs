@@ -3,15 +3,16 @@
 
 use super::{RuleContext, RuleDoc};
 use crate::config::{definition_name, Declares};
-use crate::facts::LineIndex;
+use crate::facts::{ConstKind, LineIndex};
 use crate::index::FileRole;
+use crate::lang::gates::NameTemplate;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a configured path, name or pack matches nothing in the repository",
     what_it_does:
         "Reports each entry of the configuration that finds nothing: a `[[definitions]]` \
 path that matches no file, a `registry`, `list`, `union`, `enum` or `struct` name that declares no \
-flag in its files, a `symbols` or `retained` pattern that matches no flag definition there, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
+flag in its files, a `function` template that no function of its files has the form of, a `symbols` or `retained` pattern that matches no flag definition there, a `[[checks]]` entry with no call site, a pack none of whose checks occurs. It \
 names a near match when there is one.",
     why_is_this_bad: "An entry that matches nothing checks nothing, silently: a misspelt path or \
 name turns the rules it feeds off, and a run that checks nothing looks exactly like a clean one.",
@@ -41,10 +42,10 @@ pub(super) fn check(ctx: &mut RuleContext) {
         .iter()
         .map(|rel| crate::index::walk::relative(&base_dir, &root.join(rel)))
         .collect();
-    // Definitions files by the entry that claims them (the first that matches).
-    let entry_of = |rel: &str| {
+    // Whether an entry claims a definitions file (several entries may claim one file).
+    let entry_claims = |entry: usize, rel: &str| {
         let from = crate::index::walk::relative(&base_dir, &root.join(rel));
-        config.definitions.iter().position(|d| d.matches(&from))
+        config.definitions[entry].matches(&from)
     };
     // The definitions files of an entry.
     let entry_files = |entry: usize| -> Vec<usize> {
@@ -53,7 +54,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                matches!(f.role, FileRole::Definitions(_)) && entry_of(&f.rel) == Some(entry)
+                matches!(f.role, FileRole::Definitions(_)) && entry_claims(entry, &f.rel)
             })
             .map(|(i, _)| i)
             .collect()
@@ -67,6 +68,28 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     from_base.iter().any(|f| source.matches(f)),
                     format!("definitions path `{}` matches no file", source.pattern),
                     from_base.clone(),
+                )
+            }
+            Declares::Shape { entry, field, name } if *field == "function" => {
+                let files = entry_files(*entry);
+                if files.is_empty() {
+                    continue;
+                }
+                let template = NameTemplate::parse(name).ok();
+                let matched = index.definitions.iter().any(|d| {
+                    files.contains(&d.file)
+                        && d.kind == ConstKind::GateFunction
+                        && template
+                            .as_ref()
+                            .is_some_and(|t| t.key_of(&d.symbol).is_some())
+                });
+                let pattern = &config.definitions[*entry].pattern;
+                (
+                    matched,
+                    format!(
+                        "`function = \"{name}\"` matched no function in the files of `{pattern}`"
+                    ),
+                    Vec::new(),
                 )
             }
             Declares::Shape { entry, field, name } => {
