@@ -65,6 +65,9 @@ struct RawConfig {
     #[serde(default)]
     report: RawReport,
     baseline: Option<Spanned<String>>,
+    /// Test helpers: calls that set a flag in tests (the keys of `[[checks]]`).
+    #[serde(default)]
+    tests: Vec<Spanned<RawCheck>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -305,6 +308,10 @@ pub(crate) struct RawCheck {
     state: Option<String>,
     /// The key every call checks (a wrapper of one flag); the call has no key argument.
     flag: Option<Spanned<String>>,
+    /// The form of a literal key, with a hole (`-Z{key}`): other literals are no check.
+    template: Option<Spanned<String>>,
+    /// `on` / `off`: the state every call sets (test helpers).
+    sets: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -781,7 +788,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
             }
         }
     }
-    for (spec, check) in raw.checks.iter().enumerate() {
+    for (spec, check) in raw.checks.iter().chain(&raw.tests).enumerate() {
         if let Some((field, Some(name))) = check
             .get_ref()
             .forms()
@@ -900,6 +907,11 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         .into_iter()
         .map(build_check)
         .collect::<Result<Vec<_>, BuildError>>()?;
+    for test in raw.tests {
+        let mut spec = build_check(test)?;
+        spec.test_helper = true;
+        checks.push(spec);
+    }
     let mut packs = Vec::new();
     if let Some(value) = &raw.packs {
         for (name, options) in pack_entries(value)? {
@@ -1176,7 +1188,28 @@ fn finish_check(
             )
         })?),
     };
+    let key_template = match &raw.template {
+        None => None,
+        Some(text) => Some(
+            NameTemplate::parse_text(text.get_ref()).map_err(|message| (text.span(), message))?,
+        ),
+    };
+    let sets = match &raw.sets {
+        None => None,
+        Some(text) => match text.get_ref().as_str() {
+            "on" => Some(true),
+            "off" => Some(false),
+            other => {
+                return Err((
+                    text.span(),
+                    format!("unknown state `{other}`; expected \"on\" or \"off\""),
+                ))
+            }
+        },
+    };
     Ok(CheckSpec {
+        key_template,
+        sets,
         call,
         shape,
         transform,
@@ -1417,6 +1450,25 @@ language = "python"
         let text = "[[definitions]]\nside = \"backend\"\npath = \"f.py\"\nregister = [\"a.add\", \"b(\"]\nkey = 0\n";
         let (span, message) = parse(text).unwrap_err();
         assert!(text[span.unwrap()].contains("a.add"), "{message}");
+
+        let text = "[[tests]]\ncall = \"arg\"\nkey = 0\ntemplate = \"-Z\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"-Z\"");
+        assert!(message.contains("no key hole"), "{message}");
+
+        let text = "[[tests]]\ncall = \"arg\"\nkey = 0\nsets = \"yes\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"yes\"");
+        assert!(message.contains("unknown state"), "{message}");
+
+        let text = "[[checks]]\ncall = \"f\"\nkey = 0\n[[tests]]\ncall = \"arg\"\nkey = 0\ntemplate = \"-Z{key}\"\nsets = \"on\"\n";
+        let config = parse(text).unwrap();
+        let test = &config.checks.specs()[1];
+        assert!(test.test_helper && test.sets == Some(true) && test.key_template.is_some());
+        assert!(matches!(
+            &config.declared[1].what,
+            Declares::Check { spec: 1, .. }
+        ));
 
         let config = parse(
             r#"

@@ -289,7 +289,13 @@ impl Index {
                         .check_states
                         .iter()
                         .find(|(check, _)| *check == local)
-                        .map(|(_, state)| *state),
+                        .map(|(_, state)| *state)
+                        // `sets`: what a helper's call sets in test code (`.arg("-Zgc")` outside
+                        // tests passes an option on and tests nothing).
+                        .or(spec.and_then(|s| s.sets).filter(|_| {
+                            occurrence_kind(file.role, site.in_test, RefKind::Check)
+                                == RefKind::Test
+                        })),
                 });
             }
             if let Some(migration) = &file.facts.migration {

@@ -21,31 +21,45 @@ pub struct NameTemplate {
 }
 
 impl NameTemplate {
-    /// Parses `prefix{key}suffix` / `prefix{Key}suffix`; the error says what is wrong.
+    /// Parses `prefix{key}suffix` / `prefix{Key}suffix`, a function name; the error says what is
+    /// wrong.
     pub fn parse(text: &str) -> Result<NameTemplate, String> {
+        let template = NameTemplate::parse_text(text)?;
+        let word = |s: &str| {
+            s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        };
+        if !word(&template.prefix)
+            || !word(&template.suffix)
+            || template.prefix.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(format!(
+                "`{text}` is not a function name with one key hole, such as \"is_{{key}}_enabled\""
+            ));
+        }
+        Ok(template)
+    }
+
+    /// Parses a string with a key hole (`-Z{key}`, `--preview-features={key}`): any text around
+    /// the hole.
+    pub fn parse_text(text: &str) -> Result<NameTemplate, String> {
         let (hole, pascal) = if text.contains("{key}") {
             ("{key}", false)
         } else if text.contains("{Key}") {
             ("{Key}", true)
         } else {
             return Err(format!(
-                "`{text}` has no key hole: write `{{key}}` (or `{{Key}}` for PascalCase) where the name holds the key, as in \"is_{{key}}_enabled\""
+                "`{text}` has no key hole: write `{{key}}` (or `{{Key}}` for PascalCase) where the key is, as in \"is_{{key}}_enabled\""
             ));
         };
         let (prefix, suffix) = text.split_once(hole).unwrap_or((text, ""));
-        let word = |s: &str| {
-            s.chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        };
         if prefix.is_empty() && suffix.is_empty() {
             return Err(format!(
-                "`{text}` is only a hole: every function would be a flag; add the fixed part of the name"
+                "`{text}` is only a hole: everything would match; add the fixed part around it"
             ));
         }
-        if !word(prefix) || !word(suffix) || prefix.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(format!(
-                "`{text}` is not a function name with one key hole, such as \"is_{{key}}_enabled\""
-            ));
+        if prefix.contains(['{', '}']) || suffix.contains(['{', '}']) {
+            return Err(format!("`{text}` has more than one hole"));
         }
         Ok(NameTemplate {
             prefix: prefix.to_string(),
@@ -120,6 +134,23 @@ pub fn callee_key(
     template.key_of(last)
 }
 
+/// A check's key through the spec's `template` (`-Z{key}`): a literal of that form gives the key in
+/// the hole; any other key is no check of this spec (`None`). Without a template, the key as is.
+pub fn through_template(
+    spec: &crate::lang::CheckSpec,
+    key: crate::facts::KeyExpr,
+) -> Option<crate::facts::KeyExpr> {
+    let Some(template) = &spec.key_template else {
+        return Some(key);
+    };
+    match &key {
+        crate::facts::KeyExpr::Literal(text) => {
+            template.key_of(text).map(crate::facts::KeyExpr::Literal)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +171,9 @@ mod tests {
         assert!(NameTemplate::parse("is_enabled").is_err());
         assert!(NameTemplate::parse("{key}").is_err());
         assert!(NameTemplate::parse("is-{key}").is_err());
+        let arg = NameTemplate::parse_text("-Z{key}").unwrap();
+        assert_eq!(arg.key_of("-Zgc").as_deref(), Some("gc"));
+        assert_eq!(arg.key_of("--release"), None);
+        assert!(NameTemplate::parse_text("{key}-{key}").is_err());
     }
 }

@@ -203,6 +203,10 @@ pub struct CheckSpec {
     /// A gate function template (from a `[[definitions]] function`): a call of a function whose
     /// name has this form checks the key in the name; `call` holds the template's text.
     pub gate: Option<gates::NameTemplate>,
+    /// `template = "-Z{key}"`: only a literal key of this form is a check, its key the hole.
+    pub key_template: Option<gates::NameTemplate>,
+    /// `sets = "on"` / `"off"`: the state every call of a test helper sets.
+    pub sets: Option<bool>,
 }
 
 impl CheckSpec {

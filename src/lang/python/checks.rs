@@ -92,6 +92,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             KeyArgument::Found(node) => (self.classify_key(node, ctx.scope), node),
             KeyArgument::Unpacked(node) => (KeyExpr::from(DynamicReason::UnpackedArgument), node),
         };
+        let key = crate::lang::gates::through_template(spec, key)?;
         Some((
             CheckSite {
                 spec: spec_index,

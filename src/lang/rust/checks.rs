@@ -181,6 +181,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         let (key, is_static) = self.classify_key(arg);
+        let key = crate::lang::gates::through_template(spec, key)?;
         let site = CheckSite {
             spec: spec_index,
             key,

@@ -87,6 +87,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             (None, Some(arg)) => (self.classify_key(arg, item.frame), arg),
             (None, None) => return None,
         };
+        let key = crate::lang::gates::through_template(spec, key)?;
         let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
         self.check_calls.insert(node.id(), self.facts.checks.len());
         self.check_ranges.push((node.start_byte(), node.end_byte()));
