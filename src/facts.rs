@@ -258,6 +258,8 @@ pub enum ConstKind {
     EnumVariant,
     /// A `bool` field of a Rust struct.
     StructField,
+    /// A gate function: its name holds the key (`is_{key}_enabled`).
+    GateFunction,
 }
 
 impl ConstKind {

@@ -153,7 +153,7 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
             .par_iter()
             .map(|(file, role)| {
                 let source = definition_source(file, &base_dir, &config);
-                process(file, *role, source, &context, &no_names, None)
+                process(file, *role, source.as_deref(), &context, &no_names, None)
             })
             .collect()
     });

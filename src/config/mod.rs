@@ -14,6 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::facts::StringConst;
+use crate::lang::gates::NameTemplate;
 use crate::lang::{
     CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, MacroShape, Shape,
 };
@@ -64,6 +65,9 @@ struct RawConfig {
     #[serde(default)]
     report: RawReport,
     baseline: Option<Spanned<String>>,
+    /// Test helpers: calls that set a flag in tests (the keys of `[[checks]]`).
+    #[serde(default)]
+    tests: Vec<Spanned<RawCheck>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -259,7 +263,7 @@ struct RawDefinition {
     path: Spanned<String>,
     registry: Option<String>,
     list: Option<String>,
-    register: Option<Spanned<String>>,
+    register: Option<Spanned<RawNames>>,
     key: Option<Spanned<RawKey>>,
     union: Option<String>,
     #[serde(rename = "enum")]
@@ -277,6 +281,8 @@ struct RawDefinition {
     retained: Vec<Spanned<String>>,
     /// The flags live on this side only (frontend-local toggles).
     local: Option<Spanned<bool>>,
+    /// Gate functions: a function name with a key hole (`is_{key}_enabled`).
+    function: Option<Spanned<String>>,
     /// Rust macro invocations whose entries are the definitions (`features! { .. }`).
     #[serde(rename = "macro")]
     macros: Option<RawNames>,
@@ -285,22 +291,6 @@ struct RawDefinition {
     /// With `macro`: the type whose zero-argument functions name the keys (`Feature::x()`).
     #[serde(rename = "type")]
     key_type: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawNames {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl RawNames {
-    fn names(&self) -> Vec<String> {
-        match self {
-            RawNames::One(name) => vec![name.clone()],
-            RawNames::Many(names) => names.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -330,6 +320,12 @@ pub(crate) struct RawCheck {
     transform: Option<Spanned<String>>,
     /// A keyword argument whose boolean literal is the state the call sets.
     state: Option<String>,
+    /// The key every call checks (a wrapper of one flag); the call has no key argument.
+    flag: Option<Spanned<String>>,
+    /// The form of a literal key, with a hole (`-Z{key}`): other literals are no check.
+    template: Option<Spanned<String>>,
+    /// `on` / `off`: the state every call sets (test helpers).
+    sets: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -351,6 +347,23 @@ impl RawCheck {
 enum RawKey {
     Position(i64),
     Keyword(String),
+}
+
+/// One name or several (`register = "manager.add"`, `register = ["a.add", "b.register"]`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawNames {
+    fn names(&self) -> Vec<&str> {
+        match self {
+            RawNames::One(name) => vec![name.as_str()],
+            RawNames::Many(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,6 +403,40 @@ pub struct DefinitionSource {
 impl DefinitionSource {
     pub fn matches(&self, path_from_base: &str) -> bool {
         self.matcher.is_match(path_from_base)
+    }
+
+    /// This entry with the definition shapes of a later entry that claims the same file (a file
+    /// with a `registry` and a `list`, or two enums): the file's definitions are those of both.
+    /// The first entry's `side`, `transform`, `key-field` and `local` stand; `symbols` and
+    /// `retained` are the first entry's when it has some.
+    pub fn merged_with(&self, other: &DefinitionSource) -> DefinitionSource {
+        let mut merged = self.clone();
+        let shapes = &mut merged.shapes;
+        shapes
+            .registries
+            .extend(other.shapes.registries.iter().cloned());
+        shapes.lists.extend(other.shapes.lists.iter().cloned());
+        shapes
+            .registrations
+            .extend(other.shapes.registrations.iter().cloned());
+        shapes.unions.extend(other.shapes.unions.iter().cloned());
+        shapes.enums.extend(other.shapes.enums.iter().cloned());
+        shapes.structs.extend(other.shapes.structs.iter().cloned());
+        shapes
+            .functions
+            .extend(other.shapes.functions.iter().cloned());
+        let policy = &mut merged.policy;
+        policy.shapes_only = policy.shapes_only && other.policy.shapes_only;
+        if policy.symbols.is_none() {
+            policy.symbols = other.policy.symbols.clone();
+        }
+        if policy.retained.is_none() {
+            policy.retained = other.policy.retained.clone();
+        }
+        if merged.transform == KeyTransform::None {
+            merged.transform = other.transform;
+        }
+        merged
     }
 }
 
@@ -769,7 +816,7 @@ fn macro_shapes(d: &RawDefinition) -> Result<Vec<MacroShape>, BuildError> {
         .names()
         .into_iter()
         .map(|name| MacroShape {
-            name,
+            name: name.to_string(),
             key,
             state,
             key_type: d.key_type.clone(),
@@ -808,9 +855,19 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 what: Declares::Shape {
                     entry,
                     field: "macro",
-                    name,
+                    name: name.to_string(),
                 },
                 span: d.path.span(),
+            });
+        }
+        if let Some(template) = &d.function {
+            declared.push(Declared {
+                what: Declares::Shape {
+                    entry,
+                    field: "function",
+                    name: template.get_ref().clone(),
+                },
+                span: template.span(),
             });
         }
         let patterns = [
@@ -830,7 +887,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
             }
         }
     }
-    for (spec, check) in raw.checks.iter().enumerate() {
+    for (spec, check) in raw.checks.iter().chain(&raw.tests).enumerate() {
         if let Some((field, Some(name))) = check
             .get_ref()
             .forms()
@@ -872,14 +929,24 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                             ))
                         }
                     };
-                    let segments = parse_name(call)?;
-                    vec![(
-                        segments,
-                        KeyArg {
-                            position: Some(position),
-                            keyword: None,
-                        },
-                    )]
+                    let names = call.get_ref().names();
+                    if names.is_empty() {
+                        return Err((
+                            call.span(),
+                            "`register` needs at least one function name".to_string(),
+                        ));
+                    }
+                    names
+                        .into_iter()
+                        .map(|name| {
+                            let segments = parse_name_at(name, call.span())?;
+                            let key = KeyArg {
+                                position: Some(position),
+                                keyword: None,
+                            };
+                            Ok((segments, key))
+                        })
+                        .collect::<Result<Vec<_>, BuildError>>()?
                 }
                 (Some(call), None) => {
                     return Err((
@@ -905,7 +972,13 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 Some(local) => local.into_inner(),
                 None => false,
             };
+            let functions = match &d.function {
+                None => Vec::new(),
+                Some(text) => vec![NameTemplate::parse(text.get_ref())
+                    .map_err(|message| (text.span(), message))?],
+            };
             let shapes = DefinitionShapes {
+                functions,
                 registries: d.registry.into_iter().collect(),
                 lists: d.list.into_iter().collect(),
                 registrations,
@@ -939,6 +1012,11 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         .into_iter()
         .map(build_check)
         .collect::<Result<Vec<_>, BuildError>>()?;
+    for test in raw.tests {
+        let mut spec = build_check(test)?;
+        spec.test_helper = true;
+        checks.push(spec);
+    }
     let mut packs = Vec::new();
     if let Some(value) = &raw.packs {
         for (name, options) in pack_entries(value)? {
@@ -966,6 +1044,17 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 call: vec![name.clone()],
                 shape: Shape::Property,
                 language: Some(Language::Rust),
+                ..CheckSpec::default()
+            });
+        }
+    }
+    // A gate function template also makes its calls checks, wherever they are.
+    for source in &definitions {
+        for template in &source.shapes.functions {
+            checks.push(CheckSpec {
+                call: vec![template.as_str().to_string()],
+                transform: source.transform,
+                gate: Some(template.clone()),
                 ..CheckSpec::default()
             });
         }
@@ -1161,6 +1250,25 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;
+    if let Some(flag) = &raw.flag {
+        if shape != Shape::Call {
+            return Err((flag.span(), "`flag` goes with `call` only".to_string()));
+        }
+        if let Some(key) = &raw.key {
+            return Err((
+                key.span(),
+                "`flag` is the key every call checks: a check with `flag` has no `key` argument"
+                    .to_string(),
+            ));
+        }
+        if !is_plausible_key(flag.get_ref()) {
+            return Err((
+                flag.span(),
+                format!("`{}` is not a flag key", flag.get_ref()),
+            ));
+        }
+        return finish_check(call, shape, transform, KeyArg::default(), raw);
+    }
     let key = match (&raw.key, &shape) {
         (Some(key), _) => key,
         (None, Shape::Call) => {
@@ -1215,7 +1323,28 @@ fn finish_check(
             )
         })?),
     };
+    let key_template = match &raw.template {
+        None => None,
+        Some(text) => Some(
+            NameTemplate::parse_text(text.get_ref()).map_err(|message| (text.span(), message))?,
+        ),
+    };
+    let sets = match &raw.sets {
+        None => None,
+        Some(text) => match text.get_ref().as_str() {
+            "on" => Some(true),
+            "off" => Some(false),
+            other => {
+                return Err((
+                    text.span(),
+                    format!("unknown state `{other}`; expected \"on\" or \"off\""),
+                ))
+            }
+        },
+    };
     Ok(CheckSpec {
+        key_template,
+        sets,
         call,
         shape,
         transform,
@@ -1225,6 +1354,7 @@ fn finish_check(
         negation_prefix: raw.negation_prefix.filter(|p| !p.is_empty()),
         kind: raw.kind,
         state: raw.state,
+        flag: raw.flag.map(Spanned::into_inner),
         ..CheckSpec::default()
     })
 }
@@ -1271,19 +1401,19 @@ fn pack_entries(value: &Spanned<toml::Value>) -> Result<Vec<(String, PackOptions
 
 /// `name`, `a.name` or `a::name` as its segments.
 fn parse_name(text: &Spanned<String>) -> Result<Vec<String>, BuildError> {
+    parse_name_at(text.get_ref(), text.span())
+}
+
+fn parse_name_at(text: &str, span: Range<usize>) -> Result<Vec<String>, BuildError> {
     let segments: Vec<String> = text
-        .get_ref()
         .split(['.', ':'])
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
     if segments.is_empty() || segments.iter().any(|s| !is_identifier(s)) {
         return Err((
-            text.span(),
-            format!(
-                "`{}` is not a name: expected `name`, `a.name` or `a::name`",
-                text.get_ref()
-            ),
+            span,
+            format!("`{text}` is not a name: expected `name`, `a.name` or `a::name`"),
         ));
     }
     Ok(segments)
@@ -1455,6 +1585,98 @@ language = "python"
         let text = "[django]\nmigration = true\n";
         let (span, _) = parse(text).unwrap_err();
         assert_eq!(&text[span.unwrap()], "migration");
+    }
+
+    #[test]
+    fn gates_fixed_keys_and_several_registrations() {
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"preview.rs\"\nfunction = \"is_enabled\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"is_enabled\"");
+        assert!(message.contains("no key hole"), "{message}");
+
+        let text = "[[checks]]\ncall = \"fail_if_stable_opt\"\nflag = \"x\"\nkey = 0\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "0");
+        assert!(message.contains("no `key`"), "{message}");
+
+        let text = "[[checks]]\nattribute = \"waffle_flag\"\nflag = \"x\"\n";
+        assert!(parse(text)
+            .unwrap_err()
+            .1
+            .contains("`flag` goes with `call`"));
+
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.py\"\nregister = [\"a.add\", \"b(\"]\nkey = 0\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert!(text[span.unwrap()].contains("a.add"), "{message}");
+
+        let text = "[[tests]]\ncall = \"arg\"\nkey = 0\ntemplate = \"-Z\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"-Z\"");
+        assert!(message.contains("no key hole"), "{message}");
+
+        let text = "[[tests]]\ncall = \"arg\"\nkey = 0\nsets = \"yes\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"yes\"");
+        assert!(message.contains("unknown state"), "{message}");
+
+        let text = "[[checks]]\ncall = \"f\"\nkey = 0\n[[tests]]\ncall = \"arg\"\nkey = 0\ntemplate = \"-Z{key}\"\nsets = \"on\"\n";
+        let config = parse(text).unwrap();
+        let test = &config.checks.specs()[1];
+        assert!(test.test_helper && test.sets == Some(true) && test.key_template.is_some());
+        assert!(matches!(
+            &config.declared[1].what,
+            Declares::Check { spec: 1, .. }
+        ));
+
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "crates/linter/src/preview.rs"
+function = "is_{key}_enabled"
+
+[[definitions]]
+side = "backend"
+path = "flags.py"
+register = ["manager.add", "features.register"]
+key = 0
+
+[[checks]]
+call = "fail_if_stable_opt"
+flag = "unstable-options"
+"#,
+        )
+        .unwrap();
+        let registrations = &config.definitions[1].shapes.registrations;
+        assert_eq!(registrations.len(), 2);
+        assert_eq!(registrations[1].0, ["features", "register"]);
+        let specs = config.checks.specs();
+        assert_eq!(specs[0].flag.as_deref(), Some("unstable-options"));
+        assert_eq!(specs[1].call, ["is_{key}_enabled"]);
+        assert!(specs[1].gate.is_some());
+        assert_eq!(config.definitions[0].shapes.functions.len(), 1);
+    }
+
+    #[test]
+    fn entries_for_one_file_merge() {
+        let config = parse(
+            r#"
+[[definitions]]
+side = "backend"
+path = "flags.py"
+registry = "FEATURES"
+
+[[definitions]]
+side = "backend"
+path = "flags.py"
+list = "FLAGS"
+"#,
+        )
+        .unwrap();
+        let merged = config.definitions[0].merged_with(&config.definitions[1]);
+        assert_eq!(merged.shapes.registries, ["FEATURES"]);
+        assert_eq!(merged.shapes.lists, ["FLAGS"]);
+        assert!(merged.policy.shapes_only);
     }
 
     #[test]

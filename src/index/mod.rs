@@ -114,6 +114,9 @@ pub struct Definition {
     pub retained: bool,
     /// A flag of its side only (`local = true`): no counterpart on the other side.
     pub local: bool,
+    /// The symbol as its language writes it, for messages (`Feature::TrimPaths` in Rust,
+    /// `FeatureFlags.NEW_NAV` elsewhere).
+    pub shown: String,
 }
 
 impl Definition {
@@ -292,7 +295,13 @@ impl Index {
                         .check_states
                         .iter()
                         .find(|(check, _)| *check == local)
-                        .map(|(_, state)| *state),
+                        .map(|(_, state)| *state)
+                        // `sets`: what a helper's call sets in test code (`.arg("-Zgc")` outside
+                        // tests passes an option on and tests nothing).
+                        .or(spec.and_then(|s| s.sets).filter(|_| {
+                            occurrence_kind(file.role, site.in_test, RefKind::Check)
+                                == RefKind::Test
+                        })),
                 });
             }
             if let Some(migration) = &file.facts.migration {
@@ -351,6 +360,10 @@ impl Index {
                             span: site.span,
                         }),
                     _ if is_definitions => {}
+                    // A gate function's call is its check, already recorded.
+                    Resolved::Flag(def)
+                        if site.called
+                            && index.definitions[def].kind == ConstKind::GateFunction => {}
                     Resolved::Flag(def) => references.push(Reference {
                         file: file_id,
                         kind,
@@ -424,6 +437,7 @@ impl Index {
                     kind: constant.kind,
                     retained,
                     local: file.policy.local,
+                    shown: constant.symbol.join(separator(file.language)),
                 });
             }
         }

@@ -1,6 +1,7 @@
 //! What a file is for, decided from its path and the configuration, and the paths Django gives a
 //! meaning to.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::config::{Config, DefinitionSource};
@@ -17,17 +18,21 @@ pub fn classify(file: &SourceFile, root: &Path, base_dir: &Path, config: &Config
     role_from_path(&rel, file.language)
 }
 
-/// The first `[[definitions]]` entry that matches a file.
+/// The `[[definitions]]` entries that match a file, merged in their order (most often one).
 pub(crate) fn definition_source<'c>(
     file: &SourceFile,
     base_dir: &Path,
     config: &'c Config,
-) -> Option<&'c DefinitionSource> {
+) -> Option<Cow<'c, DefinitionSource>> {
     if config.definitions.is_empty() {
         return None;
     }
     let from_base = path_from(base_dir, &file.path);
-    config.definitions.iter().find(|d| d.matches(&from_base))
+    let mut matching = config.definitions.iter().filter(|d| d.matches(&from_base));
+    let first = matching.next()?;
+    Some(matching.fold(Cow::Borrowed(first), |merged, next| {
+        Cow::Owned(merged.merged_with(next))
+    }))
 }
 
 /// Test and migration files, by the conventions of each ecosystem.

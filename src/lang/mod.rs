@@ -6,6 +6,7 @@
 pub mod budget;
 pub(crate) mod comments;
 pub(crate) mod flow;
+pub mod gates;
 pub mod migration;
 pub mod python;
 pub(crate) mod reason;
@@ -204,6 +205,15 @@ pub struct CheckSpec {
     /// `override_flag("x", active=False)` with `state = "active"`); recorded in
     /// `FileFacts::check_states`.
     pub state: Option<String>,
+    /// `flag = "x"`: every call checks this key; the call has no key argument.
+    pub flag: Option<String>,
+    /// A gate function template (from a `[[definitions]] function`): a call of a function whose
+    /// name has this form checks the key in the name; `call` holds the template's text.
+    pub gate: Option<gates::NameTemplate>,
+    /// `template = "-Z{key}"`: only a literal key of this form is a check, its key the hole.
+    pub key_template: Option<gates::NameTemplate>,
+    /// `sets = "on"` / `"off"`: the state every call of a test helper sets.
+    pub sets: Option<bool>,
 }
 
 impl CheckSpec {
@@ -214,10 +224,17 @@ impl CheckSpec {
         }
         let receiver = &callee[..callee.len().saturating_sub(1)];
         receiver.iter().any(|segment| {
-            identifier_words(segment).any(|word| {
-                self.receiver
-                    .iter()
-                    .any(|wanted| wanted.eq_ignore_ascii_case(word))
+            let words: Vec<&str> = identifier_words(segment).collect();
+            self.receiver.iter().any(|wanted| {
+                // A configured word is split like the receiver (`feature_service`, `LDClient`):
+                // its words must appear in a row.
+                let wanted: Vec<&str> = identifier_words(wanted).collect();
+                !wanted.is_empty()
+                    && words.windows(wanted.len()).any(|run| {
+                        run.iter()
+                            .zip(&wanted)
+                            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                    })
             })
         })
     }
@@ -259,12 +276,19 @@ pub struct CheckMatcher {
     /// Types whose zero-argument associated functions name flag keys (`Feature::x()` is the
     /// key `x`): the `type` of the `macro` definition entries.
     key_types: Vec<String>,
+    /// Call specs matched by a name template ([`CheckSpec::gate`]), not by their `call`.
+    gates: Vec<usize>,
 }
 
 impl CheckMatcher {
     pub fn new(specs: Vec<CheckSpec>) -> Self {
         let mut by_last_segment: HashMap<ShapeKind, HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut gates = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
+            if spec.gate.is_some() {
+                gates.push(i);
+                continue;
+            }
             if let Some(last) = spec.call.last() {
                 by_last_segment
                     .entry(spec.shape.kind())
@@ -278,6 +302,7 @@ impl CheckMatcher {
             specs,
             by_last_segment,
             key_types: Vec::new(),
+            gates,
         }
     }
 
@@ -307,6 +332,17 @@ impl CheckMatcher {
         self.by_last_segment
             .get(&shape)
             .is_some_and(|names| names.contains_key(last_segment))
+            || (shape == ShapeKind::Call && self.gate_of(last_segment).is_some())
+    }
+
+    /// The first gate-template spec a function name has the form of.
+    fn gate_of(&self, name: &str) -> Option<usize> {
+        self.gates.iter().copied().find(|&i| {
+            self.specs[i]
+                .gate
+                .as_ref()
+                .is_some_and(|t| t.key_of(name).is_some())
+        })
     }
 
     /// Whether any spec has this shape (extractors skip the shape's work entirely otherwise).
@@ -348,8 +384,22 @@ impl CheckMatcher {
         accept: impl Fn(&CheckSpec) -> bool,
     ) -> Option<(usize, &CheckSpec)> {
         let last = callee.last()?;
-        let candidates = self.by_last_segment.get(&shape)?.get(*last)?;
-        candidates.iter().copied().find_map(|i| {
+        let named = self
+            .by_last_segment
+            .get(&shape)
+            .and_then(|names| names.get(*last))
+            .map_or(&[][..], Vec::as_slice);
+        let gates = (shape == ShapeKind::Call)
+            .then(|| self.gates.iter().copied())
+            .into_iter()
+            .flatten()
+            .filter(|&i| {
+                self.specs[i]
+                    .gate
+                    .as_ref()
+                    .is_some_and(|t| t.key_of(last).is_some())
+            });
+        named.iter().copied().chain(gates).find_map(|i| {
             let spec = &self.specs[i];
             let language_ok = match spec.language {
                 None => true,
@@ -359,7 +409,7 @@ impl CheckMatcher {
                 Some(l) => l == language,
             };
             (language_ok
-                && ends_with_segments(callee, &spec.call)
+                && (spec.gate.is_some() || ends_with_segments(callee, &spec.call))
                 && spec.receiver_matches(callee)
                 && accept(spec))
             .then_some((i, spec))
@@ -403,6 +453,9 @@ pub struct DefinitionShapes {
     /// `struct = "FeatureFlags"`: the `bool` fields of a Rust struct. Symbol `[struct, field]`,
     /// value the field name.
     pub structs: Vec<String>,
+    /// `function = "is_{key}_enabled"`: the functions whose name has this form. Symbol `[name]`,
+    /// value the key in the name (see [`gates`]).
+    pub functions: Vec<gates::NameTemplate>,
     /// `macro = "features"`: the entries of a Rust macro invocation at module level (see
     /// [`MacroShape`]). Symbol `[macro, key]`.
     pub macros: Vec<MacroShape>,
@@ -864,5 +917,36 @@ mod tests {
         assert_eq!(find(Language::Python, &["variation"]), None);
         assert_eq!(find(Language::JavaScript, &["useFlag"]), Some(3));
         assert_eq!(find(Language::Python, &["useFlag"]), None);
+    }
+
+    #[test]
+    fn receiver_words_of_several_words_match_in_a_row() {
+        let matcher = CheckMatcher::new(vec![
+            spec("is_enabled", &["feature_service"], None),
+            spec("variation", &["LDClient"], None),
+        ]);
+        let find = |callee: &[&str]| matcher.find(Language::Python, callee).map(|(i, _)| i);
+        assert_eq!(find(&["self", "feature_service", "is_enabled"]), Some(0));
+        assert_eq!(find(&["featureService", "is_enabled"]), Some(0));
+        assert_eq!(find(&["service_feature", "is_enabled"]), None);
+        assert_eq!(find(&["feature", "is_enabled"]), None);
+        assert_eq!(find(&["ld_client", "variation"]), Some(1));
+        assert_eq!(find(&["LDClient", "variation"]), Some(1));
+        assert_eq!(find(&["client", "variation"]), None);
+    }
+
+    #[test]
+    fn gate_templates_match_by_the_form_of_the_name() {
+        let gate = CheckSpec {
+            call: vec!["is_{key}_enabled".to_string()],
+            gate: Some(gates::NameTemplate::parse("is_{key}_enabled").unwrap()),
+            ..CheckSpec::default()
+        };
+        let matcher = CheckMatcher::new(vec![spec("is_enabled", &[], None), gate]);
+        assert!(matcher.is_candidate("is_trim_paths_enabled"));
+        assert!(!matcher.is_candidate("is_trim_paths"));
+        let find = |callee: &[&str]| matcher.find(Language::Rust, callee).map(|(i, _)| i);
+        assert_eq!(find(&["preview", "is_trim_paths_enabled"]), Some(1));
+        assert_eq!(find(&["is_enabled"]), Some(0));
     }
 }

@@ -240,7 +240,7 @@ fn flag(index: &Index, a: &Assessment, environments: &[Environment]) -> FlagRepo
                 side: def.side.name().to_string(),
                 path: index.path(def.file).to_string(),
                 line: def.name_span.line,
-                symbol: def.symbol.clone(),
+                symbol: def.shown.clone(),
             }
         })
         .collect();

@@ -175,7 +175,7 @@ pub(crate) fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<Fla
                         side: def.side.name(),
                         language: index.files[def.file].language.name(),
                         location: location(def.file, def.name_span),
-                        symbol: &def.symbol,
+                        symbol: &def.shown,
                         metadata: &def.metadata,
                     }
                 })

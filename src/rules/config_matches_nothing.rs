@@ -3,8 +3,9 @@
 
 use super::RuleContext;
 use crate::config::{definition_name, Declares};
-use crate::facts::LineIndex;
+use crate::facts::{ConstKind, LineIndex};
 use crate::index::FileRole;
+use crate::lang::gates::NameTemplate;
 
 /// How similar a name must be to be suggested.
 const SUGGESTION_THRESHOLD: f64 = 0.8;
@@ -26,10 +27,10 @@ pub(super) fn check(ctx: &mut RuleContext) {
         .iter()
         .map(|rel| crate::index::walk::relative(&base_dir, &root.join(rel)))
         .collect();
-    // Definitions files by the entry that claims them (the first that matches).
-    let entry_of = |rel: &str| {
+    // Whether an entry claims a definitions file (several entries may claim one file).
+    let entry_claims = |entry: usize, rel: &str| {
         let from = crate::index::walk::relative(&base_dir, &root.join(rel));
-        config.definitions.iter().position(|d| d.matches(&from))
+        config.definitions[entry].matches(&from)
     };
     // The definitions files of an entry.
     let entry_files = |entry: usize| -> Vec<usize> {
@@ -38,7 +39,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                matches!(f.role, FileRole::Definitions(_)) && entry_of(&f.rel) == Some(entry)
+                matches!(f.role, FileRole::Definitions(_)) && entry_claims(entry, &f.rel)
             })
             .map(|(i, _)| i)
             .collect()
@@ -52,6 +53,28 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     from_base.iter().any(|f| source.matches(f)),
                     format!("definitions path `{}` matches no file", source.pattern),
                     from_base.clone(),
+                )
+            }
+            Declares::Shape { entry, field, name } if *field == "function" => {
+                let files = entry_files(*entry);
+                if files.is_empty() {
+                    continue;
+                }
+                let template = NameTemplate::parse(name).ok();
+                let matched = index.definitions.iter().any(|d| {
+                    files.contains(&d.file)
+                        && d.kind == ConstKind::GateFunction
+                        && template
+                            .as_ref()
+                            .is_some_and(|t| t.key_of(&d.symbol).is_some())
+                });
+                let pattern = &config.definitions[*entry].pattern;
+                (
+                    matched,
+                    format!(
+                        "`function = \"{name}\"` matched no function in the files of `{pattern}`"
+                    ),
+                    Vec::new(),
                 )
             }
             Declares::Shape { entry, field, name } => {

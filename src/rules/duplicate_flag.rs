@@ -42,8 +42,8 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     "flag `{}` is defined twice on the {}: `{}` and `{}`",
                     def.key,
                     def.side.name(),
-                    original.symbol,
-                    def.symbol
+                    original.shown,
+                    def.shown
                 ),
             )
         } else if first_by_symbol != id {
@@ -51,12 +51,12 @@ pub(super) fn check(ctx: &mut RuleContext) {
             let message = if original.key == def.key {
                 format!(
                     "`{}` declares flag `{}` twice in this file",
-                    def.symbol, def.key
+                    def.shown, def.key
                 )
             } else {
                 format!(
                     "`{}` is defined twice in this file, as `{}` and `{}`",
-                    def.symbol, original.key, def.key
+                    def.shown, original.key, def.key
                 )
             };
             (original, message)

@@ -34,11 +34,13 @@ pub(super) fn check(ctx: &mut RuleContext) {
         else {
             continue;
         };
+        // A fixed-key or gate-function call writes no key at all.
         let written_as_argument = specs.get(check.spec).is_some_and(|spec| {
             matches!(
                 spec.shape.kind(),
                 ShapeKind::Call | ShapeKind::Jsx | ShapeKind::Attribute
-            )
+            ) && spec.flag.is_none()
+                && spec.gate.is_none()
         });
         if check.kind != RefKind::Check || !written_as_argument {
             continue;

@@ -52,14 +52,14 @@ pub(super) fn check(ctx: &mut RuleContext) {
             Some(read) => format!(
                 "flag `{}` ({}) is never checked in production code{only}, but `{}` is read whole at {}:{}: its receivers may use it",
                 def.key,
-                def.symbol,
+                def.shown,
                 read.container,
                 index.path(read.file),
                 read.span.line
             ),
             None => format!(
                 "flag `{}` ({}) is never checked in production code{only}",
-                def.key, def.symbol
+                def.key, def.shown
             ),
         };
         let diagnostic = ctx
@@ -104,7 +104,7 @@ fn has_mirror(index: &Index, def: &Definition) -> bool {
 fn help(index: &Index, analysis: &Analysis, def: &Definition) -> String {
     let language = index.files[def.file].language;
     let what = match def.kind {
-        ConstKind::EnumVariant => format!("the variant `{}`", rust_path(&def.symbol)),
+        ConstKind::EnumVariant => format!("the variant `{}`", def.shown),
         ConstKind::StructField => format!("the field `{}`", def.symbol),
         ConstKind::RegistryKey | ConstKind::ListElement | ConstKind::UnionMember => {
             format!(
@@ -114,8 +114,9 @@ fn help(index: &Index, analysis: &Analysis, def: &Definition) -> String {
             )
         }
         ConstKind::Registration => format!("the registration of `{}`", def.key),
+        ConstKind::GateFunction => format!("the function `{}`", def.symbol),
         ConstKind::Constant if language == Language::Rust => {
-            format!("the constant `{}`", rust_path(&def.symbol))
+            format!("the constant `{}`", def.shown)
         }
         ConstKind::Constant => format!("`{}`", def.symbol),
     };
@@ -153,9 +154,4 @@ kept so that old configuration values still parse, mark it `// flaglint: state=r
         _ => help.push_str(", or check it where the feature is gated"),
     }
     help
-}
-
-/// `PreviewFeature.JsonOutput` as Rust spells it.
-fn rust_path(symbol: &str) -> String {
-    symbol.replace('.', "::")
 }

@@ -83,10 +83,24 @@ impl<'a, 'o> Walker<'a, 'o> {
         if self.inside_function_named(ctx.scope, last) {
             return None;
         }
+        if spec.flag.is_some() || spec.gate.is_some() {
+            let key = crate::lang::gates::callee_key(spec, last, self.options.interesting)?;
+            let span = self.span(call);
+            let site = CheckSite {
+                spec: spec_index,
+                key: KeyExpr::Literal(key),
+                span,
+                key_span: span,
+                in_test: false,
+                scope: Vec::new(),
+            };
+            return Some((site, arguments));
+        }
         let (key, key_node) = match key_argument(self, arguments, &spec.key)? {
             KeyArgument::Found(node) => (self.classify_key(node, ctx.scope), node),
             KeyArgument::Unpacked(node) => (KeyExpr::from(DynamicReason::UnpackedArgument), node),
         };
+        let key = crate::lang::gates::through_template(spec, key)?;
         Some((
             CheckSite {
                 spec: spec_index,

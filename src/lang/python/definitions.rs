@@ -10,7 +10,10 @@ impl<'a, 'o> Walker<'a, 'o> {
             self.bind_local(ctx.scope, name);
         }
         match (ctx.level, name) {
-            (Level::Module, Some(name)) => self.add_module_name(name),
+            (Level::Module, Some(name)) => {
+                self.add_module_name(name);
+                self.gate_definition(node, name);
+            }
             (Level::Class(Some(class)), Some(name)) => self.add_member_name(class, name),
             _ => {}
         }

@@ -10,6 +10,7 @@
 mod checks;
 mod definitions;
 mod forks;
+mod gates;
 #[cfg(test)]
 mod tests;
 

@@ -160,6 +160,20 @@ impl<'a> Walker<'a> {
     ) -> Option<usize> {
         let callee: Vec<&str> = chain.iter().map(String::as_str).collect();
         let (spec_index, spec) = self.options.checks.find(self.options.language, &callee)?;
+        if spec.flag.is_some() || spec.gate.is_some() {
+            let key =
+                crate::lang::gates::callee_key(spec, chain.last()?, self.options.interesting)?;
+            let span = self.span(call_span);
+            self.facts.checks.push(CheckSite {
+                spec: spec_index,
+                key: KeyExpr::Literal(key),
+                span,
+                key_span: span,
+                in_test: self.test_depth > 0,
+                scope: self.scope.clone(),
+            });
+            return None;
+        }
         let position = spec.key.position?;
         let arg = args.iter().nth(position)?;
         let last = chain.last()?;
@@ -167,6 +181,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         let (key, is_static) = self.classify_key(arg);
+        let key = crate::lang::gates::through_template(spec, key)?;
         let site = CheckSite {
             spec: spec_index,
             key,

@@ -22,6 +22,7 @@ mod checks;
 mod definitions;
 mod depth;
 mod forks;
+mod gates;
 mod macros;
 mod property;
 #[cfg(test)]
@@ -532,7 +533,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // An item sees none of the generics around it, only its own.
         let outer_type_params = std::mem::take(&mut self.type_params);
         match item {
-            Item::Fn(f) => self.walk_fn(&f.sig, &f.block),
+            Item::Fn(f) => {
+                self.gate_definition(f);
+                self.walk_fn(&f.sig, &f.block)
+            }
             Item::Mod(m) => self.walk_mod(m),
             Item::Use(u) => self.record_use(u),
             Item::ExternCrate(e) => self.record_extern_crate(e),

@@ -48,10 +48,24 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             ChainEnd::Broken(_) => vec![last],
         };
         let (spec_index, spec) = self.options.checks.find(self.options.language, &chain)?;
-        let position = spec.key.position?;
         if self.inside_function_named(last, item.frame) {
             return None;
         }
+        if spec.flag.is_some() || spec.gate.is_some() {
+            let key = crate::lang::gates::callee_key(spec, last, self.options.interesting)?;
+            self.check_calls.insert(node.id(), self.facts.checks.len());
+            self.check_ranges.push((node.start_byte(), node.end_byte()));
+            self.facts.checks.push(CheckSite {
+                spec: spec_index,
+                key: KeyExpr::Literal(key),
+                span: self.span(node),
+                key_span: self.span(function),
+                in_test: false,
+                scope: Vec::new(),
+            });
+            return None;
+        }
+        let position = spec.key.position?;
         let mut cursor = arguments.walk();
         let mut key_node = None;
         let mut spread = None;
@@ -73,6 +87,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             (None, Some(arg)) => (self.classify_key(arg, item.frame), arg),
             (None, None) => return None,
         };
+        let key = crate::lang::gates::through_template(spec, key)?;
         let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
         self.check_calls.insert(node.id(), self.facts.checks.len());
         self.check_ranges.push((node.start_byte(), node.end_byte()));

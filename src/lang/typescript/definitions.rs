@@ -26,6 +26,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 _ => break,
             }
         }
+        if self.definitions {
+            self.gate_definitions(declaration);
+        }
         match declaration.kind() {
             "function_declaration"
             | "generator_function_declaration"

@@ -20,6 +20,7 @@
 mod checks;
 mod definitions;
 mod forks;
+mod gates;
 #[cfg(test)]
 mod tests;
 
