@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub(crate) mod comments;
+pub mod component;
 pub(crate) mod flow;
 pub mod migration;
 pub mod python;
@@ -75,6 +76,8 @@ pub enum Grammar {
     Template,
     /// YAML, read only as definitions files.
     Yaml,
+    /// Single-file components (`.svelte`, `.vue`): scripts and markup expressions, as TypeScript.
+    Component(component::Dialect),
 }
 
 /// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
@@ -96,6 +99,14 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
         "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
         "rs" => (Grammar::Rust, Language::Rust),
         "yml" | "yaml" => (Grammar::Yaml, Language::Yaml),
+        "svelte" => (
+            Grammar::Component(component::Dialect::Svelte),
+            Language::TypeScript,
+        ),
+        "vue" => (
+            Grammar::Component(component::Dialect::Vue),
+            Language::TypeScript,
+        ),
         _ => return None,
     })
 }
@@ -584,6 +595,7 @@ pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> File
         Grammar::Tsx => typescript::extract(source, true, options),
         Grammar::Rust => rust::extract(source, options),
         Grammar::Template => template::extract(source, options),
+        Grammar::Component(dialect) => component::extract(source, dialect, options),
         // YAML files are definitions only; `yaml::extract` needs the file name and key field.
         Grammar::Yaml => FileFacts::default(),
     }

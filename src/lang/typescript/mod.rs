@@ -51,6 +51,21 @@ pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
     extract_within(source, tsx, options, budget::for_len(source.len()))
 }
 
+/// [`extract`] for the program built from a single-file component: its comments are kept even
+/// when the markup glue does not parse.
+pub(crate) fn extract_component(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
+    let mut facts = extract(source, tsx, options);
+    if facts.comments.is_none() && facts.syntax_errors.iter().all(|e| !e.whole_file) {
+        if let Ok(tree) = parse(source, tsx, budget::for_len(source.len())) {
+            facts.comments = Some(super::comments::collect_even_with_errors(
+                tree.root_node(),
+                source,
+            ));
+        }
+    }
+    facts
+}
+
 /// [`extract`] with the parse given up after `budget`.
 fn extract_within(
     source: &str,
