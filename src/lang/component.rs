@@ -10,6 +10,9 @@
 //! `{#if c}…{:else if d}…{:else}…{/if}` becomes `if(c){…}else if(d){…}else{…}`, so its forks are
 //! forks. Syntax errors are reported inside `<script>` blocks only (the glue written over markup
 //! is not the user's code); HTML comments `<!-- flaglint: ... -->` are suppression comments.
+//! Svelte's `$store` reads the store the file imports or declares as `store`: the `$` is blanked,
+//! so `$fModeEnabled` is a use of the imported `fModeEnabled` (located from its `$`), and
+//! `$fModeEnabled = x` an assignment, not a use.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -26,7 +29,16 @@ pub enum Dialect {
 
 /// Extracts the facts of one component.
 pub fn extract(source: &str, dialect: Dialect, options: &ExtractOptions) -> FileFacts {
-    let program = Program::build(source, dialect);
+    let mut program = Program::build(source, dialect);
+    let mut prefixes = Vec::new();
+    if dialect == Dialect::Svelte {
+        // `$store` reads the store `store`: read as `store`, then located from its `$`.
+        let text = String::from_utf8_lossy(&program.out);
+        prefixes = super::typescript::store_prefixes(&text, program.tsx);
+        for &at in &prefixes {
+            program.out[at] = b' ';
+        }
+    }
     let text = match String::from_utf8(program.out) {
         Ok(text) => text,
         // Unreachable: blanks replace whole characters, and kept ranges are whole characters.
@@ -37,6 +49,19 @@ pub fn extract(source: &str, dialect: Dialect, options: &ExtractOptions) -> File
     facts
         .syntax_errors
         .retain(|e| e.whole_file || scripts.iter().any(|r| r.contains(&(e.span.start as usize))));
+    let widen = |span: &mut crate::facts::Span| {
+        let start = span.start as usize;
+        if start > 0 && prefixes.binary_search(&(start - 1)).is_ok() {
+            span.start -= 1;
+            span.column -= 1;
+        }
+    };
+    facts.checks.iter_mut().for_each(|c| widen(&mut c.span));
+    facts
+        .symbol_uses
+        .iter_mut()
+        .for_each(|u| widen(&mut u.span));
+    facts.forks.iter_mut().for_each(|f| widen(&mut f.span));
     if let Some(parsed) = facts.comments.as_mut() {
         parsed.ranges.extend(program.comments);
         parsed.ranges.sort_by_key(|r| (r.start, r.end));
@@ -229,7 +254,13 @@ impl<'s> Program<'s> {
             // `{#each items as item}`, `{#await p then v}`, `{#key k}`: the expression, then a block.
             let end = match word {
                 "each" => inner.rfind(" as ").map(|p| start + 1 + p),
-                "await" => Some(inner.find(" then ").map_or(close, |p| start + 1 + p)),
+                "await" => Some(
+                    [" then ", " catch "]
+                        .iter()
+                        .filter_map(|w| inner.find(w))
+                        .min()
+                        .map_or(close, |p| start + 1 + p),
+                ),
                 "key" => Some(close),
                 _ => None,
             };
@@ -552,5 +583,24 @@ mod tests {
             checks(&facts),
             [("a".to_string(), 2, 14), ("b".to_string(), 2, 39)]
         );
+    }
+
+    #[test]
+    fn svelte_store_reads_are_uses_of_the_store() {
+        let source = "<script>\n\timport { fMode } from \"$lib/flags\";\n\tlet state = $state(0);\n</script>\n<input checked={$fMode} onclick={() => ($fMode = !$fMode)} />\n";
+        let facts = crate::lang::test_extract(
+            crate::lang::Grammar::Component(Dialect::Svelte),
+            crate::lang::Language::TypeScript,
+            &[],
+            &["fMode"],
+            source,
+        );
+        let uses: Vec<(u32, u32)> = facts
+            .symbol_uses
+            .iter()
+            .filter(|u| u.path == ["fMode"])
+            .map(|u| (u.span.line, u.span.column))
+            .collect();
+        assert_eq!(uses, [(5, 17), (5, 51)]);
     }
 }

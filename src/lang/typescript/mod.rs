@@ -66,6 +66,61 @@ pub(crate) fn extract_component(source: &str, tsx: bool, options: &ExtractOption
     facts
 }
 
+/// The offsets of the `$` of Svelte store reads: identifiers `$name` where `name` is imported or
+/// declared at the top level of the program (`$settingsStore`, `$fModeEnabled`); runes (`$state`)
+/// and `$$props` name nothing of the file.
+pub(crate) fn store_prefixes(source: &str, tsx: bool) -> Vec<usize> {
+    if !source.contains('$') {
+        return Vec::new();
+    }
+    let Ok(tree) = parse(source, tsx, budget::for_len(source.len())) else {
+        return Vec::new();
+    };
+    let root = tree.root_node();
+    let mut bound: HashSet<&str> = HashSet::new();
+    let mut prefixed: Vec<Node> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => {
+                let text = &source[node.byte_range()];
+                if text.starts_with('$') {
+                    prefixed.push(node);
+                }
+                let parent = node.parent();
+                let binds = parent.is_some_and(|p| match p.kind() {
+                    "import_specifier" => {
+                        p.child_by_field_name("alias").unwrap_or(p) == node
+                            || p.child_by_field_name("alias").is_none()
+                    }
+                    "import_clause" | "namespace_import" => true,
+                    "variable_declarator" => {
+                        p.child_by_field_name("name") == Some(node)
+                            && p.parent().and_then(|d| d.parent()).is_some_and(|top| {
+                                top.kind() == "program" || top.kind() == "export_statement"
+                            })
+                    }
+                    _ => false,
+                });
+                if binds {
+                    bound.insert(text);
+                }
+            }
+            _ => {
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+            }
+        }
+    }
+    let mut offsets: Vec<usize> = prefixed
+        .into_iter()
+        .filter(|node| bound.contains(&source[node.start_byte() + 1..node.end_byte()]))
+        .map(|node| node.start_byte())
+        .collect();
+    offsets.sort_unstable();
+    offsets
+}
+
 /// [`extract`] with the parse given up after `budget`.
 fn extract_within(
     source: &str,
