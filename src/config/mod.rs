@@ -300,17 +300,21 @@ pub(crate) struct RawCheck {
     transform: Option<Spanned<String>>,
     /// A keyword argument whose boolean literal is the state the call sets.
     state: Option<String>,
+    /// The property of object literals whose value is the key: `{ path: "/x", flag: "newNav" }`.
+    #[serde(rename = "object-property")]
+    object_property: Option<Spanned<String>>,
 }
 
 impl RawCheck {
     /// The shape words of a check, with their values (one of them is given).
-    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 5] {
+    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 6] {
         [
             ("call", &self.call),
             ("attribute", &self.attribute),
             ("property", &self.property),
             ("jsx", &self.jsx),
             ("destructure", &self.destructure),
+            ("object-property", &self.object_property),
         ]
     }
 }
@@ -978,14 +982,14 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         [] => {
             return Err((
                 span,
-                "a check needs one of `call`, `attribute`, `property`, `jsx` or `destructure`"
+                "a check needs one of `call`, `attribute`, `property`, `jsx`, `destructure` or `object-property`"
                     .to_string(),
             ))
         }
         [_, (second, value), ..] => {
             return Err((
                 value.span(),
-                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`"),
+                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`, `object-property`"),
             ))
         }
     };
@@ -1006,6 +1010,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         (_, _, Some(_)) => return Err((span, "`generic` goes with `call` only".to_string())),
         ("attribute", ..) => Shape::Attribute,
         ("property", ..) => Shape::Property,
+        ("object-property", ..) => Shape::ObjectProperty,
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;

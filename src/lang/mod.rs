@@ -142,6 +142,9 @@ pub enum Shape {
     /// A Rust turbofish: `cx.has_flag::<NewRouterFlag>()` checks `NewRouterFlag::NAME` (the key
     /// is `KeyExpr::Path(["NewRouterFlag", constant])`); `call` is the callee's trailing segments.
     Generic { constant: String },
+    /// The value of a property of an object literal: `{ path: '/x', flag: 'newNav' }`,
+    /// `{ flagNames: ['a', 'b'] }` (one check per array element); `call` is the property name.
+    ObjectProperty,
 }
 
 impl Shape {
@@ -154,6 +157,7 @@ impl Shape {
             Shape::Jsx { .. } => ShapeKind::Jsx,
             Shape::Destructure => ShapeKind::Destructure,
             Shape::Generic { .. } => ShapeKind::Generic,
+            Shape::ObjectProperty => ShapeKind::ObjectProperty,
         }
     }
 }
@@ -167,6 +171,7 @@ pub enum ShapeKind {
     Jsx,
     Destructure,
     Generic,
+    ObjectProperty,
 }
 
 /// A rewrite of a key found in the source into the flag's key (`transform = "snake_case"`).

@@ -422,4 +422,66 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             }
         }
     }
+
+    /// `Shape::ObjectProperty`: `{ path: '/x', flag: 'newNav' }` checks `newNav`; an array value
+    /// checks each element. Only keys known statically are taken (string literals, imported
+    /// constants): `{ flag: route.flag }` passes a key along and is no check.
+    pub(super) fn object_property_checks(&mut self, pair: Node<'t>) {
+        let Some(key) = pair.child_by_field_name("key") else {
+            return;
+        };
+        let name = match key.kind() {
+            "property_identifier" => Some(self.text(key).to_string()),
+            "string" => self.string_value(key),
+            _ => None,
+        };
+        let Some(name) = name else {
+            return;
+        };
+        let checks = self.options.checks;
+        if !checks.is_shape_candidate(ShapeKind::ObjectProperty, &name) {
+            return;
+        }
+        let language = self.options.language;
+        let Some((spec, _)) = checks.find_shape(language, ShapeKind::ObjectProperty, &[&name])
+        else {
+            return;
+        };
+        let Some(value) = pair.child_by_field_name("value").map(unwrap_expression) else {
+            return;
+        };
+        let values: Vec<Node<'t>> = if value.kind() == "array" {
+            let mut cursor = value.walk();
+            value
+                .named_children(&mut cursor)
+                .filter(|e| !matches!(e.kind(), "comment" | "spread_element"))
+                .collect()
+        } else {
+            vec![value]
+        };
+        for value in values {
+            let value = unwrap_expression(value);
+            let key = match value.kind() {
+                "string" | "template_string" => match self.string_value(value) {
+                    Some(literal) => KeyExpr::Literal(literal),
+                    None => continue,
+                },
+                "identifier" | "member_expression" | "subscript_expression" => {
+                    let mut segments = Vec::new();
+                    let imported =
+                        matches!(self.static_chain(value, &mut segments), ChainEnd::Root)
+                            && segments
+                                .first()
+                                .is_some_and(|root| self.import_locals.contains(root.as_ref()));
+                    if !imported {
+                        continue;
+                    }
+                    KeyExpr::Path(segments.into_iter().map(Cow::into_owned).collect())
+                }
+                _ => continue,
+            };
+            self.recorded_keys.insert(value.id());
+            self.push_shape_check(spec, key, pair, value);
+        }
+    }
 }

@@ -263,6 +263,7 @@ struct Walker<'s, 'o, 't> {
     property_shape: bool,
     jsx_shape: bool,
     destructure_shape: bool,
+    object_property_shape: bool,
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
@@ -313,6 +314,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             condition_idents: Vec::new(),
             property_shape: options.checks.has_shape(ShapeKind::Property),
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
+            object_property_shape: options.checks.has_shape(ShapeKind::ObjectProperty),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
             recorded_keys: HashSet::new(),
@@ -583,6 +585,12 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 if self.jsx_shape {
                     self.jsx_checks(item);
                 }
+                self.push_children(item, stack, move |_, field, child| {
+                    expr_child_mode(kind, field, child)
+                });
+            }
+            "pair" if self.object_property_shape => {
+                self.object_property_checks(node);
                 self.push_children(item, stack, move |_, field, child| {
                     expr_child_mode(kind, field, child)
                 });

@@ -1959,6 +1959,72 @@ d';");
     }
 
     #[test]
+    fn object_property_values_are_checks() {
+        let source = "import { P } from './flags';\n\
+                      const routes = [\n\
+                      { path: '/a', flag: 'newNav' },\n\
+                      { path: '/b', flag: P, notFlag: \"old\" },\n\
+                      { flag: route.flag, other: { flag: { name: 'x' } }, flagNames: ['c', `d`] },\n\
+                      { flag: false, flag2: 'no', 'flag': 'quoted' },\n\
+                      ];\n\
+                      type R = { flag: 'typed' };";
+        let specs = vec![
+            shape_spec("flag", Shape::ObjectProperty),
+            shape_spec("notFlag", Shape::ObjectProperty),
+            shape_spec("flagNames", Shape::ObjectProperty),
+        ];
+        let facts = crate::lang::test_extract_specs(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            specs,
+            &["P"],
+            source,
+        );
+        assert_eq!(
+            sites(source, &facts),
+            vec![
+                (
+                    0,
+                    lit("newNav"),
+                    "flag: 'newNav'".to_string(),
+                    "'newNav'".to_string()
+                ),
+                (
+                    0,
+                    KeyExpr::Path(vec!["P".into()]),
+                    "flag: P".to_string(),
+                    "P".to_string()
+                ),
+                (
+                    1,
+                    lit("old"),
+                    "notFlag: \"old\"".to_string(),
+                    "\"old\"".to_string()
+                ),
+                (
+                    2,
+                    lit("c"),
+                    "flagNames: ['c', `d`]".to_string(),
+                    "'c'".to_string()
+                ),
+                (
+                    2,
+                    lit("d"),
+                    "flagNames: ['c', `d`]".to_string(),
+                    "`d`".to_string()
+                ),
+                (
+                    0,
+                    lit("quoted"),
+                    "'flag': 'quoted'".to_string(),
+                    "'quoted'".to_string()
+                ),
+            ]
+        );
+        assert!(facts.symbol_uses.iter().all(|u| u.path != ["P"]));
+    }
+
+    #[test]
     fn jsx_in_javascript() {
         let source = "export default () => <Feature flag=\"js\">x</Feature>;";
         let facts = crate::lang::test_extract_specs(
