@@ -264,6 +264,9 @@ struct Walker<'s, 'o, 't> {
     jsx_shape: bool,
     destructure_shape: bool,
     object_property_shape: bool,
+    /// Locals destructured from a property check's object: `(function, local, what it stands
+    /// for)`, e.g. `flags` for `["uiConfig", "flags"]`.
+    property_aliases: Vec<(Option<usize>, &'s str, Vec<String>)>,
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
@@ -315,6 +318,7 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             property_shape: options.checks.has_shape(ShapeKind::Property),
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
             object_property_shape: options.checks.has_shape(ShapeKind::ObjectProperty),
+            property_aliases: Vec::new(),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
             recorded_keys: HashSet::new(),
@@ -600,6 +604,9 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 self.record_writes(node, item.frame);
                 if self.destructure_shape {
                     self.destructure_checks(node);
+                }
+                if self.property_shape {
+                    self.destructured_properties(node, item.frame);
                 }
                 self.push_children(item, stack, |_, field, child| {
                     expr_child_mode("variable_declarator", field, child)

@@ -2025,6 +2025,43 @@ d';");
     }
 
     #[test]
+    fn destructured_property_objects() {
+        let source = "import { NEW_NAV } from './flags';\n\
+                      function a(uiConfig) {\n\
+                      const { flags } = uiConfig;\n\
+                      if (flags.UG) {}\n\
+                      const f = () => flags[NEW_NAV];\n\
+                      }\n\
+                      function b(flags) { return flags.length; }\n\
+                      const { flags: { dark, 'kebab-x': k } } = uiConfig;\n\
+                      const { light } = uiConfig.flags;\n\
+                      const { other } = props.flags;";
+        let specs = vec![shape_spec("uiConfig.flags", Shape::Property)];
+        let facts = crate::lang::test_extract_specs(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            specs,
+            &["NEW_NAV"],
+            source,
+        );
+        let keys: Vec<(KeyExpr, u32)> = facts
+            .checks
+            .iter()
+            .map(|c| (c.key.clone(), c.span.line))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (lit("UG"), 4),
+                (KeyExpr::Path(vec!["NEW_NAV".into()]), 5),
+                (lit("dark"), 8),
+                (lit("kebab-x"), 8),
+                (lit("light"), 9),
+            ]
+        );
+    }
+
+    #[test]
     fn jsx_in_javascript() {
         let source = "export default () => <Feature flag=\"js\">x</Feature>;";
         let facts = crate::lang::test_extract_specs(
