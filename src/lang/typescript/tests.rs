@@ -2285,7 +2285,7 @@ d';");
         fn shapes() -> DefinitionShapes {
             DefinitionShapes {
                 registries: vec!["FEATURES".into()],
-                lists: vec!["FLAGS".into()],
+                lists: vec!["FLAGS".into(), "RUNTIME.WAFFLE_FLAGS".into()],
                 registrations: vec![
                     (
                         vec!["manager".into(), "add".into()],
@@ -2456,6 +2456,23 @@ d';");
                     d("FLAGS.t", "t"),
                     d("FLAGS.e", "e"),
                     d("FLAGS.f", "f"),
+                ]
+            );
+        }
+
+        #[test]
+        fn lists_nested_in_object_literals() {
+            let got = defs(
+                "export const RUNTIME = { URL: 'u', WAFFLE_FLAGS: [['a', true], 'b'], \
+                 OTHER: ['c'], NESTED: { WAFFLE_FLAGS: ['d'] } };\n\
+                 const OTHER = { WAFFLE_FLAGS: ['e'] };",
+            );
+            let lists: Vec<_> = got.iter().filter(|(_, v)| v != "u").cloned().collect();
+            assert_eq!(
+                lists,
+                vec![
+                    d("RUNTIME.WAFFLE_FLAGS.a", "a"),
+                    d("RUNTIME.WAFFLE_FLAGS.b", "b"),
                 ]
             );
         }
