@@ -91,6 +91,9 @@ struct Program<'s> {
     blocks: Vec<Block>,
     /// The bytes already copied or written.
     used: Vec<bool>,
+    /// A Svelte branch was opened and nothing in it was seen yet: its first markup becomes the
+    /// statement `0;`, so that a branch holding markup holds code.
+    branch_opened: bool,
 }
 
 impl<'s> Program<'s> {
@@ -104,6 +107,7 @@ impl<'s> Program<'s> {
             pending: VecDeque::new(),
             blocks: Vec::new(),
             used: vec![false; source.len()],
+            branch_opened: false,
         };
         let mut typescript = false;
         let mut jsx = false;
@@ -142,6 +146,10 @@ impl<'s> Program<'s> {
             } else if dialect == Dialect::Vue && rest[0] == b'<' && rest.len() > 1 {
                 i = program.vue_tag(i);
             } else {
+                if program.branch_opened && !rest[0].is_ascii_whitespace() {
+                    program.branch_opened = false;
+                    program.pending.extend(b"0;");
+                }
                 program.flush(i..i + 1);
                 i += 1;
             }
@@ -217,6 +225,7 @@ impl<'s> Program<'s> {
         let inner = &self.source[start + 1..close];
         let word_end = |prefix: &str| start + 1 + prefix.len();
         let next = close + 1;
+        self.branch_opened = inner.starts_with("#if") || inner.starts_with(":else");
         if let Some(rest) = inner.strip_prefix("#if") {
             let at = word_end("#if");
             if rest.starts_with(char::is_whitespace) {
@@ -494,11 +503,11 @@ mod tests {
                 "",
                 "",
                 "if(  flag)",
-                "{    x.y;",
+                "{0;  x.y;",
                 "}else if( other)",
-                "{",
+                "{0;",
                 "}else{",
-                "",
+                " 0;",
                 "}",
                 "                $s?.f.g;",
             ]
