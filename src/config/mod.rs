@@ -326,11 +326,14 @@ pub(crate) struct RawCheck {
     template: Option<Spanned<String>>,
     /// `on` / `off`: the state every call sets (test helpers).
     sets: Option<Spanned<String>>,
+    /// The property of object literals whose value is the key: `{ path: "/x", flag: "newNav" }`.
+    #[serde(rename = "object-property")]
+    object_property: Option<Spanned<String>>,
 }
 
 impl RawCheck {
     /// The shape words of a check, with their values (one of them is given).
-    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 6] {
+    fn forms(&self) -> [(&'static str, &Option<Spanned<String>>); 7] {
         [
             ("call", &self.call),
             ("attribute", &self.attribute),
@@ -338,6 +341,7 @@ impl RawCheck {
             ("jsx", &self.jsx),
             ("destructure", &self.destructure),
             ("method", &self.method),
+            ("object-property", &self.object_property),
         ]
     }
 }
@@ -1218,14 +1222,14 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         [] => {
             return Err((
                 span,
-                "a check needs one of `call`, `attribute`, `property`, `jsx`, `destructure` or `method`"
+                "a check needs one of `call`, `attribute`, `property`, `jsx`, `destructure`, `method` or `object-property`"
                     .to_string(),
             ))
         }
         [_, (second, value), ..] => {
             return Err((
                 value.span(),
-                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`, `method`"),
+                format!("`{second}` cannot be combined with another of `call`, `attribute`, `property`, `jsx`, `destructure`, `method`, `object-property`"),
             ))
         }
     };
@@ -1247,6 +1251,7 @@ pub(crate) fn build_check(raw: Spanned<RawCheck>) -> Result<CheckSpec, BuildErro
         ("attribute", ..) => Shape::Attribute,
         ("property", ..) => Shape::Property,
         ("method", ..) => Shape::Method,
+        ("object-property", ..) => Shape::ObjectProperty,
         _ => Shape::Destructure,
     };
     let transform = parse_transform(raw.transform.as_ref())?;

@@ -11,6 +11,7 @@ pub mod roles;
 pub mod settings;
 pub mod walk;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxc_index::IndexVec;
@@ -1153,12 +1154,17 @@ impl<'a> Resolver<'a> {
             }
             return None;
         }
-        // A path alias (`@/x`, `~/x`, `#x`, `src/x`) or a workspace package: match the rest of
-        // the specifier against the end of a file's path.
-        let segments: Vec<&str> = strip_js_extension(specifier).split('/').collect();
+        // A path alias (`@/x`, `~/x`, `#x`, `src/x`, SvelteKit's `$lib/x`) or a workspace
+        // package: match the rest of the specifier against the end of a file's path.
+        let specifier = specifier
+            .strip_prefix("$lib/")
+            .map_or(Cow::Borrowed(specifier), |rest| {
+                Cow::Owned(format!("lib/{rest}"))
+            });
+        let segments: Vec<&str> = strip_js_extension(&specifier).split('/').collect();
         let alias_len = segments
             .iter()
-            .take_while(|s| s.starts_with(['@', '~', '#']) || **s == "src")
+            .take_while(|s| s.starts_with(['@', '~', '#', '$']) || **s == "src")
             .count();
         let rest = &segments[alias_len.min(segments.len())..];
         if rest.is_empty() {

@@ -11,6 +11,12 @@ pub(crate) fn collect(root: Node<'_>, source: &str) -> Option<ParsedComments> {
     if root.has_error() {
         return None;
     }
+    Some(collect_even_with_errors(root, source))
+}
+
+/// [`collect`] for a tree with syntax errors too: single-file components, whose markup glue may
+/// not parse while their scripts do.
+pub(crate) fn collect_even_with_errors(root: Node<'_>, source: &str) -> ParsedComments {
     let mut cursor = root.walk();
     let first_statement = root
         .named_children(&mut cursor)
@@ -39,8 +45,8 @@ pub(crate) fn collect(root: Node<'_>, source: &str) -> Option<ParsedComments> {
         let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
         stack.extend(children.into_iter().rev());
     }
-    Some(ParsedComments {
+    ParsedComments {
         ranges,
         first_statement,
-    })
+    }
 }

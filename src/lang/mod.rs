@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub(crate) mod comments;
+pub mod component;
 pub(crate) mod flow;
 pub mod gates;
 pub mod migration;
@@ -76,6 +77,8 @@ pub enum Grammar {
     Template,
     /// YAML, read only as definitions files.
     Yaml,
+    /// Single-file components (`.svelte`, `.vue`): scripts and markup expressions, as TypeScript.
+    Component(component::Dialect),
 }
 
 /// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
@@ -97,6 +100,14 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
         "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
         "rs" => (Grammar::Rust, Language::Rust),
         "yml" | "yaml" => (Grammar::Yaml, Language::Yaml),
+        "svelte" => (
+            Grammar::Component(component::Dialect::Svelte),
+            Language::TypeScript,
+        ),
+        "vue" => (
+            Grammar::Component(component::Dialect::Vue),
+            Language::TypeScript,
+        ),
         _ => return None,
     })
 }
@@ -137,6 +148,9 @@ pub enum Shape {
     /// in a definitions file with `register = "WaffleSwitch"`); the key is the receiver chain, as
     /// `KeyExpr::Path`. `call` is the method name.
     Method,
+    /// The value of a property of an object literal: `{ path: '/x', flag: 'newNav' }`,
+    /// `{ flagNames: ['a', 'b'] }` (one check per array element); `call` is the property name.
+    ObjectProperty,
 }
 
 impl Shape {
@@ -150,6 +164,7 @@ impl Shape {
             Shape::Destructure => ShapeKind::Destructure,
             Shape::Generic { .. } => ShapeKind::Generic,
             Shape::Method => ShapeKind::Method,
+            Shape::ObjectProperty => ShapeKind::ObjectProperty,
         }
     }
 }
@@ -164,6 +179,7 @@ pub enum ShapeKind {
     Destructure,
     Generic,
     Method,
+    ObjectProperty,
 }
 
 /// A rewrite of a key found in the source into the flag's key (`transform = "snake_case"`).
@@ -677,6 +693,7 @@ pub fn extract(grammar: Grammar, source: &str, options: &ExtractOptions) -> File
         Grammar::Tsx => typescript::extract(source, true, options),
         Grammar::Rust => rust::extract(source, options),
         Grammar::Template => template::extract(source, options),
+        Grammar::Component(dialect) => component::extract(source, dialect, options),
         // YAML files are definitions only; `yaml::extract` needs the file name and key field.
         Grammar::Yaml => FileFacts::default(),
     }

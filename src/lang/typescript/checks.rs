@@ -220,6 +220,13 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let (prefix, key): (Vec<&str>, KeyExpr) = match end {
             ChainEnd::Root => {
                 let (key, prefix) = segments.split_last()?;
+                if let Some(expanded) = self.expand_alias(prefix, frame) {
+                    let names: Vec<&str> = expanded.iter().map(String::as_str).collect();
+                    let (spec, _) =
+                        checks.find_shape(self.options.language, ShapeKind::Property, &names)?;
+                    self.push_shape_check(spec, KeyExpr::Literal(key.to_string()), node, key_node);
+                    return None;
+                }
                 if !prefix
                     .last()
                     .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
@@ -236,7 +243,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 }
                 let object = node.child_by_field_name("object")?;
                 let mut object_segments = Vec::new();
-                let prefix: Vec<&str> = match self.static_chain(object, &mut object_segments) {
+                let object_end = self.static_chain(object, &mut object_segments);
+                let expanded = match object_end {
+                    ChainEnd::Root => self.expand_alias(&object_segments, frame),
+                    _ => None,
+                };
+                let prefix: Vec<&str> = match object_end {
+                    _ if expanded.is_some() => {
+                        expanded.iter().flatten().map(String::as_str).collect()
+                    }
                     ChainEnd::Root => object_segments.iter().map(|s| s.as_ref()).collect(),
                     ChainEnd::Broken(b) if b.id() == object.id() => return None,
                     ChainEnd::Broken(_) => {
@@ -435,6 +450,188 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             if let Some(name) = name {
                 self.push_shape_check(spec, KeyExpr::Literal(name), property, key_node);
             }
+        }
+    }
+
+    /// `Shape::ObjectProperty`: `{ path: '/x', flag: 'newNav' }` checks `newNav`; an array value
+    /// checks each element. Only keys known statically are taken (string literals, imported
+    /// constants): `{ flag: route.flag }` passes a key along and is no check.
+    pub(super) fn object_property_checks(&mut self, pair: Node<'t>) {
+        let Some(key) = pair.child_by_field_name("key") else {
+            return;
+        };
+        let name = match key.kind() {
+            "property_identifier" => Some(self.text(key).to_string()),
+            "string" => self.string_value(key),
+            _ => None,
+        };
+        let Some(name) = name else {
+            return;
+        };
+        let checks = self.options.checks;
+        if !checks.is_shape_candidate(ShapeKind::ObjectProperty, &name) {
+            return;
+        }
+        let language = self.options.language;
+        let Some((spec, _)) = checks.find_shape(language, ShapeKind::ObjectProperty, &[&name])
+        else {
+            return;
+        };
+        let Some(value) = pair.child_by_field_name("value").map(unwrap_expression) else {
+            return;
+        };
+        let values: Vec<Node<'t>> = if value.kind() == "array" {
+            let mut cursor = value.walk();
+            value
+                .named_children(&mut cursor)
+                .filter(|e| !matches!(e.kind(), "comment" | "spread_element"))
+                .collect()
+        } else {
+            vec![value]
+        };
+        for value in values {
+            let value = unwrap_expression(value);
+            let key = match value.kind() {
+                "string" | "template_string" => match self.string_value(value) {
+                    Some(literal) => KeyExpr::Literal(literal),
+                    None => continue,
+                },
+                "identifier" | "member_expression" | "subscript_expression" => {
+                    let mut segments = Vec::new();
+                    let imported =
+                        matches!(self.static_chain(value, &mut segments), ChainEnd::Root)
+                            && segments
+                                .first()
+                                .is_some_and(|root| self.import_locals.contains(root.as_ref()));
+                    if !imported {
+                        continue;
+                    }
+                    KeyExpr::Path(segments.into_iter().map(Cow::into_owned).collect())
+                }
+                _ => continue,
+            };
+            self.recorded_keys.insert(value.id());
+            self.push_shape_check(spec, key, pair, value);
+        }
+    }
+
+    /// Destructuring of a property check's object: `const { flags } = uiConfig` makes `flags` stand
+    /// for `uiConfig.flags` in this function (and the ones inside it), `const { flags: { newNav } }
+    /// = uiConfig` and `const { newNav } = uiConfig.flags` check `newNav`.
+    pub(super) fn destructured_properties(&mut self, declarator: Node<'t>, frame: Option<usize>) {
+        let Some(pattern) = declarator
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "object_pattern")
+        else {
+            return;
+        };
+        let Some(value) = declarator
+            .child_by_field_name("value")
+            .map(unwrap_expression)
+        else {
+            return;
+        };
+        if !matches!(value.kind(), "identifier" | "member_expression") {
+            return;
+        }
+        let mut segments = Vec::new();
+        if !matches!(self.static_chain(value, &mut segments), ChainEnd::Root) {
+            return;
+        }
+        let root: Vec<String> = segments.into_iter().map(Cow::into_owned).collect();
+        let root = self.expand_alias(&root, frame).unwrap_or(root);
+        let checks = self.options.checks;
+        let language = self.options.language;
+        let find = |path: &[String]| {
+            let last = path.last()?;
+            if !checks.is_shape_candidate(ShapeKind::Property, last) {
+                return None;
+            }
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            checks
+                .find_shape(language, ShapeKind::Property, &path)
+                .map(|(spec, _)| spec)
+        };
+        let mut work = vec![(pattern, root)];
+        while let Some((pattern, path)) = work.pop() {
+            let spec = find(&path);
+            let mut cursor = pattern.walk();
+            let properties: Vec<_> = pattern.named_children(&mut cursor).collect();
+            for property in properties {
+                let (key_node, target) = match property.kind() {
+                    "shorthand_property_identifier_pattern" => (property, Some(property)),
+                    "object_assignment_pattern" => match property.child_by_field_name("left") {
+                        Some(left) if left.kind() == "shorthand_property_identifier_pattern" => {
+                            (left, Some(left))
+                        }
+                        _ => continue,
+                    },
+                    "pair_pattern" => match property.child_by_field_name("key") {
+                        Some(key) if matches!(key.kind(), "property_identifier" | "string") => {
+                            let value = property.child_by_field_name("value");
+                            let value = value.map(|v| match v.kind() {
+                                "assignment_pattern" => v.child_by_field_name("left").unwrap_or(v),
+                                _ => v,
+                            });
+                            (key, value)
+                        }
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let name = match key_node.kind() {
+                    "string" => self.string_value(key_node),
+                    _ => Some(self.text(key_node).to_string()),
+                };
+                let Some(name) = name else {
+                    continue;
+                };
+                if let Some(spec) = spec {
+                    self.push_shape_check(spec, KeyExpr::Literal(name), property, key_node);
+                    continue;
+                }
+                let mut inner = path.clone();
+                inner.push(name);
+                match target {
+                    Some(t) if t.kind() == "object_pattern" => work.push((t, inner)),
+                    Some(t) if find(&inner).is_some() => {
+                        let local = self.text(t);
+                        self.property_aliases.push((frame, local, inner));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// `segments` with its root replaced by what a destructured local stands for.
+    pub(super) fn expand_alias<S: AsRef<str>>(
+        &self,
+        segments: &[S],
+        frame: Option<usize>,
+    ) -> Option<Vec<String>> {
+        if self.property_aliases.is_empty() {
+            return None;
+        }
+        let (root, rest) = segments.split_first()?;
+        let root = root.as_ref();
+        let mut scope = frame;
+        loop {
+            if let Some((_, _, path)) = self
+                .property_aliases
+                .iter()
+                .rev()
+                .find(|(f, name, _)| *f == scope && *name == root)
+            {
+                let mut expanded = path.clone();
+                expanded.extend(rest.iter().map(|s| s.as_ref().to_string()));
+                return Some(expanded);
+            }
+            let current = self.frames.get(scope?)?;
+            if current.params.contains(&root) {
+                return None;
+            }
+            scope = current.parent;
         }
     }
 }

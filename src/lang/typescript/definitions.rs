@@ -255,7 +255,12 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             frozen = true;
         }
         match value.kind() {
-            "object" => return self.object_consts(const_name, value, exported, roles),
+            "object" => {
+                if roles.consts && self.definitions {
+                    self.nested_lists(const_name, value);
+                }
+                return self.object_consts(const_name, value, exported, roles);
+            }
             "array" if roles.list => return self.list_keys(const_name, value),
             _ if frozen || !roles.consts => return,
             _ => {}
@@ -391,9 +396,55 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         });
     }
 
+    /// `list = "DEFAULTS.WAFFLE_FLAGS"`: the arrays of `const DEFAULTS = { WAFFLE_FLAGS: [...] }`
+    /// (at any depth of nested object literals) are lists, named by their dotted path.
+    fn nested_lists(&mut self, const_name: &str, object: Node<'t>) {
+        let prefix = format!("{const_name}.");
+        let wanted: Vec<String> = self
+            .options
+            .definitions
+            .lists
+            .iter()
+            .filter(|l| l.starts_with(&prefix))
+            .cloned()
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut work = vec![(const_name.to_string(), object)];
+        while let Some((path, object)) = work.pop() {
+            let mut cursor = object.walk();
+            let pairs: Vec<_> = object
+                .named_children(&mut cursor)
+                .filter(|p| p.kind() == "pair")
+                .collect();
+            for pair in pairs {
+                let (Some(key), Some(value)) = (
+                    pair.child_by_field_name("key")
+                        .and_then(|k| self.property_key(k)),
+                    pair.child_by_field_name("value").map(unwrap_expression),
+                ) else {
+                    continue;
+                };
+                let inner = format!("{path}.{key}");
+                if !wanted
+                    .iter()
+                    .any(|w| *w == inner || w.starts_with(&format!("{inner}.")))
+                {
+                    continue;
+                }
+                match value.kind() {
+                    "array" if wanted.contains(&inner) => self.list_keys(&inner, value),
+                    "object" => work.push((inner, value)),
+                    _ => {}
+                }
+            }
+        }
+    }
+
     /// `const FLAGS = ['a', `b`, ['c', false]]`: string elements and the string first element of
     /// array elements.
-    fn list_keys(&mut self, list_name: &'s str, array: Node<'t>) {
+    fn list_keys(&mut self, list_name: &str, array: Node<'t>) {
         let mut cursor = array.walk();
         let elements: Vec<_> = array
             .named_children(&mut cursor)

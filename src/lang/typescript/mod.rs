@@ -52,6 +52,76 @@ pub fn extract(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
     extract_within(source, tsx, options, budget::for_len(source.len()))
 }
 
+/// [`extract`] for the program built from a single-file component: its comments are kept even
+/// when the markup glue does not parse.
+pub(crate) fn extract_component(source: &str, tsx: bool, options: &ExtractOptions) -> FileFacts {
+    let mut facts = extract(source, tsx, options);
+    if facts.comments.is_none() && facts.syntax_errors.iter().all(|e| !e.whole_file) {
+        if let Ok(tree) = parse(source, tsx, budget::for_len(source.len())) {
+            facts.comments = Some(super::comments::collect_even_with_errors(
+                tree.root_node(),
+                source,
+            ));
+        }
+    }
+    facts
+}
+
+/// The offsets of the `$` of Svelte store reads: identifiers `$name` where `name` is imported or
+/// declared at the top level of the program (`$settingsStore`, `$fModeEnabled`); runes (`$state`)
+/// and `$$props` name nothing of the file.
+pub(crate) fn store_prefixes(source: &str, tsx: bool) -> Vec<usize> {
+    if !source.contains('$') {
+        return Vec::new();
+    }
+    let Ok(tree) = parse(source, tsx, budget::for_len(source.len())) else {
+        return Vec::new();
+    };
+    let root = tree.root_node();
+    let mut bound: HashSet<&str> = HashSet::new();
+    let mut prefixed: Vec<Node> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => {
+                let text = &source[node.byte_range()];
+                if text.starts_with('$') {
+                    prefixed.push(node);
+                }
+                let parent = node.parent();
+                let binds = parent.is_some_and(|p| match p.kind() {
+                    "import_specifier" => {
+                        p.child_by_field_name("alias").unwrap_or(p) == node
+                            || p.child_by_field_name("alias").is_none()
+                    }
+                    "import_clause" | "namespace_import" => true,
+                    "variable_declarator" => {
+                        p.child_by_field_name("name") == Some(node)
+                            && p.parent().and_then(|d| d.parent()).is_some_and(|top| {
+                                top.kind() == "program" || top.kind() == "export_statement"
+                            })
+                    }
+                    _ => false,
+                });
+                if binds {
+                    bound.insert(text);
+                }
+            }
+            _ => {
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+            }
+        }
+    }
+    let mut offsets: Vec<usize> = prefixed
+        .into_iter()
+        .filter(|node| bound.contains(&source[node.start_byte() + 1..node.end_byte()]))
+        .map(|node| node.start_byte())
+        .collect();
+    offsets.sort_unstable();
+    offsets
+}
+
 /// [`extract`] with the parse given up after `budget`.
 fn extract_within(
     source: &str,
@@ -194,6 +264,10 @@ struct Walker<'s, 'o, 't> {
     property_shape: bool,
     jsx_shape: bool,
     destructure_shape: bool,
+    object_property_shape: bool,
+    /// Locals destructured from a property check's object: `(function, local, what it stands
+    /// for)`, e.g. `flags` for `["uiConfig", "flags"]`.
+    property_aliases: Vec<(Option<usize>, &'s str, Vec<String>)>,
     /// Member chains that are not maximal (callees, objects of a broken chain): not property
     /// checks.
     chain_parts: HashSet<usize>,
@@ -244,6 +318,8 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             condition_idents: Vec::new(),
             property_shape: options.checks.has_shape(ShapeKind::Property),
             jsx_shape: options.checks.has_shape(ShapeKind::Jsx),
+            object_property_shape: options.checks.has_shape(ShapeKind::ObjectProperty),
+            property_aliases: Vec::new(),
             destructure_shape: options.checks.has_shape(ShapeKind::Destructure),
             chain_parts: HashSet::new(),
             recorded_keys: HashSet::new(),
@@ -518,11 +594,20 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                     expr_child_mode(kind, field, child)
                 });
             }
+            "pair" if self.object_property_shape => {
+                self.object_property_checks(node);
+                self.push_children(item, stack, move |_, field, child| {
+                    expr_child_mode(kind, field, child)
+                });
+            }
             "variable_declarator" => {
                 self.require_import(node);
                 self.record_writes(node, item.frame);
                 if self.destructure_shape {
                     self.destructure_checks(node);
+                }
+                if self.property_shape {
+                    self.destructured_properties(node, item.frame);
                 }
                 self.push_children(item, stack, |_, field, child| {
                     expr_child_mode("variable_declarator", field, child)

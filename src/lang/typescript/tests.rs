@@ -1959,6 +1959,109 @@ d';");
     }
 
     #[test]
+    fn object_property_values_are_checks() {
+        let source = "import { P } from './flags';\n\
+                      const routes = [\n\
+                      { path: '/a', flag: 'newNav' },\n\
+                      { path: '/b', flag: P, notFlag: \"old\" },\n\
+                      { flag: route.flag, other: { flag: { name: 'x' } }, flagNames: ['c', `d`] },\n\
+                      { flag: false, flag2: 'no', 'flag': 'quoted' },\n\
+                      ];\n\
+                      type R = { flag: 'typed' };";
+        let specs = vec![
+            shape_spec("flag", Shape::ObjectProperty),
+            shape_spec("notFlag", Shape::ObjectProperty),
+            shape_spec("flagNames", Shape::ObjectProperty),
+        ];
+        let facts = crate::lang::test_extract_specs(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            specs,
+            &["P"],
+            source,
+        );
+        assert_eq!(
+            sites(source, &facts),
+            vec![
+                (
+                    0,
+                    lit("newNav"),
+                    "flag: 'newNav'".to_string(),
+                    "'newNav'".to_string()
+                ),
+                (
+                    0,
+                    KeyExpr::Path(vec!["P".into()]),
+                    "flag: P".to_string(),
+                    "P".to_string()
+                ),
+                (
+                    1,
+                    lit("old"),
+                    "notFlag: \"old\"".to_string(),
+                    "\"old\"".to_string()
+                ),
+                (
+                    2,
+                    lit("c"),
+                    "flagNames: ['c', `d`]".to_string(),
+                    "'c'".to_string()
+                ),
+                (
+                    2,
+                    lit("d"),
+                    "flagNames: ['c', `d`]".to_string(),
+                    "`d`".to_string()
+                ),
+                (
+                    0,
+                    lit("quoted"),
+                    "'flag': 'quoted'".to_string(),
+                    "'quoted'".to_string()
+                ),
+            ]
+        );
+        assert!(facts.symbol_uses.iter().all(|u| u.path != ["P"]));
+    }
+
+    #[test]
+    fn destructured_property_objects() {
+        let source = "import { NEW_NAV } from './flags';\n\
+                      function a(uiConfig) {\n\
+                      const { flags } = uiConfig;\n\
+                      if (flags.UG) {}\n\
+                      const f = () => flags[NEW_NAV];\n\
+                      }\n\
+                      function b(flags) { return flags.length; }\n\
+                      const { flags: { dark, 'kebab-x': k } } = uiConfig;\n\
+                      const { light } = uiConfig.flags;\n\
+                      const { other } = props.flags;";
+        let specs = vec![shape_spec("uiConfig.flags", Shape::Property)];
+        let facts = crate::lang::test_extract_specs(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            specs,
+            &["NEW_NAV"],
+            source,
+        );
+        let keys: Vec<(KeyExpr, u32)> = facts
+            .checks
+            .iter()
+            .map(|c| (c.key.clone(), c.span.line))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (lit("UG"), 4),
+                (KeyExpr::Path(vec!["NEW_NAV".into()]), 5),
+                (lit("dark"), 8),
+                (lit("kebab-x"), 8),
+                (lit("light"), 9),
+            ]
+        );
+    }
+
+    #[test]
     fn jsx_in_javascript() {
         let source = "export default () => <Feature flag=\"js\">x</Feature>;";
         let facts = crate::lang::test_extract_specs(
@@ -2182,7 +2285,7 @@ d';");
         fn shapes() -> DefinitionShapes {
             DefinitionShapes {
                 registries: vec!["FEATURES".into()],
-                lists: vec!["FLAGS".into()],
+                lists: vec!["FLAGS".into(), "RUNTIME.WAFFLE_FLAGS".into()],
                 registrations: vec![
                     (
                         vec!["manager".into(), "add".into()],
@@ -2353,6 +2456,23 @@ d';");
                     d("FLAGS.t", "t"),
                     d("FLAGS.e", "e"),
                     d("FLAGS.f", "f"),
+                ]
+            );
+        }
+
+        #[test]
+        fn lists_nested_in_object_literals() {
+            let got = defs(
+                "export const RUNTIME = { URL: 'u', WAFFLE_FLAGS: [['a', true], 'b'], \
+                 OTHER: ['c'], NESTED: { WAFFLE_FLAGS: ['d'] } };\n\
+                 const OTHER = { WAFFLE_FLAGS: ['e'] };",
+            );
+            let lists: Vec<_> = got.iter().filter(|(_, v)| v != "u").cloned().collect();
+            assert_eq!(
+                lists,
+                vec![
+                    d("RUNTIME.WAFFLE_FLAGS.a", "a"),
+                    d("RUNTIME.WAFFLE_FLAGS.b", "b"),
                 ]
             );
         }
