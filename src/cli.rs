@@ -23,6 +23,9 @@ pub enum Command {
     Flags(FlagsArgs),
     /// The stale-flag report: ages, environment state, readiness for removal and the steps.
     Report(ReportArgs),
+    /// Remove a flag: step 1 replaces its checks with the behaviour kept and folds the code around
+    /// them; step 2 deletes its definitions and writes the migration that deletes its row.
+    Remove(RemoveArgs),
     /// Propose a `flaglint.toml` for a repository: packs, definitions files, check functions.
     Init {
         /// The repository root.
@@ -130,6 +133,57 @@ fn parse_state(text: &str) -> Result<(String, PathBuf), String> {
         }
         _ => Err(format!("`{text}`: expected NAME=FILE, e.g. prod=prod.json")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The flag's key, as `flaglint flags` lists it.
+    pub key: String,
+    /// A path in the project (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// The behaviour that stays (default: from the `--state` exports: on where the flag is on
+    /// everywhere, off where it is off everywhere).
+    #[arg(long, value_enum)]
+    pub keep: Option<OnOff>,
+    /// Which step: 1 (usages), 2 (definitions and the row's migration) or all.
+    #[arg(long, value_enum, default_value_t = RemoveStep::All)]
+    pub step: RemoveStep,
+    /// Write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the change as a unified diff.
+    #[arg(long)]
+    pub diff: bool,
+    /// Delete the tests of the behaviour that goes instead of listing them.
+    #[arg(long)]
+    pub delete_dead_tests: bool,
+    /// An environment's state export, `NAME=FILE`, as for `report`.
+    #[arg(long = "state", value_name = "NAME=FILE", value_parser = parse_state)]
+    pub states: Vec<(String, PathBuf)>,
+    /// Configuration file (default: searched upward from PATH).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+}
+
+/// A flag state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+/// `--step` of `flaglint remove`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RemoveStep {
+    #[value(name = "1")]
+    One,
+    #[value(name = "2")]
+    Two,
+    All,
 }
 
 #[derive(Debug, Args)]

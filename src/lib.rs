@@ -20,6 +20,7 @@ pub mod lang;
 pub(crate) mod panics;
 pub mod project;
 pub mod registry;
+pub mod remove;
 pub mod report;
 pub mod rules;
 pub mod text;

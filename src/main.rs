@@ -9,7 +9,10 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use flaglint::baseline::{fingerprints, Baseline};
 use flaglint::changed;
-use flaglint::cli::{CheckArgs, Cli, Color, Command, ReportArgs, ReportFormat, ScanArgs};
+use flaglint::cli::{
+    CheckArgs, Cli, Color, Command, OnOff, RemoveArgs, RemoveStep, ReportArgs, ReportFormat,
+    ScanArgs,
+};
 use flaglint::config::{self, Config, ConfigError, ConfigText};
 use flaglint::date::Date;
 use flaglint::project::{self, Project};
@@ -59,6 +62,8 @@ enum Failure {
     BaselineOutside(String),
     #[error("{0}")]
     State(String),
+    #[error(transparent)]
+    Remove(#[from] flaglint::remove::RemoveError),
     #[error("environment `{0}` is given twice")]
     EnvironmentTwice(String),
     #[error("`flags` prints human or json, not {0}")]
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Flags(args) => run_flags(args.path.as_slice(), &args.scan),
         Command::Report(args) => run_report(&args),
+        Command::Remove(args) => run_remove(&args),
         Command::Init {
             path, check: true, ..
         } => run_init_check(&path),
@@ -297,10 +303,10 @@ fn scan_with(
     Ok((project, scan))
 }
 
-/// `flaglint report`: scan with dates, read the state exports, assess, write one document.
-fn run_report(args: &ReportArgs) -> Outcome {
+/// The environments' state exports, in the order given.
+fn load_states(states: &[(String, PathBuf)]) -> Result<Vec<state::Environment>, Failure> {
     let mut environments = Vec::new();
-    for (name, file) in &args.states {
+    for (name, file) in states {
         if environments
             .iter()
             .any(|e: &state::Environment| &e.name == name)
@@ -309,6 +315,74 @@ fn run_report(args: &ReportArgs) -> Outcome {
         }
         environments.push(state::load(name, file).map_err(Failure::State)?);
     }
+    Ok(environments)
+}
+
+/// `flaglint remove`: scan, assess, work out the change; print it, write it, or both.
+fn run_remove(args: &RemoveArgs) -> Outcome {
+    use flaglint::remove::{self, Request, Step};
+    let environments = load_states(&args.states)?;
+    let (_, scan) = scan_with(
+        args.path.as_slice(),
+        args.config.as_deref(),
+        args.threads,
+        None,
+        false,
+        |_| {},
+    )?;
+    print_notes(&scan);
+    let assessments =
+        flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.analysis, &environments);
+    let request = Request {
+        key: args.key.clone(),
+        keep: args.keep.map(|k| k == OnOff::On),
+        step: match args.step {
+            RemoveStep::One => Step::Usages,
+            RemoveStep::Two => Step::Definitions,
+            RemoveStep::All => Step::All,
+        },
+        delete_dead_tests: args.delete_dead_tests,
+    };
+    let removal = remove::plan(&scan, &assessments, &request)?;
+    if args.diff {
+        write_stdout(&remove::diff(&removal))?;
+    }
+    if !args.dry_run {
+        remove::write(&scan.root, &removal)?;
+    }
+    let verb = if args.dry_run {
+        "would change"
+    } else {
+        "changed"
+    };
+    note(format!(
+        "{}: kept {}; {} check(s) rewritten, {} definition(s) deleted; {verb} {} file(s)",
+        removal.key,
+        if removal.keep { "on" } else { "off" },
+        removal.checks,
+        removal.definitions,
+        removal.changes.len()
+    ));
+    for change in &removal.changes {
+        let what = match (&change.before, &change.after) {
+            (None, _) => "created",
+            (_, None) => "deleted",
+            _ => "edited",
+        };
+        note(format!("  {what} {}", change.rel));
+    }
+    if !removal.manual.is_empty() {
+        note(format!("left to do by hand ({}):", removal.manual.len()));
+        for item in &removal.manual {
+            note(format!("  {item}"));
+        }
+    }
+    Ok(Exit::Clean)
+}
+
+/// `flaglint report`: scan with dates, read the state exports, assess, write one document.
+fn run_report(args: &ReportArgs) -> Outcome {
+    let environments = load_states(&args.states)?;
     let (_, scan) = scan_with(
         args.path.as_slice(),
         args.config.as_deref(),

@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["diagnostics"],
     &["project"],
-    &["report"],
+    &["report", "remove"],
     &["cli", "init"],
     &["lib"],
 ];

@@ -1,0 +1,289 @@
+//! Step 2's edits: a flag's definitions deleted (with the comments and attributes above them),
+//! Rust `match` arms of a deleted variant dropped, the constant inlined in migrations, and the
+//! Django migration that deletes the row.
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::syntax::{
+    attached_start, deletion_range, line_end, line_start, list_item_deletion, node_at, text,
+    Dialect, Edit,
+};
+
+/// Node kinds that are one definition, by language.
+fn is_unit(dialect: Dialect, node: Node<'_>) -> bool {
+    let kind = node.kind();
+    let parent = node.parent().map_or("", |p| p.kind());
+    match dialect {
+        Dialect::Python => {
+            matches!(
+                kind,
+                "expression_statement" | "pair" | "decorated_definition"
+            ) || kind == "function_definition" && parent != "decorated_definition"
+                || matches!(parent, "list" | "tuple" | "set")
+        }
+        Dialect::Rust => matches!(
+            kind,
+            "enum_variant" | "field_declaration" | "const_item" | "static_item" | "function_item"
+        ),
+        Dialect::TypeScript | Dialect::Tsx => {
+            matches!(
+                kind,
+                "pair"
+                    | "property_signature"
+                    | "enum_assignment"
+                    | "public_field_definition"
+                    | "function_declaration"
+            ) || kind == "lexical_declaration" && parent != "export_statement"
+                || kind == "export_statement"
+                || kind == "literal_type" && parent == "union_type"
+                || matches!(parent, "array" | "enum_body")
+        }
+    }
+}
+
+/// The edit deleting the definition at `range`.
+pub fn delete(dialect: Dialect, source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
+    let mut node = node_at(tree, range)?;
+    while !is_unit(dialect, node) {
+        node = node.parent()?;
+        if node.parent().is_none() {
+            return None;
+        }
+    }
+    if node.kind() == "literal_type" {
+        return union_member(node, source);
+    }
+    let list_parent = node.parent().is_some_and(|p| {
+        matches!(
+            p.kind(),
+            "dictionary"
+                | "list"
+                | "tuple"
+                | "set"
+                | "object"
+                | "array"
+                | "enum_body"
+                | "enum_variant_list"
+                | "field_declaration_list"
+        )
+    });
+    if dialect.is_python() && node.kind() == "expression_statement" {
+        if let Some(block) = node.parent().filter(|p| p.kind() == "block") {
+            let mut cursor = block.walk();
+            let others = block
+                .named_children(&mut cursor)
+                .filter(|n| n.id() != node.id() && !dialect.is_comment(n.kind()))
+                .count();
+            if others == 0 {
+                return Some(Edit::new(node.byte_range(), "pass"));
+            }
+        }
+    }
+    let start = attached_start(dialect, source, node);
+    let mut end = node.end_byte();
+    if let Some(separator) = node
+        .next_sibling()
+        .filter(|n| matches!(n.kind(), "," | ";") && !source[end..n.start_byte()].contains('\n'))
+    {
+        end = separator.end_byte();
+    }
+    let whole = deletion_range(source, start..end);
+    let on_own_lines = whole.start == line_start(source, whole.start)
+        && (whole.end == source.len() || source[..whole.end].ends_with('\n'));
+    if on_own_lines {
+        return Some(Edit::delete(whole));
+    }
+    if list_parent {
+        return Some(Edit::delete(list_item_deletion(source, node)));
+    }
+    Some(Edit::delete(node.byte_range()))
+}
+
+/// `'a' | 'b' | 'c'`: one member and its `|`.
+fn union_member(node: Node<'_>, source: &str) -> Option<Edit> {
+    let union = node.parent()?;
+    let first = union.named_child(0)?;
+    if first.id() == node.id() {
+        // The first member: up to the next one.
+        let next = union.named_child(1)?;
+        let next_start = leftmost(next).start_byte();
+        return Some(Edit::delete(node.start_byte()..next_start));
+    }
+    // A later member: from the end of what precedes it (its `|` goes too).
+    let previous = node.prev_named_sibling()?;
+    let range = previous.end_byte()..node.end_byte();
+    // Members one per line (`| 'x'`): the whole line.
+    let line = line_start(source, node.start_byte());
+    if source[line..node.start_byte()].trim() == "|" {
+        return Some(Edit::delete(line..line_end(source, node.end_byte())));
+    }
+    Some(Edit::delete(range))
+}
+
+/// The first leaf-most member of a nested union.
+fn leftmost(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "union_type" {
+        match node.named_child(0) {
+            Some(first) => node = first,
+            None => break,
+        }
+    }
+    node
+}
+
+/// A Rust `match` arm whose pattern is exactly the use at `range`: the arm to delete.
+pub fn match_arm(source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
+    let node = node_at(tree, range.clone())?;
+    let mut at = node.parent();
+    while let Some(n) = at {
+        if n.kind() == "match_pattern" {
+            let pattern = n.named_child(0)?;
+            if pattern.byte_range() != range && text(pattern, source).trim() != text(node, source) {
+                return None;
+            }
+            let arm = n.parent().filter(|a| a.kind() == "match_arm")?;
+            return Some(Edit::delete(deletion_range(source, arm.byte_range())));
+        }
+        if matches!(n.kind(), "match_arm" | "block" | "function_item") {
+            return None;
+        }
+        at = n.parent();
+    }
+    None
+}
+
+/// A use in a list (`[A, B]`, `(A, B)`, `{A, B}`): the element to delete.
+pub fn list_element(source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
+    let node = node_at(tree, range)?;
+    let parent = node.parent()?;
+    matches!(
+        parent.kind(),
+        "list" | "tuple" | "set" | "array" | "expression_list"
+    )
+    .then(|| Edit::delete(list_item_deletion(source, node)))
+}
+
+/// Uses of top-level constants `names` in their own file, outside their definitions.
+pub fn own_uses(
+    dialect: Dialect,
+    source: &str,
+    tree: &Tree,
+    names: &[String],
+) -> Vec<(Range<usize>, String)> {
+    let mut found = Vec::new();
+    if names.is_empty() {
+        return found;
+    }
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" && names.iter().any(|n| n == text(node, source)) {
+            let defining = node.parent().is_some_and(|p| {
+                let target = p
+                    .child_by_field_name("left")
+                    .or_else(|| p.child_by_field_name("name"))
+                    .or_else(|| p.child_by_field_name("pattern"));
+                target.is_some_and(|t| t.id() == node.id())
+            });
+            let attribute = node.parent().is_some_and(|p| {
+                p.kind() == "attribute"
+                    && p.child_by_field_name("attribute")
+                        .is_some_and(|a| a.id() == node.id())
+            });
+            if !defining && !attribute {
+                found.push((node.byte_range(), text(node, source).to_string()));
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    let _ = dialect;
+    found.sort_by_key(|(r, _)| r.start);
+    found
+}
+
+/// A Python string literal of a value.
+pub fn python_string(value: &str) -> String {
+    let mut out = String::from('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The text of a migration deleting a waffle row, reversed by recreating it.
+pub fn migration(
+    key: &str,
+    model: &str,
+    app: &str,
+    leaf: &str,
+    initial: &[(String, String)],
+) -> String {
+    let name = python_string(key);
+    let defaults = if initial.is_empty() {
+        String::new()
+    } else {
+        let fields: Vec<String> = initial
+            .iter()
+            .map(|(field, value)| format!("{}: {value}", python_string(field)))
+            .collect();
+        format!(", defaults={{{}}}", fields.join(", "))
+    };
+    format!(
+        r#"from django.db import migrations
+
+
+def delete_{lower}(apps, schema_editor):
+    {model} = apps.get_model("waffle", "{model}")
+    {model}.objects.filter(name={name}).delete()
+
+
+def restore_{lower}(apps, schema_editor):
+    {model} = apps.get_model("waffle", "{model}")
+    {model}.objects.get_or_create(name={name}{defaults})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ({app_label}, {leaf_name}),
+    ]
+
+    operations = [
+        migrations.RunPython(delete_{lower}, restore_{lower}),
+    ]
+"#,
+        lower = model.to_lowercase(),
+        app_label = python_string(app),
+        leaf_name = python_string(leaf),
+    )
+}
+
+/// The module name of the next migration after `leaf`: `0073_delete_<key>_flag`.
+pub fn migration_name(leaf: &str, key: &str, model: &str) -> Option<String> {
+    let digits: String = leaf.chars().take_while(char::is_ascii_digit).collect();
+    let number: u32 = digits.parse().ok()?;
+    let slug: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(format!(
+        "{:0width$}_delete_{slug}_{}",
+        number + 1,
+        model.to_lowercase(),
+        width = digits.len().max(4)
+    ))
+}

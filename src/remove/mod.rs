@@ -1,0 +1,671 @@
+//! `flaglint remove`: a flag's two-step removal, written as a change to the code.
+//!
+//! Step 1 replaces every check of the flag with the value kept and folds the code around it
+//! ([`usages`], then [`simplify`]), dropping imports the change left unused ([`imports`]). Step 2
+//! deletes the definitions, inlines the constant in migrations and writes the migration that
+//! deletes the row ([`definitions`]). Every edited file is parsed again; a file that no longer
+//! parses stops the whole change. Files are written whole, then moved into place.
+
+mod definitions;
+mod imports;
+mod simplify;
+mod syntax;
+mod usages;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::lifecycle::{Assessment, Readiness};
+use crate::diagnostics::Scan;
+use crate::facts::WaffleKind;
+use crate::index::{CheckKey, FileRole, KeySource, RefKind};
+use crate::lang::{Language, ShapeKind};
+
+use syntax::{has_error, Dialect, Edit, Edits, Mapping};
+use usages::{Role, Target};
+
+/// Which steps to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Step 1: the checks, tests and references.
+    Usages,
+    /// Step 2: the definitions, migrations and the row.
+    Definitions,
+    All,
+}
+
+impl Step {
+    fn usages(self) -> bool {
+        self != Step::Definitions
+    }
+
+    fn definitions(self) -> bool {
+        self != Step::Usages
+    }
+}
+
+/// What to remove and how.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub key: String,
+    /// The behaviour that stays: on (`true`) or off; `None`: from the environments' state.
+    pub keep: Option<bool>,
+    pub step: Step,
+    /// Delete tests of the behaviour that goes, rather than listing them.
+    pub delete_dead_tests: bool,
+}
+
+/// One file the removal writes, creates (`before: None`) or deletes (`after: None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub rel: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The whole change.
+#[derive(Debug)]
+pub struct Removal {
+    pub key: String,
+    pub keep: bool,
+    /// Sorted by path.
+    pub changes: Vec<Change>,
+    /// Places left to a person: `path:line: what to do`, sorted.
+    pub manual: Vec<String>,
+    /// Checks rewritten, and definitions deleted.
+    pub checks: usize,
+    pub definitions: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveError {
+    #[error("no flag `{key}` in this project{}", .suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownFlag {
+        key: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{key}` is not on or off everywhere (readiness: {readiness}): say which behaviour stays with --keep on|off, or pass --state exports that agree")]
+    KeepUnknown { key: String, readiness: String },
+    #[error("`{key}` still has {count} check(s) in production code: run step 1 first (--step 1), or both steps (--step all)")]
+    ChecksRemain { key: String, count: usize },
+    #[error("the change would leave these files unparsable, so nothing was written: {}", .0.join(", "))]
+    Unparsable(Vec<String>),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One file being edited: its original text, its current text, and how offsets moved.
+struct Draft {
+    dialect: Option<Dialect>,
+    original: String,
+    current: String,
+    mapping: Mapping,
+}
+
+/// Works out the change that removes `request.key`, without writing anything.
+pub fn plan(
+    scan: &Scan,
+    assessments: &[Assessment],
+    request: &Request,
+) -> Result<Removal, RemoveError> {
+    let index = &scan.index;
+    let key = request.key.as_str();
+    let assessment = assessments.iter().find(|a| a.key == key);
+    if !index.flags.contains_key(key) && assessment.is_none() {
+        let suggestion = index
+            .flags
+            .keys()
+            .map(|k| (strsim::jaro_winkler(key, k), k))
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.clone());
+        return Err(RemoveError::UnknownFlag {
+            key: key.to_string(),
+            suggestion,
+        });
+    }
+    // Every spelling of the flag: the key, and its definitions' keys on the other side.
+    let mut spellings: Vec<&str> = vec![key];
+    if let Some(a) = assessment {
+        for &d in &a.definitions {
+            let k = index.definitions[d].key.as_str();
+            if !spellings.contains(&k) {
+                spellings.push(k);
+            }
+        }
+    }
+    let frontend = scan.config.frontend_key.to_frontend(key);
+    if index.flags.contains_key(frontend.as_str()) && !spellings.contains(&frontend.as_str()) {
+        spellings.push(
+            index
+                .flags
+                .get_key_value(frontend.as_str())
+                .map(|(k, _)| k.as_str())
+                .unwrap_or(key),
+        );
+    }
+    let checks: Vec<_> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.checks.iter().copied())
+        .collect();
+    let production = checks
+        .iter()
+        .filter(|&&c| index.checks[c].kind == RefKind::Check)
+        .count();
+    let keep = match request.keep {
+        Some(keep) => keep,
+        None => match assessment.map(|a| a.readiness) {
+            Some(Readiness::RemoveUsages) => true,
+            Some(Readiness::NoShip) => false,
+            Some(Readiness::DeleteDefinition) if !request.step.usages() || production == 0 => true,
+            readiness => {
+                return Err(RemoveError::KeepUnknown {
+                    key: key.to_string(),
+                    readiness: readiness.map_or("unknown", Readiness::name).to_string(),
+                })
+            }
+        },
+    };
+    if request.step == Step::Definitions && production > 0 {
+        return Err(RemoveError::ChecksRemain {
+            key: key.to_string(),
+            count: production,
+        });
+    }
+    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
+    let mut manual: Vec<String> = Vec::new();
+    let mut rewritten = 0;
+    let specs = scan.config.checks.specs();
+    if request.step.usages() {
+        let mut by_file: BTreeMap<usize, Vec<Target>> = BTreeMap::new();
+        for &c in &checks {
+            let check = &index.checks[c];
+            if check.kind == RefKind::Migration {
+                continue;
+            }
+            let spec = &specs[check.spec];
+            let role = if spec.test_helper || spec.sets.is_some() {
+                Role::TestHelper(check.state.or(spec.sets))
+            } else {
+                match spec.shape.kind() {
+                    ShapeKind::Attribute => Role::Attribute,
+                    ShapeKind::ObjectProperty => Role::ObjectProperty,
+                    ShapeKind::Jsx | ShapeKind::Destructure => Role::Unsupported,
+                    _ => Role::Value,
+                }
+            };
+            by_file.entry(check.file).or_default().push(Target {
+                range: check.span.start as usize..check.span.end as usize,
+                role,
+                negated: false,
+            });
+            let negation = spec.negation_prefix.as_deref();
+            if let Some(prefix) = negation {
+                let target = by_file.get_mut(&check.file).and_then(|t| t.last_mut());
+                let key_text = index.files[check.file].rel.as_str();
+                let _ = key_text;
+                if let (Some(target), Ok(source)) =
+                    (target, read(&scan.root, index.path(check.file)))
+                {
+                    let spelled = source
+                        .get(check.key_span.start as usize..check.key_span.end as usize)
+                        .unwrap_or("");
+                    target.negated = spelled.trim_matches(['"', '\'']).starts_with(prefix);
+                }
+            }
+        }
+        for (file, mut targets) in by_file {
+            let indexed = &index.files[file];
+            let rel = indexed.rel.clone();
+            let Some(dialect) = Dialect::of(indexed.language, &rel) else {
+                for t in &targets {
+                    manual.push(format!(
+                        "{rel}:{}: {} file: replace this check by hand, keeping the {} behaviour",
+                        line_of(index, file, t.range.start),
+                        indexed.language.name(),
+                        on_off(keep)
+                    ));
+                }
+                continue;
+            };
+            targets.sort_by_key(|t| t.range.start);
+            let original = read(&scan.root, &rel)?;
+            let Some(tree) = dialect.parse(&original) else {
+                continue;
+            };
+            let found = usages::rewrite(
+                dialect,
+                &original,
+                &tree,
+                &targets,
+                keep,
+                request.delete_dead_tests,
+            );
+            rewritten += found.rewritten;
+            for (offset, what) in found.manual {
+                manual.push(format!("{rel}:{}: {what}", line_at(&original, offset)));
+            }
+            let mut mapping = Mapping::default();
+            let first = found.edits.apply_recorded(&original, &mut mapping);
+            let folded = simplify::simplify(dialect, first, &mut mapping);
+            let current = match imports::unused(dialect, &original, &folded) {
+                Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
+                _ => folded,
+            };
+            drafts.insert(
+                rel,
+                Draft {
+                    dialect: Some(dialect),
+                    original,
+                    current,
+                    mapping,
+                },
+            );
+        }
+        // Uses of the constant outside checks: a person decides what each becomes (step 2
+        // drops those in lists and `match` arms).
+        for spelling in spellings.iter().filter(|_| !request.step.definitions()) {
+            let Some(flag) = index.flags.get(*spelling) else {
+                continue;
+            };
+            for &r in &flag.references {
+                let reference = &index.references[r];
+                if reference.kind == RefKind::Reference {
+                    manual.push(format!(
+                        "{}:{}: a use of the flag's constant outside a check: remove it",
+                        index.path(reference.file),
+                        reference.span.line
+                    ));
+                }
+            }
+        }
+    }
+    let mut definitions_deleted = 0;
+    let mut created: Vec<Change> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
+    if request.step.definitions() {
+        let mut by_file: BTreeMap<usize, Vec<(std::ops::Range<usize>, bool)>> = BTreeMap::new();
+        for spelling in &spellings {
+            let Some(flag) = index.flags.get(*spelling) else {
+                continue;
+            };
+            for &d in &flag.definitions {
+                let def = &index.definitions[d];
+                by_file
+                    .entry(def.file)
+                    .or_default()
+                    .push((def.span.start as usize..def.span.end as usize, false));
+            }
+            // Other uses of the constant: in lists, and Rust `match` arms on a deleted variant.
+            for &r in &flag.references {
+                let reference = &index.references[r];
+                if reference.kind == RefKind::Reference {
+                    by_file.entry(reference.file).or_default().push((
+                        reference.span.start as usize..reference.span.end as usize,
+                        true,
+                    ));
+                }
+            }
+        }
+        for (file, places) in by_file {
+            let indexed = &index.files[file];
+            let rel = indexed.rel.clone();
+            let Some(dialect) = Dialect::of(indexed.language, &rel) else {
+                let defined_here = indexed.definitions().count();
+                if indexed.language == Language::Yaml && defined_here <= 1 {
+                    deleted.push(rel);
+                    definitions_deleted += 1;
+                } else {
+                    manual.push(format!("{rel}: delete the definition of `{key}` by hand"));
+                }
+                continue;
+            };
+            let draft = match drafts.entry(rel.clone()) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let original = read(&scan.root, &rel)?;
+                    e.insert(Draft {
+                        dialect: Some(dialect),
+                        current: original.clone(),
+                        original,
+                        mapping: Mapping::default(),
+                    })
+                }
+            };
+            let Some(tree) = dialect.parse(&draft.current) else {
+                continue;
+            };
+            let names: Vec<String> = spellings
+                .iter()
+                .filter_map(|s| index.flags.get(*s))
+                .flat_map(|f| f.definitions.iter())
+                .map(|&d| &index.definitions[d])
+                .filter(|d| {
+                    d.file == file
+                        && d.kind == crate::facts::ConstKind::Constant
+                        && !d.symbol.contains('.')
+                })
+                .map(|d| d.symbol.clone())
+                .collect();
+            let mut edits = Edits::default();
+            for (range, is_reference) in places {
+                let Some(range) = draft.mapping.map(range.clone()) else {
+                    continue;
+                };
+                let edit = if is_reference {
+                    definitions::match_arm(&draft.current, &tree, range.clone())
+                        .or_else(|| definitions::list_element(&draft.current, &tree, range.clone()))
+                } else {
+                    definitions::delete(dialect, &draft.current, &tree, range.clone())
+                };
+                match edit {
+                    Some(edit) => {
+                        if edits.push(edit) && !is_reference {
+                            definitions_deleted += 1;
+                        }
+                    }
+                    None if is_reference => manual.push(format!(
+                        "{rel}:{}: a use of the flag's constant: remove it",
+                        line_at(&draft.current, range.start)
+                    )),
+                    None => manual.push(format!(
+                        "{rel}:{}: delete the definition of `{key}` by hand",
+                        line_at(&draft.current, range.start)
+                    )),
+                }
+            }
+            // The file's own uses of a deleted constant (`ALL = [A, B]`).
+            for (range, text) in definitions::own_uses(dialect, &draft.current, &tree, &names) {
+                if !edits.free(&range) {
+                    continue;
+                }
+                match definitions::list_element(&draft.current, &tree, range.clone()) {
+                    Some(edit) => {
+                        edits.push(edit);
+                    }
+                    None => manual.push(format!(
+                        "{rel}:{}: `{text}` is deleted: remove this use",
+                        line_at(&draft.current, range.start)
+                    )),
+                }
+            }
+            let before = draft.current.clone();
+            let after = edits.apply_recorded(&before, &mut draft.mapping);
+            draft.current = match imports::unused(dialect, &before, &after) {
+                Some(cleanup) if !cleanup.is_empty() => {
+                    cleanup.apply_recorded(&after, &mut draft.mapping)
+                }
+                _ => after,
+            };
+        }
+        inline_in_migrations(scan, &spellings, &mut drafts)?;
+        if let Some(change) = deletion_migration(scan, key, &mut manual)? {
+            created.extend(change);
+        }
+    }
+    let mut changes: Vec<Change> = Vec::new();
+    let mut broken = Vec::new();
+    for (rel, draft) in drafts {
+        if draft.current == draft.original {
+            continue;
+        }
+        if let Some(dialect) = draft.dialect {
+            let was_broken = dialect.parse(&draft.original).is_none_or(|t| has_error(&t));
+            let is_broken = dialect.parse(&draft.current).is_none_or(|t| has_error(&t));
+            if is_broken && !was_broken {
+                broken.push(rel.clone());
+            }
+        }
+        changes.push(Change {
+            rel,
+            before: Some(draft.original),
+            after: Some(draft.current),
+        });
+    }
+    if !broken.is_empty() {
+        return Err(RemoveError::Unparsable(broken));
+    }
+    for rel in deleted {
+        let before = read(&scan.root, &rel)?;
+        changes.push(Change {
+            rel,
+            before: Some(before),
+            after: None,
+        });
+    }
+    changes.extend(created);
+    changes.sort_by(|a, b| a.rel.cmp(&b.rel));
+    manual.sort();
+    manual.dedup();
+    Ok(Removal {
+        key: key.to_string(),
+        keep,
+        changes,
+        manual,
+        checks: rewritten,
+        definitions: definitions_deleted,
+    })
+}
+
+/// Migrations that name the key through a definition constant get the value instead.
+fn inline_in_migrations(
+    scan: &Scan,
+    spellings: &[&str],
+    drafts: &mut BTreeMap<String, Draft>,
+) -> Result<(), RemoveError> {
+    let index = &scan.index;
+    let mut by_file: BTreeMap<usize, Vec<(std::ops::Range<usize>, String)>> = BTreeMap::new();
+    for resolved in &index.migration_keys {
+        let CheckKey::Key {
+            key,
+            source: KeySource::Definition(def),
+        } = &resolved.key
+        else {
+            continue;
+        };
+        if !spellings.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(op) = crate::analysis::django::flag_op(index, resolved.file, resolved.op) else {
+            continue;
+        };
+        let _ = def;
+        by_file.entry(resolved.file).or_default().push((
+            op.key_span.start as usize..op.key_span.end as usize,
+            definitions::python_string(key),
+        ));
+    }
+    for (file, places) in by_file {
+        let rel = index.path(file).to_string();
+        let original = read(&scan.root, &rel)?;
+        let draft = drafts.entry(rel).or_insert_with(|| Draft {
+            dialect: Some(Dialect::Python),
+            current: original.clone(),
+            original,
+            mapping: Mapping::default(),
+        });
+        let mut edits = Edits::default();
+        for (range, literal) in places {
+            if let Some(range) = draft.mapping.map(range) {
+                edits.push(Edit::new(range, literal));
+            }
+        }
+        let before = draft.current.clone();
+        let after = edits.apply_recorded(&before, &mut draft.mapping);
+        draft.current = match imports::unused(Dialect::Python, &before, &after) {
+            Some(cleanup) if !cleanup.is_empty() => {
+                cleanup.apply_recorded(&after, &mut draft.mapping)
+            }
+            _ => after,
+        };
+    }
+    Ok(())
+}
+
+/// The migration deleting the row, in the app whose migration created it, after that app's leaf.
+fn deletion_migration(
+    scan: &Scan,
+    key: &str,
+    manual: &mut Vec<String>,
+) -> Result<Option<Vec<Change>>, RemoveError> {
+    let django = &scan.analysis.django;
+    if django.is_deleted(key) {
+        return Ok(None);
+    }
+    let Some(created) = django
+        .events_of(key)
+        .find(|e| e.action == crate::facts::FlagAction::Create)
+    else {
+        return Ok(None);
+    };
+    let app = &django.apps[django.migrations[created.migration].app];
+    let leaf = match app.leaves.as_slice() {
+        [leaf] if app.certain() => &django.migrations[*leaf],
+        _ => {
+            manual.push(format!(
+                "{}: add a migration deleting the `{key}` row (the app's latest migration is not certain)",
+                app.dir
+            ));
+            return Ok(None);
+        }
+    };
+    let model = WaffleKind::model(created.kind);
+    let Some(name) = definitions::migration_name(&leaf.name, key, model) else {
+        manual.push(format!(
+            "{}: add a migration deleting the `{key}` row (migration names are not numbered)",
+            app.dir
+        ));
+        return Ok(None);
+    };
+    let dir = Path::new(index_path(scan, leaf.file))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = dir
+        .join(format!("{name}.py"))
+        .to_string_lossy()
+        .replace('\\', "/");
+    let mut changes = vec![Change {
+        rel,
+        before: None,
+        after: Some(definitions::migration(
+            key,
+            model,
+            &app.label,
+            &leaf.name,
+            &created.initial,
+        )),
+    }];
+    if let Some(marker) = &app.marker {
+        let before = read(&scan.root, &marker.path)?;
+        let after = format!(
+            "{}{name}{}",
+            &before[..marker.span.start as usize],
+            &before[marker.span.end as usize..]
+        );
+        changes.push(Change {
+            rel: marker.path.clone(),
+            before: Some(before),
+            after: Some(after),
+        });
+    }
+    Ok(Some(changes))
+}
+
+fn index_path(scan: &Scan, file: usize) -> &str {
+    scan.index.path(file)
+}
+
+fn on_off(keep: bool) -> &'static str {
+    if keep {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn read(root: &Path, rel: &str) -> Result<String, RemoveError> {
+    let path = root.join(rel);
+    std::fs::read_to_string(&path).map_err(|source| RemoveError::Read { path, source })
+}
+
+/// The 1-based line of a byte offset.
+fn line_at(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
+}
+
+fn line_of(scan_index: &crate::index::Index, file: usize, offset: usize) -> usize {
+    let checks = &scan_index.checks;
+    checks
+        .iter()
+        .find(|c| c.file == file && c.span.start as usize == offset)
+        .map_or(0, |c| c.span.line as usize)
+}
+
+/// A unified diff of the change, file by file.
+pub fn diff(removal: &Removal) -> String {
+    let mut out = String::new();
+    for change in &removal.changes {
+        let before = change.before.as_deref().unwrap_or("");
+        let after = change.after.as_deref().unwrap_or("");
+        let old = if change.before.is_some() {
+            format!("a/{}", change.rel)
+        } else {
+            "/dev/null".to_string()
+        };
+        let new = if change.after.is_some() {
+            format!("b/{}", change.rel)
+        } else {
+            "/dev/null".to_string()
+        };
+        let text = similar::TextDiff::from_lines(before, after);
+        out.push_str(&format!("diff --git a/{0} b/{0}\n", change.rel));
+        out.push_str(
+            &text
+                .unified_diff()
+                .context_radius(3)
+                .header(&old, &new)
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// Writes the change: each file written whole beside its place, then moved there.
+pub fn write(root: &Path, removal: &Removal) -> Result<(), RemoveError> {
+    for change in &removal.changes {
+        let path = root.join(&change.rel);
+        let failed = |source| RemoveError::Write {
+            path: path.clone(),
+            source,
+        };
+        match &change.after {
+            Some(text) => {
+                let dir = path.parent().unwrap_or(root);
+                std::fs::create_dir_all(dir).map_err(failed)?;
+                let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+                std::io::Write::write_all(&mut file, text.as_bytes()).map_err(failed)?;
+                if let Ok(meta) = std::fs::metadata(&path) {
+                    let _ = std::fs::set_permissions(file.path(), meta.permissions());
+                }
+                file.persist(&path).map_err(|e| failed(e.error))?;
+            }
+            None => std::fs::remove_file(&path).map_err(failed)?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file's role makes it a migration.
+pub fn is_migration(role: FileRole) -> bool {
+    role == FileRole::Migration
+}
