@@ -48,9 +48,8 @@ pub fn delete(dialect: Dialect, source: &str, tree: &Tree, range: Range<usize>) 
     let mut node = node_at(tree, range)?;
     while !is_unit(dialect, node) {
         node = node.parent()?;
-        if node.parent().is_none() {
-            return None;
-        }
+        // The file itself is no definition.
+        node.parent()?;
     }
     if node.kind() == "literal_type" {
         return union_member(node, source);
@@ -166,12 +165,7 @@ pub fn list_element(source: &str, tree: &Tree, range: Range<usize>) -> Option<Ed
 }
 
 /// Uses of top-level constants `names` in their own file, outside their definitions.
-pub fn own_uses(
-    dialect: Dialect,
-    source: &str,
-    tree: &Tree,
-    names: &[String],
-) -> Vec<(Range<usize>, String)> {
+pub fn own_uses(source: &str, tree: &Tree, names: &[String]) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     if names.is_empty() {
         return found;
@@ -199,7 +193,6 @@ pub fn own_uses(
         let mut cursor = node.walk();
         stack.extend(node.children(&mut cursor));
     }
-    let _ = dialect;
     found.sort_by_key(|(r, _)| r.start);
     found
 }

@@ -183,3 +183,26 @@ fn rust_bindings<'t>(node: Node<'t>, source: &str, out: &mut Vec<(String, Node<'
         _ => out.push((String::new(), node)),
     }
 }
+
+/// The edit dropping the import of `name`, when nothing else in the file uses it; `Err` when the
+/// file still uses it.
+pub fn drop_binding(dialect: Dialect, source: &str, name: &str) -> Result<Option<Edit>, ()> {
+    let Some(tree) = dialect.parse(source) else {
+        return Ok(None);
+    };
+    if uses(&tree, source).get(name).copied().unwrap_or(0) > 0 {
+        return Err(());
+    }
+    for statement in statements(&tree) {
+        let bindings = bindings(dialect, statement, source);
+        let Some((_, node)) = bindings.iter().find(|(local, _)| local == name) else {
+            continue;
+        };
+        return Ok(Some(if bindings.len() == 1 {
+            Edit::delete(deletion_range(source, statement.byte_range()))
+        } else {
+            Edit::delete(list_item_deletion(source, *node))
+        }));
+    }
+    Ok(None)
+}

@@ -12,13 +12,16 @@ mod simplify;
 mod syntax;
 mod usages;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::lifecycle::{Assessment, Readiness};
 use crate::diagnostics::Scan;
 use crate::facts::WaffleKind;
-use crate::index::{CheckKey, FileRole, KeySource, RefKind};
+use crate::index::{CheckKey, KeySource, RefKind};
 use crate::lang::{Language, ShapeKind};
 
 use syntax::{has_error, Dialect, Edit, Edits, Mapping};
@@ -161,6 +164,12 @@ pub fn plan(
         .iter()
         .filter(|&&c| index.checks[c].kind == RefKind::Check)
         .count();
+    if request.step == Step::Definitions && production > 0 {
+        return Err(RemoveError::ChecksRemain {
+            key: key.to_string(),
+            count: production,
+        });
+    }
     let keep = match request.keep {
         Some(keep) => keep,
         None => match assessment.map(|a| a.readiness) {
@@ -175,12 +184,6 @@ pub fn plan(
             }
         },
     };
-    if request.step == Step::Definitions && production > 0 {
-        return Err(RemoveError::ChecksRemain {
-            key: key.to_string(),
-            count: production,
-        });
-    }
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     let mut manual: Vec<String> = Vec::new();
     let mut rewritten = 0;
@@ -193,7 +196,9 @@ pub fn plan(
                 continue;
             }
             let spec = &specs[check.spec];
-            let role = if spec.test_helper || spec.sets.is_some() {
+            let role = if spec.state.is_some() && check.state.is_none() && spec.sets.is_none() {
+                Role::TestHelperFromVariable
+            } else if spec.test_helper || spec.sets.is_some() {
                 Role::TestHelper(check.state.or(spec.sets))
             } else {
                 match spec.shape.kind() {
@@ -211,8 +216,6 @@ pub fn plan(
             let negation = spec.negation_prefix.as_deref();
             if let Some(prefix) = negation {
                 let target = by_file.get_mut(&check.file).and_then(|t| t.last_mut());
-                let key_text = index.files[check.file].rel.as_str();
-                let _ = key_text;
                 if let (Some(target), Ok(source)) =
                     (target, read(&scan.root, index.path(check.file)))
                 {
@@ -384,7 +387,7 @@ pub fn plan(
                 }
             }
             // The file's own uses of a deleted constant (`ALL = [A, B]`).
-            for (range, text) in definitions::own_uses(dialect, &draft.current, &tree, &names) {
+            for (range, text) in definitions::own_uses(&draft.current, &tree, &names) {
                 if !edits.free(&range) {
                     continue;
                 }
@@ -407,6 +410,7 @@ pub fn plan(
                 _ => after,
             };
         }
+        drop_imports(scan, &spellings, &mut drafts, &mut manual)?;
         inline_in_migrations(scan, &spellings, &mut drafts)?;
         if let Some(change) = deletion_migration(scan, key, &mut manual)? {
             created.extend(change);
@@ -456,6 +460,109 @@ pub fn plan(
     })
 }
 
+/// Files importing a deleted constant by name: the import goes, or a person is told it is still
+/// used.
+fn drop_imports(
+    scan: &Scan,
+    spellings: &[&str],
+    drafts: &mut BTreeMap<String, Draft>,
+    manual: &mut Vec<String>,
+) -> Result<(), RemoveError> {
+    let index = &scan.index;
+    let deleted: Vec<(&str, &str)> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.definitions.iter())
+        .map(|&d| &index.definitions[d])
+        .filter(|d| d.kind == crate::facts::ConstKind::Constant)
+        .map(|d| (d.symbol.split('.').next().unwrap_or(""), index.path(d.file)))
+        .collect();
+    for (file, indexed) in index.files.iter().enumerate() {
+        let Some(dialect) = Dialect::of(indexed.language, &indexed.rel) else {
+            continue;
+        };
+        for import in &indexed.facts.imports {
+            let Some((name, _)) = deleted.iter().find(|(symbol, path)| {
+                import.name.as_deref() == Some(*symbol)
+                    && import.local == *symbol
+                    && module_matches(&import.module, path)
+                    && index.path(file) != *path
+            }) else {
+                continue;
+            };
+            // The whole container stays when other members are still defined.
+            if deleted.iter().any(|(s, p)| {
+                s == name
+                    && index.flags.values().any(|f| {
+                        f.definitions.iter().any(|&d| {
+                            let def = &index.definitions[d];
+                            index.path(def.file) == *p
+                                && def.symbol.split('.').next() == Some(*s)
+                                && !spellings.contains(&def.key.as_str())
+                        })
+                    })
+            }) {
+                continue;
+            }
+            let rel = indexed.rel.clone();
+            let draft = match drafts.entry(rel.clone()) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let original = read(&scan.root, &rel)?;
+                    e.insert(Draft {
+                        dialect: Some(dialect),
+                        current: original.clone(),
+                        original,
+                        mapping: Mapping::default(),
+                    })
+                }
+            };
+            match imports::drop_binding(dialect, &draft.current, name) {
+                Ok(Some(edit)) => {
+                    let mut edits = Edits::default();
+                    edits.push(edit);
+                    draft.current = edits.apply_recorded(&draft.current, &mut draft.mapping);
+                }
+                Ok(None) => {}
+                Err(()) => manual.push(format!(
+                    "{rel}:{}: still uses `{name}`, which is deleted",
+                    import.span.line
+                )),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether an import's module may be the file at `path` (its dotted or slashed path ends the
+/// same way, ignoring the extension and `index`/`__init__`/`mod` files).
+fn module_matches(module: &crate::facts::ModuleRef, path: &str) -> bool {
+    use crate::facts::ModuleRef;
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    let stem = ["/__init__", "/index", "/mod"]
+        .iter()
+        .find_map(|suffix| stem.strip_suffix(suffix))
+        .unwrap_or(stem);
+    let segments: Vec<&str> = stem.split('/').collect();
+    let wanted: Vec<String> = match module {
+        ModuleRef::Python { dotted, .. } => dotted.split('.').map(str::to_string).collect(),
+        ModuleRef::Js(spec) => spec
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "." && *s != ".." && *s != "@")
+            .map(|s| s.trim_start_matches('@').to_string())
+            .collect(),
+        ModuleRef::Rust(path) => path
+            .iter()
+            .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
+            .cloned()
+            .collect(),
+    };
+    let Some(last) = wanted.last() else {
+        return false;
+    };
+    segments.last() == Some(&last.as_str())
+}
+
 /// Migrations that name the key through a definition constant get the value instead.
 fn inline_in_migrations(
     scan: &Scan,
@@ -467,7 +574,7 @@ fn inline_in_migrations(
     for resolved in &index.migration_keys {
         let CheckKey::Key {
             key,
-            source: KeySource::Definition(def),
+            source: KeySource::Definition(_),
         } = &resolved.key
         else {
             continue;
@@ -478,7 +585,6 @@ fn inline_in_migrations(
         let Some(op) = crate::analysis::django::flag_op(index, resolved.file, resolved.op) else {
             continue;
         };
-        let _ = def;
         by_file.entry(resolved.file).or_default().push((
             op.key_span.start as usize..op.key_span.end as usize,
             definitions::python_string(key),
@@ -546,7 +652,7 @@ fn deletion_migration(
         ));
         return Ok(None);
     };
-    let dir = Path::new(index_path(scan, leaf.file))
+    let dir = Path::new(scan.index.path(leaf.file))
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
@@ -579,10 +685,6 @@ fn deletion_migration(
         });
     }
     Ok(Some(changes))
-}
-
-fn index_path(scan: &Scan, file: usize) -> &str {
-    scan.index.path(file)
 }
 
 fn on_off(keep: bool) -> &'static str {
@@ -663,9 +765,4 @@ pub fn write(root: &Path, removal: &Removal) -> Result<(), RemoveError> {
         }
     }
     Ok(())
-}
-
-/// Whether a file's role makes it a migration.
-pub fn is_migration(role: FileRole) -> bool {
-    role == FileRole::Migration
 }

@@ -137,7 +137,7 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
             }
         }
         "elif_clause" => match lit(node.child_by_field_name("condition")) {
-            Some(value) => fold_elif(node, value, source),
+            Some(value) => fold_elif(node, value),
             None => Vec::new(),
         },
         "match_pattern" => match lit(node.child_by_field_name("condition")) {
@@ -388,7 +388,7 @@ fn delete_statement(dialect: Dialect, statement: Node<'_>, source: &str) -> Vec<
 }
 
 /// A Python `elif` whose condition is a literal.
-fn fold_elif(node: Node<'_>, value: bool, source: &str) -> Vec<Edit> {
+fn fold_elif(node: Node<'_>, value: bool) -> Vec<Edit> {
     let previous_end = node
         .prev_sibling()
         .map_or(node.start_byte(), |p| p.end_byte());
@@ -405,6 +405,5 @@ fn fold_elif(node: Node<'_>, value: bool, source: &str) -> Vec<Edit> {
     if node.end_byte() < if_statement.end_byte() {
         edits.push(Edit::delete(node.end_byte()..if_statement.end_byte()));
     }
-    let _ = source;
     edits
 }

@@ -263,7 +263,19 @@ pub fn deletion_range(source: &str, range: Range<usize>) -> Range<usize> {
     let after = source[range.end..end].trim();
     let alone_after = after.is_empty() || after.starts_with('#') || after.starts_with("//");
     if before.trim().is_empty() && alone_after {
-        start..end
+        // Between a blank line (or the start of the file) and a blank line: one blank goes too.
+        let blank_before = start == 0
+            || source[..start - 1]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty());
+        let next_end = line_end(source, end.min(source.len()));
+        let blank_after = end < source.len() && source[end..next_end].trim().is_empty();
+        if blank_before && blank_after {
+            start..next_end
+        } else {
+            start..end
+        }
     } else {
         range
     }

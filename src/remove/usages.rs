@@ -21,6 +21,8 @@ pub enum Role {
     ObjectProperty,
     /// A test helper that sets the flag (`override_flag("x", active=True)`), with the state set.
     TestHelper(Option<bool>),
+    /// A test helper setting the flag from a variable (`active=is_on`, a parametrized test).
+    TestHelperFromVariable,
     /// A shape the rewriter does not edit (JSX components, destructured hooks).
     Unsupported,
 }
@@ -82,15 +84,19 @@ pub fn rewrite(
                 ));
                 Vec::new()
             }
-            Role::TestHelper(state) => test_helper(
-                dialect,
-                node,
-                source,
-                keep,
-                state,
-                delete_dead_tests,
-                &mut out,
-            ),
+            Role::TestHelper(state) => {
+                test_helper(node, source, keep, state, delete_dead_tests, &mut out)
+            }
+            Role::TestHelperFromVariable => {
+                out.manual.push((
+                    target.range.start,
+                    format!(
+                        "the test sets the flag from a variable: keep only its cases with the flag {}",
+                        if keep { "on" } else { "off" }
+                    ),
+                ));
+                test_helper(node, source, keep, None, false, &mut out)
+            }
             Role::Unsupported => {
                 out.manual.push((
                     target.range.start,
@@ -350,7 +356,6 @@ fn hook_dependency<'t>(read: Node<'t>, source: &str) -> Option<Node<'t>> {
 /// A test helper setting the flag: its decorator, `with` or statement removed. A test that sets
 /// the flag to the state being removed tests behaviour that goes: listed, or deleted on request.
 fn test_helper(
-    dialect: Dialect,
     node: Node<'_>,
     source: &str,
     keep: bool,
@@ -359,7 +364,7 @@ fn test_helper(
     out: &mut Usages,
 ) -> Vec<Edit> {
     if state == Some(!keep) {
-        if let Some(test) = enclosing_test(dialect, node) {
+        if let Some(test) = enclosing_test(node) {
             let name = test
                 .child_by_field_name("name")
                 .or_else(|| {
@@ -420,15 +425,14 @@ fn unwrap_with(item: Node<'_>, source: &str) -> Option<Vec<Edit>> {
 }
 
 /// The test function (with its decorators) around a node.
-fn enclosing_test(dialect: Dialect, node: Node<'_>) -> Option<Node<'_>> {
+fn enclosing_test(node: Node<'_>) -> Option<Node<'_>> {
     let mut at = node.parent();
     while let Some(n) = at {
         if matches!(
             n.kind(),
             "function_definition" | "function_item" | "function_declaration"
         ) {
-            let name = n.child_by_field_name("name")?;
-            let _ = name;
+            n.child_by_field_name("name")?;
             return Some(match n.parent() {
                 Some(d) if d.kind() == "decorated_definition" => d,
                 _ => n,
@@ -442,6 +446,5 @@ fn enclosing_test(dialect: Dialect, node: Node<'_>) -> Option<Node<'_>> {
         }
         at = n.parent();
     }
-    let _ = dialect;
     None
 }

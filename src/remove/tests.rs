@@ -1,0 +1,152 @@
+//! The rewriter on small programs in each language: the check (the text between `⟦` and `⟧`)
+//! replaced by the kept value, then folded.
+
+use super::syntax::{Dialect, Mapping};
+use super::usages::{self, Role, Target};
+use super::{imports, simplify};
+
+/// Removes the marked check keeping `keep`, as step 1 does.
+fn remove(dialect: Dialect, marked: &str, keep: bool) -> String {
+    let start = marked.find('⟦').expect("a start marker");
+    let end = marked.find('⟧').expect("an end marker") - '⟦'.len_utf8();
+    let source = marked.replace(['⟦', '⟧'], "");
+    let tree = dialect.parse(&source).expect("parses");
+    let targets = [Target {
+        range: start..end,
+        role: Role::Value,
+        negated: false,
+    }];
+    let found = usages::rewrite(dialect, &source, &tree, &targets, keep, false);
+    let mut mapping = Mapping::default();
+    let first = found.edits.apply_recorded(&source, &mut mapping);
+    let folded = simplify::simplify(dialect, first, &mut mapping);
+    match imports::unused(dialect, &source, &folded) {
+        Some(edits) => edits.apply_recorded(&folded, &mut mapping),
+        None => folded,
+    }
+}
+
+#[test]
+fn python_if_else_keeps_the_branch_and_dedents_it() {
+    let source = "def f(user):\n    if ⟦flag_is_active(user, NEW)⟧:\n        a()\n        b()\n    else:\n        c()\n    return 1\n";
+    assert_eq!(
+        remove(Dialect::Python, source, true),
+        "def f(user):\n    a()\n    b()\n    return 1\n"
+    );
+    assert_eq!(
+        remove(Dialect::Python, source, false),
+        "def f(user):\n    c()\n    return 1\n"
+    );
+}
+
+#[test]
+fn python_guard_goes_and_code_after_an_exit_is_dead() {
+    let guard = "def f(u):\n    if not ⟦is_on(u)⟧:\n        return None\n    return g()\n";
+    assert_eq!(
+        remove(Dialect::Python, guard, true),
+        "def f(u):\n    return g()\n"
+    );
+    let local = "def f(u):\n    use_new = ⟦is_on(u)⟧\n    if use_new:\n        return new()\n    return old()\n";
+    assert_eq!(
+        remove(Dialect::Python, local, true),
+        "def f(u):\n    return new()\n"
+    );
+    assert_eq!(
+        remove(Dialect::Python, local, false),
+        "def f(u):\n    return old()\n"
+    );
+}
+
+#[test]
+fn python_elif_chains_and_boolean_operators() {
+    let chain = "if a:\n    x()\nelif ⟦on()⟧:\n    y()\nelse:\n    z()\n";
+    assert_eq!(
+        remove(Dialect::Python, chain, true),
+        "if a:\n    x()\nelse:\n    y()\n"
+    );
+    assert_eq!(
+        remove(Dialect::Python, chain, false),
+        "if a:\n    x()\nelse:\n    z()\n"
+    );
+    let compound = "if user.is_staff and ⟦on()⟧:\n    x()\n";
+    assert_eq!(
+        remove(Dialect::Python, compound, true),
+        "if user.is_staff:\n    x()\n"
+    );
+    assert_eq!(remove(Dialect::Python, compound, false), "");
+    let ternary = "label = 'new' if ⟦on()⟧ else 'old'\n";
+    assert_eq!(remove(Dialect::Python, ternary, false), "label = 'old'\n");
+}
+
+#[test]
+fn python_only_statement_of_a_block_becomes_pass() {
+    let source = "def f():\n    if ⟦on()⟧:\n        x()\n";
+    assert_eq!(
+        remove(Dialect::Python, source, false),
+        "def f():\n    pass\n"
+    );
+}
+
+#[test]
+fn python_imports_the_change_left_unused_are_dropped_and_others_kept() {
+    let source = "import os\nfrom flags import NEW, OLD\n\nif ⟦on(NEW)⟧:\n    x()\n";
+    assert_eq!(
+        remove(Dialect::Python, source, true),
+        "import os\nfrom flags import OLD\n\nx()\n"
+    );
+}
+
+#[test]
+fn tsx_hook_local_and_jsx_forks_collapse() {
+    let source = "import { useFlag } from 'flags';\n\nexport const Page = () => {\n  const enabled = ⟦useFlag('newNav')⟧;\n  useEffect(() => {}, [a, enabled]);\n  return (\n    <div>\n      {enabled && <NewNav />}\n      {!enabled && <OldNav />}\n      {enabled ? <A /> : null}\n    </div>\n  );\n};\n";
+    assert_eq!(
+        remove(Dialect::Tsx, source, true),
+        "export const Page = () => {\n  useEffect(() => {}, [a]);\n  return (\n    <div>\n      <NewNav />\n      <A />\n    </div>\n  );\n};\n"
+    );
+}
+
+#[test]
+fn typescript_if_else_if_chain() {
+    let source = "function f() {\n  if (a) {\n    x();\n  } else if (⟦isOn('n')⟧) {\n    y();\n  } else {\n    z();\n  }\n}\n";
+    assert_eq!(
+        remove(Dialect::TypeScript, source, true),
+        "function f() {\n  if (a) {\n    x();\n  } else {\n    y();\n  }\n}\n"
+    );
+    let negated = "function f() {\n  if (!⟦isOn('n')⟧) {\n    return;\n  }\n  go();\n}\n";
+    assert_eq!(
+        remove(Dialect::TypeScript, negated, true),
+        "function f() {\n  go();\n}\n"
+    );
+}
+
+#[test]
+fn rust_if_as_a_value_and_as_a_statement() {
+    let value = "fn f(s: &S) -> bool {\n    let v = if ⟦is_x_enabled(s)⟧ {\n        new()\n    } else {\n        old()\n    };\n    v\n}\n";
+    assert_eq!(
+        remove(Dialect::Rust, value, true),
+        "fn f(s: &S) -> bool {\n    let v = new();\n    v\n}\n"
+    );
+    let statement = "fn f(s: &S) {\n    if a && ⟦is_x_enabled(s)⟧ {\n        go();\n    }\n}\n";
+    assert_eq!(
+        remove(Dialect::Rust, statement, true),
+        "fn f(s: &S) {\n    if a {\n        go();\n    }\n}\n"
+    );
+    assert_eq!(
+        remove(Dialect::Rust, statement, false),
+        "fn f(s: &S) {\n}\n"
+    );
+    let guard = "fn f(s: &S) {\n    match x {\n        A if ⟦is_x_enabled(s)⟧ => a(),\n        _ => b(),\n    }\n}\n";
+    assert_eq!(
+        remove(Dialect::Rust, guard, true),
+        "fn f(s: &S) {\n    match x {\n        A => a(),\n        _ => b(),\n    }\n}\n"
+    );
+}
+
+#[test]
+fn rust_use_of_the_gate_is_dropped_from_a_list() {
+    let source = "use crate::preview::{is_x_enabled, is_y_enabled};\n\nfn f(s: &S) {\n    if ⟦is_x_enabled(s)⟧ && is_y_enabled(s) {\n        go();\n    }\n}\n";
+    assert_eq!(
+        remove(Dialect::Rust, source, true),
+        "use crate::preview::{is_y_enabled};\n\nfn f(s: &S) {\n    if is_y_enabled(s) {\n        go();\n    }\n}\n"
+    );
+}
