@@ -10,6 +10,7 @@ mod definitions;
 mod imports;
 mod simplify;
 mod syntax;
+mod template;
 mod usages;
 
 #[cfg(test)]
@@ -229,6 +230,26 @@ pub fn plan(
         for (file, mut targets) in by_file {
             let indexed = &index.files[file];
             let rel = indexed.rel.clone();
+            if indexed.language == Language::Template {
+                let original = read(&scan.root, &rel)?;
+                let ranges: Vec<_> = targets.iter().map(|t| t.range.clone()).collect();
+                let (edits, left) = template::rewrite(&original, &ranges, keep);
+                rewritten += ranges.len() - left.len();
+                for (offset, what) in left {
+                    manual.push(format!("{rel}:{}: {what}", line_at(&original, offset)));
+                }
+                let current = edits.apply(&original);
+                drafts.insert(
+                    rel,
+                    Draft {
+                        dialect: None,
+                        original,
+                        current,
+                        mapping: Mapping::default(),
+                    },
+                );
+                continue;
+            }
             let Some(dialect) = Dialect::of(indexed.language, &rel) else {
                 for t in &targets {
                     manual.push(format!(
