@@ -205,7 +205,8 @@ pub fn plan(
                 match spec.shape.kind() {
                     ShapeKind::Attribute => Role::Attribute,
                     ShapeKind::ObjectProperty => Role::ObjectProperty,
-                    ShapeKind::Jsx | ShapeKind::Destructure => Role::Unsupported,
+                    ShapeKind::Jsx => Role::Component,
+                    ShapeKind::Destructure => Role::Destructured,
                     _ => Role::Value,
                 }
             };

@@ -265,14 +265,11 @@ pub fn deletion_range(source: &str, range: Range<usize>) -> Range<usize> {
     if before.trim().is_empty() && alone_after {
         // Between a blank line (or the start of the file) and a blank line: one blank goes too.
         let blank_before = start == 0
-            || source[..start - 1]
-                .rsplit('\n')
-                .next()
-                .is_some_and(|l| {
-                    // (Or after a line opening a block: `class X:`, `{`.)
-                    let l = l.trim();
-                    l.is_empty() || l.ends_with(':') || l.ends_with('{')
-                });
+            || source[..start - 1].rsplit('\n').next().is_some_and(|l| {
+                // (Or after a line opening a block: `class X:`, `{`.)
+                let l = l.trim();
+                l.is_empty() || l.ends_with(':') || l.ends_with('{')
+            });
         let next_end = line_end(source, end.min(source.len()));
         let blank_after = end < source.len() && source[end..next_end].trim().is_empty();
         if blank_before && blank_after {

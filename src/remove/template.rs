@@ -102,14 +102,20 @@ fn collapse(source: &str, check: &Range<usize>, keep: bool) -> Result<Edit, &'st
     };
     // Tags alone on their lines: whole lines go, and the kept lines move out by one level.
     let alone = |r: &Range<usize>| {
-        source[line_start(source, r.start)..r.start].trim().is_empty()
+        source[line_start(source, r.start)..r.start]
+            .trim()
+            .is_empty()
             && source[r.end..line_end(source, r.end)].trim().is_empty()
     };
     let tags_alone = alone(&open.range) && alone(&close) && else_tag.as_ref().is_none_or(alone);
     if tags_alone && !kept.is_empty() {
         let body_start = line_end(source, kept.start);
         let body_end = line_start(source, kept.end);
-        let body = if body_start < body_end { &source[body_start..body_end] } else { "" };
+        let body = if body_start < body_end {
+            &source[body_start..body_end]
+        } else {
+            ""
+        };
         let indent = &source[line_start(source, open.range.start)..open.range.start];
         let inner = body
             .lines()

@@ -7,13 +7,17 @@ use super::{imports, simplify};
 
 /// Removes the marked check keeping `keep`, as step 1 does.
 fn remove(dialect: Dialect, marked: &str, keep: bool) -> String {
+    remove_as(dialect, marked, keep, Role::Value)
+}
+
+fn remove_as(dialect: Dialect, marked: &str, keep: bool, role: Role) -> String {
     let start = marked.find('⟦').expect("a start marker");
     let end = marked.find('⟧').expect("an end marker") - '⟦'.len_utf8();
     let source = marked.replace(['⟦', '⟧'], "");
     let tree = dialect.parse(&source).expect("parses");
     let targets = [Target {
         range: start..end,
-        role: Role::Value,
+        role,
         negated: false,
     }];
     let found = usages::rewrite(dialect, &source, &tree, &targets, keep, false);
@@ -148,5 +152,27 @@ fn rust_use_of_the_gate_is_dropped_from_a_list() {
     assert_eq!(
         remove(Dialect::Rust, source, true),
         "use crate::preview::{is_y_enabled};\n\nfn f(s: &S) {\n    if is_y_enabled(s) {\n        go();\n    }\n}\n"
+    );
+}
+
+#[test]
+fn jsx_components_keep_their_children_or_their_fallback() {
+    let source = "const A = () => (\n  <main>\n    ⟦<Feature flag=\"newNav\" fallback={<OldNav />}>⟧\n      <NewNav />\n    </Feature>\n  </main>\n);\n";
+    assert_eq!(
+        remove_as(Dialect::Tsx, source, true, Role::Component),
+        "const A = () => (\n  <main>\n    <NewNav />\n  </main>\n);\n"
+    );
+    assert_eq!(
+        remove_as(Dialect::Tsx, source, false, Role::Component),
+        "const A = () => (\n  <main>\n    <OldNav />\n  </main>\n);\n"
+    );
+}
+
+#[test]
+fn destructured_names_leave_the_pattern_and_become_literals() {
+    let source = "function Nav() {\n  const { ⟦newNav⟧, dark } = useFlags();\n  return newNav ? <New dark={dark} /> : <Old />;\n}\n";
+    assert_eq!(
+        remove_as(Dialect::Tsx, source, true, Role::Destructured),
+        "function Nav() {\n  const { dark } = useFlags();\n  return <New dark={dark} />;\n}\n"
     );
 }

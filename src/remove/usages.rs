@@ -23,8 +23,10 @@ pub enum Role {
     TestHelper(Option<bool>),
     /// A test helper setting the flag from a variable (`active=is_on`, a parametrized test).
     TestHelperFromVariable,
-    /// A shape the rewriter does not edit (JSX components, destructured hooks).
-    Unsupported,
+    /// A JSX component gating its children (`<Feature flag="x">`).
+    Component,
+    /// A name destructured from a hook (`const { newNav } = useFlags()`).
+    Destructured,
 }
 
 /// One check of the flag in a file.
@@ -97,15 +99,23 @@ pub fn rewrite(
                 ));
                 test_helper(node, source, keep, None, false, &mut out)
             }
-            Role::Unsupported => {
-                out.manual.push((
-                    target.range.start,
-                    format!(
-                        "replace this check by hand, keeping the {} behaviour",
-                        if keep { "on" } else { "off" }
-                    ),
-                ));
-                Vec::new()
+            Role::Component | Role::Destructured => {
+                let on = keep != target.negated;
+                let edits = if target.role == Role::Component {
+                    component(node, source, on)
+                } else {
+                    destructured(dialect, node, source, dialect.literal(on))
+                };
+                edits.unwrap_or_else(|| {
+                    out.manual.push((
+                        target.range.start,
+                        format!(
+                            "replace this check by hand, keeping the {} behaviour",
+                            if keep { "on" } else { "off" }
+                        ),
+                    ));
+                    Vec::new()
+                })
             }
         };
         let decorator = node.parent().filter(|p| p.kind() == "decorator");
@@ -218,6 +228,20 @@ fn inline_local(
         }
         _ => return None,
     };
+    let mut edits = vec![Edit::delete(deletion_range(source, statement.byte_range()))];
+    edits.extend(replace_reads(dialect, source, statement, name, literal)?);
+    Some(edits)
+}
+
+/// Every read of the local `name` bound by `statement` replaced by the literal; `None` when the
+/// function writes it elsewhere, or reads a name of that spelling before the binding.
+fn replace_reads(
+    dialect: Dialect,
+    source: &str,
+    statement: Node<'_>,
+    name: &str,
+    literal: &str,
+) -> Option<Vec<Edit>> {
     let scope = scope_of(dialect, statement);
     let mut reads = Vec::new();
     let mut stack = vec![scope];
@@ -247,19 +271,124 @@ fn inline_local(
     {
         return None;
     }
-    let mut edits = vec![Edit::delete(deletion_range(source, statement.byte_range()))];
-    for read in reads {
-        edits.push(match read.kind() {
-            "shorthand_property_identifier" | "shorthand_field_initializer" => {
-                Edit::new(read.byte_range(), format!("{name}: {literal}"))
-            }
-            _ => match hook_dependency(read, source) {
-                Some(element) => Edit::delete(list_item_deletion(source, element)),
-                None => Edit::new(read.byte_range(), literal),
-            },
-        });
-    }
+    Some(
+        reads
+            .into_iter()
+            .map(|read| match read.kind() {
+                "shorthand_property_identifier" | "shorthand_field_initializer" => {
+                    Edit::new(read.byte_range(), format!("{name}: {literal}"))
+                }
+                _ => match hook_dependency(read, source) {
+                    Some(element) => Edit::delete(list_item_deletion(source, element)),
+                    None => Edit::new(read.byte_range(), literal),
+                },
+            })
+            .collect(),
+    )
+}
+
+/// `const { newNav, dark: isDark } = useFlags()`: the name goes from the pattern (the whole
+/// declaration when it was the only one) and its reads become the literal.
+fn destructured(
+    dialect: Dialect,
+    property: Node<'_>,
+    source: &str,
+    literal: &str,
+) -> Option<Vec<Edit>> {
+    let local = match property.kind() {
+        "shorthand_property_identifier_pattern" => property,
+        "pair_pattern" => property
+            .child_by_field_name("value")
+            .filter(|v| v.kind() == "identifier")?,
+        "object_assignment_pattern" => property.child_by_field_name("left")?,
+        _ => return None,
+    };
+    let pattern = property.parent().filter(|p| p.kind() == "object_pattern")?;
+    let declarator = pattern
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")?;
+    let declaration = declarator.parent()?;
+    let mut edits = replace_reads(dialect, source, declaration, text(local, source), literal)?;
+    let mut cursor = pattern.walk();
+    let others = pattern
+        .named_children(&mut cursor)
+        .filter(|n| n.id() != property.id() && !n.kind().contains("comment"))
+        .count();
+    edits.push(if others == 0 && declaration.named_child_count() == 1 {
+        Edit::delete(deletion_range(source, declaration.byte_range()))
+    } else {
+        Edit::delete(list_item_deletion(source, property))
+    });
     Some(edits)
+}
+
+/// `<Feature flag="x">children</Feature>`: the children when on; the `fallback` (or nothing)
+/// when off.
+fn component(element: Node<'_>, source: &str, on: bool) -> Option<Vec<Edit>> {
+    let element = match element.kind() {
+        "jsx_opening_element" => element.parent()?,
+        _ => element,
+    };
+    let in_children = element
+        .parent()
+        .is_some_and(|p| matches!(p.kind(), "jsx_element" | "jsx_fragment"));
+    let replacement = if on {
+        if element.kind() == "jsx_self_closing_element" {
+            return None;
+        }
+        let open = element.child_by_field_name("open_tag")?;
+        let close = element.child_by_field_name("close_tag")?;
+        let mut cursor = element.walk();
+        let children: Vec<Node> = element
+            .named_children(&mut cursor)
+            .filter(|c| c.id() != open.id() && c.id() != close.id())
+            .filter(|c| !(c.kind() == "jsx_text" && text(*c, source).trim().is_empty()))
+            .collect();
+        let (first, last) = (children.first()?, children.last()?);
+        let inner = &source[first.start_byte()..last.end_byte()];
+        let body = reindent(
+            inner,
+            indentation(source, first.start_byte()),
+            indentation(source, element.start_byte()),
+        );
+        if in_children || (children.len() == 1 && first.kind() != "jsx_text") {
+            body
+        } else {
+            format!("<>{body}</>")
+        }
+    } else {
+        let open = match element.kind() {
+            "jsx_self_closing_element" => element,
+            _ => element.child_by_field_name("open_tag")?,
+        };
+        let mut cursor = open.walk();
+        let fallback = open
+            .children_by_field_name("attribute", &mut cursor)
+            .filter(|a| a.kind() == "jsx_attribute")
+            .find(|a| {
+                a.named_child(0)
+                    .is_some_and(|n| matches!(text(n, source), "fallback" | "otherwise" | "else"))
+            })
+            .and_then(|a| a.named_child(1));
+        match fallback {
+            Some(value) if value.kind() == "jsx_expression" && in_children => {
+                text(value, source).to_string()
+            }
+            Some(value) if value.kind() == "jsx_expression" => {
+                let inner = value.named_child(0)?;
+                text(inner, source).to_string()
+            }
+            Some(_) => return None,
+            None if in_children => {
+                return Some(vec![Edit::delete(deletion_range(
+                    source,
+                    element.byte_range(),
+                ))])
+            }
+            None => "null".to_string(),
+        }
+    };
+    Some(vec![Edit::new(element.byte_range(), replacement)])
 }
 
 /// How a name is used where it appears.
