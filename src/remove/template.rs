@@ -152,7 +152,7 @@ mod tests {
 
     fn run(source: &str, key: &str, keep: bool) -> String {
         let start = source.find(key).expect("the key is in the template");
-        let (edits, manual) = rewrite(source, &[start..start + key.len()], keep);
+        let (edits, manual) = rewrite(source, std::slice::from_ref(&(start..start + key.len())), keep);
         assert!(manual.is_empty(), "{manual:?}");
         edits.apply(source)
     }
@@ -181,7 +181,7 @@ mod tests {
         assert_eq!(run(source, "FEATURE_FLAGS.new_nav", true), "new");
         let compound = "{% if user.is_staff and FEATURE_FLAGS.x %}a{% endif %}";
         let start = compound.find("FEATURE").expect("present");
-        let (_, manual) = rewrite(compound, &[start..start + 15], true);
+        let (_, manual) = rewrite(compound, std::slice::from_ref(&(start..start + 15)), true);
         assert_eq!(manual.len(), 1);
     }
 }
