@@ -64,7 +64,7 @@ fn is_import(kind: &str) -> bool {
 }
 
 /// How often each name is used outside imports.
-fn uses<'s>(tree: &Tree, source: &'s str) -> HashMap<&'s str, usize> {
+pub(super) fn uses<'s>(tree: &Tree, source: &'s str) -> HashMap<&'s str, usize> {
     let mut counts = HashMap::new();
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {

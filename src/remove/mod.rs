@@ -6,6 +6,7 @@
 //! deletes the row ([`definitions`]). Every edited file is parsed again; a file that no longer
 //! parses stops the whole change. Files are written whole, then moved into place.
 
+mod dead;
 mod definitions;
 mod imports;
 mod simplify;
@@ -94,6 +95,8 @@ pub enum RemoveError {
     ChecksRemain { key: String, count: usize },
     #[error("the change would leave these files unparsable, so nothing was written: {}", .0.join(", "))]
     Unparsable(Vec<String>),
+    #[error("internal error while rewriting, so nothing was written: {0}")]
+    Internal(String),
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -282,6 +285,13 @@ pub fn plan(
             let mut mapping = Mapping::default();
             let first = found.edits.apply_recorded(&original, &mut mapping);
             let folded = simplify::simplify(dialect, first, &mut mapping);
+            let (folded, unused) = dead::remove(dialect, &original, folded);
+            for (offset, name) in unused {
+                manual.push(format!(
+                    "{rel}:{}: `{name}` is no longer used in this file: delete it if nothing else uses it",
+                    line_at(&folded, offset)
+                ));
+            }
             let current = match imports::unused(dialect, &original, &folded) {
                 Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
                 _ => folded,
@@ -440,7 +450,10 @@ pub fn plan(
     }
     let mut changes: Vec<Change> = Vec::new();
     let mut broken = Vec::new();
-    for (rel, draft) in drafts {
+    for (rel, mut draft) in drafts {
+        if draft.dialect.is_some() {
+            draft.current = syntax::tidy_blank_lines(&draft.original, &draft.current);
+        }
         if draft.current == draft.original {
             continue;
         }

@@ -377,3 +377,33 @@ pub fn node_at(tree: &Tree, range: Range<usize>) -> Option<Node<'_>> {
 pub fn has_error(tree: &Tree) -> bool {
     tree.root_node().has_error()
 }
+
+/// Blank lines the edits piled up: runs longer than the longest run of the original are cut to
+/// it, and the text starts with a blank line only if the original did.
+pub fn tidy_blank_lines(original: &str, edited: &str) -> String {
+    let longest = |text: &str| {
+        let (mut run, mut most) = (0, 0);
+        for line in text.lines() {
+            run = if line.trim().is_empty() { run + 1 } else { 0 };
+            most = most.max(run);
+        }
+        most
+    };
+    let allowed = longest(original);
+    let mut out = String::with_capacity(edited.len());
+    let mut run = 0;
+    let mut at_start = !original.lines().next().is_some_and(|l| l.trim().is_empty());
+    for line in edited.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            run += 1;
+            if at_start || run > allowed {
+                continue;
+            }
+        } else {
+            run = 0;
+            at_start = false;
+        }
+        out.push_str(line);
+    }
+    out
+}

@@ -152,7 +152,11 @@ mod tests {
 
     fn run(source: &str, key: &str, keep: bool) -> String {
         let start = source.find(key).expect("the key is in the template");
-        let (edits, manual) = rewrite(source, std::slice::from_ref(&(start..start + key.len())), keep);
+        let (edits, manual) = rewrite(
+            source,
+            std::slice::from_ref(&(start..start + key.len())),
+            keep,
+        );
         assert!(manual.is_empty(), "{manual:?}");
         edits.apply(source)
     }

@@ -24,10 +24,12 @@ fn remove_as(dialect: Dialect, marked: &str, keep: bool, role: Role) -> String {
     let mut mapping = Mapping::default();
     let first = found.edits.apply_recorded(&source, &mut mapping);
     let folded = simplify::simplify(dialect, first, &mut mapping);
-    match imports::unused(dialect, &source, &folded) {
+    let (folded, _) = super::dead::remove(dialect, &source, folded);
+    let cleaned = match imports::unused(dialect, &source, &folded) {
         Some(edits) => edits.apply_recorded(&folded, &mut mapping),
         None => folded,
-    }
+    };
+    super::syntax::tidy_blank_lines(&source, &cleaned)
 }
 
 #[test]
@@ -174,5 +176,19 @@ fn destructured_names_leave_the_pattern_and_become_literals() {
     assert_eq!(
         remove_as(Dialect::Tsx, source, true, Role::Destructured),
         "function Nav() {\n  const { dark } = useFlags();\n  return <New dark={dark} />;\n}\n"
+    );
+}
+
+#[test]
+fn helpers_only_the_removed_branch_used_go_with_it() {
+    let source = "from old import legacy\n\n\ndef _old_path(x):\n    return legacy(x)\n\n\ndef public_old(x):\n    return x\n\n\ndef view(x):\n    if ⟦on(x)⟧:\n        return x\n    return _old_path(x) or public_old(x)\n";
+    assert_eq!(
+        remove(Dialect::Python, source, true),
+        "def public_old(x):\n    return x\n\n\ndef view(x):\n    return x\n"
+    );
+    let tsx = "function OldNav() {\n  return <nav />;\n}\n\nexport const Page = () => (⟦useFlag('x')⟧ ? <main /> : <OldNav />);\n";
+    assert_eq!(
+        remove(Dialect::Tsx, tsx, true),
+        "export const Page = () => (<main />);\n"
     );
 }
