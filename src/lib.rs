@@ -228,15 +228,25 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         &mut notes,
     );
     notes.extend(lifecycle::invalid_dates(&index));
+    let widened = config.with_per_file_rules_enabled();
     let input = rules::RuleInput {
         index: &index,
         analysis: &analysis,
-        config: &config,
+        config: widened.as_ref().unwrap_or(&config),
         root: &root,
         rels: &rels,
     };
     rules::run(&input, &mut sink);
     let mut diagnostics = sink.take_diagnostics();
+    if !config.per_file.is_empty() {
+        diagnostics.retain_mut(|d| match config.severity_at(d.rule, &d.path) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
+    }
     let files: Vec<(&str, &[facts::Suppression])> = index
         .files
         .iter()

@@ -55,6 +55,10 @@ struct RawConfig {
     max_file_size: Option<Spanned<RawSize>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Rule levels for paths: `"tests/**" = { undefined-flag = "off" }`, or a list of rules to
+    /// turn off there.
+    #[serde(default)]
+    per_file_rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     parity: RawParity,
     packs: Option<Spanned<toml::Value>>,
@@ -514,6 +518,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub max_file_size: u64,
     pub severities: BTreeMap<RuleId, Option<Severity>>,
+    /// `[per-file-rules]`: rule levels for paths matching a pattern, in the file's order (a later
+    /// matching entry wins).
+    pub per_file: Vec<PerFileRules>,
     pub frontend_key: KeyMapping,
     /// The enabled flag-system packs; their checks are in `checks` after the user's own.
     pub packs: Vec<Pack>,
@@ -524,6 +531,14 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// What the configuration names that should match something in the repository.
     pub declared: Vec<Declared>,
+}
+
+/// One `[per-file-rules]` entry.
+#[derive(Debug, Clone)]
+pub struct PerFileRules {
+    pub pattern: String,
+    pub matcher: GlobMatcher,
+    pub severities: BTreeMap<RuleId, Option<Severity>>,
 }
 
 /// A name or pattern of the configuration, with where it is written.
@@ -574,6 +589,7 @@ impl Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severities: BTreeMap::new(),
+            per_file: Vec::new(),
             frontend_key: KeyMapping::Same,
             packs: Vec::new(),
             django: Django::default(),
@@ -621,12 +637,65 @@ impl Config {
         }
     }
 
+    /// The severity a rule reports with in a file (`None`: turned off there): the last
+    /// `[per-file-rules]` entry matching the path that names the rule, else [`Config::severity`].
+    pub fn severity_at(&self, rule: RuleId, path: &str) -> Option<Severity> {
+        self.per_file
+            .iter()
+            .rev()
+            .filter(|entry| entry.matcher.is_match(path))
+            .find_map(|entry| entry.severities.get(&rule).copied())
+            .unwrap_or_else(|| self.severity(rule))
+    }
+
+    /// The configuration the rules run with: a rule off everywhere but turned on for some paths
+    /// runs (its findings elsewhere are dropped by [`Config::severity_at`]).
+    pub fn with_per_file_rules_enabled(&self) -> Option<Config> {
+        let extra: Vec<(RuleId, Severity)> = self
+            .per_file
+            .iter()
+            .flat_map(|entry| entry.severities.iter())
+            .filter_map(|(&rule, &level)| Some((rule, level?)))
+            .filter(|(rule, _)| self.severity(*rule).is_none())
+            .collect();
+        if extra.is_empty() {
+            return None;
+        }
+        let mut config = self.clone();
+        for (rule, level) in extra {
+            config.severities.insert(rule, Some(level));
+        }
+        Some(config)
+    }
+
     /// The severity a rule reports with (`None`: turned off).
     pub fn severity(&self, rule: RuleId) -> Option<Severity> {
         self.severities
             .get(&rule)
             .copied()
             .unwrap_or(rule.default_level())
+    }
+}
+
+/// A rule id of the configuration.
+fn rule_id(rule: &Spanned<String>) -> Result<RuleId, (Range<usize>, String)> {
+    RuleId::from_name(rule.get_ref())
+        .ok_or_else(|| (rule.span(), RuleId::unknown_message(rule.get_ref())))
+}
+
+/// A rule level: a severity, or `off`.
+fn parse_level(
+    level: &str,
+    span: Range<usize>,
+) -> Result<Option<Severity>, (Range<usize>, String)> {
+    match level {
+        "off" => Ok(None),
+        other => Severity::from_name(other).map(Some).ok_or_else(|| {
+            (
+                span,
+                format!("unknown severity `{other}`; expected \"error\", \"warning\", \"info\" or \"off\""),
+            )
+        }),
     }
 }
 
@@ -1081,20 +1150,51 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
 
     let mut severities = BTreeMap::new();
     for (rule, level) in raw.rules {
-        let id = RuleId::from_name(rule.get_ref())
-            .ok_or_else(|| (rule.span(), RuleId::unknown_message(rule.get_ref())))?;
-        let severity = match level.get_ref().as_str() {
-            "off" => None,
-            other => Some(Severity::from_name(other).ok_or_else(|| {
-                (
-                    level.span(),
-                    format!(
-                        "unknown severity `{other}`; expected \"error\", \"warning\", \"info\" or \"off\""
-                    ),
-                )
-            })?),
-        };
-        severities.insert(id, severity);
+        let id = rule_id(&rule)?;
+        severities.insert(id, parse_level(level.get_ref(), level.span())?);
+    }
+    let mut per_file = Vec::new();
+    for (pattern, value) in raw.per_file_rules {
+        let text = pattern.get_ref().trim_start_matches("./").to_string();
+        let matcher = GlobBuilder::new(&text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| (pattern.span(), format!("invalid path pattern: {e}")))?
+            .compile_matcher();
+        let mut levels = BTreeMap::new();
+        match value.get_ref() {
+            toml::Value::Array(rules) => {
+                for rule in rules {
+                    let name = rule.as_str().ok_or_else(|| {
+                        (value.span(), "expected rule ids, e.g. [\"unused-flag\"]".to_string())
+                    })?;
+                    let id = RuleId::from_name(name)
+                        .ok_or_else(|| (value.span(), RuleId::unknown_message(name)))?;
+                    levels.insert(id, None);
+                }
+            }
+            toml::Value::Table(table) => {
+                for (rule, level) in table {
+                    let id = RuleId::from_name(rule)
+                        .ok_or_else(|| (value.span(), RuleId::unknown_message(rule)))?;
+                    let level = level.as_str().ok_or_else(|| {
+                        (value.span(), format!("`{rule}`: expected \"error\", \"warning\", \"info\" or \"off\""))
+                    })?;
+                    levels.insert(id, parse_level(level, value.span())?);
+                }
+            }
+            _ => {
+                return Err((
+                    value.span(),
+                    "expected a table of rule levels ({ unused-flag = \"off\" }) or a list of rules to turn off".to_string(),
+                ))
+            }
+        }
+        per_file.push(PerFileRules {
+            pattern: text,
+            matcher,
+            severities: levels,
+        });
     }
 
     let frontend_key = match &raw.parity.frontend_key {
@@ -1200,6 +1300,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
         max_file_size,
         severities,
+        per_file,
         frontend_key,
         packs,
         django,

@@ -47,6 +47,10 @@ fn is_unit(dialect: Dialect, node: Node<'_>) -> bool {
 pub fn delete(dialect: Dialect, source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
     let mut node = node_at(tree, range)?;
     while !is_unit(dialect, node) {
+        // A type alias of the key alone (`type FlagKey = 'x'`) is a type others name.
+        if node.kind() == "type_alias_declaration" {
+            return None;
+        }
         node = node.parent()?;
         // The file itself is no definition.
         node.parent()?;

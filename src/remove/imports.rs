@@ -34,6 +34,21 @@ pub fn unused(dialect: Dialect, before: &str, after: &str) -> Option<Edits> {
             edits.push(Edit::delete(deletion_range(after, statement.byte_range())));
             continue;
         }
+        // A Rust list left with one name loses its braces: `use a::{B, C}` -> `use a::B`.
+        if let Some(list) = dropped[0].1.parent().filter(|p| p.kind() == "use_list") {
+            let mut cursor = list.walk();
+            let remaining: Vec<Node> = list
+                .named_children(&mut cursor)
+                .filter(|item| !dropped.iter().any(|(_, d)| d.id() == item.id()))
+                .collect();
+            let all_here = dropped
+                .iter()
+                .all(|(_, d)| d.parent().map(|p| p.id()) == Some(list.id()));
+            if all_here && remaining.len() == 1 && !remaining[0].kind().contains("comment") {
+                edits.push(Edit::new(list.byte_range(), text(remaining[0], after)));
+                continue;
+            }
+        }
         for (_, node) in dropped {
             edits.push(Edit::delete(list_item_deletion(after, *node)));
         }

@@ -242,7 +242,7 @@ pub fn plan(
                 for (offset, what) in left {
                     manual.push(format!("{rel}:{}: {what}", line_at(&original, offset)));
                 }
-                let current = edits.apply(&original);
+                let current = template::drop_unused_loads(&edits.apply(&original));
                 drafts.insert(
                     rel,
                     Draft {
@@ -285,6 +285,7 @@ pub fn plan(
             let mut mapping = Mapping::default();
             let first = found.edits.apply_recorded(&original, &mut mapping);
             let folded = simplify::simplify(dialect, first, &mut mapping);
+            let folded = syntax::finish(dialect, &folded, &mut mapping);
             let (folded, unused) = dead::remove(dialect, &original, folded);
             for (offset, name) in unused {
                 manual.push(format!(
@@ -458,8 +459,8 @@ pub fn plan(
             continue;
         }
         if let Some(dialect) = draft.dialect {
-            let was_broken = dialect.parse(&draft.original).is_none_or(|t| has_error(&t));
-            let is_broken = dialect.parse(&draft.current).is_none_or(|t| has_error(&t));
+            let was_broken = has_error(dialect, &draft.original);
+            let is_broken = has_error(dialect, &draft.current);
             if is_broken && !was_broken {
                 broken.push(rel.clone());
             }

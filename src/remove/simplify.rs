@@ -41,7 +41,9 @@ pub fn simplify(dialect: Dialect, mut source: String, mapping: &mut Mapping) -> 
 
 /// The edits that fold one node, if it can be folded.
 fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
-    let lit = |n: Option<Node<'_>>| n.and_then(|n| dialect.literal_value(n, source));
+    // Only the removal's own values decide a fold; a comparison needs one of them.
+    let lit = |n: Option<Node<'_>>| n.and_then(|n| dialect.ours(n, source));
+    let any = |n: Node<'_>| dialect.literal_value(n, source);
     let replace = |text: &str| vec![Edit::new(node.byte_range(), text)];
     let keep = |n: Node<'_>| replace(super::syntax::text(n, source));
     match node.kind() {
@@ -52,13 +54,13 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
             });
             match lit(Some(node)) {
                 Some(value) if !is_condition || dialect.is_python() || dialect.is_rust() => {
-                    replace(dialect.literal(value))
+                    replace(dialect.sentinel(value))
                 }
                 _ => Vec::new(),
             }
         }
         "not_operator" => match lit(node.child_by_field_name("argument")) {
-            Some(value) => replace(dialect.literal(!value)),
+            Some(value) => replace(dialect.sentinel(!value)),
             None => Vec::new(),
         },
         "unary_expression" => {
@@ -70,7 +72,7 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
                 .child_by_field_name("argument")
                 .or_else(|| node.named_child(0));
             match lit(argument) {
-                Some(value) if bang => replace(dialect.literal(!value)),
+                Some(value) if bang => replace(dialect.sentinel(!value)),
                 _ => Vec::new(),
             }
         }
@@ -86,18 +88,20 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
             match text(op, source) {
                 "and" | "&&" => match (l, r) {
                     (Some(true), _) => keep(right),
-                    (Some(false), _) | (_, Some(false)) => replace(dialect.literal(false)),
+                    (Some(false), _) | (_, Some(false)) => replace(dialect.sentinel(false)),
                     (_, Some(true)) => keep(left),
                     _ => Vec::new(),
                 },
                 "or" | "||" => match (l, r) {
-                    (Some(true), _) | (_, Some(true)) => replace(dialect.literal(true)),
+                    (Some(true), _) | (_, Some(true)) => replace(dialect.sentinel(true)),
                     (Some(false), _) => keep(right),
                     (_, Some(false)) => keep(left),
                     _ => Vec::new(),
                 },
-                op => match (l, r, equality(op)) {
-                    (Some(l), Some(r), Some(equal)) => replace(dialect.literal((l == r) == equal)),
+                op => match (l.or(r), any(left), any(right), equality(op)) {
+                    (Some(_), Some(l), Some(r), Some(equal)) => {
+                        replace(dialect.sentinel((l == r) == equal))
+                    }
                     _ => Vec::new(),
                 },
             }
@@ -110,8 +114,11 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            match (lit(Some(left)), lit(Some(right)), equality(&op)) {
-                (Some(l), Some(r), Some(equal)) => replace(dialect.literal((l == r) == equal)),
+            let ours = lit(Some(left)).or(lit(Some(right)));
+            match (ours, any(left), any(right), equality(&op)) {
+                (Some(_), Some(l), Some(r), Some(equal)) => {
+                    replace(dialect.sentinel((l == r) == equal))
+                }
                 _ => Vec::new(),
             }
         }
@@ -130,6 +137,21 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
             branch.map(keep).unwrap_or_default()
         }
         "jsx_expression" => fold_jsx(node, source),
+        // `[a, ...([])]`: the spread of a folded-away list goes.
+        "spread_element" => match node.named_child(0).map(unparenthesize) {
+            Some(inner)
+                if matches!(inner.kind(), "array" | "object")
+                    && inner.named_child_count() == 0
+                    && node
+                        .parent()
+                        .is_some_and(|p| matches!(p.kind(), "array" | "object")) =>
+            {
+                vec![Edit::delete(super::syntax::list_item_deletion(
+                    source, node,
+                ))]
+            }
+            _ => Vec::new(),
+        },
         "if_statement" | "if_expression" if node.kind() == dialect.if_kind() => {
             match lit(node.child_by_field_name("condition")) {
                 Some(value) => fold_if(dialect, node, value, source),
@@ -177,7 +199,12 @@ fn fold_jsx(node: Node<'_>, source: &str) -> Vec<Edit> {
         return Vec::new();
     };
     match inner.kind() {
-        "false" | "true" | "null" | "undefined" => {
+        "false" | "true" | "null" | "undefined" | "identifier"
+            if inner.kind() != "identifier"
+                || inner
+                    .utf8_text(source.as_bytes())
+                    .is_ok_and(|t| t.starts_with("__flaglint_")) =>
+        {
             vec![Edit::delete(deletion_range(source, node.byte_range()))]
         }
         "jsx_element" | "jsx_self_closing_element" | "jsx_fragment" => {
@@ -371,7 +398,7 @@ fn redeclares(body: Node<'_>, at: Node<'_>, source: &str) -> bool {
 }
 
 /// Deletes a statement; a Python block it leaves empty gets `pass`.
-fn delete_statement(dialect: Dialect, statement: Node<'_>, source: &str) -> Vec<Edit> {
+pub(super) fn delete_statement(dialect: Dialect, statement: Node<'_>, source: &str) -> Vec<Edit> {
     if dialect.is_python() {
         if let Some(block) = statement.parent().filter(|p| p.kind() == "block") {
             let mut cursor = block.walk();

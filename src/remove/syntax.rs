@@ -64,10 +64,34 @@ impl Dialect {
         }
     }
 
-    /// The value of a boolean literal node, seen through parentheses.
+    /// What stands for the flag's value while the code is folded: an identifier no code uses, so
+    /// that only the removal's own values fold (`x or False` written by hand stays).
+    pub fn sentinel(self, value: bool) -> &'static str {
+        if value {
+            SENTINEL_ON
+        } else {
+            SENTINEL_OFF
+        }
+    }
+
+    /// The value a node stands for when it is a [`Dialect::sentinel`], seen through parentheses.
+    pub fn ours(self, node: Node<'_>, source: &str) -> Option<bool> {
+        let node = unparenthesize(node);
+        if node.kind() != "identifier" {
+            return None;
+        }
+        match text(node, source) {
+            SENTINEL_ON => Some(true),
+            SENTINEL_OFF => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The value of a boolean literal node (or a sentinel), seen through parentheses.
     pub fn literal_value(self, node: Node<'_>, source: &str) -> Option<bool> {
         let node = unparenthesize(node);
         match (self, node.kind()) {
+            (_, "identifier") => self.ours(node, source),
             (Dialect::Rust, "boolean_literal") => match text(node, source) {
                 "true" => Some(true),
                 "false" => Some(false),
@@ -110,6 +134,23 @@ impl Dialect {
     pub fn is_comment(self, kind: &str) -> bool {
         matches!(kind, "comment" | "line_comment" | "block_comment")
     }
+}
+
+const SENTINEL_ON: &str = "__flaglint_on__";
+const SENTINEL_OFF: &str = "__flaglint_off__";
+
+/// The sentinels left after folding, replaced by the language's literals.
+pub fn finish(dialect: Dialect, source: &str, mapping: &mut Mapping) -> String {
+    let mut edits = Edits::default();
+    for (sentinel, value) in [(SENTINEL_ON, true), (SENTINEL_OFF, false)] {
+        for (at, _) in source.match_indices(sentinel) {
+            edits.push(Edit::new(at..at + sentinel.len(), dialect.literal(value)));
+        }
+    }
+    if edits.is_empty() {
+        return source.to_string();
+    }
+    edits.apply_recorded(source, mapping)
 }
 
 /// The node inside any number of parentheses.
@@ -373,9 +414,24 @@ pub fn node_at(tree: &Tree, range: Range<usize>) -> Option<Node<'_>> {
     Some(node)
 }
 
-/// Whether a tree has a syntax error anywhere.
-pub fn has_error(tree: &Tree) -> bool {
-    tree.root_node().has_error()
+/// Whether a text has a syntax error, as the checks judge it: ruff's parser for Python, oxc for
+/// TypeScript (tree-sitter where oxc is not run), tree-sitter for Rust.
+pub fn has_error(dialect: Dialect, source: &str) -> bool {
+    let Some(tree) = dialect.parse(source) else {
+        return true;
+    };
+    let lines = crate::facts::LineIndex::new(source);
+    match dialect {
+        Dialect::Python => !crate::lang::reference::python_errors(source, &lines).is_empty(),
+        Dialect::TypeScript | Dialect::Tsx => crate::lang::reference::typescript_errors(
+            source,
+            dialect == Dialect::Tsx,
+            tree.root_node(),
+            &lines,
+        )
+        .map_or_else(|| tree.root_node().has_error(), |errors| !errors.is_empty()),
+        Dialect::Rust => tree.root_node().has_error(),
+    }
 }
 
 /// Blank lines the edits piled up: runs longer than the longest run of the original are cut to

@@ -100,7 +100,8 @@ fn collapse(source: &str, check: &Range<usize>, keep: bool) -> Result<Edit, &'st
         (false, Some(e)) => e.end..close.start,
         (false, None) => close.start..close.start,
     };
-    // Tags alone on their lines: whole lines go, and the kept lines move out by one level.
+    // Tags alone on their lines: their lines go; the kept lines stay as they are (markup
+    // indentation is not syntax, and a smaller diff is easier to review).
     let alone = |r: &Range<usize>| {
         source[line_start(source, r.start)..r.start]
             .trim()
@@ -116,26 +117,9 @@ fn collapse(source: &str, check: &Range<usize>, keep: bool) -> Result<Edit, &'st
         } else {
             ""
         };
-        let indent = &source[line_start(source, open.range.start)..open.range.start];
-        let inner = body
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| &l[..l.len() - l.trim_start().len()])
-            .min_by_key(|i| i.len())
-            .unwrap_or("");
-        let mut text = String::new();
-        for line in body.split_inclusive('\n') {
-            match line.strip_prefix(inner) {
-                Some(rest) if !line.trim().is_empty() => {
-                    text.push_str(indent);
-                    text.push_str(rest);
-                }
-                _ => text.push_str(line),
-            }
-        }
         return Ok(Edit::new(
             line_start(source, open.range.start)..line_end(source, close.end),
-            text,
+            body,
         ));
     }
     if tags_alone && kept.is_empty() {
@@ -144,6 +128,33 @@ fn collapse(source: &str, check: &Range<usize>, keep: bool) -> Result<Edit, &'st
         ));
     }
     Ok(Edit::new(open.range.start..close.end, &source[kept]))
+}
+
+/// `{% load waffle_tags %}` once no waffle tag is left: the line goes.
+pub fn drop_unused_loads(source: &str) -> String {
+    const TAGS: [&str; 3] = ["flag", "switch", "sample"];
+    let mut at = 0;
+    let mut load = None;
+    while let Some(tag) = next_tag(source, at) {
+        at = tag.range.end;
+        let mut words = tag.body.split_whitespace();
+        match words.next() {
+            Some("load") if tag.body.split_whitespace().skip(1).eq(["waffle_tags"]) => {
+                load = Some(tag.range);
+            }
+            Some(name) if TAGS.contains(&name) => return source.to_string(),
+            _ => {}
+        }
+    }
+    let Some(range) = load else {
+        return source.to_string();
+    };
+    let start = line_start(source, range.start);
+    let end = line_end(source, range.end);
+    let whole =
+        source[start..range.start].trim().is_empty() && source[range.end..end].trim().is_empty();
+    let range = if whole { start..end } else { range };
+    format!("{}{}", &source[..range.start], &source[range.end..])
 }
 
 #[cfg(test)]
@@ -173,10 +184,20 @@ mod tests {
     #[test]
     fn blocks_on_their_own_lines_leave_their_lines() {
         let source = "<main>\n  {% flag 'x' %}\n    <New/>\n  {% else %}\n    <Old/>\n  {% endflag %}\n</main>\n";
-        assert_eq!(run(source, "'x'", true), "<main>\n  <New/>\n</main>\n");
-        assert_eq!(run(source, "'x'", false), "<main>\n  <Old/>\n</main>\n");
+        assert_eq!(run(source, "'x'", true), "<main>\n    <New/>\n</main>\n");
+        assert_eq!(run(source, "'x'", false), "<main>\n    <Old/>\n</main>\n");
         let only = "a\n{% switch 'x' %}\n  b\n{% endswitch %}\nc\n";
         assert_eq!(run(only, "'x'", false), "a\nc\n");
+    }
+
+    #[test]
+    fn the_waffle_load_goes_with_the_last_tag() {
+        assert_eq!(
+            drop_unused_loads("{% load waffle_tags %}\n<p>x</p>\n"),
+            "<p>x</p>\n"
+        );
+        let used = "{% load waffle_tags %}\n{% switch 'y' %}z{% endswitch %}\n";
+        assert_eq!(drop_unused_loads(used), used);
     }
 
     #[test]

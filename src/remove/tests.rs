@@ -24,6 +24,7 @@ fn remove_as(dialect: Dialect, marked: &str, keep: bool, role: Role) -> String {
     let mut mapping = Mapping::default();
     let first = found.edits.apply_recorded(&source, &mut mapping);
     let folded = simplify::simplify(dialect, first, &mut mapping);
+    let folded = super::syntax::finish(dialect, &folded, &mut mapping);
     let (folded, _) = super::dead::remove(dialect, &source, folded);
     let cleaned = match imports::unused(dialect, &source, &folded) {
         Some(edits) => edits.apply_recorded(&folded, &mut mapping),
@@ -153,7 +154,7 @@ fn rust_use_of_the_gate_is_dropped_from_a_list() {
     let source = "use crate::preview::{is_x_enabled, is_y_enabled};\n\nfn f(s: &S) {\n    if ⟦is_x_enabled(s)⟧ && is_y_enabled(s) {\n        go();\n    }\n}\n";
     assert_eq!(
         remove(Dialect::Rust, source, true),
-        "use crate::preview::{is_y_enabled};\n\nfn f(s: &S) {\n    if is_y_enabled(s) {\n        go();\n    }\n}\n"
+        "use crate::preview::is_y_enabled;\n\nfn f(s: &S) {\n    if is_y_enabled(s) {\n        go();\n    }\n}\n"
     );
 }
 
@@ -190,5 +191,19 @@ fn helpers_only_the_removed_branch_used_go_with_it() {
     assert_eq!(
         remove(Dialect::Tsx, tsx, true),
         "export const Page = () => (<main />);\n"
+    );
+}
+
+#[test]
+fn only_the_removal_folds_literals_written_by_hand_stay() {
+    let source = "function f(xs) {\n  const on = ⟦useFlag('x')⟧;\n  const any = xs.some(Boolean) || false;\n  return on && any === true ? [...(on ? [] : [1]), 2] : [];\n}\n";
+    assert_eq!(
+        remove(Dialect::TypeScript, source, true),
+        "function f(xs) {\n  const any = xs.some(Boolean) || false;\n  return any === true ? [2] : [];\n}\n"
+    );
+    let python = "def f(x):\n    y = x or False\n    return ⟦on()⟧ and y\n";
+    assert_eq!(
+        remove(Dialect::Python, python, true),
+        "def f(x):\n    y = x or False\n    return y\n"
     );
 }

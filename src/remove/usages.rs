@@ -86,8 +86,26 @@ pub fn rewrite(
                 ));
                 Vec::new()
             }
-            Role::TestHelper(state) => {
-                test_helper(node, source, keep, state, delete_dead_tests, &mut out)
+            Role::TestHelper(state) => test_helper(
+                dialect,
+                node,
+                source,
+                keep,
+                state,
+                delete_dead_tests,
+                &mut out,
+            ),
+            Role::TestHelperFromVariable if positional_state(dialect, node, source).is_some() => {
+                let state = positional_state(dialect, node, source);
+                test_helper(
+                    dialect,
+                    node,
+                    source,
+                    keep,
+                    state,
+                    delete_dead_tests,
+                    &mut out,
+                )
             }
             Role::TestHelperFromVariable => {
                 out.manual.push((
@@ -97,14 +115,14 @@ pub fn rewrite(
                         if keep { "on" } else { "off" }
                     ),
                 ));
-                test_helper(node, source, keep, None, false, &mut out)
+                test_helper(dialect, node, source, keep, None, false, &mut out)
             }
             Role::Component | Role::Destructured => {
                 let on = keep != target.negated;
                 let edits = if target.role == Role::Component {
                     component(node, source, on)
                 } else {
-                    destructured(dialect, node, source, dialect.literal(on))
+                    destructured(dialect, node, source, dialect.sentinel(on))
                 };
                 edits.unwrap_or_else(|| {
                     out.manual.push((
@@ -159,7 +177,7 @@ fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
 
 /// A check used as a value: the literal, and the local it initialises inlined.
 fn value(dialect: Dialect, node: Node<'_>, source: &str, on: bool, out: &mut Usages) -> Vec<Edit> {
-    let literal = dialect.literal(on);
+    let literal = dialect.sentinel(on);
     if let Some(decorator) = node.parent().filter(|p| p.kind() == "decorator") {
         if on {
             return vec![Edit::delete(deletion_range(source, decorator.byte_range()))];
@@ -485,6 +503,7 @@ fn hook_dependency<'t>(read: Node<'t>, source: &str) -> Option<Node<'t>> {
 /// A test helper setting the flag: its decorator, `with` or statement removed. A test that sets
 /// the flag to the state being removed tests behaviour that goes: listed, or deleted on request.
 fn test_helper(
+    dialect: Dialect,
     node: Node<'_>,
     source: &str,
     keep: bool,
@@ -525,13 +544,28 @@ fn test_helper(
         return edits;
     }
     if let Some(statement) = parent.filter(|p| p.kind() == "expression_statement") {
-        return vec![Edit::delete(deletion_range(source, statement.byte_range()))];
+        return super::simplify::delete_statement(dialect, statement, source);
     }
     out.manual.push((
         node.start_byte(),
         "remove this override of the flag by hand".to_string(),
     ));
     Vec::new()
+}
+
+/// A boolean literal among a helper call's positional arguments after the first
+/// (`toggle_switch("x", True)`): the state it sets.
+fn positional_state(dialect: Dialect, call: Node<'_>, source: &str) -> Option<bool> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let positional: Vec<Node> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| !matches!(a.kind(), "keyword_argument" | "comment"))
+        .collect();
+    positional
+        .iter()
+        .skip(1)
+        .find_map(|a| dialect.literal_value(*a, source))
 }
 
 /// `with override_flag(..):` around a body: the body in its place (or the item dropped from a
