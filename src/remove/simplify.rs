@@ -45,7 +45,11 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
     let lit = |n: Option<Node<'_>>| n.and_then(|n| dialect.ours(n, source));
     let any = |n: Node<'_>| dialect.literal_value(n, source);
     let replace = |text: &str| vec![Edit::new(node.byte_range(), text)];
-    let keep = |n: Node<'_>| replace(super::syntax::text(n, source));
+    let keep = |n: Node<'_>| match needless_parentheses(dialect, node, n) {
+        // `!(flag && x)` -> `!x`, not `!(x)`.
+        Some(parens) => vec![Edit::new(parens.byte_range(), text(n, source))],
+        None => replace(text(n, source)),
+    };
     match node.kind() {
         "parenthesized_expression" => {
             let is_condition = node.parent().is_some_and(|p| {
@@ -176,6 +180,33 @@ fn fold(dialect: Dialect, node: Node<'_>, source: &str) -> Vec<Edit> {
         },
         _ => Vec::new(),
     }
+}
+
+/// The parentheses around `node` that its kept operand `kept` no longer needs: TypeScript and
+/// Rust, a kept operand that binds tightest (a name, call, member or field access), parentheses
+/// that are not an `if` condition's.
+fn needless_parentheses<'t>(dialect: Dialect, node: Node<'t>, kept: Node<'t>) -> Option<Node<'t>> {
+    if dialect.is_python() {
+        return None;
+    }
+    let parens = node
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")?;
+    let is_condition = parens.parent().is_some_and(|p| {
+        p.child_by_field_name("condition")
+            .is_some_and(|c| c.id() == parens.id())
+    });
+    let primary = matches!(
+        kept.kind(),
+        "identifier"
+            | "call_expression"
+            | "member_expression"
+            | "field_expression"
+            | "subscript_expression"
+            | "index_expression"
+            | "scoped_identifier"
+    );
+    (primary && !is_condition).then_some(parens)
 }
 
 /// `==`-like operators: `Some(true)`; `!=`-like: `Some(false)`.

@@ -359,8 +359,17 @@ pub fn list_item_deletion(source: &str, node: Node<'_>) -> Range<usize> {
             Some(f) if !source[after..f.start_byte()].contains('\n') => f.start_byte(),
             _ => after,
         };
-        let range = node.start_byte()..stop.max(end);
-        return deletion_range(source, range);
+        let mut range = deletion_range(source, node.start_byte()..stop.max(end));
+        // `a, b,\n` -> `a,\n`: the space before the item goes too.
+        let rest_of_line = &source[range.end..line_end(source, range.end)];
+        if rest_of_line.trim().is_empty() && range.start > line_start(source, range.start) {
+            let before = &source[..range.start];
+            let trimmed = before.trim_end_matches([' ', '\t']);
+            if trimmed.ends_with(',') {
+                range.start = trimmed.len();
+            }
+        }
+        return range;
     }
     if let Some(comma) = node.prev_sibling().filter(|n| n.kind() == ",") {
         return comma.start_byte()..end;
