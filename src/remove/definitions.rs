@@ -201,6 +201,45 @@ pub fn own_uses(source: &str, tree: &Tree, names: &[String]) -> Vec<(Range<usize
     found
 }
 
+/// The initializers of `(struct, field)` pairs in struct literals: `S { field: v, .. }`.
+pub fn field_initializers(source: &str, fields: &[(&str, &str)]) -> super::syntax::Edits {
+    let mut edits = super::syntax::Edits::default();
+    let Some(tree) = Dialect::Rust.parse(source) else {
+        return edits;
+    };
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        let name = match node.kind() {
+            "field_initializer" => node.child_by_field_name("field").map(|f| text(f, source)),
+            "shorthand_field_initializer" => Some(text(node, source)),
+            _ => None,
+        };
+        let Some(name) = name else {
+            continue;
+        };
+        let Some(literal) = node
+            .parent()
+            .and_then(|list| list.parent())
+            .filter(|p| p.kind() == "struct_expression")
+        else {
+            continue;
+        };
+        let type_name = literal
+            .child_by_field_name("name")
+            .map_or("", |n| text(n, source));
+        let type_name = type_name.rsplit("::").next().unwrap_or(type_name);
+        if fields
+            .iter()
+            .any(|(s, f)| *f == name && (*s == type_name || s.ends_with(&format!(".{type_name}"))))
+        {
+            edits.push(Edit::delete(list_item_deletion(source, node)));
+        }
+    }
+    edits
+}
+
 /// A Python string literal of a value.
 pub fn python_string(value: &str) -> String {
     let mut out = String::from('"');

@@ -444,6 +444,7 @@ pub fn plan(
             };
         }
         drop_imports(scan, &spellings, &mut drafts, &mut manual)?;
+        drop_field_initializers(scan, &spellings, &mut drafts)?;
         inline_in_migrations(scan, &spellings, &mut drafts)?;
         if let Some(change) = deletion_migration(scan, key, &mut manual)? {
             created.extend(change);
@@ -566,6 +567,51 @@ fn drop_imports(
                 )),
             }
         }
+    }
+    Ok(())
+}
+
+/// A deleted Rust struct field leaves the struct literals that set it: `Flags { x: true, .. }`.
+fn drop_field_initializers(
+    scan: &Scan,
+    spellings: &[&str],
+    drafts: &mut BTreeMap<String, Draft>,
+) -> Result<(), RemoveError> {
+    let index = &scan.index;
+    let fields: Vec<(&str, &str)> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.definitions.iter())
+        .map(|&d| &index.definitions[d])
+        .filter(|d| d.kind == crate::facts::ConstKind::StructField)
+        .filter_map(|d| d.symbol.rsplit_once('.'))
+        .collect();
+    if fields.is_empty() {
+        return Ok(());
+    }
+    for indexed in index.files.iter().filter(|f| f.language == Language::Rust) {
+        let rel = indexed.rel.clone();
+        let current = match drafts.get(&rel) {
+            Some(draft) => draft.current.clone(),
+            None => read(&scan.root, &rel)?,
+        };
+        if !fields
+            .iter()
+            .any(|(s, f)| current.contains(s) && current.contains(f))
+        {
+            continue;
+        }
+        let edits = definitions::field_initializers(&current, &fields);
+        if edits.is_empty() {
+            continue;
+        }
+        let draft = drafts.entry(rel).or_insert_with(|| Draft {
+            dialect: Some(Dialect::Rust),
+            original: current.clone(),
+            current: current.clone(),
+            mapping: Mapping::default(),
+        });
+        draft.current = edits.apply_recorded(&current, &mut draft.mapping);
     }
     Ok(())
 }

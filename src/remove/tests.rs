@@ -207,3 +207,13 @@ fn only_the_removal_folds_literals_written_by_hand_stay() {
         "def f(x):\n    y = x or False\n    return y\n"
     );
 }
+
+#[test]
+fn struct_literals_lose_a_deleted_field() {
+    let source = "fn d() -> Flags {\n    Flags {\n        ws3: true,\n        watch_mode: String::new(),\n    }\n}\n";
+    let edits = super::definitions::field_initializers(source, &[("Flags", "ws3")]);
+    assert_eq!(
+        edits.apply(source),
+        "fn d() -> Flags {\n    Flags {\n        watch_mode: String::new(),\n    }\n}\n"
+    );
+}
