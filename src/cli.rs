@@ -61,6 +61,9 @@ pub struct FlagsArgs {
     /// A path in the project (default: the current directory); the whole project is listed.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+    /// List only this flag (repeatable), with its age, lifetime and readiness.
+    #[arg(long = "flag", value_name = "KEY")]
+    pub flags: Vec<String>,
     #[command(flatten)]
     pub scan: ScanArgs,
 }

@@ -64,6 +64,11 @@ enum Failure {
     State(String),
     #[error(transparent)]
     Remove(#[from] flaglint::remove::RemoveError),
+    #[error("no flag `{key}` in this project{}", suggestion.as_ref().map(|k| format!("; did you mean `{k}`?")).unwrap_or_default())]
+    UnknownFlag {
+        key: String,
+        suggestion: Option<String>,
+    },
     #[error("environment `{0}` is given twice")]
     EnvironmentTwice(String),
     #[error("`flags` prints human or json, not {0}")]
@@ -103,7 +108,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Check(args) => run_check(&args),
-        Command::Flags(args) => run_flags(args.path.as_slice(), &args.scan),
+        Command::Flags(args) => run_flags(args.path.as_slice(), &args.flags, &args.scan),
         Command::Report(args) => run_report(&args),
         Command::Remove(args) => run_remove(&args),
         Command::Init {
@@ -133,12 +138,55 @@ fn main() -> ExitCode {
 }
 
 /// `flaglint flags`: scan and list every flag.
-fn run_flags(paths: &[PathBuf], args: &ScanArgs) -> Outcome {
-    let (project, scan) = run_scan(paths, args)?;
+fn run_flags(paths: &[PathBuf], keys: &[String], args: &ScanArgs) -> Outcome {
+    if !matches!(args.format, Format::Human | Format::Json) {
+        return Err(Failure::FlagsFormat(format_name(args.format)));
+    }
+    let (project, scan) = scan_with(
+        paths,
+        args.config.as_deref(),
+        args.threads,
+        args.today,
+        !keys.is_empty(),
+        |_| {},
+    )?;
+    let only = if keys.is_empty() {
+        None
+    } else {
+        let assessments =
+            flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.analysis, &[]);
+        let mut chosen = std::collections::BTreeMap::new();
+        for key in keys {
+            let Some(a) = assessments.iter().find(|a| &a.key == key) else {
+                let known = scan
+                    .index
+                    .flags
+                    .keys()
+                    .map(|k| (strsim::jaro_winkler(key, k), k))
+                    .filter(|(score, _)| *score > 0.85)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, k)| k.clone());
+                return Err(Failure::UnknownFlag {
+                    key: key.clone(),
+                    suggestion: known,
+                });
+            };
+            chosen.insert(
+                key.clone(),
+                flaglint::report::FlagLifecycle {
+                    age_days: a.age_days,
+                    lifetime_days: a.lifetime_days,
+                    introduced_from: a.introduced_from.clone(),
+                    readiness: a.readiness.name(),
+                    evidence: a.evidence.clone(),
+                },
+            );
+        }
+        Some(chosen)
+    };
     let output = match args.format {
-        Format::Human => human::flags(&scan, &project.display),
-        Format::Json => json::flags(&scan),
-        other => return Err(Failure::FlagsFormat(format_name(other))),
+        Format::Json => json::flags(&scan, &only),
+        _ => human::flags(&scan, &project.display, &only),
     };
     print_notes(&scan);
     write_stdout(&output)?;
@@ -265,17 +313,6 @@ fn format_name(format: Format) -> String {
     format
         .to_possible_value()
         .map_or_else(String::new, |v| v.get_name().to_string())
-}
-
-fn run_scan(paths: &[PathBuf], args: &ScanArgs) -> Result<(Project, Scan), Failure> {
-    scan_with(
-        paths,
-        args.config.as_deref(),
-        args.threads,
-        args.today,
-        false,
-        |_| {},
-    )
 }
 
 /// Locates the project around `paths` and scans all of it.

@@ -844,3 +844,19 @@ fn max_warnings_version_and_completions() {
     assert_eq!(bash.status.code(), Some(0));
     assert!(stdout(&bash).contains("flaglint"), "{}", stdout(&bash));
 }
+
+#[test]
+fn one_flag_query_lists_its_occurrences_and_lifecycle() {
+    let (out, code) = run(&["flags", "--flag", "binary_interface"], "demo");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("binary_interface\n"), "{out}");
+    assert!(
+        out.contains("  check       backend/users/views.py:7:18\n"),
+        "{out}"
+    );
+    assert!(out.contains("  readiness   "), "{out}");
+    assert!(!out.contains("pricing_paywall"), "{out}");
+    let output = flaglint(&["flags", "--flag", "binary_interfac"], &fixture("demo"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `binary_interface`?"));
+}

@@ -167,9 +167,12 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// `flaglint flags` in human form.
 /// Paths are shown by `paths` (relative to the current directory).
-pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
+pub fn flags(scan: &Scan, paths: &PathDisplay, only: &super::FlagFilter) -> String {
     let e = |text: &str| escape_controls(text).into_owned();
-    let rows = inventory(&scan.index, &scan.analysis);
+    let mut rows = inventory(&scan.index, &scan.analysis);
+    if let Some(only) = only {
+        rows.retain(|row| only.contains_key(row.key));
+    }
     let mut out = String::new();
     for row in &rows {
         let status = if !row.definitions.is_empty() {
@@ -239,6 +242,34 @@ pub fn flags(scan: &Scan, paths: &PathDisplay) -> String {
             }
             out.push_str(")\n");
         }
+        if let Some(lifecycle) = only.as_ref().and_then(|o| o.get(row.key)) {
+            let _ = writeln!(
+                out,
+                "  age         {}{}",
+                lifecycle
+                    .age_days
+                    .map_or_else(|| "unknown".to_string(), |d| format!("{d}d")),
+                lifecycle
+                    .introduced_from
+                    .as_deref()
+                    .map(|from| format!("  ({})", e(from)))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "  lifetime    {}",
+                lifecycle
+                    .lifetime_days
+                    .map_or_else(|| "permanent".to_string(), |d| format!("{d}d"))
+            );
+            let _ = writeln!(out, "  readiness   {}", lifecycle.readiness);
+            for evidence in &lifecycle.evidence {
+                let _ = writeln!(out, "              {}", e(evidence));
+            }
+        }
+    }
+    if only.is_some() {
+        return out;
     }
     let project = &scan.analysis.django;
     for app in &project.apps {

@@ -95,11 +95,13 @@ struct JsonDiagnostic<'a> {
 }
 
 /// `flaglint flags --format json`.
-pub fn flags(scan: &Scan) -> String {
+pub fn flags(scan: &Scan, only: &super::FlagFilter) -> String {
     let flags: Vec<Value> = inventory(&scan.index, &scan.analysis)
         .into_iter()
+        .filter(|row| only.as_ref().is_none_or(|o| o.contains_key(row.key)))
         .map(|row| {
-            json!({
+            let lifecycle = only.as_ref().and_then(|o| o.get(row.key));
+            let mut flag = json!({
                 "key": row.key,
                 "definitions": row.definitions.iter().map(|d| {
                     let mut definition = json!({
@@ -144,9 +146,20 @@ pub fn flags(scan: &Scan) -> String {
                         "initial": object(h.initial),
                     })
                 }).collect::<Vec<_>>(),
-            })
+            });
+            if let Some(lifecycle) = lifecycle {
+                flag["age_days"] = json!(lifecycle.age_days);
+                flag["lifetime_days"] = json!(lifecycle.lifetime_days);
+                flag["introduced_from"] = json!(lifecycle.introduced_from);
+                flag["readiness"] = json!(lifecycle.readiness);
+                flag["evidence"] = json!(lifecycle.evidence);
+            }
+            flag
         })
         .collect();
+    if only.is_some() {
+        return pretty_json(&json!({ "version": 1, "flags": flags }));
+    }
     let project = &scan.analysis.django;
     let name = |m: usize| project.migrations[m].name.clone();
     let apps: Vec<Value> = project

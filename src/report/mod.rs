@@ -147,6 +147,21 @@ pub(crate) struct Location<'a> {
     pub language: &'static str,
 }
 
+/// What `flags --flag KEY` adds to a flag's rows: its age and readiness, from the report's
+/// assessment.
+#[derive(Clone, Debug, Default)]
+pub struct FlagLifecycle {
+    pub age_days: Option<i64>,
+    /// `None`: permanent.
+    pub lifetime_days: Option<i64>,
+    pub introduced_from: Option<String>,
+    pub readiness: &'static str,
+    pub evidence: Vec<String>,
+}
+
+/// Which flags `flags` lists: all, or the ones asked for with their lifecycle.
+pub type FlagFilter = Option<std::collections::BTreeMap<String, FlagLifecycle>>;
+
 /// The inventory as rows: flags by key; within a flag, occurrences by path, line, column.
 /// Checks in tests and migrations are listed among the references, with their kind.
 pub(crate) fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<FlagRow<'a>> {
