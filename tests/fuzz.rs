@@ -194,14 +194,14 @@ fn run_case(root: &Path) -> Result<(), String> {
     }
     let text = json::check(&scan);
     serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("bad JSON: {e}"))?;
-    serde_json::from_str::<serde_json::Value>(&json::flags(&scan))
+    serde_json::from_str::<serde_json::Value>(&json::flags(&scan, &None))
         .map_err(|e| format!("bad flags JSON: {e}"))?;
     let style = human::Style {
         color: false,
         width: 100,
     };
     human::check(&scan, style, &PathDisplay::default());
-    human::flags(&scan, &PathDisplay::default());
+    human::flags(&scan, &PathDisplay::default(), &None);
     let prints = fingerprints(&scan);
     ci::sarif(&scan, &prints);
     ci::github(&scan);
