@@ -234,6 +234,9 @@ pub struct CheckArgs {
     /// Print the findings and nothing else (no summary line, no notes).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the effective settings (where they came from, every check and rule level) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

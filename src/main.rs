@@ -223,6 +223,12 @@ fn run_check(args: &CheckArgs) -> Outcome {
         rules(&args.extend_select)?,
         rules(&args.ignore)?,
     );
+    if args.show_settings {
+        let (_, mut config) = load_config(&args.paths, args.scan.config.as_deref())?;
+        config.select_rules(&select, &extend_select, &ignore);
+        write_stdout(&config.describe())?;
+        return Ok(Exit::Clean);
+    }
     let (project, mut scan) = scan_with(
         &args.paths,
         args.scan.config.as_deref(),
@@ -315,6 +321,16 @@ fn format_name(format: Format) -> String {
         .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
+/// Locates the project around `paths` and loads its configuration.
+fn load_config(paths: &[PathBuf], config: Option<&Path>) -> Result<(Project, Config), Failure> {
+    let project = project::locate(paths, config).map_err(Failure::Project)?;
+    let config = match &project.config {
+        Some(file) => config::load(file)?,
+        None => unconfigured(&project.root)?,
+    };
+    Ok((project, config))
+}
+
 /// Locates the project around `paths` and scans all of it.
 fn scan_with(
     paths: &[PathBuf],
@@ -324,11 +340,7 @@ fn scan_with(
     date_checks: bool,
     adjust: impl FnOnce(&mut Config),
 ) -> Result<(Project, Scan), Failure> {
-    let project = project::locate(paths, config).map_err(Failure::Project)?;
-    let mut config = match &project.config {
-        Some(file) => config::load(file)?,
-        None => unconfigured(&project.root)?,
-    };
+    let (project, mut config) = load_config(paths, config)?;
     adjust(&mut config);
     let scan = scan(ScanOptions {
         root: project.root.clone(),

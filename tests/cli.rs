@@ -860,3 +860,43 @@ fn one_flag_query_lists_its_occurrences_and_lifecycle() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean `binary_interface`?"));
 }
+
+#[test]
+fn per_file_rules_change_levels_by_path() {
+    let (_dir, root) = common::demo_copy();
+    let config = root.join("flaglint.toml");
+    let mut text = std::fs::read_to_string(&config).expect("the demo config");
+    text.push_str("\n[per-file-rules]\n\"frontend/**\" = [\"undefined-flag\"]\n\"backend/users/*.py\" = { negated-fork = \"error\" }\n");
+    std::fs::write(&config, text).expect("written");
+    let output = flaglint(&["check", "--format", "concise"], &root);
+    let out = stdout(&output);
+    assert!(
+        !out.contains("WorkletPanel.tsx:7:36: error[undefined-flag]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("backend/users/api.py:27:36: error[undefined-flag]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("backend/users/views.py:27:12: error[negated-fork]"),
+        "{out}"
+    );
+    let settings = stdout(&flaglint(
+        &["check", "--show-settings", "--ignore", "unused-flag"],
+        &root,
+    ));
+    assert!(settings.contains("  unused-flag = off\n"), "{settings}");
+    assert!(
+        settings.contains("per-file-rules \"frontend/**\": undefined-flag = off"),
+        "{settings}"
+    );
+    std::fs::write(
+        &config,
+        "[per-file-rules]\n\"x/**\" = { unused-flags = \"off\" }\n",
+    )
+    .expect("written");
+    let bad = flaglint(&["check"], &root);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unused-flags"), "{}", stderr(&bad));
+}

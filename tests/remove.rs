@@ -3,27 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::flaglint;
-
-/// A fresh copy of the demo repository.
-fn demo_copy() -> (tempfile::TempDir, PathBuf) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    for entry in walkdir::WalkDir::new(&source) {
-        let entry = entry.expect("the demo is readable");
-        let rel = entry.path().strip_prefix(&source).expect("inside the demo");
-        let target = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("a directory");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("a copy");
-        }
-    }
-    let root = dir.path().to_path_buf();
-    (dir, root)
-}
+use common::{demo_copy, flaglint};
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_default()

@@ -3,7 +3,7 @@
 // Each test crate includes this module and uses a part of it.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs `flaglint ARGS` in `dir`, without colors, with ages measured to a fixed day so that no
@@ -60,4 +60,22 @@ pub fn success_stdout(output: Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// A fresh copy of the demo repository, in a directory removed when the guard drops.
+pub fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.expect("the demo is readable");
+        let rel = entry.path().strip_prefix(&source).expect("inside the demo");
+        let target = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("a directory");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a copy");
+        }
+    }
+    let root = dir.path().to_path_buf();
+    (dir, root)
 }
