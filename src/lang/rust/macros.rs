@@ -161,6 +161,15 @@ impl Walker<'_> {
                 self.visit_expr(&expr);
                 continue;
             }
+            // A pattern with a guard: `matches!(x, Pat if is_x_enabled(s))`.
+            let guard = value
+                .iter()
+                .rposition(|t| matches!(t, TokenTree::Ident(i) if i == "if"))
+                .map(|at| value[at + 1..].iter().cloned().collect::<TokenStream>());
+            if let Some(Ok(expr)) = guard.map(syn::parse2::<Expr>) {
+                self.visit_expr(&expr);
+                continue;
+            }
             for tree in value {
                 if let TokenTree::Group(group) = tree {
                     self.walk_macro_tokens(group.stream(), depth + 1);

@@ -553,6 +553,13 @@ fn f() {
     }
 
     #[test]
+    fn pattern_guards_in_macros_are_read() {
+        let facts =
+            run(r#"fn f(x: E) -> bool { matches!(x, E::A { .. } | E::B if is_enabled("g")) }"#);
+        assert_eq!(keys(&facts), vec![lit("g")]);
+    }
+
+    #[test]
     fn check_spans() {
         let source =
             "fn f() {\n    let a = get_flag_for_user(\n        user,\n        \"k\",\n    );\n}\n";
