@@ -46,6 +46,11 @@ fn is_unit(dialect: Dialect, node: Node<'_>) -> bool {
 /// The edit deleting the definition at `range`.
 pub fn delete(dialect: Dialect, source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
     let mut node = node_at(tree, range)?;
+    if dialect.is_rust() {
+        if let Some(edit) = macro_entry(source, node) {
+            return Some(edit);
+        }
+    }
     while !is_unit(dialect, node) {
         // A type alias of the key alone (`type FlagKey = 'x'`) is a type others name.
         if node.kind() == "type_alias_declaration" {
@@ -104,6 +109,54 @@ pub fn delete(dialect: Dialect, source: &str, tree: &Tree, range: Range<usize>) 
     Some(Edit::delete(node.byte_range()))
 }
 
+/// An entry of a registry macro: `(unstable, trim_paths, "", "..."),` (a group) or
+/// `#[doc] gc: bool = ("..."),` (tokens up to the next comma), with its comma.
+fn macro_entry(source: &str, node: Node<'_>) -> Option<Edit> {
+    // The macro's own token tree, and the node's ancestor right under it.
+    let mut entry = node;
+    let mut parent = node.parent()?;
+    loop {
+        if parent.kind() == "token_tree"
+            && parent
+                .parent()
+                .is_some_and(|p| p.kind() == "macro_invocation")
+        {
+            break;
+        }
+        entry = parent;
+        parent = parent.parent()?;
+        if matches!(parent.kind(), "source_file" | "function_item" | "block") {
+            return None;
+        }
+    }
+    if entry.kind() == "token_tree" {
+        return Some(Edit::delete(list_item_deletion(source, entry)));
+    }
+    // Field entries: from the name (and the attributes and comments before it) to the comma.
+    let mut start = entry.start_byte();
+    let mut prev = entry.prev_sibling();
+    while let Some(p) = prev {
+        let is_attribute = p.kind() == "#"
+            || p.kind() == "token_tree" && text(p, source).starts_with('[')
+            || p.kind() == "line_comment";
+        if !is_attribute {
+            break;
+        }
+        start = p.start_byte();
+        prev = p.prev_sibling();
+    }
+    let mut end = entry.end_byte();
+    let mut next = entry.next_sibling();
+    while let Some(n) = next {
+        end = n.end_byte();
+        if n.kind() == "," {
+            break;
+        }
+        next = n.next_sibling();
+    }
+    Some(Edit::delete(deletion_range(source, start..end)))
+}
+
 /// `'a' | 'b' | 'c'`: one member and its `|`.
 fn union_member(node: Node<'_>, source: &str) -> Option<Edit> {
     let union = node.parent()?;
@@ -136,34 +189,65 @@ fn leftmost(mut node: Node<'_>) -> Node<'_> {
     node
 }
 
-/// A Rust `match` arm whose pattern is exactly the use at `range`: the arm to delete.
+/// A Rust `match` arm whose pattern, or whose value, is exactly the use at `range` (`X =>`,
+/// `Self::X =>`, `"x" => Self::X,`): the arm to delete.
 pub fn match_arm(source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
-    let node = node_at(tree, range.clone())?;
+    let node = full_path(node_at(tree, range)?);
     let mut at = node.parent();
     while let Some(n) = at {
-        if n.kind() == "match_pattern" {
-            let pattern = n.named_child(0)?;
-            if pattern.byte_range() != range && text(pattern, source).trim() != text(node, source) {
-                return None;
+        match n.kind() {
+            "match_pattern" => {
+                let pattern = n.named_child(0)?;
+                if pattern.byte_range() != node.byte_range() {
+                    return None;
+                }
+                let arm = n.parent().filter(|a| a.kind() == "match_arm")?;
+                return Some(Edit::delete(deletion_range(source, arm.byte_range())));
             }
-            let arm = n.parent().filter(|a| a.kind() == "match_arm")?;
-            return Some(Edit::delete(deletion_range(source, arm.byte_range())));
+            "match_arm" => {
+                let value = n.child_by_field_name("value")?;
+                if value.byte_range() != node.byte_range() {
+                    return None;
+                }
+                return Some(Edit::delete(deletion_range(source, n.byte_range())));
+            }
+            "block" | "function_item" | "closure_expression" => return None,
+            _ => at = n.parent(),
         }
-        if matches!(n.kind(), "match_arm" | "block" | "function_item") {
-            return None;
-        }
-        at = n.parent();
     }
     None
 }
 
+/// `X` of `Self::X`, `Enum::X`, `flags.X`: the whole path.
+fn full_path(mut node: Node<'_>) -> Node<'_> {
+    while let Some(parent) = node.parent().filter(|p| {
+        matches!(
+            p.kind(),
+            "scoped_identifier" | "scoped_type_identifier" | "attribute" | "member_expression"
+        ) && (p
+            .child_by_field_name("name")
+            .or_else(|| p.child_by_field_name("attribute"))
+            .or_else(|| p.child_by_field_name("property")))
+        .is_some_and(|n| n.id() == node.id())
+    }) {
+        node = parent;
+    }
+    node
+}
+
 /// A use in a list (`[A, B]`, `(A, B)`, `{A, B}`): the element to delete.
 pub fn list_element(source: &str, tree: &Tree, range: Range<usize>) -> Option<Edit> {
-    let node = node_at(tree, range)?;
+    let node = full_path(node_at(tree, range)?);
     let parent = node.parent()?;
     matches!(
         parent.kind(),
-        "list" | "tuple" | "set" | "array" | "expression_list"
+        "list"
+            | "tuple"
+            | "set"
+            | "array"
+            | "expression_list"
+            | "array_expression"
+            | "tuple_expression"
     )
     .then(|| Edit::delete(list_item_deletion(source, node)))
 }
@@ -178,11 +262,24 @@ pub fn own_uses(source: &str, tree: &Tree, names: &[String]) -> Vec<(Range<usize
     while let Some(node) = stack.pop() {
         if node.kind() == "identifier" && names.iter().any(|n| n == text(node, source)) {
             let defining = node.parent().is_some_and(|p| {
+                let declares = matches!(
+                    p.kind(),
+                    "assignment"
+                        | "enum_variant"
+                        | "const_item"
+                        | "static_item"
+                        | "variable_declarator"
+                        | "enum_assignment"
+                        | "field_declaration"
+                        | "let_declaration"
+                        | "function_item"
+                        | "function_definition"
+                );
                 let target = p
                     .child_by_field_name("left")
                     .or_else(|| p.child_by_field_name("name"))
                     .or_else(|| p.child_by_field_name("pattern"));
-                target.is_some_and(|t| t.id() == node.id())
+                declares && target.is_some_and(|t| t.id() == node.id())
             });
             let attribute = node.parent().is_some_and(|p| {
                 p.kind() == "attribute"

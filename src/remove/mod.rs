@@ -255,11 +255,15 @@ pub fn plan(
                 continue;
             }
             let Some(dialect) = Dialect::of(indexed.language, &rel) else {
+                let what = if rel.ends_with(".svelte") || rel.ends_with(".vue") {
+                    "a check in a single-file component"
+                } else {
+                    "a check in a file the rewriter does not edit"
+                };
                 for t in &targets {
                     manual.push(format!(
-                        "{rel}:{}: {} file: replace this check by hand, keeping the {} behaviour",
+                        "{rel}:{}: {what}: remove it by hand (the flag stays {})",
                         line_of(index, file, t.range.start),
-                        indexed.language.name(),
                         on_off(keep)
                     ));
                 }
@@ -315,7 +319,15 @@ pub fn plan(
             };
             for &r in &flag.references {
                 let reference = &index.references[r];
-                if reference.kind == RefKind::Reference {
+                let rel = index.path(reference.file);
+                let range = reference.span.start as usize..reference.span.end as usize;
+                // A use inside code the change removed is gone with it.
+                let removed = drafts.get(rel).is_some_and(|d| {
+                    d.original
+                        .get(range.clone())
+                        .is_some_and(|spelled| !d.current.contains(spelled))
+                });
+                if reference.kind == RefKind::Reference && !removed {
                     manual.push(format!(
                         "{}:{}: a use of the flag's constant outside a check: remove it",
                         index.path(reference.file),
@@ -336,10 +348,10 @@ pub fn plan(
             };
             for &d in &flag.definitions {
                 let def = &index.definitions[d];
-                by_file
-                    .entry(def.file)
-                    .or_default()
-                    .push((def.span.start as usize..def.span.end as usize, false));
+                by_file.entry(def.file).or_default().push((
+                    def.name_span.start as usize..def.name_span.end as usize,
+                    false,
+                ));
             }
             // Other uses of the constant: in lists, and Rust `match` arms on a deleted variant.
             for &r in &flag.references {
@@ -387,10 +399,10 @@ pub fn plan(
                 .map(|&d| &index.definitions[d])
                 .filter(|d| {
                     d.file == file
-                        && d.kind == crate::facts::ConstKind::Constant
-                        && !d.symbol.contains('.')
+                        && (d.kind == crate::facts::ConstKind::Constant && !d.symbol.contains('.')
+                            || d.kind == crate::facts::ConstKind::EnumVariant && dialect.is_rust())
                 })
-                .map(|d| d.symbol.clone())
+                .map(|d| d.symbol.rsplit('.').next().unwrap_or(&d.symbol).to_string())
                 .collect();
             let mut edits = Edits::default();
             for (range, is_reference) in places {
@@ -424,7 +436,9 @@ pub fn plan(
                 if !edits.free(&range) {
                     continue;
                 }
-                match definitions::list_element(&draft.current, &tree, range.clone()) {
+                let edit = definitions::match_arm(&draft.current, &tree, range.clone())
+                    .or_else(|| definitions::list_element(&draft.current, &tree, range.clone()));
+                match edit {
                     Some(edit) => {
                         edits.push(edit);
                     }

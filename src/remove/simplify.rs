@@ -329,7 +329,7 @@ fn fold_if<'t>(dialect: Dialect, node: Node<'t>, value: bool, source: &str) -> V
             Some(lifted) => {
                 // Code after a branch that always leaves can no longer run.
                 let end = match (exits(body), last_sibling(statement)) {
-                    (true, Some(last)) if !dialect.is_rust() => last.end_byte(),
+                    (true, Some(last)) => last.end_byte(),
                     _ => statement.end_byte(),
                 };
                 vec![Edit::new(statement.start_byte()..end, lifted)]
@@ -353,6 +353,11 @@ fn exits(body: Node<'_>) -> bool {
         Some(body)
     };
     last.is_some_and(|n| {
+        // Rust: `return x;` is an expression statement.
+        let n = match n.kind() {
+            "expression_statement" => n.named_child(0).unwrap_or(n),
+            _ => n,
+        };
         matches!(
             n.kind(),
             "return_statement"
@@ -360,6 +365,9 @@ fn exits(body: Node<'_>) -> bool {
                 | "throw_statement"
                 | "continue_statement"
                 | "break_statement"
+                | "return_expression"
+                | "continue_expression"
+                | "break_expression"
         )
     })
 }

@@ -217,3 +217,40 @@ fn struct_literals_lose_a_deleted_field() {
         "fn d() -> Flags {\n    Flags {\n        watch_mode: String::new(),\n    }\n}\n"
     );
 }
+
+#[test]
+fn macro_registry_entries_go_with_their_comma() {
+    let delete = |source: &str, name: &str| {
+        let tree = Dialect::Rust.parse(source).expect("parses");
+        let at = source.find(name).expect("present");
+        let edit = super::definitions::delete(Dialect::Rust, source, &tree, at..at + name.len())
+            .expect("an edit");
+        let mut edits = super::syntax::Edits::default();
+        edits.push(edit);
+        edits.apply(source)
+    };
+    let tuples = "features! {\n    (stable, edition, \"1.31\", \"x\"),\n    (unstable, trim_paths, \"\", \"y\"),\n}\n";
+    assert_eq!(
+        delete(tuples, "trim_paths"),
+        "features! {\n    (stable, edition, \"1.31\", \"x\"),\n}\n"
+    );
+    let fields = "unstable_cli_options!(\n    /// Garbage collection.\n    gc: bool = (\"gc\"),\n    msrv_policy: bool = (\"m\"),\n);\n";
+    assert_eq!(
+        delete(fields, "gc"),
+        "unstable_cli_options!(\n    msrv_policy: bool = (\"m\"),\n);\n"
+    );
+}
+
+#[test]
+fn rust_list_uses_of_a_variant_go() {
+    let source = "fn t() {\n    let p = Preview::new(&[PreviewFeature::PythonUpgrade, PreviewFeature::Pylock]);\n}\n";
+    let tree = Dialect::Rust.parse(source).expect("parses");
+    let at = source.find("PythonUpgrade").expect("present");
+    let edit = super::definitions::list_element(source, &tree, at..at + "PythonUpgrade".len());
+    let mut edits = super::syntax::Edits::default();
+    edits.push(edit.expect("an edit"));
+    assert_eq!(
+        edits.apply(source),
+        "fn t() {\n    let p = Preview::new(&[PreviewFeature::Pylock]);\n}\n"
+    );
+}

@@ -63,7 +63,14 @@ pub fn rewrite(
             continue;
         };
         let before = out.manual.len();
+        // Inside a macro's tokens the tree has no node for the check: its text is replaced.
+        let exact = node.byte_range() == target.range;
         let edits = match target.role {
+            Role::Value if !exact => vec![Edit::new(
+                target.range.clone(),
+                dialect.sentinel(keep != target.negated),
+            )],
+            _ if !exact => Vec::new(),
             Role::Value => value(dialect, node, source, keep != target.negated, &mut out),
             Role::Attribute | Role::ObjectProperty if keep != target.negated => {
                 let unit = if target.role == Role::Attribute {
