@@ -1,7 +1,7 @@
 //! Top-level functions, classes and components that the removal left unused: used in the file
 //! before, not after. Deleted when nothing outside the file can use them (a Python `_name`, a
 //! TypeScript declaration that is not exported, a private Rust `fn` of a file without child
-//! modules); listed otherwise.
+//! modules in other files); listed otherwise.
 
 use tree_sitter::Node;
 
@@ -28,7 +28,15 @@ pub fn remove(
             break;
         };
         let used_after = uses(&tree, &current);
-        let has_child_modules = dialect.is_rust() && current.contains("mod ");
+        // Child modules in other files (`mod x;`) may use a private item through `super::`.
+        let has_child_modules = dialect.is_rust() && {
+            let root = tree.root_node();
+            let mut cursor = root.walk();
+            let found = root
+                .named_children(&mut cursor)
+                .any(|n| n.kind() == "mod_item" && n.child_by_field_name("body").is_none());
+            found
+        };
         let mut edits = Edits::default();
         listed.clear();
         let root = tree.root_node();

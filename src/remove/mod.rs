@@ -459,6 +459,7 @@ pub fn plan(
         }
         drop_imports(scan, &spellings, &mut drafts, &mut manual)?;
         drop_field_initializers(scan, &spellings, &mut drafts)?;
+        list_field_uses(scan, &spellings, &drafts, &mut manual)?;
         inline_in_migrations(scan, &spellings, &mut drafts)?;
         if let Some(change) = deletion_migration(scan, key, &mut manual)? {
             created.extend(change);
@@ -626,6 +627,64 @@ fn drop_field_initializers(
             mapping: Mapping::default(),
         });
         draft.current = edits.apply_recorded(&current, &mut draft.mapping);
+    }
+    Ok(())
+}
+
+/// Reads and writes of a deleted struct field that no check covers (`settings.flags.x = v`,
+/// an update struct): listed, as the field is gone.
+fn list_field_uses(
+    scan: &Scan,
+    spellings: &[&str],
+    drafts: &BTreeMap<String, Draft>,
+    manual: &mut Vec<String>,
+) -> Result<(), RemoveError> {
+    let index = &scan.index;
+    let fields: Vec<&str> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.definitions.iter())
+        .map(|&d| &index.definitions[d])
+        .filter(|d| d.kind == crate::facts::ConstKind::StructField)
+        .filter_map(|d| d.symbol.rsplit_once('.').map(|(_, field)| field))
+        .collect();
+    let holders: Vec<&str> = scan
+        .config
+        .checks
+        .specs()
+        .iter()
+        .filter(|s| s.shape.kind() == ShapeKind::Property)
+        .filter_map(|s| s.call.last().map(String::as_str))
+        .collect();
+    if fields.is_empty() || holders.is_empty() {
+        return Ok(());
+    }
+    let needles: Vec<String> = fields
+        .iter()
+        .flat_map(|f| holders.iter().map(move |h| format!("{h}.{f}")))
+        .collect();
+    for indexed in &index.files {
+        let text = match drafts.get(&indexed.rel) {
+            Some(draft) => draft.current.clone(),
+            None => match read(&scan.root, &indexed.rel) {
+                Ok(text) => text,
+                Err(_) => continue,
+            },
+        };
+        for needle in &needles {
+            for (at, _) in text.match_indices(needle.as_str()) {
+                let end = at + needle.len();
+                let whole = !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    && !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                if whole {
+                    manual.push(format!(
+                        "{}:{}: `{needle}` uses the deleted field: remove it",
+                        indexed.rel,
+                        line_at(&text, at)
+                    ));
+                }
+            }
+        }
     }
     Ok(())
 }
