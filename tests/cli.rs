@@ -900,3 +900,33 @@ fn per_file_rules_change_levels_by_path() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("unused-flags"), "{}", stderr(&bad));
 }
+
+#[test]
+fn sides_map_paths_to_the_side_their_code_is_on() {
+    let (_dir, root) = common::demo_copy();
+    let quiet = flaglint(&["check", "--format", "concise"], &root);
+    assert!(
+        stdout(&quiet).contains("frontend-only-gate"),
+        "{}",
+        stdout(&quiet)
+    );
+    let config = root.join("flaglint.toml");
+    let mut text = std::fs::read_to_string(&config).expect("the demo config");
+    // A TypeScript file of the server: its checks are backend checks.
+    text.push_str("\n[sides]\nbackend = [\"frontend/components/WorkletPanel.tsx\"]\n");
+    std::fs::write(&config, text).expect("written");
+    let output = flaglint(&["check", "--format", "concise"], &root);
+    assert!(
+        !stdout(&output).contains("frontend-only-gate"),
+        "{}",
+        stdout(&output)
+    );
+    std::fs::write(&config, "[sides]\nserver = [\"x/**\"]\n").expect("written");
+    let bad = flaglint(&["check"], &root);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown side `server`"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -909,6 +909,7 @@ mod tests {
                 ..FileFacts::default()
             },
             suppressions: Vec::new(),
+            side: crate::config::Side::Backend,
             key_transform: KeyTransform::None,
             policy: crate::config::DefinitionPolicy::default(),
         }
@@ -941,6 +942,7 @@ mod tests {
                 ..FileFacts::default()
             },
             suppressions: Vec::new(),
+            side: crate::config::Side::Backend,
             key_transform: KeyTransform::None,
             policy: Default::default(),
         }

@@ -61,6 +61,9 @@ struct RawConfig {
     per_file_rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     parity: RawParity,
+    /// `[sides] backend = ["server/**"]`, `frontend = [...]`: which side code is on, by path.
+    #[serde(default)]
+    sides: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     packs: Option<Spanned<toml::Value>>,
     #[serde(default)]
     django: RawDjango,
@@ -521,6 +524,9 @@ pub struct Config {
     /// `[per-file-rules]`: rule levels for paths matching a pattern, in the file's order (a later
     /// matching entry wins).
     pub per_file: Vec<PerFileRules>,
+    /// `[sides]`: path patterns to the side their code is on (the first match wins; unmatched
+    /// code goes by its language).
+    pub sides: Vec<(GlobMatcher, Side)>,
     pub frontend_key: KeyMapping,
     /// The enabled flag-system packs; their checks are in `checks` after the user's own.
     pub packs: Vec<Pack>,
@@ -590,6 +596,7 @@ impl Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             severities: BTreeMap::new(),
             per_file: Vec::new(),
+            sides: Vec::new(),
             frontend_key: KeyMapping::Same,
             packs: Vec::new(),
             django: Django::default(),
@@ -726,6 +733,15 @@ impl Config {
             );
         }
         out
+    }
+
+    /// The side the code of a file is on: its `[sides]` pattern, else its language's
+    /// (`lang_side`).
+    pub fn side_of(&self, path: &str, lang_side: Side) -> Side {
+        self.sides
+            .iter()
+            .find(|(matcher, _)| matcher.is_match(path))
+            .map_or(lang_side, |(_, side)| *side)
     }
 
     /// The severity a rule reports with in a file (`None`: turned off there): the last
@@ -1244,6 +1260,28 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         let id = rule_id(&rule)?;
         severities.insert(id, parse_level(level.get_ref(), level.span())?);
     }
+    let mut sides = Vec::new();
+    for (name, patterns) in raw.sides {
+        let side = match name.get_ref().as_str() {
+            "backend" => Side::Backend,
+            "frontend" => Side::Frontend,
+            other => {
+                return Err((
+                    name.span(),
+                    format!("unknown side `{other}`; expected `backend` or `frontend`"),
+                ))
+            }
+        };
+        for pattern in patterns {
+            let text = pattern.get_ref().trim_start_matches("./");
+            let matcher = GlobBuilder::new(text)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| (pattern.span(), format!("invalid path pattern: {e}")))?
+                .compile_matcher();
+            sides.push((matcher, side));
+        }
+    }
     let mut per_file = Vec::new();
     for (pattern, value) in raw.per_file_rules {
         let text = pattern.get_ref().trim_start_matches("./").to_string();
@@ -1392,6 +1430,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         max_file_size,
         severities,
         per_file,
+        sides,
         frontend_key,
         packs,
         django,

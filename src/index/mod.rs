@@ -50,6 +50,8 @@ pub struct IndexedFile {
     pub role: FileRole,
     pub facts: FileFacts,
     pub suppressions: Vec<Suppression>,
+    /// The side its code is on (`[sides]`, else its language's).
+    pub side: Side,
     /// For a definitions file: the rewrite from its declared names to flag keys.
     pub key_transform: KeyTransform,
     /// For a definitions file: which of its constants are flags (from its `[[definitions]]`
@@ -340,7 +342,7 @@ impl Index {
                     }
                 }
             }
-            if file.role == FileRole::Production && code_side(file.language) == Side::Backend {
+            if file.role == FileRole::Production && file.side == Side::Backend {
                 mentions.extend(file.facts.key_mentions.iter().map(|(key, span)| Mention {
                     file: file_id,
                     key: key.clone(),
@@ -1473,6 +1475,7 @@ mod tests {
             role,
             facts,
             suppressions: Vec::new(),
+            side: code_side(language),
             key_transform: KeyTransform::None,
             policy: DefinitionPolicy::default(),
         }
@@ -1898,6 +1901,7 @@ mod tests {
                 role: self.role,
                 facts: self.facts.clone(),
                 suppressions: self.suppressions.clone(),
+                side: self.side,
                 key_transform: self.key_transform,
                 policy: self.policy.clone(),
             }

@@ -290,6 +290,9 @@ fn process_with(
         role,
         facts,
         suppressions,
+        side: context
+            .config
+            .side_of(&file.rel, crate::index::code_side(file.language)),
         key_transform: definitions.map(|d| d.transform).unwrap_or_default(),
         policy: definitions.map(|d| d.policy.clone()).unwrap_or_default(),
     };

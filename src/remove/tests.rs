@@ -258,9 +258,15 @@ fn rust_list_uses_of_a_variant_go() {
 #[test]
 fn rust_checks_in_macros_and_code_after_a_kept_return() {
     let in_macro = "fn t(p: &P) {\n    assert!(⟦p.is_enabled(F::X)⟧);\n}\n";
-    assert_eq!(remove(Dialect::Rust, in_macro, true), "fn t(p: &P) {\n    assert!(true);\n}\n");
+    assert_eq!(
+        remove(Dialect::Rust, in_macro, true),
+        "fn t(p: &P) {\n    assert!(true);\n}\n"
+    );
     let early = "fn f(s: &S) -> u8 {\n    if ⟦is_x_enabled(s)⟧ {\n        return new(s);\n    }\n    let a = old(s);\n    a\n}\n";
-    assert_eq!(remove(Dialect::Rust, early, true), "fn f(s: &S) -> u8 {\n    return new(s);\n}\n");
+    assert_eq!(
+        remove(Dialect::Rust, early, true),
+        "fn f(s: &S) -> u8 {\n    return new(s);\n}\n"
+    );
     assert_eq!(
         remove(Dialect::Rust, early, false),
         "fn f(s: &S) -> u8 {\n    let a = old(s);\n    a\n}\n"

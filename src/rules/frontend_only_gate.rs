@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::RuleContext;
 use crate::config::Side;
-use crate::index::{code_side, CheckId, CheckKey, RefKind};
+use crate::index::{CheckId, CheckKey, RefKind};
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;
@@ -14,9 +14,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
     let backend_keys: HashMap<String, &str> = index
         .definitions
         .iter()
-        .filter(|d| {
-            d.side == Side::Backend && code_side(index.files[d.file].language) == Side::Backend
-        })
+        .filter(|d| d.side == Side::Backend && index.files[d.file].side == Side::Backend)
         .map(|d| (mapping.to_frontend(&d.key), d.key.as_str()))
         .collect();
     let mentioned: HashSet<&str> = index.mentions.iter().map(|m| m.key.as_str()).collect();
@@ -26,13 +24,12 @@ pub(super) fn check(ctx: &mut RuleContext) {
         };
         let checked = flag.checks.iter().any(|&c| {
             let check = &index.checks[c];
-            check.kind == RefKind::Check
-                && code_side(index.files[check.file].language) == Side::Backend
+            check.kind == RefKind::Check && index.files[check.file].side == Side::Backend
         });
         let referenced = flag.references.iter().any(|&r| {
             let reference = &index.references[r];
             reference.kind == RefKind::Reference
-                && code_side(index.files[reference.file].language) == Side::Backend
+                && index.files[reference.file].side == Side::Backend
         });
         checked || referenced || mentioned.contains(key)
     };
@@ -42,8 +39,8 @@ pub(super) fn check(ctx: &mut RuleContext) {
         let CheckKey::Key { key, .. } = &check.key else {
             continue;
         };
-        let in_frontend_code = check.kind == RefKind::Check
-            && code_side(index.files[check.file].language) == Side::Frontend;
+        let in_frontend_code =
+            check.kind == RefKind::Check && index.files[check.file].side == Side::Frontend;
         if let (true, Some(backend_key)) = (in_frontend_code, backend_keys.get(key)) {
             first_frontend_check.entry(backend_key).or_insert(id);
         }

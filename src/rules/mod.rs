@@ -41,7 +41,7 @@ use crate::analysis::lifecycle::Assessment;
 use crate::analysis::Analysis;
 use crate::config::{Config, KeyMapping, Side};
 use crate::facts::{Fork, Span, WaffleKind};
-use crate::index::{code_side, Check, CheckKey, FileId, Index, RefKind};
+use crate::index::{Check, CheckKey, FileId, Index, RefKind};
 
 pub use crate::registry::{RuleDoc, RuleId, Severity};
 pub(crate) use internal_error::internal_error;
@@ -408,7 +408,7 @@ fn key_uses(index: &Index, key: &str, config: &Config) -> Vec<KeyUse> {
     let mapping = &config.frontend_key;
     let frontend_key = mapping.to_frontend(key);
     let spelled = |file: FileId, as_checked: &str| {
-        let side = code_side(index.files[file].language);
+        let side = index.files[file].side;
         (side == Side::Backend && as_checked == key)
             || (side == Side::Frontend && as_checked == frontend_key)
     };
