@@ -270,9 +270,10 @@ fn run_check(args: &CheckArgs) -> Outcome {
         scan.stats.baselined = hidden;
         if stale > 0 {
             scan.notes.push(format!(
-                "{stale} baseline {} of {} no longer occur; rewrite it with --write-baseline to prune them",
+                "{stale} baseline {} of {} no longer {}; rewrite it with --write-baseline to prune them",
                 if stale == 1 { "entry" } else { "entries" },
-                file.display()
+                file.display(),
+                if stale == 1 { "occurs" } else { "occur" },
             ));
         }
     }

@@ -58,11 +58,12 @@ fn columns(document: &ReportDocument) -> Vec<(String, Vec<String>)> {
         format!("{}/{}", f.tests.on, f.tests.off)
     }));
     columns.push(column("warnings", &|f| {
-        let names: Vec<String> = f
+        let mut names: Vec<String> = f
             .warnings
             .iter()
             .map(|w| text(w).split(':').next().unwrap_or("").to_string())
             .collect();
+        names.dedup();
         if names.is_empty() {
             "-".to_string()
         } else {
@@ -260,15 +261,49 @@ pub fn markdown(document: &ReportDocument) -> String {
 
 /// `--format csv`: one row per flag (RFC 4180 quoting), the table's columns plus dates.
 pub fn csv(document: &ReportDocument) -> String {
-    let mut columns = columns(document);
-    let date = |header: &str, date: fn(&FlagReport) -> &Option<String>| {
-        let cells = document.flags.iter().map(|f| opt(date(f).as_deref()));
-        (header.to_string(), cells.collect())
+    // For spreadsheets: numbers as numbers, unknowns as empty cells.
+    let flags = &document.flags;
+    let column = |header: &str, cell: &dyn Fn(&FlagReport) -> String| {
+        (header.to_string(), flags.iter().map(cell).collect::<Vec<_>>())
     };
+    let text_or_empty = |s: Option<&str>| s.map(text).unwrap_or_default();
+    let mut columns = vec![
+        column("flag", &|f| text(&f.key)),
+        column("type", &|f| text_or_empty(f.flag_type.as_deref())),
+        column("owner", &|f| text_or_empty(f.owner.as_deref())),
+        column("age_days", &|f| f.age_days.map(|d| d.to_string()).unwrap_or_default()),
+        column("lifetime_days", &|f| {
+            f.lifetime_days.map(|d| d.to_string()).unwrap_or_default()
+        }),
+        column("permanent", &|f| f.lifetime_days.is_none().to_string()),
+        column("readiness", &|f| text(&f.readiness)),
+    ];
+    for environment in &document.environments {
+        columns.push(column(&text(environment), &|f| {
+            f.states.get(environment).map_or_else(String::new, |state| match &state.percent {
+                None => text(&state.state),
+                Some(percent) => format!("{} {}%", text(&state.state), text(percent)),
+            })
+        }));
+    }
     columns.extend([
-        date("introduced", |f| &f.introduced),
-        date("remove_by", |f| &f.remove_by),
-        date("last_check_change", |f| &f.last_check_change),
+        column("checks", &|f| f.checks.to_string()),
+        column("tests_on", &|f| f.tests.on.to_string()),
+        column("tests_off", &|f| f.tests.off.to_string()),
+        column("warnings", &|f| {
+            let mut names: Vec<String> = f
+                .warnings
+                .iter()
+                .map(|w| text(w).split(':').next().unwrap_or("").to_string())
+                .collect();
+            names.dedup();
+            names.join(";")
+        }),
+        column("introduced", &|f| text_or_empty(f.introduced.as_deref())),
+        column("remove_by", &|f| text_or_empty(f.remove_by.as_deref())),
+        column("last_check_change", &|f| {
+            text_or_empty(f.last_check_change.as_deref())
+        }),
     ]);
     let quote = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
