@@ -158,14 +158,7 @@ fn run_flags(paths: &[PathBuf], keys: &[String], args: &ScanArgs) -> Outcome {
         let mut chosen = std::collections::BTreeMap::new();
         for key in keys {
             let Some(a) = assessments.iter().find(|a| &a.key == key) else {
-                let known = scan
-                    .index
-                    .flags
-                    .keys()
-                    .map(|k| (strsim::jaro_winkler(key, k), k))
-                    .filter(|(score, _)| *score > 0.85)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, k)| k.clone());
+                let known = scan.index.closest_flag(key).map(str::to_string);
                 return Err(Failure::UnknownFlag {
                     key: key.clone(),
                     suggestion: known,

@@ -479,6 +479,16 @@ impl Index {
     }
 
     /// The relative path of a file.
+    /// The flag key a mistyped one most likely means.
+    pub fn closest_flag(&self, key: &str) -> Option<&str> {
+        self.flags
+            .keys()
+            .map(|k| (strsim::jaro_winkler(key, k), k))
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.as_str())
+    }
+
     pub fn path(&self, file: FileId) -> &str {
         &self.files[file].rel
     }

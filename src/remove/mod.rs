@@ -117,6 +117,28 @@ struct Draft {
     mapping: Mapping,
 }
 
+/// The draft of a file, read when it has none yet.
+fn draft_of<'d>(
+    drafts: &'d mut BTreeMap<String, Draft>,
+    scan: &Scan,
+    rel: &str,
+    dialect: Dialect,
+) -> Result<&'d mut Draft, RemoveError> {
+    if !drafts.contains_key(rel) {
+        let original = read(&scan.root, rel)?;
+        drafts.insert(
+            rel.to_string(),
+            Draft {
+                dialect: Some(dialect),
+                current: original.clone(),
+                original,
+                mapping: Mapping::default(),
+            },
+        );
+    }
+    Ok(drafts.get_mut(rel).expect("inserted above"))
+}
+
 /// Works out the change that removes `request.key`, without writing anything.
 pub fn plan(
     scan: &Scan,
@@ -127,16 +149,9 @@ pub fn plan(
     let key = request.key.as_str();
     let assessment = assessments.iter().find(|a| a.key == key);
     if !index.flags.contains_key(key) && assessment.is_none() {
-        let suggestion = index
-            .flags
-            .keys()
-            .map(|k| (strsim::jaro_winkler(key, k), k))
-            .filter(|(score, _)| *score > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k.clone());
         return Err(RemoveError::UnknownFlag {
             key: key.to_string(),
-            suggestion,
+            suggestion: index.closest_flag(key).map(str::to_string),
         });
     }
     // Every spelling of the flag: the key, and its definitions' keys on the other side.
@@ -377,18 +392,7 @@ pub fn plan(
                 }
                 continue;
             };
-            let draft = match drafts.entry(rel.clone()) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    let original = read(&scan.root, &rel)?;
-                    e.insert(Draft {
-                        dialect: Some(dialect),
-                        current: original.clone(),
-                        original,
-                        mapping: Mapping::default(),
-                    })
-                }
-            };
+            let draft = draft_of(&mut drafts, scan, &rel, dialect)?;
             let Some(tree) = dialect.parse(&draft.current) else {
                 continue;
             };
@@ -557,18 +561,7 @@ fn drop_imports(
                 continue;
             }
             let rel = indexed.rel.clone();
-            let draft = match drafts.entry(rel.clone()) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    let original = read(&scan.root, &rel)?;
-                    e.insert(Draft {
-                        dialect: Some(dialect),
-                        current: original.clone(),
-                        original,
-                        mapping: Mapping::default(),
-                    })
-                }
-            };
+            let draft = draft_of(drafts, scan, &rel, dialect)?;
             match imports::drop_binding(dialect, &draft.current, name) {
                 Ok(Some(edit)) => {
                     let mut edits = Edits::default();
@@ -620,12 +613,7 @@ fn drop_field_initializers(
         if edits.is_empty() {
             continue;
         }
-        let draft = drafts.entry(rel).or_insert_with(|| Draft {
-            dialect: Some(Dialect::Rust),
-            original: current.clone(),
-            current: current.clone(),
-            mapping: Mapping::default(),
-        });
+        let draft = draft_of(drafts, scan, &rel, Dialect::Rust)?;
         draft.current = edits.apply_recorded(&current, &mut draft.mapping);
     }
     Ok(())
@@ -747,13 +735,7 @@ fn inline_in_migrations(
     }
     for (file, places) in by_file {
         let rel = index.path(file).to_string();
-        let original = read(&scan.root, &rel)?;
-        let draft = drafts.entry(rel).or_insert_with(|| Draft {
-            dialect: Some(Dialect::Python),
-            current: original.clone(),
-            original,
-            mapping: Mapping::default(),
-        });
+        let draft = draft_of(drafts, scan, &rel, Dialect::Python)?;
         let mut edits = Edits::default();
         for (range, literal) in places {
             if let Some(range) = draft.mapping.map(range) {

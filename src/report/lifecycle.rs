@@ -264,14 +264,19 @@ pub fn csv(document: &ReportDocument) -> String {
     // For spreadsheets: numbers as numbers, unknowns as empty cells.
     let flags = &document.flags;
     let column = |header: &str, cell: &dyn Fn(&FlagReport) -> String| {
-        (header.to_string(), flags.iter().map(cell).collect::<Vec<_>>())
+        (
+            header.to_string(),
+            flags.iter().map(cell).collect::<Vec<_>>(),
+        )
     };
     let text_or_empty = |s: Option<&str>| s.map(text).unwrap_or_default();
     let mut columns = vec![
         column("flag", &|f| text(&f.key)),
         column("type", &|f| text_or_empty(f.flag_type.as_deref())),
         column("owner", &|f| text_or_empty(f.owner.as_deref())),
-        column("age_days", &|f| f.age_days.map(|d| d.to_string()).unwrap_or_default()),
+        column("age_days", &|f| {
+            f.age_days.map(|d| d.to_string()).unwrap_or_default()
+        }),
         column("lifetime_days", &|f| {
             f.lifetime_days.map(|d| d.to_string()).unwrap_or_default()
         }),
@@ -280,10 +285,12 @@ pub fn csv(document: &ReportDocument) -> String {
     ];
     for environment in &document.environments {
         columns.push(column(&text(environment), &|f| {
-            f.states.get(environment).map_or_else(String::new, |state| match &state.percent {
-                None => text(&state.state),
-                Some(percent) => format!("{} {}%", text(&state.state), text(percent)),
-            })
+            f.states
+                .get(environment)
+                .map_or_else(String::new, |state| match &state.percent {
+                    None => text(&state.state),
+                    Some(percent) => format!("{} {}%", text(&state.state), text(percent)),
+                })
         }));
     }
     columns.extend([
