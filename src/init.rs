@@ -183,6 +183,16 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 });
             }
         }
+        if let Some((template, count)) = gate_family(language, &text) {
+            proposal.definitions.push(ProposedDefinition {
+                side: crate::index::code_side(language),
+                path: rel.clone(),
+                shape: Some(("function", template.to_string())),
+                evidence: format!(
+                    "{count} gate functions named `{template}`: one function per flag, its calls are the checks."
+                ),
+            });
+        }
         if language == Language::Python && rel.ends_with("context_processors.py") {
             proposal.template_properties.extend(
                 context_processor_flags(&text)
@@ -235,6 +245,49 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// Fewest gate functions of one name form that make a file a family of flag gates.
+const MIN_GATES: usize = 3;
+
+/// A file that defines a family of gate functions, one per flag (`is_x_enabled(settings)` in
+/// ruff's `preview.rs`): the name template and how many functions have it.
+fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> {
+    let (template, prefix, suffix, definers): (&str, &str, &str, &[&str]) = match language {
+        Language::Rust => ("is_{key}_enabled", "is_", "_enabled", &["fn "]),
+        Language::Python => ("is_{key}_enabled", "is_", "_enabled", &["def "]),
+        Language::TypeScript | Language::JavaScript => {
+            ("is{Key}Enabled", "is", "Enabled", &["function ", "const "])
+        }
+        _ => return None,
+    };
+    let mut names = HashSet::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let line = ["pub(crate) ", "pub ", "export ", "const ", "async "]
+            .iter()
+            .fold(line, |l, p| l.strip_prefix(p).unwrap_or(l));
+        for definer in definers {
+            let Some(rest) = line.strip_prefix(definer) else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let hole = name
+                .strip_prefix(prefix)
+                .and_then(|n| n.strip_suffix(suffix))
+                .unwrap_or("");
+            let camel_ok = language == Language::Python
+                || language == Language::Rust
+                || hole.starts_with(|c: char| c.is_ascii_uppercase());
+            if !hole.is_empty() && camel_ok {
+                names.insert(name);
+            }
+        }
+    }
+    (names.len() >= MIN_GATES).then_some((template, names.len()))
 }
 
 /// A type declared in the repository that can hold flags.
@@ -1421,6 +1474,22 @@ mod tests {
             Some("app/third_party/**".to_string())
         );
         assert_eq!(vendored_dir("app/vendor.py"), None);
+    }
+
+    #[test]
+    fn gate_function_families_are_definitions() {
+        let rust = "pub(crate) const fn is_a_enabled(s: &S) -> bool { s.p }\npub(crate) const fn is_b_enabled(s: &S) -> bool { s.p }\npub fn is_c_enabled(s: &S) -> bool { s.p }\n";
+        assert_eq!(
+            gate_family(Language::Rust, rust),
+            Some(("is_{key}_enabled", 3))
+        );
+        let ts = "export function isNewNavEnabled() {}\nexport const isDarkEnabled = () => x;\nfunction isBetaEnabled() {}\nfunction isenabled() {}\n";
+        assert_eq!(
+            gate_family(Language::TypeScript, ts),
+            Some(("is{Key}Enabled", 3))
+        );
+        let two = "def is_a_enabled(): ...\ndef is_b_enabled(): ...\n";
+        assert_eq!(gate_family(Language::Python, two), None);
     }
 
     #[test]
