@@ -264,9 +264,13 @@ fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> 
     let mut names = HashSet::new();
     for line in text.lines() {
         let line = line.trim_start();
-        let line = ["pub(crate) ", "pub ", "export ", "const ", "async "]
+        let line = ["pub(crate) ", "pub ", "export ", "async "]
             .iter()
             .fold(line, |l, p| l.strip_prefix(p).unwrap_or(l));
+        // Rust `const fn`.
+        let line = line
+            .strip_prefix("const fn ")
+            .map_or(line, |_| &line["const ".len()..]);
         for definer in definers {
             let Some(rest) = line.strip_prefix(definer) else {
                 continue;
