@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::config::packs::{self, Detect};
 use crate::config::Side;
 use crate::index::walk;
-use crate::lang::{self, CheckMatcher, ExtractOptions, Language};
+use crate::lang::{self, CheckMatcher, ExtractOptions, KeyTransform, Language};
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,6 +45,9 @@ pub struct ProposedCheck {
     /// The key parameter's declared type when it is not a string (`PreviewFeature`): the
     /// registry the keys come from.
     pub key_type: Option<String>,
+    /// A property chain (`settings.feature_flags.x`), not a call: `call` is the chain before the
+    /// key.
+    pub property: bool,
 }
 
 /// A definitions file, and the shape that declares its flags (`("enum", "PreviewFeature")`) when
@@ -115,6 +118,10 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     let no_names = HashSet::new();
     // Type declarations seen, by name: the registries a check function's key type may name.
     let mut types: BTreeMap<String, Vec<TypeDeclaration>> = BTreeMap::new();
+    // Rust structs of flag fields, and the Rust sources where reads of them may be.
+    let mut flag_structs_found: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut rust_texts: Vec<String> = Vec::new();
+    let mut ts_texts: Vec<String> = Vec::new();
     for (rel, path) in &files {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
             continue;
@@ -200,6 +207,15 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                     .map(|(name, line)| (name, format!("{rel}:{line}"))),
             );
         }
+        if language == Language::Rust {
+            for (name, fields) in flag_structs(&text) {
+                flag_structs_found.push((rel.clone(), name, fields));
+            }
+            rust_texts.push(text.to_string());
+        }
+        if matches!(language, Language::TypeScript | Language::JavaScript) {
+            ts_texts.push(text.to_string());
+        }
         for declaration in type_declarations(rel, language, &text) {
             types
                 .entry(declaration.name.clone())
@@ -242,9 +258,135 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             }
         }
     }
+    for (path, name, fields) in &flag_structs_found {
+        // Reads of its fields through one binding name in many places: `settings.feature_flags.x`.
+        let Some((holder, reads)) = struct_holder(fields, &rust_texts) else {
+            continue;
+        };
+        proposal.definitions.push(ProposedDefinition {
+            side: Side::Backend,
+            path: path.clone(),
+            shape: Some(("struct", name.clone())),
+            evidence: format!(
+                "The flags of `{name}` ({} bool fields), read as `{holder}.<field>` {reads} times.",
+                fields.len()
+            ),
+        });
+        proposal.checks.push(ProposedCheck {
+            call: holder.clone(),
+            key: 0,
+            keyword: None,
+            language: Language::Rust,
+            evidence: format!("{path}: reads of `{name}` fields as `{holder}.<field>`"),
+            key_type: None,
+            property: true,
+        });
+        // The frontend reading the same flags, camelCased (`$settings.featureFlags.ws3`).
+        let camel: Vec<String> = fields
+            .iter()
+            .map(|f| KeyTransform::CamelCase.apply(f))
+            .collect();
+        if let Some((holder, _)) = struct_holder(&camel, &ts_texts) {
+            proposal.checks.push(ProposedCheck {
+                call: holder.clone(),
+                key: 0,
+                keyword: None,
+                language: Language::TypeScript,
+                evidence: format!("reads of `{name}` fields as `{holder}.<field>` in TypeScript"),
+                key_type: None,
+                property: true,
+            });
+        }
+    }
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// Fewest bool fields, and fewest reads through one binding, that make a struct a flag registry.
+const MIN_STRUCT_FLAGS: usize = 3;
+
+/// Rust structs whose name says flags (`FeatureFlags`, `UnstableFlags`, `PreviewFeatures`) with
+/// at least [`MIN_STRUCT_FLAGS`] `bool` fields: (name, the bool fields).
+fn flag_structs(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let declaration = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub ")
+            .strip_prefix("struct ");
+        if let Some(rest) = declaration {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let lower = name.to_lowercase();
+            let says_flags = ["flags", "features", "unstable", "preview", "toggles"]
+                .iter()
+                .any(|w| lower.contains(w));
+            current = (says_flags && rest.trim_end().ends_with('{')).then(|| (name, Vec::new()));
+            continue;
+        }
+        let Some((_, fields)) = current.as_mut() else {
+            continue;
+        };
+        if trimmed.starts_with('}') {
+            let (name, fields) = current.take().expect("present");
+            if fields.len() >= MIN_STRUCT_FLAGS {
+                found.push((name, fields));
+            }
+            continue;
+        }
+        let field = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub ");
+        if let Some((name, ty)) = field.split_once(':') {
+            if ty.trim().trim_end_matches(',') == "bool"
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            {
+                fields.push(name.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The binding name most reads of the fields go through (`feature_flags` in
+/// `ctx.settings.feature_flags.ws3`), with the number of reads, when there are at least
+/// [`MIN_STRUCT_FLAGS`].
+fn struct_holder(fields: &[String], texts: &[String]) -> Option<(String, usize)> {
+    let mut holders: BTreeMap<String, usize> = BTreeMap::new();
+    for text in texts {
+        for field in fields {
+            let needle = format!(".{field}");
+            for (at, _) in text.match_indices(&needle) {
+                let end = at + needle.len();
+                if text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(') {
+                    continue;
+                }
+                let holder: String = text[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if !holder.is_empty()
+                    && !holder.chars().all(|c| c.is_ascii_digit())
+                    && holder != "self"
+                {
+                    *holders.entry(holder).or_default() += 1;
+                }
+            }
+        }
+    }
+    holders
+        .into_iter()
+        .filter(|(_, reads)| *reads >= MIN_STRUCT_FLAGS)
+        .max_by_key(|(holder, reads)| (*reads, std::cmp::Reverse(holder.clone())))
 }
 
 /// Fewest gate functions of one name form that make a file a family of flag gates.
@@ -721,6 +863,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                             language,
                             evidence: evidence(),
                             key_type: params[key].registry_type(),
+                            property: false,
                         });
                     }
                 }
@@ -746,6 +889,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                             language,
                             evidence: evidence(),
                             key_type: params[key].registry_type(),
+                            property: false,
                         });
                     }
                 }
@@ -833,6 +977,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                         language: Language::TypeScript,
                         evidence: evidence(),
                         key_type: None,
+                        property: false,
                     });
                 }
             }
@@ -947,6 +1092,7 @@ fn ts_check(name: &str, params: Vec<Parameter>, evidence: String) -> Option<Prop
         language: Language::TypeScript,
         evidence,
         key_type: params[key].registry_type(),
+        property: false,
     })
 }
 
@@ -1130,15 +1276,16 @@ pub fn drift(proposal: &Proposal, config_text: &str, in_pyproject: bool) -> Resu
     };
     for check in &proposal.checks {
         let language = check.language.name();
+        let form = if check.property { "property" } else { "call" };
         let modelled = checks.iter().any(|c| {
-            field(c, "call").is_some_and(|call| {
+            field(c, form).is_some_and(|call| {
                 call == check.call || call.rsplit('.').next() == Some(check.call.as_str())
             }) && language_matches(c, language)
         });
         want(
             modelled,
             format!(
-                "[[checks]] call = \"{}\", language = \"{language}\"  # {}",
+                "[[checks]] {form} = \"{}\", language = \"{language}\"  # {}",
                 check.call, check.evidence
             ),
         );
@@ -1227,6 +1374,16 @@ pub fn render(proposal: &Proposal) -> String {
         );
     }
     for check in &proposal.checks {
+        if check.property {
+            let _ = writeln!(
+                out,
+                "# Flag reads through a property chain ({}).\n[[checks]]\nproperty = \"{}\"\nlanguage = \"{}\"\n",
+                check.evidence,
+                check.call,
+                check.language.name()
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "# A function of yours that takes a flag key ({}).\n[[checks]]\ncall = \"{}\"\nkey = {}",
@@ -1449,6 +1606,7 @@ mod tests {
                 language: Language::TypeScript,
                 evidence: "web/useUiFlag.ts:3".to_string(),
                 key_type: None,
+                property: false,
             }],
             ..Proposal::default()
         };
