@@ -404,6 +404,7 @@ fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> 
         _ => return None,
     };
     let mut names = HashSet::new();
+    let mut functions = 0;
     for line in text.lines() {
         let line = line.trim_start();
         let line = ["pub(crate) ", "pub ", "export ", "async "]
@@ -413,6 +414,12 @@ fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> 
         let line = line
             .strip_prefix("const fn ")
             .map_or(line, |_| &line["const ".len()..]);
+        if ["fn ", "def ", "function "]
+            .iter()
+            .any(|d| line.starts_with(d))
+        {
+            functions += 1;
+        }
         for definer in definers {
             let Some(rest) = line.strip_prefix(definer) else {
                 continue;
@@ -433,7 +440,9 @@ fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> 
             }
         }
     }
-    (names.len() >= MIN_GATES).then_some((template, names.len()))
+    // A module of gates (ruff's `preview.rs`), not a module with a few predicates among others.
+    let mostly_gates = names.len() * 3 >= functions.max(names.len()) * 2;
+    (names.len() >= MIN_GATES && mostly_gates).then_some((template, names.len()))
 }
 
 /// A type declared in the repository that can hold flags.
@@ -838,9 +847,26 @@ fn looks_like_definitions(rel: &str) -> bool {
 
 /// Functions of the repository that look like flag checks, with the position of their key.
 fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedCheck> {
+    /// Lines a signature may span.
+    const MAX_SIGNATURE_LINES: usize = 12;
     let mut found = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
+    let lines: Vec<&str> = text.lines().collect();
+    for (number, line) in lines.iter().enumerate() {
+        // A signature over several lines (`def f(\n    flag_name: str,\n) -> bool:`) as one.
+        let joined;
+        let mut trimmed = line.trim_start();
+        if trimmed.matches('(').count() > trimmed.matches(')').count() {
+            let mut text = trimmed.to_string();
+            for next in lines.iter().skip(number + 1).take(MAX_SIGNATURE_LINES) {
+                text.push(' ');
+                text.push_str(next.trim());
+                if text.matches('(').count() <= text.matches(')').count() {
+                    break;
+                }
+            }
+            joined = text;
+            trimmed = &joined;
+        }
         let evidence = || format!("{rel}:{}", number + 1);
         match language {
             Language::Python => {
@@ -1138,7 +1164,10 @@ fn asks(name: &str) -> bool {
 fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
     // It asks (`is_feature_on`, not `parse_feature` or `cargo_feature`) about a flag.
-    let about_flags = ((lower.contains("feature") || lower.contains("flag")) && asks(name))
+    let about_flags = (["feature", "flag", "switch", "toggle"]
+        .iter()
+        .any(|w| lower.contains(w))
+        && asks(name))
         || matches!(lower.as_str(), "is_enabled" | "isenabled");
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
@@ -1175,6 +1204,10 @@ fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
                 | "feature"
                 | "feature_name"
                 | "featurename"
+                | "switch_name"
+                | "switchname"
+                | "toggle_name"
+                | "togglename"
         ) || (name == "key" && lower.contains("flag"))
             || typed(p)
     })
