@@ -65,7 +65,12 @@ pub fn rewrite(
         let before = out.manual.len();
         // Inside a macro's tokens the tree has no node for the check: its text is replaced.
         let exact = node.byte_range() == target.range;
-        let edits = match target.role {
+        // A state passed by position (`toggle_switch("x", True)`) is a known state.
+        let role = match (target.role, positional_state(dialect, node, source)) {
+            (Role::TestHelperFromVariable, Some(state)) => Role::TestHelper(Some(state)),
+            (role, _) => role,
+        };
+        let edits = match role {
             Role::Value if !exact => vec![Edit::new(
                 target.range.clone(),
                 dialect.sentinel(keep != target.negated),
@@ -102,18 +107,6 @@ pub fn rewrite(
                 delete_dead_tests,
                 &mut out,
             ),
-            Role::TestHelperFromVariable if positional_state(dialect, node, source).is_some() => {
-                let state = positional_state(dialect, node, source);
-                test_helper(
-                    dialect,
-                    node,
-                    source,
-                    keep,
-                    state,
-                    delete_dead_tests,
-                    &mut out,
-                )
-            }
             Role::TestHelperFromVariable => {
                 out.manual.push((
                     target.range.start,

@@ -18,6 +18,17 @@ fn opt(s: Option<&str>) -> String {
     s.map_or_else(|| "-".to_string(), text)
 }
 
+/// The names of a flag's warnings, each once (`pilot-too-long`, `environment-drift`).
+fn warning_names(flag: &FlagReport) -> Vec<String> {
+    let mut names: Vec<String> = flag
+        .warnings
+        .iter()
+        .map(|w| text(w).split(':').next().unwrap_or("").to_string())
+        .collect();
+    names.dedup();
+    names
+}
+
 /// The columns of the tables, as (header, cell) per flag.
 fn columns(document: &ReportDocument) -> Vec<(String, Vec<String>)> {
     let flags = &document.flags;
@@ -58,12 +69,7 @@ fn columns(document: &ReportDocument) -> Vec<(String, Vec<String>)> {
         format!("{}/{}", f.tests.on, f.tests.off)
     }));
     columns.push(column("warnings", &|f| {
-        let mut names: Vec<String> = f
-            .warnings
-            .iter()
-            .map(|w| text(w).split(':').next().unwrap_or("").to_string())
-            .collect();
-        names.dedup();
+        let names = warning_names(f);
         if names.is_empty() {
             "-".to_string()
         } else {
@@ -297,15 +303,7 @@ pub fn csv(document: &ReportDocument) -> String {
         column("checks", &|f| f.checks.to_string()),
         column("tests_on", &|f| f.tests.on.to_string()),
         column("tests_off", &|f| f.tests.off.to_string()),
-        column("warnings", &|f| {
-            let mut names: Vec<String> = f
-                .warnings
-                .iter()
-                .map(|w| text(w).split(':').next().unwrap_or("").to_string())
-                .collect();
-            names.dedup();
-            names.join(";")
-        }),
+        column("warnings", &|f| warning_names(f).join(";")),
         column("introduced", &|f| text_or_empty(f.introduced.as_deref())),
         column("remove_by", &|f| text_or_empty(f.remove_by.as_deref())),
         column("last_check_change", &|f| {
