@@ -117,6 +117,28 @@ struct Draft {
     mapping: Mapping,
 }
 
+/// A check call that returns the flag's value rather than whether it is on (`variation`,
+/// `getVariant`, `get_value`): replacing it by a boolean would change what the code receives.
+fn returns_a_value(call: &[String]) -> bool {
+    let name = call
+        .last()
+        .map_or(String::new(), |n| n.to_ascii_lowercase());
+    !name.starts_with("bool")
+        && !name.starts_with("is")
+        && [
+            "variant",
+            "variation",
+            "value",
+            "payload",
+            "config",
+            "string",
+            "number",
+            "json",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
 /// The draft of a file, read when it has none yet.
 fn draft_of<'d>(
     drafts: &'d mut BTreeMap<String, Draft>,
@@ -219,6 +241,8 @@ pub fn plan(
                 Role::TestHelperFromVariable
             } else if spec.test_helper || spec.sets.is_some() {
                 Role::TestHelper(check.state.or(spec.sets))
+            } else if returns_a_value(&spec.call) {
+                Role::Variation
             } else {
                 match spec.shape.kind() {
                     ShapeKind::Attribute => Role::Attribute,

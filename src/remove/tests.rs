@@ -272,3 +272,15 @@ fn rust_checks_in_macros_and_code_after_a_kept_return() {
         "fn f(s: &S) -> u8 {\n    let a = old(s);\n    a\n}\n"
     );
 }
+
+#[test]
+fn value_returning_checks_are_not_booleans() {
+    let name = |n: &str| vec![n.to_string()];
+    assert!(super::returns_a_value(&name("variation")));
+    assert!(super::returns_a_value(&name("getVariant")));
+    assert!(super::returns_a_value(&name("getFeatureValue")));
+    assert!(!super::returns_a_value(&name("boolVariation")));
+    assert!(!super::returns_a_value(&name("isEnabled")));
+    assert!(!super::returns_a_value(&name("flag_is_active")));
+    assert!(!super::returns_a_value(&name("useFlag")));
+}

@@ -27,6 +27,8 @@ pub enum Role {
     Component,
     /// A name destructured from a hook (`const { newNav } = useFlags()`).
     Destructured,
+    /// A call returning the flag's value (`variation`, `getVariant`): left to a person.
+    Variation,
 }
 
 /// One check of the flag in a file.
@@ -116,6 +118,14 @@ pub fn rewrite(
                     ),
                 ));
                 test_helper(dialect, node, source, keep, None, false, &mut out)
+            }
+            Role::Variation => {
+                out.manual.push((
+                    target.range.start,
+                    "this call returns the flag's value, not on/off: replace it with the value kept"
+                        .to_string(),
+                ));
+                Vec::new()
             }
             Role::Component | Role::Destructured => {
                 let on = keep != target.negated;
