@@ -336,6 +336,14 @@ pub fn plan(
                     line_at(&folded, offset)
                 ));
             }
+            let folded = match dialect
+                .is_rust()
+                .then(|| simplify::join_braces(&original, &folded))
+                .flatten()
+            {
+                Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
+                _ => folded,
+            };
             let current = match imports::unused(dialect, &original, &folded) {
                 Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
                 _ => folded,

@@ -473,3 +473,40 @@ fn fold_elif(node: Node<'_>, value: bool) -> Vec<Edit> {
     }
     edits
 }
+
+/// Rust: an `if` whose condition the change shortened to one line gets its `{` back on that line,
+/// as rustfmt writes it (`if a\n    && flag\n{` became `if a\n{`). Conditions the original text
+/// already had are left as they are.
+pub fn join_braces(original: &str, source: &str) -> Option<Edits> {
+    let tree = Dialect::Rust.parse(source)?;
+    let mut edits = Edits::default();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "if_expression" {
+            continue;
+        }
+        let (Some(condition), Some(block)) = (
+            node.child_by_field_name("condition"),
+            node.child_by_field_name("consequence"),
+        ) else {
+            continue;
+        };
+        let condition_text = text(condition, source);
+        let gap = &source[condition.end_byte()..block.start_byte()];
+        let line_length = source
+            [super::syntax::line_start(source, node.start_byte())..condition.end_byte()]
+            .chars()
+            .count();
+        if !condition_text.contains('\n')
+            && gap.contains('\n')
+            && gap.trim().is_empty()
+            && line_length + 2 <= 100
+            && !original.contains(&format!("{condition_text} {{"))
+        {
+            edits.push(Edit::new(condition.end_byte()..block.start_byte(), " "));
+        }
+    }
+    Some(edits)
+}

@@ -284,3 +284,14 @@ fn value_returning_checks_are_not_booleans() {
     assert!(!super::returns_a_value(&name("flag_is_active")));
     assert!(!super::returns_a_value(&name("useFlag")));
 }
+
+#[test]
+fn rust_conditions_shortened_to_one_line_get_their_brace_back() {
+    let source = "fn f(s: &S) {\n    if a(s)\n        && ⟦is_x_enabled(s)⟧\n    {\n        go();\n    }\n}\n";
+    let removed = remove(Dialect::Rust, source, true);
+    let edits = super::simplify::join_braces(source, &removed).expect("parses");
+    assert_eq!(
+        edits.apply(&removed),
+        "fn f(s: &S) {\n    if a(s) {\n        go();\n    }\n}\n"
+    );
+}
