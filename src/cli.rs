@@ -42,6 +42,8 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["force", "stdout"])]
         check: bool,
     },
+    /// Print the JSON schema of `flaglint.toml` (for editors: Taplo, Even Better TOML).
+    Schema,
     /// Print flaglint's version.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).

@@ -121,6 +121,7 @@ fn main() -> ExitCode {
             check: false,
         } => run_init(&path, force, stdout),
         Command::Rule { name } => print_rule(name.as_deref()),
+        Command::Schema => write_stdout(&config::json_schema()).map(|()| Exit::Clean),
         Command::Version => {
             write_stdout(&format!("flaglint {}\n", env!("CARGO_PKG_VERSION"))).map(|()| Exit::Clean)
         }

@@ -2,41 +2,54 @@
 
 use super::*;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheck {
     /// What the check looks like: exactly one of `call`, `attribute`, `property`, `jsx`,
     /// `destructure`.
+    #[schemars(with = "Option<String>")]
     call: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     attribute: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     property: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     jsx: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     destructure: Option<Spanned<String>>,
     /// A method called on a flag object (`NEW_NAV.is_enabled()`).
+    #[schemars(with = "Option<String>")]
     method: Option<Spanned<String>>,
     /// With `jsx`: the prop holding the key.
     prop: Option<String>,
     /// With `call` (Rust): the key is this associated const of the turbofish type.
     generic: Option<String>,
+    #[schemars(with = "Option<RawKey>")]
     key: Option<Spanned<RawKey>>,
     keyword: Option<String>,
+    #[schemars(with = "Option<String>")]
     language: Option<Spanned<String>>,
     #[serde(default)]
     receiver: Vec<String>,
     #[serde(rename = "negation-prefix")]
     negation_prefix: Option<String>,
     kind: Option<String>,
+    #[schemars(with = "Option<String>")]
     transform: Option<Spanned<String>>,
     /// A keyword argument whose boolean literal is the state the call sets.
     state: Option<String>,
     /// The key every call checks (a wrapper of one flag); the call has no key argument.
+    #[schemars(with = "Option<String>")]
     flag: Option<Spanned<String>>,
     /// The form of a literal key, with a hole (`-Z{key}`): other literals are no check.
+    #[schemars(with = "Option<String>")]
     template: Option<Spanned<String>>,
     /// `on` / `off`: the state every call sets (test helpers).
+    #[schemars(with = "Option<String>")]
     sets: Option<Spanned<String>>,
     /// The property of object literals whose value is the key: `{ path: "/x", flag: "newNav" }`.
     #[serde(rename = "object-property")]
+    #[schemars(with = "Option<String>")]
     object_property: Option<Spanned<String>>,
 }
 

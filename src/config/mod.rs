@@ -30,7 +30,17 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
 /// Which half of the product a definitions file belongs to.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
@@ -47,44 +57,56 @@ impl Side {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     #[serde(default)]
     definitions: Vec<RawDefinition>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawCheck>")]
     checks: Vec<Spanned<RawCheck>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     exclude: Vec<Spanned<String>>,
+    #[schemars(with = "Option<RawSize>")]
     max_file_size: Option<Spanned<RawSize>>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     /// Rule levels for paths: `"tests/**" = { undefined-flag = "off" }`, or a list of rules to
     /// turn off there.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     per_file_rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     parity: RawParity,
     /// `[sides] backend = ["server/**"]`, `frontend = [...]`: which side code is on, by path.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     sides: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[schemars(with = "Option<serde_json::Value>")]
     packs: Option<Spanned<toml::Value>>,
     #[serde(default)]
     django: RawDjango,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     lifetimes: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     report: RawReport,
+    #[schemars(with = "Option<String>")]
     baseline: Option<Spanned<String>>,
     /// Test helpers: calls that set a flag in tests (the keys of `[[checks]]`).
     #[serde(default)]
+    #[schemars(with = "Vec<RawCheck>")]
     tests: Vec<Spanned<RawCheck>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawReport {
+    #[schemars(with = "Option<i64>")]
     soak_days: Option<Spanned<i64>>,
+    #[schemars(with = "Option<i64>")]
     pilot_days: Option<Spanned<i64>>,
 }
 
@@ -121,14 +143,17 @@ impl Lifetimes {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawDjango {
     migrations: Option<bool>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     create_operations: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     delete_operations: Vec<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     settings: Option<Spanned<String>>,
 }
 
@@ -156,9 +181,10 @@ impl Django {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawParity {
+    #[schemars(with = "Option<String>")]
     frontend_key: Option<Spanned<String>>,
 }
 
@@ -267,44 +293,53 @@ fn words(key: &str) -> Vec<&str> {
     words
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDefinition {
     side: Side,
+    #[schemars(with = "String")]
     path: Spanned<String>,
     registry: Option<String>,
     list: Option<String>,
+    #[schemars(with = "Option<RawNames>")]
     register: Option<Spanned<RawNames>>,
+    #[schemars(with = "Option<RawKey>")]
     key: Option<Spanned<RawKey>>,
     union: Option<String>,
     #[serde(rename = "enum")]
     enumeration: Option<String>,
     #[serde(rename = "struct")]
     structure: Option<String>,
+    #[schemars(with = "Option<String>")]
     transform: Option<Spanned<String>>,
     /// YAML definitions: the field holding the key (default: the file name).
     #[serde(rename = "key-field")]
     key_field: Option<String>,
     /// Glob patterns over definition names: only the matching ones are flags.
+    #[schemars(with = "Option<Vec<String>>")]
     symbols: Option<Vec<Spanned<String>>>,
     /// Glob patterns over definition names: definitions kept on purpose.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     retained: Vec<Spanned<String>>,
     /// The flags live on this side only (frontend-local toggles).
+    #[schemars(with = "Option<bool>")]
     local: Option<Spanned<bool>>,
     /// Gate functions: a function name with a key hole (`is_{key}_enabled`).
+    #[schemars(with = "Option<String>")]
     function: Option<Spanned<String>>,
     /// Rust macro invocations whose entries are the definitions (`features! { .. }`).
     #[serde(rename = "macro")]
     macros: Option<RawNames>,
     /// With `macro`: the position of the lifecycle word in each tuple entry.
+    #[schemars(with = "Option<i64>")]
     state: Option<Spanned<i64>>,
     /// With `macro`: the type whose zero-argument functions name the keys (`Feature::x()`).
     #[serde(rename = "type")]
     key_type: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum RawKey {
     Position(i64),
@@ -312,7 +347,7 @@ enum RawKey {
 }
 
 /// One name or several (`register = "manager.add"`, `register = ["a.add", "b.register"]`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum RawNames {
     One(String),
@@ -328,7 +363,7 @@ impl RawNames {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum RawSize {
     Bytes(i64),
@@ -642,6 +677,20 @@ impl Config {
             .copied()
             .unwrap_or(rule.default_level())
     }
+}
+
+/// The JSON schema of `flaglint.toml` (and `[tool.flaglint]`), generated from the types the
+/// configuration is read into; `flaglint.schema.json` in the repository is this text.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(RawConfig);
+    schema.insert("title".to_string(), "flaglint.toml".into());
+    schema.insert(
+        "description".to_string(),
+        "The configuration of flaglint, a linter and lifecycle auditor for feature flags.".into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
+    text.push('\n');
+    text
 }
 
 /// A rule id of the configuration.
