@@ -53,3 +53,12 @@ pub fn toplevel(dir: &Path) -> Option<PathBuf> {
     let top = text.trim_end_matches(['\n', '\r']);
     (!top.is_empty()).then(|| PathBuf::from(top))
 }
+
+/// The commit checked out at `root`, in full.
+pub fn head_revision(root: &Path) -> Option<String> {
+    let mut git = command(root);
+    git.args(["rev-parse", "--verify", "HEAD"]);
+    let out = String::from_utf8(stdout_of(git)?).ok()?;
+    let rev = out.trim();
+    (rev.len() >= 40 && rev.chars().all(|c| c.is_ascii_hexdigit())).then(|| rev.to_string())
+}

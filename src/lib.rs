@@ -28,6 +28,7 @@ pub mod text;
 pub use analysis::{lifecycle, state};
 pub use config::packs;
 pub use diagnostics::{baseline, changed, Scan, Stats};
+pub use git::head_revision;
 pub use panics::contain_panics;
 
 use std::path::PathBuf;

@@ -438,7 +438,12 @@ fn run_report(args: &ReportArgs) -> Outcome {
     print_notes(&scan);
     let assessments =
         flaglint::lifecycle::assess(&scan.index, &scan.config, &scan.analysis, &environments);
-    let document = lifecycle::document(&scan.index, &scan.analysis, &assessments, &environments);
+    let mut document =
+        lifecycle::document(&scan.index, &scan.analysis, &assessments, &environments);
+    document.source_url = scan.config.source_url.as_ref().map(|url| {
+        let rev = flaglint::head_revision(&scan.root).unwrap_or_else(|| "HEAD".to_string());
+        url.replace("{rev}", &rev)
+    });
     let text = match args.format {
         ReportFormat::Human => lifecycle::human(&document),
         ReportFormat::Json => pretty_json(&document),

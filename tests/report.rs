@@ -469,3 +469,96 @@ fn database_only_flags_are_dated_by_their_first_check() {
         "first checked 61 days ago (no definition or creating migration in the code)"
     );
 }
+
+/// A repository of 300 flags added over a year and a half, for the report at scale.
+fn large_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"], "2025-01-05T10:00:00Z");
+    write(&root, "flaglint.toml", CONFIG);
+    write(&root, "backend/feature_flags/__init__.py", "");
+    write(&root, "backend/billing/__init__.py", "");
+    let dates = [
+        "2025-01-05",
+        "2025-06-01",
+        "2025-11-01",
+        "2026-01-10",
+        "2026-02-20",
+        "2026-03-25",
+        "2026-04-10",
+        "2026-04-25",
+    ];
+    let (mut flags, mut views) = (String::new(), String::new());
+    for (batch, date) in dates.iter().enumerate() {
+        for i in 0..300 / dates.len() + 1 {
+            let n = batch * 100 + i;
+            if n % 100 >= 300 / dates.len() + 1 || flags.lines().count() >= 300 {
+                continue;
+            }
+            flags.push_str(&format!("FLAG_{n:04} = \"flag_{n:04}\"\n"));
+            if n % 7 != 0 {
+                views.push_str(&format!(
+                    "\n\ndef uses_{n:04}(user):\n    from feature_flags.flags import FLAG_{n:04}\n    return get_flag_for_user(user, FLAG_{n:04})\n"
+                ));
+            }
+        }
+        write(&root, "backend/feature_flags/flags.py", &flags);
+        write(&root, "backend/billing/views.py", &views);
+        commit(&root, "more flags", &format!("{date}T10:00:00Z"));
+    }
+    dir
+}
+
+#[test]
+fn the_html_report_stays_readable_at_300_flags() {
+    let dir = large_repository();
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args([
+            "report",
+            "repo",
+            "--today",
+            "2026-05-01",
+            "--format",
+            "html",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("flaglint runs");
+    let html = common::success_stdout(output);
+    // Ages in buckets, not a bar per flag; a filter box over the table.
+    assert!(
+        html.contains("Flags by age, coloured by readiness"),
+        "no buckets"
+    );
+    assert!(html.contains("over a year"));
+    assert!(html.contains("id=\"filter\""));
+    assert_eq!(html.matches("<tr><td class=\"key\"").count(), 300);
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("FLAGLINT_REQUIRE_CHROMIUM").is_none(),
+            "FLAGLINT_REQUIRE_CHROMIUM is set but no chromium is installed"
+        );
+        return;
+    };
+    let page = dir.path().join("report-300.html");
+    std::fs::write(&page, &html).unwrap();
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-300.png");
+    let shot = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1400,1400",
+        ])
+        .arg(format!("--screenshot={}", screenshot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(shot.status.success());
+    assert!(std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000));
+    println!(
+        "screenshot of the 300-flag report: {}",
+        screenshot.display()
+    );
+}

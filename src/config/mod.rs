@@ -108,6 +108,9 @@ struct RawReport {
     soak_days: Option<Spanned<i64>>,
     #[schemars(with = "Option<i64>")]
     pilot_days: Option<Spanned<i64>>,
+    /// Links to the source in the HTML report: `https://host/org/repo/blob/{rev}/{path}#L{line}`.
+    #[schemars(with = "Option<String>")]
+    source_url: Option<Spanned<String>>,
 }
 
 /// How long flags may live, and the report's periods (`[lifetimes]`, `[report]`).
@@ -518,6 +521,8 @@ pub struct Config {
     pub packs: Vec<Pack>,
     pub django: Django,
     pub lifetimes: Lifetimes,
+    /// `[report] source-url`: the template of links to the source (`{rev}`, `{path}`, `{line}`).
+    pub source_url: Option<String>,
     /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`; to be
     /// read through [`crate::files::confine`], as the configuration names it).
     pub baseline: Option<PathBuf>,
@@ -587,6 +592,7 @@ impl Config {
             packs: Vec::new(),
             django: Django::default(),
             lifetimes: Lifetimes::default(),
+            source_url: None,
             baseline: None,
             declared: Vec::new(),
         }
@@ -1324,6 +1330,15 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         }
     }
 
+    let source_url = match raw.report.source_url {
+        Some(url) if !url.get_ref().contains("{path}") => {
+            return Err((
+                url.span(),
+                "a source URL needs `{path}` (and may use `{rev}` and `{line}`)".to_string(),
+            ))
+        }
+        url => url.map(Spanned::into_inner),
+    };
     let baseline = raw.baseline.map(|b| base_dir.join(b.into_inner()));
     let key_types = definitions
         .iter()
@@ -1344,6 +1359,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         packs,
         django,
         lifetimes,
+        source_url,
         baseline,
         declared,
     })

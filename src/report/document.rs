@@ -27,6 +27,9 @@ pub struct ReportDocument {
     pub flags: Vec<FlagReport>,
     /// Values stored in an environment for keys that are not in the code.
     pub orphaned_states: Vec<OrphanedState>,
+    /// `[report] source-url` with the commit filled in: links to the source (`{path}`, `{line}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -202,6 +205,7 @@ pub fn document(
         },
         flags,
         orphaned_states,
+        source_url: None,
     }
 }
 

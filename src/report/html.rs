@@ -90,6 +90,11 @@ pub fn render(report: &ReportDocument) -> String {
     env.add_filter("plural", |count: i128, one: &str, many: &str| {
         plural(count as i64, one, many)
     });
+    // `source(path, line)`: the link to a line of the source, or "" without `[report] source-url`.
+    let source_url = report.source_url.clone();
+    env.add_function("source", move |path: &str, line: i64| -> String {
+        source_link(source_url.as_deref(), path, line)
+    });
     let context = minijinja::context! {
         css => Value::from_safe_string(CSS.to_owned()),
         script => Value::from_safe_string(SCRIPT.to_owned()),
@@ -98,6 +103,25 @@ pub fn render(report: &ReportDocument) -> String {
     // The name's extension turns HTML escaping on.
     env.render_named_str("report.html", TEMPLATE, context)
         .expect("the report template renders every document")
+}
+
+/// A link to a line of the source from the `[report] source-url` template; "" without one.
+fn source_link(template: Option<&str>, path: &str, line: i64) -> String {
+    let Some(template) = template.filter(|_| !path.is_empty()) else {
+        return String::new();
+    };
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                encoded.push(byte as char)
+            }
+            other => encoded.push_str(&format!("%{other:02X}")),
+        }
+    }
+    template
+        .replace("{path}", &encoded)
+        .replace("{line}", &line.max(1).to_string())
 }
 
 /// Writes a value into the page, escaped for HTML content and quoted attributes.
@@ -339,6 +363,8 @@ struct Page<'a> {
     readiness_chart: ReadinessChart,
     notes: Vec<&'a str>,
     ages: Option<AgeChart<'a>>,
+    /// With many flags, ages in buckets instead of a bar per flag.
+    buckets: Option<AgeBuckets>,
     /// The state columns of the flag table.
     environments: Vec<&'a str>,
     rows: Vec<Row<'a>>,
@@ -366,7 +392,8 @@ impl<'a> Page<'a> {
             readiness_total: total,
             readiness_chart,
             notes: texts(&report.notes),
-            ages: (!flags.is_empty()).then(|| age_chart(&flags)),
+            ages: (!flags.is_empty() && flags.len() <= MAX_AGE_BARS).then(|| age_chart(&flags)),
+            buckets: (flags.len() > MAX_AGE_BARS).then(|| age_buckets(&flags)),
             rows_count: flags.len(),
             rows: flags.iter().map(|flag| row(flag, &environments)).collect(),
             environments,
@@ -399,6 +426,107 @@ struct ReadinessChart {
     width: f64,
     height: f64,
     bar: f64,
+}
+
+/// Most flags drawn as one bar each; past this the ages are shown in buckets.
+const MAX_AGE_BARS: usize = 40;
+
+/// Ages in buckets of days, each bar split by readiness.
+#[derive(Serialize)]
+struct AgeBuckets {
+    width: f64,
+    height: f64,
+    left: f64,
+    bars: Vec<AgeBucket>,
+}
+
+#[derive(Serialize)]
+struct AgeBucket {
+    label: &'static str,
+    count: usize,
+    top: f64,
+    /// Segments by readiness: (x, width, color, readiness, count).
+    segments: Vec<(f64, f64, &'static str, String, usize)>,
+    end: f64,
+}
+
+/// The ages of many flags in buckets (`0-30 d` ... `over a year`, `unknown`), each bar split by
+/// readiness in the palette's colours.
+fn age_buckets(flags: &[Flag]) -> AgeBuckets {
+    const BUCKETS: [(&str, i64, i64); 6] = [
+        ("0-30 d", 0, 30),
+        ("30-60 d", 30, 60),
+        ("60-90 d", 60, 90),
+        ("90-180 d", 90, 180),
+        ("180-365 d", 180, 365),
+        ("over a year", 365, i64::MAX),
+    ];
+    const LEFT: f64 = 100.0;
+    const PLOT: f64 = 480.0;
+    const ROW: f64 = 26.0;
+    let mut groups: Vec<(&'static str, Vec<&Flag>)> = BUCKETS
+        .iter()
+        .map(|(label, low, high)| {
+            let members = flags
+                .iter()
+                .filter(|f| f.age.is_some_and(|a| a >= *low && a < *high))
+                .collect();
+            (*label, members)
+        })
+        .collect();
+    groups.push((
+        "unknown",
+        flags.iter().filter(|f| f.age.is_none()).collect(),
+    ));
+    let most = groups
+        .iter()
+        .map(|(_, m)| m.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let bars: Vec<AgeBucket> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(index, (label, members))| {
+            let mut by_readiness: Vec<(&str, usize)> = Vec::new();
+            for flag in &members {
+                match by_readiness.iter_mut().find(|(r, _)| *r == flag.readiness) {
+                    Some(entry) => entry.1 += 1,
+                    None => by_readiness.push((flag.readiness, 1)),
+                }
+            }
+            by_readiness.sort_by_key(|(r, _)| readiness_rank(r));
+            let mut x = LEFT;
+            let segments = by_readiness
+                .into_iter()
+                .map(|(readiness, count)| {
+                    let width = PLOT * count as f64 / most;
+                    let segment = (
+                        x,
+                        width,
+                        readiness_color(readiness),
+                        readiness.to_string(),
+                        count,
+                    );
+                    x += width;
+                    segment
+                })
+                .collect();
+            AgeBucket {
+                label,
+                count: members.len(),
+                top: 8.0 + index as f64 * ROW,
+                segments,
+                end: x,
+            }
+        })
+        .collect();
+    AgeBuckets {
+        width: LEFT + PLOT + 60.0,
+        height: 16.0 + bars.len() as f64 * ROW,
+        left: LEFT,
+        bars,
+    }
 }
 
 /// The age chart.
@@ -1032,6 +1160,22 @@ mod tests {
     }
 
     /// Writes the sample page to the path in `FLAGLINT_HTML_SAMPLE`, for a look in a browser.
+    #[test]
+    fn definitions_and_edits_link_to_the_source_when_a_url_is_set() {
+        let mut report = sample();
+        assert!(!render(&report).contains("<a href="));
+        report.source_url = Some("https://git.example/org/repo/blob/abc123/{path}#L{line}".into());
+        let page = render(&report);
+        assert!(
+            page.contains("<a href=\"https://git.example/org/repo/blob/abc123/backend/feature_flags/flags.py#L"),
+            "no source link"
+        );
+        assert_eq!(
+            source_link(Some("u/{path}#L{line}"), "a b/c#d.py", 3),
+            "u/a%20b/c%23d.py#L3"
+        );
+    }
+
     #[test]
     fn sample_page() {
         if let Ok(path) = std::env::var("FLAGLINT_HTML_SAMPLE") {

@@ -39,6 +39,21 @@
     });
     th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
   }
+  var filter = document.getElementById("filter");
+  var shown = document.getElementById("shown");
+  if (filter) {
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var visible = 0;
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var text = row.textContent.toLowerCase();
+        var match = words.every(function (w) { return text.indexOf(w) >= 0; });
+        row.hidden = !match;
+        if (match) { visible += 1; }
+      });
+      shown.textContent = words.length ? visible + " of " + body.rows.length + " shown" : "";
+    });
+  }
   heads.forEach(function (th) {
     if (!th.hasAttribute("data-type")) { return; }
     var button = document.createElement("button");
