@@ -491,9 +491,9 @@ fn large_repository() -> tempfile::TempDir {
     ];
     let (mut flags, mut views) = (String::new(), String::new());
     for (batch, date) in dates.iter().enumerate() {
-        for i in 0..300 / dates.len() + 1 {
+        for i in 0..=300 / dates.len() {
             let n = batch * 100 + i;
-            if n % 100 >= 300 / dates.len() + 1 || flags.lines().count() >= 300 {
+            if flags.lines().count() >= 300 {
                 continue;
             }
             flags.push_str(&format!("FLAG_{n:04} = \"flag_{n:04}\"\n"));
