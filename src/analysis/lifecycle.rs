@@ -737,11 +737,11 @@ fn keep_text(index: &Index, check: CheckId, keep_on: Option<bool>) -> String {
         .iter()
         .find(|f| f.check_ids().any(|id| id == local));
     let Some(on) = keep_on else {
-        return "the branch of the behaviour that shipped".to_string();
+        return "keep the branch of the behaviour that shipped".to_string();
     };
     match fork {
         Some(fork) if fork.compound => format!(
-            "the condition with the check replaced by {}",
+            "replace the check in the condition with {}",
             if on { "True" } else { "False" }
         ),
         Some(fork) => {
@@ -750,9 +750,9 @@ fn keep_text(index: &Index, check: CheckId, keep_on: Option<bool>) -> String {
                 then_branch,
                 fork.has_else || fork.kind == crate::facts::ForkKind::Ternary,
             ) {
-                (true, _) => "the if branch (drop the else)".to_string(),
-                (false, true) => "the else branch (drop the if)".to_string(),
-                (false, false) => "the code after the if (drop the if block)".to_string(),
+                (true, _) => "keep the if branch (drop the else)".to_string(),
+                (false, true) => "keep the else branch (drop the if)".to_string(),
+                (false, false) => "keep the code after the if (drop the if block)".to_string(),
             }
         }
         None => format!(

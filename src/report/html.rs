@@ -838,7 +838,7 @@ mod tests {
                 "step": 1,
                 "summary": "remove every usage, keeping the new code path",
                 "edits": [{"path": "backend/billing/views.py", "line": 7, "kind": "check",
-                           "keep": "the if branch"}],
+                           "keep": "keep the if branch"}],
                 "delete_definitions": [{"path": "backend/feature_flags/flags.py", "line": 2,
                                         "symbol": "NEW_INVOICES"}],
                 "migration": {"app": "billing", "note": "delete the waffle row"},
