@@ -667,6 +667,28 @@ fn plan(index: &Index, django: &Project, a: &Assessment, events: &[&Event]) -> O
             }
         })
         .collect();
+    edits.extend(reference_edits(index, a));
+    edits.sort();
+    edits.dedup();
+    let summary = match keep_on {
+        Some(true) => "step 1: remove every usage, keeping the new code path (the flag is on everywhere); deploy before step 2",
+        Some(false) => "step 1: no ship: remove every usage, keeping the old code path (the flag is off everywhere); deploy before step 2",
+        None => "step 1: past its lifetime with no state known: decide whether it shipped, then remove every usage keeping that path",
+    };
+    Some(Plan {
+        step: 1,
+        summary: summary.to_string(),
+        edits,
+        delete_definitions: Vec::new(),
+        migration: None,
+        inline: Vec::new(),
+    })
+}
+
+/// The uses that break when a flag's definition goes: test overrides and uses of its constant
+/// outside checks (imports included).
+fn reference_edits(index: &Index, a: &Assessment) -> Vec<Edit> {
+    let mut edits = Vec::new();
     for spelling in flag_spellings(index, a) {
         let Some(flag) = index.flags.get(spelling) else {
             continue;
@@ -698,21 +720,7 @@ fn plan(index: &Index, django: &Project, a: &Assessment, events: &[&Event]) -> O
             }
         }
     }
-    edits.sort();
-    edits.dedup();
-    let summary = match keep_on {
-        Some(true) => "step 1: remove every usage, keeping the new code path (the flag is on everywhere); deploy before step 2",
-        Some(false) => "step 1: no ship: remove every usage, keeping the old code path (the flag is off everywhere); deploy before step 2",
-        None => "step 1: past its lifetime with no state known: decide whether it shipped, then remove every usage keeping that path",
-    };
-    Some(Plan {
-        step: 1,
-        summary: summary.to_string(),
-        edits,
-        delete_definitions: Vec::new(),
-        migration: None,
-        inline: Vec::new(),
-    })
+    edits
 }
 
 /// The keys under which a flag's occurrences are indexed.
@@ -838,12 +846,16 @@ fn step_two(index: &Index, project: &Project, a: &Assessment, events: &[&Event])
     } else {
         ""
     };
+    // What would break when the definition goes.
+    let mut edits = reference_edits(index, a);
+    edits.sort();
+    edits.dedup();
     Plan {
         step: 2,
         summary: format!(
             "step 2: delete the definitions{with_migration}, and inline the constant in the migrations that use it"
         ),
-        edits: Vec::new(),
+        edits,
         delete_definitions,
         migration,
         inline,
