@@ -337,6 +337,46 @@ pub fn field_initializers(source: &str, fields: &[(&str, &str)]) -> super::synta
     edits
 }
 
+/// Pairs `key: value` of object literals that are the value of a property named as the
+/// registry (`flags: { key: true }`), for each (registry, key).
+pub fn registry_overrides(
+    dialect: Dialect,
+    source: &str,
+    entries: &[(String, String)],
+) -> super::syntax::Edits {
+    let mut edits = super::syntax::Edits::default();
+    let Some(tree) = dialect.parse(source) else {
+        return edits;
+    };
+    let key_text =
+        |node: Node<'_>| -> String { text(node, source).trim_matches(['"', '\'']).to_string() };
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "pair" {
+            continue;
+        }
+        let Some(key) = node.child_by_field_name("key").map(key_text) else {
+            continue;
+        };
+        let holder = node
+            .parent()
+            .filter(|o| o.kind() == "object")
+            .and_then(|o| o.parent())
+            .filter(|p| p.kind() == "pair")
+            .and_then(|p| p.child_by_field_name("key"))
+            .map(key_text);
+        let Some(holder) = holder else {
+            continue;
+        };
+        if entries.iter().any(|(r, k)| *r == holder && *k == key) {
+            edits.push(Edit::delete(list_item_deletion(source, node)));
+        }
+    }
+    edits
+}
+
 /// A Python string literal of a value.
 pub fn python_string(value: &str) -> String {
     let mut out = String::from('"');

@@ -495,6 +495,7 @@ pub fn plan(
         }
         drop_imports(scan, &spellings, &mut drafts, &mut manual)?;
         drop_field_initializers(scan, &spellings, &mut drafts)?;
+        drop_registry_overrides(scan, &spellings, &mut drafts)?;
         list_field_uses(scan, &spellings, &drafts, &mut manual)?;
         inline_in_migrations(scan, &spellings, &mut drafts)?;
         if let Some(change) = deletion_migration(scan, key, &mut manual)? {
@@ -646,6 +647,63 @@ fn drop_field_initializers(
             continue;
         }
         let draft = draft_of(drafts, scan, &rel, Dialect::Rust)?;
+        draft.current = edits.apply_recorded(&current, &mut draft.mapping);
+    }
+    Ok(())
+}
+
+/// Object literals shaped like a deleted registry entry's registry: `flags: { x: true, .. }`
+/// under a property named as the registry (a dev server's overrides of `const flags = {..}`)
+/// lose the key. TypeScript and JavaScript files.
+fn drop_registry_overrides(
+    scan: &Scan,
+    spellings: &[&str],
+    drafts: &mut BTreeMap<String, Draft>,
+) -> Result<(), RemoveError> {
+    let index = &scan.index;
+    let entries: Vec<(String, String)> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.definitions.iter())
+        .map(|&d| &index.definitions[d])
+        .filter(|d| d.kind == crate::facts::ConstKind::RegistryKey)
+        .filter(|d| {
+            matches!(
+                index.files[d.file].language,
+                Language::TypeScript | Language::JavaScript
+            )
+        })
+        .filter_map(|d| {
+            let (registry, key) = d.symbol.rsplit_once('.')?;
+            let registry = registry.rsplit('.').next().unwrap_or(registry);
+            Some((registry.to_string(), key.to_string()))
+        })
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    for indexed in &index.files {
+        let Some(dialect) = Dialect::of(indexed.language, &indexed.rel) else {
+            continue;
+        };
+        if dialect.is_python() || dialect.is_rust() {
+            continue;
+        }
+        let current = match drafts.get(&indexed.rel) {
+            Some(draft) => draft.current.clone(),
+            None => read(&scan.root, &indexed.rel)?,
+        };
+        if !entries
+            .iter()
+            .any(|(r, k)| current.contains(r.as_str()) && current.contains(k.as_str()))
+        {
+            continue;
+        }
+        let edits = definitions::registry_overrides(dialect, &current, &entries);
+        if edits.is_empty() {
+            continue;
+        }
+        let draft = draft_of(drafts, scan, &indexed.rel, dialect)?;
         draft.current = edits.apply_recorded(&current, &mut draft.mapping);
     }
     Ok(())

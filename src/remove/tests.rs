@@ -295,3 +295,14 @@ fn rust_conditions_shortened_to_one_line_get_their_brace_back() {
         "fn f(s: &S) {\n    if a(s) {\n        go();\n    }\n}\n"
     );
 }
+
+#[test]
+fn overrides_of_a_registry_lose_the_deleted_key() {
+    let source = "start({\n    experimental: {\n        flags: {\n            keep: true,\n            gone: true,\n            other: false,\n        },\n    },\n    gone: 1,\n});\n";
+    let entries = [("flags".to_string(), "gone".to_string())];
+    let edits = super::definitions::registry_overrides(Dialect::TypeScript, source, &entries);
+    assert_eq!(
+        edits.apply(source),
+        "start({\n    experimental: {\n        flags: {\n            keep: true,\n            other: false,\n        },\n    },\n    gone: 1,\n});\n"
+    );
+}
