@@ -23,8 +23,10 @@ pub enum Command {
     Flags(FlagsArgs),
     /// The stale-flag report: ages, environment state, readiness for removal and the steps.
     Report(ReportArgs),
-    /// Remove a flag: step 1 replaces its checks with the behaviour kept and folds the code around
-    /// them; step 2 deletes its definitions and writes the migration that deletes its row.
+    /// Remove a flag as a code change: its checks (step 1), then its definitions and row (step 2).
+    ///
+    /// Step 1 replaces each check with the behaviour kept and folds the code around it; step 2
+    /// deletes the definitions and writes the migration that deletes the row.
     Remove(RemoveArgs),
     /// Propose a `flaglint.toml` for a repository: packs, definitions files, check functions.
     Init {
