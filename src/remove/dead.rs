@@ -120,3 +120,93 @@ fn definition<'s>(dialect: Dialect, item: Node<'_>, source: &'s str) -> Option<(
         }
     }
 }
+
+/// Locals the change left unread (`let repo = ctx.repo();` that only the removed branch used), by
+/// their offset in `current` and name: listed, not deleted (their right side may do something).
+pub fn unread_locals(dialect: Dialect, original: &str, current: &str) -> Vec<(usize, String)> {
+    let (Some(old), Some(new)) = (dialect.parse(original), dialect.parse(current)) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (statement, name) in locals(dialect, new.root_node(), current) {
+        if reads(dialect, statement, name, current) > 0 {
+            continue;
+        }
+        // The same statement in the original, read there.
+        let text = text(statement, current);
+        let Some(at) = original.find(text) else {
+            continue;
+        };
+        let Some(before) = old
+            .root_node()
+            .descendant_for_byte_range(at, at + text.len())
+            .filter(|n| n.byte_range() == (at..at + text.len()))
+        else {
+            continue;
+        };
+        if reads(dialect, before, name, original) > 0 {
+            found.push((statement.start_byte(), name.to_string()));
+        }
+    }
+    found
+}
+
+/// The local bindings of a tree: statements binding one plain name.
+fn locals<'t, 's>(dialect: Dialect, root: Node<'t>, source: &'s str) -> Vec<(Node<'t>, &'s str)> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        let name = match (dialect, node.kind()) {
+            (Dialect::Rust, "let_declaration") => node.child_by_field_name("pattern"),
+            (Dialect::TypeScript | Dialect::Tsx, "lexical_declaration")
+                if node.named_child_count() == 1 =>
+            {
+                node.named_child(0)
+                    .and_then(|d| d.child_by_field_name("name"))
+            }
+            (Dialect::Python, "expression_statement") => node
+                .named_child(0)
+                .filter(|a| a.kind() == "assignment")
+                .and_then(|a| a.child_by_field_name("left")),
+            _ => None,
+        };
+        if let Some(name) = name.filter(|n| n.kind() == "identifier") {
+            // Module-level names may be used elsewhere.
+            if node
+                .parent()
+                .is_some_and(|p| !matches!(p.kind(), "module" | "program" | "source_file"))
+            {
+                found.push((node, text(name, source)));
+            }
+        }
+    }
+    found
+}
+
+/// How often the function around `statement` reads `name` outside it.
+fn reads(dialect: Dialect, statement: Node<'_>, name: &str, source: &str) -> usize {
+    let scope = super::usages::scope_of(dialect, statement);
+    let mut count = 0;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= statement.start_byte() && node.end_byte() <= statement.end_byte() {
+            continue;
+        }
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            && text(node, source) == name
+        {
+            if matches!(
+                super::usages::use_of(dialect, node),
+                super::usages::Use::Read
+            ) {
+                count += 1;
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    count
+}

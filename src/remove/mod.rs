@@ -344,6 +344,12 @@ pub fn plan(
                 Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
                 _ => folded,
             };
+            for (offset, name) in dead::unread_locals(dialect, &original, &folded) {
+                manual.push(format!(
+                    "{rel}:{}: `{name}` is no longer read: delete it if its value has no effect",
+                    line_at(&folded, offset)
+                ));
+            }
             let current = match imports::unused(dialect, &original, &folded) {
                 Some(edits) if !edits.is_empty() => edits.apply_recorded(&folded, &mut mapping),
                 _ => folded,

@@ -306,3 +306,12 @@ fn overrides_of_a_registry_lose_the_deleted_key() {
         "start({\n    experimental: {\n        flags: {\n            keep: true,\n            other: false,\n        },\n    },\n    gone: 1,\n});\n"
     );
 }
+
+#[test]
+fn locals_only_the_removed_branch_read_are_listed() {
+    let original = "fn f(ctx: &C) -> u8 {\n    let repo = ctx.repo();\n    if is_x_enabled(ctx) {\n        1\n    } else {\n        repo.len()\n    }\n}\n";
+    let current = "fn f(ctx: &C) -> u8 {\n    let repo = ctx.repo();\n    1\n}\n";
+    let unread = super::dead::unread_locals(Dialect::Rust, original, current);
+    assert_eq!(unread, vec![(26, "repo".to_string())]);
+    assert!(super::dead::unread_locals(Dialect::Rust, original, original).is_empty());
+}

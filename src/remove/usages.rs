@@ -420,14 +420,14 @@ fn component(element: Node<'_>, source: &str, on: bool) -> Option<Vec<Edit>> {
 }
 
 /// How a name is used where it appears.
-enum Use {
+pub(super) enum Use {
     Read,
     Write,
     /// Not the variable: an attribute, a keyword argument's name, a parameter.
     Other,
 }
 
-fn use_of(dialect: Dialect, node: Node<'_>) -> Use {
+pub(super) fn use_of(dialect: Dialect, node: Node<'_>) -> Use {
     let Some(parent) = node.parent() else {
         return Use::Read;
     };
@@ -481,7 +481,7 @@ fn use_of(dialect: Dialect, node: Node<'_>) -> Use {
 }
 
 /// The enclosing function of a statement, else the file.
-fn scope_of(dialect: Dialect, statement: Node<'_>) -> Node<'_> {
+pub(super) fn scope_of(dialect: Dialect, statement: Node<'_>) -> Node<'_> {
     let mut at = statement.parent();
     let mut last = statement;
     while let Some(n) = at {
