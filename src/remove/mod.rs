@@ -139,6 +139,18 @@ fn returns_a_value(call: &[String]) -> bool {
         .any(|w| name.contains(w))
 }
 
+/// The definitions of every spelling of the flag.
+fn definitions_of<'i>(
+    index: &'i crate::index::Index,
+    spellings: &'i [&str],
+) -> impl Iterator<Item = &'i crate::index::Definition> + 'i {
+    spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.definitions.iter())
+        .map(|&d| &index.definitions[d])
+}
+
 /// The draft of a file, read when it has none yet.
 fn draft_of<'d>(
     drafts: &'d mut BTreeMap<String, Draft>,
@@ -434,11 +446,7 @@ pub fn plan(
             let Some(tree) = dialect.parse(&draft.current) else {
                 continue;
             };
-            let names: Vec<String> = spellings
-                .iter()
-                .filter_map(|s| index.flags.get(*s))
-                .flat_map(|f| f.definitions.iter())
-                .map(|&d| &index.definitions[d])
+            let names: Vec<String> = definitions_of(index, &spellings)
                 .filter(|d| {
                     d.file == file
                         && (d.kind == crate::facts::ConstKind::Constant && !d.symbol.contains('.')
@@ -564,11 +572,7 @@ fn drop_imports(
     manual: &mut Vec<String>,
 ) -> Result<(), RemoveError> {
     let index = &scan.index;
-    let deleted: Vec<(&str, &str)> = spellings
-        .iter()
-        .filter_map(|s| index.flags.get(*s))
-        .flat_map(|f| f.definitions.iter())
-        .map(|&d| &index.definitions[d])
+    let deleted: Vec<(&str, &str)> = definitions_of(index, spellings)
         .filter(|d| d.kind == crate::facts::ConstKind::Constant)
         .map(|d| (d.symbol.split('.').next().unwrap_or(""), index.path(d.file)))
         .collect();
@@ -625,11 +629,7 @@ fn drop_field_initializers(
     drafts: &mut BTreeMap<String, Draft>,
 ) -> Result<(), RemoveError> {
     let index = &scan.index;
-    let fields: Vec<(&str, &str)> = spellings
-        .iter()
-        .filter_map(|s| index.flags.get(*s))
-        .flat_map(|f| f.definitions.iter())
-        .map(|&d| &index.definitions[d])
+    let fields: Vec<(&str, &str)> = definitions_of(index, spellings)
         .filter(|d| d.kind == crate::facts::ConstKind::StructField)
         .filter_map(|d| d.symbol.rsplit_once('.'))
         .collect();
@@ -667,11 +667,7 @@ fn drop_registry_overrides(
     drafts: &mut BTreeMap<String, Draft>,
 ) -> Result<(), RemoveError> {
     let index = &scan.index;
-    let entries: Vec<(String, String)> = spellings
-        .iter()
-        .filter_map(|s| index.flags.get(*s))
-        .flat_map(|f| f.definitions.iter())
-        .map(|&d| &index.definitions[d])
+    let entries: Vec<(String, String)> = definitions_of(index, spellings)
         .filter(|d| d.kind == crate::facts::ConstKind::RegistryKey)
         .filter(|d| {
             matches!(
@@ -724,11 +720,7 @@ fn list_field_uses(
     manual: &mut Vec<String>,
 ) -> Result<(), RemoveError> {
     let index = &scan.index;
-    let fields: Vec<&str> = spellings
-        .iter()
-        .filter_map(|s| index.flags.get(*s))
-        .flat_map(|f| f.definitions.iter())
-        .map(|&d| &index.definitions[d])
+    let fields: Vec<&str> = definitions_of(index, spellings)
         .filter(|d| d.kind == crate::facts::ConstKind::StructField)
         .filter_map(|d| d.symbol.rsplit_once('.').map(|(_, field)| field))
         .collect();
