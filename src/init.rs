@@ -48,6 +48,9 @@ pub struct ProposedCheck {
     /// A property chain (`settings.feature_flags.x`), not a call: `call` is the chain before the
     /// key.
     pub property: bool,
+    /// A method of a class (`isEnabled(expName: IFlagKey)`): the receivers its calls go through
+    /// (`flagResolver`), filled from the call sites; a method with none is not proposed.
+    pub receiver: Option<Vec<String>>,
 }
 
 /// A definitions file, and the shape that declares its flags (`("enum", "PreviewFeature")`) when
@@ -231,6 +234,15 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             }
         }
     }
+    // Methods: scoped to the receivers their calls go through, or not proposed.
+    for check in &mut proposal.checks {
+        if let Some(receivers) = check.receiver.as_mut() {
+            *receivers = method_receivers(&check.call, &ts_texts);
+        }
+    }
+    proposal
+        .checks
+        .retain(|c| c.receiver.as_ref().is_none_or(|r| !r.is_empty()));
     proposal.checks.sort();
     proposal
         .checks
@@ -280,6 +292,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             evidence: format!("{path}: reads of `{name}` fields as `{holder}.<field>`"),
             key_type: None,
             property: true,
+            receiver: None,
         });
         // The frontend reading the same flags, camelCased (`$settings.featureFlags.ws3`).
         let camel: Vec<String> = fields
@@ -295,12 +308,38 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 evidence: format!("reads of `{name}` fields as `{holder}.<field>` in TypeScript"),
                 key_type: None,
                 property: true,
+                receiver: None,
             });
         }
     }
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// The receivers through which a method is called at least twice (`this.flagResolver.isEnabled(`
+/// -> `flagResolver`), most used first.
+fn method_receivers(method: &str, texts: &[String]) -> Vec<String> {
+    let needle = format!(".{method}(");
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for text in texts {
+        for (at, _) in text.match_indices(&needle) {
+            let receiver: String = text[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !receiver.is_empty() && receiver != "this" {
+                *counts.entry(receiver).or_default() += 1;
+            }
+        }
+    }
+    let mut receivers: Vec<(String, usize)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
+    receivers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    receivers.into_iter().map(|(r, _)| r).take(3).collect()
 }
 
 /// Fewest bool fields, and fewest reads through one binding, that make a struct a flag registry.
@@ -890,6 +929,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                             evidence: evidence(),
                             key_type: params[key].registry_type(),
                             property: false,
+                            receiver: None,
                         });
                     }
                 }
@@ -916,6 +956,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                             evidence: evidence(),
                             key_type: params[key].registry_type(),
                             property: false,
+                            receiver: None,
                         });
                     }
                 }
@@ -935,6 +976,39 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                         found.push(check);
                     }
                     continue;
+                }
+                // A class method with a typed flag key: `isEnabled(expName: IFlagKey): boolean {`.
+                let method = declaration
+                    .trim_start_matches("public ")
+                    .trim_start_matches("async ");
+                if line.starts_with(char::is_whitespace)
+                    && method.trim_end().ends_with('{')
+                    && !method.starts_with("function ")
+                {
+                    if let Some((name, params)) = signature(method) {
+                        let keyword = matches!(
+                            name,
+                            "if" | "for" | "while" | "switch" | "catch" | "return" | "constructor"
+                        );
+                        if let Some(mut check) = (!keyword)
+                            .then(|| ts_check(name, params, evidence()))
+                            .flatten()
+                        {
+                            // Only a key typed as a flag key (`expName: IFlagKey`), not a
+                            // parameter that merely has a flag-like name.
+                            let typed_key = check.key_type.as_deref().is_some_and(|ty| {
+                                let ty = ty.to_ascii_lowercase();
+                                ["flagkey", "flagname", "flagid", "featurename", "featurekey"]
+                                    .iter()
+                                    .any(|end| ty.ends_with(end))
+                            });
+                            if typed_key {
+                                check.receiver = Some(Vec::new());
+                                found.push(check);
+                            }
+                        }
+                        continue;
+                    }
                 }
                 // `const checkFeatureFlag = useCheckFeatureFlag();`
                 let Some(rest) = declaration
@@ -1004,6 +1078,7 @@ fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedChe
                         evidence: evidence(),
                         key_type: None,
                         property: false,
+                        receiver: None,
                     });
                 }
             }
@@ -1048,8 +1123,29 @@ impl Parameter {
         ]
         .iter()
         .any(|w| lower.ends_with(w));
-        (plain && names_flags && !is_record && !matches!(ty, "String" | "Str" | "Any" | "Self"))
-            .then(|| ty.to_string())
+        // A type of keys ends like one (`PreviewFeature`, `FlagName`, `IFlagKey`), not like a
+        // record about a flag (`IFeatureToggle`).
+        let key_like = [
+            "flag",
+            "flags",
+            "feature",
+            "features",
+            "key",
+            "name",
+            "id",
+            "preview",
+            "switch",
+            "experiment",
+            "experiments",
+        ]
+        .iter()
+        .any(|end| lower.ends_with(end));
+        (plain
+            && names_flags
+            && key_like
+            && !is_record
+            && !matches!(ty, "String" | "Str" | "Any" | "Self"))
+        .then(|| ty.to_string())
     }
 }
 
@@ -1065,9 +1161,33 @@ fn signature(rest: &str) -> Option<(&str, Vec<Parameter>)> {
     {
         return None;
     }
-    let close = rest.find(')')?;
-    let params = rest[open + 1..close]
-        .split(',')
+    // The matching `)`, and the parameters split at commas outside brackets
+    // (`flagResolver: Pick<IFlagResolver, 'isEnabled'>, flagName: IFlagKey`).
+    let mut depth = 0i32;
+    let mut pieces = vec![String::new()];
+    let mut closed = false;
+    for c in rest[open + 1..].chars() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' if depth == 0 => {
+                closed = true;
+                break;
+            }
+            ')' | ']' | '}' => depth -= 1,
+            '>' if depth > 0 => depth -= 1,
+            ',' if depth == 0 => {
+                pieces.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        pieces.last_mut().expect("never empty").push(c);
+    }
+    if !closed {
+        return None;
+    }
+    let params = pieces
+        .iter()
         .filter_map(|p| {
             let p = p.trim().trim_start_matches("mut ");
             let (name, ty) = match p.split_once(':') {
@@ -1119,6 +1239,7 @@ fn ts_check(name: &str, params: Vec<Parameter>, evidence: String) -> Option<Prop
         evidence,
         key_type: params[key].registry_type(),
         property: false,
+        receiver: None,
     })
 }
 
@@ -1192,8 +1313,24 @@ fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
             .any(|end| ty.ends_with(end))
         })
     };
+    // A parameter named for a key holds one when its type says so too (or says nothing):
+    // `feature: IFeatureToggle` is a record about a flag.
+    let key_typed = |p: &Parameter| {
+        p.ty.as_deref().is_none_or(|ty| {
+            let ty = ty.trim().trim_start_matches('&');
+            matches!(
+                ty,
+                "string" | "str" | "String" | "Option<&str>" | "Optional[str]"
+            ) || ty.contains(['\'', '"', '|'])
+                || ty.starts_with("keyof")
+                || p.registry_type().is_some()
+        })
+    };
     params.iter().position(|p| {
         let name = p.name.trim_start_matches('_').to_ascii_lowercase();
+        if !key_typed(p) && !typed(p) {
+            return false;
+        }
         matches!(
             name.as_str(),
             "flag"
@@ -1425,6 +1562,10 @@ pub fn render(proposal: &Proposal) -> String {
         if let Some(keyword) = &check.keyword {
             let _ = writeln!(out, "keyword = \"{keyword}\"");
         }
+        if let Some(receivers) = check.receiver.as_ref().filter(|r| !r.is_empty()) {
+            let quoted: Vec<String> = receivers.iter().map(|r| format!("\"{r}\"")).collect();
+            let _ = writeln!(out, "receiver = [{}]", quoted.join(", "));
+        }
         let _ = writeln!(out, "language = \"{}\"\n", check.language.name());
     }
     out.truncate(out.trim_end().len());
@@ -1640,6 +1781,7 @@ mod tests {
                 evidence: "web/useUiFlag.ts:3".to_string(),
                 key_type: None,
                 property: false,
+                receiver: None,
             }],
             ..Proposal::default()
         };
