@@ -1830,6 +1830,36 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_typed_like_keys_and_methods_are_scoped_to_their_receivers() {
+        let (_, params) = signature(
+            "requireFeatureEnabled(flagResolver: Pick<IFlagResolver, 'isEnabled'>, flagName: IFlagKey) {",
+        )
+        .expect("a signature");
+        assert_eq!(params.len(), 2);
+        assert_eq!(key_parameter("requireFeatureEnabled", &params), Some(1));
+        // A record about a flag is not its key.
+        let (_, record) =
+            signature("isFeatureEnabledInEnvironment(feature: IFeatureToggle, env: string)")
+                .expect("a signature");
+        assert_eq!(
+            key_parameter("isFeatureEnabledInEnvironment", &record),
+            None
+        );
+        let class = "class FlagResolver {\n    isEnabled(expName: IFlagKey, context?: IFlagContext): boolean {\n        return true;\n    }\n}\n";
+        let found = check_functions("src/flag-resolver.ts", Language::TypeScript, class);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].receiver, Some(Vec::new()));
+        let calls = vec![
+            "this.flagResolver.isEnabled('a');\nflagResolver.isEnabled('b');\nthis.isEnabled('c');"
+                .to_string(),
+        ];
+        assert_eq!(
+            method_receivers("isEnabled", &calls),
+            vec!["flagResolver".to_string()]
+        );
+    }
+
+    #[test]
     fn definitions_paths() {
         for yes in [
             "backend/feature_flags/flags.py",
