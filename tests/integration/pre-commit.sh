@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 rev="$(git -C "$flaglint_repo" rev-parse HEAD)"
 hooks=("$@")
-if [ ${#hooks[@]} = 0 ]; then hooks=(flaglint flaglint-cargo); fi
+if [ ${#hooks[@]} = 0 ]; then hooks=(flaglint flaglint-cargo flaglint-system); fi
 
 make_venv "$work/venv"
 "$work/venv/bin/pip" install -q pre-commit
@@ -19,6 +19,14 @@ export PRE_COMMIT_HOME="$work/cache"
 export PATH="$work/venv/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$flaglint_repo/target}"
 export MATURIN_PEP517_ARGS="${MATURIN_PEP517_ARGS:---profile dev}"
+
+# `flaglint-system` runs the flaglint on PATH: this checkout's, built once.
+if [[ " ${hooks[*]} " == *" flaglint-system "* ]]; then
+    cargo build --quiet --bin flaglint --manifest-path "$flaglint_repo/Cargo.toml"
+    mkdir -p "$work/bin"
+    ln -sf "$CARGO_TARGET_DIR/debug/flaglint" "$work/bin/flaglint"
+    export PATH="$work/bin:$PATH"
+fi
 
 # Commits in the current repository; the commit's output goes to $work/out.txt.
 commit() {
