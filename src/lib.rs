@@ -116,6 +116,24 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         threads,
     )
     .map_err(ScanError::Walk)?;
+    // Other checkouts of the project: their files' paths start with the root as written.
+    let mut walked = walked;
+    for extra in &config.roots {
+        let dir = base_dir.join(extra);
+        let mut more = walk::walk(&dir, &dir, &config.exclude, config.max_file_size, threads)
+            .map_err(ScanError::Walk)?;
+        let prefix = |rel: &mut String| *rel = format!("{extra}/{rel}");
+        more.files.iter_mut().for_each(|f| prefix(&mut f.rel));
+        more.markers.iter_mut().for_each(|m| prefix(&mut m.rel));
+        more.too_large.iter_mut().for_each(prefix);
+        walked.files.extend(more.files);
+        walked.too_large.extend(more.too_large);
+        walked.errors.extend(more.errors);
+        walked.markers.extend(more.markers);
+    }
+    walked.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walked.too_large.sort();
+    walked.markers.sort_by(|a, b| a.rel.cmp(&b.rel));
     if walked.files.is_empty() && walked.too_large.is_empty() {
         if let Some(example) = walk::first_ignored_source(&root) {
             return Err(ScanError::AllIgnored(options.root.clone(), example));

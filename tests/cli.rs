@@ -930,3 +930,56 @@ fn sides_map_paths_to_the_side_their_code_is_on() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn roots_scan_another_checkout_as_part_of_the_project() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    write(
+        "backend/flaglint.toml",
+        "roots = [\"../client\"]\n\n[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n\n[[definitions]]\nside = \"frontend\"\npath = \"../client/src/flags.ts\"\n\n[[checks]]\ncall = \"is_on\"\nkey = 0\nlanguage = \"python\"\n\n[[checks]]\ncall = \"useFlag\"\nkey = 0\nlanguage = \"typescript\"\n",
+    );
+    write(
+        "backend/app/flags.py",
+        "NEW_NAV = \"new_nav\"\nOLD_API = \"old_api\"\n",
+    );
+    write(
+        "backend/app/views.py",
+        "from app.flags import NEW_NAV\n\n\ndef v():\n    return is_on(NEW_NAV)\n",
+    );
+    write(
+        "client/src/flags.ts",
+        "export enum Flags {\n  NEW_NAV = 'new_nav',\n  OLD_API = 'old_api',\n}\n",
+    );
+    write(
+        "client/src/nav.tsx",
+        "import { Flags } from './flags';\n\nexport const Nav = () => (useFlag(Flags.OLD_API) ? 1 : 2);\n",
+    );
+    let output = flaglint(
+        &["check", "--format", "concise"],
+        &dir.path().join("backend"),
+    );
+    let out = stdout(&output);
+    // The client's check of `old_api` counts: the flag is used, only by the frontend.
+    assert!(
+        out.contains("../client/src/nav.tsx:3:27: info[frontend-only-gate] flag `old_api`"),
+        "{out}"
+    );
+    assert!(!out.contains("unused-flag"), "{out}");
+    std::fs::write(
+        dir.path().join("backend/flaglint.toml"),
+        "roots = [\"../nowhere\"]\n",
+    )
+    .expect("written");
+    let bad = flaglint(&["check"], &dir.path().join("backend"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`../nowhere` is not a directory"),
+        "{}",
+        stderr(&bad)
+    );
+}

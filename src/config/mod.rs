@@ -80,6 +80,11 @@ struct RawConfig {
     per_file_rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     parity: RawParity,
+    /// Other checkouts scanned as part of the project (`roots = ["../client"]`), from the
+    /// configuration's directory.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    roots: Vec<Spanned<String>>,
     /// `[sides] backend = ["server/**"]`, `frontend = [...]`: which side code is on, by path.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Vec<String>>")]
@@ -523,6 +528,9 @@ pub struct Config {
     pub lifetimes: Lifetimes,
     /// `[report] source-url`: the template of links to the source (`{rev}`, `{path}`, `{line}`).
     pub source_url: Option<String>,
+    /// `roots = ["../client"]`: other checkouts scanned with the project, as written (their files'
+    /// paths start with it).
+    pub roots: Vec<String>,
     /// `baseline = "flaglint-baseline.json"`: findings to hide (relative to `base_dir`; to be
     /// read through [`crate::files::confine`], as the configuration names it).
     pub baseline: Option<PathBuf>,
@@ -593,6 +601,7 @@ impl Config {
             django: Django::default(),
             lifetimes: Lifetimes::default(),
             source_url: None,
+            roots: Vec::new(),
             baseline: None,
             declared: Vec::new(),
         }
@@ -1330,6 +1339,20 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         }
     }
 
+    let mut roots = Vec::new();
+    for root in &raw.roots {
+        let text = root.get_ref().trim_end_matches('/').to_string();
+        if text.is_empty() || text == "." || Path::new(&text).is_absolute() {
+            return Err((
+                root.span(),
+                "a root is another checkout, relative to this file (\"../client\")".to_string(),
+            ));
+        }
+        if !base_dir.join(&text).is_dir() {
+            return Err((root.span(), format!("`{text}` is not a directory")));
+        }
+        roots.push(text);
+    }
     let source_url = match raw.report.source_url {
         Some(url) if !url.get_ref().contains("{path}") => {
             return Err((
@@ -1360,6 +1383,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         django,
         lifetimes,
         source_url,
+        roots,
         baseline,
         declared,
     })

@@ -1326,14 +1326,16 @@ fn strip_js_extension(path: &str) -> &str {
     path
 }
 
-/// Resolves `.` and `..` segments; `None` when the path climbs above the root.
+/// Resolves `.` and `..` segments. A path that climbs above the root keeps its leading `..`
+/// segments: files of other roots (`roots = ["../client"]`) are named that way.
 fn normalize_path(path: &str) -> Option<String> {
     let mut out: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
+            ".." if out.last().is_none_or(|last| *last == "..") => out.push(".."),
             ".." => {
-                out.pop()?;
+                out.pop();
             }
             s => out.push(s),
         }
@@ -2123,6 +2125,11 @@ mod tests {
             ["my_service", "a"]
         );
         assert_eq!(normalize_path("a/b/../c/./d"), Some("a/c/d".to_string()));
-        assert_eq!(normalize_path("../x"), None);
+        // Above the root: a file of another root (`roots = ["../client"]`).
+        assert_eq!(normalize_path("../x"), Some("../x".to_string()));
+        assert_eq!(
+            normalize_path("../client/src/../lib"),
+            Some("../client/lib".to_string())
+        );
     }
 }
