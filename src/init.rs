@@ -53,6 +53,22 @@ pub struct ProposedCheck {
     pub receiver: Option<Vec<String>>,
 }
 
+impl ProposedCheck {
+    /// Reads of a property chain ending in `holder` (`feature_flags.x`).
+    fn property(holder: &str, language: Language, evidence: String) -> ProposedCheck {
+        ProposedCheck {
+            call: holder.to_string(),
+            key: 0,
+            keyword: None,
+            language,
+            evidence,
+            key_type: None,
+            property: true,
+            receiver: None,
+        }
+    }
+}
+
 /// A definitions file, and the shape that declares its flags (`("enum", "PreviewFeature")`) when
 /// only that declaration holds them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -284,32 +300,22 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 fields.len()
             ),
         });
-        proposal.checks.push(ProposedCheck {
-            call: holder.clone(),
-            key: 0,
-            keyword: None,
-            language: Language::Rust,
-            evidence: format!("{path}: reads of `{name}` fields as `{holder}.<field>`"),
-            key_type: None,
-            property: true,
-            receiver: None,
-        });
+        proposal.checks.push(ProposedCheck::property(
+            &holder,
+            Language::Rust,
+            format!("{path}: reads of `{name}` fields as `{holder}.<field>`"),
+        ));
         // The frontend reading the same flags, camelCased (`$settings.featureFlags.ws3`).
         let camel: Vec<String> = fields
             .iter()
             .map(|f| KeyTransform::CamelCase.apply(f))
             .collect();
         if let Some((holder, _)) = struct_holder(&camel, &ts_texts) {
-            proposal.checks.push(ProposedCheck {
-                call: holder.clone(),
-                key: 0,
-                keyword: None,
-                language: Language::TypeScript,
-                evidence: format!("reads of `{name}` fields as `{holder}.<field>` in TypeScript"),
-                key_type: None,
-                property: true,
-                receiver: None,
-            });
+            proposal.checks.push(ProposedCheck::property(
+                &holder,
+                Language::TypeScript,
+                format!("reads of `{name}` fields as `{holder}.<field>` in TypeScript"),
+            ));
         }
     }
     proposal.template_properties.sort();

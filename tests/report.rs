@@ -137,16 +137,22 @@ const STAGING: &str = r#"{
 }
 "#;
 
-/// Builds the repository; returns the temporary directory holding `repo/` and the state files.
-fn repository() -> tempfile::TempDir {
+/// A git repository `repo/` in a temporary directory, with the configuration and the packages.
+fn new_repository(date: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
     std::fs::create_dir_all(&root).unwrap();
-    git(&root, &["init", "-q", "-b", "main"], "2026-01-05T10:00:00Z");
+    git(&root, &["init", "-q", "-b", "main"], date);
     write(&root, "flaglint.toml", CONFIG);
     write(&root, "backend/feature_flags/__init__.py", "");
-    write(&root, "backend/feature_flags/flags.py", FLAGS_JAN);
     write(&root, "backend/billing/__init__.py", "");
+    (dir, root)
+}
+
+/// Builds the repository; returns the temporary directory holding `repo/` and the state files.
+fn repository() -> tempfile::TempDir {
+    let (dir, root) = new_repository("2026-01-05T10:00:00Z");
+    write(&root, "backend/feature_flags/flags.py", FLAGS_JAN);
     write(&root, "backend/billing/views.py", VIEWS);
     write(&root, "backend/billing/migrations/__init__.py", "");
     write(
@@ -472,13 +478,7 @@ fn database_only_flags_are_dated_by_their_first_check() {
 
 /// A repository of 300 flags added over a year and a half, for the report at scale.
 fn large_repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("repo");
-    std::fs::create_dir_all(&root).unwrap();
-    git(&root, &["init", "-q", "-b", "main"], "2025-01-05T10:00:00Z");
-    write(&root, "flaglint.toml", CONFIG);
-    write(&root, "backend/feature_flags/__init__.py", "");
-    write(&root, "backend/billing/__init__.py", "");
+    let (dir, root) = new_repository("2025-01-05T10:00:00Z");
     let dates = [
         "2025-01-05",
         "2025-06-01",
