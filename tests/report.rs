@@ -194,19 +194,30 @@ fn repository() -> tempfile::TempDir {
 }
 
 fn report(dir: &Path, format: &str) -> String {
+    report_with(
+        dir,
+        format,
+        &[
+            "--state",
+            "staging=staging.json",
+            "--state",
+            "prod=prod.json",
+        ],
+    )
+}
+
+/// `flaglint report repo` in `dir` measured to 2026-05-01, with `extra` arguments.
+fn report_with(dir: &Path, format: &str, extra: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
         .args([
             "report",
             "repo",
             "--today",
             "2026-05-01",
-            "--state",
-            "staging=staging.json",
-            "--state",
-            "prod=prod.json",
             "--format",
             format,
         ])
+        .args(extra)
         .current_dir(dir)
         .output()
         .expect("flaglint runs");
@@ -416,20 +427,8 @@ fn database_only_flags_are_dated_by_their_first_check() {
     write(&root, "app/views.py", &views);
     commit(&root, "export", "2026-03-01T10:00:00Z");
 
-    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args([
-            "report",
-            "repo",
-            "--today",
-            "2026-05-01",
-            "--format",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .expect("flaglint runs");
     let document: serde_json::Value =
-        serde_json::from_str(&common::success_stdout(output)).unwrap();
+        serde_json::from_str(&report_with(dir.path(), "json", &[])).unwrap();
     let flags: Vec<(String, String, String, i64, String)> = document["flags"]
         .as_array()
         .unwrap()
@@ -513,19 +512,7 @@ fn large_repository() -> tempfile::TempDir {
 #[test]
 fn the_html_report_stays_readable_at_300_flags() {
     let dir = large_repository();
-    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args([
-            "report",
-            "repo",
-            "--today",
-            "2026-05-01",
-            "--format",
-            "html",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .expect("flaglint runs");
-    let html = common::success_stdout(output);
+    let html = report_with(dir.path(), "html", &[]);
     // Ages in buckets, not a bar per flag; a filter box over the table.
     assert!(
         html.contains("Flags by age, coloured by readiness"),

@@ -739,7 +739,14 @@ fn list_field_uses(
         .iter()
         .flat_map(|f| holders.iter().map(move |h| format!("{h}.{f}")))
         .collect();
-    for indexed in &index.files {
+    // Property chains are Rust and TypeScript reads.
+    let readers = index.files.iter().filter(|f| {
+        matches!(
+            f.language,
+            Language::Rust | Language::TypeScript | Language::JavaScript
+        )
+    });
+    for indexed in readers {
         let text = match drafts.get(&indexed.rel) {
             Some(draft) => draft.current.clone(),
             None => match read(&scan.root, &indexed.rel) {
