@@ -431,6 +431,9 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// A Django migration module (`<app>/migrations/NNNN_name.py` with a `Migration` class).
     pub migration: Option<MigrationFacts>,
+    /// Waffle rows a production module creates outside migrations (a management command, a setup
+    /// function): database flags defined in code.
+    pub created_rows: Vec<FlagOp>,
     /// The Django app configurations of an `apps.py` module.
     pub app_configs: Vec<AppConfigFacts>,
     /// Definitions files: `flaglint: key=value ...` comments, as (the 1-based line they describe,

@@ -192,6 +192,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 definitions_file: true,
                 keys: &no_names,
                 migration: None,
+                created_rows: false,
             };
             let facts = lang::extract(grammar, &text, &options);
             // Plan codes and abbreviations (`P = 'P'`, `EEA = 'EEA'`) are not flag keys.

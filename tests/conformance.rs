@@ -115,6 +115,7 @@ fn forks(grammar: Grammar, language: Language, source: &str) -> Vec<Expected> {
         definitions_file: false,
         keys: &HashSet::new(),
         migration: None,
+        created_rows: false,
     };
     let facts = extract(grammar, source, &options);
     assert!(

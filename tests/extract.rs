@@ -75,6 +75,7 @@ fn extract(config: &Config, fixture: &Fixture, interesting: &HashSet<String>) ->
         definitions_file: definitions.is_some(),
         keys: &HashSet::new(),
         migration: (config.reads_migrations() && reads_django(&fixture.rel)).then_some(&migration),
+        created_rows: false,
     };
     lang::extract(fixture.grammar, &source, &options)
 }

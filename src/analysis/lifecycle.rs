@@ -14,7 +14,7 @@ use crate::analysis::Analysis;
 use crate::config::{Config, Side};
 use crate::date::Date;
 use crate::facts::{FlagAction, Span, WaffleKind};
-use crate::index::{CheckId, CheckKey, DefId, FileId, Index, KeySource, RefKind};
+use crate::index::{CheckId, CheckKey, CreatedRow, DefId, FileId, Index, KeySource, RefKind};
 use crate::lang::Language;
 
 /// Dates from git: when each definition was introduced, and when each flag's checks last changed.
@@ -63,6 +63,12 @@ pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: b
                 .or_default()
                 .push((event.span.line, Target::Creation(event.key.clone())));
         }
+    }
+    for row in &index.created_rows {
+        wanted
+            .entry(row.file)
+            .or_default()
+            .push((row.span.line, Target::Creation(row.key.clone())));
     }
     if checks {
         for check in &index.checks {
@@ -408,7 +414,13 @@ fn assess_flag(
         }
     }
     let events: Vec<_> = django.events_of(key).collect();
-    let created = events.iter().any(|e| e.action == FlagAction::Create);
+    // Rows that production code creates (a management command): a database flag defined in code.
+    let rows: Vec<&CreatedRow> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.created.iter().map(|&r| &index.created_rows[r]))
+        .collect();
+    let created = events.iter().any(|e| e.action == FlagAction::Create) || !rows.is_empty();
     let deleted = django.is_deleted(key);
     if definitions.is_empty() && checks.is_empty() && (!created || deleted) {
         // Test-only keys, or rows already deleted: nothing to report.
@@ -448,7 +460,10 @@ fn assess_flag(
         .collect();
     let mut assessment = Assessment {
         key: key.to_string(),
-        kind: events.first().map(|e| e.kind),
+        kind: events
+            .first()
+            .map(|e| e.kind)
+            .or_else(|| rows.first().map(|r| r.kind)),
         flag_type,
         owner,
         remove_by,
@@ -481,6 +496,15 @@ fn assess_flag(
         assessment.evidence.push(why);
     }
     assessment.plan = plan(index, django, &assessment, &events);
+    if let Some(plan) = assessment.plan.as_mut().filter(|p| p.step == 2) {
+        // The code creating its row goes with the definitions.
+        plan.delete_definitions.extend(rows.iter().map(|row| Place {
+            path: index.path(row.file).to_string(),
+            line: row.span.line,
+            symbol: format!("the creation of its {} row", row.kind.name()),
+            value: None,
+        }));
+    }
     Some(assessment)
 }
 

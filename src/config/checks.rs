@@ -31,6 +31,12 @@ pub(crate) struct RawCheck {
     language: Option<Spanned<String>>,
     #[serde(default)]
     receiver: Vec<String>,
+    /// With `method` (Python): the receiver may also be a function's local assigned once from a
+    /// call of one of these functions, whose first argument is the key
+    /// (`flag = get_waffle_flag_model().get("x")`; `get_waffle_flag_model.get`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    getter: Vec<Spanned<String>>,
     #[serde(rename = "negation-prefix")]
     negation_prefix: Option<String>,
     kind: Option<String>,
@@ -206,7 +212,25 @@ fn finish_check(
             }
         },
     };
+    let mut getters = Vec::new();
+    for getter in &raw.getter {
+        if raw.method.is_none() {
+            return Err((getter.span(), "`getter` goes with `method`".to_string()));
+        }
+        let segments: Vec<String> = getter.get_ref().split('.').map(str::to_string).collect();
+        if segments.iter().any(|s| !super::is_identifier(s)) {
+            return Err((
+                getter.span(),
+                format!(
+                    "`{}` is not a dotted function name (`get_waffle_flag_model.get`)",
+                    getter.get_ref()
+                ),
+            ));
+        }
+        getters.push(segments);
+    }
     Ok(CheckSpec {
+        getters,
         key_template,
         sets,
         call,

@@ -1023,12 +1023,20 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 (None, None) => Vec::new(),
                 (None, Some(_)) if !macros.is_empty() => Vec::new(),
                 (Some(call), Some(key)) => {
-                    let position = match key.get_ref() {
-                        RawKey::Position(p) if *p >= 0 => *p as usize,
+                    let key_arg = match key.get_ref() {
+                        RawKey::Position(p) if *p >= 0 => KeyArg {
+                            position: Some(*p as usize),
+                            keyword: None,
+                        },
+                        // `register = "Flag.objects.get_or_create"`, `key = "name"`.
+                        RawKey::Keyword(k) if is_identifier(k) => KeyArg {
+                            position: None,
+                            keyword: Some(k.clone()),
+                        },
                         _ => {
                             return Err((
                                 key.span(),
-                                "`key` of a `register` definition is a 0-based position"
+                                "`key` of a `register` definition is a 0-based position or a keyword argument name"
                                     .to_string(),
                             ))
                         }
@@ -1044,11 +1052,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                         .into_iter()
                         .map(|name| {
                             let segments = parse_name_at(name, call.span())?;
-                            let key = KeyArg {
-                                position: Some(position),
-                                keyword: None,
-                            };
-                            Ok((segments, key))
+                            Ok((segments, key_arg.clone()))
                         })
                         .collect::<Result<Vec<_>, BuildError>>()?
                 }
@@ -1481,7 +1485,7 @@ fn parse_transform(text: Option<&Spanned<String>>) -> Result<KeyTransform, Build
     })
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::config::{definition_name, DefinitionPolicy, Side};
 use crate::facts::{
     ConstKind, FileCheckId, FileFacts, Import, KeyExpr, ModuleRef, Span, StringConst, Suppression,
+    WaffleKind,
 };
 use crate::lang::{CheckSpec, KeyTransform, Language};
 
@@ -217,6 +218,8 @@ pub struct Flag {
     pub checks: Vec<CheckId>,
     /// Indices into [`Index::references`].
     pub references: Vec<usize>,
+    /// Indices into [`Index::created_rows`].
+    pub created: Vec<usize>,
 }
 
 /// The whole inventory.
@@ -239,6 +242,22 @@ pub struct Index {
     pub flags: BTreeMap<String, Flag>,
     /// The key of every flag operation of every migration, in file order.
     pub migration_keys: Vec<MigrationKey>,
+    /// Waffle rows created by production code outside migrations, with a known key, in file
+    /// order: definitions of database flags.
+    pub created_rows: Vec<CreatedRow>,
+}
+
+/// A waffle row that production code creates (`Flag.objects.get_or_create(name="x")` in a
+/// management command or a setup function).
+#[derive(Clone, Debug)]
+pub struct CreatedRow {
+    pub key: String,
+    pub kind: WaffleKind,
+    pub file: FileId,
+    /// The creating call.
+    pub span: Span,
+    /// The literal fields it sets (`everyone=False`).
+    pub initial: Vec<(String, String)>,
 }
 
 /// The resolved key of one flag operation of a migration.
@@ -269,6 +288,7 @@ impl Index {
         let mut mentions = Vec::new();
         let mut check_offsets = Vec::with_capacity(index.files.len());
         let mut migration_keys = Vec::new();
+        let mut created_rows = Vec::new();
         for (file_id, file) in index.files.iter().enumerate() {
             check_offsets.push(checks.next_idx());
             for (local, site) in file.facts.checks.iter().enumerate() {
@@ -321,6 +341,18 @@ impl Index {
                         file: file_id,
                         op,
                         key,
+                    });
+                }
+            }
+            for op in &file.facts.created_rows {
+                let key = resolve_expr(&resolver, &index.definitions, file_id, &[], &op.key, None);
+                if let CheckKey::Key { key, .. } = key {
+                    created_rows.push(CreatedRow {
+                        key,
+                        kind: op.kind,
+                        file: file_id,
+                        span: op.span,
+                        initial: op.initial.clone(),
                     });
                 }
             }
@@ -395,6 +427,7 @@ impl Index {
         index.whole_reads = whole_reads;
         index.mentions = mentions;
         index.migration_keys = migration_keys;
+        index.created_rows = created_rows;
         index.group_by_key();
         index
     }
@@ -463,6 +496,9 @@ impl Index {
         for (id, reference) in self.references.iter().enumerate() {
             let key = &self.definitions[reference.def].key;
             flags.entry(key.clone()).or_default().references.push(id);
+        }
+        for (id, row) in self.created_rows.iter().enumerate() {
+            flags.entry(row.key.clone()).or_default().created.push(id);
         }
         self.flags = flags;
     }

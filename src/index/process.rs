@@ -62,6 +62,8 @@ pub(crate) struct Prefilter {
     barrels: Option<AhoCorasick>,
     /// Migration modules: every one is read (`None`: none is), or those that match.
     migrations: Option<MigrationFilter>,
+    /// Production Python modules naming waffle, when migrations are read: they may create rows.
+    waffle: Option<AhoCorasick>,
 }
 
 /// Most names searched for with one automaton: building one takes time quadratic in the number of
@@ -195,8 +197,10 @@ impl Prefilter {
         } else {
             None
         };
+        let waffle = migrations.as_ref().and_then(|_| automaton(&["waffle"]));
         Prefilter {
             migrations,
+            waffle,
             names: languages
                 .into_iter()
                 .map(|language| (language, NameMatcher::new(&names_for(language))))
@@ -207,6 +211,14 @@ impl Prefilter {
 
     fn may_hold_facts(&self, file: &SourceFile, role: FileRole, bytes: &[u8]) -> bool {
         if self.migrations.is_some() && roles::is_app_module(&file.rel) {
+            return true;
+        }
+        if role == FileRole::Production
+            && file.language == Language::Python
+            && self.migrations.is_some()
+            && self.waffle.as_ref().is_some_and(|w| w.is_match(bytes))
+        {
+            // Rows created outside migrations (`Flag.objects.get_or_create(...)`).
             return true;
         }
         if role == FileRole::Migration {
@@ -312,6 +324,11 @@ fn process_with(
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
+        // A production module of a waffle project that names waffle may create its rows.
+        let creates_rows = role == FileRole::Production
+            && file.language == Language::Python
+            && context.migrations.is_some()
+            && source.contains("waffle");
         let no_shapes = DefinitionShapes::default();
         let options = ExtractOptions {
             language: file.language,
@@ -320,9 +337,10 @@ fn process_with(
             definitions: definitions.map_or(&no_shapes, |d| &d.shapes),
             definitions_file: definitions.is_some(),
             keys: &names.keys,
-            migration: context
-                .migrations
-                .filter(|_| role == FileRole::Migration || roles::is_app_module(&file.rel)),
+            migration: context.migrations.filter(|_| {
+                role == FileRole::Migration || roles::is_app_module(&file.rel) || creates_rows
+            }),
+            created_rows: creates_rows,
         };
         let mut facts = match (file.grammar, definitions) {
             (lang::Grammar::Yaml, Some(entry)) => {

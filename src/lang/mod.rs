@@ -230,6 +230,10 @@ pub struct CheckSpec {
     pub key_template: Option<gates::NameTemplate>,
     /// `sets = "on"` / `"off"`: the state every call of a test helper sets.
     pub sets: Option<bool>,
+    /// With a method shape: functions returning a flag object for the key in their first
+    /// argument (`get_waffle_flag_model().get("x")` as `["get_waffle_flag_model", "get"]`, calls
+    /// left out); a local assigned once from one is a receiver of that key.
+    pub getters: Vec<Vec<String>>,
 }
 
 impl CheckSpec {
@@ -374,6 +378,17 @@ impl CheckMatcher {
         segments: &[&str],
     ) -> Option<(usize, &CheckSpec)> {
         self.find_in(language, shape, segments, |_| true)
+    }
+
+    /// Like [`CheckMatcher::find_shape`], among the specs `accept` allows.
+    pub fn find_shape_with(
+        &self,
+        language: Language,
+        shape: ShapeKind,
+        segments: &[&str],
+        accept: impl Fn(&CheckSpec) -> bool,
+    ) -> Option<(usize, &CheckSpec)> {
+        self.find_in(language, shape, segments, accept)
     }
 
     /// The matching spec for a callee given as its static member chain (`["obj", "f"]` for
@@ -601,6 +616,9 @@ pub struct ExtractOptions<'a> {
     /// For a Django migration module whose flag operations are wanted, or an `apps.py` module
     /// whose app labels are: the custom operations.
     pub migration: Option<&'a migration::MigrationOptions<'a>>,
+    /// A production Python module of a project that uses django-waffle: the rows it creates are
+    /// read (`FileFacts::created_rows`).
+    pub created_rows: bool,
 }
 
 /// The functions (and lambdas) of a file, each with its name, parameters and enclosing function:
@@ -817,6 +835,7 @@ fn with_options<T>(
         definitions_file: false,
         keys: &HashSet::new(),
         migration: None,
+        created_rows: false,
     };
     f(&options)
 }
@@ -841,6 +860,7 @@ pub(crate) fn test_extract_file(
         definitions_file,
         keys: &keys,
         migration: None,
+        created_rows: false,
     };
     extract(grammar, source, &options)
 }

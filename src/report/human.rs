@@ -231,7 +231,7 @@ pub fn flags(scan: &Scan, paths: &PathDisplay, only: &super::FlagFilter) -> Stri
                 out,
                 "  {:<11} {}  {}:{}:{}  ({}",
                 h.action_name(),
-                e(&h.migration),
+                e(h.migration.as_deref().unwrap_or("in code")),
                 e(&paths.show(h.location.path)),
                 h.location.line,
                 h.location.column,

@@ -111,12 +111,12 @@ pub(crate) struct FlagRow<'a> {
     pub history: Vec<HistoryRow<'a>>,
 }
 
-/// A migration creating or deleting a waffle row.
+/// A migration creating or deleting a waffle row, or production code creating one.
 pub(crate) struct HistoryRow<'a> {
     pub action: FlagAction,
     pub kind: WaffleKind,
-    /// `app_label.migration_name`.
-    pub migration: String,
+    /// `app_label.migration_name`; `None` for a row created by production code.
+    pub migration: Option<String>,
     pub location: Location<'a>,
     /// Literal fields a creation sets (`everyone=False`).
     pub initial: &'a [(String, String)],
@@ -224,10 +224,20 @@ pub(crate) fn inventory<'a>(index: &'a Index, analysis: &'a Analysis) -> Vec<Fla
                 .map(|event| HistoryRow {
                     action: event.action,
                     kind: event.kind,
-                    migration: analysis.django.migration_name(event.migration),
+                    migration: Some(analysis.django.migration_name(event.migration)),
                     location: location(event.file, event.span),
                     initial: &event.initial,
                 })
+                .chain(flag.created.iter().map(|&r| {
+                    let row = &index.created_rows[r];
+                    HistoryRow {
+                        action: FlagAction::Create,
+                        kind: row.kind,
+                        migration: None,
+                        location: location(row.file, row.span),
+                        initial: &row.initial,
+                    }
+                }))
                 .collect();
             FlagRow {
                 key,

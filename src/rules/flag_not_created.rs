@@ -32,6 +32,14 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .events_of(&def.key)
             .filter(|e| e.action == FlagAction::Create)
             .map(|e| e.kind)
+            // Rows production code creates (a management command, a setup function).
+            .chain(
+                index
+                    .flags
+                    .get(&def.key)
+                    .into_iter()
+                    .flat_map(|f| f.created.iter().map(|&r| index.created_rows[r].kind)),
+            )
             .collect();
         let uncreated = match kinds.first() {
             // Checks that do not say which model they read: any row will do.
@@ -50,7 +58,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
     }
     for (def, kind) in missing {
         let message = format!(
-            "{} `{}` ({}) is checked, but no migration creates it",
+            "{} `{}` ({}) is checked, but no migration or production code creates it",
             kind.name(),
             def.key,
             def.symbol
@@ -60,7 +68,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     kind.model(),
                     def.symbol
                 );
-        let label = format!("no migration creates this {}", kind.name());
+        let label = format!("nothing creates this {}", kind.name());
         ctx.report(index.path(def.file), def.name_span, message)
             .help(help)
             .label(label)

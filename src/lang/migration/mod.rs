@@ -23,7 +23,7 @@ mod walk;
 
 use tree_sitter::Node;
 
-use crate::facts::{LineIndex, MigrationFacts};
+use crate::facts::{FlagAction, FlagOp, LineIndex, MigrationFacts};
 use crate::lang::ts_util::span;
 
 pub use apps::app_configs;
@@ -81,12 +81,81 @@ pub fn extract(
     })
 }
 
+/// Waffle rows that a module other than a migration creates (a management command, an app's
+/// `ready()`, a setup function): `Flag.objects.get_or_create(name="x")`, also through a loop over a
+/// function-local list of `(name, note)` pairs. Deletions are not history outside migrations and
+/// are left out.
+pub fn created_rows(
+    root: Node,
+    source: &str,
+    lines: &LineIndex,
+    options: &MigrationOptions,
+) -> Vec<FlagOp> {
+    let module = Module::read(root, source);
+    let mut walker = Walker::new(source, lines, options, module, None);
+    walker.bind_module_names(root);
+    walker.walk(root);
+    let (_, mut ops) = walker.finish();
+    ops.retain(|op| op.action == FlagAction::Create);
+    ops.dedup_by_key(|op| (op.span.start, op.key_span.start));
+    ops
+}
+
 #[cfg(test)]
 mod testing;
 
 #[cfg(test)]
 mod tests {
     use super::testing::*;
+
+    fn rows(source: &str) -> Vec<(FlagAction, WaffleKind, KeyExpr)> {
+        let tree = parse(source);
+        let lines = LineIndex::new(source);
+        let options = MigrationOptions {
+            create_operations: &[],
+            delete_operations: &[],
+        };
+        super::created_rows(tree.root_node(), source, &lines, &options)
+            .into_iter()
+            .map(|op| (op.action, op.kind, op.key))
+            .collect()
+    }
+
+    #[test]
+    fn rows_created_outside_migrations() {
+        let command = r#"from waffle import get_waffle_switch_model
+from waffle.models import Flag
+
+from feature_flags.flags import COMMAND_SWITCH, CREATED_BY_COMMAND
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        flags = [
+            (CREATED_BY_COMMAND, "New checkout for staff"),
+            ("literal_flag", "note"),
+        ]
+        for name, note in flags:
+            Flag.objects.get_or_create(name=name, defaults={"note": note})
+        get_waffle_switch_model().objects.update_or_create(name=COMMAND_SWITCH, defaults={"active": False})
+        Flag.objects.filter(name="gone").delete()
+
+
+def ready():
+    Flag.objects.create(name="at_ready")
+"#;
+        assert_eq!(
+            rows(command),
+            [
+                (Create, Flag, path(&["CREATED_BY_COMMAND"])),
+                (Create, Flag, lit("literal_flag")),
+                (Create, Switch, path(&["COMMAND_SWITCH"])),
+                (Create, Flag, lit("at_ready")),
+            ]
+        );
+        // A model of another app named `Flag` is not waffle's.
+        assert!(rows("from app.models import Flag\nFlag.objects.create(name='x')\n").is_empty());
+    }
 
     #[test]
     fn no_migration_class_is_none() {

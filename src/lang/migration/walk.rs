@@ -88,6 +88,8 @@ pub(super) enum Binding<'a> {
     Elements(Elements<'a>),
     /// A function's local assigned a string literal, once: `name = "new_nav"`.
     Literal(String),
+    /// A function's local assigned a collection literal, once: `flags = [("x", "note")]`.
+    Collection(Node<'a>, Ctx),
     /// Anything else: the name shadows outer bindings and means nothing here.
     Other,
 }
@@ -311,12 +313,16 @@ impl<'a> Walker<'a> {
         if target.kind() == "identifier" {
             let name = self.text(target);
             // A function's local holds a literal key only when assigned once in its scope.
-            let literal = value
-                .filter(|_| ctx.scope != Ctx::MODULE.scope && !self.scopes.binds(ctx.scope, name))
-                .and_then(|v| plain_string(v, self.source));
-            let binding = match literal {
-                Some(key) => Binding::Literal(key),
-                None => value
+            let once = value
+                .filter(|_| ctx.scope != Ctx::MODULE.scope && !self.scopes.binds(ctx.scope, name));
+            let literal = once.and_then(|v| plain_string(v, self.source));
+            let collection = once
+                .map(unwrap_parens)
+                .filter(|v| matches!(v.kind(), "list" | "tuple" | "set" | "dictionary"));
+            let binding = match (literal, collection) {
+                (Some(key), _) => Binding::Literal(key),
+                (None, Some(collection)) => Binding::Collection(collection, ctx),
+                (None, None) => value
                     .and_then(|v| self.value_of(v, ctx))
                     .map_or(Binding::Other, Binding::Value),
             };
@@ -436,11 +442,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The module-level collection literal a name refers to, unless a local binding shadows it.
-    fn constant(&self, name: Node<'a>, ctx: Ctx) -> Option<Node<'a>> {
+    /// The collection literal a name refers to, with where it is written: a module constant
+    /// (unless a local binding shadows it) or a function's local assigned once.
+    fn constant(&self, name: Node<'a>, ctx: Ctx) -> Option<(Node<'a>, Ctx)> {
         let name = self.text(name);
         match self.lookup(name, ctx) {
-            Lookup::Scope(Resolution::Global(_)) => self.module.constants.get(name).copied(),
+            Lookup::Scope(Resolution::Global(_)) => self
+                .module
+                .constants
+                .get(name)
+                .map(|&node| (node, Ctx::MODULE)),
+            Lookup::Scope(Resolution::Local(Binding::Collection(node, at))) => Some((*node, *at)),
             _ => None,
         }
     }
@@ -457,7 +469,10 @@ impl<'a> Walker<'a> {
         };
         match node.kind() {
             "list" | "tuple" | "set" | "dictionary" => Some(elements(node, false, ctx)),
-            "identifier" => Some(elements(self.constant(node, ctx)?, false, Ctx::MODULE)),
+            "identifier" => {
+                let (collection, at) = self.constant(node, ctx)?;
+                Some(elements(collection, false, at))
+            }
             "call" => {
                 let function = unwrap_parens(node.child_by_field_name("function")?);
                 let method = self.text(function.child_by_field_name("attribute")?);
@@ -470,7 +485,7 @@ impl<'a> Walker<'a> {
                 let object = unwrap_parens(function.child_by_field_name("object")?);
                 let (collection, ctx) = match object.kind() {
                     "dictionary" => (object, ctx),
-                    "identifier" => (self.constant(object, ctx)?, Ctx::MODULE),
+                    "identifier" => self.constant(object, ctx)?,
                     _ => return None,
                 };
                 (collection.kind() == "dictionary")

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Most ancestors climbed from a key to its enclosing class.
+const MAX_CLASS_DEPTH: usize = 256;
+
 impl<'a, 'o> Walker<'a, 'o> {
     pub(super) fn visit_call(&mut self, node: Node<'a>, ctx: Ctx<'a>) {
         let function = node.child_by_field_name("function");
@@ -15,7 +18,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 self.registration(node, function, arguments);
             }
             let site = self.check_site(node, function, arguments, ctx).or_else(|| {
-                let site = self.method_site(node, function)?;
+                let site = self.method_site(node, function, ctx.scope)?;
                 method_check = true;
                 Some(site)
             });
@@ -116,7 +119,12 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     /// A method check (`Shape::Method`): `NEW_NAV.is_enabled()`, `toggles.NEW_NAV.is_enabled(u)`,
     /// whose receiver is a member chain naming a definition symbol; the key is the receiver.
-    fn method_site(&self, call: Node<'a>, function: Node<'a>) -> Option<(CheckSite, Node<'a>)> {
+    fn method_site(
+        &self,
+        call: Node<'a>,
+        function: Node<'a>,
+        scope: usize,
+    ) -> Option<(CheckSite, Node<'a>)> {
         if function.kind() != "attribute" {
             return None;
         }
@@ -134,6 +142,7 @@ impl<'a, 'o> Walker<'a, 'o> {
                 }
                 Chain::Unrooted(_) => return None,
             },
+            "call" => return self.getter_method_site(call, method, receiver, scope),
             _ => return None,
         };
         // Any object has methods of these names (a configuration model's `is_enabled()`): only a
@@ -142,9 +151,14 @@ impl<'a, 'o> Walker<'a, 'o> {
             .iter()
             .any(|segment| self.options.interesting.contains(segment))
         {
-            return None;
+            return self.getter_method_site(call, method, receiver, scope);
         }
-        let (spec, _) = checks.find_shape(self.options.language, ShapeKind::Method, &[method])?;
+        let (spec, _) = checks.find_shape_with(
+            self.options.language,
+            ShapeKind::Method,
+            &[method],
+            |spec| spec.getters.is_empty(),
+        )?;
         Some((
             CheckSite {
                 spec,
@@ -156,6 +170,131 @@ impl<'a, 'o> Walker<'a, 'o> {
             },
             receiver,
         ))
+    }
+
+    /// A method check on a configured getter's result, called directly or through a function's
+    /// local assigned once from it: `flag = get_waffle_flag_model().get("x")` then
+    /// `flag.is_active_for_user(user)`; the key is the getter's first argument.
+    fn getter_method_site(
+        &self,
+        call: Node<'a>,
+        method: &str,
+        receiver: Node<'a>,
+        scope: usize,
+    ) -> Option<(CheckSite, Node<'a>)> {
+        let getter = match receiver.kind() {
+            // `get_waffle_switch_model().get("x").is_active()`.
+            "call" => receiver,
+            "identifier" if scope != 0 => {
+                (*self.local_getters.get(&(scope, self.text(receiver)))?)?
+            }
+            _ => return None,
+        };
+        let callee = self.callee_without_calls(getter.child_by_field_name("function")?);
+        let (spec, _) = self.options.checks.find_shape_with(
+            self.options.language,
+            ShapeKind::Method,
+            &[method],
+            |spec| {
+                spec.getters
+                    .iter()
+                    .any(|g| crate::lang::ends_with_segments(&callee, g))
+            },
+        )?;
+        let first = KeyArg {
+            position: Some(0),
+            keyword: Some("name".to_string()),
+        };
+        let Some(KeyArgument::Found(key_node)) =
+            key_argument(self, getter.child_by_field_name("arguments")?, &first)
+        else {
+            return None;
+        };
+        Some((
+            CheckSite {
+                spec,
+                key: self.classify_key(key_node, scope),
+                span: self.span(call),
+                key_span: self.span(key_node),
+                in_test: false,
+                scope: Vec::new(),
+            },
+            receiver,
+        ))
+    }
+
+    /// `self.X` / `cls.X` inside a method, where the enclosing class's body assigns `X` a string
+    /// literal once: that literal (`ROLLOUT_FLAG_NAME = "proactive_rollout"`).
+    fn class_attribute(&self, node: Node<'a>, path: &[String]) -> Option<String> {
+        let [receiver, name] = path else {
+            return None;
+        };
+        if receiver != "self" && receiver != "cls" {
+            return None;
+        }
+        let mut class = node.parent();
+        for _ in 0..MAX_CLASS_DEPTH {
+            match class {
+                Some(c) if c.kind() == "class_definition" => break,
+                Some(c) => class = c.parent(),
+                None => return None,
+            }
+        }
+        let body = class?.child_by_field_name("body")?;
+        let mut values = Vec::new();
+        let mut cursor = body.walk();
+        for statement in body.named_children(&mut cursor) {
+            let Some(assignment) = statement
+                .named_child(0)
+                .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let (Some(left), Some(right)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() == "identifier" && self.text(left) == name {
+                values.push(string_value(unwrap_parens(right), self.source).ok());
+            }
+        }
+        match values.as_slice() {
+            [Some(value)] => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// A callee's names with the calls between them left out: `waffle.get_waffle_flag_model().get`
+    /// -> [waffle, get_waffle_flag_model, get].
+    fn callee_without_calls(&self, function: Node<'a>) -> Vec<&'a str> {
+        let mut names = Vec::new();
+        let mut node = function;
+        for _ in 0..64 {
+            match node.kind() {
+                "attribute" => {
+                    let Some((object, attribute)) =
+                        crate::lang::ts_util::field_pair(node, "object", "attribute")
+                    else {
+                        break;
+                    };
+                    names.push(self.text(attribute));
+                    node = object;
+                }
+                "call" => match node.child_by_field_name("function") {
+                    Some(function) => node = function,
+                    None => break,
+                },
+                "identifier" => {
+                    names.push(self.text(node));
+                    break;
+                }
+                _ => break,
+            }
+        }
+        names.reverse();
+        names
     }
 
     /// The boolean literal (`True` / `False`, possibly parenthesised) passed to a call as the
@@ -402,7 +541,12 @@ impl<'a, 'o> Walker<'a, 'o> {
             }
             "attribute" => match attribute_chain(node) {
                 Chain::Rooted(segments) => {
-                    KeyExpr::Path(segments.iter().map(|s| self.text(*s).to_string()).collect())
+                    let path: Vec<String> =
+                        segments.iter().map(|s| self.text(*s).to_string()).collect();
+                    match self.class_attribute(node, &path) {
+                        Some(value) => KeyExpr::Literal(value),
+                        None => KeyExpr::Path(path),
+                    }
                 }
                 Chain::Unrooted(_) => dynamic(DynamicReason::AttributeOfExpression),
             },

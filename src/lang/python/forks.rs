@@ -204,8 +204,20 @@ impl<'a, 'o> Walker<'a, 'o> {
             value.kind(),
             "string" | "concatenated_string" | "identifier" | "attribute"
         );
-        if target.kind() == "identifier" && constant {
-            self.local_values.insert((scope, self.text(target)), value);
+        if target.kind() != "identifier" {
+            return;
+        }
+        let name = (scope, self.text(target));
+        if constant {
+            self.local_values.insert(name, value);
+        }
+        // A flag object from a getter (`flag = get_waffle_flag_model().get("x")`), if assigned once.
+        match self.local_getters.get_mut(&name) {
+            Some(first) => *first = None,
+            None if value.kind() == "call" => {
+                self.local_getters.insert(name, Some(value));
+            }
+            None => {}
         }
     }
 

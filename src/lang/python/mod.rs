@@ -87,6 +87,9 @@ fn extract_within(source: &str, options: &ExtractOptions, budget: Duration) -> F
     if let Some(migration) = options.migration {
         facts.migration = super::migration::extract(root, source, &lines, migration);
         facts.app_configs = super::migration::app_configs(root, source);
+        if options.created_rows && facts.migration.is_none() {
+            facts.created_rows = super::migration::created_rows(root, source, &lines, migration);
+        }
     }
     facts
 }
@@ -257,6 +260,9 @@ struct Walker<'a, 'o> {
     local_calls: HashMap<usize, (usize, &'a str)>,
     /// `name = <string or name chain>` in a function: (scope, name) -> the value.
     local_values: HashMap<(usize, &'a str), Node<'a>>,
+    /// `name = call(...)` in a function, for method checks with getters: (scope, name) -> the
+    /// call when it is the name's only assignment so far (`None` once it is assigned again).
+    local_getters: HashMap<(usize, &'a str), Option<Node<'a>>>,
     /// Checks whose key is a name of a function scope: (check index, scope, name); the key is the
     /// name's value when it is assigned once (see `local_values`).
     key_locals: Vec<(usize, usize, &'a str)>,
@@ -309,6 +315,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             locals: Locals::default(),
             local_calls: HashMap::new(),
             local_values: HashMap::new(),
+            local_getters: HashMap::new(),
             key_locals: Vec::new(),
             check_nodes: HashMap::new(),
             attribute_shape: options.checks.has_shape(ShapeKind::Attribute),

@@ -2434,6 +2434,7 @@ struct S { on: bool }
             definitions_file: false,
             keys: &HashSet::new(),
             migration: None,
+            created_rows: false,
         };
         let facts = extract(source, &options);
         assert_eq!(symbol_values(&facts), pairs(&[("k", "k")]));

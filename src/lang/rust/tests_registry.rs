@@ -28,6 +28,7 @@ fn run_with(matcher: &CheckMatcher, definitions: &DefinitionShapes, source: &str
         definitions_file: !definitions.is_empty(),
         keys: &keys,
         migration: None,
+        created_rows: false,
     };
     extract(source, &options)
 }

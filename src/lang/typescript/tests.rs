@@ -2791,6 +2791,7 @@ d';");
                 definitions_file: false,
                 keys: &HashSet::new(),
                 migration: None,
+                created_rows: false,
             };
             for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {
                 let _ = extract(&source[..end], false, &options);
