@@ -970,6 +970,63 @@ fn roots_scan_another_checkout_as_part_of_the_project() {
         "{out}"
     );
     assert!(!out.contains("unused-flag"), "{out}");
+    // Each checkout is its own repository: a file is dated by the history of the one it is in.
+    for (checkout, date) in [
+        ("backend", "2026-01-01T12:00:00Z"),
+        ("client", "2026-03-01T12:00:00Z"),
+    ] {
+        let at = dir.path().join(checkout);
+        common::git(&at, &["init", "-q"], date);
+        common::git(&at, &["add", "-A"], date);
+        common::git(&at, &["commit", "-q", "-m", "first"], date);
+    }
+    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["report", "--format", "json"])
+        .current_dir(dir.path().join("backend"))
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .output()
+        .expect("flaglint runs");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let flags = report["flags"].as_array().expect("flags");
+    let introduced = |key: &str| {
+        let flag = flags.iter().find(|f| f["key"] == key).expect("the flag");
+        (
+            flag["introduced"].as_str().unwrap_or("").to_string(),
+            flag["introduced_from"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    assert_eq!(
+        introduced("new_nav"),
+        (
+            "2026-01-01".to_string(),
+            "git blame app/flags.py:1".to_string()
+        )
+    );
+    std::fs::remove_file(dir.path().join("backend/app/flags.py")).expect("removed");
+    std::fs::write(
+        dir.path().join("backend/flaglint.toml"),
+        "roots = [\"../client\"]\n\n[[definitions]]\nside = \"frontend\"\npath = \"../client/src/flags.ts\"\n",
+    )
+    .expect("written");
+    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["report", "--format", "json"])
+        .current_dir(dir.path().join("backend"))
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .output()
+        .expect("flaglint runs");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let flag = report["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .find(|f| f["key"] == "old_api")
+        .expect("the flag")
+        .clone();
+    assert_eq!(flag["introduced"], "2026-03-01", "{flag}");
+    assert_eq!(
+        flag["introduced_from"], "git blame ../client/src/flags.ts:3",
+        "{flag}"
+    );
     std::fs::write(
         dir.path().join("backend/flaglint.toml"),
         "roots = [\"../nowhere\"]\n",

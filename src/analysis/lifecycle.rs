@@ -35,6 +35,53 @@ pub struct Ages {
     pub first_check: HashMap<String, (Date, String)>,
 }
 
+/// The dates of `lines` (path -> line numbers), each file dated in the git work tree it belongs
+/// to: the project's, or that of another root (`roots = ["../client"]`, whose files' paths start
+/// with the root as written); whether one of them is a shallow clone.
+fn dates_per_root(
+    root: &Path,
+    roots: &[String],
+    lines: BTreeMap<String, Vec<u32>>,
+    today: Date,
+) -> (HashMap<(String, u32), Date>, bool) {
+    // Root (as written, "" for the project's own) -> its files, by their path in that root.
+    let mut by_root: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+    for (rel, wanted) in lines {
+        let extra = roots
+            .iter()
+            .map(String::as_str)
+            .find(|extra| rel.strip_prefix(extra).is_some_and(|r| r.starts_with('/')));
+        let (key, inner) = match extra {
+            Some(extra) => (extra, rel[extra.len() + 1..].to_string()),
+            None => ("", rel),
+        };
+        by_root.entry(key).or_default().insert(inner, wanted);
+    }
+    let mut dates = HashMap::new();
+    let mut shallow = false;
+    for (extra, lines) in by_root {
+        let dir = if extra.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(extra)
+        };
+        if !crate::git::is_work_tree(&dir) {
+            continue;
+        }
+        let dated = history::line_dates(&dir, &lines, today);
+        shallow |= dated.shallow;
+        for ((rel, line), date) in dated.dates {
+            let rel = if extra.is_empty() {
+                rel
+            } else {
+                format!("{extra}/{rel}")
+            };
+            dates.insert((rel, line), date);
+        }
+    }
+    (dates, shallow)
+}
+
 /// How `introduced_from` names a date taken from the first check, when nothing else dates a flag.
 pub const FIRST_CHECK: &str = "first check";
 
@@ -43,11 +90,15 @@ pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older t
 
 /// Dates the definitions, the creating migrations and, with `checks`, every production check,
 /// with two git processes in all (see `history::line_dates`). Empty outside a git work tree.
-pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: bool) -> Ages {
+pub fn ages(
+    root: &Path,
+    roots: &[String],
+    index: &Index,
+    django: &Project,
+    today: Date,
+    checks: bool,
+) -> Ages {
     let mut ages = Ages::default();
-    if !crate::git::is_work_tree(root) {
-        return ages;
-    }
     // File -> lines to date, and what each line is.
     let mut wanted: BTreeMap<FileId, Vec<(u32, Target)>> = BTreeMap::new();
     for (id, def) in index.definitions.iter().enumerate() {
@@ -87,9 +138,8 @@ pub fn ages(root: &Path, index: &Index, django: &Project, today: Date, checks: b
             (index.path(*file).to_string(), lines)
         })
         .collect();
-    let dated = history::line_dates(root, &lines, today);
-    ages.shallow = dated.shallow;
-    let dates = dated.dates;
+    let (dates, shallow) = dates_per_root(root, roots, lines, today);
+    ages.shallow = shallow;
     for (file, targets) in wanted {
         let rel = index.path(file).to_string();
         for (line, target) in targets {

@@ -92,7 +92,7 @@ impl Analysis {
         }
         let mut ages = lifecycle::Ages::default();
         if date_checks || config.severity(RuleId::StaleFlag).is_some() {
-            ages = lifecycle::ages(root, index, &django, today, date_checks);
+            ages = lifecycle::ages(root, &config.roots, index, &django, today, date_checks);
             if ages.shallow {
                 notes.push(lifecycle::SHALLOW_NOTE.to_string());
             }
