@@ -506,6 +506,51 @@ fn waffle_repository() -> tempfile::TempDir {
 }
 
 #[test]
+fn init_models_a_macro_registry_and_its_checks() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    // cargo's shape: `features!` tuples (lifecycle word, key), `unstable_cli_options!` fields,
+    // `Feature::x()` naming keys, and the functions taking a `&Feature`.
+    write(
+        "src/core/features.rs",
+        "features! {\n    /// Docs.\n    (stable, edition, \"1.31\", \"\"),\n    (unstable, trim_paths, \"\", \"\"),\n    (unstable, codegen_backend, \"\", \"\"),\n    (removed, publish_lockfile, \"1.37\", \"\"),\n}\n\nunstable_cli_options!(\n    gc: bool = (\"Track cache usage\"),\n    build_std: Option<Vec<String>> = (\"Build std\"),\n    avoid_dev_deps: bool,\n    never_read: bool,\n);\n\nimpl Features {\n    pub fn require(&self, feature: &Feature) -> CargoResult<()> {\n        Ok(())\n    }\n}\n",
+    );
+    write(
+        "src/ops/build.rs",
+        "fn build(features: &Features, gctx: &GlobalContext) -> CargoResult<()> {\n    features.require(Feature::trim_paths())?;\n    features.require(Feature::codegen_backend())?;\n    features.require(Feature::edition())?;\n    if gctx.cli_unstable().gc {\n        gc();\n    }\n    if gctx.cli_unstable().build_std.is_some() && gctx.cli_unstable().avoid_dev_deps {\n        std();\n    }\n    Ok(())\n}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains(
+            "macro = [\"features\", \"unstable_cli_options\"]\nkey = 1\nstate = 0\ntype = \"Feature\"\n"
+        ),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("call = \"require\"\nkey = 0\nlanguage = \"rust\""),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("property = \"cli_unstable\""),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    // Every read is found; the one option nothing reads is unused; the removed feature is not.
+    assert!(
+        out.contains("src/core/features.rs:13:5: warning[unused-flag] flag `never_read`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

@@ -19,6 +19,8 @@ use crate::config::Side;
 use crate::index::walk;
 use crate::lang::{self, CheckMatcher, ExtractOptions, KeyTransform, Language};
 
+mod macros;
+
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Proposal {
@@ -32,6 +34,9 @@ pub struct Proposal {
     pub template_properties: Vec<(String, String)>,
     /// Django migrations that create or delete waffle rows.
     pub waffle_migrations: Vec<String>,
+    /// `[parity] frontend-key` when the frontend spells the backend's keys another way
+    /// (`camelCase`), with the evidence.
+    pub parity: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,6 +81,8 @@ pub struct ProposedDefinition {
     pub side: Side,
     pub path: String,
     pub shape: Option<(&'static str, String)>,
+    /// More fields of the entry, as TOML values (`("macro", "[\"features\"]")`, `("key", "1")`).
+    pub fields: Vec<(&'static str, String)>,
     /// Why it is proposed.
     pub evidence: String,
 }
@@ -140,6 +147,10 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     // Rust structs of flag fields, and the Rust sources where reads of them may be.
     let mut flag_structs_found: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut rust_texts: Vec<String> = Vec::new();
+    let mut rust_rels: Vec<String> = Vec::new();
+    // The keys of the definitions files found, per side.
+    let mut definition_keys: BTreeMap<Side, BTreeSet<String>> = BTreeMap::new();
+    let mut macro_registries: Vec<(String, Vec<macros::MacroRegistry>)> = Vec::new();
     let mut ts_texts: Vec<String> = Vec::new();
     for (rel, path) in &files {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
@@ -201,11 +212,20 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 .iter()
                 .filter(|c| c.exported && c.value.chars().count() > 3)
                 .count();
+            let side = crate::index::code_side(language);
+            definition_keys.entry(side).or_default().extend(
+                facts
+                    .string_consts
+                    .iter()
+                    .filter(|c| c.exported && c.value.chars().count() > 3)
+                    .map(|c| c.value.clone()),
+            );
             if flags > 0 {
                 proposal.definitions.push(ProposedDefinition {
                     side: crate::index::code_side(language),
                     path: rel.clone(),
                     shape: None,
+                    fields: Vec::new(),
                     evidence: "Flag constants (string values) found in this file.".to_string(),
                 });
             }
@@ -215,6 +235,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 side: crate::index::code_side(language),
                 path: rel.clone(),
                 shape: Some(("function", template.to_string())),
+                fields: Vec::new(),
                 evidence: format!(
                     "{count} gate functions named `{template}`: one function per flag, its calls are the checks."
                 ),
@@ -231,7 +252,12 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             for (name, fields) in flag_structs(&text) {
                 flag_structs_found.push((rel.clone(), name, fields));
             }
+            let registries = macros::macro_registries(&text);
+            if !registries.is_empty() {
+                macro_registries.push((rel.clone(), registries));
+            }
             rust_texts.push(text.to_string());
+            rust_rels.push(rel.clone());
         }
         if matches!(language, Language::TypeScript | Language::JavaScript) {
             ts_texts.push(text.to_string());
@@ -250,6 +276,15 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 proposal.exclude.push(vendored);
             }
         }
+    }
+    if let (Some(backend), Some(frontend)) = (
+        definition_keys.get(&Side::Backend),
+        definition_keys.get(&Side::Frontend),
+    ) {
+        proposal.parity = parity_mapping(backend, frontend);
+    }
+    for (path, registries) in &macro_registries {
+        propose_macro_registry(&mut proposal, path, registries, &rust_rels, &rust_texts);
     }
     // Methods: scoped to the receivers their calls go through, or not proposed.
     for check in &mut proposal.checks {
@@ -273,6 +308,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 side: crate::index::code_side(check.language),
                 path: declaration.path.clone(),
                 shape: Some((declaration.shape, declaration.name.clone())),
+                fields: Vec::new(),
                 evidence: format!(
                     "The flags of `{}` ({}): the type of its key parameter.",
                     check.call, check.evidence
@@ -296,6 +332,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             side: Side::Backend,
             path: path.clone(),
             shape: Some(("struct", name.clone())),
+            fields: Vec::new(),
             evidence: format!(
                 "The flags of `{name}` ({} bool fields), read as `{holder}.<field>` {reads} times.",
                 fields.len()
@@ -322,6 +359,158 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// How the frontend spells the backend's keys, when not the same way: the mapping of
+/// `[parity] frontend-key` under which most backend keys are frontend keys (at least 3, and half
+/// of the smaller side), with the evidence.
+fn parity_mapping(
+    backend: &BTreeSet<String>,
+    frontend: &BTreeSet<String>,
+) -> Option<(String, String)> {
+    use crate::config::KeyMapping;
+    let mut prefixes: BTreeMap<&str, usize> = BTreeMap::new();
+    for key in backend {
+        if let Some(at) = key.find([':', '.', '/']) {
+            *prefixes.entry(&key[..=at]).or_default() += 1;
+        }
+    }
+    let prefix = prefixes
+        .into_iter()
+        .max_by_key(|(prefix, count)| (*count, std::cmp::Reverse(*prefix)))
+        .map(|(prefix, _)| prefix.to_string());
+    let mut candidates = vec![
+        ("same".to_string(), KeyMapping::Same),
+        ("camelCase".to_string(), KeyMapping::CamelCase),
+        ("kebab-case".to_string(), KeyMapping::KebabCase),
+    ];
+    if let Some(prefix) = prefix {
+        candidates.push((
+            format!("strip-prefix:{prefix}"),
+            KeyMapping::StripPrefix(prefix),
+        ));
+    }
+    let score = |mapping: &KeyMapping| {
+        backend
+            .iter()
+            .filter(|k| frontend.contains(&mapping.to_frontend(k)))
+            .count()
+    };
+    let same = score(&KeyMapping::Same);
+    let (name, mapping, matched) = candidates
+        .into_iter()
+        .map(|(name, mapping)| {
+            let matched = score(&mapping);
+            (name, mapping, matched)
+        })
+        .max_by_key(|(_, _, matched)| *matched)?;
+    let enough = matched >= 3 && matched * 2 >= backend.len().min(frontend.len());
+    if !enough || matched <= same {
+        return None;
+    }
+    let example = backend
+        .iter()
+        .find(|k| frontend.contains(&mapping.to_frontend(k)))
+        .map(|k| format!("`{k}` -> `{}`", mapping.to_frontend(k)))
+        .unwrap_or_default();
+    Some((
+        name,
+        format!(
+            "{matched} of the {} backend keys are frontend keys this way ({example}); {same} are spelled the same",
+            backend.len()
+        ),
+    ))
+}
+
+/// A Rust file declaring flags with macro invocations: one `[[definitions]]` entry per form of
+/// tuple entry (field registries join the first), the key type their keys are named through
+/// (`Feature::x()`) with the functions taking it as checks, and reads of field registries through
+/// one binding (`cli_unstable().gc`) as property checks.
+fn propose_macro_registry(
+    proposal: &mut Proposal,
+    path: &str,
+    registries: &[macros::MacroRegistry],
+    rust_rels: &[String],
+    rust_texts: &[String],
+) {
+    let mut groups: Vec<(Option<(usize, Option<usize>)>, Vec<&macros::MacroRegistry>)> = Vec::new();
+    for registry in registries {
+        let group = groups.iter_mut().find(|(tuple, _)| {
+            registry.tuple.is_none() || tuple.is_none() || *tuple == registry.tuple
+        });
+        match group {
+            Some((tuple, members)) => {
+                *tuple = tuple.or(registry.tuple);
+                members.push(registry);
+            }
+            None => groups.push((registry.tuple, vec![registry])),
+        }
+    }
+    for (tuple, members) in groups {
+        let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.name)).collect();
+        let keys: Vec<String> = members
+            .iter()
+            .flat_map(|m| m.keys.iter().cloned())
+            .collect();
+        let mut fields = vec![("macro", format!("[{}]", names.join(", ")))];
+        if let Some((key, state)) = tuple {
+            if key != 0 {
+                fields.push(("key", key.to_string()));
+            }
+            if let Some(state) = state {
+                fields.push(("state", state.to_string()));
+            }
+        }
+        let key_type = macros::key_type(&keys, rust_texts);
+        if let Some(ty) = &key_type {
+            fields.push(("type", format!("\"{ty}\"")));
+        }
+        let described: Vec<String> = members
+            .iter()
+            .map(|m| format!("`{}!` declares {}", m.name, m.keys.len()))
+            .collect();
+        proposal.definitions.push(ProposedDefinition {
+            side: Side::Backend,
+            path: path.to_string(),
+            shape: None,
+            fields,
+            evidence: format!(
+                "Flags declared by macro invocations: {}.",
+                described.join(", ")
+            ),
+        });
+        if let Some(ty) = &key_type {
+            let sources: Vec<(String, String)> = rust_rels
+                .iter()
+                .cloned()
+                .zip(rust_texts.iter().cloned())
+                .collect();
+            for (name, key, at) in macros::functions_taking(ty, &sources) {
+                proposal.checks.push(ProposedCheck {
+                    call: name,
+                    key,
+                    keyword: None,
+                    language: Language::Rust,
+                    evidence: format!("{at}: takes a `{ty}`, the type naming the keys"),
+                    key_type: None,
+                    property: false,
+                    receiver: None,
+                });
+            }
+        }
+        for member in members.iter().filter(|m| m.tuple.is_none()) {
+            for (holder, reads) in struct_holders(&member.keys, rust_texts) {
+                proposal.checks.push(ProposedCheck::property(
+                    &holder,
+                    Language::Rust,
+                    format!(
+                        "{path}: reads of `{}!` fields as `{holder}.<field>` ({reads})",
+                        member.name
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// The receivers through which a method is called at least twice (`this.flagResolver.isEnabled(`
@@ -403,7 +592,18 @@ fn flag_structs(text: &str) -> Vec<(String, Vec<String>)> {
 /// `ctx.settings.feature_flags.ws3`), with the number of reads, when there are at least
 /// [`MIN_STRUCT_FLAGS`].
 fn struct_holder(fields: &[String], texts: &[String]) -> Option<(String, usize)> {
+    struct_holders(fields, texts).into_iter().next()
+}
+
+/// Most binding names proposed for the reads of one registry's fields.
+const MAX_HOLDERS: usize = 3;
+
+/// The binding names reads of the fields go through at least [`MIN_STRUCT_FLAGS`] times, most
+/// reads first (at most [`MAX_HOLDERS`]): `cli_unstable().gc`, `unstable_flags.gc`.
+fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
     let mut holders: BTreeMap<String, usize> = BTreeMap::new();
+    // The fields each holder reads: one field alone (`regex.git` in a URL) is no registry read.
+    let mut read_fields: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for text in texts {
         for field in fields {
             let needle = format!(".{field}");
@@ -412,7 +612,10 @@ fn struct_holder(fields: &[String], texts: &[String]) -> Option<(String, usize)>
                 if text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(') {
                     continue;
                 }
-                let holder: String = text[..at]
+                // A method returning the struct: `gctx.cli_unstable().gc`.
+                let before = &text[..at];
+                let before = before.strip_suffix("()").unwrap_or(before);
+                let holder: String = before
                     .chars()
                     .rev()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -424,15 +627,49 @@ fn struct_holder(fields: &[String], texts: &[String]) -> Option<(String, usize)>
                     && !holder.chars().all(|c| c.is_ascii_digit())
                     && holder != "self"
                 {
+                    read_fields.entry(holder.clone()).or_default().insert(field);
                     *holders.entry(holder).or_default() += 1;
                 }
             }
         }
     }
-    holders
+    // A binding whose other reads outnumber the registry's (`unit.target`, `unit.pkg`) holds
+    // something else that shares a few field names.
+    let mut holders: Vec<(String, usize)> = holders
         .into_iter()
-        .filter(|(_, reads)| *reads >= MIN_STRUCT_FLAGS)
-        .max_by_key(|(holder, reads)| (*reads, std::cmp::Reverse(holder.clone())))
+        .filter(|(holder, reads)| {
+            *reads >= MIN_STRUCT_FLAGS && read_fields.get(holder).is_some_and(|f| f.len() >= 2)
+        })
+        .filter(|(holder, reads)| *reads * 5 >= field_reads(holder, texts) * 4)
+        .collect();
+    holders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    holders.truncate(MAX_HOLDERS);
+    holders
+}
+
+/// How many times a field of `holder` is read (`holder.x`, `holder().x`; not method calls).
+fn field_reads(holder: &str, texts: &[String]) -> usize {
+    let mut reads = 0;
+    for text in texts {
+        for (at, _) in text.match_indices(holder) {
+            let starts_word = !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let rest = &text[at + holder.len()..];
+            let rest = rest.strip_prefix("()").unwrap_or(rest);
+            let Some(field) = rest.strip_prefix('.') else {
+                continue;
+            };
+            let name_len = field
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(field.len());
+            if starts_word && name_len > 0 && !field[name_len..].starts_with('(') {
+                reads += 1;
+            }
+        }
+    }
+    reads
 }
 
 /// Fewest gate functions of one name form that make a file a family of flag gates.
@@ -1432,13 +1669,22 @@ pub fn drift(proposal: &Proposal, config_text: &str, in_pyproject: bool) -> Resu
                 .shape
                 .as_ref()
                 .is_none_or(|(shape, name)| field(d, shape).as_deref() == Some(name.as_str()));
-            path_matches && shape_matches
+            let macro_matches =
+                definition.fields.iter().all(|(f, _)| *f != "macro") || d.contains_key("macro");
+            path_matches && shape_matches && macro_matches
         });
-        let shape = definition
+        let shape: String = definition
             .shape
             .as_ref()
             .map(|(shape, name)| format!(", {shape} = \"{name}\""))
-            .unwrap_or_default();
+            .into_iter()
+            .chain(
+                definition
+                    .fields
+                    .iter()
+                    .map(|(f, v)| format!(", {f} = {v}")),
+            )
+            .collect();
         want(
             modelled,
             format!(
@@ -1465,6 +1711,16 @@ pub fn drift(proposal: &Proposal, config_text: &str, in_pyproject: bool) -> Resu
                 "[[checks]] {form} = \"{}\", language = \"{language}\"  # {}",
                 check.call, check.evidence
             ),
+        );
+    }
+    if let Some((mapping, evidence)) = &proposal.parity {
+        let configured = config
+            .get("parity")
+            .and_then(|p| p.get("frontend-key"))
+            .and_then(|v| v.as_str());
+        want(
+            configured == Some(mapping.as_str()),
+            format!("[parity] frontend-key = \"{mapping}\"  # {evidence}"),
         );
     }
     for (name, evidence) in &proposal.template_properties {
@@ -1542,7 +1798,16 @@ pub fn render(proposal: &Proposal) -> String {
         if let Some((shape, name)) = &definition.shape {
             let _ = writeln!(out, "{shape} = \"{name}\"");
         }
+        for (field, value) in &definition.fields {
+            let _ = writeln!(out, "{field} = {value}");
+        }
         out.push('\n');
+    }
+    if let Some((mapping, evidence)) = &proposal.parity {
+        let _ = writeln!(
+            out,
+            "# The frontend spells the backend's keys another way: {evidence}.\n[parity]\nfrontend-key = \"{mapping}\"\n"
+        );
     }
     for (name, evidence) in &proposal.template_properties {
         let _ = writeln!(
@@ -1768,6 +2033,39 @@ mod tests {
     }
 
     #[test]
+    fn parity_mapping_from_the_keys_of_both_sides() {
+        let set =
+            |keys: &[&str]| -> BTreeSet<String> { keys.iter().map(|k| k.to_string()).collect() };
+        let backend = set(&["new_nav", "dark_mode", "bulk_export", "backend_only"]);
+        let camel = set(&["newNav", "darkMode", "bulkExport"]);
+        let (mapping, evidence) = parity_mapping(&backend, &camel).expect("a mapping");
+        assert_eq!(mapping, "camelCase");
+        assert!(
+            evidence.starts_with("3 of the 4 backend keys"),
+            "{evidence}"
+        );
+        let kebab = set(&["new-nav", "dark-mode", "bulk-export"]);
+        assert_eq!(parity_mapping(&backend, &kebab).unwrap().0, "kebab-case");
+        let prefixed = set(&[
+            "organizations:new-nav",
+            "organizations:dark-mode",
+            "organizations:sso",
+            "projects:x",
+        ]);
+        let bare = set(&["new-nav", "dark-mode", "sso"]);
+        assert_eq!(
+            parity_mapping(&prefixed, &bare).unwrap().0,
+            "strip-prefix:organizations:"
+        );
+        // The same spelling, or too little in common: no `[parity]` entry.
+        assert_eq!(parity_mapping(&backend, &backend), None);
+        assert_eq!(
+            parity_mapping(&backend, &set(&["newNav", "other", "more"])),
+            None
+        );
+    }
+
+    #[test]
     fn drift_lists_what_the_configuration_does_not_model() {
         let proposal = Proposal {
             packs: BTreeMap::from([(
@@ -1778,6 +2076,7 @@ mod tests {
                 side: Side::Backend,
                 path: "crates/uv-preview/src/lib.rs".to_string(),
                 shape: Some(("enum", "PreviewFeature".to_string())),
+                fields: Vec::new(),
                 evidence: "the key type".to_string(),
             }],
             checks: vec![ProposedCheck {
