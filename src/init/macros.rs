@@ -39,6 +39,10 @@ const STATE_WORDS: &[&str] = &[
 /// Most lines read in one invocation's body.
 const MAX_BODY_LINES: usize = 20_000;
 
+/// Where tuple entries hold the key and the lifecycle word: `(1, Some(0))` for
+/// `(unstable, trim_paths, ..)`.
+pub(super) type TuplePositions = (usize, Option<usize>);
+
 /// A macro invocation at the start of a line whose entries declare flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct MacroRegistry {
@@ -46,7 +50,7 @@ pub(super) struct MacroRegistry {
     /// The keys its entries declare.
     pub(super) keys: Vec<String>,
     /// Tuple entries: the key's position and the lifecycle word's; `None` for field entries.
-    pub(super) tuple: Option<(usize, Option<usize>)>,
+    pub(super) tuple: Option<TuplePositions>,
 }
 
 /// The registries a Rust source declares with macro invocations.

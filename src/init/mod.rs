@@ -433,7 +433,7 @@ fn propose_macro_registry(
     rust_rels: &[String],
     rust_texts: &[String],
 ) {
-    let mut groups: Vec<(Option<(usize, Option<usize>)>, Vec<&macros::MacroRegistry>)> = Vec::new();
+    let mut groups: Vec<(Option<macros::TuplePositions>, Vec<&macros::MacroRegistry>)> = Vec::new();
     for registry in registries {
         let group = groups.iter_mut().find(|(tuple, _)| {
             registry.tuple.is_none() || tuple.is_none() || *tuple == registry.tuple
