@@ -551,6 +551,92 @@ fn init_models_a_macro_registry_and_its_checks() {
 }
 
 #[test]
+fn database_only_flags_are_stale_by_their_first_check() {
+    let dir = tempfile::tempdir().expect("a directory");
+    std::fs::write(dir.path().join("requirements.txt"), "django-waffle\n").expect("written");
+    std::fs::create_dir_all(dir.path().join("app")).expect("a directory");
+    std::fs::write(
+        dir.path().join("app/views.py"),
+        "import waffle\n\n\ndef view(request):\n    return waffle.flag_is_active(request, \"old_checkout\")\n",
+    )
+    .expect("written");
+    let date = "2025-01-01T12:00:00Z";
+    common::git(dir.path(), &["init", "-q"], date);
+    common::git(dir.path(), &["add", "-A"], date);
+    common::git(dir.path(), &["commit", "-q", "-m", "first"], date);
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["check", "--output-format", "concise"])
+        .current_dir(dir.path())
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .output()
+        .expect("flaglint runs");
+    let out = stdout(&output);
+    assert!(
+        out.contains("app/views.py:5:12: info[stale-flag] flag `old_checkout` is stale: 516 days old, past its 90-day lifetime (introduced 2025-01-01)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn store_reads_keep_a_flag_in_use() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    write(
+        "flaglint.toml",
+        "[[definitions]]\nside = \"frontend\"\npath = \"src/lib/config/uiFeatureFlags.ts\"\nregister = \"persisted\"\nkey = 1\n",
+    );
+    write(
+        "src/lib/config/uiFeatureFlags.ts",
+        "import { persisted } from '@gitbutler/shared/persisted';\n\nexport const fModeEnabled = persisted(false, 'f-mode');\nexport const unusedMode = persisted(false, 'unused-mode');\n",
+    );
+    write(
+        "src/components/Board.svelte",
+        "<script lang=\"ts\">\n  import { fModeEnabled } from '$lib/config/uiFeatureFlags';\n</script>\n\n{#if $fModeEnabled}\n  <p>f mode</p>\n{/if}\n",
+    );
+    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["report", "--format", "json"])
+        .current_dir(dir.path())
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .output()
+        .expect("flaglint runs");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let flag = |key: &str| {
+        report["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .find(|f| f["key"] == key)
+            .expect("the flag")
+            .clone()
+    };
+    // A store read is a use: not ready for step 2, unlike the store nothing reads.
+    let used = flag("f-mode");
+    assert_ne!(used["readiness"], "delete-definition", "{used}");
+    assert!(
+        used.to_string()
+            .contains("read in production code (src/components/Board.svelte:5)"),
+        "{used}"
+    );
+    assert_eq!(flag("unused-mode")["readiness"], "delete-definition");
+    let remove = flaglint(
+        &["remove", "f-mode", "--step", "2", "--dry-run"],
+        dir.path(),
+    );
+    assert_ne!(remove.status.code(), Some(0));
+    assert!(
+        stderr(&remove).contains(
+            "still read in production code outside checks (src/components/Board.svelte:5)"
+        ),
+        "{}",
+        stderr(&remove)
+    );
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

@@ -88,8 +88,8 @@ pub const FIRST_CHECK: &str = "first check";
 /// What a shallow clone means for ages, said by `check` and `report`.
 pub const SHALLOW_NOTE: &str = "the repository is a shallow clone: lines older than its fetched history cannot be dated, so those flags' ages are unknown (not 0) and stale-flag cannot judge them by age; fetch the whole history (`fetch-depth: 0` with actions/checkout, or `git fetch --unshallow`)";
 
-/// Dates the definitions, the creating migrations and, with `checks`, every production check,
-/// with two git processes in all (see `history::line_dates`). Empty outside a git work tree.
+/// Dates the definitions, the creating migrations and code, the checks of flags nothing else
+/// dates and, with `checks`, every production check, with two git processes per checkout in all (see `history::line_dates`). Empty outside a git work tree.
 pub fn ages(
     root: &Path,
     roots: &[String],
@@ -121,14 +121,24 @@ pub fn ages(
             .or_default()
             .push((row.span.line, Target::Creation(row.key.clone())));
     }
-    if checks {
-        for check in &index.checks {
-            if let (RefKind::Check, CheckKey::Key { key, .. }) = (check.kind, &check.key) {
-                wanted
-                    .entry(check.file)
-                    .or_default()
-                    .push((check.span.line, Target::Check(key.clone())));
+    // Without `checks`, the checks of flags nothing else dates (database-only flags) are dated
+    // all the same: their first check is their age.
+    let dated_otherwise = |key: &str| {
+        index
+            .flags
+            .get(key)
+            .is_some_and(|f| !f.definitions.is_empty() || !f.created.is_empty())
+            || django.by_key.contains_key(key)
+    };
+    for check in &index.checks {
+        if let (RefKind::Check, CheckKey::Key { key, .. }) = (check.kind, &check.key) {
+            if !checks && dated_otherwise(key) {
+                continue;
             }
+            wanted
+                .entry(check.file)
+                .or_default()
+                .push((check.span.line, Target::Check(key.clone())));
         }
     }
     let lines: BTreeMap<String, Vec<u32>> = wanted
@@ -318,6 +328,9 @@ pub struct Assessment {
     pub definitions: Vec<DefId>,
     /// Production checks (indices into `Index::checks`).
     pub checks: Vec<CheckId>,
+    /// Production reads of its definitions that are not recognised checks (a Svelte store's
+    /// `$fModeEnabled`, a constant passed on), as `path:line`: uses all the same.
+    pub reads: Vec<String>,
     /// Tests that set the flag on, and off.
     pub tests_on: usize,
     pub tests_off: usize,
@@ -417,6 +430,7 @@ pub fn assess(
             last_check_change: None,
             definitions: Vec::new(),
             checks: Vec::new(),
+            reads: Vec::new(),
             tests_on: 0,
             tests_off: 0,
             states,
@@ -463,6 +477,15 @@ fn assess_flag(
             }
         }
     }
+    let mut reads: Vec<String> = spellings
+        .iter()
+        .filter_map(|s| index.flags.get(*s))
+        .flat_map(|f| f.references.iter().map(|&r| &index.references[r]))
+        .filter(|r| r.kind == RefKind::Reference)
+        .map(|r| format!("{}:{}", index.path(r.file), r.span.line))
+        .collect();
+    reads.sort();
+    reads.dedup();
     let events: Vec<_> = django.events_of(key).collect();
     // Rows that production code creates (a management command): a database flag defined in code.
     let rows: Vec<&CreatedRow> = spellings
@@ -524,6 +547,7 @@ fn assess_flag(
         last_check_change: ages.last_check_change.get(key).copied(),
         definitions,
         checks,
+        reads,
         tests_on,
         tests_off,
         states,
@@ -545,16 +569,7 @@ fn assess_flag(
         assessment.readiness = Readiness::Permanent;
         assessment.evidence.push(why);
     }
-    assessment.plan = plan(index, django, &assessment, &events);
-    if let Some(plan) = assessment.plan.as_mut().filter(|p| p.step == 2) {
-        // The code creating its row goes with the definitions.
-        plan.delete_definitions.extend(rows.iter().map(|row| Place {
-            path: index.path(row.file).to_string(),
-            line: row.span.line,
-            symbol: format!("the creation of its {} row", row.kind.name()),
-            value: None,
-        }));
-    }
+    assessment.plan = plan(index, django, &assessment, &events, &rows);
     Some(assessment)
 }
 
@@ -578,11 +593,25 @@ fn decide(a: &mut Assessment, environments: &[Environment], config: &Config, tod
         Some(age) => a.evidence.push(format!("introduced {age} days ago")),
         None => a.evidence.push("age unknown (no git history)".to_string()),
     }
-    if a.checks.is_empty() {
+    if a.checks.is_empty() && a.reads.is_empty() {
         a.readiness = Readiness::DeleteDefinition;
         a.evidence
             .push("no check left in production code: step 1 is done".to_string());
         return;
+    }
+    if a.checks.is_empty() {
+        // Read in production where no check shape applies: those reads are its uses.
+        let shown: Vec<&str> = a.reads.iter().take(3).map(String::as_str).collect();
+        let more = a.reads.len().saturating_sub(shown.len());
+        a.evidence.push(format!(
+            "no recognised check, but read in production code ({}{}): step 1 is not done",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
     }
     if a.lifetime_days.is_none() {
         a.readiness = Readiness::Permanent;
@@ -715,12 +744,18 @@ fn warn_drift(a: &mut Assessment, known: &[(&str, Rollout, Option<Date>)]) {
 }
 
 /// The removal plan for the steps that have one.
-fn plan(index: &Index, django: &Project, a: &Assessment, events: &[&Event]) -> Option<Plan> {
+fn plan(
+    index: &Index,
+    django: &Project,
+    a: &Assessment,
+    events: &[&Event],
+    rows: &[&CreatedRow],
+) -> Option<Plan> {
     let keep_on = match a.readiness {
         Readiness::RemoveUsages => Some(true),
         Readiness::NoShip => Some(false),
         Readiness::Stale => None,
-        Readiness::DeleteDefinition => return Some(step_two(index, django, a, events)),
+        Readiness::DeleteDefinition => return Some(step_two(index, django, a, events, rows)),
         _ => return None,
     };
     let mut edits: Vec<Edit> = a
@@ -844,7 +879,13 @@ fn keep_text(index: &Index, check: CheckId, keep_on: Option<bool>) -> String {
     }
 }
 
-fn step_two(index: &Index, project: &Project, a: &Assessment, events: &[&Event]) -> Plan {
+fn step_two(
+    index: &Index,
+    project: &Project,
+    a: &Assessment,
+    events: &[&Event],
+    rows: &[&CreatedRow],
+) -> Plan {
     let delete_definitions: Vec<Place> = a
         .definitions
         .iter()
@@ -857,6 +898,13 @@ fn step_two(index: &Index, project: &Project, a: &Assessment, events: &[&Event])
                 value: None,
             }
         })
+        // The code creating its row goes with the definitions.
+        .chain(rows.iter().map(|row| Place {
+            path: index.path(row.file).to_string(),
+            line: row.span.line,
+            symbol: format!("the creation of its {} row", row.kind.name()),
+            value: None,
+        }))
         .collect();
     let creation = events.iter().find(|e| e.action == FlagAction::Create);
     let migration = match creation {
@@ -924,11 +972,19 @@ fn step_two(index: &Index, project: &Project, a: &Assessment, events: &[&Event])
     let mut edits = reference_edits(index, a);
     edits.sort();
     edits.dedup();
+    let with_inline = if inline.is_empty() {
+        ""
+    } else {
+        ", and inline the constant in the migrations that use it"
+    };
+    let what = if delete_definitions.is_empty() {
+        "step 2: nothing to delete in the code".to_string()
+    } else {
+        "step 2: delete the definitions".to_string()
+    };
     Plan {
         step: 2,
-        summary: format!(
-            "step 2: delete the definitions{with_migration}, and inline the constant in the migrations that use it"
-        ),
+        summary: format!("{what}{with_migration}{with_inline}"),
         edits,
         delete_definitions,
         migration,

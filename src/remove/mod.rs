@@ -93,6 +93,8 @@ pub enum RemoveError {
     KeepUnknown { key: String, readiness: String },
     #[error("`{key}` still has {count} check(s) in production code: run step 1 first (--step 1), or both steps (--step all)")]
     ChecksRemain { key: String, count: usize },
+    #[error("`{key}` is still read in production code outside checks ({}): remove those reads first, or run both steps (--step all)", .places.join(", "))]
+    ReadsRemain { key: String, places: Vec<String> },
     #[error("the change would leave these files unparsable, so nothing was written: {}", .0.join(", "))]
     Unparsable(Vec<String>),
     #[error("internal error while rewriting, so nothing was written: {0}")]
@@ -222,6 +224,24 @@ pub fn plan(
             key: key.to_string(),
             count: production,
         });
+    }
+    if request.step == Step::Definitions {
+        // Reads the definition's deletion would break (a Svelte store's `$fModeEnabled`).
+        let mut places: Vec<String> = spellings
+            .iter()
+            .filter_map(|s| index.flags.get(*s))
+            .flat_map(|f| f.references.iter().map(|&r| &index.references[r]))
+            .filter(|r| r.kind == RefKind::Reference)
+            .map(|r| format!("{}:{}", index.path(r.file), r.span.line))
+            .collect();
+        places.sort();
+        places.dedup();
+        if !places.is_empty() {
+            return Err(RemoveError::ReadsRemain {
+                key: key.to_string(),
+                places,
+            });
+        }
     }
     let keep = match request.keep {
         Some(keep) => keep,

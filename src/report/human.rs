@@ -177,8 +177,14 @@ pub fn flags(scan: &Scan, paths: &PathDisplay, only: &super::FlagFilter) -> Stri
     for row in &rows {
         let status = if !row.definitions.is_empty() {
             ""
-        } else if row.history.iter().any(|h| h.action == FlagAction::Create) {
+        } else if row
+            .history
+            .iter()
+            .any(|h| h.action == FlagAction::Create && h.migration.is_some())
+        {
             "  (no definition; its row is created by a migration)"
+        } else if row.history.iter().any(|h| h.action == FlagAction::Create) {
+            "  (no definition; its row is created by production code)"
         } else {
             "  (undefined)"
         };
