@@ -578,6 +578,41 @@ fn database_only_flags_are_stale_by_their_first_check() {
 }
 
 #[test]
+fn template_variables_name_flag_constants() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    write(
+        "flaglint.toml",
+        "packs = [\"django-waffle\"]\n\n[[definitions]]\nside = \"backend\"\npath = \"app/settings.py\"\nsymbols = [\"*_FLAG\"]\n",
+    );
+    write(
+        "app/settings.py",
+        "NOTIFY_FLAG = \"notify_on_change\"\nDEBUG = True\n",
+    );
+    // data-workspace: a context processor puts `"NOTIFY_FLAG": settings.NOTIFY_FLAG` in every
+    // template's context.
+    write(
+        "app/context_processors.py",
+        "from django.conf import settings\n\n\ndef common(request):\n    return {\"NOTIFY_FLAG\": settings.NOTIFY_FLAG}\n",
+    );
+    write(
+        "app/templates/page.html",
+        "{% load waffle_tags %}\n{% flag NOTIFY_FLAG %}<a>notify</a>{% endflag %}\n{% flag some_variable %}<b></b>{% endflag %}\n",
+    );
+    let output = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&output);
+    assert!(!out.contains("unused-flag"), "{out}");
+    assert!(
+        out.contains("app/templates/page.html:3:9: info[dynamic-flag-key] flag key is not statically known: template variable `some_variable`, which names no flag constant"),
+        "{out}"
+    );
+}
+
+#[test]
 fn store_reads_keep_a_flag_in_use() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| {

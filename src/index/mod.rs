@@ -592,6 +592,23 @@ fn resolve_expr(
                 },
             }
         }
+        // `{% flag NAME %}`: a template variable, which a context processor typically fills
+        // from the constant of that name (`"NAME": settings.NAME`).
+        KeyExpr::Parameter(name) if resolver.files[file].language == Language::Template => {
+            let mut named = definitions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.symbol == *name && d.kind == ConstKind::Constant);
+            match (named.next(), named.next()) {
+                (Some((def, d)), None) => CheckKey::Key {
+                    key: d.key.clone(),
+                    source: KeySource::Definition(def),
+                },
+                _ => CheckKey::Dynamic(format!(
+                    "template variable `{name}`, which names no flag constant"
+                )),
+            }
+        }
         KeyExpr::Parameter(name) => CheckKey::Parameter(name.clone()),
         KeyExpr::Dynamic(reason) => CheckKey::Dynamic(reason.clone()),
         KeyExpr::Path(path) => match resolver.resolve(file, scope, path) {

@@ -34,7 +34,8 @@ pub(super) fn check(ctx: &mut RuleContext) {
         let first_by_symbol = *by_symbol
             .entry((def.file, def.symbol.as_str()))
             .or_insert(id);
-        let (original, message) = if first_by_key != id {
+        let same_symbol = first_by_symbol != id;
+        let (original, message) = if first_by_key != id && !same_symbol {
             let original = &index.definitions[first_by_key];
             (
                 original,
@@ -46,12 +47,12 @@ pub(super) fn check(ctx: &mut RuleContext) {
                     def.shown
                 ),
             )
-        } else if first_by_symbol != id {
+        } else if same_symbol {
             let original = &index.definitions[first_by_symbol];
             let message = if original.key == def.key {
                 format!(
-                    "`{}` declares flag `{}` twice in this file",
-                    def.shown, def.key
+                    "`{}` declares flag `{}` twice in this file (lines {} and {})",
+                    def.shown, def.key, original.name_span.line, def.name_span.line
                 )
             } else {
                 format!(
