@@ -591,7 +591,12 @@ fn template_variables_name_flag_constants() {
     );
     write(
         "app/settings.py",
-        "NOTIFY_FLAG = \"notify_on_change\"\nDEBUG = True\n",
+        "NOTIFY_FLAG = \"notify_on_change\"\nEXPORT_FLAG = \"export\"\nDEBUG = True\n",
+    );
+    // A flag constant of the settings read as `settings.X` outside a check is a use.
+    write(
+        "app/export.py",
+        "from django.conf import settings\n\nNAMES = [settings.EXPORT_FLAG]\n",
     );
     // data-workspace: a context processor puts `"NOTIFY_FLAG": settings.NOTIFY_FLAG` in every
     // template's context.
@@ -608,6 +613,35 @@ fn template_variables_name_flag_constants() {
     assert!(!out.contains("unused-flag"), "{out}");
     assert!(
         out.contains("app/templates/page.html:3:9: info[dynamic-flag-key] flag key is not statically known: template variable `some_variable`, which names no flag constant"),
+        "{out}"
+    );
+}
+
+#[test]
+fn settings_follow_star_imports_of_the_settings_module() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    write("requirements.txt", "django-waffle\n");
+    write(
+        "manage.py",
+        "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings.local\")\n",
+    );
+    write("proj/__init__.py", "");
+    write("proj/settings/__init__.py", "");
+    write("proj/settings/base.py", "THEME_SWITCH = \"enable_theming\"\n");
+    write("proj/settings/local.py", "from .base import *\nDEBUG = True\n");
+    write(
+        "app/helpers.py",
+        "import waffle\nfrom django.conf import settings\n\n\ndef themed():\n    return waffle.switch_is_active(settings.THEME_SWITCH)\n",
+    );
+    let output = flaglint(&["flags"], dir.path());
+    let out = stdout(&output);
+    assert!(
+        out.contains("enable_theming  (undefined)\n  check       app/helpers.py:6:12"),
         "{out}"
     );
 }

@@ -1013,13 +1013,31 @@ impl<'a> Resolver<'a> {
         let [name] = rest else {
             return Resolved::Unresolved;
         };
+        // A settings module that is a definitions file declares it as a flag.
+        let mut defined = self.settings_modules.iter().filter_map(|&f| {
+            self.tables[f]
+                .as_ref()
+                .and_then(|t| t.symbols.get(name.as_str()).copied())
+        });
+        if let (Some(def), None) = (defined.next(), defined.next()) {
+            return Resolved::Flag(def);
+        }
         let mut values = self
             .settings_modules
             .iter()
             .filter_map(|&f| self.local_constants[f].get(name.as_str()).copied());
         match values.next() {
             Some(first) if values.all(|v| v == first) => Resolved::Constant(first.to_string()),
-            _ => Resolved::Unresolved,
+            Some(_) => Resolved::Unresolved,
+            // `local.py` doing `from .base import *`: the setting comes from the module it
+            // star-imports.
+            None => self
+                .settings_modules
+                .iter()
+                .flat_map(|&f| self.imports_named(f, "*").map(move |i| (f, i)))
+                .map(|(f, import)| self.resolve_import(f, import, rest, 1))
+                .find(|found| matches!(found, Resolved::Flag(_) | Resolved::ModuleConstant { .. }))
+                .unwrap_or(Resolved::Unresolved),
         }
     }
 
