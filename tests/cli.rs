@@ -632,8 +632,14 @@ fn settings_follow_star_imports_of_the_settings_module() {
     );
     write("proj/__init__.py", "");
     write("proj/settings/__init__.py", "");
-    write("proj/settings/base.py", "THEME_SWITCH = \"enable_theming\"\n");
-    write("proj/settings/local.py", "from .base import *\nDEBUG = True\n");
+    write(
+        "proj/settings/base.py",
+        "THEME_SWITCH = \"enable_theming\"\n",
+    );
+    write(
+        "proj/settings/local.py",
+        "from .base import *\nDEBUG = True\n",
+    );
     write(
         "app/helpers.py",
         "import waffle\nfrom django.conf import settings\n\n\ndef themed():\n    return waffle.switch_is_active(settings.THEME_SWITCH)\n",

@@ -530,10 +530,19 @@ impl DefinitionShapes {
     }
 
     /// Where the key is in a call of `callee`, when it is a configured registration.
-    pub fn registration<S: AsRef<str>>(&self, callee: &[S]) -> Option<&KeyArg> {
+    pub fn registration<'s, S: AsRef<str>>(&'s self, callee: &'s [S]) -> Option<&'s KeyArg> {
+        self.registrations_of(callee).next()
+    }
+
+    /// Every key position configured for registrations matching `callee`, in configuration
+    /// order (two entries may read `WaffleFlag("x")` and `WaffleFlag(name="x")`).
+    pub fn registrations_of<'s, S: AsRef<str>>(
+        &'s self,
+        callee: &'s [S],
+    ) -> impl Iterator<Item = &'s KeyArg> + 's {
         self.registrations
             .iter()
-            .find(|(call, _)| ends_with_segments(callee, call))
+            .filter(move |(call, _)| ends_with_segments(callee, call))
             .map(|(_, key)| key)
     }
 

@@ -233,9 +233,58 @@ impl<'a, 'o> Walker<'a, 'o> {
             .iter()
             .any(|part| prefix_of(self.text(*part)).contains(['f', 'F', 't', 'T']))
         {
-            return None;
+            return self.fstring_of_constants(node);
         }
         string_value(node, self.source).ok()
+    }
+
+    /// `f"{NAMESPACE}.new_gradebook"` where every interpolation is a plain name of a top-level
+    /// string constant declared above in this file (edx-platform's toggles): its value.
+    fn fstring_of_constants(&self, node: Node<'a>) -> Option<String> {
+        let mut value = String::new();
+        for part in string_parts(node) {
+            let prefix = prefix_of(self.text(part));
+            if !prefix.contains(['f', 'F']) {
+                value.push_str(&string_value(part, self.source).ok()?);
+                continue;
+            }
+            if prefix.contains(['r', 'R', 'b', 'B']) {
+                return None;
+            }
+            let mut cursor = part.walk();
+            for child in part.children(&mut cursor) {
+                match child.kind() {
+                    "string_start" | "string_end" => {}
+                    "string_content" => {
+                        let text = self.text(child);
+                        if text.contains(['\\', '{', '}']) {
+                            return None;
+                        }
+                        value.push_str(text);
+                    }
+                    "interpolation" => {
+                        let mut inner = child.walk();
+                        let named: Vec<Node> = child.named_children(&mut inner).collect();
+                        let [name] = named.as_slice() else {
+                            return None;
+                        };
+                        if name.kind() != "identifier" {
+                            return None;
+                        }
+                        let name = self.text(*name);
+                        let constant = self
+                            .facts
+                            .string_consts
+                            .iter()
+                            .rev()
+                            .find(|c| c.symbol.len() == 1 && c.symbol[0] == name)?;
+                        value.push_str(&constant.value);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        Some(value)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -320,10 +369,13 @@ impl<'a, 'o> Walker<'a, 'o> {
             Chain::Rooted(segments) => segments.iter().map(|s| self.text(*s)).collect(),
             Chain::Unrooted(_) => vec![last],
         };
-        let Some(key) = definitions.registration(&callee) else {
-            return;
-        };
-        let Some(KeyArgument::Found(key_node)) = key_argument(self, arguments, key) else {
+        let found = definitions.registrations_of(&callee).find_map(|key| {
+            match key_argument(self, arguments, key) {
+                Some(KeyArgument::Found(node)) => Some(node),
+                _ => None,
+            }
+        });
+        let Some(key_node) = found else {
             return;
         };
         // `NAME = WaffleSwitch("key", ...)` at module level: the constant is `NAME`.
