@@ -134,6 +134,8 @@ T = name
                 ("I", "i"),
                 ("J", "\\d"),
                 ("K", "tab\there \"q\" \\ \n A \u{e9}"),
+                // `f"m"`: no interpolation; `L = f"f{x}"`, `x` no constant of the file.
+                ("M", "m"),
             ])
         );
         assert!(facts.string_consts.iter().all(|c| c.exported));
@@ -2622,6 +2624,8 @@ lookup("compact_tables")
             [
                 ("compact_tables", 2),
                 ("compact_tables", 3),
+                // An f-string without interpolations is a plain string.
+                ("compact_tables", 4),
                 ("compact_tables", 5)
             ]
         );
