@@ -712,6 +712,54 @@ fn store_reads_keep_a_flag_in_use() {
 }
 
 #[test]
+fn init_models_flag_objects() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(path, text).expect("written");
+    };
+    // openedx style: edx-toggles objects in a `toggles.py`, `.is_enabled()` checks, and tests
+    // overriding them.
+    write(
+        "apps/catalog/toggles.py",
+        "from edx_toggles.toggles import WaffleSwitch\n\nNAMESPACE = \"catalog\"\nNEW_SEARCH = WaffleSwitch(f\"{NAMESPACE}.new_search\", __name__)\nBULK_EDIT = WaffleSwitch(\"catalog.bulk_edit\", __name__)\nDORMANT = WaffleSwitch(\"catalog.dormant\", __name__)\n",
+    );
+    write(
+        "apps/catalog/views.py",
+        "from apps.catalog.toggles import BULK_EDIT, NEW_SEARCH\n\n\ndef search(request):\n    if NEW_SEARCH.is_enabled():\n        return 1\n    return BULK_EDIT.is_enabled()\n",
+    );
+    write(
+        "apps/catalog/tests/test_views.py",
+        "from edx_toggles.toggles.testutils import override_waffle_switch\n\nfrom apps.catalog.toggles import NEW_SEARCH\n\n\n@override_waffle_switch(NEW_SEARCH, active=True)\ndef test_search():\n    pass\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains(
+            "path = \"apps/catalog/toggles.py\"\nregister = [\"WaffleSwitch\"]\nkey = 0\n"
+        ),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("method = \"is_enabled\"\nlanguage = \"python\""),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("call = \"override_waffle_switch\"\nkey = 0\nstate = \"active\""),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(
+        out.contains("apps/catalog/toggles.py:6:1: warning[unused-flag] flag `catalog.dormant`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

@@ -20,6 +20,7 @@ use crate::index::walk;
 use crate::lang::{self, CheckMatcher, ExtractOptions, KeyTransform, Language};
 
 mod macros;
+mod toggles;
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct Proposal {
     pub checks: Vec<ProposedCheck>,
     /// Template property chains filled by a context processor (`FEATURE_FLAGS`), with evidence.
     pub template_properties: Vec<(String, String)>,
+    /// Checks of other forms (`method = "is_enabled"`, test helpers with a `state`).
+    pub other_checks: Vec<OtherCheck>,
     /// Django migrations that create or delete waffle rows.
     pub waffle_migrations: Vec<String>,
     /// `[parity] frontend-key` when the frontend spells the backend's keys another way
@@ -72,6 +75,18 @@ impl ProposedCheck {
             receiver: None,
         }
     }
+}
+
+/// A `[[checks]]` entry of another form than a call or a property chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherCheck {
+    /// `method`, or `call` for a test helper.
+    pub form: &'static str,
+    pub name: String,
+    /// More fields, as TOML values.
+    pub fields: Vec<(&'static str, String)>,
+    pub language: Language,
+    pub evidence: String,
 }
 
 /// A definitions file, and the shape that declares its flags (`("enum", "PreviewFeature")`) when
@@ -151,6 +166,8 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     // The keys of the definitions files found, per side.
     let mut definition_keys: BTreeMap<Side, BTreeSet<String>> = BTreeMap::new();
     let mut macro_registries: Vec<(String, Vec<macros::MacroRegistry>)> = Vec::new();
+    // Modules declaring flag objects (`NEW_NAV = WaffleFlag(...)`): path, constructors, count.
+    let mut toggle_modules: Vec<(String, BTreeSet<&'static str>, usize)> = Vec::new();
     let mut ts_texts: Vec<String> = Vec::new();
     for (rel, path) in &files {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
@@ -241,6 +258,12 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 ),
             });
         }
+        if language == Language::Python && (text.contains("Waffle") || text.contains("Toggle(")) {
+            let (constructors, count) = toggles::flag_objects(&text);
+            if count > 0 {
+                toggle_modules.push((rel.clone(), constructors, count));
+            }
+        }
         if language == Language::Python && rel.ends_with("context_processors.py") {
             proposal.template_properties.extend(
                 context_processor_flags(&text)
@@ -282,6 +305,9 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         definition_keys.get(&Side::Frontend),
     ) {
         proposal.parity = parity_mapping(backend, frontend);
+    }
+    if !toggle_modules.is_empty() {
+        propose_flag_objects(&mut proposal, &toggle_modules, &files);
     }
     for (path, registries) in &macro_registries {
         propose_macro_registry(&mut proposal, path, registries, &rust_rels, &rust_texts);
@@ -359,6 +385,93 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// Most modules of flag objects named one by one; more, all named `toggles.py`, are one glob.
+const MAX_TOGGLE_MODULES: usize = 12;
+
+/// Flag objects (edx-toggles): the modules declaring them as registrations, their
+/// `.is_enabled()` as the check, and the test helpers the tests call with them.
+fn propose_flag_objects(
+    proposal: &mut Proposal,
+    modules: &[(String, BTreeSet<&'static str>, usize)],
+    files: &[(String, PathBuf)],
+) {
+    let constructors: BTreeSet<&str> = modules
+        .iter()
+        .flat_map(|(_, c, _)| c.iter().copied())
+        .collect();
+    let register: Vec<String> = constructors.iter().map(|c| format!("\"{c}\"")).collect();
+    let fields = vec![
+        ("register", format!("[{}]", register.join(", "))),
+        ("key", "0".to_string()),
+    ];
+    let all_toggles = modules
+        .iter()
+        .all(|(path, _, _)| path.ends_with("toggles.py"));
+    let total: usize = modules.iter().map(|(_, _, n)| n).sum();
+    if modules.len() > MAX_TOGGLE_MODULES && all_toggles {
+        proposal.definitions.push(ProposedDefinition {
+            side: Side::Backend,
+            path: "**/toggles.py".to_string(),
+            shape: None,
+            fields,
+            evidence: format!(
+                "{total} flag objects ({}) in {} `toggles.py` modules.",
+                constructors.iter().copied().collect::<Vec<_>>().join(", "),
+                modules.len()
+            ),
+        });
+    } else {
+        for (path, used, count) in modules {
+            let register: Vec<String> = used.iter().map(|c| format!("\"{c}\"")).collect();
+            proposal.definitions.push(ProposedDefinition {
+                side: Side::Backend,
+                path: path.clone(),
+                shape: None,
+                fields: vec![
+                    ("register", format!("[{}]", register.join(", "))),
+                    ("key", "0".to_string()),
+                ],
+                evidence: format!(
+                    "{count} flag object(s) declared here ({}).",
+                    used.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    proposal.other_checks.push(OtherCheck {
+        form: "method",
+        name: "is_enabled".to_string(),
+        fields: Vec::new(),
+        language: Language::Python,
+        evidence: "`NAME.is_enabled()` on the flag objects above".to_string(),
+    });
+    // The tests' overrides, with the state they set.
+    let mut helpers: BTreeSet<&str> = BTreeSet::new();
+    for (rel, path) in files {
+        if helpers.len() == toggles::TEST_HELPERS.len() {
+            break;
+        }
+        if !rel.ends_with(".py") {
+            continue;
+        }
+        if let Ok(text) = crate::files::read_text(path) {
+            helpers.extend(toggles::test_helpers(&text));
+        }
+    }
+    for helper in helpers {
+        proposal.other_checks.push(OtherCheck {
+            form: "call",
+            name: helper.to_string(),
+            fields: vec![
+                ("key", "0".to_string()),
+                ("state", "\"active\"".to_string()),
+            ],
+            language: Language::Python,
+            evidence: format!("`{helper}(NAME, active=...)` in tests: the state it sets"),
+        });
+    }
 }
 
 /// How the frontend spells the backend's keys, when not the same way: the mapping of
@@ -1723,6 +1836,21 @@ pub fn drift(proposal: &Proposal, config_text: &str, in_pyproject: bool) -> Resu
             format!("[parity] frontend-key = \"{mapping}\"  # {evidence}"),
         );
     }
+    for check in &proposal.other_checks {
+        let modelled = checks
+            .iter()
+            .any(|c| field(c, check.form).as_deref() == Some(check.name.as_str()));
+        want(
+            modelled,
+            format!(
+                "[[checks]] {} = \"{}\", language = \"{}\"  # {}",
+                check.form,
+                check.name,
+                check.language.name(),
+                check.evidence
+            ),
+        );
+    }
     for (name, evidence) in &proposal.template_properties {
         let modelled = checks.iter().any(|c| {
             field(c, "property").as_deref() == Some(name.as_str())
@@ -1814,6 +1942,17 @@ pub fn render(proposal: &Proposal) -> String {
             out,
             "# Templates read the flags a context processor puts in `{name}` ({evidence}).\n[[checks]]\nproperty = \"{name}\"\nlanguage = \"template\"\n"
         );
+    }
+    for check in &proposal.other_checks {
+        let _ = writeln!(
+            out,
+            "# {}.\n[[checks]]\n{} = \"{}\"",
+            check.evidence, check.form, check.name
+        );
+        for (field, value) in &check.fields {
+            let _ = writeln!(out, "{field} = {value}");
+        }
+        let _ = writeln!(out, "language = \"{}\"\n", check.language.name());
     }
     for check in &proposal.checks {
         if check.property {
