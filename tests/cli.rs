@@ -508,11 +508,7 @@ fn waffle_repository() -> tempfile::TempDir {
 #[test]
 fn init_models_a_macro_registry_and_its_checks() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     // cargo's shape: `features!` tuples (lifecycle word, key), `unstable_cli_options!` fields,
     // `Feature::x()` naming keys, and the functions taking a `&Feature`.
     write(
@@ -580,11 +576,7 @@ fn database_only_flags_are_stale_by_their_first_check() {
 #[test]
 fn template_variables_name_flag_constants() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write(
         "flaglint.toml",
         "packs = [\"django-waffle\"]\n\n[[definitions]]\nside = \"backend\"\npath = \"app/settings.py\"\nsymbols = [\"*_FLAG\"]\n",
@@ -620,11 +612,7 @@ fn template_variables_name_flag_constants() {
 #[test]
 fn settings_follow_star_imports_of_the_settings_module() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write("requirements.txt", "django-waffle\n");
     write(
         "manage.py",
@@ -655,11 +643,7 @@ fn settings_follow_star_imports_of_the_settings_module() {
 #[test]
 fn store_reads_keep_a_flag_in_use() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write(
         "flaglint.toml",
         "[[definitions]]\nside = \"frontend\"\npath = \"src/lib/config/uiFeatureFlags.ts\"\nregister = \"persisted\"\nkey = 1\n",
@@ -672,13 +656,7 @@ fn store_reads_keep_a_flag_in_use() {
         "src/components/Board.svelte",
         "<script lang=\"ts\">\n  import { fModeEnabled } from '$lib/config/uiFeatureFlags';\n</script>\n\n{#if $fModeEnabled}\n  <p>f mode</p>\n{/if}\n",
     );
-    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(["report", "--format", "json"])
-        .current_dir(dir.path())
-        .env("FLAGLINT_TODAY", "2026-06-01")
-        .output()
-        .expect("flaglint runs");
-    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let report = report_json(dir.path());
     let flag = |key: &str| {
         report["flags"]
             .as_array()
@@ -714,11 +692,7 @@ fn store_reads_keep_a_flag_in_use() {
 #[test]
 fn init_models_flag_objects() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     // openedx style: edx-toggles objects in a `toggles.py`, `.is_enabled()` checks, and tests
     // overriding them.
     write(
@@ -1188,11 +1162,7 @@ fn sides_map_paths_to_the_side_their_code_is_on() {
 #[test]
 fn roots_scan_another_checkout_as_part_of_the_project() {
     let dir = tempfile::tempdir().expect("a directory");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write(
         "backend/flaglint.toml",
         "roots = [\"../client\"]\n\n[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\n\n[[definitions]]\nside = \"frontend\"\npath = \"../client/src/flags.ts\"\n\n[[checks]]\ncall = \"is_on\"\nkey = 0\nlanguage = \"python\"\n\n[[checks]]\ncall = \"useFlag\"\nkey = 0\nlanguage = \"typescript\"\n",
@@ -1234,13 +1204,7 @@ fn roots_scan_another_checkout_as_part_of_the_project() {
         common::git(&at, &["add", "-A"], date);
         common::git(&at, &["commit", "-q", "-m", "first"], date);
     }
-    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(["report", "--format", "json"])
-        .current_dir(dir.path().join("backend"))
-        .env("FLAGLINT_TODAY", "2026-06-01")
-        .output()
-        .expect("flaglint runs");
-    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let report = report_json(dir.path().join("backend"));
     let flags = report["flags"].as_array().expect("flags");
     let introduced = |key: &str| {
         let flag = flags.iter().find(|f| f["key"] == key).expect("the flag");
@@ -1262,13 +1226,7 @@ fn roots_scan_another_checkout_as_part_of_the_project() {
         "roots = [\"../client\"]\n\n[[definitions]]\nside = \"frontend\"\npath = \"../client/src/flags.ts\"\n",
     )
     .expect("written");
-    let report = Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(["report", "--format", "json"])
-        .current_dir(dir.path().join("backend"))
-        .env("FLAGLINT_TODAY", "2026-06-01")
-        .output()
-        .expect("flaglint runs");
-    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    let report = report_json(dir.path().join("backend"));
     let flag = report["flags"]
         .as_array()
         .expect("flags")
@@ -1293,4 +1251,22 @@ fn roots_scan_another_checkout_as_part_of_the_project() {
         "{}",
         stderr(&bad)
     );
+}
+
+/// Writes `text` to `rel` under `root`, with its directories.
+fn write_file(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+    std::fs::write(path, text).expect("written");
+}
+
+/// `flaglint report --format json` in `dir`, ages measured to 2026-06-01.
+fn report_json(dir: impl AsRef<Path>) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(["report", "--format", "json"])
+        .current_dir(dir)
+        .env("FLAGLINT_TODAY", "2026-06-01")
+        .output()
+        .expect("flaglint runs");
+    serde_json::from_slice(&output.stdout).expect("json")
 }
