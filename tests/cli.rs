@@ -734,6 +734,48 @@ fn init_models_flag_objects() {
 }
 
 #[test]
+fn init_finds_a_registry_by_the_calls_that_pass_its_keys() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // hypothesis/h: `FEATURES` in a models module, `request.feature("x")` in views, and the
+    // frontend reading `config.features.x`.
+    write(
+        "h/models/feature.py",
+        "FEATURES = {\n    \"group_type\": \"Choose the group type\",\n    \"at_mentions\": \"Mentions\",\n    \"image_descriptions\": \"Descriptions\",\n    \"dormant\": \"Nobody asks\",\n}\n",
+    );
+    write(
+        "h/views/groups.py",
+        "def create(self):\n    if self.request.feature(\"group_type\"):\n        pass\n    if self.request.feature(\"at_mentions\"):\n        pass\n    return request.feature(\"image_descriptions\")\n",
+    );
+    write(
+        "h/static/scripts/form.tsx",
+        "export function Form({ config }) {\n  const a = config.features.group_type;\n  const b = config.features.at_mentions;\n  return config.features.image_descriptions ? a : b;\n}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("path = \"h/models/feature.py\"\nregistry = \"FEATURES\""),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("call = \"request.feature\"\nkey = 0\nlanguage = \"python\""),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("property = \"features\"\nlanguage = \"typescript\""),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(
+        out.contains("h/models/feature.py:5:5: warning[unused-flag] flag `dormant`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

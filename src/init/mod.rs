@@ -20,6 +20,7 @@ use crate::index::walk;
 use crate::lang::{self, CheckMatcher, ExtractOptions, KeyTransform, Language};
 
 mod macros;
+mod registries;
 mod toggles;
 
 /// What `init` found.
@@ -35,6 +36,9 @@ pub struct Proposal {
     pub template_properties: Vec<(String, String)>,
     /// Checks of other forms (`method = "is_enabled"`, test helpers with a `state`).
     pub other_checks: Vec<OtherCheck>,
+    /// Definitions written commented out, with why: entries that would turn the keys other
+    /// checks pass into undefined flags.
+    pub unsure_definitions: Vec<(ProposedDefinition, String)>,
     /// Django migrations that create or delete waffle rows.
     pub waffle_migrations: Vec<String>,
     /// `[parity] frontend-key` when the frontend spells the backend's keys another way
@@ -166,6 +170,9 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     // The keys of the definitions files found, per side.
     let mut definition_keys: BTreeMap<Side, BTreeSet<String>> = BTreeMap::new();
     let mut macro_registries: Vec<(String, Vec<macros::MacroRegistry>)> = Vec::new();
+    // Registries of flag keys anywhere (`FEATURES = {...}`), and the sources their keys may be
+    // passed from, per language.
+    let mut registries_found: Vec<(String, Language, registries::Registry)> = Vec::new();
     // Modules declaring flag objects (`NEW_NAV = WaffleFlag(...)`): path, constructors, count.
     let mut toggle_modules: Vec<(String, BTreeSet<&'static str>, usize)> = Vec::new();
     let mut ts_texts: Vec<String> = Vec::new();
@@ -264,6 +271,17 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 toggle_modules.push((rel.clone(), constructors, count));
             }
         }
+        let in_migrations = rel.split('/').any(|d| d == "migrations");
+        if !in_migrations
+            && matches!(
+                language,
+                Language::Python | Language::TypeScript | Language::JavaScript
+            )
+        {
+            for registry in registries::registries(grammar, language, &text) {
+                registries_found.push((rel.clone(), language, registry));
+            }
+        }
         if language == Language::Python && rel.ends_with("context_processors.py") {
             proposal.template_properties.extend(
                 context_processor_flags(&text)
@@ -305,6 +323,30 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         definition_keys.get(&Side::Frontend),
     ) {
         proposal.parity = parity_mapping(backend, frontend);
+    }
+    if !registries_found.is_empty() {
+        // A second read of the code, only when there is a registry whose keys may be passed.
+        let key_sources: Vec<(String, Language, String)> = files
+            .iter()
+            .filter(|(rel, _)| !in_tests_or_fixtures(rel))
+            .filter_map(|(rel, path)| {
+                let (_, language) = lang::detect(Path::new(rel))?;
+                let code = matches!(
+                    language,
+                    Language::Python | Language::TypeScript | Language::JavaScript
+                );
+                let text = code.then(|| crate::files::read_text(path).ok()).flatten()?;
+                Some((rel.clone(), language, text))
+            })
+            .collect();
+        for (path, language, registry) in &registries_found {
+            propose_registry(
+                &mut proposal,
+                (path, *language, registry),
+                &key_sources,
+                &definition_keys,
+            );
+        }
     }
     if !toggle_modules.is_empty() {
         propose_flag_objects(&mut proposal, &toggle_modules, &files);
@@ -385,6 +427,108 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
     proposal
+}
+
+/// A registry of flag keys: its entry, and the functions of each language the code passes its
+/// keys to.
+fn propose_registry(
+    proposal: &mut Proposal,
+    (path, language, registry): (&str, Language, &registries::Registry),
+    sources: &[(String, Language, String)],
+    definition_keys: &BTreeMap<Side, BTreeSet<String>>,
+) {
+    let shown: Vec<&str> = registry.keys.iter().take(3).map(String::as_str).collect();
+    let definition = ProposedDefinition {
+        side: crate::index::code_side(language),
+        path: path.to_string(),
+        shape: Some(("registry", registry.name.clone())),
+        fields: Vec::new(),
+        evidence: format!(
+            "`{}` holds {} flag keys ({}, ...).",
+            registry.name,
+            registry.keys.len(),
+            shown.join(", ")
+        ),
+    };
+    if proposal.definitions.contains(&definition) {
+        return;
+    }
+    let keys: BTreeSet<&str> = registry.keys.iter().map(String::as_str).collect();
+    let mut checks = Vec::new();
+    for family in [Language::Python, Language::TypeScript] {
+        let texts: Vec<(&str, &str)> = sources
+            .iter()
+            .filter(|(_, l, _)| {
+                *l == family || (family == Language::TypeScript && *l == Language::JavaScript)
+            })
+            .map(|(rel, _, text)| (rel.as_str(), text.as_str()))
+            .collect();
+        // Reads of the keys as properties of one binding (`config.features.group_type`).
+        let bodies: Vec<String> = texts.iter().map(|(_, t)| t.to_string()).collect();
+        for (holder, reads) in struct_holders(&registry.keys, &bodies) {
+            checks.push(ProposedCheck::property(
+                &holder,
+                family,
+                format!(
+                    "{reads} reads of `{}` keys as `{holder}.<key>`",
+                    registry.name
+                ),
+            ));
+        }
+        for (callee, calls, place) in registries::key_callees(&keys, &texts) {
+            checks.push(ProposedCheck {
+                call: callee,
+                key: 0,
+                keyword: None,
+                language: family,
+                evidence: format!("{place}: {calls} calls pass keys of `{}`", registry.name),
+                key_type: None,
+                property: false,
+                receiver: None,
+            });
+        }
+    }
+    // A registry whose keys no code passes or reads is no evidence of a flag system.
+    if checks.is_empty() {
+        return;
+    }
+    // Another proposed check of its side passing keys it lacks checks another system (the UI
+    // flags of a product whose server holds this registry): with it, they would be undefined.
+    let family = |l: Language| match l {
+        Language::JavaScript => Language::TypeScript,
+        other => other,
+    };
+    let side_keys = definition_keys.get(&definition.side);
+    let texts: Vec<(&str, &str)> = sources
+        .iter()
+        .filter(|(_, l, _)| family(*l) == family(language))
+        .map(|(rel, _, text)| (rel.as_str(), text.as_str()))
+        .collect();
+    let uncovered = proposal.checks.iter().find_map(|other| {
+        if other.property || family(other.language) != family(language) {
+            return None;
+        }
+        let name = other.call.rsplit('.').next()?;
+        let passed = registries::literal_arguments(name, &texts);
+        let outside = passed
+            .iter()
+            .filter(|k| !keys.contains(k.as_str()) && !side_keys.is_some_and(|s| s.contains(*k)))
+            .count();
+        (passed.len() >= registries::MIN_KEYS && outside * 5 > passed.len()).then(|| {
+            format!(
+                "{outside} of the {} keys passed to `{}` are not in it: they would be reported undefined",
+                passed.len(),
+                other.call
+            )
+        })
+    });
+    match uncovered {
+        Some(reason) => proposal.unsure_definitions.push((definition, reason)),
+        None => {
+            proposal.definitions.push(definition);
+            proposal.checks.extend(checks);
+        }
+    }
 }
 
 /// Most modules of flag objects named one by one; more, all named `toggles.py`, are one glob.
@@ -1931,6 +2075,19 @@ pub fn render(proposal: &Proposal) -> String {
         }
         out.push('\n');
     }
+    for (definition, reason) in &proposal.unsure_definitions {
+        let _ = writeln!(
+            out,
+            "# Not enabled: {reason}.\n# {}\n# [[definitions]]\n# side = \"{}\"\n# path = \"{}\"",
+            definition.evidence,
+            definition.side.name(),
+            definition.path
+        );
+        if let Some((shape, name)) = &definition.shape {
+            let _ = writeln!(out, "# {shape} = \"{name}\"");
+        }
+        out.push('\n');
+    }
     if let Some((mapping, evidence)) = &proposal.parity {
         let _ = writeln!(
             out,
@@ -2169,6 +2326,45 @@ mod tests {
         let proposal = detect(dir.path(), Depth::Manifests);
         let packs: Vec<&str> = proposal.packs.keys().map(String::as_str).collect();
         assert_eq!(packs, ["django-waffle", "posthog"]);
+    }
+
+    #[test]
+    fn a_registry_that_would_leave_other_checks_undefined_is_commented_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        };
+        // Unleash: the server's `flags` registry, and UI flags the frontend hook asks for.
+        write(
+            "src/lib/types/experimental.ts",
+            "const flags: IFlags = {\n  anonymiseEventLog: false,\n  enableLicense: false,\n  killSwitch: true,\n};\n",
+        );
+        write(
+            "src/lib/services/a.ts",
+            "flagResolver.isEnabled('anonymiseEventLog');\nflagResolver.isEnabled('enableLicense');\nflagResolver.isEnabled('killSwitch');\n",
+        );
+        write(
+            "frontend/src/hooks/useUiFlag.ts",
+            "export const useUiFlag = (flag: keyof UiFlags) => useUiConfig().flags[flag];\n",
+        );
+        write(
+            "frontend/src/a.tsx",
+            "useUiFlag('EEA');\nuseUiFlag('newNav');\nuseUiFlag('darkMode');\nuseUiFlag('killSwitch');\n",
+        );
+        let proposal = detect(dir.path(), Depth::Full);
+        assert!(
+            proposal.definitions.iter().all(|d| d.shape.is_none()),
+            "{proposal:?}"
+        );
+        let (unsure, reason) = &proposal.unsure_definitions[0];
+        assert_eq!(unsure.shape, Some(("registry", "flags".to_string())));
+        assert!(
+            reason.starts_with("3 of the 4 keys passed to `useUiFlag`"),
+            "{reason}"
+        );
+        assert!(render(&proposal).contains("# Not enabled: 3 of the 4 keys"));
     }
 
     #[test]

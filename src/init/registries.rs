@@ -1,0 +1,281 @@
+//! Registries anywhere in the code (`FEATURES = {"group_type": "doc", ...}` in a models module),
+//! and the functions the code passes their keys to (`request.feature("group_type")`): the
+//! call sites say which function is the check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::lang::{self, CheckMatcher, DefinitionShapes, ExtractOptions, Grammar, Language};
+
+/// Fewest keys that make a dict a registry, and fewest call sites that make a function a check.
+pub(super) const MIN_KEYS: usize = 3;
+
+/// Words of a registry's name that say it holds flags.
+const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
+
+/// Callees that take keys of any dict (`FEATURES.get("x")`, `"x".format()`): never checks.
+const GENERIC_CALLEES: &[&str] = &[
+    "get",
+    "pop",
+    "setdefault",
+    "append",
+    "add",
+    "remove",
+    "discard",
+    "index",
+    "count",
+    "format",
+    "join",
+    "split",
+    "startswith",
+    "endswith",
+    "replace",
+    "strip",
+    "lower",
+    "upper",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "print",
+    "log",
+    "debug",
+    "info",
+    "warning",
+    "error",
+    "exception",
+    "str",
+    "repr",
+    "len",
+    "isinstance",
+    "_",
+    "gettext",
+    "ngettext",
+    "includes",
+    "push",
+    "has",
+    "set",
+    "indexOf",
+    "t",
+    "i18n",
+    "require",
+    "import",
+    "fetch",
+    "test",
+    "it",
+    "describe",
+    "parametrize",
+    "Path",
+    "open",
+    "env",
+    "getenv",
+    "environ",
+];
+
+/// A dict / object literal at the top level whose name speaks of flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Registry {
+    pub(super) name: String,
+    pub(super) keys: Vec<String>,
+}
+
+/// The registries of a module: top-level `NAME = {` (Python) / `export const NAME = {` (TS) with a
+/// flag word in `NAME` and at least [`MIN_KEYS`] string keys.
+pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Vec<Registry> {
+    let names: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            let line = line
+                .strip_prefix("export const ")
+                .or_else(|| line.strip_prefix("const "))
+                .unwrap_or(line);
+            let (name, value) = line.split_once('=')?;
+            let name = name.split(':').next()?.trim();
+            let upper = name.to_ascii_uppercase();
+            // `FEATURES`, `FEATURE_FLAGS`, `featureFlags`; not `featureCollectionDetails` or
+            // `PremiumFeatures` (a product whose domain is features).
+            let screaming = name == upper;
+            let lower = name.to_ascii_lowercase();
+            let named = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && if screaming {
+                    FLAG_WORDS.iter().any(|w| upper.contains(w))
+                } else {
+                    lower.ends_with("flags") || lower.ends_with("toggles")
+                };
+            (named && value.trim_start().starts_with('{')).then(|| name.to_string())
+        })
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let shapes = DefinitionShapes {
+        registries: names.clone(),
+        ..DefinitionShapes::default()
+    };
+    let no_checks = CheckMatcher::default();
+    let no_names = Default::default();
+    let options = ExtractOptions {
+        language,
+        checks: &no_checks,
+        interesting: &no_names,
+        definitions: &shapes,
+        definitions_file: true,
+        keys: &no_names,
+        migration: None,
+        created_rows: false,
+    };
+    let facts = lang::extract(grammar, text, &options);
+    let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for constant in &facts.string_consts {
+        if let [container, _] = constant.symbol.as_slice() {
+            if names.contains(container) && constant.kind == crate::facts::ConstKind::RegistryKey {
+                by_name
+                    .entry(container.as_str())
+                    .or_default()
+                    .push(constant.value.clone());
+            }
+        }
+    }
+    by_name
+        .into_iter()
+        .filter(|(_, keys)| keys.len() >= MIN_KEYS)
+        .map(|(name, keys)| Registry {
+            name: name.to_string(),
+            keys,
+        })
+        .collect()
+}
+
+/// The callees (`request.feature`, `isFeatureEnabled`) whose string-literal first arguments are
+/// keys of `keys`: at least [`MIN_KEYS`] such calls with at least 2 distinct keys, and at least 4
+/// in 5 of the callee's literal first arguments keys. With the number of calls and one place.
+pub(super) fn key_callees(
+    keys: &BTreeSet<&str>,
+    sources: &[(&str, &str)],
+) -> Vec<(String, usize, String)> {
+    // Callee -> (calls with a key, distinct keys, calls with another literal, first place).
+    let mut seen: BTreeMap<String, (usize, BTreeSet<String>, usize, String)> = BTreeMap::new();
+    for (rel, text) in sources {
+        for (at, _) in text.match_indices(['(']) {
+            let rest = &text[at + 1..];
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(quote) else {
+                continue;
+            };
+            let literal = &rest[1..1 + end];
+            let after = rest[2 + end..].trim_start();
+            if literal.contains(['\n', '\\']) || !after.starts_with([')', ',']) {
+                continue;
+            }
+            let callee = callee_before(&text[..at]);
+            let Some(last) = callee.rsplit('.').next() else {
+                continue;
+            };
+            if last.is_empty() || GENERIC_CALLEES.contains(&last) {
+                continue;
+            }
+            let line = text[..at].matches('\n').count() + 1;
+            let entry = seen
+                .entry(callee)
+                .or_insert_with(|| (0, BTreeSet::new(), 0, String::new()));
+            if keys.contains(literal) {
+                entry.0 += 1;
+                entry.1.insert(literal.to_string());
+                if entry.3.is_empty() {
+                    entry.3 = format!("{rel}:{line}");
+                }
+            } else {
+                entry.2 += 1;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (hits, distinct, misses, _))| {
+            *hits >= MIN_KEYS && distinct.len() >= 2 && *hits * 5 >= (*hits + *misses) * 4
+        })
+        .map(|(callee, (hits, _, _, place))| (callee, hits, place))
+        .collect()
+}
+
+/// The string-literal first arguments of the calls of a function named `name` (its last
+/// segment), in `sources`.
+pub(super) fn literal_arguments(name: &str, sources: &[(&str, &str)]) -> Vec<String> {
+    let needle = format!("{name}(");
+    let mut found = Vec::new();
+    for (_, text) in sources {
+        for (at, _) in text.match_indices(&needle) {
+            let starts_word = !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let rest = &text[at + needle.len()..];
+            let Some(quote) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))
+            else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(quote) else {
+                continue;
+            };
+            let literal = &rest[1..1 + end];
+            if starts_word && !literal.contains(['\n', '$', '{']) {
+                found.push(literal.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The last two segments of the callee ending at the end of `before`: `self.request.feature` ->
+/// `request.feature`; `isFeatureEnabled` -> itself; `g().f` -> `f`.
+fn callee_before(before: &str) -> String {
+    let chain: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '?'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let chain = chain.replace("?.", ".");
+    let segments: Vec<&str> = chain
+        .split('.')
+        .filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    let kept = &segments[segments.len().saturating_sub(2)..];
+    let kept: Vec<&str> = kept
+        .iter()
+        .copied()
+        .filter(|s| *s != "self" && *s != "this")
+        .collect();
+    kept.join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registry_and_the_function_its_keys_go_to() {
+        let models = "import sa\n\nFEATURES = {\n    \"group_type\": \"Choose group type\",\n    \"at_mentions\": \"Mentions\",\n    \"pdf_layer\": (\n        \"Custom\"\n        \" layer\"\n    ),\n}\nMESSAGES = {\"a\": 1, \"b\": 2, \"c\": 3}\n";
+        let found = registries(Grammar::Python, Language::Python, models);
+        assert_eq!(
+            found,
+            [Registry {
+                name: "FEATURES".to_string(),
+                keys: ["group_type", "at_mentions", "pdf_layer"]
+                    .map(String::from)
+                    .to_vec(),
+            }]
+        );
+        let keys: BTreeSet<&str> = ["group_type", "at_mentions", "pdf_layer"].into();
+        let views = "def v(self):\n    if self.request.feature(\"group_type\"):\n        pass\n    x = request.feature('at_mentions')\n    y = request.feature(\"pdf_layer\")\n    FEATURES.get(\"group_type\")\n    log(\"group_type\")\n    other(\"group_type\")\n    other(\"unrelated\")\n";
+        assert_eq!(
+            key_callees(&keys, &[("h/views.py", views)]),
+            [("request.feature".to_string(), 3, "h/views.py:2".to_string())]
+        );
+    }
+}
