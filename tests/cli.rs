@@ -776,6 +776,42 @@ fn init_finds_a_registry_by_the_calls_that_pass_its_keys() {
 }
 
 #[test]
+fn init_models_client_stores_and_leaves_unused_packs_out() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // GitButler: UI flags persisted in local storage, and an analytics SDK whose flag calls
+    // the code never makes.
+    write(
+        "apps/desktop/package.json",
+        "{\"dependencies\": {\"posthog-js\": \"^1.0.0\"}}\n",
+    );
+    write(
+        "apps/desktop/src/lib/config/uiFeatureFlags.ts",
+        "import { persisted } from '@gitbutler/shared/persisted';\n\nexport const fModeEnabled = persisted(false, 'f-mode');\nexport const staging = persisted<Behavior>('all', 'feature-staging');\nexport const dormant = persisted(false, 'dormant');\n",
+    );
+    write(
+        "apps/desktop/src/components/Board.svelte",
+        "<script lang=\"ts\">\n  import { fModeEnabled, staging } from '$lib/config/uiFeatureFlags';\n  posthog.capture('opened');\n</script>\n\n{#if $fModeEnabled && $staging === 'all'}\n  <p>f mode</p>\n{/if}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("register = [\"persisted\"]\nkey = 1\nlocal = true\n"),
+        "{proposal}"
+    );
+    assert!(proposal.contains("# Not enabled: posthog"), "{proposal}");
+    assert!(!proposal.contains("\npacks = [\"posthog\"]"), "{proposal}");
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(
+        out.contains("uiFeatureFlags.ts:5:14: warning[unused-flag] flag `dormant`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

@@ -36,6 +36,9 @@ pub struct Proposal {
     pub template_properties: Vec<(String, String)>,
     /// Checks of other forms (`method = "is_enabled"`, test helpers with a `state`).
     pub other_checks: Vec<OtherCheck>,
+    /// Packs a manifest names but none of whose checks the code calls, with the evidence:
+    /// written commented out.
+    pub unused_packs: BTreeMap<String, BTreeSet<String>>,
     /// Definitions written commented out, with why: entries that would turn the keys other
     /// checks pass into undefined flags.
     pub unsure_definitions: Vec<(ProposedDefinition, String)>,
@@ -119,12 +122,20 @@ pub enum Depth {
 pub fn detect(root: &Path, depth: Depth) -> Proposal {
     let mut proposal = Proposal::default();
     let files = list_files(root);
+    // Per built-in pack: how to detect it, and the names its checks call.
+    let mut pack_calls: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let packs: Vec<(String, Detect)> = packs::BUILTIN
         .iter()
         .filter_map(|(name, text)| {
-            packs::parse(text)
-                .ok()
-                .map(|(pack, _)| (name.to_string(), pack.detect))
+            packs::parse(text).ok().map(|(pack, specs)| {
+                let calls = specs
+                    .iter()
+                    .filter_map(|s| s.call.last().cloned())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                pack_calls.insert(name.to_string(), calls);
+                (name.to_string(), pack.detect)
+            })
         })
         .collect();
 
@@ -159,6 +170,8 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         return proposal;
     }
 
+    // Detected packs none of whose check names the code has spelled yet.
+    let mut unseen_packs: BTreeSet<String> = proposal.packs.keys().cloned().collect();
     let no_checks = CheckMatcher::default();
     let no_names = HashSet::new();
     // Type declarations seen, by name: the registries a check function's key type may name.
@@ -192,6 +205,11 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
+        unseen_packs.retain(|pack| {
+            !pack_calls
+                .get(pack)
+                .is_some_and(|calls| calls.iter().any(|c| text.contains(c.as_str())))
+        });
         if language == Language::Python
             && crate::index::roles::role_from_path(rel, language)
                 == crate::index::FileRole::Migration
@@ -253,6 +271,11 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                     evidence: "Flag constants (string values) found in this file.".to_string(),
                 });
             }
+        }
+        if matches!(language, Language::TypeScript | Language::JavaScript)
+            && names_feature_flags(rel)
+        {
+            propose_store_registrations(&mut proposal, rel, &text);
         }
         if let Some((template, count)) = gate_family(language, &text) {
             proposal.definitions.push(ProposedDefinition {
@@ -426,6 +449,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     }
     proposal.template_properties.sort();
     proposal.template_properties.dedup_by(|a, b| a.0 == b.0);
+    // A dependency whose calls the code never makes (an SDK used for analytics only): enabling
+    // its pack would only say that it matches nothing.
+    for pack in unseen_packs {
+        if let Some(evidence) = proposal.packs.remove(&pack) {
+            proposal.unused_packs.insert(pack, evidence);
+        }
+    }
     proposal
 }
 
@@ -528,6 +558,58 @@ fn propose_registry(
             proposal.definitions.push(definition);
             proposal.checks.extend(checks);
         }
+    }
+}
+
+/// A file whose name says feature flags (`uiFeatureFlags.ts`, `feature_flags.py`).
+fn names_feature_flags(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    ["featureflag", "feature_flag", "feature-flag"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// Flags as exported stores made with their key (`export const fModeEnabled =
+/// persisted(false, "f-mode")`): `register` entries, one per position of the key.
+fn propose_store_registrations(proposal: &mut Proposal, rel: &str, text: &str) {
+    let made = registries::exported_registrations(text);
+    // Per function, the position most of its calls put a string at (`persisted("all",
+    // "feature-x")` passes a string default too).
+    let mut by_function: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for ((function, position), count) in &made {
+        let entry = by_function
+            .entry(function)
+            .or_insert((*position, *count, 0));
+        if *count > entry.1 {
+            (entry.0, entry.1) = (*position, *count);
+        }
+        entry.2 += count;
+    }
+    let mut by_position: BTreeMap<usize, (Vec<&str>, usize)> = BTreeMap::new();
+    for (function, (position, _, total)) in by_function {
+        let entry = by_position.entry(position).or_default();
+        entry.0.push(function);
+        entry.1 += total;
+    }
+    for (position, (functions, total)) in by_position {
+        if total < 2 {
+            continue;
+        }
+        let quoted: Vec<String> = functions.iter().map(|f| format!("\"{f}\"")).collect();
+        proposal.definitions.push(ProposedDefinition {
+            side: Side::Frontend,
+            path: rel.to_string(),
+            shape: None,
+            fields: vec![
+                ("register", format!("[{}]", quoted.join(", "))),
+                ("key", position.to_string()),
+                ("local", "true".to_string()),
+            ],
+            evidence: format!(
+                "{total} exported flags made by {} with their key (kept in the client: no backend counterpart).",
+                functions.join(", ")
+            ),
+        });
     }
 }
 
@@ -2042,6 +2124,14 @@ pub fn render(proposal: &Proposal) -> String {
         }
         let names: Vec<String> = proposal.packs.keys().map(|p| format!("\"{p}\"")).collect();
         let _ = writeln!(out, "packs = [{}]\n", names.join(", "));
+    }
+    for (pack, evidence) in &proposal.unused_packs {
+        let evidence: Vec<&str> = evidence.iter().take(1).map(String::as_str).collect();
+        let _ = writeln!(
+            out,
+            "# Not enabled: {pack} ({}) is a dependency, but none of its checks occurs in the code.\n# packs = [\"{pack}\"]\n",
+            evidence.join("; ")
+        );
     }
     if let Some(first) = proposal.waffle_migrations.first() {
         let more = match proposal.waffle_migrations.len() {

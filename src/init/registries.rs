@@ -198,6 +198,49 @@ pub(super) fn key_callees(
         .collect()
 }
 
+/// Exported constants made by calling a function with the key as a string literal
+/// (`export const fModeEnabled = persisted(false, "f-mode")`): per (function, the literal's
+/// position), how many.
+pub(super) fn exported_registrations(text: &str) -> BTreeMap<(String, usize), usize> {
+    let mut found: BTreeMap<(String, usize), usize> = BTreeMap::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("export const ") else {
+            continue;
+        };
+        let Some((_, value)) = rest.split_once('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let Some(open) = value.find('(') else {
+            continue;
+        };
+        // `persisted<Behavior>(` names `persisted`.
+        let function = value[..open].split('<').next().unwrap_or("").trim();
+        if function.is_empty()
+            || !function
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let arguments: Vec<&str> = value[open + 1..]
+            .split(',')
+            .map(str::trim)
+            .take(4)
+            .collect();
+        let position = arguments.iter().position(|a| {
+            let a = a.trim_end_matches([')', ';']);
+            a.len() >= 2
+                && (a.starts_with('"') && a.ends_with('"')
+                    || a.starts_with('\'') && a.ends_with('\''))
+        });
+        if let Some(position) = position {
+            *found.entry((function.to_string(), position)).or_default() += 1;
+        }
+    }
+    found
+}
+
 /// The string-literal first arguments of the calls of a function named `name` (its last
 /// segment), in `sources`.
 pub(super) fn literal_arguments(name: &str, sources: &[(&str, &str)]) -> Vec<String> {
@@ -257,6 +300,20 @@ fn callee_before(before: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exported_stores_made_with_their_key() {
+        let text = "import { persisted } from '@gitbutler/shared/persisted';\n\nexport const a = persisted(false, \"autoSelect\");\nexport const b = persisted<Behavior>(\"all\", \"feature-staging\");\nexport const c = persistWithExpiration(true, \"rewrap\", 1440 * 30);\nexport const d = 3;\nexport type T = 'x' | 'y';\n";
+        let found = exported_registrations(text);
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            [
+                (("persistWithExpiration".to_string(), 1), 1),
+                (("persisted".to_string(), 0), 1),
+                (("persisted".to_string(), 1), 1),
+            ]
+        );
+    }
 
     #[test]
     fn a_registry_and_the_function_its_keys_go_to() {
