@@ -383,6 +383,17 @@ fn the_html_report_renders_in_headless_chromium_without_errors() {
     // The sorting script ran: it wraps each sortable header in a button.
     assert!(dom.contains("<button type=\"button\">"), "{dom}");
     assert!(dom.contains("new_unknown") && dom.contains("<svg"));
+    // A flag's details open in a row of their own that spans the table (`#KEY` opens one).
+    let opened = Command::new(browser)
+        .args(common)
+        .args(["--dump-dom", &format!("{url}#new_unknown")])
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&opened.stdout);
+    assert!(
+        dom.contains("<tr class=\"detail\"><td colspan=\""),
+        "{dom}"
+    );
     let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     let shot = Command::new(browser)
         .args(common)
