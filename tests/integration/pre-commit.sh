@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 rev="$(git -C "$flaglint_repo" rev-parse HEAD)"
 hooks=("$@")
-if [ ${#hooks[@]} = 0 ]; then hooks=(flaglint flaglint-cargo flaglint-system); fi
+if [ ${#hooks[@]} = 0 ]; then hooks=(flaglint flaglint-cargo flaglint-system flaglint-mirror); fi
 
 make_venv "$work/venv"
 "$work/venv/bin/pip" install -q pre-commit
@@ -28,6 +28,26 @@ if [[ " ${hooks[*]} " == *" flaglint-system "* ]]; then
     export PATH="$work/bin:$PATH"
 fi
 
+# `flaglint-mirror` is the hook repository of pre-commit-mirror/, whose only dependency is the
+# released wheel: here the wheel built from this checkout, found through PIP_FIND_LINKS, and the
+# hook runs with no cargo on PATH (nothing is compiled when it is installed).
+if [[ " ${hooks[*]} " == *" flaglint-mirror "* ]]; then
+    make_venv "$work/tools"
+    "$work/tools/bin/pip" install -q maturin
+    (cd "$flaglint_repo" && "$work/tools/bin/maturin" build --quiet --profile dev --out "$work/wheels") \
+        > "$work/out.txt" 2>&1 || fail "maturin could not build the wheel"
+    mirror_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$flaglint_repo/pre-commit-mirror/pyproject.toml")"
+    crate_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$flaglint_repo/Cargo.toml" | head -n 1)"
+    [ "$mirror_version" = "$crate_version" ] || fail "pre-commit-mirror/pyproject.toml is $mirror_version, Cargo.toml $crate_version"
+    grep -q "\"flaglint==$crate_version\"" "$flaglint_repo/pre-commit-mirror/pyproject.toml" \
+        || fail "pre-commit-mirror/pyproject.toml does not pin flaglint==$crate_version"
+    new_repo "$work/mirror"
+    cp -r "$flaglint_repo/pre-commit-mirror/." .
+    git add -A
+    git commit -q -m "mirror"
+    mirror_rev="$(git rev-parse HEAD)"
+fi
+
 # Commits in the current repository; the commit's output goes to $work/out.txt.
 commit() {
     git commit -q -m "$1" > "$work/out.txt" 2>&1
@@ -37,15 +57,22 @@ for hook in "${hooks[@]}"; do
     start="$(date +%s.%N)"
     new_repo "$work/repo-$hook"
     billing_project .
-    cat > .pre-commit-config.yaml <<YAML
-repos:
-  - repo: $flaglint_repo
-    rev: $rev
-    hooks: [{id: $hook}]
-YAML
+    if [ "$hook" = flaglint-mirror ]; then
+        printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks: [{id: flaglint}]\n' "$work/mirror" "$mirror_rev" > .pre-commit-config.yaml
+    else
+        printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks: [{id: %s}]\n' "$flaglint_repo" "$rev" "$hook" > .pre-commit-config.yaml
+    fi
     git add -A
     git commit -q -m "start"
     pre-commit install >/dev/null
+    if [ "$hook" = flaglint-mirror ]; then
+        # Installed from the wheel alone: no cargo, no rustc.
+        no_rust="$work/no-rust-bin"
+        mkdir -p "$no_rust"
+        for tool in git python3 sed grep awk cat; do ln -sf "$(command -v "$tool")" "$no_rust/$tool"; done
+        PIP_FIND_LINKS="$work/wheels" PATH="$work/venv/bin:$no_rust" pre-commit install-hooks \
+            > "$work/out.txt" 2>&1 || fail "$hook: the hook did not install from the wheel without a Rust toolchain"
+    fi
 
     # A staged typo in a flag key: the hook fails the commit.
     cat >> app/views.py <<'PY'
