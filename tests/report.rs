@@ -390,10 +390,7 @@ fn the_html_report_renders_in_headless_chromium_without_errors() {
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&opened.stdout);
-    assert!(
-        dom.contains("<tr class=\"detail\"><td colspan=\""),
-        "{dom}"
-    );
+    assert!(dom.contains("<tr class=\"detail\"><td colspan=\""), "{dom}");
     let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     let shot = Command::new(browser)
         .args(common)

@@ -19,7 +19,7 @@
   function compare(a, b) {
     return a < b ? -1 : (a > b ? 1 : 0);
   }
-  // A flag's expanded details take a row of their own, spanning the table.
+  /* A flag's expanded details take a row of their own, spanning the table. */
   function detailOf(row) {
     var next = row.nextElementSibling;
     return next && next.classList.contains("detail") ? next : null;
@@ -44,7 +44,7 @@
       detail.parentNode.removeChild(detail);
     }
   }
-  // `report.html#KEY` opens that flag's details.
+  /* `report.html#KEY` opens that flag's details. */
   var wanted = decodeURIComponent(location.hash.replace(/^#/, ""));
   Array.prototype.forEach.call(body.querySelectorAll("td.key details"), function (details) {
     var row = details.closest("tr");
