@@ -697,11 +697,11 @@ fn init_models_flag_objects() {
     // overriding them.
     write(
         "apps/catalog/toggles.py",
-        "from edx_toggles.toggles import WaffleSwitch\n\nNAMESPACE = \"catalog\"\nNEW_SEARCH = WaffleSwitch(f\"{NAMESPACE}.new_search\", __name__)\nBULK_EDIT = WaffleSwitch(\"catalog.bulk_edit\", __name__)\nDORMANT = WaffleSwitch(\"catalog.dormant\", __name__)\n",
+        "from edx_toggles.toggles import WaffleSwitch\n\nNAMESPACE = \"catalog\"\nNEW_SEARCH = WaffleSwitch(f\"{NAMESPACE}.new_search\", __name__)\nBULK_EDIT = WaffleSwitch(\"catalog.bulk_edit\", __name__)\nDORMANT = WaffleSwitch(\"catalog.dormant\", __name__)\n\n\ndef is_bulk_edit_enabled():\n    return BULK_EDIT.is_enabled()\n",
     );
     write(
         "apps/catalog/views.py",
-        "from apps.catalog.toggles import BULK_EDIT, NEW_SEARCH\n\n\ndef search(request):\n    if NEW_SEARCH.is_enabled():\n        return 1\n    return BULK_EDIT.is_enabled()\n",
+        "from apps.catalog.toggles import NEW_SEARCH, is_bulk_edit_enabled\n\n\ndef search(request):\n    if NEW_SEARCH.is_enabled():\n        return 1\n    # The check is the wrapper's, in toggles.py.\n    return is_bulk_edit_enabled()\n",
     );
     write(
         "apps/catalog/tests/test_views.py",

@@ -147,9 +147,13 @@ impl<'a, 'o> Walker<'a, 'o> {
         };
         // Any object has methods of these names (a configuration model's `is_enabled()`): only a
         // receiver naming a flag constant is a flag object.
-        if !path
-            .iter()
-            .any(|segment| self.options.interesting.contains(segment))
+        // In a definitions file, its own module-level names are the flag objects
+        // (`def is_badges_enabled(): return ENABLE_BADGES.is_enabled()` in `toggles.py`).
+        let own = self.options.definitions_file && self.seen_names.contains(path[0].as_str());
+        if !own
+            && !path
+                .iter()
+                .any(|segment| self.options.interesting.contains(segment))
         {
             return self.getter_method_site(call, method, receiver, scope);
         }
