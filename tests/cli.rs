@@ -641,6 +641,20 @@ fn settings_follow_star_imports_of_the_settings_module() {
 }
 
 #[test]
+fn a_configuration_that_checks_nothing_says_so() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write("flaglint.toml", "# packs = [\"django-waffle\"]\n");
+    write("app/views.py", "def view(request):\n    return 1\n");
+    let output = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&output);
+    assert!(
+        out.contains("flaglint.toml:1:1: warning[config-matches-nothing] the configuration enables no pack, definitions file or check: nothing is checked"),
+        "{out}"
+    );
+}
+
+#[test]
 fn store_reads_keep_a_flag_in_use() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);

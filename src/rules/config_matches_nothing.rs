@@ -45,6 +45,19 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .collect()
     };
     let specs = config.checks.specs();
+    if specs.is_empty() && config.definitions.is_empty() {
+        // Everything is commented out (an `init` proposal left as it was written): a run that
+        // checks nothing says so.
+        ctx.report(
+            &path,
+            lines.span(0, 0),
+            "the configuration enables no pack, definitions file or check: nothing is checked"
+                .to_string(),
+        )
+        .help("enable a pack (`packs = [...]`), a `[[definitions]]` entry or a `[[checks]]` entry; `flaglint init --stdout` proposes some")
+        .label("checks nothing");
+        return;
+    }
     for declared in &config.declared {
         let (matched, message, candidates): (bool, String, Vec<String>) = match &declared.what {
             Declares::DefinitionsPath(entry) => {
