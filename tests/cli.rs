@@ -655,6 +655,27 @@ fn a_configuration_that_checks_nothing_says_so() {
 }
 
 #[test]
+fn a_local_key_in_a_definitions_file_is_not_a_missing_constant() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write(
+        "flaglint.toml",
+        "[[definitions]]\nside = \"frontend\"\npath = \"src/flags.js\"\nregistry = \"FeatureFlags\"\n\n[[checks]]\nproperty = \"FeatureFlags\"\nlanguage = \"typescript\"\n",
+    );
+    write(
+        "src/flags.js",
+        "export const FeatureFlags = { newNav: true };\nexport function named(kind) {\n  for (const k in FeatureFlags) {\n    if (kind === FeatureFlags[k]) return k;\n  }\n  return FeatureFlags.newNav;\n}\n",
+    );
+    let output = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&output);
+    assert!(out.contains("0 errors"), "{out}");
+    assert!(
+        out.contains("src/flags.js:4:31: info[dynamic-flag-key] flag key is not statically known: `k`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn store_reads_keep_a_flag_in_use() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);

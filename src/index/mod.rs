@@ -988,7 +988,10 @@ impl<'a> Resolver<'a> {
         // The file's own definitions or local constants come first: they shadow imports.
         if self.tables[file].is_some() {
             let own = self.lookup_symbol(file, path, Confidence::Exact, depth);
-            if own != Resolved::Unresolved {
+            // A bare name the file does not declare at module level is a local of a function
+            // (`for (const k in FLAGS) FLAGS[k]`), not a missing constant.
+            let local = path.len() == 1 && matches!(own, Resolved::Missing { .. });
+            if own != Resolved::Unresolved && !local {
                 return own;
             }
         }
