@@ -670,7 +670,9 @@ fn a_local_key_in_a_definitions_file_is_not_a_missing_constant() {
     let out = stdout(&output);
     assert!(out.contains("0 errors"), "{out}");
     assert!(
-        out.contains("src/flags.js:4:31: info[dynamic-flag-key] flag key is not statically known: `k`"),
+        out.contains(
+            "src/flags.js:4:31: info[dynamic-flag-key] flag key is not statically known: `k`"
+        ),
         "{out}"
     );
 }

@@ -971,10 +971,9 @@ fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
                     .into_iter()
                     .rev()
                     .collect();
-                if !holder.is_empty()
-                    && !holder.chars().all(|c| c.is_ascii_digit())
-                    && holder != "self"
-                {
+                // A constant (`UNSTABLE_ENV_VAR_NAMES.x`, a table of names) holds no flags.
+                let constant = !holder.chars().any(|c| c.is_ascii_lowercase());
+                if !holder.is_empty() && !constant && holder != "self" {
                     read_fields.entry(holder.clone()).or_default().insert(field);
                     *holders.entry(holder).or_default() += 1;
                 }

@@ -103,6 +103,7 @@ pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Ve
                 };
             (named && value.trim_start().starts_with('{')).then(|| name.to_string())
         })
+        .filter(|name| !numeric_values(text, name))
         .collect();
     if names.is_empty() {
         return Vec::new();
@@ -143,6 +144,37 @@ pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Ve
             keys,
         })
         .collect()
+}
+
+/// Whether most entries of the object literal assigned to `name` have integer values
+/// (`const PropFlags = { Ref: 0, RefArr: 1 }`: bit flags or codes, not feature flags).
+fn numeric_values(text: &str, name: &str) -> bool {
+    let mut lines = text.lines().skip_while(|l| {
+        let l = l.strip_prefix("export ").unwrap_or(l);
+        let l = l.strip_prefix("const ").unwrap_or(l);
+        !(l.starts_with(name) && l[name.len()..].trim_start().starts_with(['=', ':']))
+    });
+    let _ = lines.next();
+    let (mut entries, mut numeric) = (0, 0);
+    for line in lines.take_while(|l| !l.starts_with('}')) {
+        let Some((_, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches(',');
+        if value.is_empty() || line.trim_start().starts_with(['/', '*']) {
+            continue;
+        }
+        entries += 1;
+        let digits = value.trim_start_matches('-');
+        if !digits.is_empty()
+            && (digits.chars().all(|c| c.is_ascii_digit() || c == '_')
+                || digits.starts_with("0x")
+                || digits.contains("<<"))
+        {
+            numeric += 1;
+        }
+    }
+    entries > 0 && numeric * 2 >= entries
 }
 
 /// The callees (`request.feature`, `isFeatureEnabled`) whose string-literal first arguments are
@@ -317,6 +349,12 @@ mod tests {
 
     #[test]
     fn a_registry_and_the_function_its_keys_go_to() {
+        assert!(registries(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            "const PropFlags = {\n  /** An offset */\n  Ref: 0,\n  RefArr: 1,\n  String: 2,\n  Bool: 1 << 3,\n};\n"
+        )
+        .is_empty());
         let models = "import sa\n\nFEATURES = {\n    \"group_type\": \"Choose group type\",\n    \"at_mentions\": \"Mentions\",\n    \"pdf_layer\": (\n        \"Custom\"\n        \" layer\"\n    ),\n}\nMESSAGES = {\"a\": 1, \"b\": 2, \"c\": 3}\n";
         let found = registries(Grammar::Python, Language::Python, models);
         assert_eq!(

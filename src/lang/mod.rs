@@ -82,15 +82,16 @@ pub enum Grammar {
 }
 
 /// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
-/// `.jinja2`, `.j2` and `.txt` files under a `templates/` directory); `None` for files flaglint
-/// does not read.
+/// `.jinja2`, `.j2` and `.txt` files under a `templates/` directory, or a `jinja2/` one,
+/// Django's default for Jinja2 templates); `None` for files flaglint does not read.
 pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
     let ext = path.extension()?.to_str()?;
     Some(match ext {
         "html" | "jinja" | "jinja2" | "j2" | "txt"
-            if path
-                .parent()
-                .is_some_and(|dir| dir.components().any(|c| c.as_os_str() == "templates")) =>
+            if path.parent().is_some_and(|dir| {
+                dir.components()
+                    .any(|c| c.as_os_str() == "templates" || c.as_os_str() == "jinja2")
+            }) =>
         {
             (Grammar::Template, Language::Template)
         }
