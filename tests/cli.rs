@@ -678,6 +678,54 @@ fn a_local_key_in_a_definitions_file_is_not_a_missing_constant() {
 }
 
 #[test]
+fn workspace_packages_and_reexports_reach_the_flag_enum() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // novu: the enum lives in `packages/shared`, imported as `@acme/shared` through barrels,
+    // and re-exported by a module that imports it (`export { FlagsEnum }`).
+    write(
+        "flaglint.toml",
+        "[[definitions]]\nside = \"frontend\"\npath = \"packages/shared/src/types/feature-flags/feature-flags.ts\"\n\n[[checks]]\ncall = \"useFeatureFlag\"\nkey = 0\n",
+    );
+    write(
+        "packages/shared/package.json",
+        "{\"name\": \"@acme/shared\"}\n",
+    );
+    write("packages/shared/src/index.ts", "export * from './types';\n");
+    write(
+        "packages/shared/src/types/index.ts",
+        "export * from './feature-flags';\n",
+    );
+    write(
+        "packages/shared/src/types/feature-flags/index.ts",
+        "export * from './feature-flags';\n",
+    );
+    write(
+        "packages/shared/src/types/feature-flags/feature-flags.ts",
+        "export enum FlagsEnum {\n  IS_A = 'IS_A',\n  IS_B = 'IS_B',\n  IS_C = 'IS_C',\n}\n",
+    );
+    write(
+        "apps/web/src/a.tsx",
+        "import { FlagsEnum } from '@acme/shared';\nexport const A = () => useFeatureFlag(FlagsEnum.IS_A);\n",
+    );
+    write(
+        "libs/generic/src/services/types.ts",
+        "import { FlagsEnum } from '@acme/shared';\n\nexport { FlagsEnum };\n",
+    );
+    write(
+        "libs/generic/src/usecases/route.ts",
+        "import { FlagsEnum } from '../services/types';\n\nexport const key = { key: FlagsEnum.IS_B };\n",
+    );
+    let output = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&output);
+    assert!(
+        out.contains("feature-flags.ts:4:3: warning[unused-flag] flag `IS_C`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn store_reads_keep_a_flag_in_use() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);

@@ -1248,6 +1248,33 @@ impl<'a> Resolver<'a> {
                 Cow::Owned(format!("lib/{rest}"))
             });
         let segments: Vec<&str> = strip_js_extension(&specifier).split('/').collect();
+        // A scoped workspace package (`@novu/shared`, `@acme/ui/button`): its directory is
+        // usually named after it (`packages/shared`), its sources under `src/`.
+        if let [scope, package, more @ ..] = segments.as_slice() {
+            if scope.len() > 1 && scope.starts_with('@') {
+                let more = more.join("/");
+                let candidates = if more.is_empty() {
+                    [
+                        format!("{package}/src"),
+                        format!("{package}/index"),
+                        String::new(),
+                    ]
+                } else {
+                    [
+                        format!("{package}/src/{more}"),
+                        format!("{package}/{more}"),
+                        format!("{package}/lib/{more}"),
+                    ]
+                };
+                let found = candidates
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .find_map(|c| self.js_suffix.get(c.as_str()));
+                if let Some(ids) = found {
+                    return Some((ids[0], Confidence::Heuristic));
+                }
+            }
+        }
         let alias_len = segments
             .iter()
             .take_while(|s| s.starts_with(['@', '~', '#', '$']) || **s == "src")

@@ -1231,7 +1231,8 @@ fn in_tests_or_fixtures(rel: &str) -> bool {
 fn looks_like_definitions(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
-    let stem = name.split('.').next().unwrap_or(name);
+    // `feature-flags.ts`, not `feature-flags.service.ts` (a service module of the flag system).
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let in_tests = dirs.split('/').any(|d| {
         matches!(
             d,

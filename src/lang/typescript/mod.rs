@@ -1056,6 +1056,39 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             .child_by_field_name("source")
             .and_then(|s| self.string_value(s));
         let Some(module) = source else {
+            // `import { A } from 'm'; export { A }`: a re-export of the import.
+            let mut cursor = node.walk();
+            let clauses: Vec<_> = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "export_clause")
+                .collect();
+            for clause in clauses {
+                let mut inner = clause.walk();
+                let specifiers: Vec<_> = clause
+                    .named_children(&mut inner)
+                    .filter(|s| s.kind() == "export_specifier")
+                    .collect();
+                for specifier in specifiers {
+                    let Some((exported, local)) = self.specifier_names(specifier) else {
+                        continue;
+                    };
+                    let imported = self
+                        .facts
+                        .imports
+                        .iter()
+                        .rev()
+                        .find(|i| !i.reexport && i.local == local)
+                        .cloned();
+                    if let Some(import) = imported {
+                        self.facts.imports.push(Import {
+                            local: exported.to_string(),
+                            reexport: true,
+                            span: self.span(specifier),
+                            ..import
+                        });
+                    }
+                }
+            }
             // `export const ...`, `export default x`, `export { A }`: the clause is not a use.
             self.push_children(item, stack, |_, _, child| match child.kind() {
                 "export_clause" => None,
