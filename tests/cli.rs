@@ -685,7 +685,7 @@ fn workspace_packages_and_reexports_reach_the_flag_enum() {
     // and re-exported by a module that imports it (`export { FlagsEnum }`).
     write(
         "flaglint.toml",
-        "[[definitions]]\nside = \"frontend\"\npath = \"packages/shared/src/types/feature-flags/feature-flags.ts\"\n\n[[checks]]\ncall = \"useFeatureFlag\"\nkey = 0\n",
+        "[[definitions]]\nside = \"frontend\"\npath = \"packages/shared/src/types/feature-flags/feature-flags.ts\"\n\n[[checks]]\ncall = \"useFeatureFlag\"\nkey = 0\n\n[[checks]]\ncall = \"GetFeatureFlagCommand.create\"\nkey = \"key\"\nlanguage = \"typescript\"\n",
     );
     write(
         "packages/shared/package.json",
@@ -714,7 +714,7 @@ fn workspace_packages_and_reexports_reach_the_flag_enum() {
     );
     write(
         "libs/generic/src/usecases/route.ts",
-        "import { FlagsEnum } from '../services/types';\n\nexport const key = { key: FlagsEnum.IS_B };\n",
+        "import { FlagsEnum } from '../services/types';\n\nexport const on = () => getFlag.execute(GetFeatureFlagCommand.create({ environmentId: 1, key: FlagsEnum.IS_B }));\n",
     );
     let output = flaglint(&["check", "--output-format", "concise"], dir.path());
     let out = stdout(&output);
@@ -723,6 +723,12 @@ fn workspace_packages_and_reexports_reach_the_flag_enum() {
         "{out}"
     );
     assert!(out.contains("0 errors, 1 warning"), "{out}");
+    // `key = "key"` in TypeScript: the property of the object argument is the key.
+    let flags = stdout(&flaglint(&["flags", "--flag", "IS_B"], dir.path()));
+    assert!(
+        flags.contains("check       libs/generic/src/usecases/route.ts:3:41"),
+        "{flags}"
+    );
 }
 
 #[test]

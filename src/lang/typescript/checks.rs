@@ -65,6 +65,28 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             });
             return None;
         }
+        // `key = "key"`: the property of an object argument (`Command.create({ key: X })`).
+        let property = spec
+            .key
+            .keyword
+            .as_deref()
+            .and_then(|name| self.object_argument_property(arguments, name));
+        if let Some(value) = property {
+            let key = self.classify_key(value, item.frame);
+            let key = crate::lang::gates::through_template(spec, key)?;
+            let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| value.id());
+            self.check_calls.insert(node.id(), self.facts.checks.len());
+            self.check_ranges.push((node.start_byte(), node.end_byte()));
+            self.facts.checks.push(CheckSite {
+                spec: spec_index,
+                key,
+                span: self.span(node),
+                key_span: self.span(value),
+                in_test: false,
+                scope: Vec::new(),
+            });
+            return excluded;
+        }
         let position = spec.key.position?;
         let mut cursor = arguments.walk();
         let mut key_node = None;
@@ -100,6 +122,28 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             scope: Vec::new(),
         });
         excluded
+    }
+
+    /// The value of property `name` of the first object literal among the arguments.
+    fn object_argument_property(&self, arguments: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let mut cursor = arguments.walk();
+        let object = arguments
+            .named_children(&mut cursor)
+            .map(unwrap_expression)
+            .find(|a| a.kind() == "object")?;
+        let mut inner = object.walk();
+        let pairs: Vec<Node<'t>> = object.named_children(&mut inner).collect();
+        pairs.into_iter().find_map(|pair| {
+            let key = pair.child_by_field_name("key")?;
+            let key_text = match key.kind() {
+                "string" => self.string_value(key)?,
+                "property_identifier" => self.text(key).to_string(),
+                _ => return None,
+            };
+            (pair.kind() == "pair" && key_text == name)
+                .then(|| pair.child_by_field_name("value"))
+                .flatten()
+        })
     }
 
     fn classify_key(&self, arg: Node<'t>, frame: Option<usize>) -> KeyExpr {
