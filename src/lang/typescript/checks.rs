@@ -71,23 +71,32 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
             .keyword
             .as_deref()
             .and_then(|name| self.object_argument_property(arguments, name));
-        if let Some(value) = property {
-            let key = self.classify_key(value, item.frame);
-            let key = crate::lang::gates::through_template(spec, key)?;
-            let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| value.id());
-            self.check_calls.insert(node.id(), self.facts.checks.len());
-            self.check_ranges.push((node.start_byte(), node.end_byte()));
-            self.facts.checks.push(CheckSite {
-                spec: spec_index,
-                key,
-                span: self.span(node),
-                key_span: self.span(value),
-                in_test: false,
-                scope: Vec::new(),
-            });
-            return excluded;
-        }
-        let position = spec.key.position?;
+        let (key, key_node) = match property {
+            Some(value) => (self.classify_key(value, item.frame), value),
+            None => self.positional_key(arguments, spec.key.position?, item.frame)?,
+        };
+        let key = crate::lang::gates::through_template(spec, key)?;
+        let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
+        self.check_calls.insert(node.id(), self.facts.checks.len());
+        self.check_ranges.push((node.start_byte(), node.end_byte()));
+        self.facts.checks.push(CheckSite {
+            spec: spec_index,
+            key,
+            span: self.span(node),
+            key_span: self.span(key_node),
+            in_test: false,
+            scope: Vec::new(),
+        });
+        excluded
+    }
+
+    /// The argument at `position` and its key (a spread before it makes the key dynamic).
+    fn positional_key(
+        &self,
+        arguments: Node<'t>,
+        position: usize,
+        frame: Option<usize>,
+    ) -> Option<(KeyExpr, Node<'t>)> {
         let mut cursor = arguments.walk();
         let mut key_node = None;
         let mut spread = None;
@@ -104,24 +113,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 break;
             }
         }
-        let (key, key_node) = match (spread, key_node) {
-            (Some(spread), _) => (dynamic(DynamicReason::SpreadArgument), spread),
-            (None, Some(arg)) => (self.classify_key(arg, item.frame), arg),
-            (None, None) => return None,
-        };
-        let key = crate::lang::gates::through_template(spec, key)?;
-        let excluded = (!matches!(key, KeyExpr::Dynamic(_))).then(|| key_node.id());
-        self.check_calls.insert(node.id(), self.facts.checks.len());
-        self.check_ranges.push((node.start_byte(), node.end_byte()));
-        self.facts.checks.push(CheckSite {
-            spec: spec_index,
-            key,
-            span: self.span(node),
-            key_span: self.span(key_node),
-            in_test: false,
-            scope: Vec::new(),
-        });
-        excluded
+        match (spread, key_node) {
+            (Some(spread), _) => Some((dynamic(DynamicReason::SpreadArgument), spread)),
+            (None, Some(arg)) => Some((self.classify_key(arg, frame), arg)),
+            (None, None) => None,
+        }
     }
 
     /// The value of property `name` of the first object literal among the arguments.
