@@ -903,6 +903,51 @@ fn init_models_client_stores_and_leaves_unused_packs_out() {
 }
 
 #[test]
+fn init_finds_the_functions_flag_constants_are_passed_to() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // novu: an enum in a feature-flags module, passed to a hook and, as the `key` of an object,
+    // to a command.
+    write(
+        "packages/shared/src/feature-flags.ts",
+        "export enum FlagsEnum {\n  IS_A = 'IS_A',\n  IS_B = 'IS_B',\n  IS_C = 'IS_C',\n}\n",
+    );
+    write(
+        "packages/shared/src/index.ts",
+        "export * from './feature-flags';\n",
+    );
+    write(
+        "apps/web/src/a.tsx",
+        "import { FlagsEnum } from '@acme/shared';\nconst a = useFeatureFlag(FlagsEnum.IS_A);\nconst b = useFeatureFlag(FlagsEnum.IS_B);\nconst c = useFeatureFlag(FlagsEnum.IS_A);\n",
+    );
+    write(
+        "apps/api/src/b.ts",
+        "import { FlagsEnum } from '@acme/shared';\nGetFeatureFlagCommand.create({ environmentId: 1, key: FlagsEnum.IS_A });\nGetFeatureFlagCommand.create({ key: FlagsEnum.IS_B });\nGetFeatureFlagCommand.create({ key: FlagsEnum.IS_B });\n",
+    );
+    let proposal = stdout(&flaglint(&["init", "--stdout"], dir.path()));
+    assert!(
+        proposal.contains(
+            "call = \"GetFeatureFlagCommand.create\"\nkey = \"key\"\nlanguage = \"typescript\""
+        ),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("call = \"useFeatureFlag\"\nkey = 0\nlanguage = \"typescript\""),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let out = stdout(&flaglint(
+        &["check", "--output-format", "concise"],
+        dir.path(),
+    ));
+    assert!(
+        out.contains("feature-flags.ts:4:3: warning[unused-flag] flag `IS_C`"),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
 fn init_writes_once_and_refuses_to_overwrite() {
     let dir = waffle_repository();
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

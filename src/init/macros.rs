@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::trailing;
+
 /// Fewest entries that make a macro invocation a registry.
 const MIN_ENTRIES: usize = 3;
 
@@ -151,28 +153,15 @@ pub(super) fn key_type(keys: &[String], texts: &[String]) -> Option<String> {
     for text in texts {
         for (at, _) in text.match_indices("()") {
             let before = &text[..at];
-            let key: String = before
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let key: String =
+                trailing(before, |c| c.is_ascii_alphanumeric() || c == '_').to_string();
             if !keys.contains(key.as_str()) {
                 continue;
             }
             let Some(path) = before[..before.len() - key.len()].strip_suffix("::") else {
                 continue;
             };
-            let ty: String = path
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let ty: String = trailing(path, |c| c.is_ascii_alphanumeric() || c == '_').to_string();
             if ty.starts_with(|c: char| c.is_ascii_uppercase()) {
                 named.entry(ty).or_default().insert(key);
             }

@@ -189,6 +189,8 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     let mut flag_structs_found: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut rust_texts: Vec<String> = Vec::new();
     let mut rust_rels: Vec<String> = Vec::new();
+    // The containers of the definitions files found (`FlagsEnum`), per language family.
+    let mut definition_containers: BTreeSet<(Language, String)> = BTreeSet::new();
     // The keys of the definitions files found, per side.
     let mut definition_keys: BTreeMap<Side, BTreeSet<String>> = BTreeMap::new();
     let mut macro_registries: Vec<(String, Vec<macros::MacroRegistry>)> = Vec::new();
@@ -263,6 +265,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 .iter()
                 .filter(|c| c.exported && c.value.chars().count() > 3)
                 .count();
+            definition_containers.extend(
+                facts
+                    .string_consts
+                    .iter()
+                    .filter(|c| c.exported && c.symbol.len() == 2)
+                    .map(|c| (family_of(language), c.symbol[0].clone())),
+            );
             let side = crate::index::code_side(language);
             definition_keys.entry(side).or_default().extend(
                 facts
@@ -356,7 +365,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     ) {
         proposal.parity = parity_mapping(backend, frontend);
     }
-    if !registries_found.is_empty() {
+    if !registries_found.is_empty() || !definition_containers.is_empty() {
         // A second read of the code, only when there is a registry whose keys may be passed.
         let key_sources: Vec<(String, Language, String)> = files
             .iter()
@@ -379,6 +388,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 &definition_keys,
             );
         }
+        propose_member_callees(&mut proposal, &definition_containers, &key_sources);
     }
     if !toggle_modules.is_empty() {
         propose_flag_objects(&mut proposal, &toggle_modules, &files);
@@ -466,6 +476,74 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         }
     }
     proposal
+}
+
+/// The end of `text` made of characters `part` accepts (`request.feature` before a `(`).
+fn trailing(text: &str, part: impl Fn(char) -> bool) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| part(c))
+        .last()
+        .map_or(text.len(), |(at, _)| at);
+    &text[start..]
+}
+
+/// TypeScript counts JavaScript's sources and checks as its own.
+fn family_of(language: Language) -> Language {
+    match language {
+        Language::JavaScript => Language::TypeScript,
+        other => other,
+    }
+}
+
+/// Functions the code passes members of the definitions' containers to
+/// (`useFeatureFlag(FlagsEnum.X)`, `GetFeatureFlagCommand.create({ key: FlagsEnum.X })`).
+fn propose_member_callees(
+    proposal: &mut Proposal,
+    containers: &BTreeSet<(Language, String)>,
+    sources: &[(String, Language, String)],
+) {
+    for family in [Language::Python, Language::TypeScript] {
+        let names: BTreeSet<&str> = containers
+            .iter()
+            .filter(|(l, _)| *l == family)
+            .map(|(_, name)| name.as_str())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let texts: Vec<(&str, &str)> = sources
+            .iter()
+            .filter(|(_, l, _)| family_of(*l) == family)
+            .map(|(rel, _, text)| (rel.as_str(), text.as_str()))
+            .collect();
+        for (callee, argument, calls, place) in registries::member_callees(&names, &texts) {
+            let evidence = format!("{place}: {calls} calls pass flag constants");
+            match argument {
+                registries::MemberArgument::First => proposal.checks.push(ProposedCheck {
+                    call: callee,
+                    key: 0,
+                    keyword: None,
+                    language: family,
+                    evidence,
+                    key_type: None,
+                    property: false,
+                    receiver: None,
+                }),
+                registries::MemberArgument::Property(name) if family == Language::TypeScript => {
+                    proposal.other_checks.push(OtherCheck {
+                        form: "call",
+                        name: callee,
+                        fields: vec![("key", format!("\"{name}\""))],
+                        language: family,
+                        evidence: format!("{evidence} as the `{name}` of an object"),
+                    })
+                }
+                registries::MemberArgument::Property(_) => {}
+            }
+        }
+    }
 }
 
 /// A registry of flag keys: its entry, and the functions of each language the code passes its
@@ -868,14 +946,8 @@ fn method_receivers(method: &str, texts: &[String]) -> Vec<String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for text in texts {
         for (at, _) in text.match_indices(&needle) {
-            let receiver: String = text[..at]
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let receiver: String =
+                trailing(&text[..at], |c| c.is_alphanumeric() || c == '_' || c == '$').to_string();
             if !receiver.is_empty() && receiver != "this" {
                 *counts.entry(receiver).or_default() += 1;
             }
@@ -963,14 +1035,8 @@ fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
                 // A method returning the struct: `gctx.cli_unstable().gc`.
                 let before = &text[..at];
                 let before = before.strip_suffix("()").unwrap_or(before);
-                let holder: String = before
-                    .chars()
-                    .rev()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
+                let holder: String =
+                    trailing(before, |c| c.is_alphanumeric() || c == '_').to_string();
                 // A constant (`UNSTABLE_ENV_VAR_NAMES.x`, a table of names) holds no flags.
                 let constant = !holder.chars().any(|c| c.is_ascii_lowercase());
                 if !holder.is_empty() && !constant && holder != "self" {

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lang::{self, CheckMatcher, DefinitionShapes, ExtractOptions, Grammar, Language};
 
+use super::trailing;
+
 /// Fewest keys that make a dict a registry, and fewest call sites that make a function a check.
 pub(super) const MIN_KEYS: usize = 3;
 
@@ -144,6 +146,88 @@ pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Ve
             keys,
         })
         .collect()
+}
+
+/// How a callee takes a registry member: as its first argument, or as a property of an object
+/// argument (`create({ key: Flags.X })`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum MemberArgument {
+    First,
+    Property(String),
+}
+
+/// The callees whose calls pass members of `containers` (`useFeatureFlag(FlagsEnum.X)`,
+/// `GetFeatureFlagCommand.create({ key: FlagsEnum.X })`): at least [`MIN_KEYS`] calls with 2
+/// distinct members, a callee whose name speaks of flags. With the number of calls and a place.
+pub(super) fn member_callees(
+    containers: &BTreeSet<&str>,
+    sources: &[(&str, &str)],
+) -> Vec<(String, MemberArgument, usize, String)> {
+    let mut seen: BTreeMap<(String, MemberArgument), (usize, BTreeSet<String>, String)> =
+        BTreeMap::new();
+    for (rel, text) in sources {
+        for container in containers {
+            let needle = format!("{container}.");
+            for (at, _) in text.match_indices(&needle) {
+                let starts_word = !text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                let member: String = text[at + needle.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !starts_word || member.is_empty() {
+                    continue;
+                }
+                let Some((callee, argument)) = callee_of_argument(&text[..at]) else {
+                    continue;
+                };
+                let speaks = ["flag", "feature", "toggle", "switch"]
+                    .iter()
+                    .any(|w| callee.to_ascii_lowercase().contains(w));
+                let last = callee.rsplit('.').next().unwrap_or("");
+                if !speaks || last.is_empty() || GENERIC_CALLEES.contains(&last) {
+                    continue;
+                }
+                let line = text[..at].matches('\n').count() + 1;
+                let entry = seen
+                    .entry((callee, argument))
+                    .or_insert_with(|| (0, BTreeSet::new(), format!("{rel}:{line}")));
+                entry.0 += 1;
+                entry.1.insert(member);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (calls, members, _))| *calls >= MIN_KEYS && members.len() >= 2)
+        .map(|((callee, argument), (calls, _, place))| (callee, argument, calls, place))
+        .collect()
+}
+
+/// The callee and the argument form of the expression that ends `before`: `f(` (first
+/// argument) or `f({ a: 1, key: ` (a property of a flat object argument).
+fn callee_of_argument(before: &str) -> Option<(String, MemberArgument)> {
+    let trimmed = before.trim_end();
+    if let Some(call) = trimmed.strip_suffix('(') {
+        let callee = callee_before(call);
+        return (!callee.is_empty()).then_some((callee, MemberArgument::First));
+    }
+    let property = trimmed.strip_suffix(':')?.trim_end();
+    let name: String = trailing(property, |c| c.is_ascii_alphanumeric() || c == '_').to_string();
+    if name.is_empty() {
+        return None;
+    }
+    // The `{` opening a flat object (no braces in between), right after a call's `(`.
+    let head = &property[..property.len() - name.len()];
+    let window = &head[head.len().saturating_sub(400)..];
+    let open = window.rfind('{')?;
+    if window[open + 1..].contains(['{', '}', '(', ')']) {
+        return None;
+    }
+    let call = window[..open].trim_end().strip_suffix('(')?;
+    let callee = callee_before(call);
+    (!callee.is_empty()).then_some((callee, MemberArgument::Property(name)))
 }
 
 /// Whether most entries of the object literal assigned to `name` have integer values
@@ -307,14 +391,10 @@ pub(super) fn literal_arguments(name: &str, sources: &[(&str, &str)]) -> Vec<Str
 /// The last two segments of the callee ending at the end of `before`: `self.request.feature` ->
 /// `request.feature`; `isFeatureEnabled` -> itself; `g().f` -> `f`.
 fn callee_before(before: &str) -> String {
-    let chain: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '?'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let chain: String = trailing(before, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '?')
+    })
+    .to_string();
     let chain = chain.replace("?.", ".");
     let segments: Vec<&str> = chain
         .split('.')
@@ -332,6 +412,31 @@ fn callee_before(before: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callees_passed_registry_members() {
+        let containers: BTreeSet<&str> = ["FlagsEnum"].into();
+        let web = "const a = useFeatureFlag(FlagsEnum.IS_A);\nconst b = useFeatureFlag(FlagsEnum.IS_B);\nconst c = useFeatureFlag(FlagsEnum.IS_A);\nconst d = other(FlagsEnum.IS_A);\n";
+        let api = "await this.getFeatureFlag.execute(\n  GetFeatureFlagCommand.create({\n    environmentId,\n    key: FlagsEnum.IS_A,\n  }),\n);\nGetFeatureFlagCommand.create({ key: FlagsEnum.IS_B });\nGetFeatureFlagCommand.create({ userId: 1, key: FlagsEnum.IS_C });\n";
+        let found = member_callees(&containers, &[("web.tsx", web), ("api.ts", api)]);
+        assert_eq!(
+            found,
+            [
+                (
+                    "GetFeatureFlagCommand.create".to_string(),
+                    MemberArgument::Property("key".to_string()),
+                    3,
+                    "api.ts:4".to_string()
+                ),
+                (
+                    "useFeatureFlag".to_string(),
+                    MemberArgument::First,
+                    3,
+                    "web.tsx:1".to_string()
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn exported_stores_made_with_their_key() {
