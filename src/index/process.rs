@@ -250,10 +250,12 @@ impl Prefilter {
             || name.starts_with("index.");
         // A TS barrel re-exporting a directory (`export * from './types'`) may be the only way
         // from a package's entry to its flag module, whose name it need not mention.
-        let reexports = matches!(file.language, Language::TypeScript | Language::JavaScript)
-            && self.barrels.is_some()
-            && bytes.windows(8).any(|w| w == b"export *");
-        is_barrel && (reexports || self.barrels.as_ref().is_some_and(|ac| ac.is_match(bytes)))
+        let reexports = || {
+            matches!(file.language, Language::TypeScript | Language::JavaScript)
+                && self.barrels.is_some()
+                && bytes.windows(8).any(|w| w == b"export *")
+        };
+        is_barrel && (self.barrels.as_ref().is_some_and(|ac| ac.is_match(bytes)) || reexports())
     }
 }
 
