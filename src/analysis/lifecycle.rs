@@ -477,15 +477,7 @@ fn assess_flag(
             }
         }
     }
-    let mut reads: Vec<String> = spellings
-        .iter()
-        .filter_map(|s| index.flags.get(*s))
-        .flat_map(|f| f.references.iter().map(|&r| &index.references[r]))
-        .filter(|r| r.kind == RefKind::Reference)
-        .map(|r| format!("{}:{}", index.path(r.file), r.span.line))
-        .collect();
-    reads.sort();
-    reads.dedup();
+    let reads = index.production_reads(spellings);
     let events: Vec<_> = django.events_of(key).collect();
     // Rows that production code creates (a management command): a database flag defined in code.
     let rows: Vec<&CreatedRow> = spellings

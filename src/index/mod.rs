@@ -508,6 +508,21 @@ impl Index {
         &self.checks[self.check_offsets[file] + local.index()]
     }
 
+    /// The production reads of a flag's definitions outside checks (a Svelte store's `$x`, a
+    /// constant passed on), under any of its spellings, as sorted `path:line`.
+    pub fn production_reads(&self, spellings: &[&str]) -> Vec<String> {
+        let mut reads: Vec<String> = spellings
+            .iter()
+            .filter_map(|s| self.flags.get(*s))
+            .flat_map(|f| f.references.iter().map(|&r| &self.references[r]))
+            .filter(|r| r.kind == RefKind::Reference)
+            .map(|r| format!("{}:{}", self.path(r.file), r.span.line))
+            .collect();
+        reads.sort();
+        reads.dedup();
+        reads
+    }
+
     /// The place of a check among its file's `FileFacts::checks`.
     pub fn local_id(&self, check: CheckId) -> FileCheckId {
         let offset = self.check_offsets[self.checks[check].file];

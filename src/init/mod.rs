@@ -489,6 +489,26 @@ fn trailing(text: &str, part: impl Fn(char) -> bool) -> &str {
     &text[start..]
 }
 
+/// A TOML array of strings: `["persisted", "persistWithExpiration"]`.
+fn toml_strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|item| format!("\"{}\"", item.as_ref()))
+        .collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The `register` and `key` fields of a registration entry.
+fn registration_fields<S: AsRef<str>>(
+    functions: impl IntoIterator<Item = S>,
+    key: usize,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("register", toml_strings(functions)),
+        ("key", key.to_string()),
+    ]
+}
+
 /// TypeScript counts JavaScript's sources and checks as its own.
 fn family_of(language: Language) -> Language {
     match language {
@@ -682,16 +702,13 @@ fn propose_store_registrations(proposal: &mut Proposal, rel: &str, text: &str) {
         if total < 2 {
             continue;
         }
-        let quoted: Vec<String> = functions.iter().map(|f| format!("\"{f}\"")).collect();
+        let mut fields = registration_fields(&functions, position);
+        fields.push(("local", "true".to_string()));
         proposal.definitions.push(ProposedDefinition {
             side: Side::Frontend,
             path: rel.to_string(),
             shape: None,
-            fields: vec![
-                ("register", format!("[{}]", quoted.join(", "))),
-                ("key", position.to_string()),
-                ("local", "true".to_string()),
-            ],
+            fields,
             evidence: format!(
                 "{total} exported flags made by {} with their key (kept in the client: no backend counterpart).",
                 functions.join(", ")
@@ -714,11 +731,7 @@ fn propose_flag_objects(
         .iter()
         .flat_map(|(_, c, _)| c.iter().copied())
         .collect();
-    let register: Vec<String> = constructors.iter().map(|c| format!("\"{c}\"")).collect();
-    let fields = vec![
-        ("register", format!("[{}]", register.join(", "))),
-        ("key", "0".to_string()),
-    ];
+    let fields = registration_fields(&constructors, 0);
     let all_toggles = modules
         .iter()
         .all(|(path, _, _)| path.ends_with("toggles.py"));
@@ -737,15 +750,11 @@ fn propose_flag_objects(
         });
     } else {
         for (path, used, count) in modules {
-            let register: Vec<String> = used.iter().map(|c| format!("\"{c}\"")).collect();
             proposal.definitions.push(ProposedDefinition {
                 side: Side::Backend,
                 path: path.clone(),
                 shape: None,
-                fields: vec![
-                    ("register", format!("[{}]", register.join(", "))),
-                    ("key", "0".to_string()),
-                ],
+                fields: registration_fields(used, 0),
                 evidence: format!(
                     "{count} flag object(s) declared here ({}).",
                     used.iter().copied().collect::<Vec<_>>().join(", ")
@@ -873,12 +882,11 @@ fn propose_macro_registry(
         }
     }
     for (tuple, members) in groups {
-        let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.name)).collect();
         let keys: Vec<String> = members
             .iter()
             .flat_map(|m| m.keys.iter().cloned())
             .collect();
-        let mut fields = vec![("macro", format!("[{}]", names.join(", ")))];
+        let mut fields = vec![("macro", toml_strings(members.iter().map(|m| &m.name)))];
         if let Some((key, state)) = tuple {
             if key != 0 {
                 fields.push(("key", key.to_string()));

@@ -168,15 +168,10 @@ pub fn render(proposal: &Proposal) -> String {
          # Reference: the README's Configuration section.\n\n",
     );
     if !proposal.exclude.is_empty() {
-        let patterns: Vec<String> = proposal
-            .exclude
-            .iter()
-            .map(|p| format!("\"{p}\""))
-            .collect();
         let _ = writeln!(
             out,
-            "# Vendored code is not yours to fix.\nexclude = [{}]\n",
-            patterns.join(", ")
+            "# Vendored code is not yours to fix.\nexclude = {}\n",
+            toml_strings(&proposal.exclude)
         );
     }
     if proposal.packs.is_empty() {
@@ -192,8 +187,7 @@ pub fn render(proposal: &Proposal) -> String {
             let evidence: Vec<&str> = evidence.iter().take(3).map(String::as_str).collect();
             let _ = writeln!(out, "# {pack}: {}", evidence.join("; "));
         }
-        let names: Vec<String> = proposal.packs.keys().map(|p| format!("\"{p}\"")).collect();
-        let _ = writeln!(out, "packs = [{}]\n", names.join(", "));
+        let _ = writeln!(out, "packs = {}\n", toml_strings(proposal.packs.keys()));
     }
     for (pack, evidence) in &proposal.unused_packs {
         let evidence: Vec<&str> = evidence.iter().take(1).map(String::as_str).collect();
@@ -220,31 +214,16 @@ pub fn render(proposal: &Proposal) -> String {
         );
     }
     for definition in &proposal.definitions {
-        let _ = writeln!(
-            out,
-            "# {}\n[[definitions]]\nside = \"{}\"\npath = \"{}\"",
-            definition.evidence,
-            definition.side.name(),
-            definition.path
-        );
-        if let Some((shape, name)) = &definition.shape {
-            let _ = writeln!(out, "{shape} = \"{name}\"");
-        }
-        for (field, value) in &definition.fields {
-            let _ = writeln!(out, "{field} = {value}");
+        let _ = writeln!(out, "# {}", definition.evidence);
+        for line in definition_entry(definition) {
+            let _ = writeln!(out, "{line}");
         }
         out.push('\n');
     }
     for (definition, reason) in &proposal.unsure_definitions {
-        let _ = writeln!(
-            out,
-            "# Not enabled: {reason}.\n# {}\n# [[definitions]]\n# side = \"{}\"\n# path = \"{}\"",
-            definition.evidence,
-            definition.side.name(),
-            definition.path
-        );
-        if let Some((shape, name)) = &definition.shape {
-            let _ = writeln!(out, "# {shape} = \"{name}\"");
+        let _ = writeln!(out, "# Not enabled: {reason}.\n# {}", definition.evidence);
+        for line in definition_entry(definition) {
+            let _ = writeln!(out, "# {line}");
         }
         out.push('\n');
     }
@@ -291,12 +270,30 @@ pub fn render(proposal: &Proposal) -> String {
             let _ = writeln!(out, "keyword = \"{keyword}\"");
         }
         if let Some(receivers) = check.receiver.as_ref().filter(|r| !r.is_empty()) {
-            let quoted: Vec<String> = receivers.iter().map(|r| format!("\"{r}\"")).collect();
-            let _ = writeln!(out, "receiver = [{}]", quoted.join(", "));
+            let _ = writeln!(out, "receiver = {}", toml_strings(receivers));
         }
         let _ = writeln!(out, "language = \"{}\"\n", check.language.name());
     }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// The lines of a proposed `[[definitions]]` entry.
+fn definition_entry(definition: &ProposedDefinition) -> Vec<String> {
+    let mut lines = vec![
+        "[[definitions]]".to_string(),
+        format!("side = \"{}\"", definition.side.name()),
+        format!("path = \"{}\"", definition.path),
+    ];
+    if let Some((shape, name)) = &definition.shape {
+        lines.push(format!("{shape} = \"{name}\""));
+    }
+    lines.extend(
+        definition
+            .fields
+            .iter()
+            .map(|(field, value)| format!("{field} = {value}")),
+    );
+    lines
 }

@@ -227,15 +227,7 @@ pub fn plan(
     }
     if request.step == Step::Definitions {
         // Reads the definition's deletion would break (a Svelte store's `$fModeEnabled`).
-        let mut places: Vec<String> = spellings
-            .iter()
-            .filter_map(|s| index.flags.get(*s))
-            .flat_map(|f| f.references.iter().map(|&r| &index.references[r]))
-            .filter(|r| r.kind == RefKind::Reference)
-            .map(|r| format!("{}:{}", index.path(r.file), r.span.line))
-            .collect();
-        places.sort();
-        places.dedup();
+        let places = index.production_reads(&spellings);
         if !places.is_empty() {
             return Err(RemoveError::ReadsRemain {
                 key: key.to_string(),
