@@ -480,20 +480,29 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
     if !path.is_dir() {
         return Err(Failure::NotADirectory(path.to_path_buf()));
     }
-    let text = init::render(&init::detect(path, init::Depth::Full));
+    let target = path.join("flaglint.toml");
+    if !stdout && target.exists() && !force {
+        return Err(Failure::ConfigExists(target));
+    }
+    let mut proposal = init::detect(path, init::Depth::Full);
+    let mut text = init::render(&proposal);
+    // The checks the proposal sees show the functions that wrap one of them: a second look.
+    let mut scanned = scan_proposal(path, &text);
+    if let Ok(scan) = &scanned {
+        if init::propose_wrappers(&mut proposal, path, &scan.index) > 0 {
+            text = init::render(&proposal);
+            scanned = scan_proposal(path, &text);
+        }
+    }
     if stdout {
         write_stdout(&text)?;
         return Ok(Exit::Clean);
     }
-    let target = path.join("flaglint.toml");
-    if target.exists() && !force {
-        return Err(Failure::ConfigExists(target));
-    }
     emit(&text, Some(&target))?;
     eprintln!("wrote {}", target.display());
     // What the proposal models, as `check` will see it.
-    match scan_with(&[path.to_path_buf()], Some(&target), 0, None, false, |_| {}) {
-        Ok((_, scan)) => {
+    match scanned {
+        Ok(scan) => {
             let sites = scan
                 .index
                 .checks
@@ -515,6 +524,21 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
         }
     }
     Ok(Exit::Clean)
+}
+
+/// Scans `root` with a configuration text as if it were `root/flaglint.toml`.
+fn scan_proposal(root: &Path, text: &str) -> Result<Scan, Failure> {
+    let mut config = config::from_toml(text, root.to_path_buf()).map_err(|(_, message)| {
+        Failure::Project(format!("the proposed configuration: {message}"))
+    })?;
+    config.file = Some(root.join("flaglint.toml"));
+    Ok(scan(ScanOptions {
+        root: root.to_path_buf(),
+        config,
+        threads: 0,
+        today: Date::today(),
+        date_checks: false,
+    })?)
 }
 
 /// `flaglint init --check`: which entries `init` would propose are not in the configuration.

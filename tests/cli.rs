@@ -814,6 +814,13 @@ fn init_models_flag_objects() {
         proposal.contains("call = \"override_waffle_switch\"\nkey = 0\nstate = \"active\""),
         "{proposal}"
     );
+    // The wrapper of one flag: its call in views.py checks `catalog.bulk_edit`.
+    assert!(
+        proposal.contains(
+            "call = \"is_bulk_edit_enabled\"\nflag = \"catalog.bulk_edit\"\nlanguage = \"python\""
+        ),
+        "{proposal}"
+    );
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
     let check = flaglint(&["check", "--output-format", "concise"], dir.path());
     let out = stdout(&check);
@@ -822,6 +829,66 @@ fn init_models_flag_objects() {
         "{out}"
     );
     assert!(out.contains("0 errors, 1 warning"), "{out}");
+}
+
+#[test]
+fn init_proposes_the_wrappers_of_one_flag() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write(
+        "package.json",
+        "{\"dependencies\": {\"posthog-js\": \"1\"}}\n",
+    );
+    write(
+        "src/flags.ts",
+        "import posthog from 'posthog-js'\n\n// A wrapper of one flag: its calls check it.\nexport const isNewNavEnabled = () => posthog.isFeatureEnabled('new-nav')\n\nexport function betaSearchOn(): boolean {\n  // Why not.\n  return posthog.isFeatureEnabled('beta-search')\n}\n\n// Negated: a call means the flag is off; not a wrapper.\nexport function legacyBilling() {\n  return !posthog.isFeatureEnabled('new-billing')\n}\n\n// More than the check: not a wrapper.\nexport function darkTheme(user) {\n  const on = posthog.isFeatureEnabled('dark-theme')\n  return on && user.admin\n}\n\n// Never called: not proposed.\nexport const unusedWrapper = () => posthog.isFeatureEnabled('quiet')\n\nclass Flags {\n  // A method named only \"is enabled\": too generic to stand for one flag.\n  isEnabled() {\n    return posthog.isFeatureEnabled('generic')\n  }\n}\n",
+    );
+    write(
+        "src/app.tsx",
+        "import { isNewNavEnabled, betaSearchOn, legacyBilling, darkTheme } from './flags'\n\nexport function App(user) {\n  if (isNewNavEnabled()) {\n    return 1\n  }\n  if (betaSearchOn() && legacyBilling() && darkTheme(user)) {\n    return 2\n  }\n  return new Flags().isEnabled()\n}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    for (name, key) in [
+        ("isNewNavEnabled", "new-nav"),
+        ("betaSearchOn", "beta-search"),
+    ] {
+        assert!(
+            proposal.contains(&format!(
+                "call = \"{name}\"\nflag = \"{key}\"\nlanguage = \"typescript\""
+            )),
+            "{proposal}"
+        );
+    }
+    for name in ["legacyBilling", "darkTheme", "unusedWrapper", "isEnabled"] {
+        assert!(
+            !proposal.contains(&format!("\"{name}\"")),
+            "{name}: {proposal}"
+        );
+    }
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let flags = stdout(&flaglint(&["flags", "--format", "json"], dir.path()));
+    let flags: serde_json::Value = serde_json::from_str(&flags).expect("json");
+    let lines = |key: &str| -> Vec<String> {
+        flags["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter(|f| f["key"] == key)
+            .flat_map(|f| f["checks"].as_array().cloned().unwrap_or_default())
+            .map(|c| format!("{}:{}", c["path"].as_str().unwrap_or(""), c["line"]))
+            .collect()
+    };
+    assert_eq!(
+        lines("new-nav"),
+        ["src/app.tsx:4", "src/flags.ts:4"],
+        "{flags}"
+    );
+    assert_eq!(
+        lines("beta-search"),
+        ["src/app.tsx:7", "src/flags.ts:8"],
+        "{flags}"
+    );
 }
 
 #[test]

@@ -25,12 +25,14 @@ mod manifests;
 mod registries;
 mod render;
 mod toggles;
+mod wrappers;
 
 use functions::check_functions;
 use manifests::{
     list_files, manifest_dependencies, manifest_files, normalize, python_imports, vendored_dir,
 };
 pub use render::{drift, render, Drift};
+pub use wrappers::propose_wrappers;
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ mod dead;
 mod definitions;
 mod imports;
 mod simplify;
-mod syntax;
+pub(crate) mod syntax;
 mod template;
 mod usages;
 

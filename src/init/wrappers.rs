@@ -1,0 +1,307 @@
+//! Functions of one flag: `def is_badges_enabled(): return ENABLE_BADGES.is_enabled()`,
+//! `export const useNewNav = () => useFlag("new-nav")`, `fn watch_enabled(&self) -> bool {
+//! self.flags.watch_mode }`. Their whole body returns one check of a fixed key, so every call of
+//! them checks that flag: `init` proposes them as `call` + `flag` entries, found from the checks
+//! the rest of the proposal already sees.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use aho_corasick::AhoCorasick;
+use tree_sitter::Node;
+
+use crate::index::{CheckKey, Index, RefKind};
+use crate::lang::{KeyTransform, Language};
+use crate::remove::syntax::{node_at, text, Dialect};
+
+use super::{family_of, OtherCheck, Proposal};
+
+/// Words that say nothing about which flag a function checks: a method named only with them
+/// (`is_enabled`, `isActive`) is called on too many receivers to stand for one flag.
+const GENERIC_WORDS: &[&str] = &[
+    "is",
+    "has",
+    "can",
+    "should",
+    "use",
+    "get",
+    "check",
+    "enabled",
+    "active",
+    "on",
+    "flag",
+    "feature",
+    "toggle",
+    "switch",
+    "value",
+    "variation",
+    "status",
+    "state",
+];
+
+/// A function whose whole body returns one check of a fixed key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Wrapper {
+    name: String,
+    key: String,
+    language: Language,
+    /// `path:line` of the check it returns.
+    at: String,
+}
+
+/// Adds a `call` + `flag` check for every wrapper of one flag that production code calls.
+/// Returns how many were added.
+pub fn propose_wrappers(proposal: &mut Proposal, root: &Path, index: &Index) -> usize {
+    let mut by_file: BTreeMap<usize, Vec<(usize, usize, u32, &str)>> = BTreeMap::new();
+    for check in &index.checks {
+        if check.kind != RefKind::Check {
+            continue;
+        }
+        if let CheckKey::Key { key, .. } = &check.key {
+            by_file.entry(check.file).or_default().push((
+                check.span.start as usize,
+                check.span.end as usize,
+                check.span.line,
+                key.as_str(),
+            ));
+        }
+    }
+    let mut found: BTreeMap<(Language, String), Wrapper> = BTreeMap::new();
+    let mut ambiguous: BTreeSet<(Language, String)> = BTreeSet::new();
+    for (file, sites) in &by_file {
+        let indexed = &index.files[*file];
+        let Some(dialect) = Dialect::of(indexed.language, &indexed.rel) else {
+            continue;
+        };
+        let Ok(source) = crate::files::read_text(&root.join(&indexed.rel)) else {
+            continue;
+        };
+        let Some(tree) = dialect.parse(&source) else {
+            continue;
+        };
+        for &(start, end, line, key) in sites {
+            let Some(node) = node_at(&tree, start..end) else {
+                continue;
+            };
+            let Some(name) = wrapper_name(dialect, node, &source) else {
+                continue;
+            };
+            let language = family_of(indexed.language);
+            let wrapper = Wrapper {
+                name: name.to_string(),
+                key: key.to_string(),
+                language,
+                at: format!("{}:{line}", indexed.rel),
+            };
+            let id = (language, wrapper.name.clone());
+            match found.get(&id) {
+                Some(other) if other.key != wrapper.key => {
+                    ambiguous.insert(id);
+                }
+                Some(_) => {}
+                None => {
+                    found.insert(id, wrapper);
+                }
+            }
+        }
+    }
+    for id in &ambiguous {
+        found.remove(id);
+    }
+    // Names the proposal already checks (a pack's or the project's own check functions).
+    found.retain(|(language, name), _| {
+        !proposal
+            .checks
+            .iter()
+            .any(|c| &c.call == name && c.language == *language)
+            && !proposal.other_checks.iter().any(|c| &c.name == name)
+    });
+    if found.is_empty() {
+        return 0;
+    }
+    let calls = call_counts(root, found.values().map(|w| w.name.as_str()));
+    let mut added = 0;
+    for wrapper in found.into_values() {
+        let count = calls.get(wrapper.name.as_str()).copied().unwrap_or(0);
+        if count == 0 {
+            continue;
+        }
+        proposal.other_checks.push(OtherCheck {
+            form: "call",
+            name: wrapper.name.clone(),
+            fields: vec![("flag", format!("\"{}\"", wrapper.key))],
+            language: wrapper.language,
+            evidence: format!(
+                "`{}` returns the check of `{}` ({}): its {count} call{} check that flag",
+                wrapper.name,
+                wrapper.key,
+                wrapper.at,
+                if count == 1 { "" } else { "s" }
+            ),
+        });
+        added += 1;
+    }
+    added
+}
+
+/// The name of the function whose whole body returns `check` (through parentheses, `await`,
+/// `?` and `bool(..)`), when that function can be called by name: a module-level function, or a
+/// method whose name says more than "is enabled".
+fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let mut node = check;
+    let mut parent = node.parent()?;
+    loop {
+        let through = match parent.kind() {
+            "parenthesized_expression" | "await_expression" | "await" | "try_expression" => true,
+            "argument_list" if dialect.is_python() && parent.named_child_count() == 1 => {
+                let call = parent.parent()?;
+                let callee = call.child_by_field_name("function")?;
+                if text(callee, source) != "bool" {
+                    return None;
+                }
+                parent = call;
+                true
+            }
+            _ => false,
+        };
+        if !through {
+            break;
+        }
+        node = parent;
+        parent = node.parent()?;
+    }
+    let body = match parent.kind() {
+        "return_statement" | "return_expression" => {
+            let statement = if dialect.is_rust() {
+                let up = parent.parent()?;
+                if up.kind() == "expression_statement" {
+                    up
+                } else {
+                    parent
+                }
+            } else {
+                parent
+            };
+            let block = statement.parent()?;
+            only_statement(dialect, block, statement, source).then_some(block)?
+        }
+        // `() => useFlag("x")`
+        "arrow_function" if parent.child_by_field_name("body") == Some(node) => {
+            return function_name(parent, source);
+        }
+        // Rust: the block's tail expression.
+        "block" if dialect.is_rust() => {
+            only_statement(dialect, parent, node, source).then_some(parent)?
+        }
+        _ => return None,
+    };
+    let function = body.parent()?;
+    if !dialect.is_function(function.kind()) {
+        return None;
+    }
+    function_name(function, source)
+}
+
+/// Whether `statement` is the only statement of `block`, comments and a docstring aside.
+fn only_statement(dialect: Dialect, block: Node<'_>, statement: Node<'_>, source: &str) -> bool {
+    let mut cursor = block.walk();
+    let others = block
+        .named_children(&mut cursor)
+        .filter(|child| child.id() != statement.id() && !dialect.is_comment(child.kind()))
+        .filter(|child| !is_docstring(dialect, *child, source))
+        .count();
+    others == 0
+}
+
+fn is_docstring(dialect: Dialect, node: Node<'_>, source: &str) -> bool {
+    dialect.is_python()
+        && node.kind() == "expression_statement"
+        && node.named_child_count() == 1
+        && node.named_child(0).is_some_and(|c| c.kind() == "string")
+        && !text(node, source).is_empty()
+}
+
+/// The name a function is called by: its own, or the variable it is assigned to at the top level;
+/// `None` for nested functions and for methods with a generic name.
+fn function_name<'s>(function: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let (name, holder) = match function.kind() {
+        "arrow_function" | "function_expression" | "function" => {
+            let declarator = function.parent()?;
+            if declarator.kind() != "variable_declarator" {
+                return None;
+            }
+            let name = declarator.child_by_field_name("name")?;
+            if name.kind() != "identifier" {
+                return None;
+            }
+            // variable_declarator -> lexical_declaration -> program / export_statement
+            (name, declarator.parent()?.parent()?)
+        }
+        _ => (function.child_by_field_name("name")?, function.parent()?),
+    };
+    let name = text(name, source);
+    let holder = if holder.kind() == "decorated_definition" {
+        holder.parent()?
+    } else {
+        holder
+    };
+    let top_level = match holder.kind() {
+        "module" | "program" | "source_file" => true,
+        "export_statement" => holder
+            .parent()
+            .is_some_and(|p| matches!(p.kind(), "program")),
+        // Rust: a function of an inline module.
+        "declaration_list" => holder.parent().is_some_and(|p| p.kind() == "mod_item"),
+        _ => false,
+    };
+    (top_level || !generic(name)).then_some(name)
+}
+
+/// Whether every word of a name is a [`GENERIC_WORDS`] word (`is_enabled`, `isFeatureActive`).
+fn generic(name: &str) -> bool {
+    KeyTransform::SnakeCase
+        .apply(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .all(|w| GENERIC_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// How many times production code calls each name (`name(` after a non-identifier character),
+/// definitions aside.
+fn call_counts<'n>(root: &Path, names: impl Iterator<Item = &'n str>) -> BTreeMap<String, usize> {
+    let names: Vec<&str> = names.collect();
+    let patterns: Vec<String> = names.iter().map(|n| format!("{n}(")).collect();
+    let mut counts = BTreeMap::new();
+    let Ok(matcher) = AhoCorasick::new(&patterns) else {
+        return counts;
+    };
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    for (rel, path) in super::list_files(root) {
+        if super::in_tests_or_fixtures(&rel) || crate::lang::detect(Path::new(&rel)).is_none() {
+            continue;
+        }
+        let Ok(source) = crate::files::read_text(&path) else {
+            continue;
+        };
+        let bytes = source.as_bytes();
+        for found in matcher.find_iter(&source) {
+            let start = found.start();
+            if start > 0 && is_ident(bytes[start - 1]) {
+                continue;
+            }
+            // `def name(`, `fn name(`, `function name(`: the definition, not a call.
+            let before = source[..start].trim_end();
+            if ["def", "fn", "function"].iter().any(|d| {
+                before.ends_with(d)
+                    && !before[..before.len() - d.len()]
+                        .ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            }) {
+                continue;
+            }
+            *counts
+                .entry(names[found.pattern().as_usize()].to_string())
+                .or_insert(0) += 1;
+        }
+    }
+    counts
+}
