@@ -484,16 +484,8 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
     if !stdout && target.exists() && !force {
         return Err(Failure::ConfigExists(target));
     }
-    let mut proposal = init::detect(path, init::Depth::Full);
-    let mut text = init::render(&proposal);
-    // The checks the proposal sees show the functions that wrap one of them: a second look.
-    let mut scanned = scan_proposal(path, &text);
-    if let Ok(scan) = &scanned {
-        if init::propose_wrappers(&mut proposal, path, &scan.index) > 0 {
-            text = init::render(&proposal);
-            scanned = scan_proposal(path, &text);
-        }
-    }
+    let (proposal, scanned) = propose(path);
+    let text = init::render(&proposal);
     if stdout {
         write_stdout(&text)?;
         return Ok(Exit::Clean);
@@ -503,16 +495,21 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
     // What the proposal models, as `check` will see it.
     match scanned {
         Ok(scan) => {
-            let sites = scan
+            let (keyed, other): (Vec<_>, Vec<_>) = scan
                 .index
                 .checks
                 .iter()
                 .filter(|c| c.kind == flaglint::index::RefKind::Check)
-                .count();
+                .partition(|c| matches!(c.key, flaglint::index::CheckKey::Key { .. }));
+            let unknown = match other.len() {
+                0 => String::new(),
+                n => format!(" and {n} whose key is not known statically"),
+            };
             let counts = flaglint::report::Counts::of(&scan.diagnostics);
             eprintln!(
-                "with it, `flaglint check` sees {} flags and {sites} check sites in production code ({} errors, {} warnings, {} infos); review the entries, then run `flaglint check`",
+                "with it, `flaglint check` sees {} flags and {} check sites in production code{unknown} ({} errors, {} warnings, {} infos); review the entries, then run `flaglint check`",
                 scan.index.flags.len(),
+                keyed.len(),
                 counts.errors,
                 counts.warnings,
                 counts.infos,
@@ -524,6 +521,20 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
         }
     }
     Ok(Exit::Clean)
+}
+
+/// What `init` proposes for `root`, and the scan made with it: a first look at the repository,
+/// then a second through what the proposal sees (wrappers of one flag, check functions nothing
+/// calls or that pass keys no definition declares).
+fn propose(root: &Path) -> (init::Proposal, Result<Scan, Failure>) {
+    let mut proposal = init::detect(root, init::Depth::Full);
+    let mut scanned = scan_proposal(root, &init::render(&proposal));
+    if let Ok(scan) = &scanned {
+        if init::review(&mut proposal, root, &scan.index, &scan.config) {
+            scanned = scan_proposal(root, &init::render(&proposal));
+        }
+    }
+    (proposal, scanned)
 }
 
 /// Scans `root` with a configuration text as if it were `root/flaglint.toml`.
@@ -553,7 +564,7 @@ fn run_init_check(path: &Path) -> Outcome {
     let text = files::read_text(&file)
         .map_err(|e| Failure::Project(format!("cannot read {}: {e}", file.display())))?;
     let in_pyproject = file.file_name().is_some_and(|n| n == "pyproject.toml");
-    let proposal = init::detect(path, init::Depth::Full);
+    let proposal = propose(path).0;
     let drift = init::drift(&proposal, &text, in_pyproject)
         .map_err(|e| Failure::Project(format!("{}: {e}", file.display())))?;
     for line in &drift.missing {

@@ -461,8 +461,14 @@ fn init_proposes_the_demo_config() {
     let output = flaglint(&["init", ".", "--stdout"], &demo);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let proposed: toml::Value = toml::from_str(&stdout(&output)).unwrap();
-    let written: toml::Value =
+    let mut written: toml::Value =
         toml::from_str(&std::fs::read_to_string(demo.join("flaglint.toml")).unwrap()).unwrap();
+    // The demo keeps a check function nothing calls, to show `config-matches-nothing`; `init`
+    // leaves it out.
+    let checks = written["checks"].as_array_mut().expect("checks");
+    let before = checks.len();
+    checks.retain(|c| c["call"].as_str() != Some("get_flag_for_org"));
+    assert_eq!(checks.len(), before - 1);
     assert_eq!(proposed, written);
 }
 
@@ -889,6 +895,50 @@ fn init_proposes_the_wrappers_of_one_flag() {
         ["src/app.tsx:7", "src/flags.ts:8"],
         "{flags}"
     );
+}
+
+#[test]
+fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write(
+        "app/feature_flags/flags.py",
+        "NEW_NAV = \"new_nav\"\nDARK_MODE = \"dark_mode\"\n",
+    );
+    write(
+        "app/feature_flags/services.py",
+        "def get_flag_for_user(user, flag_name):\n    return user.flags.get(flag_name)\n\n\ndef get_feature_value(feature):\n    return None\n",
+    );
+    // An argument parser's switches: every key undefined.
+    write(
+        "app/cli.py",
+        "def is_flag_set(args, flag_name):\n    return flag_name in args\n\n\ndef main(args):\n    return is_flag_set(args, \"help\") or is_flag_set(args, \"verbose\") or is_flag_set(args, \"quiet\")\n",
+    );
+    write(
+        "app/views.py",
+        "from app.feature_flags.flags import NEW_NAV, DARK_MODE\nfrom app.feature_flags.services import get_flag_for_user\n\n\ndef view(user):\n    if get_flag_for_user(user, NEW_NAV):\n        return 1\n    return get_flag_for_user(user, DARK_MODE)\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("[[checks]]\ncall = \"get_flag_for_user\"\nkey = 1"),
+        "{proposal}"
+    );
+    // Never called: not proposed.
+    assert!(!proposal.contains("get_feature_value"), "{proposal}");
+    // Undefined keys: written commented out, with the count.
+    assert!(
+        proposal.contains("# Not enabled: 3 of its 3 calls pass keys no definition declares (`help`, `quiet`, `verbose`).\n"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("# call = \"is_flag_set\"\n"),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(out.contains("0 errors, 0 warnings"), "{out}");
 }
 
 #[test]

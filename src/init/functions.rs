@@ -66,7 +66,23 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                         .into_iter()
                         .filter(|p| !p.name.ends_with("self"))
                         .collect();
-                    if let Some(key) = key_parameter(name, &params) {
+                    // Rust's "flags" are mostly a command line's or a compiler's
+                    // (`has_flag(&self, flag_name: &str)` in an argument parser): the name must
+                    // speak of features or of being enabled too.
+                    let lower = name.to_ascii_lowercase();
+                    let of_features = [
+                        "feature",
+                        "toggle",
+                        "unstable",
+                        "experiment",
+                        "preview",
+                        "enabled",
+                    ]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                        || lower.contains("switch");
+                    let key = of_features.then(|| key_parameter(name, &params)).flatten();
+                    if let Some(key) = key {
                         found.push(ProposedCheck {
                             call: name.to_string(),
                             key,
@@ -464,6 +480,9 @@ pub(super) fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
                 | "feature"
                 | "feature_name"
                 | "featurename"
+                | "feature_id"
+                | "featureid"
+                | "flag_id"
                 | "switch_name"
                 | "switchname"
                 | "toggle_name"

@@ -24,6 +24,7 @@ mod macros;
 mod manifests;
 mod registries;
 mod render;
+mod review;
 mod toggles;
 mod wrappers;
 
@@ -32,7 +33,7 @@ use manifests::{
     list_files, manifest_dependencies, manifest_files, normalize, python_imports, vendored_dir,
 };
 pub use render::{drift, render, Drift};
-pub use wrappers::propose_wrappers;
+pub use review::review;
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -53,6 +54,9 @@ pub struct Proposal {
     /// Definitions written commented out, with why: entries that would turn the keys other
     /// checks pass into undefined flags.
     pub unsure_definitions: Vec<(ProposedDefinition, String)>,
+    /// Checks written commented out, with why: functions most of whose calls pass keys no
+    /// definition declares (a command line's switches, not flags).
+    pub unsure_checks: Vec<(ProposedCheck, String)>,
     /// Django migrations that create or delete waffle rows.
     pub waffle_migrations: Vec<String>,
     /// `[parity] frontend-key` when the frontend spells the backend's keys another way
@@ -988,9 +992,12 @@ fn flag_structs(text: &str) -> Vec<(String, Vec<String>)> {
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
             let lower = name.to_lowercase();
-            let says_flags = ["flags", "features", "unstable", "preview", "toggles"]
+            // `FeatureFlags`, `UnstableFlags`, `ExperimentalFeatures`; not the options of one
+            // operation (`RequestFlags`, `BuildFlags`).
+            let says_features = ["feature", "unstable", "preview", "toggle", "experiment"]
                 .iter()
                 .any(|w| lower.contains(w));
+            let says_flags = says_features || lower == "flags";
             current = (says_flags && rest.trim_end().ends_with('{')).then(|| (name, Vec::new()));
             continue;
         }

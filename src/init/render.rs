@@ -251,32 +251,53 @@ pub fn render(proposal: &Proposal) -> String {
         let _ = writeln!(out, "language = \"{}\"\n", check.language.name());
     }
     for check in &proposal.checks {
-        if check.property {
-            let _ = writeln!(
-                out,
-                "# Flag reads through a property chain ({}).\n[[checks]]\nproperty = \"{}\"\nlanguage = \"{}\"\n",
-                check.evidence,
-                check.call,
-                check.language.name()
-            );
-            continue;
+        let _ = writeln!(out, "# {}.", check_comment(check));
+        for line in check_entry(check) {
+            let _ = writeln!(out, "{line}");
         }
-        let _ = writeln!(
-            out,
-            "# A function of yours that takes a flag key ({}).\n[[checks]]\ncall = \"{}\"\nkey = {}",
-            check.evidence, check.call, check.key
-        );
-        if let Some(keyword) = &check.keyword {
-            let _ = writeln!(out, "keyword = \"{keyword}\"");
+        out.push('\n');
+    }
+    for (check, reason) in &proposal.unsure_checks {
+        let _ = writeln!(out, "# Not enabled: {reason}.\n# {}.", check_comment(check));
+        for line in check_entry(check) {
+            let _ = writeln!(out, "# {line}");
         }
-        if let Some(receivers) = check.receiver.as_ref().filter(|r| !r.is_empty()) {
-            let _ = writeln!(out, "receiver = {}", toml_strings(receivers));
-        }
-        let _ = writeln!(out, "language = \"{}\"\n", check.language.name());
+        out.push('\n');
     }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// Why a check is proposed.
+fn check_comment(check: &ProposedCheck) -> String {
+    if check.property {
+        format!("Flag reads through a property chain ({})", check.evidence)
+    } else {
+        format!(
+            "A function of yours that takes a flag key ({})",
+            check.evidence
+        )
+    }
+}
+
+/// The lines of a proposed `[[checks]]` entry.
+fn check_entry(check: &ProposedCheck) -> Vec<String> {
+    let mut lines = vec!["[[checks]]".to_string()];
+    if check.property {
+        lines.push(format!("property = \"{}\"", check.call));
+    } else {
+        lines.push(format!("call = \"{}\"", check.call));
+        lines.push(format!("key = {}", check.key));
+        if let Some(keyword) = &check.keyword {
+            lines.push(format!("keyword = \"{keyword}\""));
+        }
+        if let Some(receivers) = check.receiver.as_ref().filter(|r| !r.is_empty()) {
+            lines.push(format!("receiver = {}", toml_strings(receivers)));
+        }
+    }
+    lines.push(format!("language = \"{}\"", check.language.name()));
+    lines
 }
 
 /// The lines of a proposed `[[definitions]]` entry.

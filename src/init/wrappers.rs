@@ -51,10 +51,16 @@ struct Wrapper {
 
 /// Adds a `call` + `flag` check for every wrapper of one flag that production code calls.
 /// Returns how many were added.
-pub fn propose_wrappers(proposal: &mut Proposal, root: &Path, index: &Index) -> usize {
+/// Checks of the specs in `dropped` are left out.
+pub(super) fn propose_wrappers(
+    proposal: &mut Proposal,
+    root: &Path,
+    index: &Index,
+    dropped: &BTreeSet<usize>,
+) -> usize {
     let mut by_file: BTreeMap<usize, Vec<(usize, usize, u32, &str)>> = BTreeMap::new();
     for check in &index.checks {
-        if check.kind != RefKind::Check {
+        if check.kind != RefKind::Check || dropped.contains(&check.spec) {
             continue;
         }
         if let CheckKey::Key { key, .. } = &check.key {

@@ -1,0 +1,125 @@
+//! A second look at the proposal, through a scan with it: the checks it sees show the wrappers of
+//! one flag; a proposed check function that nothing calls is noise, and one whose calls mostly
+//! pass keys no definition declares is something else (a command line's switches) and would only
+//! make false `undefined-flag` errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::config::Config;
+use crate::index::{CheckKey, Index, KeySource, RefKind};
+use crate::lang::ShapeKind;
+
+use super::{family_of, wrappers, Proposal, ProposedCheck};
+
+/// Fewest calls with undefined keys that make a proposed check suspect.
+const MIN_UNDEFINED: usize = 3;
+
+/// Revises the proposal from a scan made with it. Returns whether it changed.
+pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
+    let dropped = review_checks(proposal, index, config);
+    let wrapped = wrappers::propose_wrappers(proposal, root, index, &dropped);
+    !dropped.is_empty() || wrapped > 0
+}
+
+/// What the scan saw of one check spec.
+#[derive(Default)]
+struct Tally<'a> {
+    sites: usize,
+    keyed: usize,
+    undefined: BTreeSet<&'a str>,
+    undefined_calls: usize,
+}
+
+/// Leaves out the project's own check functions (never a pack's) that production code never
+/// calls, and comments out those at least half of whose keyed calls, and at least
+/// [`MIN_UNDEFINED`], pass keys that no definition declares. Returns the spec indices of both.
+fn review_checks(proposal: &mut Proposal, index: &Index, config: &Config) -> BTreeSet<usize> {
+    let has_definitions = index.has_definitions();
+    let mut tallies: BTreeMap<usize, Tally> = BTreeMap::new();
+    for check in &index.checks {
+        if check.kind != RefKind::Check {
+            continue;
+        }
+        let tally = tallies.entry(check.spec).or_default();
+        tally.sites += 1;
+        let CheckKey::Key { key, source } = &check.key else {
+            continue;
+        };
+        tally.keyed += 1;
+        let spelled = matches!(source, KeySource::Literal | KeySource::LocalConstant);
+        let defined = index
+            .flags
+            .get(key)
+            .is_some_and(|flag| !flag.definitions.is_empty());
+        if has_definitions && spelled && !defined {
+            tally.undefined.insert(key);
+            tally.undefined_calls += 1;
+        }
+    }
+    let specs = config.checks.specs();
+    let spec_ids = |check: &ProposedCheck| -> Vec<usize> {
+        let name = check.call.rsplit('.').next().unwrap_or(&check.call);
+        let shape = if check.property {
+            ShapeKind::Property
+        } else {
+            ShapeKind::Call
+        };
+        specs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.pack.is_none()
+                    && s.gate.is_none()
+                    && s.shape.kind() == shape
+                    && s.call.last().map(String::as_str) == Some(name)
+                    && s.language
+                        .is_none_or(|l| family_of(l) == family_of(check.language))
+            })
+            .map(|(id, _)| id)
+            .collect()
+    };
+    let mut dropped = BTreeSet::new();
+    let empty = Tally::default();
+    let mut kept = Vec::new();
+    for check in std::mem::take(&mut proposal.checks) {
+        let ids = spec_ids(&check);
+        let tally = match ids.as_slice() {
+            [id] => tallies.get(id).unwrap_or(&empty),
+            // Not one spec of its own: nothing to judge it by.
+            _ => {
+                kept.push(check);
+                continue;
+            }
+        };
+        if tally.sites == 0 && !check.property {
+            dropped.extend(ids);
+            continue;
+        }
+        if tally.undefined_calls < MIN_UNDEFINED || tally.undefined_calls * 2 < tally.keyed {
+            kept.push(check);
+            continue;
+        }
+        let examples: Vec<String> = tally
+            .undefined
+            .iter()
+            .take(3)
+            .map(|k| format!("`{k}`"))
+            .collect();
+        let reason = format!(
+            "{} of its {} calls pass keys no definition declares ({}{})",
+            tally.undefined_calls,
+            tally.keyed,
+            examples.join(", "),
+            if tally.undefined.len() > 3 {
+                ", ..."
+            } else {
+                ""
+            }
+        );
+        proposal.unsure_checks.push((check, reason));
+        dropped.extend(ids);
+    }
+    proposal.checks = kept;
+    dropped
+}
