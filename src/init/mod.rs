@@ -301,7 +301,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         {
             propose_store_registrations(&mut proposal, rel, &text);
         }
-        if let Some((template, count)) = gate_family(language, &text) {
+        if let Some((template, count)) = gate_family(language, rel, &text) {
             proposal.definitions.push(ProposedDefinition {
                 side: crate::index::code_side(language),
                 path: rel.clone(),
@@ -1056,7 +1056,8 @@ fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
                     trailing(before, |c| c.is_alphanumeric() || c == '_').to_string();
                 // A constant (`UNSTABLE_ENV_VAR_NAMES.x`, a table of names) holds no flags.
                 let constant = !holder.chars().any(|c| c.is_ascii_lowercase());
-                if !holder.is_empty() && !constant && holder != "self" {
+                let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+                if !holder.is_empty() && !constant && holder != "self" && !value_copy(line, field) {
                     read_fields.entry(holder.clone()).or_default().insert(field);
                     *holders.entry(holder).or_default() += 1;
                 }
@@ -1075,6 +1076,16 @@ fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
     holders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     holders.truncate(MAX_HOLDERS);
     holders
+}
+
+/// Whether a read of `field` starting after `line` (the text before it on its line) copies the
+/// value into the same field of another struct rather than asking it: `metrics: old.metrics,`,
+/// `metrics: new.metrics.unwrap_or(old.metrics)`, `metrics: metrics || persisted.metrics,` (not
+/// `worktrees: ctx.settings.feature_flags.worktree_manipulation`, an answer passed on).
+fn value_copy(line: &str, field: &str) -> bool {
+    line.trim_start()
+        .split_once(':')
+        .is_some_and(|(name, rest)| name == field && !rest.starts_with(':'))
 }
 
 /// How many times a field of `holder` is read (`holder.x`, `holder().x`; not method calls).
@@ -1107,7 +1118,7 @@ const MIN_GATES: usize = 3;
 
 /// A file that defines a family of gate functions, one per flag (`is_x_enabled(settings)` in
 /// ruff's `preview.rs`): the name template and how many functions have it.
-fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> {
+fn gate_family(language: Language, rel: &str, text: &str) -> Option<(&'static str, usize)> {
     let (template, prefix, suffix, definers): (&str, &str, &str, &[&str]) = match language {
         Language::Rust => ("is_{key}_enabled", "is_", "_enabled", &["fn "]),
         Language::Python => ("is_{key}_enabled", "is_", "_enabled", &["def "]),
@@ -1155,7 +1166,45 @@ fn gate_family(language: Language, text: &str) -> Option<(&'static str, usize)> 
     }
     // A module of gates (ruff's `preview.rs`), not a module with a few predicates among others.
     let mostly_gates = names.len() * 3 >= functions.max(names.len()) * 2;
-    (names.len() >= MIN_GATES && mostly_gates).then_some((template, names.len()))
+    if names.len() >= MIN_GATES && mostly_gates {
+        return Some((template, names.len()));
+    }
+    (language == Language::Rust)
+        .then(|| gate_methods(rel, text))
+        .flatten()
+}
+
+/// Rust gate methods, one per flag, in a module that speaks of features: `fn check_metrics(&self)
+/// -> Result<()>` in `features.rs`, `fn unstable_sloppy_imports(&self) -> bool`. At least
+/// [`MIN_GATES`] methods of one of these forms, each answering a bool or a `Result<()>`.
+fn gate_methods(rel: &str, text: &str) -> Option<(&'static str, usize)> {
+    let about_features = ["feature", "flag", "unstable", "preview", "experiment"]
+        .iter()
+        .any(|w| rel.to_ascii_lowercase().contains(w));
+    let families: [(&str, &str, bool); 2] = [
+        ("unstable_{key}", "unstable_", true),
+        ("check_{key}", "check_", about_features),
+    ];
+    families
+        .iter()
+        .filter(|(_, _, allowed)| *allowed)
+        .filter_map(|(template, prefix, _)| {
+            let count = text
+                .lines()
+                .filter_map(|line| {
+                    let line = line.trim_start();
+                    let line = ["pub(crate) ", "pub ", "const "]
+                        .iter()
+                        .fold(line, |l, p| l.strip_prefix(p).unwrap_or(l));
+                    let rest = line.strip_prefix("fn ")?.strip_prefix(prefix)?;
+                    let answers = line.contains("-> bool") || line.contains("-> Result<()");
+                    let named = rest.starts_with(|c: char| c.is_ascii_lowercase());
+                    (answers && named && line.contains("&self")).then_some(())
+                })
+                .count();
+            (count >= MIN_GATES).then_some((*template, count))
+        })
+        .max_by_key(|(_, count)| *count)
 }
 
 /// A type declared in the repository that can hold flags.
@@ -1653,16 +1702,36 @@ mod tests {
     fn gate_function_families_are_definitions() {
         let rust = "pub(crate) const fn is_a_enabled(s: &S) -> bool { s.p }\npub(crate) const fn is_b_enabled(s: &S) -> bool { s.p }\npub fn is_c_enabled(s: &S) -> bool { s.p }\n";
         assert_eq!(
-            gate_family(Language::Rust, rust),
+            gate_family(Language::Rust, "src/preview.rs", rust),
             Some(("is_{key}_enabled", 3))
         );
         let ts = "export function isNewNavEnabled() {}\nexport const isDarkEnabled = () => x;\nfunction isBetaEnabled() {}\nfunction isenabled() {}\n";
         assert_eq!(
-            gate_family(Language::TypeScript, ts),
+            gate_family(Language::TypeScript, "src/flags.ts", ts),
             Some(("is{Key}Enabled", 3))
         );
         let two = "def is_a_enabled(): ...\ndef is_b_enabled(): ...\n";
-        assert_eq!(gate_family(Language::Python, two), None);
+        assert_eq!(gate_family(Language::Python, "app/flags.py", two), None);
+    }
+
+    #[test]
+    fn rust_gate_methods_are_definitions_where_the_module_speaks_of_features() {
+        // meilisearch's `RoFeatures`, deno's `CliOptions`: methods among others, one per flag.
+        let methods = "impl RoFeatures {\n    pub fn new() -> Self {}\n    pub fn runtime(&self) -> R {}\n    pub fn check_metrics(&self) -> Result<()> {}\n    pub fn check_logs_route(&self) -> Result<()> {}\n    pub fn check_network(&self, action: &str) -> Result<()> {}\n}\n";
+        assert_eq!(
+            gate_family(Language::Rust, "crates/scheduler/src/features.rs", methods),
+            Some(("check_{key}", 3))
+        );
+        // Validators elsewhere are not flags.
+        assert_eq!(
+            gate_family(Language::Rust, "crates/auth/src/password.rs", methods),
+            None
+        );
+        let unstable = "impl CliOptions {\n  pub fn unstable_detect_cjs(&self) -> bool {}\n  pub fn unstable_raw_imports(&self) -> bool {}\n  pub fn unstable_features(&self) -> Vec<&str> {}\n  pub fn unstable_sloppy_imports(&self) -> bool {}\n  pub fn other(&self) -> bool {}\n}\n";
+        assert_eq!(
+            gate_family(Language::Rust, "cli/args/mod.rs", unstable),
+            Some(("unstable_{key}", 3))
+        );
     }
 
     #[test]

@@ -276,6 +276,8 @@ struct Walker<'a> {
     body_depth: usize,
     /// Enclosing inline modules (0 and `body_depth == 0` = file top level).
     mod_depth: usize,
+    /// Inside an `impl Trait for Type` block: its methods are the trait's, not gates.
+    in_trait_impl: bool,
     fn_names: Vec<String>,
     params: Vec<ParamFrame>,
     /// Scratch buffer for identifier text.
@@ -326,6 +328,7 @@ impl<'a> Walker<'a> {
             test_depth: 0,
             body_depth: 0,
             mod_depth: 0,
+            in_trait_impl: false,
             fn_names: Vec::new(),
             params: Vec::new(),
             buf: String::new(),
@@ -534,7 +537,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let outer_type_params = std::mem::take(&mut self.type_params);
         match item {
             Item::Fn(f) => {
-                self.gate_definition(f);
+                self.gate_definition(&f.sig, f.span(), false);
                 self.walk_fn(&f.sig, &f.block)
             }
             Item::Mod(m) => self.walk_mod(m),
@@ -555,11 +558,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
                 let owner = self.const_owner(i);
                 let outer_owner = std::mem::replace(&mut self.impl_owner, owner);
+                let outer_trait = std::mem::replace(&mut self.in_trait_impl, i.trait_.is_some());
                 self.body_depth += 1;
                 for impl_item in &i.items {
                     self.visit_impl_item(impl_item);
                 }
                 self.body_depth -= 1;
+                self.in_trait_impl = outer_trait;
                 self.impl_owner = outer_owner;
             }
             Item::Trait(t) => {
@@ -598,7 +603,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let test = is_test_code(attrs);
         self.test_depth += usize::from(test);
         match item {
-            ImplItem::Fn(f) => self.walk_fn(&f.sig, &f.block),
+            ImplItem::Fn(f) => {
+                if !self.in_trait_impl {
+                    self.gate_definition(&f.sig, f.span(), true);
+                }
+                self.walk_fn(&f.sig, &f.block)
+            }
             ImplItem::Const(c) => {
                 self.impl_string_const(c);
                 self.visit_expr(&c.expr);
