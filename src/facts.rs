@@ -260,6 +260,8 @@ pub enum ConstKind {
     StructField,
     /// A gate function: its name holds the key (`is_{key}_enabled`).
     GateFunction,
+    /// A setting of a settings module (`FEATURE_X = env.bool(..)`): its name is the key.
+    Setting,
 }
 
 impl ConstKind {

@@ -873,27 +873,16 @@ fn init_proposes_the_wrappers_of_one_flag() {
         );
     }
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
-    let flags = stdout(&flaglint(&["flags", "--format", "json"], dir.path()));
-    let flags: serde_json::Value = serde_json::from_str(&flags).expect("json");
-    let lines = |key: &str| -> Vec<String> {
-        flags["flags"]
-            .as_array()
-            .expect("flags")
-            .iter()
-            .filter(|f| f["key"] == key)
-            .flat_map(|f| f["checks"].as_array().cloned().unwrap_or_default())
-            .map(|c| format!("{}:{}", c["path"].as_str().unwrap_or(""), c["line"]))
-            .collect()
-    };
+    let sites = check_sites(dir.path());
     assert_eq!(
-        lines("new-nav"),
+        sites["new-nav"],
         ["src/app.tsx:4", "src/flags.ts:4"],
-        "{flags}"
+        "{sites:?}"
     );
     assert_eq!(
-        lines("beta-search"),
+        sites["beta-search"],
         ["src/app.tsx:7", "src/flags.ts:8"],
-        "{flags}"
+        "{sites:?}"
     );
 }
 
@@ -939,6 +928,43 @@ fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     let check = flaglint(&["check", "--output-format", "concise"], dir.path());
     let out = stdout(&check);
     assert!(out.contains("0 errors, 0 warnings"), "{out}");
+}
+
+#[test]
+fn init_models_django_settings_that_are_flags() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // redash's and DefectDojo's shape: boolean settings named for features.
+    write(
+        "app/settings/__init__.py",
+        "import os\n\nTIME_ZONE = \"UTC\"\nFEATURE_POLICY = os.environ.get(\"FEATURE_POLICY\", \"\")\nFEATURE_SHOW_COUNT = parse_boolean(os.environ.get(\"X\", \"true\"))\nFEATURE_NEW_EDITOR = env.bool(\"NEW_EDITOR\", default=False)\nFEATURE_NEVER_READ = False\n",
+    );
+    write(
+        "app/settings/local.py",
+        "from . import *\n\nFEATURE_SHOW_COUNT = True\n",
+    );
+    write(
+        "app/views.py",
+        "from django.conf import settings\n\n\ndef view():\n    if settings.FEATURE_SHOW_COUNT:\n        return settings.TIME_ZONE\n    if not settings.FEATURE_NEW_EDITOR:\n        editor = settings.FEATURE_POLICY\n    else:\n        editor = None\n    return editor\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("path = \"app/settings/__init__.py\"\nsettings = [\"FEATURE_NEW_EDITOR\", \"FEATURE_SHOW_COUNT\"]\n"),
+        "{proposal}"
+    );
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let sites = check_sites(dir.path());
+    let keys: Vec<(&str, usize)> = sites.iter().map(|(k, s)| (k.as_str(), s.len())).collect();
+    assert_eq!(
+        keys,
+        [("FEATURE_NEW_EDITOR", 1), ("FEATURE_SHOW_COUNT", 1)],
+        "{sites:?}"
+    );
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(out.contains("warning[negated-fork]"), "{out}");
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
 }
 
 #[test]
@@ -1585,6 +1611,26 @@ fn roots_scan_another_checkout_as_part_of_the_project() {
 }
 
 /// Writes `text` to `rel` under `root`, with its directories.
+/// Each flag's check sites (`path:line`), from `flaglint flags --format json` in `dir`.
+fn check_sites(dir: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let flags = stdout(&flaglint(&["flags", "--format", "json"], dir));
+    let flags: serde_json::Value = serde_json::from_str(&flags).expect("json");
+    flags["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| {
+            let sites = f["checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| format!("{}:{}", c["path"].as_str().unwrap_or(""), c["line"]))
+                .collect();
+            (f["key"].as_str().unwrap_or("").to_string(), sites)
+        })
+        .collect()
+}
+
 fn write_file(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");

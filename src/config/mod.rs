@@ -22,7 +22,8 @@ use toml::Spanned;
 use crate::facts::StringConst;
 use crate::lang::gates::NameTemplate;
 use crate::lang::{
-    CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, MacroShape, Shape,
+    CheckMatcher, CheckSpec, DefinitionShapes, KeyArg, KeyTransform, Language, MacroShape,
+    NamePatterns, Shape,
 };
 use crate::registry::{RuleId, Severity};
 use packs::Pack;
@@ -233,6 +234,10 @@ struct RawDefinition {
     /// Gate functions: a function name with a key hole (`is_{key}_enabled`).
     #[schemars(with = "Option<String>")]
     function: Option<Spanned<String>>,
+    /// Python settings modules: glob patterns over the names of the settings that are flags
+    /// (`FEATURE_*`); `settings.NAME` reads are their checks.
+    #[schemars(with = "Option<Vec<String>>")]
+    settings: Option<Vec<Spanned<String>>>,
     /// Rust macro invocations whose entries are the definitions (`features! { .. }`).
     #[serde(rename = "macro")]
     macros: Option<RawNames>,
@@ -982,7 +987,22 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 Some(text) => vec![NameTemplate::parse(text.get_ref())
                     .map_err(|message| (text.span(), message))?],
             };
+            let settings = match &d.settings {
+                None => NamePatterns::default(),
+                Some(patterns) => {
+                    let span = patterns.first().map_or(0..0, Spanned::span);
+                    if patterns.is_empty() {
+                        return Err((span, "`settings` needs at least one name pattern".to_string()));
+                    }
+                    for pattern in patterns {
+                        name_glob(pattern)?;
+                    }
+                    NamePatterns::new(patterns.iter().map(|p| p.get_ref().clone()).collect())
+                        .map_err(|message| (span, message))?
+                }
+            };
             let shapes = DefinitionShapes {
+                settings,
                 functions,
                 registries: d.registry.into_iter().collect(),
                 lists: d.list.into_iter().collect(),
@@ -1052,6 +1072,22 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 ..CheckSpec::default()
             });
         }
+    }
+    // `settings = ["FEATURE_*"]`: reads of those settings through `django.conf.settings` are
+    // checks (one spec for all entries, so that each read is judged by every pattern).
+    let setting_patterns: Vec<String> = definitions
+        .iter()
+        .flat_map(|d| d.shapes.settings.texts().iter().cloned())
+        .collect();
+    if !setting_patterns.is_empty() {
+        let keys = NamePatterns::new(setting_patterns).map_err(|message| (0..0, message))?;
+        checks.push(CheckSpec {
+            call: vec!["settings".to_string()],
+            shape: Shape::Property,
+            language: Some(Language::Python),
+            keys,
+            ..CheckSpec::default()
+        });
     }
     // A gate function template also makes its calls checks, wherever they are.
     for source in &definitions {

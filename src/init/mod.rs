@@ -25,6 +25,7 @@ mod manifests;
 mod registries;
 mod render;
 mod review;
+mod settings;
 mod toggles;
 mod wrappers;
 
@@ -206,6 +207,9 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     // Modules declaring flag objects (`NEW_NAV = WaffleFlag(...)`): path, constructors, count.
     let mut toggle_modules: Vec<(String, BTreeSet<&'static str>, usize)> = Vec::new();
     let mut ts_texts: Vec<String> = Vec::new();
+    // Django settings modules, and the Python sources that read `settings.X`.
+    let mut settings_modules: Vec<(String, String)> = Vec::new();
+    let mut settings_readers: Vec<(String, String)> = Vec::new();
     for (rel, path) in &files {
         let Some((grammar, language)) = lang::detect(Path::new(rel)) else {
             continue;
@@ -329,6 +333,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
                 registries_found.push((rel.clone(), language, registry));
             }
         }
+        if language == Language::Python {
+            if crate::index::roles::is_settings_module(rel) {
+                settings_modules.push((rel.clone(), text.to_string()));
+            } else if text.contains("settings.") {
+                settings_readers.push((rel.clone(), text.to_string()));
+            }
+        }
         if language == Language::Python && rel.ends_with("context_processors.py") {
             proposal.template_properties.extend(
                 context_processor_flags(&text)
@@ -399,6 +410,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     if !toggle_modules.is_empty() {
         propose_flag_objects(&mut proposal, &toggle_modules, &files);
     }
+    settings::propose_settings(&mut proposal, &settings_modules, &settings_readers);
     for (path, registries) in &macro_registries {
         propose_macro_registry(&mut proposal, path, registries, &rust_rels, &rust_texts);
     }

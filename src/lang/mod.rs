@@ -235,6 +235,9 @@ pub struct CheckSpec {
     /// argument (`get_waffle_flag_model().get("x")` as `["get_waffle_flag_model", "get"]`, calls
     /// left out); a local assigned once from one is a receiver of that key.
     pub getters: Vec<Vec<String>>,
+    /// Only keys with these names are checks (a `property` check of `settings` reads every
+    /// setting; the flags are the ones a `settings` definitions entry names).
+    pub keys: NamePatterns,
 }
 
 impl CheckSpec {
@@ -461,6 +464,48 @@ pub(crate) fn ends_with_segments<A: AsRef<str>, B: AsRef<str>>(callee: &[A], suf
             .all(|(a, b)| a.as_ref() == b.as_ref())
 }
 
+/// Glob patterns over names (`FEATURE_*`), compared by their text.
+#[derive(Clone, Debug, Default)]
+pub struct NamePatterns {
+    texts: Vec<String>,
+    set: globset::GlobSet,
+}
+
+impl NamePatterns {
+    /// Compiles the patterns; the error names the first bad one.
+    pub fn new(texts: Vec<String>) -> Result<NamePatterns, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for text in &texts {
+            builder
+                .add(globset::Glob::new(text).map_err(|e| format!("invalid name pattern: {e}"))?);
+        }
+        let set = builder
+            .build()
+            .map_err(|e| format!("invalid name patterns: {e}"))?;
+        Ok(NamePatterns { texts, set })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        self.set.is_match(name)
+    }
+
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+}
+
+impl PartialEq for NamePatterns {
+    fn eq(&self, other: &Self) -> bool {
+        self.texts == other.texts
+    }
+}
+
+impl Eq for NamePatterns {}
+
 /// Where a definitions file declares flags besides string constants (`[[definitions]]` keys).
 /// Each found key becomes a `StringConst` (see each field for its symbol); keys are recorded as
 /// written, the index applies the entry's transform.
@@ -491,6 +536,10 @@ pub struct DefinitionShapes {
     /// `macro = "features"`: the entries of a Rust macro invocation at module level (see
     /// [`MacroShape`]). Symbol `[macro, key]`.
     pub macros: Vec<MacroShape>,
+    /// `settings = ["FEATURE_*"]`: the module-level assignments of a Python settings module
+    /// whose names match, whatever their value (`FEATURE_X = env.bool("X")`). Symbol `[name]`,
+    /// value the name.
+    pub settings: NamePatterns,
 }
 
 /// A registry declared by a Rust macro invocation: `features! { (unstable, x, "", "doc"), .. }`

@@ -115,6 +115,7 @@ fn help(index: &Index, analysis: &Analysis, def: &Definition) -> String {
         }
         ConstKind::Registration => format!("the registration of `{}`", def.key),
         ConstKind::GateFunction => format!("the function `{}`", def.symbol),
+        ConstKind::Setting => format!("the setting `{}`", def.symbol),
         ConstKind::Constant if language == Language::Rust => {
             format!("the constant `{}`", def.shown)
         }

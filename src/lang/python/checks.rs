@@ -506,10 +506,16 @@ impl<'a, 'o> Walker<'a, 'o> {
             return None;
         }
         let names: Vec<&'a str> = prefix.iter().map(|s| self.text(*s)).collect();
-        let (spec, _) =
+        let (spec, found) =
             self.options
                 .checks
                 .find_shape(self.options.language, ShapeKind::Property, &names)?;
+        // `settings.TIME_ZONE` is no flag where only `FEATURE_*` settings are.
+        if let (false, KeyExpr::Literal(name)) = (found.keys.is_empty(), &key) {
+            if !found.keys.matches(name) {
+                return None;
+            }
+        }
         let index = self.facts.checks.len();
         self.facts.checks.push(CheckSite {
             spec,

@@ -198,6 +198,9 @@ impl<'a, 'o> Walker<'a, 'o> {
         let Some((targets, value)) = assignment_targets(statement) else {
             return;
         };
+        if class.is_none() && self.definitions {
+            self.setting_definitions(statement, &targets);
+        }
         let Some(value) = self.plain_string(value) else {
             return;
         };
@@ -218,6 +221,30 @@ impl<'a, 'o> Walker<'a, 'o> {
                 span: self.span(statement),
                 name_span: self.span(target),
                 kind: ConstKind::Constant,
+            });
+        }
+    }
+
+    /// `FEATURE_X = env.bool("X")` in a settings module whose `settings` patterns match the name:
+    /// a flag keyed by its name.
+    fn setting_definitions(&mut self, statement: Node<'a>, targets: &[Node<'a>]) {
+        let patterns = &self.options.definitions.settings;
+        if patterns.is_empty() {
+            return;
+        }
+        for target in targets {
+            let name = self.text(*target);
+            if target.kind() != "identifier" || !patterns.matches(name) {
+                continue;
+            }
+            self.facts.string_consts.push(StringConst {
+                reference: Some(name.to_string()),
+                symbol: vec![name.to_string()],
+                value: name.to_string(),
+                exported: true,
+                span: self.span(statement),
+                name_span: self.span(*target),
+                kind: ConstKind::Setting,
             });
         }
     }

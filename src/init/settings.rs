@@ -1,0 +1,152 @@
+//! Django settings that are flags: `FEATURE_SHOW_QUERY_RESULTS_COUNT =
+//! parse_boolean(os.environ.get(..., "true"))` in a settings module, read as
+//! `settings.FEATURE_SHOW_QUERY_RESULTS_COUNT` in the code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::index::roles::is_settings_module;
+
+use super::{toml_strings, Proposal, ProposedDefinition};
+use crate::config::Side;
+
+/// Words of a setting's name that say it is a flag (singular: `CACHE_FLAGS_IN_SESSION` is about
+/// flags, not one).
+const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
+
+/// Settings modules that others override (`local.py`, `test.py`): a setting is proposed from the
+/// module that declares it first, not from these.
+const OVERRIDES: &[&str] = &[
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "dev",
+    "development",
+    "ci",
+    "e2e",
+    "docker",
+];
+
+/// The boolean settings named for flags in a settings module: `(name, line)`.
+pub(super) fn flag_settings(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let (name, value) = line.split_once('=')?;
+            let name = name.trim_end();
+            let plain = !name.is_empty()
+                && !line.starts_with([' ', '\t'])
+                && name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !plain || value.starts_with('=') {
+                return None;
+            }
+            let named = name.split('_').any(|w| FLAG_WORDS.contains(&w));
+            (named && boolean(value, text)).then(|| (name.to_string(), n + 1))
+        })
+        .collect()
+}
+
+/// Whether a setting's value is a boolean: a literal, a parse of one (`parse_boolean(..)`,
+/// `env.bool(..)`, `.get("X", "false")`), or `env("X")` of a django-environ schema that types `X`
+/// as `bool` (`X=(bool, False)`).
+fn boolean(value: &str, text: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if ["bool", "true", "false"].iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    let Some(rest) = value.trim().strip_prefix("env(") else {
+        return false;
+    };
+    let var: String = rest
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    !var.is_empty() && text.contains(&format!("{var}=(bool"))
+}
+
+/// Proposes a `settings` definitions entry for each settings module declaring flag settings that
+/// production code reads as `settings.NAME`. `modules` are the settings modules' paths and texts,
+/// `sources` the production Python sources.
+pub(super) fn propose_settings(
+    proposal: &mut Proposal,
+    modules: &[(String, String)],
+    sources: &[(String, String)],
+) {
+    // Each name from the first module declaring it, the overriding modules last.
+    let mut order: Vec<&(String, String)> = modules.iter().collect();
+    order.sort_by_key(|(rel, _)| {
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".py");
+        (OVERRIDES.contains(&stem), rel.clone())
+    });
+    let mut owner: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for (rel, text) in order {
+        for (name, line) in flag_settings(text) {
+            owner.entry(name).or_insert((rel.clone(), line));
+        }
+    }
+    if owner.is_empty() {
+        return;
+    }
+    let mut reads: BTreeMap<&str, usize> = BTreeMap::new();
+    for (rel, text) in sources {
+        if is_settings_module(rel) {
+            continue;
+        }
+        for name in owner.keys() {
+            let needle = format!("settings.{name}");
+            let count = text
+                .match_indices(&needle)
+                .filter(|(at, _)| {
+                    !text[at + needle.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+                .count();
+            if count > 0 {
+                *reads.entry(name.as_str()).or_default() += count;
+            }
+        }
+    }
+    let mut by_module: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (name, (rel, _)) in &owner {
+        if reads.contains_key(name.as_str()) {
+            by_module
+                .entry(rel.as_str())
+                .or_default()
+                .insert(name.as_str());
+        }
+    }
+    for (rel, names) in by_module {
+        let count: usize = names.iter().map(|n| reads[n]).sum();
+        proposal.definitions.push(ProposedDefinition {
+            side: Side::Backend,
+            path: rel.to_string(),
+            shape: None,
+            fields: vec![("settings", toml_strings(names.iter()))],
+            evidence: format!(
+                "{} boolean settings named for features, read as `settings.<NAME>` {count} times.",
+                names.len()
+            ),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boolean_settings_named_for_features_are_flags() {
+        let text = "import os\nFEATURE_POLICY = os.environ.get(\"REDASH_FEATURE_POLICY\", \"\")\nFEATURE_SHOW_COUNT = parse_boolean(os.environ.get(\"X\", \"true\"))\nFEATURE_OLD = (\n    True\n)\nenv = environ.Env(DD_V3_FEATURE_LOCATIONS=(bool, False))\nV3_FEATURE_LOCATIONS = env(\"DD_V3_FEATURE_LOCATIONS\")\nTIME_ZONE = \"UTC\"\nENABLE_AUDITLOG = True\n    FEATURE_NESTED = True\n";
+        let names: Vec<String> = flag_settings(text).into_iter().map(|(n, _)| n).collect();
+        // `FEATURE_OLD = (` continues on the next line: its value is not read.
+        assert_eq!(names, ["FEATURE_SHOW_COUNT", "V3_FEATURE_LOCATIONS"]);
+    }
+}
