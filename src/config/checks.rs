@@ -57,6 +57,10 @@ pub(crate) struct RawCheck {
     #[serde(rename = "object-property")]
     #[schemars(with = "Option<String>")]
     object_property: Option<Spanned<String>>,
+    /// Glob patterns over literal keys: only the matching ones are checks
+    /// (`property = "getConfig"` reads every setting; `keys = ["ENABLE_*"]` are the flags).
+    #[schemars(with = "Option<Vec<String>>")]
+    keys: Option<Vec<Spanned<String>>>,
 }
 
 impl RawCheck {
@@ -212,6 +216,21 @@ fn finish_check(
             }
         },
     };
+    let keys = match &raw.keys {
+        None => NamePatterns::default(),
+        Some(patterns) => {
+            let span = patterns.first().map_or(0..0, Spanned::span);
+            if patterns.is_empty() {
+                return Err((span, "`keys` needs at least one pattern".to_string()));
+            }
+            for pattern in patterns {
+                NamePatterns::new(vec![pattern.get_ref().clone()])
+                    .map_err(|message| (pattern.span(), message))?;
+            }
+            NamePatterns::new(patterns.iter().map(|p| p.get_ref().clone()).collect())
+                .map_err(|message| (span, message))?
+        }
+    };
     let mut getters = Vec::new();
     for getter in &raw.getter {
         if raw.method.is_none() {
@@ -230,6 +249,7 @@ fn finish_check(
         getters.push(segments);
     }
     Ok(CheckSpec {
+        keys,
         getters,
         key_template,
         sets,

@@ -49,6 +49,7 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                             key_type: params[key].registry_type(),
                             property: false,
                             receiver: None,
+                            keys: Vec::new(),
                         });
                     }
                 }
@@ -92,6 +93,7 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                             key_type: params[key].registry_type(),
                             property: false,
                             receiver: None,
+                            keys: Vec::new(),
                         });
                     }
                 }
@@ -214,6 +216,7 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                         key_type: None,
                         property: false,
                         receiver: None,
+                        keys: Vec::new(),
                     });
                 }
             }
@@ -379,6 +382,7 @@ pub(super) fn ts_check(
         key_type: params[key].registry_type(),
         property: false,
         receiver: None,
+        keys: Vec::new(),
     })
 }
 

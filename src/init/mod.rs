@@ -82,6 +82,8 @@ pub struct ProposedCheck {
     /// A method of a class (`isEnabled(expName: IFlagKey)`): the receivers its calls go through
     /// (`flagResolver`), filled from the call sites; a method with none is not proposed.
     pub receiver: Option<Vec<String>>,
+    /// Patterns over the keys that are flags (`ENABLE_*` of `getConfig().ENABLE_X`).
+    pub keys: Vec<String>,
 }
 
 impl ProposedCheck {
@@ -96,6 +98,7 @@ impl ProposedCheck {
             key_type: None,
             property: true,
             receiver: None,
+            keys: Vec::new(),
         }
     }
 }
@@ -411,6 +414,7 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         propose_flag_objects(&mut proposal, &toggle_modules, &files);
     }
     settings::propose_settings(&mut proposal, &settings_modules, &settings_readers);
+    settings::propose_config_reads(&mut proposal, &ts_texts);
     for (path, registries) in &macro_registries {
         propose_macro_registry(&mut proposal, path, registries, &rust_rels, &rust_texts);
     }
@@ -568,6 +572,7 @@ fn propose_member_callees(
                     key_type: None,
                     property: false,
                     receiver: None,
+                    keys: Vec::new(),
                 }),
                 registries::MemberArgument::Property(name) if family == Language::TypeScript => {
                     proposal.other_checks.push(OtherCheck {
@@ -640,6 +645,7 @@ fn propose_registry(
                 key_type: None,
                 property: false,
                 receiver: None,
+                keys: Vec::new(),
             });
         }
     }
@@ -947,6 +953,7 @@ fn propose_macro_registry(
                     key_type: None,
                     property: false,
                     receiver: None,
+                    keys: Vec::new(),
                 });
             }
         }
@@ -1679,6 +1686,7 @@ mod tests {
                 key_type: None,
                 property: false,
                 receiver: None,
+                keys: Vec::new(),
             }],
             ..Proposal::default()
         };

@@ -286,6 +286,9 @@ fn check_entry(check: &ProposedCheck) -> Vec<String> {
     let mut lines = vec!["[[checks]]".to_string()];
     if check.property {
         lines.push(format!("property = \"{}\"", check.call));
+        if !check.keys.is_empty() {
+            lines.push(format!("keys = {}", toml_strings(&check.keys)));
+        }
     } else {
         lines.push(format!("call = \"{}\"", check.call));
         lines.push(format!("key = {}", check.key));

@@ -138,6 +138,82 @@ pub(super) fn propose_settings(
     }
 }
 
+/// Name patterns that make a configuration value a flag, in the order they are tried.
+const FLAG_NAME_PATTERNS: &[(&str, &str, &str)] = &[
+    ("ENABLE_*", "ENABLE_", ""),
+    ("*_ENABLED", "", "_ENABLED"),
+    ("FEATURE_*", "FEATURE_", ""),
+    ("FF_*", "FF_", ""),
+];
+
+/// Fewest reads, and different names, that make a configuration getter's values flags.
+const MIN_CONFIG_READS: usize = 3;
+
+/// Build-time toggles read from a configuration object in TypeScript: `getConfig().ENABLE_X` in
+/// Open edX frontends, `config.ENABLE_Y`: a `property` check of the holder with `keys` patterns
+/// when at least [`MIN_CONFIG_READS`] reads of two names or more go through it.
+pub(super) fn propose_config_reads(proposal: &mut Proposal, texts: &[String]) {
+    // Holder -> (reads, names, patterns).
+    let mut holders: BTreeMap<String, (usize, BTreeSet<String>, BTreeSet<&str>)> = BTreeMap::new();
+    for text in texts {
+        for (at, _) in text.match_indices('.') {
+            let rest = &text[at + 1..];
+            let name: &str = &rest[..rest
+                .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(rest.len())];
+            if name.len() < 4 || rest[name.len()..].starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let Some((pattern, _, _)) = FLAG_NAME_PATTERNS.iter().find(|(_, prefix, suffix)| {
+                name.len() > prefix.len() + suffix.len()
+                    && name.starts_with(prefix)
+                    && name.ends_with(suffix)
+            }) else {
+                continue;
+            };
+            let before = &text[..at];
+            let before = before.strip_suffix("()").unwrap_or(before);
+            let holder = super::trailing(before, |c| c.is_alphanumeric() || c == '_' || c == '$');
+            // `FLAGS.ENABLE_X` is a registry's member, `this.ENABLE_X` a class's own, and
+            // `process.env.ENABLE_X` the environment the configuration is made from.
+            if holder.is_empty()
+                || holder == "this"
+                || holder == "env"
+                || !holder.starts_with(|c: char| c.is_ascii_lowercase())
+            {
+                continue;
+            }
+            let entry = holders.entry(holder.to_string()).or_default();
+            entry.0 += 1;
+            entry.1.insert(name.to_string());
+            entry.2.insert(pattern);
+        }
+    }
+    for (holder, (reads, names, patterns)) in holders {
+        if reads < MIN_CONFIG_READS || names.len() < 2 {
+            continue;
+        }
+        if proposal
+            .checks
+            .iter()
+            .any(|c| c.property && c.call == holder)
+        {
+            continue;
+        }
+        let mut check = super::ProposedCheck::property(
+            &holder,
+            crate::lang::Language::TypeScript,
+            format!(
+                "{} toggles read {reads} times as `{holder}.<NAME>`, named like {}",
+                names.len(),
+                patterns.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        );
+        check.keys = patterns.iter().map(|p| p.to_string()).collect();
+        proposal.checks.push(check);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +224,20 @@ mod tests {
         let names: Vec<String> = flag_settings(text).into_iter().map(|(n, _)| n).collect();
         // `FEATURE_OLD = (` continues on the next line: its value is not read.
         assert_eq!(names, ["FEATURE_SHOW_COUNT", "V3_FEATURE_LOCATIONS"]);
+    }
+
+    #[test]
+    fn configuration_getters_of_toggles_are_property_checks() {
+        let texts = vec![
+            "if (getConfig().ENABLE_ACCESSIBILITY_PAGE === 'true') {}\nconst url = getConfig().LMS_BASE_URL;\n".to_string(),
+            "{getConfig().ENABLE_TAGGING_TAXONOMY_PAGES === 'true' && <X />}\n{getConfig().ENABLE_ACCESSIBILITY_PAGE && 1}\nFLAGS.ENABLE_NOPE; FLAGS.ENABLE_NOPE; FLAGS.ENABLE_NADA\n".to_string(),
+        ];
+        let mut proposal = Proposal::default();
+        propose_config_reads(&mut proposal, &texts);
+        let [check] = proposal.checks.as_slice() else {
+            panic!("{:?}", proposal.checks);
+        };
+        assert_eq!((check.call.as_str(), check.property), ("getConfig", true));
+        assert_eq!(check.keys, ["ENABLE_*"]);
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod ts_util;
 pub mod typescript;
 pub mod yaml;
 
+use crate::facts::KeyExpr;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -241,6 +242,14 @@ pub struct CheckSpec {
 }
 
 impl CheckSpec {
+    /// Whether the spec's `keys` patterns admit a literal key (any other key is judged later).
+    pub fn admits(&self, key: &KeyExpr) -> bool {
+        match key {
+            KeyExpr::Literal(name) if !self.keys.is_empty() => self.keys.matches(name),
+            _ => true,
+        }
+    }
+
     /// Whether the receiver chain before the method name satisfies [`CheckSpec::receiver`].
     fn receiver_matches(&self, callee: &[&str]) -> bool {
         if self.receiver.is_empty() {

@@ -511,10 +511,8 @@ impl<'a, 'o> Walker<'a, 'o> {
                 .checks
                 .find_shape(self.options.language, ShapeKind::Property, &names)?;
         // `settings.TIME_ZONE` is no flag where only `FEATURE_*` settings are.
-        if let (false, KeyExpr::Literal(name)) = (found.keys.is_empty(), &key) {
-            if !found.keys.matches(name) {
-                return None;
-            }
+        if !found.admits(&key) {
+            return None;
         }
         let index = self.facts.checks.len();
         self.facts.checks.push(CheckSite {

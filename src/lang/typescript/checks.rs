@@ -314,23 +314,39 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 self.push_shape_check(spec, key, node, key_node);
                 return known.then(|| key_node.id());
             }
-            ChainEnd::Broken(_) => {
-                // `f().b.KEY`: the static members after the break, last first.
-                let (key, prefix) = segments.split_first()?;
+            ChainEnd::Broken(breaker) => {
+                // `f().b.KEY`: the static members after the break, last first; a call of a
+                // named function is the segment of its name (`getConfig().ENABLE_X`,
+                // `useWaffleFlags(id).newEditor`).
+                let (key, members) = segments.split_first()?;
+                let callee = (breaker.kind() == "call_expression")
+                    .then(|| breaker.child_by_field_name("function"))
+                    .flatten()
+                    .and_then(|f| match f.kind() {
+                        "identifier" => Some(f),
+                        "member_expression" => f.child_by_field_name("property"),
+                        _ => None,
+                    })
+                    .map(|f| self.text(f));
+                let prefix: Vec<&str> = callee
+                    .into_iter()
+                    .chain(members.iter().rev().map(|s| s.as_ref()))
+                    .collect();
                 if !prefix
-                    .first()
+                    .last()
                     .is_some_and(|s| checks.is_shape_candidate(ShapeKind::Property, s))
                 {
                     return None;
                 }
-                let prefix = prefix.iter().rev().map(|s| s.as_ref()).collect();
                 (prefix, KeyExpr::Literal(key.to_string()))
             }
         };
-        if let Some((spec, _)) =
+        if let Some((spec, found)) =
             checks.find_shape(self.options.language, ShapeKind::Property, &prefix)
         {
-            self.push_shape_check(spec, key, node, key_node);
+            if found.admits(&key) {
+                self.push_shape_check(spec, key, node, key_node);
+            }
         }
         None
     }

@@ -1620,6 +1620,47 @@ d';");
     }
 
     #[test]
+    fn property_chains_step_through_calls_and_keep_the_keys_their_patterns_admit() {
+        let mut getter = shape_spec("getConfig", Shape::Property);
+        getter.keys = crate::lang::NamePatterns::new(vec!["ENABLE_*".into()]).expect("patterns");
+        let hook = shape_spec("useWaffleFlags", Shape::Property);
+        let source = "if (getConfig().ENABLE_X === 'true') {}\n\
+                      const url = getConfig().LMS_BASE_URL;\n\
+                      const md = useWaffleFlags(courseId).useMarkdown;\n\
+                      const other = config.getConfig.ENABLE_Y;\n";
+        let facts = crate::lang::test_extract_specs(
+            Grammar::Tsx,
+            Language::TypeScript,
+            vec![getter, hook],
+            &[],
+            source,
+        );
+        assert_eq!(
+            sites(source, &facts),
+            [
+                site(
+                    0,
+                    KeyExpr::Literal("ENABLE_X".into()),
+                    "getConfig().ENABLE_X",
+                    "ENABLE_X"
+                ),
+                site(
+                    1,
+                    KeyExpr::Literal("useMarkdown".into()),
+                    "useWaffleFlags(courseId).useMarkdown",
+                    "useMarkdown"
+                ),
+                site(
+                    0,
+                    KeyExpr::Literal("ENABLE_Y".into()),
+                    "config.getConfig.ENABLE_Y",
+                    "ENABLE_Y"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn property_chains_with_literal_keys() {
         let source = "const a = config.featureToggles.newNav;\n\
                       const b = window.config.featureToggles?.darkMode;\n\
