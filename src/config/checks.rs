@@ -60,7 +60,7 @@ pub(crate) struct RawCheck {
     /// Glob patterns over literal keys: only the matching ones are checks
     /// (`property = "getConfig"` reads every setting; `keys = ["ENABLE_*"]` are the flags).
     #[schemars(with = "Option<Vec<String>>")]
-    keys: Option<Vec<Spanned<String>>>,
+    keys: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl RawCheck {
@@ -216,21 +216,7 @@ fn finish_check(
             }
         },
     };
-    let keys = match &raw.keys {
-        None => NamePatterns::default(),
-        Some(patterns) => {
-            let span = patterns.first().map_or(0..0, Spanned::span);
-            if patterns.is_empty() {
-                return Err((span, "`keys` needs at least one pattern".to_string()));
-            }
-            for pattern in patterns {
-                NamePatterns::new(vec![pattern.get_ref().clone()])
-                    .map_err(|message| (pattern.span(), message))?;
-            }
-            NamePatterns::new(patterns.iter().map(|p| p.get_ref().clone()).collect())
-                .map_err(|message| (span, message))?
-        }
-    };
+    let keys = name_patterns("keys", raw.keys.as_ref())?;
     let mut getters = Vec::new();
     for getter in &raw.getter {
         if raw.method.is_none() {

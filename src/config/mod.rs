@@ -237,7 +237,7 @@ struct RawDefinition {
     /// Python settings modules: glob patterns over the names of the settings that are flags
     /// (`FEATURE_*`); `settings.NAME` reads are their checks.
     #[schemars(with = "Option<Vec<String>>")]
-    settings: Option<Vec<Spanned<String>>>,
+    settings: Option<Spanned<Vec<Spanned<String>>>>,
     /// Rust macro invocations whose entries are the definitions (`features! { .. }`).
     #[serde(rename = "macro")]
     macros: Option<RawNames>,
@@ -987,20 +987,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 Some(text) => vec![NameTemplate::parse(text.get_ref())
                     .map_err(|message| (text.span(), message))?],
             };
-            let settings = match &d.settings {
-                None => NamePatterns::default(),
-                Some(patterns) => {
-                    let span = patterns.first().map_or(0..0, Spanned::span);
-                    if patterns.is_empty() {
-                        return Err((span, "`settings` needs at least one name pattern".to_string()));
-                    }
-                    for pattern in patterns {
-                        name_glob(pattern)?;
-                    }
-                    NamePatterns::new(patterns.iter().map(|p| p.get_ref().clone()).collect())
-                        .map_err(|message| (span, message))?
-                }
-            };
+            let settings = name_patterns("settings", d.settings.as_ref())?;
             let shapes = DefinitionShapes {
                 settings,
                 functions,
@@ -1389,6 +1376,33 @@ fn parse_name_at(text: &str, span: Range<usize>) -> Result<Vec<String>, BuildErr
 /// A `symbols` / `retained` pattern: a glob over a definition's name (`*_FLAG`, `ENABLE_*`).
 fn name_glob(pattern: &Spanned<String>) -> Result<Glob, BuildError> {
     Glob::new(pattern.get_ref()).map_err(|e| (pattern.span(), format!("invalid name pattern: {e}")))
+}
+
+/// A `settings` / `keys` list of name patterns (absent: none), each checked where it is written.
+fn name_patterns(
+    field: &str,
+    patterns: Option<&Spanned<Vec<Spanned<String>>>>,
+) -> Result<NamePatterns, BuildError> {
+    let Some(patterns) = patterns else {
+        return Ok(NamePatterns::default());
+    };
+    if patterns.get_ref().is_empty() {
+        return Err((
+            patterns.span(),
+            format!("`{field}` needs at least one name pattern"),
+        ));
+    }
+    for pattern in patterns.get_ref() {
+        name_glob(pattern)?;
+    }
+    NamePatterns::new(
+        patterns
+            .get_ref()
+            .iter()
+            .map(|p| p.get_ref().clone())
+            .collect(),
+    )
+    .map_err(|message| (patterns.span(), message))
 }
 
 fn name_globs(patterns: &[Spanned<String>]) -> Result<GlobSet, BuildError> {
