@@ -415,6 +415,14 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
     }
     settings::propose_settings(&mut proposal, &settings_modules, &settings_readers);
     settings::propose_config_reads(&mut proposal, &ts_texts);
+    let pack_names: BTreeSet<String> = proposal
+        .packs
+        .keys()
+        .filter_map(|p| pack_calls.get(p))
+        .flatten()
+        .cloned()
+        .collect();
+    settings::propose_flag_hooks(&mut proposal, &ts_texts, &pack_names);
     for (path, registries) in &macro_registries {
         propose_macro_registry(&mut proposal, path, registries, &rust_rels, &rust_texts);
     }

@@ -92,7 +92,7 @@ fn review_checks(proposal: &mut Proposal, index: &Index, config: &Config) -> BTr
                 continue;
             }
         };
-        if tally.sites == 0 && !check.property {
+        if tally.sites == 0 {
             dropped.extend(ids);
             continue;
         }

@@ -214,6 +214,70 @@ pub(super) fn propose_config_reads(proposal: &mut Proposal, texts: &[String]) {
     }
 }
 
+/// Fewest calls that make a project's flags hook (`useWaffleFlags(courseId)`) a property check.
+const MIN_HOOK_CALLS: usize = 3;
+
+/// The project's own hooks that return its flags as an object (`export const useWaffleFlags =
+/// (courseId) => ...`, read as `useWaffleFlags(id).x`, `const flags = useWaffleFlags(id)` then
+/// `flags.x`, `const { x } = useWaffleFlags(id)`): a `property` check of the hook's name, when
+/// the code calls it at least [`MIN_HOOK_CALLS`] times. `taken` are the names other checks
+/// already match (a pack's `useFlags`).
+pub(super) fn propose_flag_hooks(
+    proposal: &mut Proposal,
+    texts: &[String],
+    taken: &BTreeSet<String>,
+) {
+    let mut hooks: BTreeSet<&str> = BTreeSet::new();
+    for text in texts {
+        for line in text.lines() {
+            let line = line.trim_start();
+            let Some(rest) = [
+                "export const ",
+                "export function ",
+                "export async function ",
+            ]
+            .iter()
+            .find_map(|p| line.strip_prefix(p)) else {
+                continue;
+            };
+            let name = &rest[..rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len())];
+            let plural = ["Flags", "Features", "Toggles", "Switches"]
+                .iter()
+                .any(|w| name.ends_with(w));
+            if name.starts_with("use") && plural {
+                hooks.insert(name);
+            }
+        }
+    }
+    for hook in hooks {
+        if taken.contains(hook) || proposal.checks.iter().any(|c| c.call == hook) {
+            continue;
+        }
+        let needle = format!("{hook}(");
+        let calls: usize = texts
+            .iter()
+            .map(|t| {
+                t.match_indices(&needle)
+                    .filter(|(at, _)| {
+                        !t[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                            && !t[..*at].trim_end().ends_with("function")
+                    })
+                    .count()
+            })
+            .sum();
+        if calls < MIN_HOOK_CALLS {
+            continue;
+        }
+        proposal.checks.push(super::ProposedCheck::property(
+            hook,
+            crate::lang::Language::TypeScript,
+            format!("the flags object `{hook}(..)` returns, called {calls} times"),
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +303,23 @@ mod tests {
         };
         assert_eq!((check.call.as_str(), check.property), ("getConfig", true));
         assert_eq!(check.keys, ["ENABLE_*"]);
+    }
+
+    #[test]
+    fn a_projects_flags_hook_is_a_property_check() {
+        let texts = vec![
+            "export const useWaffleFlags = (courseId) => {\n  return data;\n};\nexport const useFlags = () => ldFlags;\nexport function useHelpers() {}\n".to_string(),
+            "const flags = useWaffleFlags(id);\nconst { a } = useWaffleFlags(id);\nuseWaffleFlags(id).b;\nuseFlags(); useFlags(); useFlags();\nuseHelpers(); useHelpers(); useHelpers();\n".to_string(),
+        ];
+        let mut proposal = Proposal::default();
+        // `useFlags` is a pack's: not proposed again.
+        let taken = BTreeSet::from(["useFlags".to_string()]);
+        propose_flag_hooks(&mut proposal, &texts, &taken);
+        let names: Vec<(&str, bool)> = proposal
+            .checks
+            .iter()
+            .map(|c| (c.call.as_str(), c.property))
+            .collect();
+        assert_eq!(names, [("useWaffleFlags", true)]);
     }
 }

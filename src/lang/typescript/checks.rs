@@ -207,7 +207,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     }
 
     /// Records a check found in another shape than a call.
+    /// A literal key its spec's `keys` patterns leave out (`getConfig().LMS_BASE_URL`) is no check.
     fn push_shape_check(&mut self, spec: usize, key: KeyExpr, span: Node<'t>, key_node: Node<'t>) {
+        if !self.options.checks.specs()[spec].admits(&key) {
+            return;
+        }
         self.check_ranges.push((span.start_byte(), span.end_byte()));
         self.facts.checks.push(CheckSite {
             spec,
@@ -341,12 +345,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 (prefix, KeyExpr::Literal(key.to_string()))
             }
         };
-        if let Some((spec, found)) =
+        if let Some((spec, _)) =
             checks.find_shape(self.options.language, ShapeKind::Property, &prefix)
         {
-            if found.admits(&key) {
-                self.push_shape_check(spec, key, node, key_node);
-            }
+            self.push_shape_check(spec, key, node, key_node);
         }
         None
     }
@@ -574,10 +576,14 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     /// Destructuring of a property check's object: `const { flags } = uiConfig` makes `flags` stand
     /// for `uiConfig.flags` in this function (and the ones inside it), `const { flags: { newNav } }
     /// = uiConfig` and `const { newNav } = uiConfig.flags` check `newNav`.
+    ///
+    /// A call of a named function stands for its name, and a plain local takes the whole object:
+    /// with `property = "useWaffleFlags"`, `const flags = useWaffleFlags(id)` then `flags.newNav`,
+    /// and `const { newNav } = useWaffleFlags(id)`, check `newNav`.
     pub(super) fn destructured_properties(&mut self, declarator: Node<'t>, frame: Option<usize>) {
         let Some(pattern) = declarator
             .child_by_field_name("name")
-            .filter(|n| n.kind() == "object_pattern")
+            .filter(|n| matches!(n.kind(), "object_pattern" | "identifier"))
         else {
             return;
         };
@@ -587,14 +593,29 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         else {
             return;
         };
-        if !matches!(value.kind(), "identifier" | "member_expression") {
-            return;
-        }
-        let mut segments = Vec::new();
-        if !matches!(self.static_chain(value, &mut segments), ChainEnd::Root) {
-            return;
-        }
-        let root: Vec<String> = segments.into_iter().map(Cow::into_owned).collect();
+        let root: Vec<String> = match value.kind() {
+            "identifier" | "member_expression" => {
+                let mut segments = Vec::new();
+                if !matches!(self.static_chain(value, &mut segments), ChainEnd::Root) {
+                    return;
+                }
+                segments.into_iter().map(Cow::into_owned).collect()
+            }
+            "call_expression" => {
+                let callee = value
+                    .child_by_field_name("function")
+                    .and_then(|f| match f.kind() {
+                        "identifier" => Some(f),
+                        "member_expression" => f.child_by_field_name("property"),
+                        _ => None,
+                    });
+                match callee {
+                    Some(callee) => vec![self.text(callee).to_string()],
+                    None => return,
+                }
+            }
+            _ => return,
+        };
         let root = self.expand_alias(&root, frame).unwrap_or(root);
         let checks = self.options.checks;
         let language = self.options.language;
@@ -608,6 +629,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 .find_shape(language, ShapeKind::Property, &path)
                 .map(|(spec, _)| spec)
         };
+        if pattern.kind() == "identifier" {
+            // `const flags = useWaffleFlags(id)`: `flags` stands for the property's object. Only
+            // a call or a whole spec path: `const x = config.featureToggles` too.
+            if find(&root).is_some() {
+                let local = self.text(pattern);
+                self.property_aliases.push((frame, local, root));
+            }
+            return;
+        }
         let mut work = vec![(pattern, root)];
         while let Some((pattern, path)) = work.pop() {
             let spec = find(&path);

@@ -1627,7 +1627,12 @@ d';");
         let source = "if (getConfig().ENABLE_X === 'true') {}\n\
                       const url = getConfig().LMS_BASE_URL;\n\
                       const md = useWaffleFlags(courseId).useMarkdown;\n\
-                      const other = config.getConfig.ENABLE_Y;\n";
+                      const other = config.getConfig.ENABLE_Y;\n\
+                      function Editor({ id }) {\n\
+                      const flags = useWaffleFlags(id);\n\
+                      const { newPdf } = useWaffleFlags(id);\n\
+                      return flags.gallery && newPdf;\n\
+                      }\n";
         let facts = crate::lang::test_extract_specs(
             Grammar::Tsx,
             Language::TypeScript,
@@ -1655,6 +1660,13 @@ d';");
                     KeyExpr::Literal("ENABLE_Y".into()),
                     "config.getConfig.ENABLE_Y",
                     "ENABLE_Y"
+                ),
+                site(1, KeyExpr::Literal("newPdf".into()), "newPdf", "newPdf"),
+                site(
+                    1,
+                    KeyExpr::Literal("gallery".into()),
+                    "flags.gallery",
+                    "gallery"
                 ),
             ]
         );
