@@ -1418,7 +1418,14 @@ impl<'a> Resolver<'a> {
                 return Resolved::Flag(def);
             }
         }
-        if symbol.len() > 1 && self.tables[file].is_none() {
+        // A module that re-exports the first segment (`pub use exp::Feature;`, `pub use exp::*;`
+        // in `cfg/mod.rs`) leads to the module declaring it.
+        let reexported = || {
+            self.imports_named(file, &symbol[0])
+                .chain(self.imports_named(file, "*"))
+                .any(|i| i.reexport)
+        };
+        if symbol.len() > 1 && self.tables[file].is_none() && !reexported() {
             return Resolved::Unresolved;
         }
         self.lookup_symbol(file, symbol, confidence, depth + 1)

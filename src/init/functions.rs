@@ -275,6 +275,8 @@ impl Parameter {
             "switch",
             "experiment",
             "experiments",
+            "experimental",
+            "unstable",
         ]
         .iter()
         .any(|end| lower.ends_with(end));
@@ -428,9 +430,17 @@ pub(super) fn asks(name: &str) -> bool {
 pub(super) fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
     // It asks (`is_feature_on`, not `parse_feature` or `cargo_feature`) about a flag.
-    let about_flags = (["feature", "flag", "switch", "toggle"]
-        .iter()
-        .any(|w| lower.contains(w))
+    let about_flags = ([
+        "feature",
+        "flag",
+        "switch",
+        "toggle",
+        "experiment",
+        "preview",
+        "unstable",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         && asks(name))
         || matches!(lower.as_str(), "is_enabled" | "isenabled");
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {

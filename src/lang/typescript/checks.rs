@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Longest member path a destructuring pattern is followed along.
+const MAX_PATTERN_PATH: usize = 32;
+
 impl<'s, 'o, 't> Walker<'s, 'o, 't> {
     pub(super) fn call_expression(&mut self, item: Item<'t, 's>, stack: &mut Vec<Item<'t, 's>>) {
         let node = item.node;
@@ -629,6 +632,11 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 .find_shape(language, ShapeKind::Property, &path)
                 .map(|(spec, _)| spec)
         };
+        // A call stands for a property's object only when a spec names it (`useWaffleFlags`);
+        // otherwise its result is no property chain (`const { a } = useState()`).
+        if value.kind() == "call_expression" && find(&root).is_none() {
+            return;
+        }
         if pattern.kind() == "identifier" {
             // `const flags = useWaffleFlags(id)`: `flags` stands for the property's object. Only
             // a call or a whole spec path: `const x = config.featureToggles` too.
@@ -674,6 +682,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 };
                 if let Some(spec) = spec {
                     self.push_shape_check(spec, KeyExpr::Literal(name), property, key_node);
+                    continue;
+                }
+                // Flag paths are short: deeper patterns are not followed (nor copied).
+                if path.len() >= MAX_PATTERN_PATH {
                     continue;
                 }
                 let mut inner = path.clone();
