@@ -107,6 +107,39 @@ fn rust_paths() {
 }
 
 #[test]
+fn rust_keys_resolve_through_modules_that_reexport_them() {
+    // nextest's shape: `user_config/mod.rs` re-exports the enum its `experimental.rs` declares.
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write(
+        "flaglint.toml",
+        "[[definitions]]\nside = \"backend\"\npath = \"src/cfg/exp.rs\"\nenum = \"Experimental\"\n\n[[checks]]\ncall = \"is_experimental_enabled\"\nkey = 0\nlanguage = \"rust\"\n",
+    );
+    write(
+        "src/cfg/mod.rs",
+        "mod exp;\nmod named;\npub use exp::*;\npub use named::Named;\n",
+    );
+    write(
+        "src/cfg/exp.rs",
+        "pub enum Experimental {\n    Record,\n    Replay,\n}\n\npub struct C;\n\nimpl C {\n    pub fn is_experimental_enabled(&self, _f: Experimental) -> bool {\n        true\n    }\n}\n",
+    );
+    write("src/cfg/named.rs", "pub struct Named;\n");
+    write(
+        "src/lib.rs",
+        "mod cfg;\nuse crate::cfg::{Experimental, C};\n\npub fn f(c: &C) -> bool {\n    c.is_experimental_enabled(Experimental::Record)\n}\n\npub fn g(c: &C) -> bool {\n    c.is_experimental_enabled(crate::cfg::Experimental::Replay)\n}\n",
+    );
+    let sites = check_sites(dir.path());
+    assert_eq!(sites["Record"], ["src/lib.rs:5"], "{sites:?}");
+    assert_eq!(sites["Replay"], ["src/lib.rs:9"], "{sites:?}");
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    assert!(
+        stdout(&check).contains("0 errors, 0 warnings, 0 infos"),
+        "{}",
+        stdout(&check)
+    );
+}
+
+#[test]
 fn robustness_fixture() {
     let (out, code) = run(&["check", ".", "--format", "json"], "robustness");
     assert_eq!(code, 1);
