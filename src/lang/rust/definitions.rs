@@ -6,6 +6,7 @@ use super::*;
 impl<'a> Walker<'a> {
     pub(super) fn walk_items(&mut self, items: &[Item]) {
         self.collect_import_locals(items);
+        self.collect_typed_fields(items);
         for item in items {
             self.visit_item(item);
         }

@@ -313,6 +313,8 @@ struct Walker<'a> {
     /// Parameters and `let` locals declared with a type that a property spec names
     /// (`flags: &FeatureFlags`): `(name, type)`, innermost last.
     typed_bindings: Vec<(String, String)>,
+    /// Fields of the file's structs typed by a property spec's type: (struct, field, type).
+    typed_fields: Vec<(String, String, String)>,
 }
 
 impl<'a> Walker<'a> {
@@ -346,6 +348,7 @@ impl<'a> Walker<'a> {
             property_shape: options.checks.has_shape(ShapeKind::Property),
             write_target: None,
             typed_bindings: Vec::new(),
+            typed_fields: Vec::new(),
         }
     }
 

@@ -51,10 +51,55 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// `struct RoFeatures { runtime: RuntimeTogglableFeatures }` at module level, where a property
+    /// spec names the field's type: `self.runtime.x` in `impl RoFeatures` reads it.
+    pub(super) fn collect_typed_fields(&mut self, items: &[Item]) {
+        if !self.property_shape {
+            return;
+        }
+        for item in items {
+            let Item::Struct(s) = item else {
+                continue;
+            };
+            for field in &s.fields {
+                let (Some(name), Some(type_name)) = (&field.ident, binding_type(&field.ty)) else {
+                    continue;
+                };
+                if self
+                    .options
+                    .checks
+                    .is_shape_candidate(ShapeKind::Property, &type_name)
+                {
+                    self.typed_fields
+                        .push((ident_string(&s.ident), ident_string(name), type_name));
+                }
+            }
+        }
+    }
+
     fn property_check(&mut self, read: &Expr, base: &Expr, member: &Ident) {
         let Some(mut segments) = base_segments(base) else {
             return;
         };
+        // `self.runtime.x` in an `impl` of a struct whose `runtime` field has a spec's type.
+        if let (Some(owner), [root, field, ..]) = (&self.impl_owner, segments.as_slice()) {
+            if root.name == "self" && !root.call && !field.call {
+                let typed = self
+                    .typed_fields
+                    .iter()
+                    .find(|(s, f, _)| s == owner && *f == field.name);
+                if let Some((_, _, type_name)) = typed {
+                    let type_name = type_name.clone();
+                    segments.splice(
+                        0..2,
+                        [Segment {
+                            name: type_name,
+                            call: false,
+                        }],
+                    );
+                }
+            }
+        }
         // `flags.x` where `flags: &FeatureFlags`: the binding is named by its type.
         if let [root] = segments.as_mut_slice() {
             if !root.call {

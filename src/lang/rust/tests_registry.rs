@@ -106,6 +106,26 @@ fn later(flags: &Other) -> bool { flags.not_typed }
 }
 
 #[test]
+fn fields_of_self_typed_as_the_struct_are_read_in_its_impl() {
+    // meilisearch's `RoFeatures { runtime: RuntimeTogglableFeatures }`.
+    let matcher = CheckMatcher::new(vec![spec("FeatureFlags", Shape::Property, None)]);
+    let source = r#"
+impl RoFeatures {
+    pub fn check_metrics(&self) -> bool { self.runtime.metrics && self.other.not_a_flag }
+}
+pub struct RoFeatures { runtime: FeatureFlags, other: Other }
+impl Unrelated {
+    fn f(&self) -> bool { self.runtime.not_typed_here }
+}
+"#;
+    let facts = run_with(&matcher, &DefinitionShapes::default(), source);
+    assert_eq!(
+        checks(&facts, source),
+        pairs(&[("metrics", "self.runtime.metrics")])
+    );
+}
+
+#[test]
 fn macro_invocations_declare_registries_with_lifecycle_words() {
     let source = r#"
 features! {
