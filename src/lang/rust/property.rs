@@ -81,6 +81,19 @@ impl<'a> Walker<'a> {
         let Some(mut segments) = base_segments(base) else {
             return;
         };
+        // `self.x` in the flags struct's own `impl` (`fn serverless_compatible(self) -> bool {
+        // self.serverless_compatible }`).
+        if let (Some(owner), [root]) = (&self.impl_owner, segments.as_mut_slice()) {
+            if root.name == "self"
+                && !root.call
+                && self
+                    .options
+                    .checks
+                    .is_shape_candidate(ShapeKind::Property, owner)
+            {
+                root.name = owner.clone();
+            }
+        }
         // `self.runtime.x` in an `impl` of a struct whose `runtime` field has a spec's type.
         if let (Some(owner), [root, field, ..]) = (&self.impl_owner, segments.as_slice()) {
             if root.name == "self" && !root.call && !field.call {

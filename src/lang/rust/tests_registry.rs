@@ -117,11 +117,18 @@ pub struct RoFeatures { runtime: FeatureFlags, other: Other }
 impl Unrelated {
     fn f(&self) -> bool { self.runtime.not_typed_here }
 }
+impl FeatureFlags {
+    pub fn serverless(self) -> bool { self.serverless }
+    fn normalize(mut self) -> Self { self.written = true; self }
+}
 "#;
     let facts = run_with(&matcher, &DefinitionShapes::default(), source);
     assert_eq!(
         checks(&facts, source),
-        pairs(&[("metrics", "self.runtime.metrics")])
+        pairs(&[
+            ("metrics", "self.runtime.metrics"),
+            ("serverless", "self.serverless")
+        ])
     );
 }
 
