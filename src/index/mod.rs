@@ -1307,7 +1307,6 @@ impl<'a> Resolver<'a> {
         };
         Some((ids[0], confidence))
     }
-
 }
 
 fn push_unique(ids: &mut Vec<FileId>, id: FileId) {

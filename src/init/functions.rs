@@ -403,7 +403,8 @@ pub(super) fn asks(name: &str) -> bool {
             && name
                 .get(2..)
                 .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())));
-    if does {
+    // `get_or_insert_feature_mut`: an operation on a record, not a question.
+    if does || lower.contains("insert") || lower.ends_with("_mut") {
         return false;
     }
     [

@@ -1157,6 +1157,12 @@ fn gate_family(language: Language, rel: &str, text: &str) -> Option<(&'static st
     let mut names = HashSet::new();
     let mut functions = 0;
     for line in text.lines() {
+        // TypeScript: module-level declarations only (`const isGoogleSSOEnabled = ..` inside a
+        // component is a local, not a gate).
+        let indented = line.starts_with([' ', '\t']);
+        if indented && matches!(language, Language::TypeScript | Language::JavaScript) {
+            continue;
+        }
         let line = line.trim_start();
         let line = ["pub(crate) ", "pub ", "export ", "async "]
             .iter()
@@ -1740,6 +1746,14 @@ mod tests {
         );
         let two = "def is_a_enabled(): ...\ndef is_b_enabled(): ...\n";
         assert_eq!(gate_family(Language::Python, "app/flags.py", two), None);
+        // Locals of a component are not gates.
+        let locals = "export function Page() {\n  const isGoogleEnabled = a;\n  const isOidcEnabled = b;\n  const isSsoEnabled = c;\n}\n";
+        assert_eq!(
+            gate_family(Language::TypeScript, "src/page.tsx", locals),
+            None
+        );
+        // An operation on a record named for features does not ask about a flag.
+        assert!(!functions::asks("get_or_insert_feature_mut"));
     }
 
     #[test]
