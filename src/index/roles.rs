@@ -40,7 +40,15 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
     let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let dirs: Vec<&str> = dirs.split('/').filter(|d| !d.is_empty()).collect();
     let in_dir = |names: &[&str]| dirs.iter().any(|d| names.contains(d));
-    if in_dir(&["tests", "test", "__tests__", "__mocks__"]) {
+    if in_dir(&[
+        "tests",
+        "test",
+        "unittests",
+        "__tests__",
+        "__mocks__",
+        "__fixtures__",
+        "e2e",
+    ]) {
         return FileRole::Test;
     }
     let stem = name.split('.').next().unwrap_or(name);
@@ -52,7 +60,10 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
                 || stem == "conftest"
         }
         Language::TypeScript | Language::JavaScript => {
-            name.contains(".test.") || name.contains(".spec.")
+            name.contains(".test.")
+                || name.contains(".spec.")
+                || name.contains(".mock.")
+                || matches!(stem, "setupTests" | "setupTest")
         }
         Language::Rust => stem.ends_with("_test") || stem == "tests",
         Language::Template | Language::Yaml => false,
@@ -136,6 +147,22 @@ mod tests {
                 FileRole::Test,
             ),
             ("service/tests/it.rs", Language::Rust, FileRole::Test),
+            (
+                "unittests/dojo_test_case.py",
+                Language::Python,
+                FileRole::Test,
+            ),
+            (
+                "frontend/e2e/helpers/flags.playwright.ts",
+                Language::TypeScript,
+                FileRole::Test,
+            ),
+            (
+                "src/data/apiHooks.mock.ts",
+                Language::TypeScript,
+                FileRole::Test,
+            ),
+            ("src/setupTest.js", Language::JavaScript, FileRole::Test),
             (
                 "backend/users/migrations/0072_flag.py",
                 Language::Python,
