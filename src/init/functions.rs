@@ -3,6 +3,22 @@
 
 use super::*;
 
+/// Words that name a flag system's features rather than its flags (`PreviewFeature`,
+/// `is_experimental_enabled`).
+const FEATURE_WORDS: &[&str] = &[
+    "feature",
+    "toggle",
+    "switch",
+    "experiment",
+    "preview",
+    "unstable",
+];
+
+/// Whether a lowercased name holds `flag` or one of [`FEATURE_WORDS`].
+fn names_flags(lower: &str) -> bool {
+    lower.contains("flag") || FEATURE_WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// Functions of the repository that look like flag checks, with the position of their key.
 pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<ProposedCheck> {
     /// Lines a signature may span.
@@ -41,15 +57,9 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                         .collect();
                     if let Some(key) = key_parameter(name, &params) {
                         found.push(ProposedCheck {
-                            call: name.to_string(),
-                            key,
                             keyword: Some(params[key].name.to_string()),
-                            language,
-                            evidence: evidence(),
                             key_type: params[key].registry_type(),
-                            property: false,
-                            receiver: None,
-                            keys: Vec::new(),
+                            ..ProposedCheck::call(name, key, language, evidence())
                         });
                     }
                 }
@@ -71,29 +81,13 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                     // (`has_flag(&self, flag_name: &str)` in an argument parser): the name must
                     // speak of features or of being enabled too.
                     let lower = name.to_ascii_lowercase();
-                    let of_features = [
-                        "feature",
-                        "toggle",
-                        "unstable",
-                        "experiment",
-                        "preview",
-                        "enabled",
-                    ]
-                    .iter()
-                    .any(|w| lower.contains(w))
-                        || lower.contains("switch");
+                    let of_features = lower.contains("enabled")
+                        || FEATURE_WORDS.iter().any(|w| lower.contains(w));
                     let key = of_features.then(|| key_parameter(name, &params)).flatten();
                     if let Some(key) = key {
                         found.push(ProposedCheck {
-                            call: name.to_string(),
-                            key,
-                            keyword: None,
-                            language,
-                            evidence: evidence(),
                             key_type: params[key].registry_type(),
-                            property: false,
-                            receiver: None,
-                            keys: Vec::new(),
+                            ..ProposedCheck::call(name, key, language, evidence())
                         });
                     }
                 }
@@ -207,17 +201,12 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                     && asks(name)
                     && called
                 {
-                    found.push(ProposedCheck {
-                        call: name.to_string(),
-                        key: 0,
-                        keyword: None,
-                        language: Language::TypeScript,
-                        evidence: evidence(),
-                        key_type: None,
-                        property: false,
-                        receiver: None,
-                        keys: Vec::new(),
-                    });
+                    found.push(ProposedCheck::call(
+                        name,
+                        0,
+                        Language::TypeScript,
+                        evidence(),
+                    ));
                 }
             }
         }
@@ -244,17 +233,7 @@ impl Parameter {
         let lower = ty.to_ascii_lowercase();
         // A type of flags (`PreviewFeature`, `FlagName`), not a record about one
         // (`FeatureSchema`, `FeatureOverviewProps`).
-        let names_flags = [
-            "flag",
-            "feature",
-            "preview",
-            "toggle",
-            "experiment",
-            "switch",
-            "unstable",
-        ]
-        .iter()
-        .any(|w| lower.contains(w));
+        let names_flags = names_flags(&lower);
         let is_record = [
             "schema", "props", "item", "model", "response", "request", "options", "config",
             "state", "data", "settings", "dto", "row",
@@ -376,15 +355,8 @@ pub(super) fn ts_check(
     }
     let key = key_parameter(name, &params)?;
     Some(ProposedCheck {
-        call: name.to_string(),
-        key,
-        keyword: None,
-        language: Language::TypeScript,
-        evidence,
         key_type: params[key].registry_type(),
-        property: false,
-        receiver: None,
-        keys: Vec::new(),
+        ..ProposedCheck::call(name, key, Language::TypeScript, evidence)
     })
 }
 
@@ -431,19 +403,8 @@ pub(super) fn asks(name: &str) -> bool {
 pub(super) fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
     // It asks (`is_feature_on`, not `parse_feature` or `cargo_feature`) about a flag.
-    let about_flags = ([
-        "feature",
-        "flag",
-        "switch",
-        "toggle",
-        "experiment",
-        "preview",
-        "unstable",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-        && asks(name))
-        || matches!(lower.as_str(), "is_enabled" | "isenabled");
+    let about_flags =
+        (names_flags(&lower) && asks(name)) || matches!(lower.as_str(), "is_enabled" | "isenabled");
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
     }

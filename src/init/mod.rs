@@ -90,13 +90,21 @@ impl ProposedCheck {
     /// Reads of a property chain ending in `holder` (`feature_flags.x`).
     fn property(holder: &str, language: Language, evidence: String) -> ProposedCheck {
         ProposedCheck {
-            call: holder.to_string(),
-            key: 0,
+            property: true,
+            ..ProposedCheck::call(holder, 0, language, evidence)
+        }
+    }
+
+    /// Calls of `name` with the key at `key`, nothing else said.
+    fn call(name: impl Into<String>, key: usize, language: Language, evidence: String) -> Self {
+        ProposedCheck {
+            call: name.into(),
+            key,
             keyword: None,
             language,
             evidence,
             key_type: None,
-            property: true,
+            property: false,
             receiver: None,
             keys: Vec::new(),
         }
@@ -571,17 +579,9 @@ fn propose_member_callees(
         for (callee, argument, calls, place) in registries::member_callees(&names, &texts) {
             let evidence = format!("{place}: {calls} calls pass flag constants");
             match argument {
-                registries::MemberArgument::First => proposal.checks.push(ProposedCheck {
-                    call: callee,
-                    key: 0,
-                    keyword: None,
-                    language: family,
-                    evidence,
-                    key_type: None,
-                    property: false,
-                    receiver: None,
-                    keys: Vec::new(),
-                }),
+                registries::MemberArgument::First => proposal
+                    .checks
+                    .push(ProposedCheck::call(callee, 0, family, evidence)),
                 registries::MemberArgument::Property(name) if family == Language::TypeScript => {
                     proposal.other_checks.push(OtherCheck {
                         form: "call",
@@ -644,17 +644,12 @@ fn propose_registry(
             ));
         }
         for (callee, calls, place) in registries::key_callees(&keys, &texts) {
-            checks.push(ProposedCheck {
-                call: callee,
-                key: 0,
-                keyword: None,
-                language: family,
-                evidence: format!("{place}: {calls} calls pass keys of `{}`", registry.name),
-                key_type: None,
-                property: false,
-                receiver: None,
-                keys: Vec::new(),
-            });
+            checks.push(ProposedCheck::call(
+                callee,
+                0,
+                family,
+                format!("{place}: {calls} calls pass keys of `{}`", registry.name),
+            ));
         }
     }
     // A registry whose keys no code passes or reads is no evidence of a flag system.
@@ -952,17 +947,12 @@ fn propose_macro_registry(
                 .zip(rust_texts.iter().cloned())
                 .collect();
             for (name, key, at) in macros::functions_taking(ty, &sources) {
-                proposal.checks.push(ProposedCheck {
-                    call: name,
+                proposal.checks.push(ProposedCheck::call(
+                    name,
                     key,
-                    keyword: None,
-                    language: Language::Rust,
-                    evidence: format!("{at}: takes a `{ty}`, the type naming the keys"),
-                    key_type: None,
-                    property: false,
-                    receiver: None,
-                    keys: Vec::new(),
-                });
+                    Language::Rust,
+                    format!("{at}: takes a `{ty}`, the type naming the keys"),
+                ));
             }
         }
         for member in members.iter().filter(|m| m.tuple.is_none()) {
@@ -1691,17 +1681,12 @@ mod tests {
                 fields: Vec::new(),
                 evidence: "the key type".to_string(),
             }],
-            checks: vec![ProposedCheck {
-                call: "useUiFlag".to_string(),
-                key: 0,
-                keyword: None,
-                language: Language::TypeScript,
-                evidence: "web/useUiFlag.ts:3".to_string(),
-                key_type: None,
-                property: false,
-                receiver: None,
-                keys: Vec::new(),
-            }],
+            checks: vec![ProposedCheck::call(
+                "useUiFlag",
+                0,
+                Language::TypeScript,
+                "web/useUiFlag.ts:3".to_string(),
+            )],
             ..Proposal::default()
         };
         let config = "packs = [\"django-waffle\"]\n[[definitions]]\nside = \"backend\"\npath = \"crates/*/src/lib.rs\"\nenum = \"PreviewFeature\"\n";

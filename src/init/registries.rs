@@ -12,7 +12,7 @@ use super::trailing;
 pub(super) const MIN_KEYS: usize = 3;
 
 /// Words of a registry's name that say it holds flags.
-const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
+pub(super) const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
 
 /// Callees that take keys of any dict (`FEATURES.get("x")`, `"x".format()`): never checks.
 const GENERIC_CALLEES: &[&str] = &[

@@ -1,17 +1,15 @@
-//! Django settings that are flags: `FEATURE_SHOW_QUERY_RESULTS_COUNT =
-//! parse_boolean(os.environ.get(..., "true"))` in a settings module, read as
-//! `settings.FEATURE_SHOW_QUERY_RESULTS_COUNT` in the code.
+//! Flags read as settings: Django settings (`FEATURE_SHOW_QUERY_RESULTS_COUNT =
+//! parse_boolean(...)` in a settings module, read as `settings.FEATURE_SHOW_QUERY_RESULTS_COUNT`),
+//! a frontend's configuration getter (`getConfig().ENABLE_X`) and its own flags hook
+//! (`useWaffleFlags(id).x`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::index::roles::is_settings_module;
 
+use super::registries::FLAG_WORDS;
 use super::{toml_strings, Proposal, ProposedDefinition};
 use crate::config::Side;
-
-/// Words of a setting's name that say it is a flag (singular: `CACHE_FLAGS_IN_SESSION` is about
-/// flags, not one).
-const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
 
 /// Settings modules that others override (`local.py`, `test.py`): a setting is proposed from the
 /// module that declares it first, not from these.
@@ -43,6 +41,8 @@ pub(super) fn flag_settings(text: &str) -> Vec<(String, usize)> {
             if !plain || value.starts_with('=') {
                 return None;
             }
+            // A whole word, singular: `CACHE_FLAGS_IN_SESSION` is about flags, not one.
+            // A whole word, singular: `CACHE_FLAGS_IN_SESSION` is about flags, not one.
             let named = name.split('_').any(|w| FLAG_WORDS.contains(&w));
             (named && boolean(value, text)).then(|| (name.to_string(), n + 1))
         })

@@ -140,6 +140,10 @@ pub fn through_template(
     spec: &crate::lang::CheckSpec,
     key: crate::facts::KeyExpr,
 ) -> Option<crate::facts::KeyExpr> {
+    // `keys = ["ENABLE_*"]`: other literal keys are no check.
+    if !spec.admits(&key) {
+        return None;
+    }
     let Some(template) = &spec.key_template else {
         return Some(key);
     };
@@ -154,6 +158,24 @@ pub fn through_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_patterns_leave_other_literals_out() {
+        use crate::facts::KeyExpr;
+        let spec = crate::lang::CheckSpec {
+            keys: crate::lang::NamePatterns::new(vec!["ENABLE_*".into()]).unwrap(),
+            ..crate::lang::CheckSpec::default()
+        };
+        let literal = |k: &str| KeyExpr::Literal(k.to_string());
+        assert_eq!(
+            through_template(&spec, literal("ENABLE_X")),
+            Some(literal("ENABLE_X"))
+        );
+        assert_eq!(through_template(&spec, literal("LMS_BASE_URL")), None);
+        // A constant is judged once resolved, not here.
+        let path = KeyExpr::Path(vec!["FLAGS".into(), "X".into()]);
+        assert_eq!(through_template(&spec, path.clone()), Some(path));
+    }
 
     #[test]
     fn templates_read_the_key_in_the_hole() {

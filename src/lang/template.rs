@@ -114,7 +114,8 @@ fn scan_block(
                     .take_while(|(t, _, _)| !matches!(t, Token::Name("as")))
                     .copied()
                     .collect();
-                if let Some(key) = argument(&arguments, &found.key) {
+                let key = argument(&arguments, &found.key).filter(|(k, _, _)| found.admits(k));
+                if let Some(key) = key {
                     facts.checks.push(site(spec, key, tag_start, end, index));
                 }
                 return;
@@ -151,7 +152,7 @@ fn scan_block(
             continue;
         };
         let (arguments, call_end) = call_arguments(&tokens[i + 2..]);
-        if let Some(key) = argument(&arguments, &found.key) {
+        if let Some(key) = argument(&arguments, &found.key).filter(|(k, _, _)| found.admits(k)) {
             let call_end = call_end.unwrap_or(end);
             facts
                 .checks

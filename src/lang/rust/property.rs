@@ -148,12 +148,16 @@ impl<'a> Walker<'a> {
                     .collect();
                 checks.find_shape(language, ShapeKind::Property, &names)
             });
-        let Some((spec, _)) = found else {
+        let Some((spec, found)) = found else {
             return;
         };
+        let key = KeyExpr::Literal(ident_string(member));
+        if !found.admits(&key) {
+            return;
+        }
         let site = CheckSite {
             spec,
-            key: KeyExpr::Literal(ident_string(member)),
+            key,
             span: self.span(read.span()),
             key_span: self.span(member.span()),
             in_test: self.test_depth > 0,
