@@ -529,10 +529,15 @@ fn run_init(path: &Path, force: bool, stdout: bool) -> Outcome {
 fn propose(root: &Path) -> (init::Proposal, Result<Scan, Failure>) {
     let mut proposal = init::detect(root, init::Depth::Full);
     let mut scanned = scan_proposal(root, &init::render(&proposal));
-    if let Ok(scan) = &scanned {
-        if init::review(&mut proposal, root, &scan.index, &scan.config) {
-            scanned = scan_proposal(root, &init::render(&proposal));
+    // A wrapper found in one look can show the wrappers around it in the next.
+    for _ in 0..init::REVIEW_ROUNDS {
+        let Ok(scan) = &scanned else {
+            break;
+        };
+        if !init::review(&mut proposal, root, &scan.index, &scan.config) {
+            break;
         }
+        scanned = scan_proposal(root, &init::render(&proposal));
     }
     (proposal, scanned)
 }

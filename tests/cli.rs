@@ -920,6 +920,61 @@ fn init_proposes_the_wrappers_of_one_flag() {
 }
 
 #[test]
+fn init_proposes_the_functions_that_pass_their_key_on_to_a_check() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    write(
+        "package.json",
+        "{\"dependencies\": {\"flagsmith\": \"1\"}}\n",
+    );
+    write("requirements.txt", "django-waffle==4.0\n");
+    // Flagsmith's own frontend: an object's methods pass their key to the SDK.
+    write(
+        "web/utils.tsx",
+        "import flagsmith from 'flagsmith'\n\nconst Utils = Object.assign({}, {\n  getFlagsmithHasFeature(key: string) {\n    return flagsmith.hasFeature(key)\n  },\n  getFlagsmithValue(key: string) {\n    return flagsmith.getValue(key)\n  },\n})\n\n// A wrapper of the wrapper, through an arrow function.\nexport const useRemoteFlag = (name: string) => Utils.getFlagsmithValue(name)\n\n// The key goes elsewhere: not a check function.\nexport function logFeature(key: string) {\n  console.log(key)\n  return flagsmith.hasFeature('logging')\n}\n\nexport default Utils\n",
+    );
+    write(
+        "web/app.tsx",
+        "import Utils, { useRemoteFlag, logFeature } from './utils'\n\nexport function App() {\n  if (Utils.getFlagsmithHasFeature('new_nav')) {\n    return useRemoteFlag('banner')\n  }\n  logFeature('x')\n  return Utils.getFlagsmithValue('theme')\n}\n",
+    );
+    // A method that forwards after `self` and a guard.
+    write(
+        "app/flags.py",
+        "import waffle\n\n\nclass Gate:\n    def active_for(self, request, name):\n        if request is None:\n            return False\n        return waffle.flag_is_active(request, name)\n",
+    );
+    write(
+        "app/views.py",
+        "from app.flags import Gate\n\n\ndef view(request):\n    return Gate().active_for(request, \"new_checkout\")\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    for (name, key, language) in [
+        ("getFlagsmithHasFeature", 0, "typescript"),
+        ("getFlagsmithValue", 0, "typescript"),
+        ("useRemoteFlag", 0, "typescript"),
+    ] {
+        assert!(
+            proposal.contains(&format!(
+                "call = \"{name}\"\nkey = {key}\nlanguage = \"{language}\""
+            )),
+            "{name}: {proposal}"
+        );
+    }
+    assert!(
+        proposal
+            .contains("call = \"active_for\"\nkey = 1\nkeyword = \"name\"\nlanguage = \"python\""),
+        "{proposal}"
+    );
+    assert!(!proposal.contains("\"logFeature\""), "{proposal}");
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let sites = check_sites(dir.path());
+    assert_eq!(sites["new_nav"], ["web/app.tsx:4"], "{sites:?}");
+    assert_eq!(sites["banner"], ["web/app.tsx:5"], "{sites:?}");
+    assert_eq!(sites["theme"], ["web/app.tsx:8"], "{sites:?}");
+    assert_eq!(sites["new_checkout"], ["app/views.py:5"], "{sites:?}");
+}
+
+#[test]
 fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
@@ -929,7 +984,12 @@ fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     );
     write(
         "app/feature_flags/services.py",
-        "def get_flag_for_user(user, flag_name):\n    return user.flags.get(flag_name)\n\n\ndef get_feature_value(feature):\n    return None\n",
+        "def get_flag_for_user(user, flag_name):\n    return user.flags.get(flag_name)\n\n\ndef get_feature_value(feature):\n    return None\n\n\ndef get_feature_history(feature):\n    return feature.history\n",
+    );
+    // A record getter: its calls pass models, never a key.
+    write(
+        "app/history.py",
+        "from app.feature_flags.services import get_feature_history\n\n\ndef history(features):\n    return [get_feature_history(feature) for feature in features] + [get_feature_history(features[0])]\n",
     );
     // An argument parser's switches: every key undefined.
     write(
@@ -955,6 +1015,14 @@ fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     );
     assert!(
         proposal.contains("# call = \"is_flag_set\"\n"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("# Not enabled: none of its 2 calls passes a key known statically.\n"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("# call = \"get_feature_history\"\n"),
         "{proposal}"
     );
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

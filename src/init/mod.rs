@@ -34,7 +34,7 @@ use manifests::{
     list_files, manifest_dependencies, manifest_files, normalize, python_imports, vendored_dir,
 };
 pub use render::{drift, render, Drift};
-pub use review::review;
+pub use review::{review, REVIEW_ROUNDS};
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]

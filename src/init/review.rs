@@ -12,13 +12,16 @@ use crate::lang::ShapeKind;
 
 use super::{family_of, wrappers, Proposal, ProposedCheck};
 
+/// Most looks `init` takes: each scans the repository once more.
+pub const REVIEW_ROUNDS: usize = 3;
+
 /// Fewest calls with undefined keys that make a proposed check suspect.
 const MIN_UNDEFINED: usize = 3;
 
 /// Revises the proposal from a scan made with it. Returns whether it changed.
 pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
     let dropped = review_checks(proposal, index, config);
-    let wrapped = wrappers::propose_wrappers(proposal, root, index, &dropped);
+    let wrapped = wrappers::propose_wrappers(proposal, root, index, config, &dropped);
     !dropped.is_empty() || wrapped > 0
 }
 
@@ -93,6 +96,19 @@ fn review_checks(proposal: &mut Proposal, index: &Index, config: &Config) -> BTr
             }
         };
         if tally.sites == 0 {
+            dropped.extend(ids);
+            continue;
+        }
+        // Flags are asked about by name: a function no call of which names one takes something
+        // else (a record's name, a model), and each of its calls would only be a
+        // `dynamic-flag-key` finding.
+        if tally.keyed == 0 {
+            let reason = format!(
+                "none of its {} call{} passes a key known statically",
+                tally.sites,
+                if tally.sites == 1 { "" } else { "s" }
+            );
+            proposal.unsure_checks.push((check, reason));
             dropped.extend(ids);
             continue;
         }

@@ -10,11 +10,12 @@ use std::path::Path;
 use aho_corasick::AhoCorasick;
 use tree_sitter::Node;
 
+use crate::config::Config;
 use crate::index::{CheckKey, Index, RefKind};
 use crate::lang::{KeyTransform, Language};
 use crate::remove::syntax::{node_at, text, Dialect};
 
-use super::{family_of, OtherCheck, Proposal};
+use super::{family_of, OtherCheck, Proposal, ProposedCheck};
 
 /// Words that say nothing about which flag a function checks: a method named only with them
 /// (`is_enabled`, `isActive`) is called on too many receivers to stand for one flag.
@@ -49,6 +50,24 @@ struct Wrapper {
     at: String,
 }
 
+/// A function that returns a check of the key its caller passes (`getFlagsmithHasFeature(key) {
+/// return flagsmith.hasFeature(key) }`): a check function of the project's own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Forwarder {
+    name: String,
+    /// The key parameter's position (`self` and `cls` aside) and name.
+    position: usize,
+    parameter: String,
+    language: Language,
+    at: String,
+}
+
+/// What a check site passes as its key.
+enum SiteKey<'a> {
+    Fixed(&'a str),
+    Parameter(&'a str),
+}
+
 /// Adds a `call` + `flag` check for every wrapper of one flag that production code calls.
 /// Returns how many were added.
 /// Checks of the specs in `dropped` are left out.
@@ -56,23 +75,36 @@ pub(super) fn propose_wrappers(
     proposal: &mut Proposal,
     root: &Path,
     index: &Index,
+    config: &Config,
     dropped: &BTreeSet<usize>,
 ) -> usize {
-    let mut by_file: BTreeMap<usize, Vec<(usize, usize, u32, &str)>> = BTreeMap::new();
+    let pack_calls: BTreeSet<&str> = config
+        .checks
+        .specs()
+        .iter()
+        .filter(|spec| spec.pack.is_some())
+        .filter_map(|spec| spec.call.last().map(String::as_str))
+        .collect();
+    let pack_call = |name: &str| pack_calls.contains(name);
+    let mut by_file: BTreeMap<usize, Vec<(usize, usize, u32, SiteKey)>> = BTreeMap::new();
     for check in &index.checks {
         if check.kind != RefKind::Check || dropped.contains(&check.spec) {
             continue;
         }
-        if let CheckKey::Key { key, .. } = &check.key {
-            by_file.entry(check.file).or_default().push((
-                check.span.start as usize,
-                check.span.end as usize,
-                check.span.line,
-                key.as_str(),
-            ));
-        }
+        let key = match &check.key {
+            CheckKey::Key { key, .. } => SiteKey::Fixed(key),
+            CheckKey::Parameter(name) => SiteKey::Parameter(name),
+            _ => continue,
+        };
+        by_file.entry(check.file).or_default().push((
+            check.span.start as usize,
+            check.span.end as usize,
+            check.span.line,
+            key,
+        ));
     }
     let mut found: BTreeMap<(Language, String), Wrapper> = BTreeMap::new();
+    let mut forwarders: BTreeMap<(Language, String), Forwarder> = BTreeMap::new();
     let mut ambiguous: BTreeSet<(Language, String)> = BTreeSet::new();
     for (file, sites) in &by_file {
         let indexed = &index.files[*file];
@@ -85,14 +117,45 @@ pub(super) fn propose_wrappers(
         let Some(tree) = dialect.parse(&source) else {
             continue;
         };
-        for &(start, end, line, key) in sites {
+        for &(start, end, line, ref key) in sites {
             let Some(node) = node_at(&tree, start..end) else {
                 continue;
+            };
+            let language = family_of(indexed.language);
+            let key = match *key {
+                SiteKey::Fixed(key) => key,
+                SiteKey::Parameter(parameter) => {
+                    if let Some((function, name)) = returning_function(dialect, node, &source) {
+                        if let Some(position) =
+                            parameter_position(dialect, function, parameter, &source)
+                        {
+                            let id = (language, name.to_string());
+                            match forwarders.get(&id) {
+                                Some(other) if other.position != position => {
+                                    ambiguous.insert(id);
+                                }
+                                Some(_) => {}
+                                None => {
+                                    forwarders.insert(
+                                        id,
+                                        Forwarder {
+                                            name: name.to_string(),
+                                            position,
+                                            parameter: parameter.to_string(),
+                                            language,
+                                            at: format!("{}:{line}", indexed.rel),
+                                        },
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
             };
             let Some(name) = wrapper_name(dialect, node, &source) else {
                 continue;
             };
-            let language = family_of(indexed.language);
             let wrapper = Wrapper {
                 name: name.to_string(),
                 key: key.to_string(),
@@ -113,20 +176,52 @@ pub(super) fn propose_wrappers(
     }
     for id in &ambiguous {
         found.remove(id);
+        forwarders.remove(id);
     }
     // Names the proposal already checks (a pack's or the project's own check functions).
-    found.retain(|(language, name), _| {
-        !proposal
+    let known = |(language, name): &(Language, String)| {
+        proposal
             .checks
             .iter()
             .any(|c| &c.call == name && c.language == *language)
-            && !proposal.other_checks.iter().any(|c| &c.name == name)
-    });
-    if found.is_empty() {
+            || proposal.other_checks.iter().any(|c| &c.name == name)
+            || pack_call(name)
+    };
+    found.retain(|id, _| !known(id));
+    forwarders.retain(|id, _| !known(id) && !found.contains_key(id));
+    if found.is_empty() && forwarders.is_empty() {
         return 0;
     }
-    let calls = call_counts(root, found.values().map(|w| w.name.as_str()));
+    let calls = call_counts(
+        root,
+        found
+            .values()
+            .map(|w| w.name.as_str())
+            .chain(forwarders.values().map(|f| f.name.as_str())),
+    );
     let mut added = 0;
+    for forwarder in forwarders.into_values() {
+        let count = calls.get(forwarder.name.as_str()).copied().unwrap_or(0);
+        if count == 0 {
+            continue;
+        }
+        let evidence = format!(
+            "{}, which passes its `{}` on to a flag check; {count} call{}",
+            forwarder.at,
+            forwarder.parameter,
+            if count == 1 { "" } else { "s" }
+        );
+        proposal.checks.push(ProposedCheck {
+            keyword: (forwarder.language == Language::Python).then(|| forwarder.parameter.clone()),
+            ..ProposedCheck::call(
+                forwarder.name,
+                forwarder.position,
+                forwarder.language,
+                evidence,
+            )
+        });
+        added += 1;
+    }
     for wrapper in found.into_values() {
         let count = calls.get(wrapper.name.as_str()).copied().unwrap_or(0);
         if count == 0 {
@@ -206,6 +301,91 @@ fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Optio
         return None;
     }
     function_name(function, source)
+}
+
+/// The function that returns `check` (through parentheses, `await` and `?`), and the name it is
+/// called by: `return check(key)` anywhere in its own body, or an arrow function's body.
+fn returning_function<'t, 's>(
+    dialect: Dialect,
+    check: Node<'t>,
+    source: &'s str,
+) -> Option<(Node<'t>, &'s str)> {
+    let mut node = check;
+    let mut parent = node.parent()?;
+    while matches!(
+        parent.kind(),
+        "parenthesized_expression" | "await_expression" | "await" | "try_expression"
+    ) {
+        node = parent;
+        parent = node.parent()?;
+    }
+    let function = match parent.kind() {
+        "return_statement" | "return_expression" => {
+            let mut up = parent.parent()?;
+            while !dialect.is_function(up.kind()) {
+                up = up.parent()?;
+            }
+            up
+        }
+        "arrow_function" if parent.child_by_field_name("body") == Some(node) => parent,
+        // Rust: the tail expression of the function's own block.
+        "block" if dialect.is_rust() => {
+            let last = parent.named_child(parent.named_child_count().checked_sub(1)?)?;
+            let function = parent.parent()?;
+            (last.id() == node.id() && function.kind() == "function_item").then_some(function)?
+        }
+        _ => return None,
+    };
+    Some((function, function_name(function, source)?))
+}
+
+/// The position of the parameter `name` among a function's parameters, `self` and `cls` aside;
+/// `None` after a `*args` or `*`, where the position no longer says how a caller passes it.
+fn parameter_position(
+    dialect: Dialect,
+    function: Node<'_>,
+    name: &str,
+    source: &str,
+) -> Option<usize> {
+    let parameters = function
+        .child_by_field_name("parameters")
+        .or_else(|| function.child_by_field_name("parameter"))?;
+    if parameters.kind() == "identifier" {
+        return (text(parameters, source) == name).then_some(0);
+    }
+    let mut cursor = parameters.walk();
+    let mut position = 0;
+    for parameter in parameters.named_children(&mut cursor) {
+        let kind = parameter.kind();
+        if dialect.is_comment(kind) || kind == "self_parameter" {
+            continue;
+        }
+        if matches!(
+            kind,
+            "list_splat_pattern"
+                | "dictionary_splat_pattern"
+                | "keyword_separator"
+                | "rest_pattern"
+        ) {
+            return None;
+        }
+        let spelled = match kind {
+            "identifier" => parameter,
+            _ => parameter
+                .child_by_field_name("pattern")
+                .or_else(|| parameter.child_by_field_name("name"))
+                .or_else(|| parameter.named_child(0))?,
+        };
+        let spelled = text(spelled, source);
+        if dialect.is_python() && position == 0 && matches!(spelled, "self" | "cls") {
+            continue;
+        }
+        if spelled == name {
+            return Some(position);
+        }
+        position += 1;
+    }
+    None
 }
 
 /// Whether `statement` is the only statement of `block`, comments and a docstring aside.
