@@ -1048,6 +1048,11 @@ fn init_models_django_settings_that_are_flags() {
         "app/views.py",
         "from django.conf import settings\n\n\ndef view():\n    if settings.FEATURE_SHOW_COUNT:\n        return settings.TIME_ZONE\n    if not settings.FEATURE_NEW_EDITOR:\n        editor = settings.FEATURE_POLICY\n    else:\n        editor = None\n    return editor\n",
     );
+    // A context processor passes the setting on by its name (DefectDojo's `templates_classic/`).
+    write(
+        "app/templates_classic/page.html",
+        "{% if not FEATURE_NEW_EDITOR and user %}old{% endif %}\n{% if FEATURE_POLICY %}{{ FEATURE_NEW_EDITOR.label }}{% endif %}\n{{ FEATURE_SHOW_COUNT }}\n",
+    );
     let output = flaglint(&["init", "--stdout"], dir.path());
     let proposal = stdout(&output);
     assert!(
@@ -1059,8 +1064,12 @@ fn init_models_django_settings_that_are_flags() {
     let keys: Vec<(&str, usize)> = sites.iter().map(|(k, s)| (k.as_str(), s.len())).collect();
     assert_eq!(
         keys,
-        [("FEATURE_NEW_EDITOR", 1), ("FEATURE_SHOW_COUNT", 1)],
+        [("FEATURE_NEW_EDITOR", 2), ("FEATURE_SHOW_COUNT", 1)],
         "{sites:?}"
+    );
+    assert_eq!(
+        sites["FEATURE_NEW_EDITOR"],
+        ["app/templates_classic/page.html:1", "app/views.py:7"]
     );
     let check = flaglint(&["check", "--output-format", "concise"], dir.path());
     let out = stdout(&check);

@@ -1068,13 +1068,17 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
         .collect();
     if !setting_patterns.is_empty() {
         let keys = NamePatterns::new(setting_patterns).map_err(|message| (0..0, message))?;
-        checks.push(CheckSpec {
-            call: vec!["settings".to_string()],
-            shape: Shape::Property,
-            language: Some(Language::Python),
-            keys,
-            ..CheckSpec::default()
-        });
+        // Templates too: `{{ settings.X }}` and the bare `{% if X %}` a context processor
+        // passes on by its name.
+        for language in [Language::Python, Language::Template] {
+            checks.push(CheckSpec {
+                call: vec!["settings".to_string()],
+                shape: Shape::Property,
+                language: Some(language),
+                keys: keys.clone(),
+                ..CheckSpec::default()
+            });
+        }
     }
     // A gate function template also makes its calls checks, wherever they are.
     for source in &definitions {

@@ -48,7 +48,8 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
         "__mocks__",
         "__fixtures__",
         "e2e",
-    ]) {
+    ]) || dirs.iter().any(|d| is_test_support(d))
+    {
         return FileRole::Test;
     }
     let stem = name.split('.').next().unwrap_or(name);
@@ -75,6 +76,23 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
         return FileRole::Migration;
     }
     FileRole::Production
+}
+
+/// A directory of helpers for tests (`test_utils`, Biome's `biome_test_utils` crate,
+/// `test-helpers`, `testutils`).
+fn is_test_support(dir: &str) -> bool {
+    let lower = dir.to_ascii_lowercase();
+    [
+        "test_utils",
+        "test-utils",
+        "testutils",
+        "test_helpers",
+        "test-helpers",
+        "test_support",
+        "test-support",
+    ]
+    .iter()
+    .any(|end| lower.ends_with(end))
 }
 
 /// `path` relative to `base`, `/`-separated (the whole path when it is not under `base`).
@@ -163,6 +181,11 @@ mod tests {
                 FileRole::Test,
             ),
             ("src/setupTest.js", Language::JavaScript, FileRole::Test),
+            (
+                "crates/biome_test_utils/src/lib.rs",
+                Language::Rust,
+                FileRole::Test,
+            ),
             (
                 "backend/users/migrations/0072_flag.py",
                 Language::Python,

@@ -1199,19 +1199,29 @@ fn gate_family(language: Language, rel: &str, text: &str) -> Option<(&'static st
 
 /// Rust gate methods, one per flag, in a module that speaks of features: `fn check_metrics(&self)
 /// -> Result<()>` in `features.rs`, `fn unstable_sloppy_imports(&self) -> bool`. At least
-/// [`MIN_GATES`] methods of one of these forms, each answering a bool or a `Result<()>`.
+/// [`MIN_GATES`] methods of one of these forms (two of `experimental_{key}_enabled`), each
+/// answering a bool or a `Result<()>`.
 fn gate_methods(rel: &str, text: &str) -> Option<(&'static str, usize)> {
     let about_features = ["feature", "flag", "unstable", "preview", "experiment"]
         .iter()
         .any(|w| rel.to_ascii_lowercase().contains(w));
-    let families: [(&str, &str, bool); 2] = [
-        ("unstable_{key}", "unstable_", true),
-        ("check_{key}", "check_", about_features),
+    // (template, prefix, suffix, allowed, fewest methods): a name that says "experimental" and
+    // "enabled" both is evidence enough with two.
+    let families: [(&str, &str, &str, bool, usize); 3] = [
+        ("unstable_{key}", "unstable_", "", true, MIN_GATES),
+        ("check_{key}", "check_", "", about_features, MIN_GATES),
+        (
+            "experimental_{key}_enabled",
+            "experimental_",
+            "_enabled",
+            true,
+            2,
+        ),
     ];
     families
         .iter()
-        .filter(|(_, _, allowed)| *allowed)
-        .filter_map(|(template, prefix, _)| {
+        .filter(|family| family.3)
+        .filter_map(|&(template, prefix, suffix, _, fewest)| {
             let count = text
                 .lines()
                 .filter_map(|line| {
@@ -1220,12 +1230,15 @@ fn gate_methods(rel: &str, text: &str) -> Option<(&'static str, usize)> {
                         .iter()
                         .fold(line, |l, p| l.strip_prefix(p).unwrap_or(l));
                     let rest = line.strip_prefix("fn ")?.strip_prefix(prefix)?;
+                    let name = rest.split('(').next()?;
                     let answers = line.contains("-> bool") || line.contains("-> Result<()");
-                    let named = rest.starts_with(|c: char| c.is_ascii_lowercase());
+                    let named = name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && name.len() > suffix.len()
+                        && name.ends_with(suffix);
                     (answers && named && line.contains("&self")).then_some(())
                 })
                 .count();
-            (count >= MIN_GATES).then_some((*template, count))
+            (count >= fewest).then_some((template, count))
         })
         .max_by_key(|(_, count)| *count)
 }
@@ -1759,6 +1772,18 @@ mod tests {
             gate_family(Language::Rust, "cli/args/mod.rs", unstable),
             Some(("unstable_{key}", 3))
         );
+        // Biome's two experimental options; two of another form are not enough.
+        let experimental = "impl Settings {\n    pub fn experimental_full_html_support_enabled(&self) -> bool {}\n    pub fn experimental_js_embedded_snippets_enabled(&self) -> bool {}\n    pub fn experimental_(&self) -> bool {}\n    pub fn is_linter_enabled(&self) -> bool {}\n}\n";
+        assert_eq!(
+            gate_family(
+                Language::Rust,
+                "crates/service/src/settings.rs",
+                experimental
+            ),
+            Some(("experimental_{key}_enabled", 2))
+        );
+        let two = "impl Options {\n  pub fn unstable_a(&self) -> bool {}\n  pub fn unstable_b(&self) -> bool {}\n}\n";
+        assert_eq!(gate_family(Language::Rust, "src/options.rs", two), None);
     }
 
     #[test]

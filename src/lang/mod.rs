@@ -83,15 +83,20 @@ pub enum Grammar {
 }
 
 /// The grammar and language of a path, from its extension (templates: `.html`, `.jinja`,
-/// `.jinja2`, `.j2` and `.txt` files under a `templates/` directory, or a `jinja2/` one,
-/// Django's default for Jinja2 templates); `None` for files flaglint does not read.
+/// `.jinja2`, `.j2` and `.txt` files under a `templates/` directory (or `templates_classic/`,
+/// `email_templates/`), or a `jinja2/` one, Django's default for Jinja2 templates); `None` for files flaglint does not read.
 pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
     let ext = path.extension()?.to_str()?;
     Some(match ext {
         "html" | "jinja" | "jinja2" | "j2" | "txt"
             if path.parent().is_some_and(|dir| {
-                dir.components()
-                    .any(|c| c.as_os_str() == "templates" || c.as_os_str() == "jinja2")
+                dir.components().any(|c| {
+                    let name = c.as_os_str().to_str().unwrap_or("");
+                    name == "jinja2"
+                        || name == "templates"
+                        || name.starts_with("templates_")
+                        || name.ends_with("_templates")
+                })
             }) =>
         {
             (Grammar::Template, Language::Template)

@@ -6,7 +6,9 @@
 //! - a call of a configured check: `waffle.flag('x')`, `flag_enabled('x', request)`;
 //! - a member of a configured property chain: `{% if FEATURE_FLAGS.new_nav %}` (a context
 //!   processor's dict), `{{ config.flags["new-nav"] }}`; the dict's own methods (`.items`, `.keys`,
-//!   `.values`, `.get`) are not keys.
+//!   `.values`, `.get`) are not keys;
+//! - a bare name in an `if` or `elif` condition that a `settings` definitions entry names
+//!   (`{% if FEATURE_X %}`, passed on by a context processor).
 //!
 //! Checks are matched with the language `template`. Keys are string literals; a bare name is a
 //! template variable, a parameter of the template that the view or a context processor fills.
@@ -124,6 +126,9 @@ fn scan_block(
     }
     if options.checks.has_shape(ShapeKind::Property) {
         property_checks(&tokens, end, index, options, facts);
+        if is_tag {
+            setting_conditions(&tokens, index, options, facts);
+        }
     }
     // Calls: `a.b.f("x", ...)` anywhere in the block.
     for i in 0..tokens.len() {
@@ -227,6 +232,43 @@ fn property_checks(
             }
         }
         i = j.max(i + 1);
+    }
+}
+
+/// `{% if FEATURE_X %}`, `{% elif not FEATURE_X and y %}`: a bare name in a condition that a
+/// `settings` definitions entry names is that setting, which a context processor passes to every
+/// template by its name.
+fn setting_conditions(
+    tokens: &[(Token<'_>, usize, usize)],
+    index: &LineIndex,
+    options: &ExtractOptions,
+    facts: &mut FileFacts,
+) {
+    if !matches!(tokens.first(), Some((Token::Name("if" | "elif"), _, _))) {
+        return;
+    }
+    let Some((spec, found)) =
+        options
+            .checks
+            .find_shape_with(options.language, ShapeKind::Property, &["settings"], |s| {
+                !s.keys.is_empty()
+            })
+    else {
+        return;
+    };
+    for (i, &(token, start, stop)) in tokens.iter().enumerate().skip(1) {
+        let Token::Name(name) = token else {
+            continue;
+        };
+        let member = i > 1 && tokens[i - 1].0 == Token::Punct('.');
+        let has_members = matches!(
+            tokens.get(i + 1).map(|t| t.0),
+            Some(Token::Punct('.' | '(' | '['))
+        );
+        if !member && !has_members && found.keys.matches(name) {
+            let key = (KeyExpr::Literal(name.to_string()), start, stop);
+            facts.checks.push(site(spec, key, start, stop, index));
+        }
     }
 }
 
