@@ -83,7 +83,17 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                     let lower = name.to_ascii_lowercase();
                     let of_features = lower.contains("enabled")
                         || FEATURE_WORDS.iter().any(|w| lower.contains(w));
-                    let key = of_features.then(|| key_parameter(name, &params)).flatten();
+                    // fish's `fn feature_test(flag: FeatureFlag) -> bool`: a flag-typed key and
+                    // a yes-or-no answer say it asks, whatever the name.
+                    let answers = trimmed.contains("-> bool");
+                    let key = of_features
+                        .then(|| key_parameter(name, &params))
+                        .flatten()
+                        .or_else(|| {
+                            (answers && of_features && !lower.starts_with("test"))
+                                .then(|| params.iter().position(flag_typed))
+                                .flatten()
+                        });
                     if let Some(key) = key {
                         found.push(ProposedCheck {
                             key_type: params[key].registry_type(),
@@ -397,6 +407,27 @@ pub(super) fn asks(name: &str) -> bool {
             .any(|s| lower.contains(s))
 }
 
+/// A parameter typed by a flag key type (`name: FlagName`, `flag: FeatureFlag`; not `props:
+/// FeatureOverviewProps` or `group: UserFlagChoiceGroup`).
+fn flag_typed(p: &Parameter) -> bool {
+    p.registry_type().is_some_and(|ty| {
+        let ty = ty.to_ascii_lowercase();
+        [
+            "flag",
+            "flagname",
+            "flagkey",
+            "flagid",
+            "featurename",
+            "featurekey",
+            "featureflag",
+            "featureid",
+            "togglename",
+        ]
+        .iter()
+        .any(|end| ty.ends_with(end))
+    })
+}
+
 /// A function that asks whether a feature flag is on and takes its key: the key's position.
 /// `get_flag_for_user(user, flag_name)`, `is_feature_on(feature)`, `is_enabled(&self, flag)`; not
 /// `flag(&mut self, flag)` or `env_flag(key)` (compiler and CLI flags).
@@ -408,26 +439,7 @@ pub(super) fn key_parameter(name: &str, params: &[Parameter]) -> Option<usize> {
     if !about_flags || lower.starts_with("test") || lower.starts_with('_') {
         return None;
     }
-    // A parameter named for a key, or typed by a flag key type (`name: FlagName`; not
-    // `props: FeatureOverviewProps` or `group: UserFlagChoiceGroup`).
-    let typed = |p: &Parameter| {
-        p.registry_type().is_some_and(|ty| {
-            let ty = ty.to_ascii_lowercase();
-            [
-                "flag",
-                "flagname",
-                "flagkey",
-                "flagid",
-                "featurename",
-                "featurekey",
-                "featureflag",
-                "featureid",
-                "togglename",
-            ]
-            .iter()
-            .any(|end| ty.ends_with(end))
-        })
-    };
+    let typed = flag_typed;
     // A parameter named for a key holds one when its type says so too (or says nothing):
     // `feature: IFeatureToggle` is a record about a flag.
     let key_typed = |p: &Parameter| {

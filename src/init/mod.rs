@@ -1066,8 +1066,12 @@ fn struct_holders(fields: &[String], texts: &[String]) -> Vec<(String, usize)> {
                 if text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(') {
                     continue;
                 }
-                // A method returning the struct: `gctx.cli_unstable().gc`.
-                let before = &text[..at];
+                if in_line_comment(text, at) {
+                    continue;
+                }
+                // A method returning the struct: `gctx.cli_unstable().gc`; a chain over lines
+                // (`.experimental\n    .point_cloud_transparency`).
+                let before = text[..at].trim_end();
                 let before = before.strip_suffix("()").unwrap_or(before);
                 let holder: String =
                     trailing(before, |c| c.is_alphanumeric() || c == '_').to_string();
@@ -1105,6 +1109,11 @@ fn value_copy(line: &str, field: &str) -> bool {
         .is_some_and(|(name, rest)| name == field && !rest.starts_with(':'))
 }
 
+/// Whether `at` is in a `//` comment (a doc comment's `rerun.experimental.LazyStore`).
+fn in_line_comment(text: &str, at: usize) -> bool {
+    text[text[..at].rfind('\n').map_or(0, |n| n + 1)..at].contains("//")
+}
+
 /// How many times a field of `holder` is read (`holder.x`, `holder().x`; not method calls).
 fn field_reads(holder: &str, texts: &[String]) -> usize {
     let mut reads = 0;
@@ -1114,8 +1123,11 @@ fn field_reads(holder: &str, texts: &[String]) -> usize {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if in_line_comment(text, at) {
+                continue;
+            }
             let rest = &text[at + holder.len()..];
-            let rest = rest.strip_prefix("()").unwrap_or(rest);
+            let rest = rest.strip_prefix("()").unwrap_or(rest).trim_start();
             let Some(field) = rest.strip_prefix('.') else {
                 continue;
             };
@@ -1813,6 +1825,27 @@ mod tests {
         assert_eq!(
             method_receivers("isEnabled", &calls),
             vec!["flagResolver".to_string()]
+        );
+        // fish: a flag-typed key and a bool answer, whatever the name.
+        let fish = "pub fn feature_test(flag: FeatureFlag) -> bool {\n    true\n}\npub fn feature_name(flag: FeatureFlag) -> &'static str {\n    \"\"\n}\n";
+        let found = check_functions("crates/feature-flags/src/lib.rs", Language::Rust, fish);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].call, "feature_test");
+        assert_eq!(found[0].key_type.as_deref(), Some("FeatureFlag"));
+    }
+
+    #[test]
+    fn flag_struct_reads_over_lines_and_not_in_comments() {
+        // rerun's `ExperimentalAppOptions`, read as `app_options().experimental.x`.
+        let declaration = "pub struct ExperimentalAppOptions {\n    pub table_cards: bool,\n    pub gamepad: bool,\n    pub transparency: bool,\n}\n";
+        let structs = flag_structs(declaration);
+        assert_eq!(structs.len(), 1);
+        let texts = vec![
+            "let a = ctx.app_options().experimental.gamepad;\nlet b = ctx\n    .app_options()\n    .experimental\n    .transparency;\nif ctx.app_options.experimental.table_cards {}\n/// See [`rerun.experimental.LazyStore`] and rerun.experimental.query.\n// rerun.experimental.x\n".to_string(),
+        ];
+        assert_eq!(
+            struct_holder(&structs[0].1, &texts),
+            Some(("experimental".to_string(), 3))
         );
     }
 

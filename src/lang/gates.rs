@@ -175,6 +175,16 @@ mod tests {
         // A constant is judged once resolved, not here.
         let path = KeyExpr::Path(vec!["FLAGS".into(), "X".into()]);
         assert_eq!(through_template(&spec, path.clone()), Some(path));
+        // A flags hook's request state is not a flag of its property chain.
+        let hook = crate::lang::CheckSpec {
+            call: vec!["useWaffleFlags".into()],
+            shape: crate::lang::Shape::Property,
+            ..crate::lang::CheckSpec::default()
+        };
+        assert!(!hook.admits(&literal("isLoading")));
+        assert!(hook.admits(&literal("enableNewEditor")));
+        let call = crate::lang::CheckSpec::default();
+        assert!(call.admits(&literal("isLoading")));
     }
 
     #[test]

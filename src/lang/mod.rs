@@ -246,10 +246,32 @@ pub struct CheckSpec {
     pub keys: NamePatterns,
 }
 
+/// The fields a data-fetching hook's result has besides its data (React Query, SWR, Apollo).
+const REQUEST_STATE: &[&str] = &[
+    "isLoading",
+    "isFetching",
+    "isError",
+    "isSuccess",
+    "isPending",
+    "isValidating",
+    "loading",
+    "error",
+    "refetch",
+    "mutate",
+];
+
 impl CheckSpec {
     /// Whether the spec's `keys` patterns admit a literal key (any other key is judged later).
+    /// A property chain's fields that say how a flags hook's request went (`flags.isLoading`,
+    /// `flags.error`) are never keys.
     pub fn admits(&self, key: &KeyExpr) -> bool {
         match key {
+            KeyExpr::Literal(name)
+                if self.shape.kind() == ShapeKind::Property
+                    && REQUEST_STATE.contains(&name.as_str()) =>
+            {
+                false
+            }
             KeyExpr::Literal(name) if !self.keys.is_empty() => self.keys.matches(name),
             _ => true,
         }

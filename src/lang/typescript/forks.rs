@@ -108,9 +108,10 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
         let condition = node.child_by_field_name("condition");
         let mut candidate = None;
         if let Some(condition) = condition {
+            let source = self.src;
             let value = |field| {
                 node.child_by_field_name(field)
-                    .map_or(Body::Empty, value_body)
+                    .map_or(Body::Empty, |value| value_body(value, source))
             };
             let branch = Branch {
                 kind: ForkKind::Ternary,
@@ -380,12 +381,29 @@ fn member_names(callee: Node, source: &str) -> Option<Vec<String>> {
     })
 }
 
-/// What a ternary's value holds: `null` and `undefined` are nothing.
-fn value_body(value: Node) -> Body {
-    match unwrap_parentheses(value).kind() {
+/// What a ternary's value holds: `null`, `undefined` and an empty element (`<div></div>`,
+/// `<></>`, `<span />`: an HTML element or a fragment with no attributes) are nothing.
+fn value_body(value: Node, source: &str) -> Body {
+    let value = unwrap_parentheses(value);
+    match value.kind() {
         "null" | "undefined" => Body::Empty,
+        "jsx_element" if value.named_child_count() == 2 => match value.named_child(0) {
+            Some(open) if empty_element(open, source) => Body::Empty,
+            _ => Body::Code,
+        },
+        "jsx_self_closing_element" if empty_element(value, source) => Body::Empty,
         _ => Body::Code,
     }
+}
+
+/// An HTML element or a fragment with no attributes (`<div>`, `<>`, `<span />`): a placeholder.
+/// A component (`<VectorSearch />`) renders something of its own.
+fn empty_element(tag: Node, source: &str) -> bool {
+    let intrinsic = tag.child_by_field_name("name").is_none_or(|name| {
+        name.kind() == "identifier"
+            && source[name.byte_range()].starts_with(|c: char| c.is_ascii_lowercase())
+    });
+    intrinsic && tag.child_by_field_name("attribute").is_none()
 }
 
 /// Marks the children just pushed for a fork candidate: its condition as a condition, everything
