@@ -513,6 +513,17 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             proposal.unused_packs.insert(pack, evidence);
         }
     }
+    // A file read through a shape (`registry = "FEATURE_FLAG"`) needs no entry for its plain
+    // constants too: both would read the same declarations.
+    let shaped: BTreeSet<String> = proposal
+        .definitions
+        .iter()
+        .filter(|d| d.shape.is_some())
+        .map(|d| d.path.clone())
+        .collect();
+    proposal
+        .definitions
+        .retain(|d| d.shape.is_some() || !d.fields.is_empty() || !shaped.contains(&d.path));
     proposal
 }
 
@@ -1400,6 +1411,10 @@ fn in_tests_or_fixtures(rel: &str) -> bool {
                 | "node_modules"
                 | "typeshed"
         ) || d.ends_with("_tests")
+            // A package of test helpers: label-studio's `frontend-test`, `biome_test_utils`.
+            || ["-test", "_test", "-tests", "-testing", "test_utils", "test-utils", "testutils"]
+                .iter()
+                .any(|end| d.ends_with(end))
     }) || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name.contains(".test.")

@@ -14,8 +14,15 @@ pub(super) const MIN_KEYS: usize = 3;
 /// Words of a registry's name that say it holds flags.
 pub(super) const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
 
+/// Words that may follow the flag word in a registry's name (`FEATURE_FLAG_DEFAULTS`,
+/// `FEATURES_BY_TEAM`).
+const REGISTRY_WORDS: &[&str] = &[
+    "KEY", "KEYS", "NAME", "NAMES", "LIST", "MAP", "REGISTRY", "DEFAULTS", "DEFAULT", "CONFIG",
+    "SET", "ENUM", "VALUES", "STATES", "BY", "TEAM", "ALL", "V2",
+];
+
 /// Callees that take keys of any dict (`FEATURES.get("x")`, `"x".format()`): never checks.
-const GENERIC_CALLEES: &[&str] = &[
+pub(super) const GENERIC_CALLEES: &[&str] = &[
     "get",
     "pop",
     "setdefault",
@@ -99,7 +106,17 @@ pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Ve
             let named = !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && if screaming {
-                    FLAG_WORDS.iter().any(|w| upper.contains(w))
+                    // The flag word heads the name (`FEATURE_FLAG`, `FEATURES_BY_TEAM`); not
+                    // `TOGGLE_PANEL_SHORTCUT`, a shortcut that toggles a panel.
+                    let words: Vec<&str> = upper.split('_').filter(|w| !w.is_empty()).collect();
+                    let last_flag_word = words.iter().rposition(|w| {
+                        FLAG_WORDS
+                            .iter()
+                            .any(|f| w.strip_suffix('S').unwrap_or(w) == *f || w == f)
+                    });
+                    last_flag_word.is_some_and(|at| {
+                        words[at + 1..].iter().all(|w| REGISTRY_WORDS.contains(w))
+                    })
                 } else {
                     lower.ends_with("flags") || lower.ends_with("toggles")
                 };
@@ -390,7 +407,7 @@ pub(super) fn literal_arguments(name: &str, sources: &[(&str, &str)]) -> Vec<Str
 
 /// The last two segments of the callee ending at the end of `before`: `self.request.feature` ->
 /// `request.feature`; `isFeatureEnabled` -> itself; `g().f` -> `f`.
-fn callee_before(before: &str) -> String {
+pub(super) fn callee_before(before: &str) -> String {
     let chain: String = trailing(before, |c| {
         c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '?')
     })

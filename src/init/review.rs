@@ -8,9 +8,9 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::index::{CheckKey, Index, KeySource, RefKind};
-use crate::lang::ShapeKind;
+use crate::lang::{Language, ShapeKind};
 
-use super::{family_of, wrappers, Proposal, ProposedCheck};
+use super::{family_of, functions, registries, wrappers, Proposal, ProposedCheck};
 
 /// Most looks `init` takes: each scans the repository once more.
 pub const REVIEW_ROUNDS: usize = 3;
@@ -22,7 +22,97 @@ const MIN_UNDEFINED: usize = 3;
 pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
     let dropped = review_checks(proposal, index, config);
     let wrapped = wrappers::propose_wrappers(proposal, root, index, config, &dropped);
-    !dropped.is_empty() || wrapped > 0
+    let callees = propose_constant_callees(proposal, root, index, config);
+    !dropped.is_empty() || wrapped > 0 || callees > 0
+}
+
+/// Fewest calls passing definitions constants, and fewest different constants, that make a
+/// function a check.
+const MIN_CONSTANT_CALLS: usize = 3;
+
+/// Functions that ask (`isFF`, `isActive`, `has_feature`) and that production code calls with a
+/// definitions file's constant as the whole first argument (`isFF(FF_NEW_NAV)`): at least
+/// [`MIN_CONSTANT_CALLS`] calls with 2 different constants, and at least 3 in 5 of all the
+/// function's calls. Returns how many were added.
+fn propose_constant_callees(
+    proposal: &mut Proposal,
+    root: &Path,
+    index: &Index,
+    config: &Config,
+) -> usize {
+    let mut by_file: BTreeMap<usize, Vec<(usize, usize, &str)>> = BTreeMap::new();
+    for reference in &index.references {
+        if reference.kind == RefKind::Reference {
+            by_file.entry(reference.file).or_default().push((
+                reference.span.start as usize,
+                reference.span.end as usize,
+                index.definitions[reference.def].key.as_str(),
+            ));
+        }
+    }
+    // (language, callee) -> (calls, constants, first place)
+    let mut seen: BTreeMap<(Language, String), (usize, BTreeSet<&str>, String)> = BTreeMap::new();
+    for (file, references) in &by_file {
+        let indexed = &index.files[*file];
+        let Ok(source) = crate::files::read_text(&root.join(&indexed.rel)) else {
+            continue;
+        };
+        for &(start, end, key) in references {
+            let (Some(before), Some(after)) = (source.get(..start), source.get(end..)) else {
+                continue;
+            };
+            let Some(call) = before.trim_end().strip_suffix('(') else {
+                continue;
+            };
+            if !after.trim_start().starts_with([',', ')']) {
+                continue;
+            }
+            let callee = registries::callee_before(call);
+            let name = callee.rsplit('.').next().unwrap_or("").to_string();
+            if name.is_empty()
+                || registries::GENERIC_CALLEES.contains(&name.as_str())
+                || !functions::asks(&name)
+            {
+                continue;
+            }
+            let line = source[..start].matches('\n').count() + 1;
+            let entry = seen
+                .entry((family_of(indexed.language), name))
+                .or_insert_with(|| (0, BTreeSet::new(), format!("{}:{line}", indexed.rel)));
+            entry.0 += 1;
+            entry.1.insert(key);
+        }
+    }
+    let specs = config.checks.specs();
+    seen.retain(|(language, name), (calls, constants, _)| {
+        *calls >= MIN_CONSTANT_CALLS
+            && constants.len() >= 2
+            && !specs.iter().any(|s| {
+                s.call.last() == Some(name) && s.language.is_none_or(|l| family_of(l) == *language)
+            })
+            && !proposal.checks.iter().any(|c| &c.call == name)
+            && !proposal.unsure_checks.iter().any(|(c, _)| &c.call == name)
+    });
+    if seen.is_empty() {
+        return 0;
+    }
+    let all_calls = wrappers::call_counts(root, seen.keys().map(|(_, name)| name.as_str()));
+    let mut added = 0;
+    for ((language, name), (calls, constants, place)) in seen {
+        let total = all_calls.get(&name).copied().unwrap_or(calls).max(calls);
+        if calls * 5 < total * 3 {
+            continue;
+        }
+        let evidence = format!(
+            "{place}: {calls} of its {total} calls pass {} different flag constants",
+            constants.len()
+        );
+        proposal
+            .checks
+            .push(ProposedCheck::call(name, 0, language, evidence));
+        added += 1;
+    }
+    added
 }
 
 /// What the scan saw of one check spec.

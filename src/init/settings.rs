@@ -41,9 +41,16 @@ pub(super) fn flag_settings(text: &str) -> Vec<(String, usize)> {
             if !plain || value.starts_with('=') {
                 return None;
             }
-            // A whole word, singular: `CACHE_FLAGS_IN_SESSION` is about flags, not one.
-            // A whole word, singular: `CACHE_FLAGS_IN_SESSION` is about flags, not one.
-            let named = name.split('_').any(|w| FLAG_WORDS.contains(&w));
+            // A whole word, singular: `CACHE_FLAGS_IN_SESSION` and `FEATURE_FLAGS_OFFLINE` are
+            // about flags (the flag system's own configuration), not one.
+            let words: Vec<&str> = name.split('_').collect();
+            let about_flags = words.iter().any(|w| {
+                [w.strip_suffix('S'), w.strip_suffix("ES")]
+                    .iter()
+                    .flatten()
+                    .any(|singular| FLAG_WORDS.contains(singular))
+            });
+            let named = !about_flags && words.iter().any(|w| FLAG_WORDS.contains(w));
             (named && boolean(value, text)).then(|| (name.to_string(), n + 1))
         })
         .collect()
@@ -284,7 +291,7 @@ mod tests {
 
     #[test]
     fn boolean_settings_named_for_features_are_flags() {
-        let text = "import os\nFEATURE_POLICY = os.environ.get(\"REDASH_FEATURE_POLICY\", \"\")\nFEATURE_SHOW_COUNT = parse_boolean(os.environ.get(\"X\", \"true\"))\nFEATURE_OLD = (\n    True\n)\nenv = environ.Env(DD_V3_FEATURE_LOCATIONS=(bool, False))\nV3_FEATURE_LOCATIONS = env(\"DD_V3_FEATURE_LOCATIONS\")\nTIME_ZONE = \"UTC\"\nENABLE_AUDITLOG = True\n    FEATURE_NESTED = True\n";
+        let text = "import os\nFEATURE_POLICY = os.environ.get(\"REDASH_FEATURE_POLICY\", \"\")\nFEATURE_SHOW_COUNT = parse_boolean(os.environ.get(\"X\", \"true\"))\nFEATURE_OLD = (\n    True\n)\nenv = environ.Env(DD_V3_FEATURE_LOCATIONS=(bool, False))\nV3_FEATURE_LOCATIONS = env(\"DD_V3_FEATURE_LOCATIONS\")\nTIME_ZONE = \"UTC\"\nENABLE_AUDITLOG = True\n    FEATURE_NESTED = True\nFEATURE_FLAGS_OFFLINE = True\n";
         let names: Vec<String> = flag_settings(text).into_iter().map(|(n, _)| n).collect();
         // `FEATURE_OLD = (` continues on the next line: its value is not read.
         assert_eq!(names, ["FEATURE_SHOW_COUNT", "V3_FEATURE_LOCATIONS"]);

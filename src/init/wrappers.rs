@@ -185,6 +185,7 @@ pub(super) fn propose_wrappers(
             .iter()
             .any(|c| &c.call == name && c.language == *language)
             || proposal.other_checks.iter().any(|c| &c.name == name)
+            || proposal.unsure_checks.iter().any(|(c, _)| &c.call == name)
             || pack_call(name)
     };
     found.retain(|id, _| !known(id));
@@ -454,7 +455,10 @@ fn generic(name: &str) -> bool {
 
 /// How many times production code calls each name (`name(` after a non-identifier character),
 /// definitions aside.
-fn call_counts<'n>(root: &Path, names: impl Iterator<Item = &'n str>) -> BTreeMap<String, usize> {
+pub(super) fn call_counts<'n>(
+    root: &Path,
+    names: impl Iterator<Item = &'n str>,
+) -> BTreeMap<String, usize> {
     let names: Vec<&str> = names.collect();
     let patterns: Vec<String> = names.iter().map(|n| format!("{n}(")).collect();
     let mut counts = BTreeMap::new();

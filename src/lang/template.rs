@@ -201,7 +201,7 @@ fn property_checks(
                 })
                 .flatten();
             let next = tokens.get(j).map(|t| t.0);
-            if let Some((spec, _)) = found {
+            if let Some((spec, found)) = found {
                 let key = match (next, tokens.get(j + 1), tokens.get(j + 2)) {
                     (Some(Token::Punct('.')), Some(&(Token::Name(key), start, stop)), _)
                         if !DICT_METHODS.contains(&key) =>
@@ -215,7 +215,8 @@ fn property_checks(
                     ) => Some((KeyExpr::Literal(key.to_string()), start, stop)),
                     _ => None,
                 };
-                if let Some(key) = key {
+                // `settings.HOSTNAME` is no flag when the settings that are flags are named.
+                if let Some(key) = key.filter(|(k, _, _)| found.admits(k)) {
                     let stop = key.2;
                     facts
                         .checks

@@ -1,4 +1,4 @@
-//! `duplicate-flag`: one side declares a key, or a symbol, twice.
+//! `duplicate-flag`: a definitions file declares a key, or a symbol, twice.
 
 use std::collections::BTreeMap;
 
@@ -20,13 +20,15 @@ pub(super) fn check(ctx: &mut RuleContext) {
         Language::JavaScript => Language::TypeScript,
         other => other,
     };
-    let mut by_key: BTreeMap<(Side, Language, &str), DefId> = BTreeMap::new();
+    // Within one file: packages of a monorepo each declaring the flags they use (an editor's and
+    // a data manager's `FF_X = "..."`) is how they are kept apart, not a mistake.
+    let mut by_key: BTreeMap<(FileId, Side, Language, &str), DefId> = BTreeMap::new();
     let mut by_symbol: BTreeMap<(FileId, &str), DefId> = BTreeMap::new();
     for id in order {
         let def = &index.definitions[id];
         let first_by_key = if def.kind == ConstKind::Constant {
             *by_key
-                .entry((def.side, language(def), def.key.as_str()))
+                .entry((def.file, def.side, language(def), def.key.as_str()))
                 .or_insert(id)
         } else {
             id
@@ -34,6 +36,13 @@ pub(super) fn check(ctx: &mut RuleContext) {
         let first_by_symbol = *by_symbol
             .entry((def.file, def.symbol.as_str()))
             .or_insert(id);
+        // One declaration read by two entries of the same file (its constants and a registry).
+        let seen_twice = |first: DefId| index.definitions[first].name_span == def.name_span;
+        if (first_by_key != id && seen_twice(first_by_key))
+            || (first_by_symbol != id && seen_twice(first_by_symbol))
+        {
+            continue;
+        }
         let same_symbol = first_by_symbol != id;
         let (original, message) = if first_by_key != id && !same_symbol {
             let original = &index.definitions[first_by_key];
