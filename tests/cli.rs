@@ -975,6 +975,53 @@ fn init_proposes_the_functions_that_pass_their_key_on_to_a_check() {
 }
 
 #[test]
+fn init_proposes_the_functions_called_with_flag_constants() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // label-studio's shape: constants in a flags module, `isFF(FF_X)` everywhere.
+    write(
+        "web/libs/core/src/feature-flags/flags.ts",
+        "export const FF_NEW_NAV = 'fflag_new_nav';\nexport const FF_DARK = 'fflag_dark';\nexport const FF_EXPORT = 'fflag_export';\n",
+    );
+    // A test helpers package's copy of the constants: not definitions.
+    write(
+        "web/libs/frontend-test/src/feature-flags.ts",
+        "export const FF_NEW_NAV = 'fflag_new_nav';\nexport const FF_DARK = 'fflag_dark';\n",
+    );
+    write(
+        "web/libs/core/src/feature-flags/index.ts",
+        "export function isFF(id: string) {\n  return (window as any).APP_SETTINGS?.feature_flags?.[id] === true;\n}\n",
+    );
+    write(
+        "web/apps/app/src/App.tsx",
+        "import { isFF } from '../../../libs/core/src/feature-flags';\nimport { FF_NEW_NAV, FF_DARK, FF_EXPORT } from '../../../libs/core/src/feature-flags/flags';\n\nexport function App() {\n  if (isFF(FF_NEW_NAV)) {\n    return 1;\n  }\n  const dark = isFF(FF_DARK);\n  // Logged, not asked: `track` does not ask.\n  track(FF_EXPORT);\n  track(FF_DARK);\n  track(FF_NEW_NAV);\n  return isFF(FF_EXPORT) && dark;\n}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("[[checks]]\ncall = \"isFF\"\nkey = 0\nlanguage = \"typescript\""),
+        "{proposal}"
+    );
+    assert!(!proposal.contains("\"track\""), "{proposal}");
+    assert!(!proposal.contains("frontend-test"), "{proposal}");
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let sites = check_sites(dir.path());
+    assert_eq!(
+        sites["fflag_new_nav"],
+        ["web/apps/app/src/App.tsx:5"],
+        "{sites:?}"
+    );
+    assert_eq!(
+        sites["fflag_export"],
+        ["web/apps/app/src/App.tsx:13"],
+        "{sites:?}"
+    );
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+}
+
+#[test]
 fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);

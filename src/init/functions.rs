@@ -90,8 +90,17 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                         .then(|| key_parameter(name, &params))
                         .flatten()
                         .or_else(|| {
+                            // The type says flag, not feature (`feature_table_is_empty(&self,
+                            // feature_name: &FeatureName)` asks about a manifest's table).
+                            let flag_type = |p: &Parameter| {
+                                flag_typed(p)
+                                    && p.registry_type().is_some_and(|ty| {
+                                        let ty = ty.to_ascii_lowercase();
+                                        ["flag", "toggle", "switch"].iter().any(|e| ty.ends_with(e))
+                                    })
+                            };
                             (answers && of_features && !lower.starts_with("test"))
-                                .then(|| params.iter().position(flag_typed))
+                                .then(|| params.iter().position(flag_type))
                                 .flatten()
                         });
                     if let Some(key) = key {

@@ -1842,7 +1842,7 @@ mod tests {
             vec!["flagResolver".to_string()]
         );
         // fish: a flag-typed key and a bool answer, whatever the name.
-        let fish = "pub fn feature_test(flag: FeatureFlag) -> bool {\n    true\n}\npub fn feature_name(flag: FeatureFlag) -> &'static str {\n    \"\"\n}\n";
+        let fish = "pub fn feature_test(flag: FeatureFlag) -> bool {\n    true\n}\npub fn feature_name(flag: FeatureFlag) -> &'static str {\n    \"\"\n}\npub fn feature_table_is_empty(&self, feature_name: &FeatureName) -> bool {\n    true\n}\n";
         let found = check_functions("crates/feature-flags/src/lib.rs", Language::Rust, fish);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].call, "feature_test");

@@ -477,6 +477,16 @@ mod tests {
             "const PropFlags = {\n  /** An offset */\n  Ref: 0,\n  RefArr: 1,\n  String: 2,\n  Bool: 1 << 3,\n};\n"
         )
         .is_empty());
+        // trigger.dev: a shortcut that toggles a panel is no registry; `FEATURE_FLAG` is.
+        let names: Vec<String> = registries(
+            Grammar::TypeScript,
+            Language::TypeScript,
+            "export const TOGGLE_PANEL_SHORTCUT = {\n  key: \"k\",\n  modifiers: \"mod\",\n  enabledOnInputElements: \"yes\",\n};\nexport const FEATURE_FLAG = {\n  hasSso: \"hasSso\",\n  hasAiAccess: \"hasAiAccess\",\n  hasLogs: \"hasLogs\",\n} as const;\n",
+        )
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+        assert_eq!(names, ["FEATURE_FLAG"]);
         let models = "import sa\n\nFEATURES = {\n    \"group_type\": \"Choose group type\",\n    \"at_mentions\": \"Mentions\",\n    \"pdf_layer\": (\n        \"Custom\"\n        \" layer\"\n    ),\n}\nMESSAGES = {\"a\": 1, \"b\": 2, \"c\": 3}\n";
         let found = registries(Grammar::Python, Language::Python, models);
         assert_eq!(
