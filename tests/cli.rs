@@ -1033,6 +1033,11 @@ fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
         "app/feature_flags/services.py",
         "def get_flag_for_user(user, flag_name):\n    return user.flags.get(flag_name)\n\n\ndef get_feature_value(feature):\n    return None\n\n\ndef get_feature_history(feature):\n    return feature.history\n",
     );
+    // A flags module nothing checks: every flag of it would be reported unused.
+    write(
+        "app/legacy/feature_flags.py",
+        "OLD_SEARCH = \"old_search\"\nOLD_EXPORT = \"old_export\"\n",
+    );
     // A record getter: its calls pass models, never a key.
     write(
         "app/history.py",
@@ -1070,6 +1075,14 @@ fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     );
     assert!(
         proposal.contains("# call = \"get_feature_history\"\n"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("the code checks none of its 2 flags"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("# path = \"app/legacy/feature_flags.py\"\n"),
         "{proposal}"
     );
     assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));

@@ -21,9 +21,45 @@ const MIN_UNDEFINED: usize = 3;
 /// Revises the proposal from a scan made with it. Returns whether it changed.
 pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
     let dropped = review_checks(proposal, index, config);
+    let unchecked = review_definitions(proposal, index);
     let wrapped = wrappers::propose_wrappers(proposal, root, index, config, &dropped);
     let callees = propose_constant_callees(proposal, root, index, config);
-    !dropped.is_empty() || wrapped > 0 || callees > 0
+    !dropped.is_empty() || unchecked > 0 || wrapped > 0 || callees > 0
+}
+
+/// Comments out the proposed definitions files none of whose flags the scan sees checked or
+/// used (a list of a product's features, say): every one of their flags would be reported
+/// unused. Returns how many.
+fn review_definitions(proposal: &mut Proposal, index: &Index) -> usize {
+    let mut flags_by_path: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for definition in &index.definitions {
+        flags_by_path
+            .entry(index.files[definition.file].rel.as_str())
+            .or_default()
+            .insert(definition.key.as_str());
+    }
+    let used = |key: &str| {
+        index
+            .flags
+            .get(key)
+            .is_some_and(|flag| !flag.checks.is_empty() || !flag.references.is_empty())
+    };
+    let mut moved = 0;
+    for definition in std::mem::take(&mut proposal.definitions) {
+        match flags_by_path.get(definition.path.as_str()) {
+            Some(keys) if !keys.iter().any(|key| used(key)) => {
+                let reason = format!(
+                    "the code checks none of its {} flag{}",
+                    keys.len(),
+                    if keys.len() == 1 { "" } else { "s" }
+                );
+                proposal.unsure_definitions.push((definition, reason));
+                moved += 1;
+            }
+            _ => proposal.definitions.push(definition),
+        }
+    }
+    moved
 }
 
 /// Fewest calls passing definitions constants, and fewest different constants, that make a
