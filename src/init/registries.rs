@@ -14,11 +14,11 @@ pub(super) const MIN_KEYS: usize = 3;
 /// Words of a registry's name that say it holds flags.
 pub(super) const FLAG_WORDS: &[&str] = &["FEATURE", "FLAG", "TOGGLE", "SWITCH"];
 
-/// Words that may follow the flag word in a registry's name (`FEATURE_FLAG_DEFAULTS`,
-/// `FEATURES_BY_TEAM`).
+/// Words that may follow the flag word in a registry's name (`FEATURE_FLAG_DEFAULTS`); after
+/// `BY` anything may (`FEATURES_BY_TEAM`).
 const REGISTRY_WORDS: &[&str] = &[
     "KEY", "KEYS", "NAME", "NAMES", "LIST", "MAP", "REGISTRY", "DEFAULTS", "DEFAULT", "CONFIG",
-    "SET", "ENUM", "VALUES", "STATES", "BY", "TEAM", "ALL", "V2",
+    "SET", "ENUM", "VALUES", "STATES",
 ];
 
 /// Callees that take keys of any dict (`FEATURES.get("x")`, `"x".format()`): never checks.
@@ -115,7 +115,10 @@ pub(super) fn registries(grammar: Grammar, language: Language, text: &str) -> Ve
                             .any(|f| w.strip_suffix('S').unwrap_or(w) == *f || w == f)
                     });
                     last_flag_word.is_some_and(|at| {
-                        words[at + 1..].iter().all(|w| REGISTRY_WORDS.contains(w))
+                        words[at + 1..]
+                            .iter()
+                            .take_while(|w| **w != "BY")
+                            .all(|w| REGISTRY_WORDS.contains(w))
                     })
                 } else {
                     lower.ends_with("flags") || lower.ends_with("toggles")
