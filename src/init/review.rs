@@ -22,9 +22,21 @@ const MIN_UNDEFINED: usize = 3;
 pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
     let dropped = review_checks(proposal, index, config);
     let unchecked = review_definitions(proposal, index);
-    let wrapped = wrappers::propose_wrappers(proposal, root, index, config, &dropped);
-    let callees = propose_constant_callees(proposal, root, index, config);
-    !dropped.is_empty() || unchecked > 0 || wrapped > 0 || callees > 0
+    let wrappers = wrappers::find_wrappers(proposal, root, index, config, &dropped);
+    let callees = constant_callees(proposal, root, index, config);
+    // One read of the sources counts the calls of every candidate.
+    let names: Vec<&str> = wrappers
+        .names()
+        .chain(callees.keys().map(|(_, name)| name.as_str()))
+        .collect();
+    let calls = if names.is_empty() {
+        BTreeMap::new()
+    } else {
+        wrappers::call_counts(root, names.into_iter())
+    };
+    let added =
+        wrappers.propose(proposal, &calls) + propose_constant_callees(proposal, callees, &calls);
+    !dropped.is_empty() || unchecked > 0 || added > 0
 }
 
 /// Comments out the proposed definitions files none of whose flags the scan sees checked or
@@ -69,13 +81,14 @@ const MIN_CONSTANT_CALLS: usize = 3;
 /// Functions that ask (`isFF`, `isActive`, `has_feature`) and that production code calls with a
 /// definitions file's constant as the whole first argument (`isFF(FF_NEW_NAV)`): at least
 /// [`MIN_CONSTANT_CALLS`] calls with 2 different constants, and at least 3 in 5 of all the
-/// function's calls. Returns how many were added.
-fn propose_constant_callees(
-    proposal: &mut Proposal,
+/// function's calls: here the candidates, with their calls passing constants, the constants and
+/// the first place; [`propose_constant_callees`] judges them by all their calls.
+fn constant_callees(
+    proposal: &Proposal,
     root: &Path,
     index: &Index,
     config: &Config,
-) -> usize {
+) -> ConstantCallees {
     let mut by_file: BTreeMap<usize, Vec<(usize, usize, &str)>> = BTreeMap::new();
     for reference in &index.references {
         if reference.kind == RefKind::Reference {
@@ -129,19 +142,33 @@ fn propose_constant_callees(
             && !proposal.checks.iter().any(|c| &c.call == name)
             && !proposal.unsure_checks.iter().any(|(c, _)| &c.call == name)
     });
-    if seen.is_empty() {
-        return 0;
-    }
-    let all_calls = wrappers::call_counts(root, seen.keys().map(|(_, name)| name.as_str()));
+    seen.into_iter()
+        .map(|(id, (calls, constants, place))| (id, (calls, constants.len(), place)))
+        .collect()
+}
+
+/// Candidate check functions called with flag constants: (language, name) to the calls passing
+/// one, how many different constants, and the first place.
+type ConstantCallees = BTreeMap<(Language, String), (usize, usize, String)>;
+
+/// Adds the candidates of [`constant_callees`] that most of their calls (`all_calls`) back, and
+/// that the proposal does not check yet. Returns how many were added.
+fn propose_constant_callees(
+    proposal: &mut Proposal,
+    callees: ConstantCallees,
+    all_calls: &BTreeMap<String, usize>,
+) -> usize {
     let mut added = 0;
-    for ((language, name), (calls, constants, place)) in seen {
+    for ((language, name), (calls, constants, place)) in callees {
+        if proposal.checks.iter().any(|c| c.call == name) {
+            continue;
+        }
         let total = all_calls.get(&name).copied().unwrap_or(calls).max(calls);
         if calls * 5 < total * 3 {
             continue;
         }
         let evidence = format!(
-            "{place}: {calls} of its {total} calls pass {} different flag constants",
-            constants.len()
+            "{place}: {calls} of its {total} calls pass {constants} different flag constants"
         );
         proposal
             .checks

@@ -68,16 +68,16 @@ enum SiteKey<'a> {
     Parameter(&'a str),
 }
 
-/// Adds a `call` + `flag` check for every wrapper of one flag that production code calls.
-/// Returns how many were added.
-/// Checks of the specs in `dropped` are left out.
-pub(super) fn propose_wrappers(
-    proposal: &mut Proposal,
+/// The wrappers of one flag and the functions passing their key on to a check, among the
+/// checks the scan sees (checks of the specs in `dropped` left out), that the proposal does not
+/// hold yet.
+pub(super) fn find_wrappers(
+    proposal: &Proposal,
     root: &Path,
     index: &Index,
     config: &Config,
     dropped: &BTreeSet<usize>,
-) -> usize {
+) -> Found {
     let pack_calls: BTreeSet<&str> = config
         .checks
         .specs()
@@ -190,66 +190,85 @@ pub(super) fn propose_wrappers(
     };
     found.retain(|id, _| !known(id));
     forwarders.retain(|id, _| !known(id) && !found.contains_key(id));
-    if found.is_empty() && forwarders.is_empty() {
-        return 0;
+    Found {
+        wrappers: found,
+        forwarders,
     }
-    let calls = call_counts(
-        root,
-        found
-            .values()
-            .map(|w| w.name.as_str())
-            .chain(forwarders.values().map(|f| f.name.as_str())),
-    );
-    let mut added = 0;
-    for forwarder in forwarders.into_values() {
-        let count = calls.get(forwarder.name.as_str()).copied().unwrap_or(0);
-        if count == 0 {
-            continue;
-        }
-        let evidence = format!(
-            "{}, which passes its `{}` on to a flag check; {count} call{}",
-            forwarder.at,
-            forwarder.parameter,
-            if count == 1 { "" } else { "s" }
-        );
-        proposal.checks.push(ProposedCheck {
-            keyword: (forwarder.language == Language::Python).then(|| forwarder.parameter.clone()),
-            ..ProposedCheck::call(
-                forwarder.name,
-                forwarder.position,
-                forwarder.language,
-                evidence,
-            )
-        });
-        added += 1;
-    }
-    for wrapper in found.into_values() {
-        let count = calls.get(wrapper.name.as_str()).copied().unwrap_or(0);
-        if count == 0 {
-            continue;
-        }
-        proposal.other_checks.push(OtherCheck {
-            form: "call",
-            name: wrapper.name.clone(),
-            fields: vec![("flag", format!("\"{}\"", wrapper.key))],
-            language: wrapper.language,
-            evidence: format!(
-                "`{}` returns the check of `{}` ({}): its {count} call{} check that flag",
-                wrapper.name,
-                wrapper.key,
-                wrapper.at,
-                if count == 1 { "" } else { "s" }
-            ),
-        });
-        added += 1;
-    }
-    added
 }
 
-/// The name of the function whose whole body returns `check` (through parentheses, `await`,
-/// `?` and `bool(..)`), when that function can be called by name: a module-level function, or a
-/// method whose name says more than "is enabled".
-fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Option<&'s str> {
+/// The wrappers [`find_wrappers`] found, to be proposed once their calls are counted.
+pub(super) struct Found {
+    wrappers: BTreeMap<(Language, String), Wrapper>,
+    forwarders: BTreeMap<(Language, String), Forwarder>,
+}
+
+impl Found {
+    /// The names whose calls must be counted.
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+        self.wrappers
+            .values()
+            .map(|w| w.name.as_str())
+            .chain(self.forwarders.values().map(|f| f.name.as_str()))
+    }
+
+    /// Adds a check for every wrapper production code calls (`calls`, from [`call_counts`]).
+    /// Returns how many were added.
+    pub(super) fn propose(self, proposal: &mut Proposal, calls: &BTreeMap<String, usize>) -> usize {
+        let mut added = 0;
+        for forwarder in self.forwarders.into_values() {
+            let count = calls.get(forwarder.name.as_str()).copied().unwrap_or(0);
+            if count == 0 {
+                continue;
+            }
+            let evidence = format!(
+                "{}, which passes its `{}` on to a flag check; {count} call{}",
+                forwarder.at,
+                forwarder.parameter,
+                if count == 1 { "" } else { "s" }
+            );
+            proposal.checks.push(ProposedCheck {
+                keyword: (forwarder.language == Language::Python)
+                    .then(|| forwarder.parameter.clone()),
+                ..ProposedCheck::call(
+                    forwarder.name,
+                    forwarder.position,
+                    forwarder.language,
+                    evidence,
+                )
+            });
+            added += 1;
+        }
+        for wrapper in self.wrappers.into_values() {
+            let count = calls.get(wrapper.name.as_str()).copied().unwrap_or(0);
+            if count == 0 {
+                continue;
+            }
+            proposal.other_checks.push(OtherCheck {
+                form: "call",
+                name: wrapper.name.clone(),
+                fields: vec![("flag", format!("\"{}\"", wrapper.key))],
+                language: wrapper.language,
+                evidence: format!(
+                    "`{}` returns the check of `{}` ({}): its {count} call{} check that flag",
+                    wrapper.name,
+                    wrapper.key,
+                    wrapper.at,
+                    if count == 1 { "" } else { "s" }
+                ),
+            });
+            added += 1;
+        }
+        added
+    }
+}
+
+/// The outermost expression `check` is the value of (through parentheses, `await`, `?` and
+/// Python's `bool(..)`), and its parent.
+fn returned_value<'t>(
+    dialect: Dialect,
+    check: Node<'t>,
+    source: &str,
+) -> Option<(Node<'t>, Node<'t>)> {
     let mut node = check;
     let mut parent = node.parent()?;
     loop {
@@ -272,6 +291,14 @@ fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Optio
         node = parent;
         parent = node.parent()?;
     }
+    Some((node, parent))
+}
+
+/// The name of the function whose whole body returns `check` (through parentheses, `await`,
+/// `?` and `bool(..)`), when that function can be called by name: a module-level function, or a
+/// method whose name says more than "is enabled".
+fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let (node, parent) = returned_value(dialect, check, source)?;
     let body = match parent.kind() {
         "return_statement" | "return_expression" => {
             let statement = if dialect.is_rust() {
@@ -311,15 +338,7 @@ fn returning_function<'t, 's>(
     check: Node<'t>,
     source: &'s str,
 ) -> Option<(Node<'t>, &'s str)> {
-    let mut node = check;
-    let mut parent = node.parent()?;
-    while matches!(
-        parent.kind(),
-        "parenthesized_expression" | "await_expression" | "await" | "try_expression"
-    ) {
-        node = parent;
-        parent = node.parent()?;
-    }
+    let (node, parent) = returned_value(dialect, check, source)?;
     let function = match parent.kind() {
         "return_statement" | "return_expression" => {
             let mut up = parent.parent()?;
