@@ -530,11 +530,17 @@ fn propose(root: &Path) -> (init::Proposal, Result<Scan, Failure>) {
     let mut proposal = init::detect(root, init::Depth::Full);
     let mut scanned = scan_proposal(root, &init::render(&proposal));
     // A wrapper found in one look can show the wrappers around it in the next.
-    for _ in 0..init::REVIEW_ROUNDS {
+    for round in 0..=init::REVIEW_ROUNDS {
         let Ok(scan) = &scanned else {
             break;
         };
-        if !init::review(&mut proposal, root, &scan.index, &scan.config) {
+        let changed = if round < init::REVIEW_ROUNDS {
+            init::review(&mut proposal, root, &scan.index, &scan.config)
+        } else {
+            // The last look found checks: only the definitions files are judged by them.
+            init::review_definitions(&mut proposal, &scan.index)
+        };
+        if !changed {
             break;
         }
         scanned = scan_proposal(root, &init::render(&proposal));

@@ -1022,6 +1022,77 @@ fn init_proposes_the_functions_called_with_flag_constants() {
 }
 
 #[test]
+fn init_proposes_data_files_of_flags() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // label-studio: LaunchDarkly's file data source, the keys asked for as literals.
+    write(
+        "app/feature_flags.json",
+        "{\n  \"segments\": {},\n  \"flags\": {\n    \"fflag_new_nav\": {\"key\": \"fflag_new_nav\", \"on\": true},\n    \"fflag_dark\": {\"key\": \"fflag_dark\", \"on\": false},\n    \"fflag_gone\": {\"key\": \"fflag_gone\", \"on\": false}\n  }\n}\n",
+    );
+    write(
+        "app/feature_flags/base.py",
+        "import ldclient\n\nclient = ldclient.get()\n\n\ndef flag_set(feature_flag, user=None):\n    return client.variation(feature_flag, user, False)\n",
+    );
+    write(
+        "app/views.py",
+        "from app.feature_flags.base import flag_set\n\n\ndef home(user):\n    if flag_set('fflag_new_nav', user):\n        return 1\n    if flag_set('fflag_dark', user):\n        return 2\n    return flag_set('fflag_new_nav', user=user)\n",
+    );
+    // osf.io: waffle names in a YAML list, bound to constants by the module that loads it.
+    write(
+        "osf/features.yaml",
+        "flags:\n  - flag_name: ENABLE_GV\n    name: gravy_waffle\n    everyone: true\n  - flag_name: STORAGE_I18N\n    name: storage_i18n\nswitches:\n  - flag_name: ENFORCE_CSRF\n    name: enforce_csrf\n",
+    );
+    write(
+        "osf/features.py",
+        "import yaml\n\nwith open('osf/features.yaml') as stream:\n    features = yaml.safe_load(stream)\n\nfor flag in features['flags']:\n    locals()[flag.pop('flag_name')] = flag['name']\n",
+    );
+    write(
+        "api/views.py",
+        "import waffle\nfrom osf import features\n\n\ndef view(request):\n    if waffle.flag_is_active(request, features.ENABLE_GV):\n        return 1\n    if waffle.switch_is_active(features.ENFORCE_CSRF):\n        return 2\n    return waffle.flag_is_active(request, features.STORAGE_I18N)\n",
+    );
+    write("requirements.txt", "django-waffle==4.1\n");
+    // A translation file and a plain settings file: no flags.
+    write(
+        "app/locales/en/features.json",
+        "{\"fflag_a\": {\"one\": \"x\"}, \"fflag_b\": {\"one\": \"y\"}}\n",
+    );
+    write(
+        "app/feature_settings.json",
+        "{\"debug\": true, \"verbose\": false}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("path = \"app/feature_flags.json\"\ndata = [\"flags\"]\n"),
+        "{proposal}"
+    );
+    assert!(
+        proposal.contains("path = \"osf/features.yaml\"\ndata = [\"flags\", \"switches\"]\nkey-field = \"name\"\nsymbol-field = \"flag_name\"\n"),
+        "{proposal}"
+    );
+    assert!(!proposal.contains("locales"), "{proposal}");
+    assert!(!proposal.contains("feature_settings"), "{proposal}");
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let sites = check_sites(dir.path());
+    assert_eq!(
+        sites["fflag_new_nav"],
+        ["app/views.py:5", "app/views.py:9"],
+        "{sites:?}"
+    );
+    assert_eq!(sites["gravy_waffle"], ["api/views.py:6"], "{sites:?}");
+    assert_eq!(sites["enforce_csrf"], ["api/views.py:8"], "{sites:?}");
+    assert_eq!(sites["storage_i18n"], ["api/views.py:10"], "{sites:?}");
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    let out = stdout(&check);
+    assert!(out.contains("0 errors, 1 warning,"), "{out}");
+    assert!(
+        out.contains("app/feature_flags.json:6:6: warning[unused-flag] flag `fflag_gone`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn init_leaves_out_check_functions_the_scan_does_not_bear_out() {
     let dir = tempfile::tempdir().expect("a directory");
     let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);

@@ -26,6 +26,9 @@ pub struct Analysis {
     pub today: Date,
     /// Dates from git (filled when a rule or the report needs them).
     pub ages: lifecycle::Ages,
+    /// Keys of flags nothing flaglint reads uses in production that a source file in a language
+    /// it does not read spells as a quoted string (`"adFailure"` in a Java service).
+    pub foreign_uses: BTreeSet<String>,
 }
 
 /// What the analysis reads besides the index.
@@ -97,10 +100,43 @@ impl Analysis {
                 notes.push(lifecycle::SHALLOW_NOTE.to_string());
             }
         }
+        let mut foreign_uses = BTreeSet::new();
+        if config.severity(RuleId::UnusedFlag).is_some() && !walked.foreign.is_empty() {
+            let unused: BTreeSet<String> = index
+                .flags
+                .iter()
+                .filter(|(_, flag)| {
+                    !flag.definitions.is_empty()
+                        && !flag
+                            .checks
+                            .iter()
+                            .any(|&c| index.checks[c].kind.in_production())
+                        && !flag
+                            .references
+                            .iter()
+                            .any(|&r| index.references[r].kind.in_production())
+                })
+                .map(|(key, _)| key.clone())
+                .collect();
+            let code: Vec<&Path> = walked
+                .foreign
+                .iter()
+                .filter(|f| {
+                    !f.rel
+                        .split('/')
+                        .any(|d| matches!(d, "test" | "tests" | "__tests__" | "spec"))
+                })
+                .map(|f| f.path.as_path())
+                .collect();
+            if !unused.is_empty() && !code.is_empty() {
+                foreign_uses = pool.install(|| django::spelled_in_code(&code, &unused));
+            }
+        }
         Analysis {
             django,
             today,
             ages,
+            foreign_uses,
         }
     }
 }

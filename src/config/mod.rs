@@ -218,9 +218,19 @@ struct RawDefinition {
     structure: Option<String>,
     #[schemars(with = "Option<String>")]
     transform: Option<Spanned<String>>,
-    /// YAML definitions: the field holding the key (default: the file name).
+    /// YAML definitions: the field holding the key (default: the file name); with `data`, the
+    /// field of each entry holding its key.
     #[serde(rename = "key-field")]
     key_field: Option<String>,
+    /// JSON or YAML data files declaring many flags: the dotted paths of the mappings (their keys
+    /// are the flags) or lists (strings, or mappings with a `key-field`) in the document; `"."`
+    /// is the whole document.
+    #[schemars(with = "Option<RawNames>")]
+    data: Option<Spanned<RawNames>>,
+    /// With `data`: the field of each entry naming the constant a module binds to its key.
+    #[serde(rename = "symbol-field")]
+    #[schemars(with = "Option<String>")]
+    symbol_field: Option<Spanned<String>>,
     /// Glob patterns over definition names: only the matching ones are flags.
     #[schemars(with = "Option<Vec<String>>")]
     symbols: Option<Vec<Spanned<String>>>,
@@ -302,6 +312,11 @@ pub struct DefinitionSource {
     pub transform: KeyTransform,
     /// YAML definitions: the field holding the key (`None`: the file name).
     pub key_field: Option<String>,
+    /// `data = "flags"`: the file is a JSON or YAML document declaring many flags at these
+    /// dotted paths (empty: one flag per file).
+    pub data: Vec<String>,
+    /// With `data`: the field of each entry naming its constant.
+    pub symbol_field: Option<String>,
     /// Which of the files' constants are flags, and what is known about them.
     pub policy: DefinitionPolicy,
     matcher: GlobMatcher,
@@ -988,6 +1003,7 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                     .map_err(|message| (text.span(), message))?],
             };
             let settings = name_patterns("settings", d.settings.as_ref())?;
+            let data = data_paths(&d.path, d.data.as_ref(), d.symbol_field.as_ref())?;
             let shapes = DefinitionShapes {
                 settings,
                 functions,
@@ -1013,6 +1029,8 @@ fn build(raw: RawConfig, base_dir: PathBuf) -> Result<Config, BuildError> {
                 shapes,
                 transform,
                 key_field: d.key_field,
+                data,
+                symbol_field: d.symbol_field.map(Spanned::into_inner),
                 policy,
                 matcher: glob.compile_matcher(),
             })
@@ -1382,6 +1400,45 @@ fn name_glob(pattern: &Spanned<String>) -> Result<Glob, BuildError> {
     Glob::new(pattern.get_ref()).map_err(|e| (pattern.span(), format!("invalid name pattern: {e}")))
 }
 
+/// `data = "flags"` (or a list of such paths) on an entry whose `path` names JSON or YAML files;
+/// `symbol-field` only with it.
+fn data_paths(
+    path: &Spanned<String>,
+    data: Option<&Spanned<RawNames>>,
+    symbol_field: Option<&Spanned<String>>,
+) -> Result<Vec<String>, BuildError> {
+    let Some(data) = data else {
+        return match symbol_field {
+            Some(field) => Err((field.span(), "`symbol-field` goes with `data`".to_string())),
+            None => Ok(Vec::new()),
+        };
+    };
+    let is_data_file = [".json", ".yml", ".yaml"]
+        .iter()
+        .any(|ext| path.get_ref().ends_with(ext));
+    if !is_data_file {
+        return Err((
+            path.span(),
+            "`data` reads JSON or YAML files: the path must end in `.json`, `.yml` or `.yaml`"
+                .to_string(),
+        ));
+    }
+    let paths: Vec<String> = data
+        .get_ref()
+        .names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if paths.is_empty() || paths.iter().any(|p| p.is_empty()) {
+        return Err((
+            data.span(),
+            "`data` names where the flags are in the document: a dotted path such as \"flags\", or \".\" for the whole document"
+                .to_string(),
+        ));
+    }
+    Ok(paths)
+}
+
 /// A `settings` / `keys` list of name patterns (absent: none), each checked where it is written.
 fn name_patterns(
     field: &str,
@@ -1539,6 +1596,26 @@ language = "python"
         assert!(message.contains("goes with `macro`"), "{message}");
         let text = format!("{head}macro = \"features\"\nkey = \"name\"\n");
         assert!(parse(&text).unwrap_err().1.contains("0-based position"));
+    }
+
+    #[test]
+    fn data_definitions_read_json_and_yaml_files() {
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"app/flags.json\"\ndata = [\"flags\", \"switches\"]\nkey-field = \"name\"\nsymbol-field = \"flag_name\"\n";
+        let config = parse(text).unwrap();
+        let entry = &config.definitions[0];
+        assert_eq!(entry.data, ["flags", "switches"]);
+        assert_eq!(entry.symbol_field.as_deref(), Some("flag_name"));
+        let text =
+            "[[definitions]]\nside = \"backend\"\npath = \"app/flags.py\"\ndata = \"flags\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"app/flags.py\"");
+        assert!(message.contains("JSON or YAML"), "{message}");
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.yaml\"\ndata = [\"\"]\n";
+        assert!(parse(text).unwrap_err().1.contains("dotted path"));
+        let text = "[[definitions]]\nside = \"backend\"\npath = \"f.yaml\"\nsymbol-field = \"x\"\n";
+        let (span, message) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "\"x\"");
+        assert!(message.contains("goes with `data`"), "{message}");
     }
 
     #[test]

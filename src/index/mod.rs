@@ -94,6 +94,11 @@ impl RefKind {
             RefKind::Reference => "reference",
         }
     }
+
+    /// A check or other use in production code.
+    pub fn in_production(self) -> bool {
+        matches!(self, RefKind::Check | RefKind::Reference)
+    }
 }
 
 /// A flag constant in a definitions file.
@@ -861,7 +866,17 @@ impl<'a> Resolver<'a> {
                     resolver.rust_modules.entry(module.clone()).or_insert(id);
                     resolver.rust_module_of[id] = module;
                 }
-                // Templates and YAML import nothing another file can name.
+                // A data file whose entries name constants (`symbol-field`) is the namespace of
+                // the Python module of its path, which loads it (`osf/features.yaml` read by
+                // `osf/features.py` into `features.ENABLE_GV`).
+                Language::Yaml if !file.facts.module_names.is_empty() => {
+                    let stem = file
+                        .rel
+                        .rsplit_once('.')
+                        .map_or(file.rel.as_str(), |(s, _)| s);
+                    resolver.add_python_module(id, &format!("{stem}.py"), &layout.package_dirs);
+                }
+                // Templates and other YAML import nothing another file can name.
                 Language::Template | Language::Yaml => {}
             }
         }

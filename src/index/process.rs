@@ -255,7 +255,12 @@ impl Prefilter {
                 && self.barrels.is_some()
                 && bytes.windows(8).any(|w| w == b"export *")
         };
-        is_barrel && (self.barrels.as_ref().is_some_and(|ac| ac.is_match(bytes)) || reexports())
+        // So may a module named for flags that only re-exports another package's
+        // (`utils/feature-flags.ts`: `export * from "@org/core/lib/feature-flags/ff"`).
+        let lower = name.to_ascii_lowercase();
+        let named_for_flags = lower.contains("flag") || lower.contains("feature");
+        (is_barrel && self.barrels.as_ref().is_some_and(|ac| ac.is_match(bytes)))
+            || ((is_barrel || named_for_flags) && reexports())
     }
 }
 
@@ -350,6 +355,15 @@ fn process_with(
             created_rows: creates_rows,
         };
         let mut facts = match (file.grammar, definitions) {
+            (lang::Grammar::Yaml, Some(entry)) if !entry.data.is_empty() => {
+                let shape = lang::yaml::DataShape {
+                    paths: &entry.data,
+                    key_field: entry.key_field.as_deref(),
+                    symbol_field: entry.symbol_field.as_deref(),
+                };
+                let is_json = file.rel.ends_with(".json");
+                lang::yaml::extract_data(&source, is_json, &shape)
+            }
             (lang::Grammar::Yaml, Some(entry)) => {
                 let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 lang::yaml::extract(&source, stem, entry.key_field.as_deref())

@@ -33,7 +33,17 @@ pub struct Walked {
     pub errors: Vec<String>,
     /// `latest_migrations/<app>` files naming an app's newest Django migration.
     pub markers: Vec<SourceMarker>,
+    /// Source files in languages flaglint does not read (Go, Java, Ruby...): a flag that only
+    /// they spell may still be in use.
+    pub foreign: Vec<SourceMarker>,
 }
+
+/// Extensions of source files (code and templates) in languages flaglint does not read.
+const FOREIGN_EXTENSIONS: &[&str] = &[
+    "go", "java", "kt", "kts", "scala", "groovy", "cs", "fs", "vb", "rb", "erb", "haml", "slim",
+    "php", "twig", "swift", "m", "mm", "c", "cc", "cpp", "h", "hpp", "dart", "lua", "ex", "exs",
+    "erl", "clj", "hs", "ml", "r", "pl", "sh", "bash", "ps1", "mako", "hbs", "ejs", "elm",
+];
 
 /// A `latest_migrations/<app>` file.
 #[derive(Clone, Debug)]
@@ -89,11 +99,16 @@ pub fn walk(
                     return WalkState::Continue;
                 }
                 let Some((grammar, language)) = lang::detect(entry.path()) else {
+                    let marker = || SourceMarker {
+                        path: entry.path().to_path_buf(),
+                        rel: relative(root, entry.path()),
+                    };
                     if is_marker(entry.path()) {
-                        lock(found).markers.push(SourceMarker {
-                            path: entry.path().to_path_buf(),
-                            rel: relative(root, entry.path()),
-                        });
+                        lock(found).markers.push(marker());
+                    } else if is_foreign(entry.path())
+                        && entry.metadata().is_ok_and(|m| m.len() <= max_file_size)
+                    {
+                        lock(found).foreign.push(marker());
                     }
                     return WalkState::Continue;
                 };
@@ -118,6 +133,7 @@ pub fn walk(
     walked.too_large.sort();
     walked.errors.sort();
     walked.markers.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walked.foreign.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(walked)
 }
 
@@ -144,6 +160,12 @@ pub fn is_read(path: &Path) -> bool {
 }
 
 /// `latest_migrations/<app>`: a file without extension in a directory of that name.
+fn is_foreign(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| FOREIGN_EXTENSIONS.contains(&e))
+}
+
 fn is_marker(path: &Path) -> bool {
     path.extension().is_none()
         && path

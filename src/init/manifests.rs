@@ -221,8 +221,13 @@ pub(super) fn python_imports(text: &str) -> Vec<String> {
 /// The exclude pattern for a source file inside a vendored directory (`vendor/**`).
 pub(super) fn vendored_dir(rel: &str) -> Option<String> {
     let segments: Vec<&str> = rel.split('/').collect();
+    // A committed bundle (`web/dist/apps/app/790.js`) is built from sources scanned already.
+    let bundle = [".js", ".mjs", ".cjs"].iter().any(|ext| rel.ends_with(ext));
     let at = segments[..segments.len().saturating_sub(1)]
         .iter()
-        .position(|s| matches!(*s, "vendor" | "vendored" | "third_party" | "third-party"))?;
+        .position(|s| {
+            matches!(*s, "vendor" | "vendored" | "third_party" | "third-party")
+                || (bundle && *s == "dist")
+        })?;
     Some(format!("{}/**", segments[..=at].join("/")))
 }

@@ -19,6 +19,7 @@ use crate::config::Side;
 use crate::index::walk;
 use crate::lang::{self, CheckMatcher, ExtractOptions, KeyTransform, Language};
 
+mod data;
 mod functions;
 mod macros;
 mod manifests;
@@ -34,7 +35,7 @@ use manifests::{
     list_files, manifest_dependencies, manifest_files, normalize, python_imports, vendored_dir,
 };
 pub use render::{drift, render, Drift};
-pub use review::{review, REVIEW_ROUNDS};
+pub use review::{review, review_definitions, REVIEW_ROUNDS};
 
 /// What `init` found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -237,6 +238,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
+        if language == Language::Yaml && data::is_candidate(rel) {
+            proposal.definitions.extend(data::propose(rel, &text));
+        }
+        // JSON is read only as data files of flags.
+        if rel.ends_with(".json") {
+            continue;
+        }
         unseen_packs.retain(|pack| {
             !pack_calls
                 .get(pack)
@@ -1364,28 +1372,56 @@ fn resolve_type<'t>(
     None
 }
 
-/// `"FEATURE_FLAGS": get_all_feature_flags(request),` in a context processor: templates read
+/// `"FEATURE_FLAGS": get_all_feature_flags(request),` in a context processor, or
+/// `return {'settings': s, 'feature_flags': feature_flags}` (label-studio): templates read
 /// `FEATURE_FLAGS.x`. The name and its line.
 fn context_processor_flags(text: &str) -> Vec<(String, usize)> {
+    let speaks_of_flags = |s: &str| {
+        ["flag", "feature", "switch", "toggle"]
+            .iter()
+            .any(|w| s.to_ascii_lowercase().contains(w))
+    };
     let mut found = Vec::new();
     for (number, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let Some(quote) = trimmed.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
-            continue;
-        };
-        let Some((name, rest)) = trimmed[1..].split_once(quote) else {
-            continue;
-        };
-        let Some(value) = rest.trim_start().strip_prefix(':') else {
-            continue;
-        };
-        let value = value.trim().to_ascii_lowercase();
-        let about_flags = ["flag", "feature", "switch", "toggle"]
-            .iter()
-            .any(|w| name.to_ascii_lowercase().contains(w) && value.contains(w));
-        let is_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if about_flags && is_name && value.contains('(') {
-            found.push((name.to_string(), number + 1));
+        // Each `'name': value` pair of the line, the value up to a `,` or `}` outside brackets.
+        let mut rest = line;
+        while let Some(at) = rest.find(['"', '\'']) {
+            let quote = rest[at..].chars().next().unwrap_or('"');
+            let Some((name, after)) = rest[at + 1..].split_once(quote) else {
+                break;
+            };
+            let Some(value) = after.trim_start().strip_prefix(':') else {
+                rest = after;
+                continue;
+            };
+            let mut depth = 0usize;
+            let end = value
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '(' | '[' | '{' => depth += 1,
+                        ')' | ']' | '}' if depth > 0 => depth -= 1,
+                        ',' | '}' if depth == 0 => return true,
+                        _ => {}
+                    }
+                    false
+                })
+                .map_or(value.len(), |(i, _)| i);
+            rest = &value[end..];
+            let value = value[..end].trim();
+            let is_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+            // A call that gets the flags, or a variable holding them.
+            let identifier = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            if is_name
+                && speaks_of_flags(name)
+                && speaks_of_flags(value)
+                && (value.contains('(') || identifier)
+            {
+                found.push((name.to_string(), number + 1));
+            }
         }
     }
     found
@@ -1575,6 +1611,18 @@ mod tests {
             ),
             [("FEATURE_FLAGS".to_string(), 3)]
         );
+        // label-studio: the flags a variable holds, among other entries of one line.
+        assert_eq!(
+            context_processor_flags(
+                "    feature_flags = all_flags(request.user)\n    return {'settings': django_settings, 'versions': versions, 'feature_flags': feature_flags}\n"
+            ),
+            [("feature_flags".to_string(), 2)]
+        );
+        assert!(context_processor_flags(
+            "    return {'features': get_features(x), 'flag': 'on'}\n"
+        )
+        .iter()
+        .all(|(name, _)| name == "features"));
     }
 
     #[test]
@@ -1755,6 +1803,11 @@ mod tests {
             Some("app/third_party/**".to_string())
         );
         assert_eq!(vendored_dir("app/vendor.py"), None);
+        assert_eq!(
+            vendored_dir("web/dist/apps/labelstudio/790.js"),
+            Some("web/dist/**".to_string())
+        );
+        assert_eq!(vendored_dir("pkg/dist/types.ts"), None);
     }
 
     #[test]

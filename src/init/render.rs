@@ -170,7 +170,7 @@ pub fn render(proposal: &Proposal) -> String {
     if !proposal.exclude.is_empty() {
         let _ = writeln!(
             out,
-            "# Vendored code is not yours to fix.\nexclude = {}\n",
+            "# Vendored code and built bundles are not yours to fix.\nexclude = {}\n",
             toml_strings(&proposal.exclude)
         );
     }

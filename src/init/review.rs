@@ -21,7 +21,6 @@ const MIN_UNDEFINED: usize = 3;
 /// Revises the proposal from a scan made with it. Returns whether it changed.
 pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Config) -> bool {
     let dropped = review_checks(proposal, index, config);
-    let unchecked = review_definitions(proposal, index);
     let wrappers = wrappers::find_wrappers(proposal, root, index, config, &dropped);
     let callees = constant_callees(proposal, root, index, config);
     // One read of the sources counts the calls of every candidate.
@@ -36,13 +35,16 @@ pub fn review(proposal: &mut Proposal, root: &Path, index: &Index, config: &Conf
     };
     let added =
         wrappers.propose(proposal, &calls) + propose_constant_callees(proposal, callees, &calls);
-    !dropped.is_empty() || unchecked > 0 || added > 0
+    // Definitions files are judged once the checks stand: a check function found in this look
+    // (`flag_set`, a wrapper of the SDK) may be what asks for their flags.
+    let unchecked = added == 0 && review_definitions(proposal, index);
+    !dropped.is_empty() || unchecked || added > 0
 }
 
 /// Comments out the proposed definitions files none of whose flags the scan sees checked or
 /// used (a list of a product's features, say): every one of their flags would be reported
-/// unused. Returns how many.
-fn review_definitions(proposal: &mut Proposal, index: &Index) -> usize {
+/// unused. Returns whether it commented out any.
+pub fn review_definitions(proposal: &mut Proposal, index: &Index) -> bool {
     let mut flags_by_path: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for definition in &index.definitions {
         flags_by_path
@@ -71,7 +73,7 @@ fn review_definitions(proposal: &mut Proposal, index: &Index) -> usize {
             _ => proposal.definitions.push(definition),
         }
     }
-    moved
+    moved > 0
 }
 
 /// Fewest calls passing definitions constants, and fewest different constants, that make a

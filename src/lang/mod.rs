@@ -106,7 +106,8 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
         "tsx" => (Grammar::Tsx, Language::TypeScript),
         "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
         "rs" => (Grammar::Rust, Language::Rust),
-        "yml" | "yaml" => (Grammar::Yaml, Language::Yaml),
+        // JSON is read only as data files of flags, with the YAML front-end.
+        "yml" | "yaml" | "json" => (Grammar::Yaml, Language::Yaml),
         "svelte" => (
             Grammar::Component(component::Dialect::Svelte),
             Language::TypeScript,

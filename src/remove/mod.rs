@@ -446,7 +446,12 @@ pub fn plan(
             let rel = indexed.rel.clone();
             let Some(dialect) = Dialect::of(indexed.language, &rel) else {
                 let defined_here = indexed.definitions().count();
-                if indexed.language == Language::Yaml && defined_here <= 1 {
+                // A YAML file of one flag goes; a data file of many is edited by hand.
+                let one_flag_file = indexed
+                    .definitions()
+                    .all(|d| d.kind == crate::facts::ConstKind::Constant)
+                    && indexed.facts.module_names.is_empty();
+                if indexed.language == Language::Yaml && defined_here <= 1 && one_flag_file {
                     deleted.push(rel);
                     definitions_deleted += 1;
                 } else {

@@ -5,16 +5,21 @@ use std::collections::{HashMap, HashSet};
 use super::RuleContext;
 use crate::config::Side;
 use crate::index::{CheckId, CheckKey, RefKind};
+use crate::lang::Language;
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;
     let mapping = &ctx.config.frontend_key;
     // Frontend spelling -> backend key, for keys backend code defines (a backend written in
-    // TypeScript is not told apart from its frontend).
+    // TypeScript is not told apart from its frontend; a JSON or YAML file of flags, such as a
+    // vendor's file data source, serves both sides).
     let backend_keys: HashMap<String, &str> = index
         .definitions
         .iter()
-        .filter(|d| d.side == Side::Backend && index.files[d.file].side == Side::Backend)
+        .filter(|d| {
+            let file = &index.files[d.file];
+            d.side == Side::Backend && file.side == Side::Backend && file.language != Language::Yaml
+        })
         .map(|d| (mapping.to_frontend(&d.key), d.key.as_str()))
         .collect();
     let mentioned: HashSet<&str> = index.mentions.iter().map(|m| m.key.as_str()).collect();
