@@ -1028,7 +1028,17 @@ fn init_proposes_data_files_of_flags() {
     // label-studio: LaunchDarkly's file data source, the keys asked for as literals.
     write(
         "app/feature_flags.json",
-        "{\n  \"segments\": {},\n  \"flags\": {\n    \"fflag_new_nav\": {\"key\": \"fflag_new_nav\", \"on\": true},\n    \"fflag_dark\": {\"key\": \"fflag_dark\", \"on\": false},\n    \"fflag_gone\": {\"key\": \"fflag_gone\", \"on\": false}\n  }\n}\n",
+        "{\n  \"segments\": {},\n  \"flags\": {\n    \"fflag_new_nav\": {\"key\": \"fflag_new_nav\", \"on\": true},\n    \"fflag_dark\": {\"key\": \"fflag_dark\", \"on\": false},\n    \"fflag_gone\": {\"key\": \"fflag_gone\", \"on\": false},\n    \"fflag_java\": {\"key\": \"fflag_java\"},\n    \"fflag_sh\": {\"key\": \"fflag_sh\"}\n  }\n}\n",
+    );
+    // Services in languages flaglint does not read use two of its flags; a test does not count.
+    write(
+        "services/ad/Ad.java",
+        "class Ad {\n  boolean on() { return client.getBooleanValue(\"fflag_java\", false); }\n}\n",
+    );
+    write("scripts/run.sh", "fetch_flag fflag_sh \"$DEFAULT\"\n");
+    write(
+        "services/ad/src/test/AdTest.java",
+        "class AdTest { String k = \"fflag_gone\"; }\n",
     );
     write(
         "app/feature_flags/base.py",

@@ -27,7 +27,7 @@ pub struct Analysis {
     /// Dates from git (filled when a rule or the report needs them).
     pub ages: lifecycle::Ages,
     /// Keys of flags nothing flaglint reads uses in production that a source file in a language
-    /// it does not read spells as a quoted string (`"adFailure"` in a Java service).
+    /// it does not read spells as a word (`"adFailure"` in a Java service).
     pub foreign_uses: BTreeSet<String>,
 }
 
@@ -129,7 +129,7 @@ impl Analysis {
                 .map(|f| f.path.as_path())
                 .collect();
             if !unused.is_empty() && !code.is_empty() {
-                foreign_uses = pool.install(|| django::spelled_in_code(&code, &unused));
+                foreign_uses = pool.install(|| words_in(&code, &unused));
             }
         }
         Analysis {
@@ -139,6 +139,36 @@ impl Analysis {
             foreign_uses,
         }
     }
+}
+
+/// The keys among `keys` that one of the files at `paths` spells as a whole word (`"adFailure"`,
+/// `fetch_flag loadGeneratorVUs`, not `adFailureCount`). Files are read in parallel (on the
+/// current rayon pool); unreadable ones are skipped.
+fn words_in(paths: &[&Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
+    use rayon::prelude::*;
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let Ok(matcher) = aho_corasick::AhoCorasick::new(&keys) else {
+        return BTreeSet::new();
+    };
+    let part =
+        |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    paths
+        .par_iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .map(|text| {
+            matcher
+                .find_overlapping_iter(&text)
+                .filter(|hit| {
+                    let before = hit.start().checked_sub(1).and_then(|i| text.get(i));
+                    !part(before) && !part(text.get(hit.end()))
+                })
+                .map(|hit| keys[hit.pattern().as_usize()].to_string())
+                .collect::<BTreeSet<String>>()
+        })
+        .reduce(BTreeSet::new, |mut all, found| {
+            all.extend(found);
+            all
+        })
 }
 
 /// The text of each `latest_migrations/<app>` file (a note for the unreadable ones).

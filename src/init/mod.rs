@@ -1410,11 +1410,16 @@ fn context_processor_flags(text: &str) -> Vec<(String, usize)> {
             rest = &value[end..];
             let value = value[..end].trim();
             let is_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-            // A call that gets the flags, or a variable holding them.
+            // A call that gets the flags, or a variable holding them all (`feature_flags`, not
+            // one flag's setting `settings.SECURITY_CLASSIFICATION_FLAG`).
+            let lower = name.to_ascii_lowercase();
             let identifier = !value.is_empty()
                 && value
                     .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                && ["flags", "features", "switches", "toggles"]
+                    .iter()
+                    .any(|w| lower.ends_with(w));
             if is_name
                 && speaks_of_flags(name)
                 && speaks_of_flags(value)
@@ -1618,6 +1623,10 @@ mod tests {
             ),
             [("feature_flags".to_string(), 2)]
         );
+        assert!(context_processor_flags(
+            "        \"SECURITY_CLASSIFICATION_FLAG\": settings.SECURITY_CLASSIFICATION_FLAG,\n"
+        )
+        .is_empty());
         assert!(context_processor_flags(
             "    return {'features': get_features(x), 'flag': 'on'}\n"
         )
