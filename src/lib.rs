@@ -158,8 +158,8 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         .iter()
         .zip(roles.iter().copied())
         .partition(|(_, role)| matches!(role, FileRole::Definitions(_)));
-    // YAML is read only as definitions files.
-    other_files.retain(|(file, _)| file.language != Language::Yaml);
+    // YAML and JSON are read only as definitions files.
+    other_files.retain(|(file, _)| !file.language.is_data());
     let migration_options = lang::migration::MigrationOptions {
         create_operations: &config.django.create_operations,
         delete_operations: &config.django.delete_operations,

@@ -562,7 +562,11 @@ impl Index {
 /// TypeScript and JavaScript frontend code.
 pub fn code_side(language: Language) -> Side {
     match language {
-        Language::Python | Language::Rust | Language::Template | Language::Yaml => Side::Backend,
+        Language::Python
+        | Language::Rust
+        | Language::Template
+        | Language::Yaml
+        | Language::Json => Side::Backend,
         Language::TypeScript | Language::JavaScript => Side::Frontend,
     }
 }
@@ -869,7 +873,7 @@ impl<'a> Resolver<'a> {
                 // A data file whose entries name constants (`symbol-field`) is the namespace of
                 // the Python module of its path, which loads it (`osf/features.yaml` read by
                 // `osf/features.py` into `features.ENABLE_GV`).
-                Language::Yaml if !file.facts.module_names.is_empty() => {
+                Language::Yaml | Language::Json if !file.facts.module_names.is_empty() => {
                     let stem = file
                         .rel
                         .rsplit_once('.')
@@ -877,7 +881,7 @@ impl<'a> Resolver<'a> {
                     resolver.add_python_module(id, &format!("{stem}.py"), &layout.package_dirs);
                 }
                 // Templates and other YAML import nothing another file can name.
-                Language::Template | Language::Yaml => {}
+                Language::Template | Language::Yaml | Language::Json => {}
             }
         }
         // Deterministic preference when several files claim one module name: definitions first,

@@ -361,7 +361,7 @@ fn process_with(
                     key_field: entry.key_field.as_deref(),
                     symbol_field: entry.symbol_field.as_deref(),
                 };
-                let is_json = file.rel.ends_with(".json");
+                let is_json = file.language == Language::Json;
                 lang::yaml::extract_data(&source, is_json, &shape)
             }
             (lang::Grammar::Yaml, Some(entry)) => {

@@ -67,7 +67,7 @@ pub fn role_from_path(rel: &str, language: Language) -> FileRole {
                 || matches!(stem, "setupTests" | "setupTest")
         }
         Language::Rust => stem.ends_with("_test") || stem == "tests",
-        Language::Template | Language::Yaml => false,
+        Language::Template | Language::Yaml | Language::Json => false,
     };
     if is_test_name {
         return FileRole::Test;

@@ -111,7 +111,7 @@ pub(super) fn check_functions(rel: &str, language: Language, text: &str) -> Vec<
                     }
                 }
             }
-            Language::Template | Language::Yaml => {}
+            Language::Template | Language::Yaml | Language::Json => {}
             Language::TypeScript | Language::JavaScript => {
                 let declaration = trimmed
                     .trim_start_matches("export ")

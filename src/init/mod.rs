@@ -238,11 +238,11 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
-        if language == Language::Yaml && data::is_candidate(rel) {
+        if language.is_data() && data::is_candidate(rel) {
             proposal.definitions.extend(data::propose(rel, &text));
         }
         // JSON is read only as data files of flags.
-        if rel.ends_with(".json") {
+        if language == Language::Json {
             continue;
         }
         unseen_packs.retain(|pack| {

@@ -39,6 +39,8 @@ pub enum Language {
     Template,
     /// YAML definitions files.
     Yaml,
+    /// JSON data files of flags.
+    Json,
 }
 
 impl Language {
@@ -50,7 +52,13 @@ impl Language {
             Language::Rust => "rust",
             Language::Template => "template",
             Language::Yaml => "yaml",
+            Language::Json => "json",
         }
+    }
+
+    /// A data file (YAML or JSON): read only as definitions.
+    pub fn is_data(self) -> bool {
+        matches!(self, Language::Yaml | Language::Json)
     }
 
     /// Parses a `language = "..."` config value. `"typescript"` also covers JavaScript.
@@ -107,7 +115,8 @@ pub fn detect(path: &Path) -> Option<(Grammar, Language)> {
         "js" | "jsx" | "mjs" | "cjs" => (Grammar::Tsx, Language::JavaScript),
         "rs" => (Grammar::Rust, Language::Rust),
         // JSON is read only as data files of flags, with the YAML front-end.
-        "yml" | "yaml" | "json" => (Grammar::Yaml, Language::Yaml),
+        "yml" | "yaml" => (Grammar::Yaml, Language::Yaml),
+        "json" => (Grammar::Yaml, Language::Json),
         "svelte" => (
             Grammar::Component(component::Dialect::Svelte),
             Language::TypeScript,

@@ -451,7 +451,7 @@ pub fn plan(
                     .definitions()
                     .all(|d| d.kind == crate::facts::ConstKind::Constant)
                     && indexed.facts.module_names.is_empty();
-                if indexed.language == Language::Yaml && defined_here <= 1 && one_flag_file {
+                if indexed.language.is_data() && defined_here <= 1 && one_flag_file {
                     deleted.push(rel);
                     definitions_deleted += 1;
                 } else {

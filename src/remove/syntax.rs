@@ -30,7 +30,7 @@ impl Dialect {
                 "tsx" | "js" | "jsx" | "mjs" | "cjs" => Some(Dialect::Tsx),
                 _ => None,
             },
-            Language::Template | Language::Yaml => None,
+            Language::Template | Language::Yaml | Language::Json => None,
         }
     }
 

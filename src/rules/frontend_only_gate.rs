@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use super::RuleContext;
 use crate::config::Side;
 use crate::index::{CheckId, CheckKey, RefKind};
-use crate::lang::Language;
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let index = ctx.index;
@@ -18,7 +17,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
         .iter()
         .filter(|d| {
             let file = &index.files[d.file];
-            d.side == Side::Backend && file.side == Side::Backend && file.language != Language::Yaml
+            d.side == Side::Backend && file.side == Side::Backend && !file.language.is_data()
         })
         .map(|d| (mapping.to_frontend(&d.key), d.key.as_str()))
         .collect();
