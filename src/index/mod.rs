@@ -4,6 +4,7 @@
 //! Built once from the facts of all parsed files; rules only read it.
 
 pub(crate) mod comments;
+mod js_layout;
 pub(crate) mod key_modules;
 pub(crate) mod lifecycle;
 pub(crate) mod process;
@@ -779,6 +780,7 @@ struct Resolver<'a> {
     python_package: Vec<Vec<String>>,
     js_exact: HashMap<String, Vec<FileId>>,
     js_suffix: HashMap<String, Vec<FileId>>,
+    js_layout: js_layout::JsLayout,
     rust_modules: HashMap<Vec<String>, FileId>,
     rust_module_of: Vec<Vec<String>>,
 }
@@ -853,6 +855,7 @@ impl<'a> Resolver<'a> {
             python_package: vec![Vec::new(); files.len()],
             js_exact: HashMap::new(),
             js_suffix: HashMap::new(),
+            js_layout: layout.js.clone(),
             rust_modules: HashMap::new(),
             rust_module_of: vec![Vec::new(); files.len()],
         };
@@ -1275,6 +1278,14 @@ impl<'a> Resolver<'a> {
             }
             return None;
         }
+        // A workspace package by its `package.json` name, or a `tsconfig.json` path alias.
+        let rel = &self.files[file].rel;
+        for candidate in self.js_layout.candidates(rel, specifier) {
+            let candidate = strip_js_extension(&candidate);
+            if let Some(ids) = self.js_exact.get(candidate) {
+                return Some((ids[0], Confidence::Exact));
+            }
+        }
         // A path alias (`@/x`, `~/x`, `#x`, `src/x`, SvelteKit's `$lib/x`) or a workspace
         // package: match the rest of the specifier against the end of a file's path.
         let specifier = specifier
@@ -1371,6 +1382,8 @@ pub struct Layout {
     pub crate_names: HashMap<String, String>,
     /// The Django settings modules that `django.conf.settings` reads.
     pub settings: settings::SettingsModules,
+    /// JavaScript workspace packages and path aliases.
+    pub js: js_layout::JsLayout,
 }
 
 impl Layout {
@@ -1378,6 +1391,12 @@ impl Layout {
     pub fn discover(root: &std::path::Path, rels: &[&str]) -> Layout {
         let mut layout = Layout::default();
         for rel in rels {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            if name == "package.json" || js_layout::is_config(name) {
+                if let Ok(text) = crate::files::read_text(&root.join(rel)) {
+                    layout.js.add(rel, &text);
+                }
+            }
             if let Some(dir) = rel.strip_suffix("/__init__.py") {
                 layout.package_dirs.insert(dir.to_string());
             }
@@ -1395,6 +1414,7 @@ impl Layout {
                 }
             }
         }
+        layout.js.finish();
         layout
     }
 }

@@ -369,7 +369,11 @@ pub(super) fn ts_check(
     evidence: String,
 ) -> Option<ProposedCheck> {
     let lower = name.to_ascii_lowercase();
-    if !(asks(name) && (lower.contains("flag") || lower.contains("enabled"))) {
+    // The name speaks of flags, or the key's type does (`shouldDisplayFeature(featureFlag:
+    // FeatureFlag)`).
+    let about_flags =
+        lower.contains("flag") || lower.contains("enabled") || params.iter().any(flag_typed);
+    if !(asks(name) && about_flags) {
         return None;
     }
     let key = key_parameter(name, &params)?;
@@ -406,6 +410,7 @@ pub(super) fn asks(name: &str) -> bool {
         "use",
         "evaluate",
         "eval",
+        "should",
         "flag_is",
         "feature_is",
     ]

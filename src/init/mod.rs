@@ -459,11 +459,13 @@ pub fn detect(root: &Path, depth: Depth) -> Proposal {
         let Some(key_type) = &check.key_type else {
             continue;
         };
-        if let Some(declaration) = resolve_type(&types, key_type, check.language) {
+        let near = check.evidence.split(':').next().unwrap_or("");
+        if let Some(declaration) = resolve_type(&types, key_type, check.language, near) {
             let definition = ProposedDefinition {
                 side: crate::index::code_side(check.language),
                 path: declaration.path.clone(),
-                shape: Some((declaration.shape, declaration.name.clone())),
+                shape: (!declaration.shape.is_empty())
+                    .then(|| (declaration.shape, declaration.name.clone())),
                 fields: Vec::new(),
                 evidence: format!(
                     "The flags of `{}` ({}): the type of its key parameter.",
@@ -1321,7 +1323,11 @@ fn type_declarations(rel: &str, language: Language, text: &str) -> Vec<TypeDecla
                 }
             }
             Language::TypeScript | Language::JavaScript => {
-                if let Some(rest) = trimmed.strip_prefix("interface ") {
+                // A string enum's members are constants of the file (`FeatureFlag.NextV9`).
+                let as_enum = trimmed.strip_prefix("const ").unwrap_or(trimmed);
+                if let Some(rest) = as_enum.strip_prefix("enum ") {
+                    declare(rest, "", None);
+                } else if let Some(rest) = trimmed.strip_prefix("interface ") {
                     declare(rest, "registry", None);
                 } else if let Some(rest) = trimmed.strip_prefix("type ") {
                     let Some((name, value)) = rest.split_once('=') else {
@@ -1348,20 +1354,30 @@ fn type_declarations(rel: &str, language: Language, text: &str) -> Vec<TypeDecla
 }
 
 /// The declaration a key type names: through `keyof` aliases, and only when one declaration
-/// of that name exists in the language (two `Feature` enums: unsure, none proposed).
+/// of that name exists in the language or in the directory of the function taking it (`near`,
+/// its file): two `Feature` enums elsewhere are unsure, none proposed.
 fn resolve_type<'t>(
     types: &'t BTreeMap<String, Vec<TypeDeclaration>>,
     name: &str,
     language: Language,
+    near: &str,
 ) -> Option<&'t TypeDeclaration> {
     let mut name = name.to_string();
+    let dir = near.rsplit_once('/').map_or("", |(dir, _)| dir);
     for _ in 0..4 {
         let same_language: Vec<&TypeDeclaration> = types
             .get(&name)?
             .iter()
             .filter(|d| crate::index::code_side(d.language) == crate::index::code_side(language))
             .collect();
-        let [declaration] = same_language.as_slice() else {
+        let beside: Vec<&TypeDeclaration> = same_language
+            .iter()
+            .copied()
+            .filter(|d| d.path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
+            .collect();
+        let (([declaration], _) | (_, [declaration])) =
+            (same_language.as_slice(), beside.as_slice())
+        else {
             return None;
         };
         match &declaration.alias_of {
@@ -1562,7 +1578,7 @@ mod tests {
         let found = check_functions(
             "src/hooks/useUiFlag.ts",
             Language::TypeScript,
-            "export const useUiFlag = <K extends Flag>(flag: K) => {\nexport function isFlagActive(runtimeData: RuntimeData, flagName: string) {\nconst render = (flag) => null;\nconst setActiveFlag = (flag: FlagItem) => {};\nexport const useFlag = (name: FlagName) => useContext(ctx).has(name);\n",
+            "export const useUiFlag = <K extends Flag>(flag: K) => {\nexport function isFlagActive(runtimeData: RuntimeData, flagName: string) {\nconst render = (flag) => null;\nconst setActiveFlag = (flag: FlagItem) => {};\nexport const useFlag = (name: FlagName) => useContext(ctx).has(name);\nexport const shouldDisplayFeature = (featureFlag: FeatureFlag): boolean => {\nexport const shouldShowFeature = (feature: FeatureRecord): boolean => {\n",
         );
         let calls: Vec<(&str, usize, Option<&str>)> = found
             .iter()
@@ -1573,7 +1589,8 @@ mod tests {
             [
                 ("useUiFlag", 0, Some("Flag")),
                 ("isFlagActive", 1, None),
-                ("useFlag", 0, Some("FlagName"))
+                ("useFlag", 0, Some("FlagName")),
+                ("shouldDisplayFeature", 0, Some("FeatureFlag"))
             ]
         );
     }
@@ -1592,20 +1609,35 @@ mod tests {
             ("web/interfaces/uiConfig.ts", Language::TypeScript, "export type UiFlags = {\n  newNav?: boolean;\n};\nexport type Flag = keyof UiFlags;\n"),
             ("web/a.ts", Language::TypeScript, "type Twice = { a: 1 };\n"),
             ("web/b.ts", Language::TypeScript, "type Twice = { b: 1 };\n"),
+            // Altinn: two string enums of one name; the one beside the hook taking it.
+            ("libs/flags/src/FeatureFlag.ts", Language::TypeScript, "export enum FeatureFlag {\n  NextV9 = 'nextV9',\n}\n"),
+            ("shared/utils/toggles.ts", Language::TypeScript, "export enum FeatureFlag {\n  Old = 'old',\n}\n"),
         ] {
             for declaration in type_declarations(rel, language, text) {
                 types.entry(declaration.name.clone()).or_insert_with(Vec::new).push(declaration);
             }
         }
-        let preview = resolve_type(&types, "PreviewFeature", Language::Rust).unwrap();
+        let preview = resolve_type(&types, "PreviewFeature", Language::Rust, "").unwrap();
         assert_eq!(
             (preview.shape, preview.path.as_str()),
             ("enum", "crates/uv-preview/src/lib.rs")
         );
-        let flags = resolve_type(&types, "Flag", Language::TypeScript).unwrap();
+        let flags = resolve_type(&types, "Flag", Language::TypeScript, "").unwrap();
         assert_eq!((flags.shape, flags.name.as_str()), ("registry", "UiFlags"));
-        assert!(resolve_type(&types, "Twice", Language::TypeScript).is_none());
-        assert!(resolve_type(&types, "PreviewFeature", Language::TypeScript).is_none());
+        assert!(resolve_type(&types, "Twice", Language::TypeScript, "").is_none());
+        assert!(resolve_type(&types, "PreviewFeature", Language::TypeScript, "").is_none());
+        assert!(resolve_type(&types, "FeatureFlag", Language::TypeScript, "app/a.ts").is_none());
+        let beside = resolve_type(
+            &types,
+            "FeatureFlag",
+            Language::TypeScript,
+            "libs/flags/src/useFeatureFlag.ts",
+        )
+        .unwrap();
+        assert_eq!(
+            (beside.shape, beside.path.as_str()),
+            ("", "libs/flags/src/FeatureFlag.ts")
+        );
     }
 
     #[test]
