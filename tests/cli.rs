@@ -880,17 +880,18 @@ fn init_proposes_the_wrappers_of_one_flag() {
     );
     write(
         "src/flags.ts",
-        "import posthog from 'posthog-js'\n\n// A wrapper of one flag: its calls check it.\nexport const isNewNavEnabled = () => posthog.isFeatureEnabled('new-nav')\n\nexport function betaSearchOn(): boolean {\n  // Why not.\n  return posthog.isFeatureEnabled('beta-search')\n}\n\n// Negated: a call means the flag is off; not a wrapper.\nexport function legacyBilling() {\n  return !posthog.isFeatureEnabled('new-billing')\n}\n\n// More than the check: not a wrapper.\nexport function darkTheme(user) {\n  const on = posthog.isFeatureEnabled('dark-theme')\n  return on && user.admin\n}\n\n// Never called: not proposed.\nexport const unusedWrapper = () => posthog.isFeatureEnabled('quiet')\n\nclass Flags {\n  // A method named only \"is enabled\": too generic to stand for one flag.\n  isEnabled() {\n    return posthog.isFeatureEnabled('generic')\n  }\n}\n",
+        "import posthog from 'posthog-js'\n\n// A wrapper of one flag: its calls check it.\nexport const isNewNavEnabled = () => posthog.isFeatureEnabled('new-nav')\n\nexport function betaSearchOn(): boolean {\n  // Why not.\n  return posthog.isFeatureEnabled('beta-search')\n}\n\n// Negated: a call means the flag is off; not a wrapper.\nexport function legacyBilling() {\n  return !posthog.isFeatureEnabled('new-billing')\n}\n\n// More than the check: not a wrapper.\nexport function darkTheme(user) {\n  const on = posthog.isFeatureEnabled('dark-theme')\n  return on && user.admin\n}\n\n// Never called: not proposed.\nexport const unusedWrapper = () => posthog.isFeatureEnabled('quiet')\n\n// The flag, or an override that calls nothing (inbox-zero).\nexport function useCleanerEnabled() {\n  const posthogEnabled = posthog.isFeatureEnabled('inbox-cleaner')\n  return env.NEXT_PUBLIC_CLEANER_ENABLED || posthogEnabled\n}\n\nclass Flags {\n  // A method named only \"is enabled\": too generic to stand for one flag.\n  isEnabled() {\n    return posthog.isFeatureEnabled('generic')\n  }\n}\n",
     );
     write(
         "src/app.tsx",
-        "import { isNewNavEnabled, betaSearchOn, legacyBilling, darkTheme } from './flags'\n\nexport function App(user) {\n  if (isNewNavEnabled()) {\n    return 1\n  }\n  if (betaSearchOn() && legacyBilling() && darkTheme(user)) {\n    return 2\n  }\n  return new Flags().isEnabled()\n}\n",
+        "import { isNewNavEnabled, betaSearchOn, legacyBilling, darkTheme, useCleanerEnabled } from './flags'\n\nexport function App(user) {\n  if (isNewNavEnabled()) {\n    return 1\n  }\n  if (betaSearchOn() && legacyBilling() && darkTheme(user)) {\n    return 2\n  }\n  return useCleanerEnabled() || new Flags().isEnabled()\n}\n",
     );
     let output = flaglint(&["init", "--stdout"], dir.path());
     let proposal = stdout(&output);
     for (name, key) in [
         ("isNewNavEnabled", "new-nav"),
         ("betaSearchOn", "beta-search"),
+        ("useCleanerEnabled", "inbox-cleaner"),
     ] {
         assert!(
             proposal.contains(&format!(
@@ -916,6 +917,67 @@ fn init_proposes_the_wrappers_of_one_flag() {
         sites["beta-search"],
         ["src/app.tsx:7", "src/flags.ts:8"],
         "{sites:?}"
+    );
+}
+
+#[test]
+fn init_follows_workspace_package_names_and_tsconfig_paths_to_a_flag_enum() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+    // Altinn Studio: a flag enum in a workspace package whose directory is not its name.
+    write(
+        "frontend/libs/studio-feature-flags/package.json",
+        "{\"name\": \"@studio/feature-flags\"}\n",
+    );
+    write(
+        "frontend/libs/studio-feature-flags/src/FeatureFlag.ts",
+        "export enum FeatureFlag {\n  NextV9 = 'nextV9',\n  NewCodeLists = 'newCodeLists',\n}\n",
+    );
+    write(
+        "frontend/libs/studio-feature-flags/src/useFeatureFlag.ts",
+        "import type { FeatureFlag } from './FeatureFlag';\n\nexport function useFeatureFlag(flag: FeatureFlag): boolean {\n  return flags().includes(flag);\n}\n",
+    );
+    write(
+        "frontend/libs/studio-feature-flags/src/index.ts",
+        "export * from './FeatureFlag';\nexport * from './useFeatureFlag';\n",
+    );
+    // Another enum of that name, reached through a path alias.
+    write(
+        "frontend/tsconfig.json",
+        "{\n  // aliases\n  \"compilerOptions\": {\"paths\": {\"app-shared/*\": [\"./packages/shared/src/*\"],},},\n}\n",
+    );
+    write(
+        "frontend/packages/shared/src/utils/featureToggleUtils.ts",
+        "export enum FeatureFlag {\n  Old = 'old',\n}\n",
+    );
+    write(
+        "frontend/app/Page.tsx",
+        "import { FeatureFlag, useFeatureFlag } from '@studio/feature-flags';\nimport { FeatureFlag as Legacy } from 'app-shared/utils/featureToggleUtils';\n\nexport function Page() {\n  const next = useFeatureFlag(FeatureFlag.NextV9);\n  const lists = useFeatureFlag(FeatureFlag.NewCodeLists);\n  return next && lists && useFeatureFlag(FeatureFlag.NextV9) && Legacy.Old;\n}\n",
+    );
+    let output = flaglint(&["init", "--stdout"], dir.path());
+    let proposal = stdout(&output);
+    assert!(
+        proposal.contains("path = \"frontend/libs/studio-feature-flags/src/FeatureFlag.ts\"\n"),
+        "{proposal}"
+    );
+    assert!(!proposal.contains("featureToggleUtils"), "{proposal}");
+    assert_eq!(flaglint(&["init"], dir.path()).status.code(), Some(0));
+    let sites = check_sites(dir.path());
+    assert_eq!(
+        sites["nextV9"],
+        ["frontend/app/Page.tsx:5", "frontend/app/Page.tsx:7"],
+        "{sites:?}"
+    );
+    assert_eq!(
+        sites["newCodeLists"],
+        ["frontend/app/Page.tsx:6"],
+        "{sites:?}"
+    );
+    let check = flaglint(&["check", "--output-format", "concise"], dir.path());
+    assert!(
+        stdout(&check).contains("0 errors, 0 warnings, 0 infos"),
+        "{}",
+        stdout(&check)
     );
 }
 

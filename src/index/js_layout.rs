@@ -213,7 +213,10 @@ mod tests {
             layout.candidates("other/b.ts", "app-shared/y"),
             ["other/src/x/y"]
         );
-        assert_eq!(layout.candidates("frontend/a.ts", "@env"), ["frontend/env.ts"]);
+        assert_eq!(
+            layout.candidates("frontend/a.ts", "@env"),
+            ["frontend/env.ts"]
+        );
         assert_eq!(
             layout.candidates("frontend/a.ts", "@studio/feature-flags"),
             [

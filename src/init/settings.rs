@@ -182,10 +182,15 @@ pub(super) fn propose_config_reads(proposal: &mut Proposal, texts: &[String]) {
             let before = before.strip_suffix("()").unwrap_or(before);
             let holder = super::trailing(before, |c| c.is_alphanumeric() || c == '_' || c == '$');
             // `FLAGS.ENABLE_X` is a registry's member, `this.ENABLE_X` a class's own, and
-            // `process.env.ENABLE_X` the environment the configuration is made from.
+            // `process.env.ENABLE_X` the environment the configuration is made from (an `env`
+            // object of the project's own, `import { env } from "@/env"`, is configuration).
+            let environment = holder == "env"
+                && before[..before.len() - holder.len()]
+                    .trim_end_matches('.')
+                    .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
             if holder.is_empty()
                 || holder == "this"
-                || holder == "env"
+                || environment
                 || !holder.starts_with(|c: char| c.is_ascii_lowercase())
             {
                 continue;
@@ -310,6 +315,21 @@ mod tests {
         };
         assert_eq!((check.call.as_str(), check.property), ("getConfig", true));
         assert_eq!(check.keys, ["ENABLE_*"]);
+        // The project's own `env` object (inbox-zero), not the environment it is made from.
+        let texts = vec![
+            "import { env } from '@/env';\nif (env.NEXT_PUBLIC_CLEANER_ENABLED) {}\n(env.NEXT_PUBLIC_SSO_ENABLED);\n".to_string(),
+            "const x = !env.NEXT_PUBLIC_CLEANER_ENABLED;\n".to_string(),
+            "process.env.A_ENABLED; process.env.B_ENABLED; import.meta.env.C_ENABLED; import.meta.env.A_ENABLED\n".to_string(),
+        ];
+        let mut proposal = Proposal::default();
+        propose_config_reads(&mut proposal, &texts);
+        let [check] = proposal.checks.as_slice() else {
+            panic!("{:?}", proposal.checks);
+        };
+        assert_eq!(
+            (check.call.as_str(), check.evidence.contains("read 3 times")),
+            ("env", true)
+        );
     }
 
     #[test]

@@ -299,6 +299,12 @@ fn returned_value<'t>(
 /// method whose name says more than "is enabled".
 fn wrapper_name<'s>(dialect: Dialect, check: Node<'_>, source: &'s str) -> Option<&'s str> {
     let (node, parent) = returned_value(dialect, check, source)?;
+    if let Some(block) = overridden_local(dialect, node, parent, source) {
+        let function = block.parent()?;
+        return dialect
+            .is_function(function.kind())
+            .then(|| function_name(function, source))?;
+    }
     let body = match parent.kind() {
         "return_statement" | "return_expression" => {
             let statement = if dialect.is_rust() {
@@ -409,6 +415,60 @@ fn parameter_position(
 }
 
 /// Whether `statement` is the only statement of `block`, comments and a docstring aside.
+/// A check held in a local and returned with an override that calls nothing (inbox-zero's
+/// `const posthogEnabled = useFeatureFlagEnabled("inbox-cleaner"); return
+/// env.NEXT_PUBLIC_CLEANER_ENABLED || posthogEnabled;`): the function's block, when those two
+/// statements are all of it.
+fn overridden_local<'t>(
+    dialect: Dialect,
+    node: Node<'t>,
+    parent: Node<'t>,
+    source: &str,
+) -> Option<Node<'t>> {
+    let (local, statement) = match parent.kind() {
+        // TS `const v = check(..)`
+        "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
+            let declaration = parent.parent()?;
+            (parent.child_by_field_name("name")?, declaration)
+        }
+        // Python `v = check(..)`
+        "assignment" if parent.child_by_field_name("right") == Some(node) => {
+            (parent.child_by_field_name("left")?, parent.parent()?)
+        }
+        _ => return None,
+    };
+    if local.kind() != "identifier" {
+        return None;
+    }
+    let block = statement.parent()?;
+    let mut cursor = block.walk();
+    let statements: Vec<Node<'t>> = block
+        .named_children(&mut cursor)
+        .filter(|child| !dialect.is_comment(child.kind()) && !is_docstring(dialect, *child, source))
+        .collect();
+    let [first, last] = statements.as_slice() else {
+        return None;
+    };
+    if first.id() != statement.id() || last.kind() != "return_statement" {
+        return None;
+    }
+    let returned = last.named_child(0)?;
+    let operator = returned.child_by_field_name("operator")?;
+    if !matches!(text(operator, source), "||" | "??" | "or") {
+        return None;
+    }
+    let left = returned.child_by_field_name("left")?;
+    let right = returned.child_by_field_name("right")?;
+    let name = text(local, source);
+    let (held, other) = if text(right, source) == name {
+        (right, left)
+    } else {
+        (left, right)
+    };
+    let calls_nothing = !text(other, source).contains('(');
+    (text(held, source) == name && calls_nothing).then_some(block)
+}
+
 fn only_statement(dialect: Dialect, block: Node<'_>, statement: Node<'_>, source: &str) -> bool {
     let mut cursor = block.walk();
     let others = block

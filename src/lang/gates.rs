@@ -185,6 +185,15 @@ mod tests {
         assert!(hook.admits(&literal("enableNewEditor")));
         let call = crate::lang::CheckSpec::default();
         assert!(call.admits(&literal("isLoading")));
+        // `env[name]` under `keys = ["*_ENABLED"]`: not judged a flag.
+        let computed = KeyExpr::Dynamic("a computed property".to_string());
+        assert!(hook.admits(&computed));
+        let toggles = crate::lang::CheckSpec {
+            keys: crate::lang::NamePatterns::new(vec!["*_ENABLED".to_string()]).unwrap(),
+            ..hook
+        };
+        assert!(!toggles.admits(&computed));
+        assert!(toggles.admits(&literal("NEW_NAV_ENABLED")));
     }
 
     #[test]

@@ -273,7 +273,7 @@ const REQUEST_STATE: &[&str] = &[
 impl CheckSpec {
     /// Whether the spec's `keys` patterns admit a literal key (any other key is judged later).
     /// A property chain's fields that say how a flags hook's request went (`flags.isLoading`,
-    /// `flags.error`) are never keys.
+    /// `flags.error`) are never keys, nor is a computed key when only some names are flags.
     pub fn admits(&self, key: &KeyExpr) -> bool {
         match key {
             KeyExpr::Literal(name)
@@ -283,6 +283,8 @@ impl CheckSpec {
                 false
             }
             KeyExpr::Literal(name) if !self.keys.is_empty() => self.keys.matches(name),
+            // Only some names are flags: a computed one (`env[name]`) most likely is not.
+            KeyExpr::Dynamic(_) => self.keys.is_empty(),
             _ => true,
         }
     }

@@ -9,7 +9,15 @@ pub(super) fn check(ctx: &mut RuleContext) {
         let CheckKey::Dynamic(reason) = &check.key else {
             continue;
         };
-        if check.kind != RefKind::Check {
+        // Only some names are flags (`keys = ["*_ENABLED"]` of `env.X`): `env[name]` most
+        // likely reads something else.
+        let some_names = ctx
+            .config
+            .checks
+            .specs()
+            .get(check.spec)
+            .is_some_and(|spec| !spec.keys.is_empty());
+        if check.kind != RefKind::Check || some_names {
             continue;
         }
         ctx.report(

@@ -348,9 +348,15 @@ impl<'s, 'o, 't> Walker<'s, 'o, 't> {
                 (prefix, KeyExpr::Literal(key.to_string()))
             }
         };
-        if let Some((spec, _)) =
-            checks.find_shape(self.options.language, ShapeKind::Property, &prefix)
-        {
+        // `process.env.X` is the environment a configuration object is made from: a check of
+        // `env` reads that object, not the environment (unless the spec names `process.env`).
+        let environment = prefix.starts_with(&["process", "env"]);
+        if let Some((spec, _)) = checks.find_shape_with(
+            self.options.language,
+            ShapeKind::Property,
+            &prefix,
+            |spec| !environment || spec.call.len() > 1,
+        ) {
             self.push_shape_check(spec, key, node, key_node);
         }
         None
