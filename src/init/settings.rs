@@ -156,6 +156,19 @@ const FLAG_NAME_PATTERNS: &[(&str, &str, &str)] = &[
 /// Fewest reads, and different names, that make a configuration getter's values flags.
 const MIN_CONFIG_READS: usize = 3;
 
+/// Whether a TS module imports a binding named `env` (`import { env } from "@/env"`).
+fn imports_env(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("import "))
+        .filter_map(|line| {
+            let start = line.find('{')?;
+            let end = line[start..].find('}')? + start;
+            Some(&line[start + 1..end])
+        })
+        .any(|names| names.split(',').any(|name| name.trim() == "env"))
+}
+
 /// Build-time toggles read from a configuration object in TypeScript: `getConfig().ENABLE_X` in
 /// Open edX frontends, `config.ENABLE_Y`: a `property` check of the holder with `keys` patterns
 /// when at least [`MIN_CONFIG_READS`] reads of two names or more go through it.
@@ -163,6 +176,9 @@ pub(super) fn propose_config_reads(proposal: &mut Proposal, texts: &[String]) {
     // Holder -> (reads, names, patterns).
     let mut holders: BTreeMap<String, (usize, BTreeSet<String>, BTreeSet<&str>)> = BTreeMap::new();
     for text in texts {
+        // `env` is configuration only as the project's own module (`import { env } from
+        // "@/env"`); a local `env = loadEnv(..)` in a build configuration is the environment.
+        let own_env = imports_env(text);
         for (at, _) in text.match_indices('.') {
             let rest = &text[at + 1..];
             let name: &str = &rest[..rest
@@ -185,9 +201,10 @@ pub(super) fn propose_config_reads(proposal: &mut Proposal, texts: &[String]) {
             // `process.env.ENABLE_X` the environment the configuration is made from (an `env`
             // object of the project's own, `import { env } from "@/env"`, is configuration).
             let environment = holder == "env"
-                && before[..before.len() - holder.len()]
-                    .trim_end_matches('.')
-                    .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
+                && (!own_env
+                    || before[..before.len() - holder.len()]
+                        .trim_end_matches('.')
+                        .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'));
             if holder.is_empty()
                 || holder == "this"
                 || environment
@@ -318,8 +335,10 @@ mod tests {
         // The project's own `env` object (inbox-zero), not the environment it is made from.
         let texts = vec![
             "import { env } from '@/env';\nif (env.NEXT_PUBLIC_CLEANER_ENABLED) {}\n(env.NEXT_PUBLIC_SSO_ENABLED);\n".to_string(),
-            "const x = !env.NEXT_PUBLIC_CLEANER_ENABLED;\n".to_string(),
+            "import { env } from '@/env';\nconst x = !env.NEXT_PUBLIC_CLEANER_ENABLED;\n".to_string(),
             "process.env.A_ENABLED; process.env.B_ENABLED; import.meta.env.C_ENABLED; import.meta.env.A_ENABLED\n".to_string(),
+            // signoz's vite.config.ts: the environment, loaded.
+            "const env = loadEnv(mode, process.cwd(), '');\nenv.VITE_POSTHOG_ENABLED; env.VITE_SENTRY_ENABLED; env.VITE_A_ENABLED\n".to_string(),
         ];
         let mut proposal = Proposal::default();
         propose_config_reads(&mut proposal, &texts);
