@@ -292,7 +292,8 @@ pub(super) fn key_callees(
     let mut seen: BTreeMap<String, (usize, BTreeSet<String>, usize, String)> = BTreeMap::new();
     for (rel, text) in sources {
         for (at, _) in text.match_indices(['(']) {
-            let rest = &text[at + 1..];
+            // The key may open the next line (`svc.enabled(\n    "x", user=None)`).
+            let rest = text[at + 1..].trim_start();
             let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
                 continue;
             };
@@ -502,10 +503,13 @@ mod tests {
             }]
         );
         let keys: BTreeSet<&str> = ["group_type", "at_mentions", "pdf_layer"].into();
-        let views = "def v(self):\n    if self.request.feature(\"group_type\"):\n        pass\n    x = request.feature('at_mentions')\n    y = request.feature(\"pdf_layer\")\n    FEATURES.get(\"group_type\")\n    log(\"group_type\")\n    other(\"group_type\")\n    other(\"unrelated\")\n";
+        let views = "def v(self):\n    if self.request.feature(\"group_type\"):\n        pass\n    x = request.feature('at_mentions')\n    y = request.feature(\"pdf_layer\")\n    FEATURES.get(\"group_type\")\n    log(\"group_type\")\n    other(\"group_type\")\n    other(\"unrelated\")\n    a = svc.enabled(\n        \"group_type\", user=None\n    )\n    b = svc.enabled(\n        \"pdf_layer\", user=None)\n    c = svc.enabled( 'at_mentions', user=None)\n";
         assert_eq!(
             key_callees(&keys, &[("h/views.py", views)]),
-            [("request.feature".to_string(), 3, "h/views.py:2".to_string())]
+            [
+                ("request.feature".to_string(), 3, "h/views.py:2".to_string()),
+                ("svc.enabled".to_string(), 3, "h/views.py:10".to_string())
+            ]
         );
     }
 }
