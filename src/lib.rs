@@ -39,7 +39,7 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::diagnostics::suppress;
 use crate::index::process::{process, Context, Names, Outcome, Prefilter, Processed};
-use crate::index::roles::{classify, definition_source};
+use crate::index::roles::{self, classify, definition_source};
 use crate::index::settings::SettingsModules;
 use crate::index::{key_modules, walk};
 use crate::index::{FileRole, Index, Layout};
@@ -126,6 +126,8 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
         more.files.iter_mut().for_each(|f| prefix(&mut f.rel));
         more.markers.iter_mut().for_each(|m| prefix(&mut m.rel));
         more.too_large.iter_mut().for_each(prefix);
+        more.foreign.iter_mut().for_each(|f| prefix(&mut f.rel));
+        walked.foreign.extend(more.foreign);
         walked.files.extend(more.files);
         walked.too_large.extend(more.too_large);
         walked.errors.extend(more.errors);
@@ -133,7 +135,15 @@ pub fn scan(options: ScanOptions) -> Result<Scan, ScanError> {
     }
     walked.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     walked.too_large.sort();
+    // JSON and YAML are read only as definitions: one over the cap is worth a word only then
+    // (not a lock file of the frontend).
+    walked.too_large.retain(|rel| {
+        let data = lang::detect(std::path::Path::new(rel)).is_some_and(|(_, l)| l.is_data());
+        let from_base = || roles::path_from(&base_dir, &root.join(rel));
+        !data || config.definitions.iter().any(|d| d.matches(&from_base()))
+    });
     walked.markers.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walked.foreign.sort_by(|a, b| a.rel.cmp(&b.rel));
     if walked.files.is_empty() && walked.too_large.is_empty() {
         if let Some(example) = walk::first_ignored_source(&root) {
             return Err(ScanError::AllIgnored(options.root.clone(), example));

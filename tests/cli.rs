@@ -310,6 +310,12 @@ fn hostile_files_never_stop_the_run() {
         format!("on(\"big\")\n{}", "#\n".repeat(600_000)),
     )
     .unwrap();
+    // A frontend's lock file over the cap: JSON is read only as definitions, so not counted.
+    std::fs::write(
+        root.join("package-lock.json"),
+        format!("{{\"a\": \"{}\"}}", "x".repeat(1_200_000)),
+    )
+    .unwrap();
     std::fs::write(root.join("nul.ts"), b"on('a');\0\0\0").unwrap();
     std::fs::write(
         root.join("garbage.rs"),

@@ -96,7 +96,7 @@ fn is_test_support(dir: &str) -> bool {
 }
 
 /// `path` relative to `base`, `/`-separated (the whole path when it is not under `base`).
-fn path_from(base: &Path, path: &Path) -> String {
+pub(crate) fn path_from(base: &Path, path: &Path) -> String {
     walk::relative(base, path)
 }
 
