@@ -1096,7 +1096,13 @@ fn init_proposes_data_files_of_flags() {
     // label-studio: LaunchDarkly's file data source, the keys asked for as literals.
     write(
         "app/feature_flags.json",
-        "{\n  \"segments\": {},\n  \"flags\": {\n    \"fflag_new_nav\": {\"key\": \"fflag_new_nav\", \"on\": true},\n    \"fflag_dark\": {\"key\": \"fflag_dark\", \"on\": false},\n    \"fflag_gone\": {\"key\": \"fflag_gone\", \"on\": false},\n    \"fflag_java\": {\"key\": \"fflag_java\"},\n    \"fflag_sh\": {\"key\": \"fflag_sh\"}\n  }\n}\n",
+        "{\n  \"segments\": {},\n  \"flags\": {\n    \"fflag_new_nav\": {\"key\": \"fflag_new_nav\", \"on\": true},\n    \"fflag_dark\": {\"key\": \"fflag_dark\", \"on\": false},\n    \"fflag_gone\": {\"key\": \"fflag_gone\", \"on\": false},\n    \"fflag_java\": {\"key\": \"fflag_java\"},\n    \"fflag_sh\": {\"key\": \"fflag_sh\"},\n    \"fflag_web\": {\"key\": \"fflag_web\"}\n  }\n}\n",
+    );
+    // Only the frontend asks for `fflag_web`: the data file serves both sides, so that is no
+    // `frontend-only-gate`.
+    write(
+        "web/src/app.ts",
+        "export function show(client) {\n  return client.variation('fflag_web', false);\n}\n",
     );
     // Services in languages flaglint does not read use two of its flags; a test does not count.
     write(
@@ -1168,6 +1174,8 @@ fn init_proposes_data_files_of_flags() {
         out.contains("app/feature_flags.json:6:6: warning[unused-flag] flag `fflag_gone`"),
         "{out}"
     );
+    assert_eq!(sites["fflag_web"], ["web/src/app.ts:2"], "{sites:?}");
+    assert!(!out.contains("frontend-only-gate"), "{out}");
 }
 
 #[test]

@@ -178,7 +178,7 @@ pub struct Project {
     pub recovered: BTreeMap<(FileId, String), Recovered>,
     /// Keys of created rows that a source file other than a migration spells as a string: code
     /// that may read the row where no check shows it (`Flag.objects.get(name="x")`, a constant
-    /// of a module that is not a definitions file). Filled by [`spelled_in_code`] when asked.
+    /// of a module that is not a definitions file). Filled by [`super::spelled_in`] when asked.
     pub spelled: BTreeSet<String>,
     /// Forward deletions whose key is not known and not named by a constant
     /// (`name__startswith=...`, `.all().delete()`, a computed name, a removed constant whose value
@@ -707,33 +707,6 @@ pub fn flag_op(index: &Index, file: FileId, op: usize) -> Option<&FlagOp> {
     index.files[file].facts.migration.as_ref()?.flag_ops.get(op)
 }
 
-/// The keys among `keys` that one of the files at `paths` spells as a quoted string (`"x"`, `'x'`,
-/// `` `x` ``). Files are read in parallel (on the current rayon pool); unreadable ones are skipped.
-pub fn spelled_in_code(paths: &[&std::path::Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
-    use rayon::prelude::*;
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let patterns: Vec<String> = keys
-        .iter()
-        .flat_map(|key| ['"', '\'', '`'].map(|quote| format!("{quote}{key}{quote}")))
-        .collect();
-    let Ok(matcher) = aho_corasick::AhoCorasick::new(&patterns) else {
-        return BTreeSet::new();
-    };
-    paths
-        .par_iter()
-        .filter_map(|path| std::fs::read(path).ok())
-        .map(|text| {
-            matcher
-                .find_overlapping_iter(&text)
-                .map(|hit| keys[hit.pattern().as_usize() / 3].to_string())
-                .collect::<BTreeSet<String>>()
-        })
-        .reduce(BTreeSet::new, |mut all, found| {
-            all.extend(found);
-            all
-        })
-}
-
 /// The label Django gives the app of `apps.py` (Django 3.2 and later): the label, or the last part
 /// of the name, of its only configuration class, or of the one marked `default = True`; without
 /// one, `dir_label`. `None` when that class's label cannot be read.
@@ -1160,7 +1133,7 @@ mod tests {
         ]
         .map(str::to_string)
         .into();
-        let found = spelled_in_code(&paths, &keys);
+        let found = crate::analysis::spelled_in(&paths, &keys, crate::analysis::Spelling::Quoted);
         assert_eq!(
             found.iter().map(String::as_str).collect::<Vec<_>>(),
             ["dark_mode", "proactive_rollout", "sandbox"]

@@ -90,7 +90,7 @@ impl Analysis {
                     .filter(|(_, role)| **role != FileRole::Migration)
                     .map(|(file, _)| file.path.as_path())
                     .collect();
-                django.spelled = pool.install(|| django::spelled_in_code(&code, &created));
+                django.spelled = pool.install(|| spelled_in(&code, &created, Spelling::Quoted));
             }
         }
         let mut ages = lifecycle::Ages::default();
@@ -129,7 +129,7 @@ impl Analysis {
                 .map(|f| f.path.as_path())
                 .collect();
             if !unused.is_empty() && !code.is_empty() {
-                foreign_uses = pool.install(|| words_in(&code, &unused));
+                foreign_uses = pool.install(|| spelled_in(&code, &unused, Spelling::Word));
             }
         }
         Analysis {
@@ -141,13 +141,34 @@ impl Analysis {
     }
 }
 
-/// The keys among `keys` that one of the files at `paths` spells as a whole word (`"adFailure"`,
-/// `fetch_flag loadGeneratorVUs`, not `adFailureCount`). Files are read in parallel (on the
-/// current rayon pool); unreadable ones are skipped.
-fn words_in(paths: &[&Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
+/// How a key must stand in a file's text to count as spelled there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Spelling {
+    /// As a quoted string: `"x"`, `'x'`, `` `x` ``.
+    Quoted,
+    /// As a whole word: `"adFailure"`, `fetch_flag loadGeneratorVUs`, not `adFailureCount`.
+    Word,
+}
+
+/// The keys among `keys` that one of the files at `paths` spells as `spelling` says. Files are
+/// read in parallel (on the current rayon pool); unreadable ones are skipped.
+pub(crate) fn spelled_in(
+    paths: &[&Path],
+    keys: &BTreeSet<String>,
+    spelling: Spelling,
+) -> BTreeSet<String> {
     use rayon::prelude::*;
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let Ok(matcher) = aho_corasick::AhoCorasick::new(&keys) else {
+    // Per key, its patterns: the key in each quote, or the key alone.
+    let patterns: Vec<String> = match spelling {
+        Spelling::Quoted => keys
+            .iter()
+            .flat_map(|key| ['"', '\'', '`'].map(|quote| format!("{quote}{key}{quote}")))
+            .collect(),
+        Spelling::Word => keys.iter().map(|key| key.to_string()).collect(),
+    };
+    let per_key = patterns.len() / keys.len().max(1);
+    let Ok(matcher) = aho_corasick::AhoCorasick::new(&patterns) else {
         return BTreeSet::new();
     };
     let part =
@@ -160,9 +181,9 @@ fn words_in(paths: &[&Path], keys: &BTreeSet<String>) -> BTreeSet<String> {
                 .find_overlapping_iter(&text)
                 .filter(|hit| {
                     let before = hit.start().checked_sub(1).and_then(|i| text.get(i));
-                    !part(before) && !part(text.get(hit.end()))
+                    spelling == Spelling::Quoted || (!part(before) && !part(text.get(hit.end())))
                 })
-                .map(|hit| keys[hit.pattern().as_usize()].to_string())
+                .map(|hit| keys[hit.pattern().as_usize() / per_key].to_string())
                 .collect::<BTreeSet<String>>()
         })
         .reduce(BTreeSet::new, |mut all, found| {

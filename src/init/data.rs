@@ -4,7 +4,7 @@
 //! (`{"features": [{"name": "x", "enabled": true}]}`) and a project's own list
 //! (`flags: [{flag_name: ENABLE_GV, name: gravy_waffle}]`, read into a module's constants).
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 use super::ProposedDefinition;
 use crate::config::Side;
@@ -40,11 +40,7 @@ pub(super) fn is_candidate(rel: &str) -> bool {
 /// values are flag records (or booleans), or a list of records with a key field, at the top of
 /// the document or under a field named for flags.
 pub(super) fn propose(rel: &str, text: &str) -> Option<ProposedDefinition> {
-    let document = if rel.ends_with(".json") {
-        crate::lang::yaml::json_document(text)?
-    } else {
-        YamlLoader::load_from_str(text).ok()?.into_iter().next()?
-    };
+    let document = crate::lang::yaml::document(text, rel.ends_with(".json")).ok()?;
     let Yaml::Hash(top) = &document else {
         return None;
     };

@@ -13,18 +13,11 @@ use crate::facts::{ConstKind, FileFacts, LineIndex, StringConst, SyntaxError};
 /// Extracts the flag a YAML definitions file declares.
 pub fn extract(source: &str, file_stem: &str, key_field: Option<&str>) -> FileFacts {
     let index = LineIndex::new(source);
-    let documents = match YamlLoader::load_from_str(source) {
-        Ok(documents) => documents,
-        Err(error) => {
-            let marker = error.marker();
-            let at = index.offset(marker.line(), marker.col());
-            return FileFacts::not_parsed(SyntaxError::whole_file(
-                index.span(at, at),
-                error.info(),
-            ));
-        }
+    let document = match document(source, false) {
+        Ok(document) => document,
+        Err(failure) => return failure.facts(&index),
     };
-    let Some(Yaml::Hash(fields)) = documents.first() else {
+    let Yaml::Hash(fields) = &document else {
         return FileFacts::not_parsed(SyntaxError::whole_file(
             index.span(0, 0),
             "expected a mapping of fields at the top of the file",
@@ -84,33 +77,9 @@ pub struct DataShape<'a> {
 /// shape's paths, or the strings (or keyed mappings) of the lists there.
 pub fn extract_data(source: &str, is_json: bool, shape: &DataShape) -> FileFacts {
     let index = LineIndex::new(source);
-    let document = if is_json {
-        match serde_json::from_str::<serde_json::Value>(source) {
-            Ok(value) => from_json(value),
-            Err(error) => {
-                let at = index.offset(
-                    error.line().saturating_sub(1),
-                    error.column().saturating_sub(1),
-                );
-                return FileFacts::not_parsed(SyntaxError::whole_file(
-                    index.span(at, at),
-                    error.to_string(),
-                ));
-            }
-        }
-    } else {
-        match YamlLoader::load_from_str(source) {
-            Ok(mut documents) if !documents.is_empty() => documents.swap_remove(0),
-            Ok(_) => Yaml::Null,
-            Err(error) => {
-                let marker = error.marker();
-                let at = index.offset(marker.line(), marker.col());
-                return FileFacts::not_parsed(SyntaxError::whole_file(
-                    index.span(at, at),
-                    error.info(),
-                ));
-            }
-        }
+    let document = match document(source, is_json) {
+        Ok(document) => document,
+        Err(failure) => return failure.facts(&index),
     };
     let mut facts = FileFacts::default();
     for path in shape.paths {
@@ -186,9 +155,40 @@ pub fn extract_data(source: &str, is_json: bool, shape: &DataShape) -> FileFacts
     facts
 }
 
-/// A JSON document as YAML's tree (`None` when it does not parse).
-pub fn json_document(text: &str) -> Option<Yaml> {
-    serde_json::from_str(text).ok().map(from_json)
+/// Why a JSON or YAML text does not parse, and where (a 1-based line, a 0-based column).
+pub struct ParseFailure {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl ParseFailure {
+    /// The file's facts: this syntax error alone.
+    fn facts(self, index: &LineIndex) -> FileFacts {
+        let at = index.offset(self.line, self.column);
+        FileFacts::not_parsed(SyntaxError::whole_file(index.span(at, at), self.message))
+    }
+}
+
+/// The first document of a JSON or YAML text, as YAML's tree (`Null` for an empty YAML text).
+pub fn document(source: &str, is_json: bool) -> Result<Yaml, ParseFailure> {
+    if is_json {
+        return serde_json::from_str::<serde_json::Value>(source)
+            .map(from_json)
+            .map_err(|error| ParseFailure {
+                line: error.line(),
+                column: error.column().saturating_sub(1),
+                message: error.to_string(),
+            });
+    }
+    match YamlLoader::load_from_str(source) {
+        Ok(documents) => Ok(documents.into_iter().next().unwrap_or(Yaml::Null)),
+        Err(error) => Err(ParseFailure {
+            line: error.marker().line(),
+            column: error.marker().col(),
+            message: error.info().to_string(),
+        }),
+    }
 }
 
 /// The node at a dotted path (`.` or empty: the document).

@@ -1620,6 +1620,31 @@ d';");
     }
 
     #[test]
+    fn an_env_property_check_reads_the_projects_env_object_not_process_env() {
+        let mut env = shape_spec("env", Shape::Property);
+        env.keys = crate::lang::NamePatterns::new(vec!["*_ENABLED".into()]).expect("patterns");
+        let source = "import { env } from '@/env';\n\
+                      if (env.NEXT_PUBLIC_X_ENABLED) {}\n\
+                      const raw = process.env.NEXT_PUBLIC_X_ENABLED;\n";
+        let facts = crate::lang::test_extract_specs(
+            Grammar::Tsx,
+            Language::TypeScript,
+            vec![env],
+            &[],
+            source,
+        );
+        assert_eq!(
+            sites(source, &facts),
+            [site(
+                0,
+                KeyExpr::Literal("NEXT_PUBLIC_X_ENABLED".into()),
+                "env.NEXT_PUBLIC_X_ENABLED",
+                "NEXT_PUBLIC_X_ENABLED"
+            )]
+        );
+    }
+
+    #[test]
     fn property_chains_step_through_calls_and_keep_the_keys_their_patterns_admit() {
         let mut getter = shape_spec("getConfig", Shape::Property);
         getter.keys = crate::lang::NamePatterns::new(vec!["ENABLE_*".into()]).expect("patterns");
